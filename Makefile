@@ -1,0 +1,45 @@
+# The two commands a new user needs: `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: serve test lint typecheck schema migrations install clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(INSTALLED)
+
+## Migrate (embedded SQLite unless DATABASE_URL is set) and serve on HOST:PORT (127.0.0.1:8000).
+serve: $(INSTALLED)
+	$(BIN)/mentorgraph migrate
+	$(BIN)/mentorgraph serve
+
+## Lint, type-check, then the whole suite on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
+test: $(INSTALLED) lint typecheck
+	TEST_DB=sqlite $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then TEST_DB=postgres $(BIN)/pytest; \
+	else echo "TEST_DATABASE_URL not set: skipped the PostgreSQL run"; fi
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
+
+## Re-export the SDL snapshot after changing the schema.
+schema: $(INSTALLED)
+	$(BIN)/python -c "from schema import build_schema; from schema.build import SDL_PATH; \
+	SDL_PATH.write_text(build_schema().as_str() + '\n')"
+
+## Write a migration for model changes.
+migrations: $(INSTALLED)
+	DATABASE_URL=sqlite:///tmp/mentorgraph-makemigrations.sqlite3 $(BIN)/tortoise makemigrations
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

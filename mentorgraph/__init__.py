@@ -1,0 +1,1 @@
+"""The running mentorgraph server: settings, ASGI app, auth, database wiring and CLI."""

@@ -1,0 +1,3 @@
+from mentorgraph.cli import main
+
+main()

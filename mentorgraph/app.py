@@ -1,0 +1,83 @@
+"""The ASGI application: routes, start-up and shut-down."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from tortoise import connections
+
+from mentorgraph.db import close_db, init_db
+from mentorgraph.graphql_http import GraphQLEndpoint
+from mentorgraph.security import TokenService
+from mentorgraph.settings import Settings, get_settings
+from models.limits import Limits, configure
+from schema import build_schema
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger("mentorgraph")
+
+
+async def healthz(_: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(_: Request) -> JSONResponse:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:  # any failure means "not ready"; the reason belongs in the log
+        logger.warning("readiness check failed", exc_info=True)
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
+    """The server. With `manage_db=False` the caller opens and closes the database (tests)."""
+    settings = settings or get_settings()
+    configure(
+        Limits(
+            max_open_requests_per_mentee=settings.max_open_requests_per_mentee,
+            default_mentor_capacity=settings.default_mentor_capacity,
+            login_max_failures=settings.login_max_failures,
+            login_window_seconds=settings.login_window_seconds,
+        )
+    )
+    schema = build_schema(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+    )
+    tokens = TokenService(
+        settings.resolved_jwt_secret, timedelta(minutes=settings.token_ttl_minutes)
+    )
+    endpoint = GraphQLEndpoint(schema, tokens, settings.max_body_bytes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if manage_db:
+            await init_db(settings.resolved_database_url)
+        try:
+            yield
+        finally:
+            if manage_db:
+                await close_db()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.schema = schema
+    app.state.tokens = tokens
+    app.state.settings = settings
+    return app

@@ -1,0 +1,139 @@
+"""`mentorgraph serve | migrate | seed-demo | create-user | token`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from mentorgraph.db import close_db, init_db, migrate_db
+from mentorgraph.settings import Settings, get_settings
+
+__all__ = ["main"]
+
+
+def _run(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    async def wrapped() -> int:
+        await init_db(settings.resolved_database_url)
+        try:
+            return await work()
+        finally:
+            await close_db()
+
+    return asyncio.run(wrapped())
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    workers = args.workers or settings.workers
+    if settings.is_sqlite and workers > 1:
+        print(
+            "SQLite serves one process only (it has one writer); starting 1 worker."
+            " Use DATABASE_URL=postgres://... for more.",
+            file=sys.stderr,
+        )
+        workers = 1
+    uvicorn.run(
+        "mentorgraph.asgi:app",
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=workers,
+        proxy_headers=False,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_migrate(_: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(migrate_db(settings.resolved_database_url))
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from mentorgraph.demo import seed_demo
+
+    return _run(settings, lambda: seed_demo(mentors=args.mentors, only_if_empty=args.if_empty))
+
+
+def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
+    from models.accounts import create_user
+    from models.errors import RuleViolation, RuleViolations
+
+    async def work() -> int:
+        try:
+            user = await create_user(
+                email=args.email,
+                password=args.password,
+                name=args.name,
+                is_mentor=args.mentor,
+                is_admin=args.admin,
+            )
+        except (RuleViolation, RuleViolations) as exc:
+            print(f"Not created: {exc}", file=sys.stderr)
+            return 1
+        print(f"Created user {user.id} <{user.email}>")
+        return 0
+
+    return _run(settings, work)
+
+
+def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    from mentorgraph.security import TokenService
+    from models.users import User
+
+    tokens = TokenService(
+        settings.resolved_jwt_secret, timedelta(minutes=settings.token_ttl_minutes)
+    )
+
+    async def work() -> int:
+        user = await User.get_or_none(email=args.email.strip().lower())
+        if user is None:
+            print(f"No user with email {args.email}", file=sys.stderr)
+            return 1
+        print(tokens.issue(user))
+        return 0
+
+    return _run(settings, work)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mentorgraph", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API (GraphiQL at /graphql)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    seed = commands.add_parser("seed-demo", help="load deterministic demo data")
+    seed.add_argument("--mentors", type=int, default=200)
+    seed.add_argument(
+        "--if-empty", action="store_true", help="do nothing when the database has users"
+    )
+    seed.set_defaults(handler=cmd_seed_demo)
+
+    create = commands.add_parser("create-user", help="create an account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--mentor", action="store_true")
+    create.add_argument("--admin", action="store_true")
+    create.set_defaults(handler=cmd_create_user)
+
+    token = commands.add_parser("token", help="print a bearer token for a user")
+    token.add_argument("--email", required=True)
+    token.set_defaults(handler=cmd_token)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    sys.exit(args.handler(args, get_settings()))

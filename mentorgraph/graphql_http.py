@@ -1,0 +1,114 @@
+"""POST/GET `/graphql`: parse, authenticate, execute and answer as JSON (GraphiQL for browsers).
+
+A plain endpoint around `schema.execute` rather than Strawberry's view: we decide status codes,
+body limits and error shapes, and skip a layer on the hot path.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from strawberry.exceptions import MissingQueryError
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+
+from mentorgraph.security import InvalidToken, TokenService
+from resolvers.context import Context
+from schema.build import MentorgraphSchema
+from schema.extensions import classify_error
+
+__all__ = ["GraphQLEndpoint"]
+
+
+def error_response(status: int, message: str, code: str) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class GraphQLEndpoint:
+    def __init__(self, schema: MentorgraphSchema, tokens: TokenService, max_body: int) -> None:
+        self.schema = schema
+        self.tokens = tokens
+        self.max_body = max_body
+        self.ide_html = get_graphql_ide_html("graphiql")
+
+    async def handle(self, request: Request) -> Response:
+        if request.method == "GET":
+            wants_html = "text/html" in request.headers.get("accept", "")
+            if wants_html and "query" not in request.query_params:
+                return HTMLResponse(self.ide_html)
+            params: Any = dict(request.query_params)
+            if "variables" in params:
+                try:
+                    params["variables"] = json.loads(params["variables"])
+                except ValueError:
+                    return error_response(400, "'variables' must be JSON.", "BAD_USER_INPUT")
+            allowed: tuple[OperationType, ...] = (OperationType.QUERY,)
+        else:
+            try:
+                params = json.loads(await self._read_body(request))
+            except BodyTooLarge:
+                return error_response(
+                    413, f"Request body exceeds {self.max_body} bytes.", "BAD_USER_INPUT"
+                )
+            except ValueError:
+                return error_response(400, "The body must be a JSON object.", "BAD_USER_INPUT")
+            allowed = (OperationType.QUERY, OperationType.MUTATION)
+        if not isinstance(params, dict) or not isinstance(params.get("query"), str):
+            return error_response(
+                400, "Send a JSON object with a 'query' string.", "BAD_USER_INPUT"
+            )
+        variables = params.get("variables")
+        if variables is not None and not isinstance(variables, dict):
+            return error_response(400, "'variables' must be an object.", "BAD_USER_INPUT")
+        operation_name = params.get("operationName")
+        if operation_name is not None and not isinstance(operation_name, str):
+            return error_response(400, "'operationName' must be a string.", "BAD_USER_INPUT")
+
+        try:
+            viewer = await self.tokens.user_for_header(request.headers.get("authorization"))
+        except InvalidToken as exc:
+            return error_response(401, str(exc), "UNAUTHENTICATED")
+        context = Context(
+            viewer=viewer,
+            client_address=request.client.host if request.client else "unknown",
+            issue_token=self.tokens.issue,
+        )
+        try:
+            result = await self.schema.execute(
+                params["query"],
+                variable_values=variables,
+                context_value=context,
+                operation_name=operation_name,
+                allowed_operation_types=allowed,
+            )
+        except InvalidOperationTypeError:
+            return error_response(405, "Send mutations with POST.", "BAD_USER_INPUT")
+        except MissingQueryError:
+            return error_response(400, "The query is empty.", "BAD_USER_INPUT")
+        body: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            body["errors"] = [classify_error(error).formatted for error in result.errors]
+        if result.errors and all(error.path is None for error in result.errors):
+            # Nothing executed (the document did not parse or validate): a client fault.
+            body.pop("data")
+            return JSONResponse(body, status_code=400)
+        return JSONResponse(body)
+
+    async def _read_body(self, request: Request) -> bytes:
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_body:
+            raise BodyTooLarge
+        chunks = bytearray()
+        async for chunk in request.stream():
+            chunks += chunk
+            if len(chunks) > self.max_body:
+                raise BodyTooLarge
+        return bytes(chunks)

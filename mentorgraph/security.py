@@ -1,0 +1,52 @@
+"""Bearer tokens (JWT, HS256) for signed-in users."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import jwt
+
+from models import clock
+from models.users import User
+
+__all__ = ["InvalidToken", "TokenService"]
+
+
+class InvalidToken(Exception):
+    """The token is malformed, forged, expired, or names no user."""
+
+
+class TokenService:
+    def __init__(self, secret: str, ttl: timedelta) -> None:
+        self._secret = secret
+        self._ttl = ttl
+
+    def issue(self, user: User) -> str:
+        issued = clock.now()
+        claims = {"sub": str(user.id), "iat": issued, "exp": issued + self._ttl}
+        return jwt.encode(claims, self._secret, algorithm="HS256")
+
+    async def user_for(self, token: str) -> User:
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=["HS256"],
+                options={"require": ["sub", "exp"], "verify_iat": False},
+            )
+            user_id = int(claims["sub"])
+        except (jwt.PyJWTError, ValueError):
+            raise InvalidToken("The token is invalid or expired: sign in again.") from None
+        user = await User.get_or_none(id=user_id)
+        if user is None:
+            raise InvalidToken("The token's account no longer exists: sign in again.")
+        return user
+
+    async def user_for_header(self, header: str | None) -> User | None:
+        """None for no header; InvalidToken for a bad one (never silently anonymous)."""
+        if not header:
+            return None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise InvalidToken("Send the token as 'Authorization: Bearer <token>'.")
+        return await self.user_for(token.strip())

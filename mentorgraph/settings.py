@@ -1,0 +1,70 @@
+"""Every knob of the server, read once from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Where the embedded database and the generated development secret live.
+    data_dir: Path = Path("data")
+    # Empty means the embedded SQLite database in `data_dir`.
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+
+    # Empty means: generate one and keep it in `data_dir` (development only).
+    jwt_secret: str = ""
+    token_ttl_minutes: int = 60 * 24 * 7
+
+    # The rules of the request lifecycle.
+    max_open_requests_per_mentee: int = 5
+    default_mentor_capacity: int = 3
+
+    # Failed logIn attempts allowed per email or per client address in the window.
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+
+    # Guard rails against expensive or abusive documents.
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_body_bytes: int = 100_000
+    allowed_origins: list[str] = Field(default_factory=list)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite://{(self.data_dir / 'mentorgraph.sqlite3').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def resolved_jwt_secret(self) -> str:
+        if self.jwt_secret:
+            return self.jwt_secret
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

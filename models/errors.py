@@ -1,0 +1,42 @@
+"""Business-rule refusals. Raised by the rules in `models/`, shown to clients as `userErrors`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["ErrorCode", "RuleViolation", "RuleViolations"]
+
+
+class ErrorCode(StrEnum):
+    INVALID_INPUT = "INVALID_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    OPEN_REQUEST_LIMIT = "OPEN_REQUEST_LIMIT"
+    DUPLICATE_REQUEST = "DUPLICATE_REQUEST"
+    MENTOR_UNAVAILABLE = "MENTOR_UNAVAILABLE"
+    MENTOR_AT_CAPACITY = "MENTOR_AT_CAPACITY"
+    SELF_REQUEST = "SELF_REQUEST"
+    EMAIL_TAKEN = "EMAIL_TAKEN"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+
+
+class RuleViolation(Exception):
+    """One refused rule: what was wrong (`message`), where (`field`), and a stable `code`."""
+
+    def __init__(self, code: ErrorCode, message: str, field: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def __repr__(self) -> str:
+        return f"RuleViolation({self.code}, {self.message!r}, field={self.field})"
+
+
+class RuleViolations(Exception):
+    """Several violations found at once (input validation reports every bad field)."""
+
+    def __init__(self, violations: list[RuleViolation]) -> None:
+        super().__init__("; ".join(v.message for v in violations))
+        self.violations = violations

@@ -1,0 +1,86 @@
+"""Mentorship requests and their audit trail (one `RequestEvent` per status change)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.users import User
+
+__all__ = ["DeclineReason", "MentorshipRequest", "RequestEvent", "RequestStatus"]
+
+
+class RequestStatus(StrEnum):
+    NEW = "NEW"
+    VIEWED = "VIEWED"
+    APPROVED = "APPROVED"
+    DECLINED = "DECLINED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+    COMPLETED = "COMPLETED"
+
+
+class DeclineReason(StrEnum):
+    NOT_A_GOOD_FIT = "NOT_A_GOOD_FIT"
+    NO_CAPACITY = "NO_CAPACITY"
+    NOT_ENOUGH_INFORMATION = "NOT_ENOUGH_INFORMATION"
+    OUT_OF_EXPERTISE = "OUT_OF_EXPERTISE"
+    MENTOR_INACTIVE = "MENTOR_INACTIVE"
+    OTHER = "OTHER"
+
+
+class MentorshipRequest(Model):
+    id = fields.IntField(primary_key=True)
+    mentor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="received_requests", on_delete=fields.CASCADE
+    )
+    mentee: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="sent_requests", on_delete=fields.CASCADE
+    )
+    status = fields.CharEnumField(RequestStatus, max_length=16, default=RequestStatus.NEW)
+    message = fields.TextField()
+    background = fields.TextField()
+    expectation = fields.TextField()
+    decline_reason = fields.CharEnumField(DeclineReason, max_length=32, null=True)
+    response_message = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    viewed_at = fields.DatetimeField(null=True)
+    responded_at = fields.DatetimeField(null=True)
+
+    mentor_id: int
+    mentee_id: int
+
+    class Meta:
+        table = "mentorship_requests"
+        indexes = [
+            # A user's sent / received lists, filtered by status, newest first (keyset on id).
+            ("mentee_id", "status", "id"),
+            ("mentor_id", "status", "id"),
+            # Sweeps and the admin's view: open requests by age.
+            ("status", "created_at"),
+        ]
+
+
+class RequestEvent(Model):
+    # The primary key doubles as the ordered cursor of the audit trail and of subscriptions.
+    id = fields.BigIntField(primary_key=True)
+    request: fields.ForeignKeyRelation[MentorshipRequest] = fields.ForeignKeyField(
+        "models.MentorshipRequest", related_name="events", on_delete=fields.CASCADE, db_index=True
+    )
+    from_status = fields.CharEnumField(RequestStatus, max_length=16, null=True)
+    to_status = fields.CharEnumField(RequestStatus, max_length=16)
+    # NULL when the system acted (expiry, automatic declines).
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="request_events", null=True, on_delete=fields.SET_NULL
+    )
+    occurred_at = fields.DatetimeField()
+    note = fields.TextField(null=True)
+
+    request_id: int
+    actor_id: int | None
+
+    class Meta:
+        table = "request_events"

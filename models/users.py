@@ -1,0 +1,124 @@
+"""Accounts, profiles and what hangs off them (tags, languages, contact channels, favourites)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+__all__ = ["Channel", "ChannelType", "Favorite", "Role", "User", "UserLanguage", "UserTag"]
+
+
+class ChannelType(StrEnum):
+    EMAIL = "EMAIL"
+    SLACK = "SLACK"
+    LINKEDIN = "LINKEDIN"
+    GITHUB = "GITHUB"
+    TWITTER = "TWITTER"
+    WEBSITE = "WEBSITE"
+
+
+class Role(StrEnum):
+    MEMBER = "MEMBER"
+    MENTOR = "MENTOR"
+    ADMIN = "ADMIN"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    # Stored lower-cased, so the unique index makes addresses unique case-insensitively.
+    email = fields.CharField(max_length=254, unique=True)
+    password_hash = fields.CharField(max_length=255)
+    name = fields.CharField(max_length=100)
+    avatar_url = fields.CharField(max_length=500, null=True)
+    title = fields.CharField(max_length=100, default="")
+    bio = fields.TextField(default="")
+    country = fields.CharField(max_length=2, null=True)
+    is_mentor = fields.BooleanField(default=False)
+    is_admin = fields.BooleanField(default=False)
+    available = fields.BooleanField(default=True)
+    capacity = fields.IntField(default=3)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "users"
+        indexes = [
+            # The directory: mentors, newest first or by name, optionally by country.
+            ("is_mentor", "available", "id"),
+            ("is_mentor", "available", "name", "id"),
+            ("is_mentor", "country", "id"),
+        ]
+
+    @property
+    def roles(self) -> list[Role]:
+        return [
+            role
+            for role, held in (
+                (Role.MEMBER, True),
+                (Role.MENTOR, self.is_mentor),
+                (Role.ADMIN, self.is_admin),
+            )
+            if held
+        ]
+
+    def __str__(self) -> str:
+        return f"User({self.id}, {self.email})"
+
+
+class UserTag(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="tag_rows", on_delete=fields.CASCADE
+    )
+    tag = fields.CharField(max_length=40)
+    position = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "user_tags"
+        unique_together = (("user", "tag"),)
+        indexes = [("tag", "user_id")]
+
+
+class UserLanguage(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="language_rows", on_delete=fields.CASCADE
+    )
+    language = fields.CharField(max_length=2)
+    position = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "user_languages"
+        unique_together = (("user", "language"),)
+        indexes = [("language", "user_id")]
+
+
+class Channel(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="channels", on_delete=fields.CASCADE
+    )
+    type = fields.CharEnumField(ChannelType, max_length=16)
+    handle = fields.CharField(max_length=200)
+    position = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "channels"
+        unique_together = (("user", "type"),)
+
+
+class Favorite(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="favorites", on_delete=fields.CASCADE
+    )
+    mentor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="favorited_by", on_delete=fields.CASCADE, db_index=True
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "favorites"
+        unique_together = (("user", "mentor"),)

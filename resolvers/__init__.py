@@ -1,0 +1,1 @@
+"""What each GraphQL operation does: thin translations between GraphQL and `models/`."""

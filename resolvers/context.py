@@ -1,0 +1,41 @@
+"""What every resolver knows about the request it serves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from models.users import User
+from resolvers.errors import Forbidden, Unauthenticated
+from resolvers.loaders import Loaders
+
+__all__ = ["Context"]
+
+
+@dataclass
+class Context:
+    viewer: User | None
+    client_address: str
+    # Issues a bearer token for a user; the server owns the secret and the expiry.
+    issue_token: Callable[[User], str]
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.viewer)
+
+    def sign_in(self, user: User) -> str:
+        """The rest of this operation runs as `user` (signUp, logIn); returns their token."""
+        self.viewer = user
+        self.loaders = Loaders(user)
+        return self.issue_token(user)
+
+    def require_viewer(self) -> User:
+        if self.viewer is None:
+            raise Unauthenticated("Sign in first: send 'Authorization: Bearer <token>'.")
+        return self.viewer
+
+    def require_admin(self) -> User:
+        viewer = self.require_viewer()
+        if not viewer.is_admin:
+            raise Forbidden("Only admins may do this.")
+        return viewer

@@ -1,0 +1,30 @@
+"""Faults of the client (top-level `errors`, each with `extensions.code`)."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+__all__ = ["BadUserInput", "ClientError", "Forbidden", "RateLimited", "Unauthenticated"]
+
+
+class ClientError(GraphQLError):
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, **extensions: object) -> None:
+        super().__init__(message, extensions={"code": self.code, **extensions})
+
+
+class BadUserInput(ClientError):
+    code = "BAD_USER_INPUT"
+
+
+class Unauthenticated(ClientError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(ClientError):
+    code = "FORBIDDEN"
+
+
+class RateLimited(ClientError):
+    code = "RATE_LIMITED"

@@ -1,0 +1,71 @@
+"""Per-request DataLoaders: every relation read in one statement per batch, whatever the page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from models.privacy import mentors_revealed_to
+from models.users import Channel, Favorite, User, UserLanguage, UserTag
+
+__all__ = ["Loaders"]
+
+
+async def _users(ids: Sequence[int]) -> list[User | None]:
+    found = {u.id: u for u in await User.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def _tags(user_ids: Sequence[int]) -> list[list[str]]:
+    by_user: dict[int, list[str]] = defaultdict(list)
+    rows = await UserTag.filter(user_id__in=list(user_ids)).order_by("user_id", "position")
+    for row in rows:
+        by_user[row.user_id].append(row.tag)  # type: ignore[attr-defined]
+    return [by_user[i] for i in user_ids]
+
+
+async def _languages(user_ids: Sequence[int]) -> list[list[str]]:
+    by_user: dict[int, list[str]] = defaultdict(list)
+    rows = await UserLanguage.filter(user_id__in=list(user_ids)).order_by("user_id", "position")
+    for row in rows:
+        by_user[row.user_id].append(row.language)  # type: ignore[attr-defined]
+    return [by_user[i] for i in user_ids]
+
+
+async def _channels(user_ids: Sequence[int]) -> list[list[Channel]]:
+    by_user: dict[int, list[Channel]] = defaultdict(list)
+    rows = await Channel.filter(user_id__in=list(user_ids)).order_by("user_id", "position")
+    for row in rows:
+        by_user[row.user_id].append(row)  # type: ignore[attr-defined]
+    return [by_user[i] for i in user_ids]
+
+
+class Loaders:
+    """Created per HTTP request (and per subscription event): a cache never outlives its viewer."""
+
+    def __init__(self, viewer: User | None) -> None:
+        self.viewer = viewer
+        self.user: DataLoader[int, User | None] = DataLoader(_users)
+        self.tags: DataLoader[int, list[str]] = DataLoader(_tags)
+        self.languages: DataLoader[int, list[str]] = DataLoader(_languages)
+        self.channels: DataLoader[int, list[Channel]] = DataLoader(_channels)
+        self.is_favorite: DataLoader[int, bool] = DataLoader(self._favorites)
+        self.channels_revealed: DataLoader[int, bool] = DataLoader(self._revealed)
+
+    async def _favorites(self, mentor_ids: Sequence[int]) -> list[bool]:
+        if self.viewer is None:
+            return [False] * len(mentor_ids)
+        favorites = set(
+            await Favorite.filter(
+                user_id=self.viewer.id, mentor_id__in=list(mentor_ids)
+            ).values_list("mentor_id", flat=True)
+        )
+        return [i in favorites for i in mentor_ids]
+
+    async def _revealed(self, mentor_ids: Sequence[int]) -> list[bool]:
+        if self.viewer is None:
+            return [False] * len(mentor_ids)
+        revealed = await mentors_revealed_to(self.viewer.id, mentor_ids)
+        return [i in revealed for i in mentor_ids]

@@ -1,0 +1,93 @@
+"""Keyset pagination: an opaque cursor holds the sort key of the last row seen (no offsets)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from resolvers.errors import BadUserInput
+
+__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "OrderKey", "Page", "check_first", "keyset_page"]
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+M = TypeVar("M", bound=Model)
+
+# (field name, descending?) — the last key must be unique (the primary key).
+OrderKey = tuple[str, bool]
+
+
+@dataclass
+class Page(Generic[M]):
+    items: list[M]
+    cursors: list[str]
+    has_next_page: bool
+    count: Callable[[], Awaitable[int]]
+
+
+def check_first(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise BadUserInput(f"'first' must be between 0 and {MAX_PAGE_SIZE}.", field="first")
+    return first
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps(list(values), separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        values = None
+    if not isinstance(values, list) or len(values) != size:
+        raise BadUserInput(f"'{cursor}' is not a valid cursor for this list.", field="after")
+    if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+        raise BadUserInput(f"'{cursor}' is not a valid cursor for this list.", field="after")
+    return values
+
+
+def _after(order: Sequence[OrderKey], values: Sequence[Any]) -> Q:
+    """Rows strictly after `values` in `order`: (a > x) or (a = x and b > y) or ..."""
+    alternatives = []
+    for i, (name, descending) in enumerate(order):
+        equal = {f"{n}": v for (n, _), v in zip(order[:i], values[:i], strict=True)}
+        beyond = {f"{name}__{'lt' if descending else 'gt'}": values[i]}
+        alternatives.append(Q(**equal, **beyond))
+    return Q(*alternatives, join_type="OR")
+
+
+async def keyset_page(
+    queryset: QuerySet[M],
+    order: Sequence[OrderKey],
+    *,
+    first: int | None,
+    after: str | None,
+) -> Page[M]:
+    size = check_first(first)
+    page_qs = queryset
+    if after:
+        page_qs = page_qs.filter(_after(order, decode_cursor(after, len(order))))
+    ordering = [f"-{name}" if descending else name for name, descending in order]
+    rows = await page_qs.order_by(*ordering).limit(size + 1) if size else []
+    items = list(rows[:size])
+    cursors = [encode_cursor([getattr(item, name) for name, _ in order]) for item in items]
+    return Page(
+        items=items,
+        cursors=cursors,
+        has_next_page=len(rows) > size,
+        count=queryset.count,
+    )

@@ -1,0 +1,59 @@
+"""Assembles the root types from the feature modules and builds the `Schema`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from schema.accounts import AccountMutation, AccountQuery
+from schema.extensions import ErrorCodes, is_unexpected, logger
+from schema.nodes import NodeQuery
+
+__all__ = ["SDL_PATH", "MentorgraphSchema", "build_schema"]
+
+SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+Query = merge_types("Query", (NodeQuery, AccountQuery))
+Mutation = merge_types("Mutation", (AccountMutation,))
+
+
+class MentorgraphSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Client faults are answers, not incidents: log only what the server got wrong.
+        for error in errors:
+            if is_unexpected(error):
+                logger.error("Unexpected error in %s", error.path, exc_info=error.original_error)
+
+
+def build_schema(
+    *, max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 5000
+) -> MentorgraphSchema:
+    return MentorgraphSchema(
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(auto_camel_case=True, sort_schema=True),
+        # Factories: Strawberry builds fresh extensions per operation; the caches behind
+        # ParserCache and ValidationCache are module-level and shared.
+        extensions=[
+            ErrorCodes,
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: ParserCache(maxsize=512),
+            lambda: ValidationCache(maxsize=512),
+        ],
+    )

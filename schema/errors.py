@@ -1,0 +1,42 @@
+"""`UserError` (business-rule refusals in payloads) and the helper that builds payloads."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import strawberry
+
+from models.errors import ErrorCode, RuleViolation, RuleViolations
+
+__all__ = ["UserError", "UserErrorCode", "payload"]
+
+UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode")
+
+
+@strawberry.type(description="Why a mutation refused to act; nothing was changed.")
+class UserError:
+    field: list[str] | None
+    message: str
+    code: UserErrorCode  # type: ignore[valid-type]
+
+
+def _user_errors(exc: RuleViolation | RuleViolations) -> list[UserError]:
+    violations = exc.violations if isinstance(exc, RuleViolations) else [exc]
+    return [UserError(field=v.field, message=v.message, code=v.code) for v in violations]
+
+
+P = TypeVar("P")
+
+
+async def payload(cls: Callable[..., P], work: Awaitable[Any], *names: str) -> P:
+    """Await `work`; fill `cls` with its result under `names`, or with its userErrors.
+
+    With several names, `work` returns a tuple of values in the same order.
+    """
+    try:
+        result = await work
+    except (RuleViolation, RuleViolations) as exc:
+        return cls(**{name: None for name in names}, user_errors=_user_errors(exc))
+    values = result if len(names) > 1 else (result,)
+    return cls(**dict(zip(names, values, strict=True)), user_errors=[])

@@ -1,0 +1,63 @@
+"""Every top-level error leaves with an `extensions.code`; unexpected ones with no detail."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from resolvers.errors import ClientError
+
+__all__ = ["ErrorCodes", "classify_error", "is_unexpected"]
+
+logger = logging.getLogger("mentorgraph.errors")
+
+# Messages of the guard-rail validators (strawberry's depth/alias limiters, graphql-core's
+# token limit): the client sent a document that is too expensive, not a malformed one.
+TOO_COMPLEX = re.compile(
+    r"exceeds maximum operation depth|aliases found\. Allowed|Document contains more than"
+)
+MASKED_MESSAGE = "Internal server error."
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """A fault of the server: raised while executing, and not one of our client errors."""
+    return error.path is not None and not isinstance(error.original_error, ClientError)
+
+
+def _with_code(
+    error: GraphQLError, message: str, code: str, extra: dict[str, object] | None = None
+) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={**(extra or {}), "code": code},
+    )
+
+
+def classify_error(error: GraphQLError) -> GraphQLError:
+    """The error as the client sees it; idempotent (classifying twice changes nothing)."""
+    original = error.original_error
+    if isinstance(original, ClientError):
+        return _with_code(error, original.message, original.code, original.extensions)
+    if original is None and (error.extensions or {}).get("code"):
+        return error
+    if is_unexpected(error):
+        return _with_code(error, MASKED_MESSAGE, "INTERNAL_SERVER_ERROR")
+    code = "QUERY_TOO_COMPLEX" if TOO_COMPLEX.search(error.message) else "BAD_USER_INPUT"
+    return _with_code(error, error.message, code)
+
+
+class ErrorCodes(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            result.errors = [classify_error(e) for e in errors]

@@ -1,0 +1,82 @@
+"""`User`, `Channel` and the enums that describe them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from models.users import Channel as ChannelModel
+from models.users import ChannelType as ChannelTypeEnum
+from models.users import Role as RoleEnum
+from models.users import User as UserModel
+from resolvers import users
+from resolvers.ids import encode_global_id
+from schema.context import Info
+from schema.node import Node
+
+__all__ = ["Channel", "ChannelType", "Role", "User"]
+
+ChannelType = strawberry.enum(ChannelTypeEnum, name="ChannelType")
+
+
+Role = strawberry.enum(RoleEnum, name="Role")
+
+
+@strawberry.type(description="How to reach a mentor (revealed to a mentee after approval).")
+class Channel:
+    type: ChannelType  # type: ignore[valid-type]
+    handle: str
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Any) -> bool:
+        return isinstance(obj, cls | ChannelModel)
+
+
+@strawberry.type(description="An account: every user is a member (mentee); some are mentors.")
+class User(Node):
+    name: str
+    avatar_url: str | None
+    title: str
+    bio: str
+    country: str | None = strawberry.field(description="ISO 3166-1 alpha-2.")
+    is_mentor: bool
+    available: bool = strawberry.field(description="Whether a mentor accepts new requests.")
+    capacity: int = strawberry.field(description="How many active mentees a mentor takes.")
+    created_at: datetime
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Any) -> bool:
+        return isinstance(obj, cls | UserModel)
+
+    @strawberry.field  # type: ignore[misc]
+    def id(self, root: strawberry.Parent[UserModel]) -> strawberry.ID:  # type: ignore[override]
+        return strawberry.ID(encode_global_id("User", root.id))
+
+    roles: list[Role]  # type: ignore[valid-type]
+
+    @strawberry.field(description="Visible to the user and admins; null for everyone else.")
+    def email(self, root: strawberry.Parent[UserModel], info: Info) -> str | None:
+        return users.email_of(info.context, root)
+
+    @strawberry.field(
+        description="Visible to the user, admins and mentees with an approved or completed"
+        " mentorship with this mentor; null for everyone else."
+    )
+    async def channels(
+        self, root: strawberry.Parent[UserModel], info: Info
+    ) -> list[Channel] | None:
+        return await users.channels_of(info.context, root)  # type: ignore[return-value]
+
+    @strawberry.field(description="Lower-cased topics, most important first.")
+    async def tags(self, root: strawberry.Parent[UserModel], info: Info) -> list[str]:
+        return await users.tags_of(info.context, root)
+
+    @strawberry.field(description="ISO 639-1 codes.")
+    async def spoken_languages(self, root: strawberry.Parent[UserModel], info: Info) -> list[str]:
+        return await users.languages_of(info.context, root)
+
+    @strawberry.field(description="Whether the viewer keeps this mentor among their favourites.")
+    async def is_favorite(self, root: strawberry.Parent[UserModel], info: Info) -> bool:
+        return await users.is_favorite(info.context, root)

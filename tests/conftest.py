@@ -1,0 +1,100 @@
+"""One way to get a database, an app and a client, for SQLite and (TEST_DB=postgres) PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from starlette.applications import Starlette
+from tortoise import Tortoise, connections
+
+from mentorgraph.app import create_app
+from mentorgraph.db import close_db, init_db, migrate_db
+from mentorgraph.settings import Settings
+from models import clock
+from tests.utils.client import GraphQLClient
+from tests.utils.live_server import LiveServer
+
+
+def _backend() -> str:
+    backend = os.environ.get("TEST_DB", "sqlite")
+    if backend not in ("sqlite", "postgres"):
+        raise pytest.UsageError("TEST_DB must be 'sqlite' or 'postgres'")
+    return backend
+
+
+async def _reset_postgres_schema(url: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A freshly migrated database for this test session."""
+    if _backend() == "postgres":
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            raise pytest.UsageError("TEST_DB=postgres needs TEST_DATABASE_URL")
+        asyncio.run(_reset_postgres_schema(url))
+    else:
+        url = f"sqlite://{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    asyncio.run(migrate_db(url))
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path,
+        jwt_secret="test-secret-test-secret-test-secret",
+    )
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[None]:
+    """An empty database: every table truncated before the test."""
+    await init_db(database_url)
+    conn = connections.get("default")
+    tables = [m._meta.db_table for m in Tortoise.apps["models"].values()]
+    if database_url.startswith("postgres"):
+        await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    else:
+        for table in tables:
+            await conn.execute_script(f"DELETE FROM {table}")
+        await conn.execute_script("DELETE FROM sqlite_sequence")
+    clock.reset()
+    yield
+    clock.reset()
+    await close_db()
+
+
+@pytest.fixture
+def app(settings: Settings, db: None) -> Starlette:
+    return create_app(settings, manage_db=False)
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[GraphQLClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield GraphQLClient(http, app.state.tokens)
+
+
+@pytest.fixture
+def live_server(settings: Settings, db: None) -> Iterator[LiveServer]:
+    """The real server in its own process on a loopback port, on the test database."""
+    server = LiveServer(settings)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,66 @@
+"""Small factories for test data, written straight through the models."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from models.passwords import hash_password
+from models.users import Channel, ChannelType, User, UserLanguage, UserTag
+
+PASSWORD = "s3cret-enough!"
+# Hashing is deliberately slow; compute it once for every factory-made user.
+_PASSWORD_HASH = hash_password(PASSWORD)
+_numbers = itertools.count(1)
+
+
+async def make_user(
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    mentor: bool = False,
+    admin: bool = False,
+    available: bool = True,
+    capacity: int = 3,
+    title: str = "",
+    bio: str = "",
+    country: str | None = None,
+    tags: Sequence[str] = (),
+    languages: Sequence[str] = (),
+    channels: Sequence[tuple[ChannelType, str]] = (),
+) -> User:
+    n = next(_numbers)
+    user = await User.create(
+        email=email or f"user{n}@example.org",
+        password_hash=_PASSWORD_HASH,
+        name=name or f"User {n}",
+        is_mentor=mentor,
+        is_admin=admin,
+        available=available,
+        capacity=capacity,
+        title=title,
+        bio=bio,
+        country=country,
+    )
+    await UserTag.bulk_create(
+        [UserTag(user_id=user.id, tag=t, position=i) for i, t in enumerate(tags)]
+    )
+    await UserLanguage.bulk_create(
+        [
+            UserLanguage(user_id=user.id, language=code, position=i)
+            for i, code in enumerate(languages)
+        ]
+    )
+    await Channel.bulk_create(
+        [
+            Channel(user_id=user.id, type=k, handle=h, position=i)
+            for i, (k, h) in enumerate(channels)
+        ]
+    )
+    return user
+
+
+async def make_mentor(**kwargs: object) -> User:
+    kwargs.setdefault("tags", ["python"])
+    kwargs.setdefault("channels", [(ChannelType.GITHUB, "octocat")])
+    return await make_user(mentor=True, **kwargs)  # type: ignore[arg-type]
