@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from models.privacy import mentors_revealed_to
+from models.requests import MentorshipRequest, RequestEvent
 from models.users import Channel, Favorite, User, UserLanguage, UserTag
 
 __all__ = ["Loaders"]
@@ -42,6 +43,23 @@ async def _channels(user_ids: Sequence[int]) -> list[list[Channel]]:
     return [by_user[i] for i in user_ids]
 
 
+async def _requests(ids: Sequence[int]) -> list[MentorshipRequest | None]:
+    found = {r.id: r for r in await MentorshipRequest.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def _events(ids: Sequence[int]) -> list[RequestEvent | None]:
+    found = {e.id: e for e in await RequestEvent.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def _history(request_ids: Sequence[int]) -> list[list[RequestEvent]]:
+    by_request: dict[int, list[RequestEvent]] = defaultdict(list)
+    for event in await RequestEvent.filter(request_id__in=list(request_ids)).order_by("id"):
+        by_request[event.request_id].append(event)
+    return [by_request[i] for i in request_ids]
+
+
 class Loaders:
     """Created per HTTP request (and per subscription event): a cache never outlives its viewer."""
 
@@ -51,6 +69,9 @@ class Loaders:
         self.tags: DataLoader[int, list[str]] = DataLoader(_tags)
         self.languages: DataLoader[int, list[str]] = DataLoader(_languages)
         self.channels: DataLoader[int, list[Channel]] = DataLoader(_channels)
+        self.request: DataLoader[int, MentorshipRequest | None] = DataLoader(_requests)
+        self.event: DataLoader[int, RequestEvent | None] = DataLoader(_events)
+        self.history: DataLoader[int, list[RequestEvent]] = DataLoader(_history)
         self.is_favorite: DataLoader[int, bool] = DataLoader(self._favorites)
         self.channels_revealed: DataLoader[int, bool] = DataLoader(self._revealed)
 

@@ -10,6 +10,7 @@ from resolvers.context import Context
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_global_id
 from resolvers.pagination import MAX_PAGE_SIZE
+from resolvers.requests_read import visible_event, visible_request
 
 __all__ = ["NODE_LOADERS", "load_node", "load_nodes"]
 
@@ -19,7 +20,11 @@ async def _user(ctx: Context, pk: int) -> Any:
 
 
 # Type name -> how to load one visible object of it. Features register their types here.
-NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Any]]] = {"User": _user}
+NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Any]]] = {
+    "User": _user,
+    "MentorshipRequest": visible_request,
+    "RequestEvent": visible_event,
+}
 
 
 async def load_node(ctx: Context, global_id: str) -> Any:

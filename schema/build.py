@@ -20,10 +20,14 @@ from strawberry.types import ExecutionContext
 from schema.accounts import AccountMutation, AccountQuery
 from schema.extensions import ErrorCodes, is_unexpected, logger
 from schema.nodes import NodeQuery
+from schema.types.request import MentorshipRequest, RequestEvent
 
 __all__ = ["SDL_PATH", "MentorgraphSchema", "build_schema"]
 
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+# Types reached only through the `Node` interface must be named to appear in the schema.
+NODE_TYPES = [MentorshipRequest, RequestEvent]
 
 Query = merge_types("Query", (NodeQuery, AccountQuery))
 Mutation = merge_types("Mutation", (AccountMutation,))
@@ -45,6 +49,7 @@ def build_schema(
     return MentorgraphSchema(
         query=Query,
         mutation=Mutation,
+        types=NODE_TYPES,
         config=StrawberryConfig(auto_camel_case=True, sort_schema=True),
         # Factories: Strawberry builds fresh extensions per operation; the caches behind
         # ParserCache and ValidationCache are module-level and shared.

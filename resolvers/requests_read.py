@@ -1,0 +1,42 @@
+"""Reading mentorship requests and their events, for those allowed to see them."""
+
+from __future__ import annotations
+
+from models.privacy import can_see_request
+from models.requests import MentorshipRequest, RequestEvent
+from models.users import User
+from resolvers.context import Context
+from resolvers.pagination import encode_cursor
+
+__all__ = [
+    "event_cursor",
+    "history_of",
+    "user_of",
+    "visible_event",
+    "visible_request",
+]
+
+
+async def visible_request(ctx: Context, request_id: int) -> MentorshipRequest | None:
+    request = await ctx.loaders.request.load(request_id)
+    return request if request is not None and can_see_request(ctx.viewer, request) else None
+
+
+async def visible_event(ctx: Context, event_id: int) -> RequestEvent | None:
+    event = await ctx.loaders.event.load(event_id)
+    if event is None or await visible_request(ctx, event.request_id) is None:
+        return None
+    return event
+
+
+async def history_of(ctx: Context, request: MentorshipRequest) -> list[RequestEvent]:
+    return await ctx.loaders.history.load(request.id)
+
+
+async def user_of(ctx: Context, user_id: int | None) -> User | None:
+    return await ctx.loaders.user.load(user_id) if user_id is not None else None
+
+
+def event_cursor(event: RequestEvent) -> str:
+    """Opaque, ordered: resume a subscription `after` it (same format as connection cursors)."""
+    return encode_cursor([event.id])

@@ -1,0 +1,91 @@
+"""`MentorshipRequest`, `RequestEvent` and their enums."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from models.requests import DeclineReason as DeclineReasonEnum
+from models.requests import MentorshipRequest as RequestModel
+from models.requests import RequestEvent as EventModel
+from models.requests import RequestStatus as RequestStatusEnum
+from resolvers import requests_read
+from resolvers.ids import encode_global_id
+from schema.context import Info
+from schema.node import Node
+from schema.types.user import User
+
+__all__ = ["DeclineReason", "MentorshipRequest", "RequestEvent", "RequestStatus"]
+
+RequestStatus = strawberry.enum(RequestStatusEnum, name="RequestStatus")
+DeclineReason = strawberry.enum(DeclineReasonEnum, name="DeclineReason")
+
+
+@strawberry.type(
+    description="A mentee's request to a mentor. Visible to its mentor, its mentee and admins."
+)
+class MentorshipRequest(Node):
+    status: RequestStatus  # type: ignore[valid-type]
+    message: str
+    background: str
+    expectation: str
+    decline_reason: DeclineReason | None  # type: ignore[valid-type]
+    response_message: str | None
+    created_at: datetime
+    updated_at: datetime
+    viewed_at: datetime | None
+    responded_at: datetime | None
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Any) -> bool:
+        return isinstance(obj, cls | RequestModel)
+
+    @strawberry.field  # type: ignore[misc]
+    def id(self, root: strawberry.Parent[RequestModel]) -> strawberry.ID:  # type: ignore[override]
+        return strawberry.ID(encode_global_id("MentorshipRequest", root.id))
+
+    @strawberry.field
+    async def mentor(self, root: strawberry.Parent[RequestModel], info: Info) -> User:
+        return await requests_read.user_of(info.context, root.mentor_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def mentee(self, root: strawberry.Parent[RequestModel], info: Info) -> User:
+        return await requests_read.user_of(info.context, root.mentee_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Every status change, oldest first.")
+    async def history(
+        self, root: strawberry.Parent[RequestModel], info: Info
+    ) -> list[RequestEvent]:
+        return await requests_read.history_of(info.context, root)  # type: ignore[return-value]
+
+
+@strawberry.type(description="One status change of a request: the audit trail and the live feed.")
+class RequestEvent(Node):
+    from_status: RequestStatus | None  # type: ignore[valid-type]
+    to_status: RequestStatus  # type: ignore[valid-type]
+    occurred_at: datetime
+    note: str | None
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Any) -> bool:
+        return isinstance(obj, cls | EventModel)
+
+    @strawberry.field  # type: ignore[misc]
+    def id(self, root: strawberry.Parent[EventModel]) -> strawberry.ID:  # type: ignore[override]
+        return strawberry.ID(encode_global_id("RequestEvent", root.id))
+
+    @strawberry.field(description="Opaque and ordered; pass it as `after` to resume.")
+    def cursor(self, root: strawberry.Parent[EventModel]) -> str:
+        return requests_read.event_cursor(root)
+
+    @strawberry.field
+    async def request(
+        self, root: strawberry.Parent[EventModel], info: Info
+    ) -> MentorshipRequest | None:
+        return await requests_read.visible_request(info.context, root.request_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Who changed the status; null when the system did.")
+    async def actor(self, root: strawberry.Parent[EventModel], info: Info) -> User | None:
+        return await requests_read.user_of(info.context, root.actor_id)  # type: ignore[return-value]
