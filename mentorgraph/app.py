@@ -13,7 +13,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from tortoise import connections
 
+from mentorgraph.background import Job, JobRunner
 from mentorgraph.db import close_db, init_db
+from mentorgraph.email_setup import outbox_worker
 from mentorgraph.graphql_http import GraphQLEndpoint
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
@@ -59,13 +61,20 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     )
     endpoint = GraphQLEndpoint(schema, tokens, settings.max_body_bytes)
 
+    jobs = JobRunner(
+        [Job("outbox", settings.outbox_interval_seconds, outbox_worker(settings).deliver_due)]
+    )
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_db:
             await init_db(settings.resolved_database_url)
+        if settings.background_jobs:
+            jobs.start()
         try:
             yield
         finally:
+            await jobs.stop()
             if manage_db:
                 await close_db()
 

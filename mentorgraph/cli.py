@@ -1,4 +1,4 @@
-"""`mentorgraph serve | migrate | seed-demo | create-user | token`."""
+"""`mentorgraph serve | migrate | seed-demo | create-user | token | deliver-emails`."""
 
 from __future__ import annotations
 
@@ -100,6 +100,17 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
     return _run(settings, work)
 
 
+def cmd_deliver_emails(_: argparse.Namespace, settings: Settings) -> int:
+    from mentorgraph.email_setup import outbox_worker
+
+    async def work() -> int:
+        report = await outbox_worker(settings).deliver_due()
+        print(f"sent {report.sent}, failed {report.failed}")
+        return 0
+
+    return _run(settings, work)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mentorgraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -131,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     token = commands.add_parser("token", help="print a bearer token for a user")
     token.add_argument("--email", required=True)
     token.set_defaults(handler=cmd_token)
+    deliver = commands.add_parser("deliver-emails", help="send due emails from the outbox once")
+    deliver.set_defaults(handler=cmd_deliver_emails)
     return parser
 
 

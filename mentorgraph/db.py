@@ -10,7 +10,13 @@ from mentorgraph.settings import get_settings
 
 __all__ = ["MODEL_MODULES", "close_db", "init_db", "migrate_db", "tortoise_config"]
 
-MODEL_MODULES = ["models.users", "models.requests", "models.auth"]
+MODEL_MODULES = [
+    "models.users",
+    "models.requests",
+    "models.auth",
+    "models.outbox",
+    "models.applications",
+]
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,21 @@ class Settings(BaseSettings):
     max_tokens: int = 5000
     max_body_bytes: int = 100_000
     allowed_origins: list[str] = Field(default_factory=list)
+
+    # Email: "console" logs messages (development); "smtp" sends them.
+    email_backend: Literal["console", "smtp"] = "console"
+    email_from: str = "mentorgraph <noreply@localhost>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    # Links in emails point here.
+    app_url: str = "http://127.0.0.1:8000"
+
+    # Periodic work inside each server process (also available as CLI commands for cron).
+    background_jobs: bool = True
+    outbox_interval_seconds: float = 5.0
 
     @property
     def resolved_database_url(self) -> str:
