@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             default_mentor_capacity=settings.default_mentor_capacity,
             login_max_failures=settings.login_max_failures,
             login_window_seconds=settings.login_window_seconds,
+            app_url=settings.app_url,
         )
     )
     schema = build_schema(

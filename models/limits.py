@@ -13,6 +13,8 @@ class Limits:
     default_mentor_capacity: int = 3
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
+    # Where links in emails point.
+    app_url: str = "http://127.0.0.1:8000"
 
 
 _current = Limits()

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from resolvers.applications import visible_application
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_global_id
@@ -24,6 +25,7 @@ NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Any]]] = {
     "User": _user,
     "MentorshipRequest": visible_request,
     "RequestEvent": visible_event,
+    "MentorApplication": visible_application,
 }
 
 

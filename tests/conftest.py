@@ -19,6 +19,7 @@ from mentorgraph.settings import Settings
 from models import clock
 from tests.utils.client import GraphQLClient
 from tests.utils.live_server import LiveServer
+from tests.utils.smtp import SmtpServer
 
 
 def _backend() -> str:
@@ -98,3 +99,12 @@ def live_server(settings: Settings, db: None) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback that records every message it accepts."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -13,14 +12,6 @@ from mentorgraph.outbox_worker import OutboxWorker
 from models import clock
 from models.outbox import Email, OutboxEmail, enqueue_email
 from tests.utils.smtp import SmtpServer
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def worker_for(server: SmtpServer) -> OutboxWorker:

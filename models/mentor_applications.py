@@ -1,0 +1,98 @@
+"""Becoming a mentor: a member applies with a complete profile; an admin approves or rejects."""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models import clock, notifications, validation
+from models.applications import ApplicationStatus, MentorApplication
+from models.errors import ErrorCode, RuleViolation, RuleViolations
+from models.users import Channel, User, UserTag
+
+__all__ = ["apply_to_mentor", "review_application"]
+
+
+async def _profile_gaps(user: User) -> list[RuleViolation]:
+    gaps = []
+    if not user.title.strip():
+        gaps.append(("title", "Add a title to your profile before applying."))
+    if not user.bio.strip():
+        gaps.append(("bio", "Add a bio to your profile before applying."))
+    if not await UserTag.filter(user_id=user.id).exists():
+        gaps.append(("tags", "Add at least one tag to your profile before applying."))
+    if not await Channel.filter(user_id=user.id).exists():
+        gaps.append(("channels", "Add at least one contact channel before applying."))
+    return [RuleViolation(ErrorCode.INVALID_INPUT, message, [f]) for f, message in gaps]
+
+
+async def apply_to_mentor(user: User, motivation: str) -> MentorApplication:
+    if user.is_mentor:
+        raise RuleViolation(ErrorCode.FORBIDDEN, "You are already a mentor.")
+    violations = await _profile_gaps(user)
+    collector = validation.Collector()
+    cleaned = collector.clean(
+        validation.clean_text,
+        motivation,
+        "motivation",
+        label="Why you want to mentor",
+        min_length=30,
+        max_length=2000,
+    )
+    violations += collector.violations
+    if violations:
+        raise RuleViolations(violations)
+    pending = RuleViolation(
+        ErrorCode.DUPLICATE_REQUEST, "You already have an application waiting for review."
+    )
+    if await MentorApplication.filter(user_id=user.id, status=ApplicationStatus.PENDING).exists():
+        raise pending
+    try:
+        return await MentorApplication.create(
+            user_id=user.id, motivation=cleaned, created_at=clock.now()
+        )
+    except IntegrityError:
+        # A concurrent application won the race; the partial unique index decided.
+        raise pending from None
+
+
+async def review_application(
+    reviewer: User, application_id: int, *, approve: bool, reason: str | None
+) -> MentorApplication:
+    reason = reason.strip() if reason else None
+    if not approve and not reason:
+        raise RuleViolation(
+            ErrorCode.INVALID_INPUT, "Give the applicant a reason for the rejection.", ["reason"]
+        )
+    application = await MentorApplication.get_or_none(id=application_id)
+    if application is None:
+        raise RuleViolation(ErrorCode.NOT_FOUND, "No such application.", ["applicationId"])
+    status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
+    async with in_transaction() as connection:
+        # Conditional update: of two racing reviews, exactly one decides.
+        decided = (
+            await MentorApplication.filter(id=application_id, status=ApplicationStatus.PENDING)
+            .using_db(connection)
+            .update(
+                status=status,
+                decision_reason=reason,
+                reviewer_id=reviewer.id,
+                decided_at=clock.now(),
+            )
+        )
+        if not decided:
+            raise RuleViolation(
+                ErrorCode.INVALID_TRANSITION,
+                "This application was already decided.",
+                ["applicationId"],
+            )
+        applicant = await User.get(id=application.user_id, using_db=connection)
+        if approve:
+            await (
+                User.filter(id=applicant.id)
+                .using_db(connection)
+                .update(is_mentor=True, available=True, updated_at=clock.now())
+            )
+        await notifications.application_decided(applicant, approve, reason, connection)
+    await application.refresh_from_db()
+    return application

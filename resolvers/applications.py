@@ -1,0 +1,48 @@
+"""applyToMentor, reviewMentorApplication, and reading applications (the applicant and admins)."""
+
+from __future__ import annotations
+
+from models import mentor_applications
+from models.applications import ApplicationStatus, MentorApplication
+from models.privacy import is_self_or_admin
+from models.users import User
+from resolvers.context import Context
+from resolvers.pagination import Page, keyset_page
+
+__all__ = ["apply", "latest_of", "list_for_admin", "review", "visible_application"]
+
+
+async def apply(ctx: Context, motivation: str) -> MentorApplication:
+    return await mentor_applications.apply_to_mentor(ctx.require_viewer(), motivation)
+
+
+async def review(
+    ctx: Context, application_id: int, *, approve: bool, reason: str | None
+) -> MentorApplication:
+    admin = ctx.require_admin()
+    return await mentor_applications.review_application(
+        admin, application_id, approve=approve, reason=reason
+    )
+
+
+async def visible_application(ctx: Context, application_id: int) -> MentorApplication | None:
+    application = await MentorApplication.get_or_none(id=application_id)
+    if application is None or not is_self_or_admin(ctx.viewer, application.user_id):
+        return None
+    return application
+
+
+async def latest_of(ctx: Context, user: User) -> MentorApplication | None:
+    if not is_self_or_admin(ctx.viewer, user.id):
+        return None
+    return await MentorApplication.filter(user_id=user.id).order_by("-id").first()
+
+
+async def list_for_admin(
+    ctx: Context, status: ApplicationStatus | None, first: int | None, after: str | None
+) -> Page[MentorApplication]:
+    ctx.require_admin()
+    queryset = MentorApplication.all()
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    return await keyset_page(queryset, [("id", False)], first=first, after=after)
