@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from models.privacy import mentors_revealed_to
 from models.requests import MentorshipRequest, RequestEvent
+from models.responsiveness import Responsiveness, responsiveness_of
 from models.users import Channel, Favorite, User, UserLanguage, UserTag
 
 __all__ = ["Loaders"]
@@ -72,6 +73,7 @@ class Loaders:
         self.request: DataLoader[int, MentorshipRequest | None] = DataLoader(_requests)
         self.event: DataLoader[int, RequestEvent | None] = DataLoader(_events)
         self.history: DataLoader[int, list[RequestEvent]] = DataLoader(_history)
+        self.responsiveness: DataLoader[int, Responsiveness] = DataLoader(responsiveness_of)
         self.is_favorite: DataLoader[int, bool] = DataLoader(self._favorites)
         self.channels_revealed: DataLoader[int, bool] = DataLoader(self._revealed)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from models.privacy import is_self_or_admin
+from models.responsiveness import Responsiveness
 from models.users import Channel, User
 from resolvers.context import Context
 
-__all__ = ["channels_of", "email_of", "is_favorite", "languages_of", "tags_of"]
+__all__ = ["channels_of", "email_of", "is_favorite", "languages_of", "responsiveness_of", "tags_of"]
 
 
 def email_of(ctx: Context, user: User) -> str | None:
@@ -31,3 +32,8 @@ async def languages_of(ctx: Context, user: User) -> list[str]:
 
 async def is_favorite(ctx: Context, user: User) -> bool:
     return await ctx.loaders.is_favorite.load(user.id)
+
+
+async def responsiveness_of(ctx: Context, user: User) -> Responsiveness | None:
+    """Public for mentors (a reputation mentees rely on); null for other members."""
+    return await ctx.loaders.responsiveness.load(user.id) if user.is_mentor else None

@@ -16,7 +16,7 @@ from resolvers.ids import encode_global_id
 from schema.context import Info
 from schema.node import Node
 
-__all__ = ["Channel", "ChannelType", "Role", "User"]
+__all__ = ["Channel", "ChannelType", "Responsiveness", "Role", "User"]
 
 ChannelType = strawberry.enum(ChannelTypeEnum, name="ChannelType")
 
@@ -32,6 +32,21 @@ class Channel:
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | ChannelModel)
+
+
+@strawberry.type(description="How reliably a mentor answers requests (public).")
+class Responsiveness:
+    response_rate: float | None = strawberry.field(
+        description="Share of the last 180 days' settled requests answered before expiry (0-1)."
+    )
+    median_response_hours: float | None = strawberry.field(
+        description="Median hours from a request to the mentor's answer, last 180 days."
+    )
+    last_active_at: datetime | None = strawberry.field(
+        description="The mentor's latest view or answer of a request."
+    )
+    open_requests: int = strawberry.field(description="Requests waiting for an answer now.")
+    active_mentees: int = strawberry.field(description="Approved mentorships in progress.")
 
 
 @strawberry.type(description="An account: every user is a member (mentee); some are mentors.")
@@ -76,6 +91,12 @@ class User(Node):
     @strawberry.field(description="ISO 639-1 codes.")
     async def spoken_languages(self, root: strawberry.Parent[UserModel], info: Info) -> list[str]:
         return await users.languages_of(info.context, root)
+
+    @strawberry.field(description="A mentor's record of answering requests; null for non-mentors.")
+    async def responsiveness(
+        self, root: strawberry.Parent[UserModel], info: Info
+    ) -> Responsiveness | None:
+        return await users.responsiveness_of(info.context, root)  # type: ignore[return-value]
 
     @strawberry.field(description="Whether the viewer keeps this mentor among their favourites.")
     async def is_favorite(self, root: strawberry.Parent[UserModel], info: Info) -> bool:

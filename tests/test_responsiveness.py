@@ -1,0 +1,86 @@
+"""`User.responsiveness`: the public record of how a mentor answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from models.requests import DeclineReason, RequestStatus
+from tests.utils.client import GraphQLClient
+from tests.utils.factories import make_mentor, make_user
+from tests.utils.request_rows import request_row
+
+QUERY = """query($id: ID!) { node(id: $id) { ... on User { responsiveness {
+  responseRate medianResponseHours lastActiveAt openRequests activeMentees } } } }"""
+
+
+async def test_a_mentor_with_no_history(client: GraphQLClient) -> None:
+    mentor = await make_mentor()
+    result = await client.execute(QUERY, {"id": _id(mentor.id)})
+    assert result.data["node"]["responsiveness"] == {
+        "responseRate": None,
+        "medianResponseHours": None,
+        "lastActiveAt": None,
+        "openRequests": 0,
+        "activeMentees": 0,
+    }
+
+
+async def test_rate_median_and_counts(client: GraphQLClient) -> None:
+    mentor = await make_mentor()
+    day = timedelta(days=1)
+    mentees = [await make_user() for _ in range(8)]
+    # Answered: after 2 h, 10 h and 30 h (median 10 h).
+    await request_row(
+        mentor, mentees[0], RequestStatus.APPROVED, age=3 * day, answered_after=timedelta(hours=2)
+    )
+    await request_row(
+        mentor,
+        mentees[1],
+        RequestStatus.DECLINED,
+        age=4 * day,
+        answered_after=timedelta(hours=10),
+        decline_reason=DeclineReason.NO_CAPACITY,
+    )
+    await request_row(
+        mentor,
+        mentees[2],
+        RequestStatus.COMPLETED,
+        age=40 * day,
+        answered_after=timedelta(hours=30),
+    )
+    # Unanswered: expired, and declined by the system for inactivity.
+    await request_row(mentor, mentees[3], RequestStatus.EXPIRED, age=20 * day)
+    await request_row(
+        mentor,
+        mentees[4],
+        RequestStatus.DECLINED,
+        age=20 * day,
+        answered_after=timedelta(days=15),
+        decline_reason=DeclineReason.MENTOR_INACTIVE,
+    )
+    # Neither: cancelled by the mentee, still waiting (one viewed), and too old to count.
+    await request_row(mentor, mentees[5], RequestStatus.CANCELLED, age=2 * day)
+    await request_row(
+        mentor, mentees[6], RequestStatus.VIEWED, age=day, viewed_after=timedelta(hours=1)
+    )
+    await request_row(mentor, mentees[7], RequestStatus.EXPIRED, age=300 * day)
+
+    record = (await client.execute(QUERY, {"id": _id(mentor.id)})).data["node"]["responsiveness"]
+    assert record["responseRate"] == 0.6
+    assert record["medianResponseHours"] == 10.0
+    assert record["openRequests"] == 1
+    assert record["activeMentees"] == 1
+    assert record["lastActiveAt"] is not None
+
+
+async def test_members_who_are_not_mentors_have_none(client: GraphQLClient) -> None:
+    member = await make_user()
+    assert (await client.execute(QUERY, {"id": _id(member.id)})).data["node"] == {
+        "responsiveness": None
+    }
+
+
+def _id(pk: int) -> str:
+    from resolvers.ids import encode_global_id
+
+    return encode_global_id("User", pk)
