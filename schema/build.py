@@ -18,7 +18,9 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from schema.accounts import AccountMutation, AccountQuery
+from schema.directory import DirectoryQuery
 from schema.extensions import ErrorCodes, is_unexpected, logger
+from schema.favorites import FavoriteMutation
 from schema.nodes import NodeQuery
 from schema.types.request import MentorshipRequest, RequestEvent
 
@@ -29,8 +31,8 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 # Types reached only through the `Node` interface must be named to appear in the schema.
 NODE_TYPES = [MentorshipRequest, RequestEvent]
 
-Query = merge_types("Query", (NodeQuery, AccountQuery))
-Mutation = merge_types("Mutation", (AccountMutation,))
+Query = merge_types("Query", (NodeQuery, AccountQuery, DirectoryQuery))
+Mutation = merge_types("Mutation", (AccountMutation, FavoriteMutation))
 
 
 class MentorgraphSchema(strawberry.Schema):
