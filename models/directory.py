@@ -7,6 +7,7 @@ country by `(is_mentor, country, id)`.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -87,6 +88,11 @@ def _clean_search(value: str | None) -> tuple[str, ...]:
             ErrorCode.INVALID_INPUT,
             f"Search for at most {MAX_SEARCH_LENGTH} characters.",
             ["search"],
+        )
+    # PostgreSQL refuses NUL in text (a 500 otherwise); no other control character is a word.
+    if any(unicodedata.category(char) == "Cc" for char in text):
+        raise RuleViolation(
+            ErrorCode.INVALID_INPUT, "Search must not contain control characters.", ["search"]
         )
     return tuple(dict.fromkeys(text.split()))
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from models.users import ChannelType
+from resolvers.pagination import encode_cursor
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_user
 
@@ -211,6 +212,30 @@ async def test_bad_arguments_are_clear_client_errors(
     assert result.error_codes == ["BAD_USER_INPUT"]
     assert fragment in result.errors[0]["message"]
     assert result.errors[0]["extensions"]["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("order", "values"),
+    [
+        ("NEWEST", ["x"]),
+        ("NEWEST", [2**70]),
+        ("NAME", ["Ada", "not an id"]),
+        ("NAME", ["Ada\x00", 1]),
+    ],
+)
+async def test_forged_cursors_are_refused_not_sent_to_the_database(
+    client: GraphQLClient, order: str, values: list[Any]
+) -> None:
+    await make_mentor(name="Ada")
+    result = await client.execute(MENTORS, {"orderBy": order, "after": encode_cursor(values)})
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.errors[0]["extensions"]["field"] == "after"
+
+
+async def test_search_with_a_nul_character_is_refused(client: GraphQLClient) -> None:
+    result = await client.execute(MENTORS, {"filter": {"search": "ada\x00"}})
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert result.errors[0]["extensions"]["field"] == "filter.search"
 
 
 async def test_cursor_of_the_other_order_is_refused(client: GraphQLClient) -> None:
