@@ -60,6 +60,20 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
     return values
 
 
+def _check_types(model: type[Model], order: Sequence[OrderKey], values: Sequence[Any]) -> bool:
+    """Whether each cursor value fits its column: a forged cursor must not reach the database
+    (a string for an integer, or an integer out of the column's range, fails there)."""
+    for (name, _), value in zip(order, values, strict=True):
+        field = model._meta.fields_map[name]
+        if field.field_type is int:
+            bounds = field.constraints
+            if not isinstance(value, int) or not bounds["ge"] <= value <= bounds["le"]:
+                return False
+        elif field.field_type is str and (not isinstance(value, str) or "\x00" in value):
+            return False
+    return True
+
+
 def _after(order: Sequence[OrderKey], values: Sequence[Any]) -> Q:
     """Rows strictly after `values` in `order`: (a > x) or (a = x and b > y) or ..."""
     alternatives = []
@@ -80,7 +94,10 @@ async def keyset_page(
     size = check_first(first)
     page_qs = queryset
     if after:
-        page_qs = page_qs.filter(_after(order, decode_cursor(after, len(order))))
+        values = decode_cursor(after, len(order))
+        if not _check_types(queryset.model, order, values):
+            raise BadUserInput(f"'{after}' is not a valid cursor for this list.", field="after")
+        page_qs = page_qs.filter(_after(order, values))
     ordering = [f"-{name}" if descending else name for name, descending in order]
     rows = await page_qs.order_by(*ordering).limit(size + 1) if size else []
     items = list(rows[:size])

@@ -19,7 +19,9 @@ from strawberry.types import ExecutionContext
 
 from schema.accounts import AccountMutation, AccountQuery
 from schema.applications import ApplicationMutation, ApplicationQuery
+from schema.directory import DirectoryQuery
 from schema.extensions import ErrorCodes, is_unexpected, logger
+from schema.favorites import FavoriteMutation
 from schema.nodes import NodeQuery
 from schema.types.request import MentorshipRequest, RequestEvent
 
@@ -30,8 +32,20 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 # Types reached only through the `Node` interface must be named to appear in the schema.
 NODE_TYPES = [MentorshipRequest, RequestEvent]
 
-Query = merge_types("Query", (NodeQuery, AccountQuery, ApplicationQuery))
-Mutation = merge_types("Mutation", (AccountMutation, ApplicationMutation))
+# One line per feature module, so features merge without touching each other's lines.
+QUERIES = (
+    NodeQuery,
+    AccountQuery,
+    DirectoryQuery,
+    ApplicationQuery,
+)
+MUTATIONS = (
+    AccountMutation,
+    FavoriteMutation,
+    ApplicationMutation,
+)
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS)
 
 
 class MentorgraphSchema(strawberry.Schema):

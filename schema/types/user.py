@@ -11,10 +11,12 @@ from models.users import Channel as ChannelModel
 from models.users import ChannelType as ChannelTypeEnum
 from models.users import Role as RoleEnum
 from models.users import User as UserModel
-from resolvers import users
+from resolvers import favorites, users
 from resolvers.ids import encode_global_id
+from resolvers.pagination import DEFAULT_PAGE_SIZE
 from schema.context import Info
 from schema.node import Node
+from schema.pagination import Connection, connection
 
 __all__ = ["Channel", "ChannelType", "Responsiveness", "Role", "User"]
 
@@ -101,3 +103,17 @@ class User(Node):
     @strawberry.field(description="Whether the viewer keeps this mentor among their favourites.")
     async def is_favorite(self, root: strawberry.Parent[UserModel], info: Info) -> bool:
         return await users.is_favorite(info.context, root)
+
+    @strawberry.field(
+        description="Mentors this user keeps as favourites, newest favourite first."
+        " Visible to the user and admins; null for everyone else."
+    )
+    async def favorite_mentors(
+        self,
+        root: strawberry.Parent[UserModel],
+        info: Info,
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[User] | None:
+        page = await favorites.favorite_mentors(info.context, root, first=first, after=after)
+        return connection(page) if page is not None else None

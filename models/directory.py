@@ -1,0 +1,175 @@
+"""The mentor directory: which mentors match a filter, in which order, and how many per facet.
+
+Every filter is served by an index on PostgreSQL: free text by the trigram index
+`idx_users_search_trgm` (migration 0002), tags and languages by their `(value, user_id)` indexes,
+country by `(is_mentor, country, id)`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from tortoise.expressions import RawSQL, Subquery
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+
+from models.errors import ErrorCode, RuleViolation
+from models.users import User, UserLanguage, UserTag
+from models.validation import LANGUAGE_CODES, clean_country, clean_tags
+
+__all__ = [
+    "FACET_LIMITS",
+    "MAX_SEARCH_LENGTH",
+    "ORDER_KEYS",
+    "SEARCH_TEXT",
+    "FacetCount",
+    "FacetKind",
+    "MentorFilter",
+    "MentorOrder",
+    "clean_filter",
+    "facet_counts",
+    "matching_mentors",
+]
+
+MAX_SEARCH_LENGTH = 100
+
+# NOTE: exactly the expression of `idx_users_search_trgm`; PostgreSQL uses an expression index
+# only for the same expression, so change both together (or neither).
+SEARCH_TEXT = "lower(name || ' ' || title || ' ' || bio)"
+
+
+class MentorOrder(StrEnum):
+    NEWEST = "NEWEST"
+    NAME = "NAME"
+
+
+# Keyset sort keys per order: (field, descending?), the primary key last to make it total.
+ORDER_KEYS: dict[MentorOrder, list[tuple[str, bool]]] = {
+    MentorOrder.NEWEST: [("id", True)],
+    MentorOrder.NAME: [("name", False), ("id", False)],
+}
+
+
+class FacetKind(StrEnum):
+    TAGS = "TAGS"
+    COUNTRIES = "COUNTRIES"
+    LANGUAGES = "LANGUAGES"
+
+
+# The longest list each facet returns (the most frequent values); there are about 250
+# countries and 180 ISO 639-1 languages, but tags are free-form.
+FACET_LIMITS = {FacetKind.TAGS: 50, FacetKind.COUNTRIES: 250, FacetKind.LANGUAGES: 200}
+
+
+@dataclass(frozen=True)
+class MentorFilter:
+    """A cleaned filter: words lower-cased, tags normalised, codes checked."""
+
+    words: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    country: str | None = None
+    spoken_language: str | None = None
+    available_only: bool = True
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+def _clean_search(value: str | None) -> tuple[str, ...]:
+    text = " ".join((value or "").split()).lower()
+    if len(text) > MAX_SEARCH_LENGTH:
+        raise RuleViolation(
+            ErrorCode.INVALID_INPUT,
+            f"Search for at most {MAX_SEARCH_LENGTH} characters.",
+            ["search"],
+        )
+    # PostgreSQL refuses NUL in text (a 500 otherwise); no other control character is a word.
+    if any(unicodedata.category(char) == "Cc" for char in text):
+        raise RuleViolation(
+            ErrorCode.INVALID_INPUT, "Search must not contain control characters.", ["search"]
+        )
+    return tuple(dict.fromkeys(text.split()))
+
+
+def _clean_language(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    code = value.strip().lower()
+    if code not in LANGUAGE_CODES:
+        raise RuleViolation(
+            ErrorCode.INVALID_INPUT,
+            f"'{value}' is not an ISO 639-1 language code (like en).",
+            ["spokenLanguage"],
+        )
+    return code
+
+
+def clean_filter(
+    *,
+    search: str | None = None,
+    tags: list[str] | None = None,
+    country: str | None = None,
+    spoken_language: str | None = None,
+    available_only: bool = True,
+) -> MentorFilter:
+    """The filter as the queries need it; `RuleViolation` naming the first bad field."""
+    return MentorFilter(
+        words=_clean_search(search),
+        # An empty list filters nothing; otherwise the same rules as a profile's tags.
+        tags=tuple(clean_tags(tags, field="tags")) if tags else (),
+        country=clean_country(country, field="country"),
+        spoken_language=_clean_language(spoken_language),
+        available_only=available_only,
+    )
+
+
+def matching_mentors(mentor_filter: MentorFilter) -> QuerySet[User]:
+    """Mentors matching every part of the filter (unordered; the caller pages it)."""
+    mentors = User.filter(is_mentor=True)
+    if mentor_filter.available_only:
+        mentors = mentors.filter(available=True)
+    if mentor_filter.country:
+        mentors = mentors.filter(country=mentor_filter.country)
+    for tag in mentor_filter.tags:
+        # All-of: one semi-join per tag, each served by the (tag, user_id) index.
+        mentors = mentors.filter(id__in=Subquery(UserTag.filter(tag=tag).values("user_id")))
+    if mentor_filter.spoken_language:
+        speakers = UserLanguage.filter(language=mentor_filter.spoken_language)
+        mentors = mentors.filter(id__in=Subquery(speakers.values("user_id")))
+    if mentor_filter.words:
+        # Every word must occur somewhere in name, title or bio (case-insensitive substring).
+        mentors = mentors.annotate(search_text=RawSQL(SEARCH_TEXT))
+        for word in mentor_filter.words:
+            mentors = mentors.filter(search_text__contains=word)
+    return mentors
+
+
+def _facet_rows(kind: FacetKind, mentor_ids: Subquery) -> tuple[QuerySet[Any], str]:
+    """The rows to group for a facet, and the column that holds its value."""
+    if kind is FacetKind.COUNTRIES:
+        return User.filter(id__in=mentor_ids, country__isnull=False), "country"
+    if kind is FacetKind.TAGS:
+        return UserTag.filter(user_id__in=mentor_ids), "tag"
+    return UserLanguage.filter(user_id__in=mentor_ids), "language"
+
+
+async def facet_counts(mentor_filter: MentorFilter, kind: FacetKind) -> list[FacetCount]:
+    """Matching mentors per value of one facet, most frequent first, then by value.
+
+    One GROUP BY statement over the matching mentors' ids.
+    """
+    rows, column = _facet_rows(kind, Subquery(matching_mentors(mentor_filter).values("id")))
+    counted = (
+        await rows.annotate(count=Count("id"))
+        .group_by(column)
+        .order_by("-count", column)
+        .limit(FACET_LIMITS[kind])
+        .values(column, "count")
+    )
+    return [FacetCount(value=str(r[column]), count=int(r["count"])) for r in counted]

@@ -1,0 +1,45 @@
+"""`mentors` and `mentorFacets`: the directory, read by anyone, anonymous included."""
+
+from __future__ import annotations
+
+from models import directory
+from models.directory import FacetCount, FacetKind, MentorFilter, MentorOrder
+from models.errors import RuleViolation
+from models.users import User
+from resolvers.errors import BadUserInput
+from resolvers.pagination import Page, keyset_page
+
+__all__ = ["clean_filter", "facet", "mentors"]
+
+
+def clean_filter(
+    *,
+    search: str | None = None,
+    tags: list[str] | None = None,
+    country: str | None = None,
+    spoken_language: str | None = None,
+    available_only: bool = True,
+) -> MentorFilter:
+    """The client's filter, checked; a bad value is the client's fault (BAD_USER_INPUT)."""
+    try:
+        return directory.clean_filter(
+            search=search,
+            tags=tags,
+            country=country,
+            spoken_language=spoken_language,
+            available_only=available_only,
+        )
+    except RuleViolation as bad:
+        field = ".".join(["filter", *(bad.field or [])])
+        raise BadUserInput(bad.message, field=field) from None
+
+
+async def mentors(
+    mentor_filter: MentorFilter, order_by: MentorOrder, *, first: int | None, after: str | None
+) -> Page[User]:
+    matching = directory.matching_mentors(mentor_filter)
+    return await keyset_page(matching, directory.ORDER_KEYS[order_by], first=first, after=after)
+
+
+async def facet(mentor_filter: MentorFilter, kind: FacetKind) -> list[FacetCount]:
+    return await directory.facet_counts(mentor_filter, kind)

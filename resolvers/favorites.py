@@ -1,0 +1,46 @@
+"""addFavoriteMentor, removeFavoriteMentor and a user's favourite mentors."""
+
+from __future__ import annotations
+
+from models import favorites
+from models.privacy import is_self_or_admin
+from models.users import User
+from resolvers.context import Context
+from resolvers.ids import decode_id_of
+from resolvers.pagination import Page, keyset_page
+
+__all__ = ["add_favorite", "favorite_mentors", "remove_favorite"]
+
+# Newest favourite first: favourites are numbered in the order they were added.
+FAVORITE_ORDER = [("id", True)]
+
+
+async def add_favorite(ctx: Context, mentor_id: str) -> User:
+    viewer = ctx.require_viewer()
+    return await favorites.add_favorite(viewer, decode_id_of("User", mentor_id, "mentorId"))
+
+
+async def remove_favorite(ctx: Context, mentor_id: str) -> User:
+    viewer = ctx.require_viewer()
+    return await favorites.remove_favorite(viewer, decode_id_of("User", mentor_id, "mentorId"))
+
+
+async def favorite_mentors(
+    ctx: Context, user: User, *, first: int | None, after: str | None
+) -> Page[User] | None:
+    """`user`'s favourite mentors, for the user themself and admins; None for anyone else."""
+    if not is_self_or_admin(ctx.viewer, user.id):
+        return None
+    page = await keyset_page(
+        favorites.favorites_of(user.id), FAVORITE_ORDER, first=first, after=after
+    )
+    # One statement for the whole page; the loader also serves the mentors' nested fields.
+    mentors = await ctx.loaders.user.load_many([f.mentor_id for f in page.items])  # type: ignore[attr-defined]
+    # A mentor deleted between the two reads drops out, with its cursor.
+    kept = [(m, c) for m, c in zip(mentors, page.cursors, strict=True) if m is not None]
+    return Page(
+        items=[m for m, _ in kept],
+        cursors=[c for _, c in kept],
+        has_next_page=page.has_next_page,
+        count=page.count,
+    )

@@ -1,0 +1,91 @@
+"""The mentor directory: `mentors(filter, orderBy, first, after)` and `mentorFacets(filter)`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models.directory import FacetKind
+from models.directory import MentorFilter as CleanFilter
+from models.directory import MentorOrder as MentorOrderEnum
+from resolvers import directory
+from resolvers.pagination import DEFAULT_PAGE_SIZE
+from schema.pagination import Connection, connection
+from schema.types.user import User
+
+__all__ = ["DirectoryQuery", "FacetCount", "MentorFacets", "MentorFilter", "MentorOrder"]
+
+MentorOrder = strawberry.enum(
+    MentorOrderEnum,
+    name="MentorOrder",
+    description="NEWEST: most recently joined first. NAME: alphabetically by name.",
+)
+
+
+@strawberry.input(description="Which mentors to list; every part given must match.")
+class MentorFilter:
+    search: str | None = strawberry.field(
+        default=None,
+        description="Words that must each occur in the name, title or bio (any case).",
+    )
+    tags: list[str] | None = strawberry.field(
+        default=None, description="Mentors with all of these tags (at most 10)."
+    )
+    country: str | None = strawberry.field(default=None, description="ISO 3166-1 alpha-2.")
+    spoken_language: str | None = strawberry.field(default=None, description="ISO 639-1.")
+    available_only: bool = strawberry.field(
+        default=True, description="Only mentors who accept new requests."
+    )
+
+
+def _clean(mentor_filter: MentorFilter | None) -> CleanFilter:
+    given = mentor_filter or MentorFilter()
+    return directory.clean_filter(
+        search=given.search,
+        tags=given.tags,
+        country=given.country,
+        spoken_language=given.spoken_language,
+        available_only=given.available_only,
+    )
+
+
+@strawberry.type(description="How many matching mentors have a given tag, country or language.")
+class FacetCount:
+    value: str
+    count: int
+
+
+@strawberry.type(description="Counts of matching mentors per value, most frequent first.")
+class MentorFacets:
+    _filter: strawberry.Private[CleanFilter]
+
+    # Each list is one GROUP BY statement, run only when asked for.
+    @strawberry.field(description="The 50 most frequent tags.")
+    async def tags(self) -> list[FacetCount]:
+        return await directory.facet(self._filter, FacetKind.TAGS)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def countries(self) -> list[FacetCount]:
+        return await directory.facet(self._filter, FacetKind.COUNTRIES)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def spoken_languages(self) -> list[FacetCount]:
+        return await directory.facet(self._filter, FacetKind.LANGUAGES)  # type: ignore[return-value]
+
+
+@strawberry.type
+class DirectoryQuery:
+    @strawberry.field(description="The mentor directory, for everyone, anonymous included.")
+    async def mentors(
+        self,
+        filter: MentorFilter | None = None,
+        order_by: MentorOrder | None = MentorOrderEnum.NEWEST,  # type: ignore[valid-type]
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[User]:
+        order = order_by or MentorOrderEnum.NEWEST
+        page = await directory.mentors(_clean(filter), order, first=first, after=after)
+        return connection(page)
+
+    @strawberry.field(description="How many mentors matching the filter have each value.")
+    def mentor_facets(self, filter: MentorFilter | None = None) -> MentorFacets:
+        return MentorFacets(_filter=_clean(filter))

@@ -1,0 +1,156 @@
+"""The directory's SQL: statements per operation do not grow with the page size, and on
+PostgreSQL every filter is served by an index."""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+import pytest
+from tortoise import connections
+
+from models import directory
+from models.users import ChannelType, Favorite, User
+from tests.utils.client import GraphQLClient
+from tests.utils.factories import make_mentor, make_user
+from tests.utils.sql_counter import count_statements
+
+NESTED = """
+query($first: Int) {
+  mentors(first: $first, filter: {availableOnly: false}) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      cursor
+      node {
+        id name title country tags spokenLanguages isFavorite email
+        channels { type handle }
+      }
+    }
+  }
+}
+"""
+
+
+async def _statements(client: GraphQLClient, first: int, viewer: User | None) -> int:
+    with count_statements() as log:
+        result = await client.execute(NESTED, {"first": first}, as_user=viewer)
+    assert len(result.data["mentors"]["edges"]) == first
+    return len(log)
+
+
+async def test_statements_do_not_grow_with_page_size(client: GraphQLClient) -> None:
+    mentee = await make_user()
+    admin = await make_user(admin=True)
+    for i in range(100):
+        mentor = await make_mentor(
+            name=f"Mentor {i}",
+            country="DE",
+            tags=["python", f"tag{i}"],
+            languages=["en", "de"],
+            channels=[(ChannelType.GITHUB, f"m{i}"), (ChannelType.TWITTER, f"t{i}")],
+            available=i % 3 != 0,
+        )
+        if i % 2:
+            await Favorite.create(user_id=mentee.id, mentor_id=mentor.id)
+
+    for viewer in (None, mentee, admin):
+        small = await _statements(client, 10, viewer)
+        large = await _statements(client, 100, viewer)
+        assert small == large, viewer
+    # Anonymous: page, count, tags, languages. Signed in: also the viewer, their favourites,
+    # and for a mentee which mentors revealed channels; an admin reads every channel at once.
+    assert [await _statements(client, 100, v) for v in (None, mentee, admin)] == [4, 7, 7]
+
+
+async def test_favorite_mentors_statements_do_not_grow(client: GraphQLClient) -> None:
+    mentee = await make_user()
+    for i in range(100):
+        mentor = await make_mentor(tags=[f"t{i}"], languages=["en"])
+        await Favorite.create(user_id=mentee.id, mentor_id=mentor.id)
+    query = """
+    query($first: Int) { viewer { favoriteMentors(first: $first) {
+      totalCount nodes { name tags spokenLanguages isFavorite channels { handle } }
+    } } }
+    """
+    counts = []
+    for first in (10, 100):
+        with count_statements() as log:
+            result = await client.execute(query, {"first": first}, as_user=mentee)
+        assert len(result.data["viewer"]["favoriteMentors"]["nodes"]) == first
+        counts.append(len(log))
+    assert counts[0] == counts[1]
+
+
+postgres_only = pytest.mark.skipif(
+    os.environ.get("TEST_DB", "sqlite") != "postgres",
+    reason="index use is a PostgreSQL property (SQLite has no trigram index)",
+)
+
+# Each filter, and the end of the definition of the index that should serve it (the migrations
+# name most indexes with a hash, so they are found by what they index).
+FILTERS = {
+    "search": (directory.MentorFilter(words=("lovelace",)), "gin_trgm_ops) WHERE is_mentor"),
+    "tag": (directory.MentorFilter(tags=("rust",)), "user_tags USING btree (tag, user_id)"),
+    "country": (directory.MentorFilter(country="IS"), "USING btree (is_mentor, country, id)"),
+    "language": (
+        directory.MentorFilter(spoken_language="is"),
+        "user_languages USING btree (language, user_id)",
+    ),
+}
+
+
+async def _index_named(definition_end: str) -> str:
+    _, rows = await connections.get("default").execute_query(
+        "SELECT indexname FROM pg_indexes WHERE indexdef LIKE $1", [f"%{definition_end}"]
+    )
+    assert len(rows) == 1, definition_end
+    return str(rows[0]["indexname"])
+
+
+async def _fill_directory(size: int) -> None:
+    """`size` mentors; a few rare ones (what a selective filter finds), the rest common."""
+    conn = connections.get("default")
+    await conn.execute_script(
+        f"""
+        INSERT INTO users (email, password_hash, name, title, bio, country, is_mentor,
+                           is_admin, available, capacity, created_at, updated_at)
+        SELECT 'm' || i || '@example.org', 'x', 'Mentor ' || i,
+               CASE WHEN i % 997 = 0 THEN 'Lovelace fan' ELSE 'Engineer' END,
+               'Builds software and helps people grow, mentor number ' || i,
+               CASE WHEN i % 997 = 0 THEN 'IS' ELSE 'DE' END,
+               true, false, true, 3, now(), now()
+        FROM generate_series(1, {size}) AS i;
+        INSERT INTO user_tags (user_id, tag, position)
+        SELECT id, CASE WHEN id % 997 = 0 THEN 'rust' ELSE 'python' END, 0 FROM users;
+        INSERT INTO user_languages (user_id, language, position)
+        SELECT id, CASE WHEN id % 997 = 0 THEN 'is' ELSE 'en' END, 0 FROM users;
+        """
+    )
+    # VACUUM also flushes the trigram index's pending list (GIN "fastupdate"), as autovacuum
+    # would: until then the planner prices the index scan too high to choose it.
+    for table in ("users", "user_tags", "user_languages"):
+        await conn.execute_script(f"VACUUM ANALYZE {table}")
+
+
+@postgres_only
+@pytest.mark.parametrize("name", sorted(FILTERS))
+async def test_each_filter_is_served_by_an_index(db: None, name: str) -> None:
+    await _fill_directory(20_000)
+    mentor_filter, definition_end = FILTERS[name]
+    index = await _index_named(definition_end)
+    page = directory.matching_mentors(mentor_filter).order_by("-id").limit(21)
+    page._make_query()
+    sql, params = page.query.get_parameterized_sql()
+    # Nothing switched off or forced: on this data the planner picks the index by itself.
+    _, rows = await connections.get("default").execute_query(f"EXPLAIN {sql}", params)
+    plan = "\n".join(row["QUERY PLAN"] for row in rows)
+    assert index in plan, plan
+    assert await directory.matching_mentors(mentor_filter).count() == 20
+
+
+def test_search_uses_the_indexed_expression() -> None:
+    # PostgreSQL's expression index serves only its own expression: keep the two in step.
+    migration = importlib.import_module("models.migrations.0002_constraints")
+    trigram_index = next(sql for sql in migration.POSTGRES if "idx_users_search_trgm" in sql)
+    assert f"({directory.SEARCH_TEXT} gin_trgm_ops) WHERE is_mentor" in trigram_index
