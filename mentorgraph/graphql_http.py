@@ -24,6 +24,21 @@ from schema.extensions import classify_error
 __all__ = ["GraphQLEndpoint"]
 
 
+def contains_nul(value: Any) -> bool:
+    """Whether any string in a parsed JSON value holds a NUL character.
+
+    No field accepts one, and PostgreSQL cannot store one in text: refuse it at the door rather
+    than let it fail deep inside a resolver.
+    """
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
 def error_response(status: int, message: str, code: str) -> JSONResponse:
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
 
@@ -65,6 +80,8 @@ class GraphQLEndpoint:
             return error_response(
                 400, "Send a JSON object with a 'query' string.", "BAD_USER_INPUT"
             )
+        if contains_nul(params):
+            return error_response(400, "Text must not contain NUL characters.", "BAD_USER_INPUT")
         variables = params.get("variables")
         if variables is not None and not isinstance(variables, dict):
             return error_response(400, "'variables' must be an object.", "BAD_USER_INPUT")

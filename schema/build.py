@@ -7,6 +7,7 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -23,6 +24,7 @@ from schema.directory import DirectoryQuery
 from schema.extensions import ErrorCodes, is_unexpected, logger
 from schema.favorites import FavoriteMutation
 from schema.nodes import NodeQuery
+from schema.rules import NoNulInStrings
 from schema.types.request import MentorshipRequest, RequestEvent
 
 __all__ = ["SDL_PATH", "MentorgraphSchema", "build_schema"]
@@ -73,6 +75,7 @@ def build_schema(
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: AddValidationRules([NoNulInStrings]),
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
         ],

@@ -107,3 +107,17 @@ async def test_the_server_is_reachable_over_real_http(live_server) -> None:  # t
     async with httpx.AsyncClient(base_url=live_server.url) as http:
         response = await http.post("/graphql", json={"query": "{ viewer { id } }"})
     assert response.json() == {"data": {"viewer": None}}
+
+
+async def test_nul_characters_are_refused_before_they_reach_the_database(
+    client: GraphQLClient,
+) -> None:
+    from tests.utils.factories import make_user
+
+    user = await make_user(name="Before")
+    update = "mutation($b: String!) { updateProfile(input: {bio: $b}) { user { bio } } }"
+    result = await client.execute(update, {"b": "hello\x00world"}, as_user=user)
+    assert result.status == 400
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    log_in = 'mutation { logIn(input: {email: "a\\u0000@example.org", password: "x"}) { token } }'
+    assert (await client.execute(log_in)).error_codes == ["BAD_USER_INPUT"]
