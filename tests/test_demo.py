@@ -19,9 +19,10 @@ from mentorgraph.demo.people import (
     plan_people,
     validated,
 )
+from mentorgraph.demo.progress import Progress
 from models import validation
 from models.passwords import password_problem, verify_password
-from models.users import Channel, User, UserLanguage, UserTag
+from models.users import Channel, ChannelType, User, UserLanguage, UserTag
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
 from tests.utils.database import empty_database
@@ -107,7 +108,9 @@ async def test_every_seeded_profile_passes_the_validators_of_real_input(db: None
         languages = [r.language for r in sorted(user.language_rows, key=lambda r: r.position)]
         channels = [(c.type, c.handle) for c in sorted(user.channels, key=lambda c: c.position)]
         assert validation.clean_email(user.email) == user.email
-        assert validation.clean_text(user.name, "name", label="", min_length=1, max_length=100)
+        assert validation.clean_text(user.name, "n", label="", min_length=1, max_length=100) == (
+            user.name
+        )
         assert validation.clean_text(user.title, "t", label="", min_length=0, max_length=100) == (
             user.title
         )
@@ -143,6 +146,8 @@ def test_the_default_demo_is_valid_and_skewed_like_a_real_directory() -> None:
     assert languages.most_common(1)[0][0] == "en"
     assert len(languages) >= 15
     assert {len(mentor.channels) for mentor in people.mentors} >= {1, 2, 3}
+    # Every kind of handle is made somewhere, so the validators above saw each generator.
+    assert {kind for m in people.mentors for kind, _ in m.channels} == set(ChannelType)
     assert 0.6 < sum(mentor.available for mentor in people.mentors) / 200 < 0.95
 
 
@@ -180,6 +185,23 @@ async def test_it_reports_progress_and_prints_the_demo_credentials(db: None) -> 
     for expected in (ADMIN_EMAIL, MENTOR_EMAIL, MENTEE_EMAIL, DEMO_PASSWORD):
         assert expected in printed
     assert f"mentorgraph token --email {ADMIN_EMAIL}" in printed
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_redraws_in_place_on_a_terminal_and_once_in_a_log() -> None:
+    terminal, log = Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        progress = Progress("mentors", 200, stream, width=10)
+        progress.advance(120)
+        progress.finish()
+    assert terminal.getvalue() == (
+        "\r[..........] 0/200 mentors\r[######....] 120/200 mentors\r[##########] 200/200 mentors\n"
+    )
+    assert log.getvalue() == "[##########] 200/200 mentors\n"
 
 
 LOG_IN = """

@@ -36,6 +36,7 @@ __all__ = [
     "DEMO_PASSWORD",
     "MENTEE_EMAIL",
     "MENTOR_EMAIL",
+    "SEED",
     "DemoPeople",
     "DemoPerson",
     "mentee_count",

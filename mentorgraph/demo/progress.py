@@ -24,15 +24,15 @@ class Progress:
 
     def finish(self) -> None:
         self.done = self.total
-        self.live = True
-        self._draw()
-        self.stream.write("\n")
+        self.stream.write(("\r" if self.live else "") + self._line() + "\n")
         self.stream.flush()
 
     def _draw(self) -> None:
-        if not self.live:
-            return
+        if self.live:
+            self.stream.write("\r" + self._line())
+            self.stream.flush()
+
+    def _line(self) -> str:
         filled = self.width * self.done // self.total if self.total else self.width
         bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {self.label}")
-        self.stream.flush()
+        return f"[{bar}] {self.done}/{self.total} {self.label}"
