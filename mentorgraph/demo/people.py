@@ -143,7 +143,8 @@ def _mentor(rng: random.Random, email: str | None, taken: set[str], at: datetime
     if prefix != "Freelance " and rng.random() < 0.75:
         title += f" at {rng.choice(COMPANIES)}"
     tags = _mentor_tags(rng, track)
-    helps = ", ".join(tags[:2]) + (f" and {tags[2]}" if len(tags) > 2 else "")
+    shown = tags[:3]
+    helps = ", ".join(shown[:-1]) + f" and {shown[-1]}"
     bio = [
         f"{prefix}{role} with {years} years of experience {track.doing}.",
         f"I can help with {helps}.",
