@@ -14,9 +14,11 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-## Migrate (embedded SQLite unless DATABASE_URL is set) and serve on HOST:PORT (127.0.0.1:8000).
+## Migrate (embedded SQLite unless DATABASE_URL is set), load the demo data into an empty
+## database (first run only), and serve on HOST:PORT (127.0.0.1:8000) with WORKERS processes.
 serve: $(INSTALLED)
 	$(BIN)/mentorgraph migrate
+	$(BIN)/mentorgraph seed-demo --if-empty
 	$(BIN)/mentorgraph serve
 
 ## Lint, type-check, then the whole suite on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.

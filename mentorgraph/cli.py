@@ -36,6 +36,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         workers = 1
+    # Each worker reads the development secret; create it once here, before they race to.
+    settings.resolved_jwt_secret  # noqa: B018
     uvicorn.run(
         "mentorgraph.asgi:app",
         host=args.host or settings.host,

@@ -11,13 +11,13 @@ import asyncpg
 import httpx
 import pytest
 from starlette.applications import Starlette
-from tortoise import Tortoise, connections
 
 from mentorgraph.app import create_app
 from mentorgraph.db import close_db, init_db, migrate_db
 from mentorgraph.settings import Settings
 from models import clock
 from tests.utils.client import GraphQLClient
+from tests.utils.database import empty_database
 from tests.utils.live_server import LiveServer
 from tests.utils.smtp import SmtpServer
 
@@ -64,14 +64,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 async def db(database_url: str) -> AsyncIterator[None]:
     """An empty database: every table truncated before the test."""
     await init_db(database_url)
-    conn = connections.get("default")
-    tables = [m._meta.db_table for m in Tortoise.apps["models"].values()]
-    if database_url.startswith("postgres"):
-        await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-    else:
-        for table in tables:
-            await conn.execute_script(f"DELETE FROM {table}")
-        await conn.execute_script("DELETE FROM sqlite_sequence")
+    await empty_database(database_url)
     clock.reset()
     yield
     clock.reset()

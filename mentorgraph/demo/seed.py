@@ -1,0 +1,94 @@
+"""`mentorgraph seed-demo`: plan the demo, write it in one transaction, print how to log in.
+
+The demo is built in steps, each drawing from its own seeded `random.Random` so that adding a step
+never changes what the earlier ones produce. Today there is one step, the people; mentorship
+requests (`models/requests.py`) will be the next, built on `StoredPeople`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from tortoise.transactions import in_transaction
+
+from mentorgraph.demo.people import (
+    ADMIN_EMAIL,
+    DEMO_PASSWORD,
+    DemoPeople,
+    plan_people,
+    validated,
+)
+from mentorgraph.demo.progress import Progress
+from mentorgraph.demo.store import StoredPeople, store_people
+from models.passwords import hash_password
+from models.users import User
+
+__all__ = ["seed_demo"]
+
+
+async def seed_demo(
+    *,
+    mentors: int = 200,
+    only_if_empty: bool,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Load the demo directory; the exit status of `mentorgraph seed-demo`.
+
+    With `only_if_empty`, a database that has any user is left alone (first-run seeding).
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    if only_if_empty and await User.exists():
+        print("The database already has users: demo data not loaded.", file=err)
+        return 0
+    try:
+        people = plan_people(mentors)
+    except ValueError as exc:
+        print(exc, file=err)
+        return 2
+    everyone = [validated(p) for p in (people.admin, *people.mentors, *people.mentees)]
+    clash = await User.filter(email__in=[p.email for p in everyone]).first()
+    if clash is not None:
+        print(
+            f"{clash.email} exists already, so the demo data seems loaded."
+            " Start from an empty database to load it again.",
+            file=err,
+        )
+        return 1
+
+    started = time.perf_counter()
+    # Hashing is deliberately slow: one hash serves every demo account.
+    password_hash = hash_password(DEMO_PASSWORD)
+    stored = StoredPeople()
+    # One transaction: an interrupted seed leaves nothing, so `--if-empty` retries it next time.
+    async with in_transaction():
+        await store_people(everyone[:1], password_hash, stored)
+        mentor_rows = everyone[1 : 1 + len(people.mentors)]
+        progress = Progress("mentors", len(mentor_rows), err)
+        await store_people(mentor_rows, password_hash, stored, progress)
+        progress.finish()
+        progress = Progress("mentees", len(people.mentees), err)
+        await store_people(everyone[1 + len(people.mentors) :], password_hash, stored, progress)
+        progress.finish()
+        # Further steps go here, each with its own Random, e.g.
+        # `await store_requests(people, stored, random.Random(f"{SEED}/requests"))`.
+    _print_welcome(people, time.perf_counter() - started, out)
+    return 0
+
+
+def _print_welcome(people: DemoPeople, seconds: float, out: TextIO) -> None:
+    mentor, mentee = people.mentors[0], people.mentees[0]
+    print(
+        f"Loaded the demo in {seconds:.1f} s: {len(people.mentors)} mentors,"
+        f" {len(people.mentees)} mentees and 1 admin.\n"
+        f"Every demo account has the password {DEMO_PASSWORD}\n"
+        f"  admin   {people.admin.email:<22} {people.admin.name}\n"
+        f"  mentor  {mentor.email:<22} {mentor.name}\n"
+        f"  mentee  {mentee.email:<22} {mentee.name}\n"
+        "Log in with the logIn mutation in GraphiQL, or get a bearer token with\n"
+        f"  mentorgraph token --email {ADMIN_EMAIL}",
+        file=out,
+    )

@@ -1,0 +1,243 @@
+"""`seed-demo`: deterministic, valid like real input, first-run only, and served over GraphQL."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import subprocess
+import sys
+from collections import Counter
+
+from mentorgraph.demo import seed_demo
+from mentorgraph.demo.people import (
+    ADMIN_EMAIL,
+    DEMO_PASSWORD,
+    MENTEE_EMAIL,
+    MENTOR_EMAIL,
+    mentee_count,
+    plan_people,
+    validated,
+)
+from mentorgraph.demo.progress import Progress
+from models import validation
+from models.passwords import password_problem, verify_password
+from models.users import Channel, ChannelType, User, UserLanguage, UserTag
+from resolvers.ids import encode_global_id
+from tests.utils.client import GraphQLClient
+from tests.utils.database import empty_database
+from tests.utils.factories import make_user
+from tests.utils.live_server import ROOT
+
+
+async def seed(mentors: int, *, only_if_empty: bool = False) -> int:
+    return await seed_demo(
+        mentors=mentors, only_if_empty=only_if_empty, out=io.StringIO(), err=io.StringIO()
+    )
+
+
+async def database_digest() -> str:
+    """A hash of every seeded row but the password hashes (argon2 salts them randomly)."""
+    users = await User.all().order_by("id").values_list(
+        "id", "email", "name", "avatar_url", "title", "bio", "country", "is_mentor", "is_admin",
+        "available", "capacity", "created_at", "updated_at",
+    )  # fmt: skip
+    tags = await UserTag.all().order_by("id").values_list("user_id", "tag", "position")
+    languages = (
+        await UserLanguage.all().order_by("id").values_list("user_id", "language", "position")
+    )
+    channels = (
+        await Channel.all().order_by("id").values_list("user_id", "type", "handle", "position")
+    )
+    return hashlib.sha256(repr((users, tags, languages, channels)).encode()).hexdigest()
+
+
+async def test_the_same_number_of_mentors_gives_identical_rows(db: None, database_url: str) -> None:
+    assert await seed(30) == 0
+    first = await database_digest()
+    await empty_database(database_url)
+    assert await seed(30) == 0
+    assert await database_digest() == first
+    await empty_database(database_url)
+    assert await seed(31) == 0
+    assert await database_digest() != first
+
+
+def test_the_plan_does_not_depend_on_the_process() -> None:
+    # String hashing is salted per process: a plan that leaned on set order would differ here.
+    script = (
+        "import hashlib; from mentorgraph.demo.people import plan_people; "
+        "print(hashlib.sha256(repr(plan_people(30)).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert digests == {hashlib.sha256(repr(plan_people(30)).encode()).hexdigest()}
+
+
+async def test_counts_of_seeded_people(db: None) -> None:
+    assert await seed(30) == 0
+    assert await User.filter(is_mentor=True).count() == 30
+    assert await User.filter(is_mentor=False, is_admin=False).count() == mentee_count(30) == 8
+    assert await User.filter(is_admin=True).values_list("email", flat=True) == [ADMIN_EMAIL]
+    mentor_ids = await User.filter(is_mentor=True).values_list("id", flat=True)
+    for model in (UserTag, UserLanguage, Channel):
+        with_rows = (
+            await model.filter(user_id__in=mentor_ids).distinct().values_list("user_id", flat=True)
+        )
+        assert set(with_rows) == set(mentor_ids), f"a mentor without {model.__name__}"
+
+
+async def test_every_seeded_profile_passes_the_validators_of_real_input(db: None) -> None:
+    assert password_problem(DEMO_PASSWORD) is None
+    assert await seed(30) == 0
+    users = await User.all().prefetch_related("tag_rows", "language_rows", "channels")
+    assert len(users) == 39
+    # The password is hashed once for every demo account (argon2 is slow on purpose).
+    (password_hash,) = {user.password_hash for user in users}
+    assert verify_password(password_hash, DEMO_PASSWORD)
+    for user in users:
+        tags = [row.tag for row in sorted(user.tag_rows, key=lambda r: r.position)]
+        languages = [r.language for r in sorted(user.language_rows, key=lambda r: r.position)]
+        channels = [(c.type, c.handle) for c in sorted(user.channels, key=lambda c: c.position)]
+        assert validation.clean_email(user.email) == user.email
+        assert validation.clean_text(user.name, "n", label="", min_length=1, max_length=100) == (
+            user.name
+        )
+        assert validation.clean_text(user.title, "t", label="", min_length=0, max_length=100) == (
+            user.title
+        )
+        assert validation.clean_text(user.bio, "b", label="", min_length=0, max_length=2000) == (
+            user.bio
+        )
+        assert validation.clean_country(user.country) == user.country
+        assert validation.clean_languages(languages) == languages
+        assert validation.clean_avatar_url(user.avatar_url) == user.avatar_url
+        assert validation.clean_capacity(user.capacity) == user.capacity
+        if user.is_mentor:
+            assert validation.clean_tags(tags) == tags
+            assert validation.clean_channels(channels) == channels
+
+
+def test_the_default_demo_is_valid_and_skewed_like_a_real_directory() -> None:
+    people = plan_people(200)
+    everyone = [people.admin, *people.mentors, *people.mentees]
+    assert [validated(person) for person in everyone] == everyone
+    assert (len(people.mentors), len(people.mentees)) == (200, 50)
+    assert len({person.email for person in everyone}) == len(everyone)
+
+    tags = Counter(tag for mentor in people.mentors for tag in mentor.tags)
+    assert len(tags) >= 50
+    top = [tag for tag, _ in tags.most_common(8)]
+    assert {"javascript", "python", "react", "career"} <= set(top), top
+    # A long tail: the most common tag is far more common than the typical one.
+    assert tags.most_common(1)[0][1] >= 5 * sorted(tags.values())[len(tags) // 2]
+    countries = Counter(mentor.country for mentor in people.mentors)
+    assert [code for code, _ in countries.most_common(2)] == ["US", "IN"]
+    assert len(countries) >= 20
+    languages = Counter(code for mentor in people.mentors for code in mentor.languages)
+    assert languages.most_common(1)[0][0] == "en"
+    assert len(languages) >= 15
+    assert {len(mentor.channels) for mentor in people.mentors} >= {1, 2, 3}
+    # Every kind of handle is made somewhere, so the validators above saw each generator.
+    assert {kind for m in people.mentors for kind, _ in m.channels} == set(ChannelType)
+    assert 0.6 < sum(mentor.available for mentor in people.mentors) / 200 < 0.95
+
+
+async def test_if_empty_seeds_an_empty_database(db: None) -> None:
+    assert await seed(5, only_if_empty=True) == 0
+    assert await User.all().count() == 5 + mentee_count(5) + 1
+
+
+async def test_if_empty_leaves_a_database_with_users_alone(db: None) -> None:
+    await make_user()
+    assert await seed(5, only_if_empty=True) == 0
+    assert await User.all().count() == 1
+
+
+async def test_seeding_again_is_refused_without_changes(db: None) -> None:
+    assert await seed(5) == 0
+    before = await database_digest()
+    err = io.StringIO()
+    assert await seed_demo(mentors=5, only_if_empty=False, out=io.StringIO(), err=err) == 1
+    assert "exists already" in err.getvalue()
+    assert await database_digest() == before
+
+
+async def test_a_demo_without_mentors_is_refused(db: None) -> None:
+    assert await seed(0) == 2
+    assert await User.all().count() == 0
+
+
+async def test_it_reports_progress_and_prints_the_demo_credentials(db: None) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert await seed_demo(mentors=5, only_if_empty=False, out=out, err=err) == 0
+    assert f"[{'#' * 30}] 5/5 mentors" in err.getvalue()
+    assert f"[{'#' * 30}] 3/3 mentees" in err.getvalue()
+    printed = out.getvalue()
+    for expected in (ADMIN_EMAIL, MENTOR_EMAIL, MENTEE_EMAIL, DEMO_PASSWORD):
+        assert expected in printed
+    assert f"mentorgraph token --email {ADMIN_EMAIL}" in printed
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_redraws_in_place_on_a_terminal_and_once_in_a_log() -> None:
+    terminal, log = Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        progress = Progress("mentors", 200, stream, width=10)
+        progress.advance(120)
+        progress.finish()
+    assert terminal.getvalue() == (
+        "\r[..........] 0/200 mentors\r[######....] 120/200 mentors\r[##########] 200/200 mentors\n"
+    )
+    assert log.getvalue() == "[##########] 200/200 mentors\n"
+
+
+LOG_IN = """
+mutation($input: LogInInput!) {
+  logIn(input: $input) { token viewer { email roles } userErrors { code } }
+}"""
+PROFILES = """
+query($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on User { name title country tags spokenLanguages isMentor available email channels { type handle } }
+  }
+}"""  # noqa: E501
+
+
+async def test_the_seeded_directory_answers_graphql(client: GraphQLClient) -> None:
+    assert await seed(30) == 0
+    tokens = {}
+    for email, roles in ((ADMIN_EMAIL, ["MEMBER", "ADMIN"]), (MENTEE_EMAIL, ["MEMBER"])):
+        result = await client.execute(
+            LOG_IN, {"input": {"email": email, "password": DEMO_PASSWORD}}
+        )
+        payload = result.data["logIn"]
+        assert payload["viewer"] == {"email": email, "roles": roles}
+        tokens[email] = payload["token"]
+
+    mentor_ids = (
+        await User.filter(is_mentor=True).order_by("id").limit(10).values_list("id", flat=True)
+    )
+    variables = {"ids": [encode_global_id("User", pk) for pk in mentor_ids]}
+    as_mentee = (await client.execute(PROFILES, variables, token=tokens[MENTEE_EMAIL])).data
+    assert len(as_mentee["nodes"]) == 10
+    for mentor in as_mentee["nodes"]:
+        assert mentor["isMentor"] and mentor["name"] and mentor["title"] and mentor["country"]
+        assert mentor["tags"] and mentor["spokenLanguages"]
+        # Private until a mentorship is approved, for demo data as for real data.
+        assert mentor["email"] is None and mentor["channels"] is None
+    as_admin = (await client.execute(PROFILES, variables, token=tokens[ADMIN_EMAIL])).data
+    assert as_admin["nodes"][0]["email"] == MENTOR_EMAIL
+    assert all(mentor["channels"] for mentor in as_admin["nodes"])
