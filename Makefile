@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck schema migrations install clean
+.PHONY: serve test lint typecheck schema migrations install clean bench bench-data bench-postgraphile
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,21 @@ lint: $(INSTALLED)
 
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
+
+## Speed against PostGraphile 5 and a bare SQL endpoint (not part of `make test`): PostgreSQL
+## at BENCH_DATABASE_URL (a database named mg_bench_*, recreated), wrk (apt-get install wrk).
+## BENCH_SCALE=1 is 10,000 mentors; BENCH_ARGS go to `python -m bench run`. Writes docs/benchmarks.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mg_bench_data
+BENCH_SCALE ?= 1
+BENCH_ARGS ?=
+bench: $(INSTALLED) bench-postgraphile
+	$(BIN)/python -m bench --database-url $(BENCH_DATABASE_URL) generate --scale $(BENCH_SCALE)
+	$(BIN)/python -m bench --database-url $(BENCH_DATABASE_URL) run $(BENCH_ARGS)
+
+bench-postgraphile: bench/postgraphile/node_modules/.installed
+bench/postgraphile/node_modules/.installed: bench/postgraphile/package.json bench/postgraphile/package-lock.json
+	cd bench/postgraphile && npm ci --no-audit --no-fund
+	touch $@
 
 ## Re-export the SDL snapshot after changing the schema.
 schema: $(INSTALLED)

@@ -1,0 +1,209 @@
+"""One benchmark run: each server alone on the same database, same load, shape by shape.
+
+Per server: (1) started behind the statement-counting proxy, each shape's first answers are
+checked (HTTP 200, no errors, the same data as every other server) and its statements per
+operation counted; (2) restarted directly on PostgreSQL, each shape gets a warm-up and a timed
+wrk run; the process's peak RSS is read at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from bench.load import LoadResult, PreparedRequest, run_load
+from bench.pgcount import CounterThread
+from bench.servers import JWT_SECRET, SERVERS, Running, ServerKind, peak_rss_mb, post, start
+from bench.shapes import SHAPES, Sample, Shape
+
+__all__ = ["Options", "ShapeResult", "run"]
+
+CHECKED = 5
+COUNTED = 10
+
+
+@dataclass(frozen=True)
+class Options:
+    database_url: str
+    shapes: tuple[int, ...]
+    connections: int = 16
+    warmup: float = 5
+    seconds: float = 15
+    logs: Path = Path("bench/results/logs")
+
+
+@dataclass
+class ShapeResult:
+    shape: int
+    server: str
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    errors: int = 0
+    statements: float = 0.0
+    resets: float = 0.0
+    peak_rss_mb: float = 0.0
+    same_data: bool = True
+    load_avg: list[float] = field(default_factory=list)
+
+
+async def load_sample(url: str, seed: int = 6) -> Sample:
+    conn = await asyncpg.connect(url)
+    try:
+        tags = await conn.fetch(
+            "SELECT t.tag FROM user_tags t JOIN users u ON u.id = t.user_id"
+            " WHERE u.is_mentor AND u.available GROUP BY t.tag ORDER BY count(*) DESC LIMIT 12"
+        )
+        mentors = await conn.fetch("SELECT id FROM users WHERE is_mentor AND available ORDER BY id")
+        mentees = await conn.fetch(
+            "SELECT DISTINCT mentee_id FROM mentorship_requests ORDER BY mentee_id LIMIT 5000"
+        )
+        admin = await conn.fetchval("SELECT max(id) FROM users WHERE is_admin")
+    finally:
+        await conn.close()
+    rng = random.Random(seed)
+    return Sample(
+        tags=[r["tag"] for r in tags],
+        mentor_ids=rng.sample([r["id"] for r in mentors], min(200, len(mentors))),
+        mentee_ids=rng.sample([r["mentee_id"] for r in mentees], min(100, len(mentees))),
+        admin_id=admin,
+    )
+
+
+def _token(user_id: int) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    import jwt
+
+    now = datetime.now(UTC)
+    claims = {"sub": str(user_id), "iat": now, "exp": now + timedelta(hours=6)}
+    return jwt.encode(claims, JWT_SECRET, algorithm="HS256")
+
+
+def prepare(kind: ServerKind, shape: Shape, sample: Sample) -> list[PreparedRequest]:
+    if kind.name == "mentorgraph":
+        operation = shape.ours
+        viewers = shape.viewer(sample)
+    else:
+        operation = shape.postgraphile
+        viewers = [None]
+    path = kind.path.format(shape=shape.number)
+    prepared = []
+    for i, variables in enumerate(operation.variables(sample)):
+        viewer = viewers[i % len(viewers)]
+        headers = {"authorization": f"Bearer {_token(viewer)}"} if viewer else {}
+        body: dict[str, Any] = {"variables": variables}
+        if kind.name != "bare":
+            body["query"] = operation.query
+        prepared.append(PreparedRequest(path, json.dumps(body).encode(), headers))
+    return prepared
+
+
+# Global ids and cursors are each server's own encoding; everything else must match.
+OPAQUE = {"id", "cursor", "endCursor"}
+
+
+ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+def comparable(value: Any) -> Any:
+    """The answer with opaque values left out and times as instants (servers print
+    microseconds differently: `.65734` and `.657340` are the same time)."""
+    if isinstance(value, str) and ISO_DATETIME.match(value):
+        return datetime.fromisoformat(value)
+    if isinstance(value, dict):
+        return {k: comparable(v) for k, v in value.items() if k not in OPAQUE}
+    if isinstance(value, list):
+        return [comparable(v) for v in value]
+    return value
+
+
+def check(running: Running, requests: list[PreparedRequest]) -> list[Any]:
+    """The data of the first answers; fails loudly on an error, so no run measures errors."""
+    answers = []
+    for r in requests[:CHECKED]:
+        response = post(running, r.path, r.body, r.headers)
+        body = response.json()
+        if response.status_code != 200 or body.get("errors"):
+            raise RuntimeError(f"{running.kind.name}: {response.status_code} {body}")
+        # The root field's name is each server's own; compare what is under it.
+        answers.append(comparable(list(body["data"].values())))
+    return answers
+
+
+def count_and_check(
+    kind: ServerKind, options: Options, requests: dict[int, list[PreparedRequest]]
+) -> tuple[dict[int, tuple[float, float]], dict[int, list[Any]]]:
+    counts: dict[int, tuple[float, float]] = {}
+    answers: dict[int, list[Any]] = {}
+    with CounterThread() as counter:
+        proxied = options.database_url.replace(":5432/", f":{counter.port}/")
+        with start(kind, proxied, options.logs) as running:
+            for number, prepared in requests.items():
+                answers[number] = check(running, prepared)
+                counter.reset()
+                for r in prepared[:COUNTED]:
+                    post(running, r.path, r.body, r.headers)
+                n = min(COUNTED, len(prepared))
+                counts[number] = (counter.counts.statements / n, counter.counts.resets / n)
+    return counts, answers
+
+
+def _load_avg() -> list[float]:
+    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+
+
+def measure(
+    kind: ServerKind, options: Options, requests: dict[int, list[PreparedRequest]]
+) -> tuple[dict[int, LoadResult], float, dict[int, list[float]]]:
+    results: dict[int, LoadResult] = {}
+    loads: dict[int, list[float]] = {}
+    with start(kind, options.database_url, options.logs) as running:
+        for number, prepared in requests.items():
+            loads[number] = _load_avg()
+            run_load(running.url, prepared, connections=options.connections, seconds=options.warmup)
+            results[number] = run_load(
+                running.url, prepared, connections=options.connections, seconds=options.seconds
+            )
+        rss = peak_rss_mb(running.process.pid)
+    return results, rss, loads
+
+
+def run(options: Options, log: Any = print) -> list[ShapeResult]:
+    sample = asyncio.run(load_sample(options.database_url))
+    shapes = [SHAPES[n] for n in options.shapes]
+    results: list[ShapeResult] = []
+    reference: dict[int, list[Any]] = {}
+    for kind in SERVERS:
+        requests = {shape.number: prepare(kind, shape, sample) for shape in shapes}
+        log(f"{kind.name}: checking answers and counting statements")
+        counts, answers = count_and_check(kind, options, requests)
+        log(f"{kind.name}: load, {options.warmup:g}s warm-up + {options.seconds:g}s per shape")
+        loads, rss, load_avgs = measure(kind, options, requests)
+        for shape in shapes:
+            n = shape.number
+            reference.setdefault(n, answers[n])
+            result = ShapeResult(
+                shape=n,
+                server=kind.name,
+                rps=round(loads[n].rps, 1),
+                p50_ms=round(loads[n].p50_ms, 2),
+                p99_ms=round(loads[n].p99_ms, 2),
+                errors=loads[n].errors,
+                statements=counts[n][0],
+                resets=counts[n][1],
+                peak_rss_mb=round(rss, 1),
+                same_data=answers[n] == reference[n],
+                load_avg=load_avgs[n],
+            )
+            log(f"  {asdict(result)}")
+            results.append(result)
+    return results

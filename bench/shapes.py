@@ -1,0 +1,131 @@
+"""The query shapes our clients use, written once per server: GraphQL for mentorgraph, the
+equivalent GraphQL for PostGraphile, and one SQL statement for the bare endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["SHAPES", "Sample", "Shape"]
+
+RESPONSIVENESS = "responseRate medianResponseHours lastActiveAt openRequests activeMentees"
+PROFILE = (
+    "id name title bio avatarUrl country isMentor available capacity tags spokenLanguages"
+    f" responsiveness {{ {RESPONSIVENESS} }}"
+)
+# PostGraphile exposes the same columns and functions under the same names (computed columns
+# `users_tags`, `users_spoken_languages`, `users_responsiveness` in bench/sql/shapes.sql).
+PG_PROFILE = PROFILE
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Real values from the generated data for the variables of each request."""
+
+    tags: list[str]
+    mentor_ids: list[int]
+    mentee_ids: list[int]
+    admin_id: int
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one server receives: the body's query, and per request its variables and viewer."""
+
+    query: str
+    variables: Callable[[Sample], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Shape:
+    number: int
+    title: str
+    ours: Operation
+    postgraphile: Operation
+    # One statement returning the whole JSON body as text; parameters named in order.
+    bare_sql: str
+    bare_params: tuple[str, ...]
+    # Who sends the request to mentorgraph: None, "mentee" (the sample's ids) or "admin".
+    viewer: Callable[[Sample], list[int | None]]
+
+
+def global_id(type_name: str, pk: int) -> str:
+    from resolvers.ids import encode_global_id
+
+    return encode_global_id(type_name, pk)
+
+
+def _anonymous(sample: Sample) -> list[int | None]:
+    return [None]
+
+
+# SQL pieces shared by the bare statements: the same ids, cursors and profile as mentorgraph.
+SQL_GLOBAL_ID = (
+    "rtrim(translate(encode(convert_to({type} || ':' || {pk}, 'UTF8'), 'base64'), '+/', '-_'), '=')"
+)
+SQL_CURSOR = (
+    "rtrim(translate(encode(convert_to('[' || {pk} || ']', 'UTF8'), 'base64'), '+/', '-_'), '=')"
+)
+SQL_PROFILE = f"""json_build_object(
+  'id', {SQL_GLOBAL_ID.format(type="'User'", pk="u.id")},
+  'name', u.name, 'title', u.title, 'bio', u.bio, 'avatarUrl', u.avatar_url,
+  'country', u.country, 'isMentor', u.is_mentor, 'available', u.available,
+  'capacity', u.capacity, 'tags', users_tags(u), 'spokenLanguages', users_spoken_languages(u),
+  'responsiveness', (SELECT CASE WHEN u.is_mentor THEN json_build_object(
+    'responseRate', r.response_rate, 'medianResponseHours', r.median_response_hours,
+    'lastActiveAt', r.last_active_at, 'openRequests', r.open_requests,
+    'activeMentees', r.active_mentees) END FROM users_responsiveness(u) r))"""
+
+DIRECTORY = Shape(
+    number=1,
+    title="directory page: 20 available mentors with a tag, profile, tags, responsiveness",
+    ours=Operation(
+        query="query Directory($tag: String!) { mentors(first: 20, filter: {tags: [$tag]}) {"
+        f" edges {{ cursor node {{ {PROFILE} }} }} pageInfo {{ hasNextPage endCursor }} }} }}",
+        variables=lambda s: [{"tag": tag} for tag in s.tags],
+    ),
+    postgraphile=Operation(
+        query="query Directory($tag: String!) { mentorsByTag(tag: $tag, first: 20) {"
+        f" edges {{ cursor node {{ {PG_PROFILE} }} }} pageInfo {{ hasNextPage endCursor }} }} }}",
+        variables=lambda s: [{"tag": tag} for tag in s.tags],
+    ),
+    bare_sql=f"""
+WITH page AS (
+  SELECT u.id, row_number() OVER (ORDER BY u.id DESC) AS n FROM users u
+  WHERE u.is_mentor AND u.available
+    AND u.id IN (SELECT t.user_id FROM user_tags t WHERE t.tag = $1)
+  ORDER BY u.id DESC LIMIT 21
+), shown AS (SELECT * FROM page WHERE n <= 20)
+SELECT json_build_object('data', json_build_object('mentors', json_build_object(
+  'edges', coalesce((
+    SELECT json_agg(json_build_object('cursor', {SQL_CURSOR.format(pk="u.id")},
+                                      'node', {SQL_PROFILE}) ORDER BY s.n)
+    FROM shown s JOIN users u ON u.id = s.id), '[]'),
+  'pageInfo', json_build_object(
+    'hasNextPage', (SELECT count(*) > 20 FROM page),
+    'endCursor', (SELECT {SQL_CURSOR.format(pk="id")} FROM shown ORDER BY n DESC LIMIT 1))
+)))::text""",
+    bare_params=("tag",),
+    viewer=_anonymous,
+)
+
+SINGLE_MENTOR = Shape(
+    number=4,
+    title="a single mentor by id",
+    ours=Operation(
+        query=f"query Mentor($id: ID!) {{ node(id: $id) {{ ... on User {{ {PROFILE} }} }} }}",
+        variables=lambda s: [{"id": global_id("User", i)} for i in s.mentor_ids],
+    ),
+    postgraphile=Operation(
+        query=f"query Mentor($id: Int!) {{ node: userByRowId(rowId: $id) {{ {PG_PROFILE} }} }}",
+        variables=lambda s: [{"id": i} for i in s.mentor_ids],
+    ),
+    bare_sql=f"""
+SELECT json_build_object('data', json_build_object('node',
+  (SELECT {SQL_PROFILE} FROM users u WHERE u.id = $1)))::text""",
+    bare_params=("id",),
+    viewer=_anonymous,
+)
+
+SHAPES: dict[int, Shape] = {shape.number: shape for shape in (DIRECTORY, SINGLE_MENTOR)}
