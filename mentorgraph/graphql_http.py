@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.exceptions import MissingQueryError
@@ -37,6 +38,11 @@ def contains_nul(value: Any) -> bool:
     if isinstance(value, list):
         return any(contains_nul(v) for v in value)
     return False
+
+
+def json_response(body: dict[str, Any], status_code: int = 200) -> Response:
+    # orjson: several times faster than json.dumps on a page of results, same compact UTF-8.
+    return Response(orjson.dumps(body), status_code, media_type="application/json")
 
 
 def error_response(status: int, message: str, code: str) -> JSONResponse:
@@ -116,8 +122,8 @@ class GraphQLEndpoint:
         if result.errors and all(error.path is None for error in result.errors):
             # Nothing executed (the document did not parse or validate): a client fault.
             body.pop("data")
-            return JSONResponse(body, status_code=400)
-        return JSONResponse(body)
+            return json_response(body, status_code=400)
+        return json_response(body)
 
     async def _read_body(self, request: Request) -> bytes:
         declared = request.headers.get("content-length")
