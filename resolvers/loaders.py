@@ -21,18 +21,27 @@ async def _users(ids: Sequence[int]) -> list[User | None]:
 
 
 async def _tags(user_ids: Sequence[int]) -> list[list[str]]:
+    # Plain rows, not model objects: on every directory page, building models cost more than SQL.
     by_user: dict[int, list[str]] = defaultdict(list)
-    rows = await UserTag.filter(user_id__in=list(user_ids)).order_by("user_id", "position")
-    for row in rows:
-        by_user[row.user_id].append(row.tag)  # type: ignore[attr-defined]
+    rows = (
+        await UserTag.filter(user_id__in=list(user_ids))
+        .order_by("user_id", "position")
+        .values_list("user_id", "tag")
+    )
+    for user_id, tag in rows:
+        by_user[user_id].append(tag)
     return [by_user[i] for i in user_ids]
 
 
 async def _languages(user_ids: Sequence[int]) -> list[list[str]]:
     by_user: dict[int, list[str]] = defaultdict(list)
-    rows = await UserLanguage.filter(user_id__in=list(user_ids)).order_by("user_id", "position")
-    for row in rows:
-        by_user[row.user_id].append(row.language)  # type: ignore[attr-defined]
+    rows = (
+        await UserLanguage.filter(user_id__in=list(user_ids))
+        .order_by("user_id", "position")
+        .values_list("user_id", "language")
+    )
+    for user_id, language in rows:
+        by_user[user_id].append(language)
     return [by_user[i] for i in user_ids]
 
 
