@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from schema.accounts import AccountMutation, AccountQuery
 from schema.extensions import ErrorCodes, is_unexpected, logger
 from schema.nodes import NodeQuery
+from schema.requests import RequestMutation
 from schema.types.request import MentorshipRequest, RequestEvent
 
 __all__ = ["SDL_PATH", "MentorgraphSchema", "build_schema"]
@@ -30,7 +31,7 @@ SDL_PATH = Path(__file__).resolve().parent.parent / "schema.graphql"
 NODE_TYPES = [MentorshipRequest, RequestEvent]
 
 Query = merge_types("Query", (NodeQuery, AccountQuery))
-Mutation = merge_types("Mutation", (AccountMutation,))
+Mutation = merge_types("Mutation", (AccountMutation, RequestMutation))
 
 
 class MentorgraphSchema(strawberry.Schema):
