@@ -70,7 +70,12 @@ _VERBS = {
     S.EXPIRED: ("expire", "expired"),
     S.COMPLETED: ("complete", "completed"),
 }
-_WHO = {Actor.MENTEE: "the mentee", Actor.MENTOR: "the mentor", Actor.ADMIN: "an admin"}
+_WHO = {
+    Actor.MENTEE: "the mentee",
+    Actor.MENTOR: "the mentor",
+    Actor.ADMIN: "an admin",
+    Actor.SYSTEM: "the system",
+}
 
 
 def roles_of(actor: User | None, request: MentorshipRequest) -> frozenset[Actor]:
@@ -102,7 +107,7 @@ def request_not_found(field: str = "requestId") -> RuleViolation:
 
 def _forbidden(to: RequestStatus, field: str) -> RuleViolation:
     actors = {a for (_, target), who in TRANSITIONS.items() if target == to for a in who}
-    people = " or ".join(_WHO[a] for a in Actor if a in actors and a in _WHO) or "nobody"
+    people = " or ".join(_WHO[a] for a in Actor if a in actors)
     return RuleViolation(
         ErrorCode.FORBIDDEN, f"Only {people} may {_VERBS[to][0]} this request.", [field]
     )
@@ -150,14 +155,14 @@ async def transition(
         # Approvals serialise on the mentor's row, so concurrent ones count each other.
         mentor = await lock_user(conn, request.mentor_id) if to is S.APPROVED else None
         current = await lock_request(conn, request_id)
-        if current is None:
+        if current is None or (to is S.APPROVED and mentor is None):
             raise request_not_found()
         if unchanged_if_already and current.status == to:
             return current
         if not is_allowed(current.status, to, roles):
             raise _invalid_transition(current.status, to)
         if mentor is not None:
-            await ensure_mentor_has_room(conn, mentor)
+            await ensure_mentor_has_room(conn, mentor, field="requestId")
         event = await _apply(
             conn,
             current,

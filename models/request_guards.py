@@ -51,7 +51,9 @@ async def lock_request(conn: BaseDBAsyncClient, request_id: int) -> MentorshipRe
     return await MentorshipRequest.filter(id=request_id).using_db(conn).first()
 
 
-async def ensure_mentor_has_room(conn: BaseDBAsyncClient, mentor: User) -> None:
+async def ensure_mentor_has_room(
+    conn: BaseDBAsyncClient, mentor: User, *, field: str = "mentorId"
+) -> None:
     """MENTOR_AT_CAPACITY when the mentor already has `capacity` active (APPROVED) mentees."""
     active = (
         await MentorshipRequest.filter(mentor_id=mentor.id, status=RequestStatus.APPROVED)
@@ -62,7 +64,7 @@ async def ensure_mentor_has_room(conn: BaseDBAsyncClient, mentor: User) -> None:
         raise RuleViolation(
             ErrorCode.MENTOR_AT_CAPACITY,
             f"{mentor.name} already mentors {active} of at most {mentor.capacity} mentees.",
-            ["mentorId"],
+            [field],
         )
 
 

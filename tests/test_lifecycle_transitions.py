@@ -201,3 +201,21 @@ async def test_system_changes_have_no_actor(db: None) -> None:
         S.EXPIRED,
         "No answer in 14 days.",
     )
+
+
+async def test_approvals_stop_at_the_mentors_capacity(client: GraphQLClient) -> None:
+    mentor = await make_mentor(capacity=1)
+    first = await make_request(await make_user(), mentor, status=S.VIEWED)
+    second = await make_request(await make_user(), mentor, status=S.VIEWED)
+    assert codes(result_of(await act(client, "approve", first.id, mentor), "approve")) == []
+
+    refused = result_of(await act(client, "approve", second.id, mentor), "approve")
+    assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [
+        ("MENTOR_AT_CAPACITY", ["requestId"])
+    ]
+    assert (await MentorshipRequest.get(id=second.id)).status == S.VIEWED
+    assert await RequestEvent.filter(request_id=second.id).count() == 0
+
+    # Ending a mentorship frees its place.
+    assert codes(result_of(await act(client, "complete", first.id, mentor), "complete")) == []
+    assert codes(result_of(await act(client, "approve", second.id, mentor), "approve")) == []
