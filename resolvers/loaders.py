@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import partial
 
 from strawberry.dataloader import DataLoader
 
 from models.privacy import mentors_revealed_to
-from models.requests import MentorshipRequest, RequestEvent
+from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.responsiveness import Responsiveness, responsiveness_of
 from models.users import Channel, Favorite, User, UserLanguage, UserTag
+from resolvers import request_loaders
 
 __all__ = ["Loaders"]
 
@@ -85,6 +87,19 @@ class Loaders:
         self.responsiveness: DataLoader[int, Responsiveness] = DataLoader(responsiveness_of)
         self.is_favorite: DataLoader[int, bool] = DataLoader(self._favorites)
         self.channels_revealed: DataLoader[int, bool] = DataLoader(self._revealed)
+        # The request overviews of `User` (lifecycle): keyed by user id.
+        self.sent_counts: DataLoader[int, dict[RequestStatus, int]] = DataLoader(
+            partial(request_loaders.status_counts, "mentee_id")
+        )
+        self.received_counts: DataLoader[int, dict[RequestStatus, int]] = DataLoader(
+            partial(request_loaders.status_counts, "mentor_id")
+        )
+        self.active_mentors: DataLoader[int, list[int]] = DataLoader(
+            partial(request_loaders.active_partners, "mentee_id")
+        )
+        self.active_mentees: DataLoader[int, list[int]] = DataLoader(
+            partial(request_loaders.active_partners, "mentor_id")
+        )
 
     async def _favorites(self, mentor_ids: Sequence[int]) -> list[bool]:
         if self.viewer is None:

@@ -24,6 +24,7 @@ from schema.directory import DirectoryQuery
 from schema.extensions import ErrorCodes, is_unexpected, logger
 from schema.favorites import FavoriteMutation
 from schema.nodes import NodeQuery
+from schema.requests import RequestMutation
 from schema.rules import NoNulInStrings
 from schema.types.request import MentorshipRequest, RequestEvent
 
@@ -45,6 +46,7 @@ MUTATIONS = (
     AccountMutation,
     FavoriteMutation,
     ApplicationMutation,
+    RequestMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

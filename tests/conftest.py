@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
@@ -14,6 +16,7 @@ from starlette.applications import Starlette
 
 from mentorgraph.app import create_app
 from mentorgraph.db import close_db, init_db, migrate_db
+from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
 from models import clock
 from tests.utils.client import GraphQLClient
@@ -81,6 +84,24 @@ async def client(app: Starlette) -> AsyncIterator[GraphQLClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield GraphQLClient(http, app.state.tokens)
+
+
+@pytest.fixture
+async def live_clients(settings: Settings, db: None) -> AsyncIterator[list[GraphQLClient]]:
+    """Clients of real server processes on the test database: two on PostgreSQL (so rules must
+    hold across processes), one on SQLite (which serves one process only)."""
+    servers = [LiveServer(settings) for _ in range(2 if _backend() == "postgres" else 1)]
+    tokens = TokenService(settings.resolved_jwt_secret, timedelta(hours=1))
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with contextlib.AsyncExitStack() as stack:
+        clients = []
+        for server in servers:
+            server.start()
+            stack.callback(server.stop)
+            http = httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits)
+            await stack.enter_async_context(http)
+            clients.append(GraphQLClient(http, tokens))
+        yield clients
 
 
 @pytest.fixture

@@ -241,3 +241,45 @@ async def test_the_seeded_directory_answers_graphql(client: GraphQLClient) -> No
     as_admin = (await client.execute(PROFILES, variables, token=tokens[ADMIN_EMAIL])).data
     assert as_admin["nodes"][0]["email"] == MENTOR_EMAIL
     assert all(mentor["channels"] for mentor in as_admin["nodes"])
+
+
+async def test_the_demo_mentee_and_mentor_carry_a_request_to_completion(
+    client: GraphQLClient,
+) -> None:
+    """What the README promises a new user: with the demo data, a whole request in GraphQL."""
+    assert await seed(30) == 0
+    mentee = await User.get(email=MENTEE_EMAIL)
+    mentor = await User.get(email=MENTOR_EMAIL)
+    text = "Thirty characters at the very least, as the rules ask."
+    created = await client.execute(
+        """mutation($m: ID!, $t: String!) { createMentorshipRequest(input: {mentorId: $m,
+             message: $t, background: $t, expectation: $t}) {
+             request { id status } userErrors { code message } } }""",
+        {"m": encode_global_id("User", mentor.id), "t": text},
+        as_user=mentee,
+    )
+    payload = created.data["createMentorshipRequest"]
+    assert payload["userErrors"] == []
+    request_id = payload["request"]["id"]
+    for mutation, user in (
+        ("markMentorshipRequestViewed", mentor),
+        ("approveMentorshipRequest", mentor),
+        ("completeMentorship", mentee),
+    ):
+        result = await client.execute(
+            f"mutation($r: ID!) {{ {mutation}(input: {{requestId: $r}}) {{"
+            " request { status } userErrors { code } } }",
+            {"r": request_id},
+            as_user=user,
+        )
+        assert result.data[mutation]["userErrors"] == [], mutation
+    history = await client.execute(
+        "query($r: ID!) { node(id: $r) { ... on MentorshipRequest { status"
+        " history { toStatus } mentor { channels { handle } } } } }",
+        {"r": request_id},
+        as_user=mentee,
+    )
+    node = history.data["node"]
+    assert node["status"] == "COMPLETED"
+    assert [e["toStatus"] for e in node["history"]] == ["NEW", "VIEWED", "APPROVED", "COMPLETED"]
+    assert node["mentor"]["channels"]  # revealed by the approval

@@ -156,6 +156,10 @@ def _mentor(rng: random.Random, email: str | None, taken: set[str], at: datetime
         ChannelType.LINKEDIN
     ]
     capacity = _weighted(rng, CAPACITY_WEIGHTS)
+    available = capacity > 0 and rng.random() < 0.85
+    if email is not None:
+        # The well-known demo mentor must take requests, so a first try in GraphiQL works.
+        capacity, available = max(capacity, 3), True
     name = f"{given} {family}"
     return DemoPerson(
         email=email or unique_email(given, family, taken),
@@ -169,7 +173,7 @@ def _mentor(rng: random.Random, email: str | None, taken: set[str], at: datetime
         channels=tuple((kind, channel_handle(kind, given, family, rng)) for kind in kinds),
         avatar_url=avatar_url(name) if rng.random() < 0.65 else None,
         is_mentor=True,
-        available=capacity > 0 and rng.random() < 0.85,
+        available=available,
         capacity=capacity,
     )
 

@@ -7,20 +7,16 @@ from typing import Any
 
 import strawberry
 
-from models.requests import DeclineReason as DeclineReasonEnum
 from models.requests import MentorshipRequest as RequestModel
 from models.requests import RequestEvent as EventModel
-from models.requests import RequestStatus as RequestStatusEnum
 from resolvers import requests_read
 from resolvers.ids import encode_global_id
 from schema.context import Info
 from schema.node import Node
+from schema.types.request_enums import DeclineReason, RequestStatus
 from schema.types.user import User
 
 __all__ = ["DeclineReason", "MentorshipRequest", "RequestEvent", "RequestStatus"]
-
-RequestStatus = strawberry.enum(RequestStatusEnum, name="RequestStatus")
-DeclineReason = strawberry.enum(DeclineReasonEnum, name="DeclineReason")
 
 
 @strawberry.type(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -11,12 +11,17 @@ from models.users import Channel as ChannelModel
 from models.users import ChannelType as ChannelTypeEnum
 from models.users import Role as RoleEnum
 from models.users import User as UserModel
-from resolvers import favorites, users
+from resolvers import favorites, request_overviews, users
 from resolvers.ids import encode_global_id
 from resolvers.pagination import DEFAULT_PAGE_SIZE
 from schema.context import Info
 from schema.node import Node
 from schema.pagination import Connection, connection
+from schema.types.request_enums import RequestStatus
+from schema.types.request_overview import RequestStatusCounts, counts_of
+
+if TYPE_CHECKING:
+    from schema.types.request import MentorshipRequest
 
 __all__ = ["Channel", "ChannelType", "Responsiveness", "Role", "User"]
 
@@ -117,3 +122,69 @@ class User(Node):
     ) -> Connection[User] | None:
         page = await favorites.favorite_mentors(info.context, root, first=first, after=after)
         return connection(page) if page is not None else None
+
+    # --- Request overviews (the lifecycle feature). The user and admins only; null otherwise.
+
+    @strawberry.field(
+        description="Requests this user sent as a mentee, newest first; only these statuses"
+        " when `status` is given. Visible to the user and admins; null for everyone else."
+    )
+    async def sent_requests(
+        self,
+        root: strawberry.Parent[UserModel],
+        info: Info,
+        status: list[RequestStatus] | None = None,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[MentorshipRequest, strawberry.lazy("schema.types.request")]] | None:
+        page = await request_overviews.request_page(
+            info.context, root, "mentee_id", statuses=status, first=first, after=after
+        )
+        return connection(page) if page is not None else None
+
+    @strawberry.field(
+        description="Requests this user received as a mentor, newest first; only these"
+        " statuses when `status` is given. Visible to the user and admins; null otherwise."
+    )
+    async def received_requests(
+        self,
+        root: strawberry.Parent[UserModel],
+        info: Info,
+        status: list[RequestStatus] | None = None,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[MentorshipRequest, strawberry.lazy("schema.types.request")]] | None:
+        page = await request_overviews.request_page(
+            info.context, root, "mentor_id", statuses=status, first=first, after=after
+        )
+        return connection(page) if page is not None else None
+
+    @strawberry.field(description="Sent requests per status. The user and admins only.")
+    async def sent_request_counts(
+        self, root: strawberry.Parent[UserModel], info: Info
+    ) -> RequestStatusCounts | None:
+        return counts_of(await request_overviews.status_counts(info.context, root, "mentee_id"))
+
+    @strawberry.field(description="Received requests per status. The user and admins only.")
+    async def received_request_counts(
+        self, root: strawberry.Parent[UserModel], info: Info
+    ) -> RequestStatusCounts | None:
+        return counts_of(await request_overviews.status_counts(info.context, root, "mentor_id"))
+
+    @strawberry.field(
+        description="Mentors who approved this user's requests (active mentorships)."
+        " The user and admins only."
+    )
+    async def active_mentors(
+        self, root: strawberry.Parent[UserModel], info: Info
+    ) -> list[User] | None:
+        return await request_overviews.active_partners(info.context, root, "mentee_id")  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Mentees whose requests this user approved (active mentorships)."
+        " The user and admins only."
+    )
+    async def active_mentees(
+        self, root: strawberry.Parent[UserModel], info: Info
+    ) -> list[User] | None:
+        return await request_overviews.active_partners(info.context, root, "mentor_id")  # type: ignore[return-value]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
+from models import clock
 from models.passwords import hash_password
+from models.requests import MentorshipRequest, RequestStatus
 from models.users import Channel, ChannelType, User, UserLanguage, UserTag
 
 PASSWORD = "s3cret-enough!"
@@ -64,3 +66,28 @@ async def make_mentor(**kwargs: object) -> User:
     kwargs.setdefault("tags", ["python"])
     kwargs.setdefault("channels", [(ChannelType.GITHUB, "octocat")])
     return await make_user(mentor=True, **kwargs)  # type: ignore[arg-type]
+
+
+TEXT = "I would like to learn how to design resilient GraphQL APIs from you."
+
+
+async def make_request(
+    mentee: User,
+    mentor: User,
+    *,
+    status: RequestStatus = RequestStatus.NEW,
+    message: str = TEXT,
+) -> MentorshipRequest:
+    """A request already in `status`, written directly (setup only: no event is recorded)."""
+    now = clock.now()
+    return await MentorshipRequest.create(
+        mentee_id=mentee.id,
+        mentor_id=mentor.id,
+        status=status,
+        message=message,
+        background=TEXT,
+        expectation=TEXT,
+        created_at=now,
+        updated_at=now,
+        viewed_at=now if status is not RequestStatus.NEW else None,
+    )

@@ -1,0 +1,280 @@
+"""The request lifecycle: API.md's transition table, and the only code that changes a status.
+
+Every status change (the mutations now, the system's sweeps later with `actor=None`) goes
+through `transition` or `cancel_others`, and each change is one transaction: lock the row,
+re-read it, check the table and the rules, write the new status and its timestamps, record
+exactly one `RequestEvent`, commit, then announce it with `committed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import cast
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from models import clock
+from models.errors import ErrorCode, RuleViolation
+from models.events import committed, record_event
+from models.privacy import can_see_request
+from models.request_guards import OPEN_STATUSES, ensure_mentor_has_room, lock_request, lock_user
+from models.requests import DeclineReason, MentorshipRequest, RequestEvent, RequestStatus
+from models.users import User
+
+__all__ = [
+    "TRANSITIONS",
+    "Actor",
+    "cancel_others",
+    "is_allowed",
+    "may_ever",
+    "request_not_found",
+    "roles_of",
+    "transition",
+]
+
+
+class Actor(StrEnum):
+    """The part someone plays for one request (an admin may also be its mentor)."""
+
+    MENTEE = "MENTEE"
+    MENTOR = "MENTOR"
+    ADMIN = "ADMIN"
+    SYSTEM = "SYSTEM"
+
+
+S = RequestStatus
+_ANSWERS = (S.APPROVED, S.DECLINED)
+
+# (from, to) -> who may make that change. `None` is "no request yet". Anything else is refused.
+TRANSITIONS: Mapping[tuple[RequestStatus | None, RequestStatus], frozenset[Actor]] = {
+    (None, S.NEW): frozenset({Actor.MENTEE}),
+    (S.NEW, S.VIEWED): frozenset({Actor.MENTOR}),
+    **{(f, S.APPROVED): frozenset({Actor.MENTOR}) for f in (S.NEW, S.VIEWED)},
+    **{
+        (f, S.DECLINED): frozenset({Actor.MENTOR, Actor.ADMIN, Actor.SYSTEM})
+        for f in (S.NEW, S.VIEWED)
+    },
+    **{(f, S.CANCELLED): frozenset({Actor.MENTEE, Actor.ADMIN}) for f in (S.NEW, S.VIEWED)},
+    **{(f, S.EXPIRED): frozenset({Actor.SYSTEM}) for f in (S.NEW, S.VIEWED)},
+    (S.APPROVED, S.COMPLETED): frozenset({Actor.MENTOR, Actor.MENTEE}),
+}
+
+_VERBS = {
+    S.NEW: ("create", "created"),
+    S.VIEWED: ("mark viewed", "marked viewed"),
+    S.APPROVED: ("approve", "approved"),
+    S.DECLINED: ("decline", "declined"),
+    S.CANCELLED: ("cancel", "cancelled"),
+    S.EXPIRED: ("expire", "expired"),
+    S.COMPLETED: ("complete", "completed"),
+}
+_WHO = {
+    Actor.MENTEE: "the mentee",
+    Actor.MENTOR: "the mentor",
+    Actor.ADMIN: "an admin",
+    Actor.SYSTEM: "the system",
+}
+
+
+def roles_of(actor: User | None, request: MentorshipRequest) -> frozenset[Actor]:
+    if actor is None:
+        return frozenset({Actor.SYSTEM})
+    held = {
+        Actor.MENTOR: actor.id == request.mentor_id,
+        Actor.MENTEE: actor.id == request.mentee_id,
+        Actor.ADMIN: actor.is_admin,
+    }
+    return frozenset(role for role, holds in held.items() if holds)
+
+
+def is_allowed(
+    from_status: RequestStatus | None, to: RequestStatus, roles: frozenset[Actor]
+) -> bool:
+    return bool(roles & TRANSITIONS.get((from_status, to), frozenset()))
+
+
+def may_ever(to: RequestStatus, roles: frozenset[Actor]) -> bool:
+    """Whether these roles may make a change to `to` from some status (else: FORBIDDEN)."""
+    return any(roles & actors for (_, target), actors in TRANSITIONS.items() if target == to)
+
+
+def request_not_found(field: str = "requestId") -> RuleViolation:
+    # Also for requests that exist but are not the viewer's: existence is not revealed.
+    return RuleViolation(ErrorCode.NOT_FOUND, "No such mentorship request.", [field])
+
+
+def _forbidden(to: RequestStatus, field: str) -> RuleViolation:
+    actors = {a for (_, target), who in TRANSITIONS.items() if target == to for a in who}
+    people = " or ".join(_WHO[a] for a in Actor if a in actors)
+    return RuleViolation(
+        ErrorCode.FORBIDDEN, f"Only {people} may {_VERBS[to][0]} this request.", [field]
+    )
+
+
+def _invalid_transition(
+    from_status: RequestStatus, to: RequestStatus, field: str = "requestId"
+) -> RuleViolation:
+    froms = [f.value for (f, target) in TRANSITIONS if target == to and f is not None]
+    return RuleViolation(
+        ErrorCode.INVALID_TRANSITION,
+        f"This request is {from_status.value}; only {' or '.join(froms)} requests can be"
+        f" {_VERBS[to][1]}.",
+        [field],
+    )
+
+
+async def transition(
+    request_id: int,
+    to: RequestStatus,
+    *,
+    actor: User | None,
+    note: str | None = None,
+    decline_reason: DeclineReason | None = None,
+    response_message: str | None = None,
+    unchanged_if_already: bool = False,
+) -> MentorshipRequest:
+    """Move one request to `to` as `actor` (None: the system); returns the request.
+
+    Refusals: NOT_FOUND (absent, or not the actor's to see), FORBIDDEN (the actor's role may
+    never make this change), INVALID_TRANSITION (not from the current status),
+    MENTOR_AT_CAPACITY (approvals). With `unchanged_if_already`, a request already in `to`
+    is returned as it is, and nothing is written.
+    """
+    if to is S.DECLINED and decline_reason is None:
+        raise ValueError("A decline needs a DeclineReason.")
+    request = await MentorshipRequest.get_or_none(id=request_id)
+    if request is None or (actor is not None and not can_see_request(actor, request)):
+        raise request_not_found()
+    roles = roles_of(actor, request)
+    if not may_ever(to, roles):
+        raise _forbidden(to, "requestId")
+
+    async with in_transaction() as conn:
+        # Approvals serialise on the mentor's row, so concurrent ones count each other.
+        mentor = await lock_user(conn, request.mentor_id) if to is S.APPROVED else None
+        current = await lock_request(conn, request_id)
+        if current is None or (to is S.APPROVED and mentor is None):
+            raise request_not_found()
+        if unchanged_if_already and current.status == to:
+            return current
+        if not is_allowed(current.status, to, roles):
+            raise _invalid_transition(current.status, to)
+        if mentor is not None:
+            await ensure_mentor_has_room(conn, mentor, field="requestId")
+        event = await _apply(
+            conn,
+            current,
+            to,
+            actor=actor,
+            roles=roles,
+            note=note,
+            decline_reason=decline_reason,
+            response_message=response_message,
+        )
+    committed([event])
+    return current
+
+
+async def cancel_others(keep_request_id: int, *, actor: User) -> list[MentorshipRequest]:
+    """The mentee keeps an APPROVED request and cancels every other open one of theirs.
+
+    One transaction, one event per cancelled request; requests that were answered meanwhile
+    are left as they are. Returns the cancelled requests.
+    """
+    field = "keepRequestId"
+    keep = await MentorshipRequest.get_or_none(id=keep_request_id)
+    if keep is None or not can_see_request(actor, keep):
+        raise request_not_found(field)
+    roles = roles_of(actor, keep)
+    if Actor.MENTEE not in roles:
+        raise RuleViolation(
+            ErrorCode.FORBIDDEN, "Only the mentee may cancel their other requests.", [field]
+        )
+
+    cancelled: list[MentorshipRequest] = []
+    events: list[RequestEvent] = []
+    async with in_transaction() as conn:
+        # The mentee's row: no request of theirs can be created while this runs.
+        await lock_user(conn, keep.mentee_id)
+        current = await lock_request(conn, keep.id)
+        if current is None:
+            raise request_not_found(field)
+        if current.status != S.APPROVED:
+            raise RuleViolation(
+                ErrorCode.INVALID_TRANSITION,
+                f"The request to keep is {current.status.value}; keep an APPROVED one.",
+                [field],
+            )
+        other_ids = cast(
+            "list[int]",
+            await MentorshipRequest.filter(mentee_id=keep.mentee_id, status__in=OPEN_STATUSES)
+            .exclude(id=keep.id)
+            .using_db(conn)
+            .order_by("id")
+            .values_list("id", flat=True),
+        )
+        for other_id in other_ids:
+            other = await lock_request(conn, other_id)
+            if other is None or not is_allowed(other.status, S.CANCELLED, roles):
+                continue
+            events.append(
+                await _apply(
+                    conn,
+                    other,
+                    S.CANCELLED,
+                    actor=actor,
+                    roles=roles,
+                    note="The mentee went ahead with another mentorship.",
+                )
+            )
+            cancelled.append(other)
+    committed(events)
+    return cancelled
+
+
+async def _apply(
+    conn: BaseDBAsyncClient,
+    request: MentorshipRequest,
+    to: RequestStatus,
+    *,
+    actor: User | None,
+    roles: frozenset[Actor],
+    note: str | None = None,
+    decline_reason: DeclineReason | None = None,
+    response_message: str | None = None,
+) -> RequestEvent:
+    """Write one checked change of a request whose row this transaction has locked."""
+    now = clock.now()
+    from_status = request.status
+    by_mentor = Actor.MENTOR in roles
+    changes: dict[str, object] = {"status": to, "updated_at": now}
+    # An answer implies the mentor read the request, even without marking it viewed.
+    if to is S.VIEWED or (by_mentor and to in _ANSWERS and request.viewed_at is None):
+        changes["viewed_at"] = now
+    # `respondedAt` measures the mentor's responsiveness: only their own answers count.
+    if by_mentor and to in _ANSWERS:
+        changes["responded_at"] = now
+    if to is S.DECLINED:
+        changes["decline_reason"] = decline_reason
+    if to in _ANSWERS and response_message is not None:
+        changes["response_message"] = response_message
+    # The row is locked, so the status is still the one checked; the condition only guards it.
+    updated = (
+        await MentorshipRequest.filter(id=request.id, status=from_status)
+        .using_db(conn)
+        .update(**changes)
+    )
+    if updated != 1:
+        raise RuntimeError(f"request {request.id} changed under its row lock")
+    for name, value in changes.items():
+        setattr(request, name, value)
+    return await record_event(
+        request,
+        from_status=from_status,
+        to_status=to,
+        actor_id=actor.id if actor is not None else None,
+        note=note,
+        connection=conn,
+    )

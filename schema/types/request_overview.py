@@ -1,0 +1,35 @@
+"""`RequestStatusCounts`: how many of a user's requests are in each status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import strawberry
+
+from models.requests import RequestStatus
+
+__all__ = ["RequestStatusCounts", "counts_of"]
+
+
+@strawberry.type(description="How many requests are in each status.")
+class RequestStatusCounts:
+    new: int
+    viewed: int
+    approved: int
+    declined: int
+    cancelled: int
+    expired: int
+    completed: int
+    open: int = strawberry.field(description="Waiting for an answer: NEW plus VIEWED.")
+    total: int
+
+
+def counts_of(by_status: Mapping[RequestStatus, int] | None) -> RequestStatusCounts | None:
+    if by_status is None:
+        return None
+    per = {status.value.lower(): by_status.get(status, 0) for status in RequestStatus}
+    return RequestStatusCounts(
+        **per,
+        open=per["new"] + per["viewed"],
+        total=sum(per.values()),
+    )
