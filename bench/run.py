@@ -26,7 +26,7 @@ from bench.shapes import SHAPES, Sample, Shape
 
 __all__ = ["Options", "ShapeResult", "run"]
 
-CHECKED = 5
+CHECKED = 3
 COUNTED = 10
 
 

@@ -128,4 +128,70 @@ SELECT json_build_object('data', json_build_object('node',
     viewer=_anonymous,
 )
 
-SHAPES: dict[int, Shape] = {shape.number: shape for shape in (DIRECTORY, SINGLE_MENTOR)}
+REQUEST_FIELDS = "id status createdAt"
+SQL_REQUEST = f"""'id', {SQL_GLOBAL_ID.format(type="'MentorshipRequest'", pk="r.id")},
+  'status', r.status, 'createdAt', r.created_at"""
+
+HEAVY_PAGE = Shape(
+    number=2,
+    title="heavy page: 50 mentors, each with its (up to 100) received requests and their"
+    " mentee's name, read by an admin",
+    ours=Operation(
+        query="query Heavy { mentors(first: 50, filter: {availableOnly: false}) { nodes {"
+        f" id name receivedRequests(first: 100) {{ nodes {{ {REQUEST_FIELDS}"
+        " mentee { name } } } } } }",
+        variables=lambda s: [{}],
+    ),
+    postgraphile=Operation(
+        query="query Heavy { mentors: allUsers(first: 50, condition: {isMentor: true},"
+        " orderBy: ROW_ID_DESC) { nodes { id name"
+        " receivedRequests: mentorshipRequestsByMentorId(first: 100, orderBy: ROW_ID_DESC)"
+        f" {{ nodes {{ {REQUEST_FIELDS} mentee: userByMenteeId {{ name }} }} }} }} }} }}",
+        variables=lambda s: [{}],
+    ),
+    bare_sql=f"""
+WITH m AS (SELECT id, name FROM users WHERE is_mentor ORDER BY id DESC LIMIT 50)
+SELECT json_build_object('data', json_build_object('mentors', json_build_object('nodes',
+  coalesce(json_agg(json_build_object(
+    'id', {SQL_GLOBAL_ID.format(type="'User'", pk="m.id")}, 'name', m.name,
+    'receivedRequests', json_build_object('nodes', (
+      SELECT coalesce(json_agg(json_build_object({SQL_REQUEST},
+                                                 'mentee', json_build_object('name', e.name))
+                               ORDER BY r.id DESC), '[]')
+      FROM (SELECT * FROM mentorship_requests WHERE mentor_id = m.id ORDER BY id DESC LIMIT 100) r
+      JOIN users e ON e.id = r.mentee_id))
+  ) ORDER BY m.id DESC), '[]'))))::text
+FROM m""",
+    bare_params=(),
+    viewer=lambda s: [s.admin_id],
+)
+
+MENTEE_OVERVIEW = Shape(
+    number=3,
+    title="mentee overview: the viewer's 20 latest sent requests with each mentor's profile",
+    ours=Operation(
+        query="query Overview { viewer { sentRequests(first: 20) { nodes {"
+        f" {REQUEST_FIELDS} mentor {{ {PROFILE} }} }} }} }} }}",
+        variables=lambda s: [{} for _ in s.mentee_ids],
+    ),
+    postgraphile=Operation(
+        query="query Overview($viewer: Int!) { viewer: userByRowId(rowId: $viewer) {"
+        " sentRequests: mentorshipRequestsByMenteeId(first: 20, orderBy: ROW_ID_DESC) {"
+        f" nodes {{ {REQUEST_FIELDS} mentor: userByMentorId {{ {PG_PROFILE} }} }} }} }} }}",
+        variables=lambda s: [{"viewer": i} for i in s.mentee_ids],
+    ),
+    bare_sql=f"""
+SELECT json_build_object('data', json_build_object('viewer', json_build_object(
+  'sentRequests', json_build_object('nodes', (
+    SELECT coalesce(json_agg(json_build_object({SQL_REQUEST},
+      'mentor', (SELECT {SQL_PROFILE} FROM users u WHERE u.id = r.mentor_id))
+      ORDER BY r.id DESC), '[]')
+    FROM (SELECT * FROM mentorship_requests WHERE mentee_id = $1 ORDER BY id DESC LIMIT 20) r
+  )))))::text""",
+    bare_params=("viewer",),
+    viewer=lambda s: list[int | None](s.mentee_ids),
+)
+
+SHAPES: dict[int, Shape] = {
+    shape.number: shape for shape in (DIRECTORY, HEAVY_PAGE, MENTEE_OVERVIEW, SINGLE_MENTOR)
+}
