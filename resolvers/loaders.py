@@ -94,6 +94,9 @@ class Loaders:
         self.received_counts: DataLoader[int, dict[RequestStatus, int]] = DataLoader(
             partial(request_loaders.status_counts, "mentor_id")
         )
+        self.request_pages: DataLoader[request_loaders.PageKey, list[MentorshipRequest]] = (
+            DataLoader(request_loaders.request_pages)
+        )
         self.active_mentors: DataLoader[int, list[int]] = DataLoader(
             partial(request_loaders.active_partners, "mentee_id")
         )

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Literal
+from typing import NamedTuple
 
 from tortoise.functions import Count
 
+from models.request_lists import Side, newest_per_user
 from models.requests import MentorshipRequest, RequestStatus
 
-__all__ = ["active_partners", "status_counts"]
-
-# Which side of the request the user is on: the mentee sent it, the mentor received it.
-Side = Literal["mentee_id", "mentor_id"]
+__all__ = ["PageKey", "Side", "active_partners", "request_pages", "status_counts"]
 _OTHER: dict[Side, Side] = {"mentee_id": "mentor_id", "mentor_id": "mentee_id"}
 
 
@@ -45,3 +43,29 @@ async def active_partners(side: Side, user_ids: Sequence[int]) -> list[list[int]
     for user_id, partner_id in rows:
         by_user[user_id].append(partner_id)
     return [by_user[i] for i in user_ids]
+
+
+class PageKey(NamedTuple):
+    """One user's page of requests; keys that differ only in `user_id` share one statement."""
+
+    side: Side
+    statuses: tuple[RequestStatus, ...]
+    limit: int
+    before_id: int | None
+    user_id: int
+
+
+async def request_pages(keys: Sequence[PageKey]) -> list[list[MentorshipRequest]]:
+    groups: dict[tuple[Side, tuple[RequestStatus, ...], int, int | None], list[int]] = defaultdict(
+        list
+    )
+    for key in keys:
+        groups[(key.side, key.statuses, key.limit, key.before_id)].append(key.user_id)
+    found: dict[PageKey, list[MentorshipRequest]] = {}
+    for (side, statuses, limit, before_id), user_ids in groups.items():
+        by_user = await newest_per_user(
+            side, user_ids, statuses=statuses, limit=limit, before_id=before_id
+        )
+        for user_id in user_ids:
+            found[PageKey(side, statuses, limit, before_id, user_id)] = by_user.get(user_id, [])
+    return [found[key] for key in keys]

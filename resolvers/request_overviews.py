@@ -8,12 +8,11 @@ from models.privacy import is_self_or_admin
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 from resolvers.context import Context
-from resolvers.pagination import Page, keyset_page
-from resolvers.request_loaders import Side
+from resolvers.errors import BadUserInput
+from resolvers.pagination import Page, check_first, decode_cursor, encode_cursor
+from resolvers.request_loaders import PageKey, Side
 
 __all__ = ["active_partners", "request_page", "status_counts"]
-
-NEWEST_FIRST = [("id", True)]
 
 
 async def request_page(
@@ -28,10 +27,27 @@ async def request_page(
     """The user's sent (`mentee_id`) or received (`mentor_id`) requests, newest first."""
     if not is_self_or_admin(ctx.viewer, user.id):
         return None
-    queryset = MentorshipRequest.filter(**{side: user.id})
-    if statuses:
-        queryset = queryset.filter(status__in=list(statuses))
-    return await keyset_page(queryset, NEWEST_FIRST, first=first, after=after)
+    size = check_first(first)
+    before_id = None
+    if after:
+        [before_id] = decode_cursor(after, 1)
+        if not isinstance(before_id, int):
+            raise BadUserInput(f"'{after}' is not a valid cursor for this list.", field="after")
+    wanted = tuple(dict.fromkeys(RequestStatus(s) for s in statuses or ()))
+    # One more than asked tells whether there is a next page; batched across users.
+    rows = await ctx.loaders.request_pages.load(PageKey(side, wanted, size + 1, before_id, user.id))
+    items = rows[:size]
+
+    async def count() -> int:
+        per_status = await status_counts(ctx, user, side) or {}
+        return sum(n for s, n in per_status.items() if not wanted or s in wanted)
+
+    return Page(
+        items=items,
+        cursors=[encode_cursor([item.id]) for item in items],
+        has_next_page=len(rows) > size,
+        count=count,
+    )
 
 
 async def status_counts(ctx: Context, user: User, side: Side) -> dict[RequestStatus, int] | None:

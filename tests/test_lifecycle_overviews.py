@@ -9,7 +9,7 @@ from models.users import ChannelType, User
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, request_gid, result_of, user_gid
-from tests.utils.statements import count_statements
+from tests.utils.sql_counter import count_statements
 
 S = RequestStatus
 
@@ -184,3 +184,30 @@ async def test_approval_reveals_the_mentors_channels_to_that_mentee(client: Grap
     declined = await make_request(other, mentor)
     await act(client, "decline", declined.id, mentor)
     assert await channels(other) is None
+
+
+async def test_nested_request_lists_of_many_users_are_batched(client: GraphQLClient) -> None:
+    """An admin's page of mentors with each one's requests: statements do not grow with it."""
+    admin = await make_user(admin=True)
+    query = """query($ids: [ID!]!) { nodes(ids: $ids) { ... on User { name
+      receivedRequests(first: 3) { totalCount pageInfo { hasNextPage }
+        nodes { id status mentee { name } } }
+      sentRequests(status: [NEW]) { totalCount nodes { id } } } } }"""
+
+    async def statements_for(n: int) -> int:
+        mentors = [await make_mentor(capacity=5) for _ in range(n)]
+        for mentor in mentors:
+            for status in (S.NEW, S.APPROVED, S.DECLINED, S.NEW):
+                await make_request(await make_user(), mentor, status=status)
+        ids = [user_gid(m.id) for m in mentors]
+        with count_statements() as statements:
+            result = await client.execute(query, {"ids": ids}, as_user=admin)
+        for node in result.data["nodes"]:
+            received = node["receivedRequests"]
+            assert received["totalCount"] == 4
+            assert received["pageInfo"]["hasNextPage"] is True
+            assert len(received["nodes"]) == 3
+            assert node["sentRequests"] == {"totalCount": 0, "nodes": []}
+        return len(statements)
+
+    assert await statements_for(2) == await statements_for(10)

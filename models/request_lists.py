@@ -1,0 +1,53 @@
+"""The newest requests of many users at once: one statement for a whole page of users.
+
+A nested `sentRequests` / `receivedRequests` under a list of users would otherwise run one keyset
+query per user. A window function ranks each user's requests and keeps the first `limit` of each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Literal
+
+from tortoise import connections
+
+from models.requests import MentorshipRequest, RequestStatus
+
+__all__ = ["Side", "newest_per_user"]
+
+# Which side of the request the user is on: the mentee sent it, the mentor received it.
+Side = Literal["mentee_id", "mentor_id"]
+
+
+async def newest_per_user(
+    side: Side,
+    user_ids: Sequence[int],
+    *,
+    statuses: Sequence[RequestStatus],
+    limit: int,
+    before_id: int | None,
+) -> dict[int, list[MentorshipRequest]]:
+    """Per user, up to `limit` of their requests (newest first, ids below `before_id`)."""
+    if side not in ("mentee_id", "mentor_id"):
+        raise ValueError(side)
+    if not user_ids or limit <= 0:
+        return {}
+    # Every value is an int or a member of a closed enum, so inlining it is safe (and lets one
+    # statement serve both SQL dialects without placeholder differences).
+    where = [f"{side} IN ({', '.join(str(int(i)) for i in user_ids)})"]
+    if statuses:
+        where.append(f"status IN ({', '.join(repr(RequestStatus(s).value) for s in statuses)})")
+    if before_id is not None:
+        where.append(f"id < {int(before_id)}")
+    sql = (
+        "SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
+        f" (PARTITION BY {side} ORDER BY id DESC) AS rank FROM mentorship_requests"
+        f" WHERE {' AND '.join(where)}) AS ranked WHERE rank <= {int(limit)}"
+    )
+    rows = await connections.get("default").execute_query_dict(sql)
+    requests = await MentorshipRequest.filter(id__in=[row["id"] for row in rows]).order_by("-id")
+    by_user: dict[int, list[MentorshipRequest]] = defaultdict(list)
+    for request in requests:
+        by_user[getattr(request, side)].append(request)
+    return by_user
