@@ -10,11 +10,13 @@ from datetime import timedelta
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
+from mentorgraph.bus import create_bus
 from mentorgraph.db import close_db, init_db
 from mentorgraph.graphql_http import GraphQLEndpoint
+from mentorgraph.graphql_ws import SubscriptionEndpoint
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
 from models.limits import Limits, configure
@@ -58,13 +60,19 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         settings.resolved_jwt_secret, timedelta(minutes=settings.token_ttl_minutes)
     )
     endpoint = GraphQLEndpoint(schema, tokens, settings.max_body_bytes)
+    bus = create_bus(settings)
+    subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_db:
             await init_db(settings.resolved_database_url)
         try:
-            yield
+            await bus.start()
+            try:
+                yield
+            finally:
+                await bus.stop()
         finally:
             if manage_db:
                 await close_db()
@@ -72,6 +80,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     app = Starlette(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", subscriptions),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
@@ -79,5 +88,6 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     )
     app.state.schema = schema
     app.state.tokens = tokens
+    app.state.bus = bus
     app.state.settings = settings
     return app

@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = 100_000
     allowed_origins: list[str] = Field(default_factory=list)
 
+    # Live updates. The legacy `graphql-ws` subprotocol only when asked for (it has had
+    # auth-bypass bugs); `graphql-transport-ws` always.
+    graphql_ws_legacy: bool = False
+    # Events one subscription may have waiting; a client that falls further behind is
+    # closed with SUBSCRIBER_TOO_SLOW and resumes with `after`.
+    subscription_queue_size: int = 256
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

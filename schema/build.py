@@ -18,8 +18,9 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from schema.accounts import AccountMutation, AccountQuery
-from schema.extensions import ErrorCodes, is_unexpected, logger
+from schema.extensions import ErrorCodes, FreshLoaders, is_unexpected, logger
 from schema.nodes import NodeQuery
+from schema.subscriptions import RequestSubscription
 from schema.types.request import MentorshipRequest, RequestEvent
 
 __all__ = ["SDL_PATH", "MentorgraphSchema", "build_schema"]
@@ -31,6 +32,7 @@ NODE_TYPES = [MentorshipRequest, RequestEvent]
 
 Query = merge_types("Query", (NodeQuery, AccountQuery))
 Mutation = merge_types("Mutation", (AccountMutation,))
+Subscription = merge_types("Subscription", (RequestSubscription,))
 
 
 class MentorgraphSchema(strawberry.Schema):
@@ -49,12 +51,14 @@ def build_schema(
     return MentorgraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=NODE_TYPES,
         config=StrawberryConfig(auto_camel_case=True, sort_schema=True),
         # Factories: Strawberry builds fresh extensions per operation; the caches behind
         # ParserCache and ValidationCache are module-level and shared.
         extensions=[
             ErrorCodes,
+            FreshLoaders,
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -18,6 +18,7 @@ from mentorgraph.db import close_db, init_db, migrate_db
 from mentorgraph.settings import Settings
 from models import clock
 from tests.utils.client import GraphQLClient
+from tests.utils.inprocess_server import InProcessServer
 from tests.utils.live_server import LiveServer
 
 
@@ -98,3 +99,36 @@ def live_server(settings: Settings, db: None) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+StartServer = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+async def serve(settings: Settings, db: None) -> AsyncIterator[StartServer]:
+    """Start real servers on loopback ports (settings overridable); each call returns a URL.
+
+    PostgreSQL: `mentorgraph serve` subprocesses, which learn of the test's own status changes
+    through NOTIFY like any other process. SQLite: the app in this process (its in-process bus
+    hears only local commits).
+    """
+    live: list[LiveServer] = []
+    local: list[InProcessServer] = []
+
+    async def start(**overrides: object) -> str:
+        if settings.is_sqlite:
+            server = InProcessServer(settings.model_copy(update=overrides))
+            await server.start()
+            local.append(server)
+            return server.url
+        env = {name.upper(): str(value) for name, value in overrides.items()}
+        process = LiveServer(settings, **env)
+        process.start()
+        live.append(process)
+        return process.url
+
+    yield start
+    for server in local:
+        await server.stop()
+    for process in live:
+        process.stop()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
+from models import clock
 from models.passwords import hash_password
+from models.requests import MentorshipRequest
 from models.users import Channel, ChannelType, User, UserLanguage, UserTag
 
 PASSWORD = "s3cret-enough!"
@@ -64,3 +66,24 @@ async def make_mentor(**kwargs: object) -> User:
     kwargs.setdefault("tags", ["python"])
     kwargs.setdefault("channels", [(ChannelType.GITHUB, "octocat")])
     return await make_user(mentor=True, **kwargs)  # type: ignore[arg-type]
+
+
+async def make_request(
+    mentor: User,
+    mentee: User,
+    *,
+    message: str = "Could you help me with Python?",
+    background: str = "I write scripts at work.",
+    expectation: str = "An hour every other week.",
+) -> MentorshipRequest:
+    """A NEW request, written straight to the table (no lifecycle rules, no event)."""
+    now = clock.now()
+    return await MentorshipRequest.create(
+        mentor_id=mentor.id,
+        mentee_id=mentee.id,
+        message=message,
+        background=background,
+        expectation=expectation,
+        created_at=now,
+        updated_at=now,
+    )
