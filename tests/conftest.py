@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -121,7 +122,10 @@ async def serve(settings: Settings, db: None) -> AsyncIterator[StartServer]:
             await server.start()
             local.append(server)
             return server.url
-        env = {name.upper(): str(value) for name, value in overrides.items()}
+        env = {
+            name.upper(): value if isinstance(value, str) else json.dumps(value)
+            for name, value in overrides.items()
+        }
         process = LiveServer(settings, **env)
         process.start()
         live.append(process)

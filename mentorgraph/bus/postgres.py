@@ -18,10 +18,12 @@ import asyncpg
 from mentorgraph.bus.base import EventBus
 from models.events import NOTIFY_CHANNEL
 
-__all__ = ["PostgresBus", "listener_dsn"]
+__all__ = ["APPLICATION_NAME", "PostgresBus", "listener_dsn"]
 
 logger = logging.getLogger("mentorgraph.bus")
 
+# How the listening connection shows in pg_stat_activity.
+APPLICATION_NAME = "mentorgraph-listen"
 # Tortoise's pool options in the database URL, which a plain asyncpg connection refuses.
 POOL_OPTIONS = {"minsize", "maxsize", "max_queries", "max_inactive_connection_lifetime"}
 
@@ -70,7 +72,9 @@ class PostgresBus(EventBus):
         return self._connection.get_server_pid() if self._connection is not None else None
 
     async def _listen(self) -> None:
-        connection = await asyncpg.connect(self._dsn)
+        connection = await asyncpg.connect(
+            self._dsn, server_settings={"application_name": APPLICATION_NAME}
+        )
         connection.add_termination_listener(self._on_terminated)
         await connection.add_listener(NOTIFY_CHANNEL, self._on_notify)
         self._connection = connection
