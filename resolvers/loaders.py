@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
@@ -61,19 +62,50 @@ async def _history(request_ids: Sequence[int]) -> list[list[RequestEvent]]:
 
 
 class Loaders:
-    """Created per HTTP request (and per subscription event): a cache never outlives its viewer."""
+    """Created per HTTP request (and per subscription event): a cache never outlives its viewer.
+
+    Each loader is built on first use: a subscription event that touches two of them should
+    not pay for nine (thousands of subscriptions each get a fresh `Loaders` per event).
+    """
 
     def __init__(self, viewer: User | None) -> None:
         self.viewer = viewer
-        self.user: DataLoader[int, User | None] = DataLoader(_users)
-        self.tags: DataLoader[int, list[str]] = DataLoader(_tags)
-        self.languages: DataLoader[int, list[str]] = DataLoader(_languages)
-        self.channels: DataLoader[int, list[Channel]] = DataLoader(_channels)
-        self.request: DataLoader[int, MentorshipRequest | None] = DataLoader(_requests)
-        self.event: DataLoader[int, RequestEvent | None] = DataLoader(_events)
-        self.history: DataLoader[int, list[RequestEvent]] = DataLoader(_history)
-        self.is_favorite: DataLoader[int, bool] = DataLoader(self._favorites)
-        self.channels_revealed: DataLoader[int, bool] = DataLoader(self._revealed)
+
+    @cached_property
+    def user(self) -> DataLoader[int, User | None]:
+        return DataLoader(_users)
+
+    @cached_property
+    def tags(self) -> DataLoader[int, list[str]]:
+        return DataLoader(_tags)
+
+    @cached_property
+    def languages(self) -> DataLoader[int, list[str]]:
+        return DataLoader(_languages)
+
+    @cached_property
+    def channels(self) -> DataLoader[int, list[Channel]]:
+        return DataLoader(_channels)
+
+    @cached_property
+    def request(self) -> DataLoader[int, MentorshipRequest | None]:
+        return DataLoader(_requests)
+
+    @cached_property
+    def event(self) -> DataLoader[int, RequestEvent | None]:
+        return DataLoader(_events)
+
+    @cached_property
+    def history(self) -> DataLoader[int, list[RequestEvent]]:
+        return DataLoader(_history)
+
+    @cached_property
+    def is_favorite(self) -> DataLoader[int, bool]:
+        return DataLoader(self._favorites)
+
+    @cached_property
+    def channels_revealed(self) -> DataLoader[int, bool]:
+        return DataLoader(self._revealed)
 
     async def _favorites(self, mentor_ids: Sequence[int]) -> list[bool]:
         if self.viewer is None:

@@ -66,7 +66,12 @@ def _present(ctx: Context, viewer: User | None, event: RequestEvent) -> RequestE
 def _present_delivery(ctx: Context, viewer_id: int, delivery: Delivery) -> RequestEvent | None:
     event = _present(ctx, delivery.users.get(viewer_id), delivery.event)
     if event is not None:
-        ctx.loaders.user.prime_many(delivery.users)
+        # The users an event's fields reach (not every subscribed viewer: that is O(N) work
+        # per subscriber, O(N^2) per event).
+        request, users = delivery.request, delivery.users
+        for user_id in (event.actor_id, request.mentor_id, request.mentee_id, viewer_id):
+            if user_id is not None and user_id in users:
+                ctx.loaders.user.prime(user_id, users[user_id])
     return event
 
 

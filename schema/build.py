@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from schema.accounts import AccountMutation, AccountQuery
 from schema.extensions import ErrorCodes, FreshLoaders, is_unexpected, logger
 from schema.nodes import NodeQuery
+from schema.shared_events import SharedEventExecution
 from schema.subscriptions import RequestSubscription
 from schema.types.request import MentorshipRequest, RequestEvent
 
@@ -54,6 +55,7 @@ def build_schema(
         subscription=Subscription,
         types=NODE_TYPES,
         config=StrawberryConfig(auto_camel_case=True, sort_schema=True),
+        execution_context_class=SharedEventExecution,
         # Factories: Strawberry builds fresh extensions per operation; the caches behind
         # ParserCache and ValidationCache are module-level and shared.
         extensions=[

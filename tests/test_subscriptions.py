@@ -210,3 +210,36 @@ async def test_a_consumer_too_slow_is_closed_and_resumes_with_after(
     async with subscribed(url, token, error["extensions"]["resumeAfter"]) as events:
         rest = await events.take(len(changes) - len(delivered))
     assert [e["id"] for e in rest] == ids[len(delivered) :]
+
+
+PRIVATE_FIELDS = """
+subscription Private($after: String) {
+  mentorshipRequestEvents(after: $after) { id request { mentor { email } } }
+}
+"""
+
+
+async def test_one_event_is_answered_per_viewer(serve: StartServer, client: GraphQLClient) -> None:
+    # Subscriptions with one document share an event's execution only within one viewer:
+    # the mentor sees their own email, the mentee (several sockets) does not.
+    url = await serve()
+    mentor, mentee = await make_mentor(email="ada@example.org"), await make_user()
+    request = await make_request(mentor, mentee)
+    sockets = []
+    for user in (mentee, mentor, mentee):
+        ws = await open_socket(url)
+        await init(ws, client.tokens.issue(user))
+        assert (await receive(ws))["type"] == "connection_ack"
+        await subscribe(ws, PRIVATE_FIELDS, {"after": FROM_START})
+        sockets.append(ws)
+    for status in (RequestStatus.VIEWED, RequestStatus.APPROVED):
+        # The first may come from the table; once it is in, the second comes live.
+        await change_status(request, status, actor=mentor)
+        emails = []
+        for ws in sockets:
+            message = await receive(ws)
+            event = message["payload"]["data"]["mentorshipRequestEvents"]
+            emails.append(event["request"]["mentor"]["email"])
+        assert emails == [None, "ada@example.org", None]
+    for ws in sockets:
+        await ws.close()
