@@ -26,10 +26,10 @@ class Context:
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.viewer)
 
-    def renew(self, viewer: User | None) -> None:
-        """Start over with `viewer` and empty caches (a socket's next operation or event)."""
+    def renew(self, viewer: User | None, loaders: Loaders | None = None) -> None:
+        """Start over with `viewer` and fresh caches (a socket's next operation or event)."""
         self.viewer = viewer
-        self.loaders = Loaders(viewer)
+        self.loaders = loaders or Loaders(viewer)
 
     def sign_in(self, user: User) -> str:
         """The rest of this operation runs as `user` (signUp, logIn); returns their token."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 
 from strawberry.dataloader import DataLoader
@@ -68,12 +68,26 @@ class Loaders:
     not pay for nine (thousands of subscriptions each get a fresh `Loaders` per event).
     """
 
-    def __init__(self, viewer: User | None) -> None:
+    def __init__(
+        self,
+        viewer: User | None,
+        *,
+        users: Mapping[int, User] | None = None,
+        requests: Mapping[int, MentorshipRequest] | None = None,
+        events: Mapping[int, RequestEvent] | None = None,
+    ) -> None:
         self.viewer = viewer
+        # Rows the caller just read: primed into their loader if it is ever built.
+        self._known_users = users
+        self._known_requests = requests
+        self._known_events = events
 
     @cached_property
     def user(self) -> DataLoader[int, User | None]:
-        return DataLoader(_users)
+        loader: DataLoader[int, User | None] = DataLoader(_users)
+        if self._known_users:
+            loader.prime_many(self._known_users)
+        return loader
 
     @cached_property
     def tags(self) -> DataLoader[int, list[str]]:
@@ -89,11 +103,17 @@ class Loaders:
 
     @cached_property
     def request(self) -> DataLoader[int, MentorshipRequest | None]:
-        return DataLoader(_requests)
+        loader: DataLoader[int, MentorshipRequest | None] = DataLoader(_requests)
+        if self._known_requests:
+            loader.prime_many(self._known_requests)
+        return loader
 
     @cached_property
     def event(self) -> DataLoader[int, RequestEvent | None]:
-        return DataLoader(_events)
+        loader: DataLoader[int, RequestEvent | None] = DataLoader(_events)
+        if self._known_events:
+            loader.prime_many(self._known_events)
+        return loader
 
     @cached_property
     def history(self) -> DataLoader[int, list[RequestEvent]]:

@@ -21,6 +21,7 @@ from models.users import User
 from resolvers.context import Context
 from resolvers.errors import BadUserInput, ClientError, Unauthenticated
 from resolvers.event_feed import Delivery, SubscriberTooSlow
+from resolvers.loaders import Loaders
 from resolvers.pagination import decode_cursor, encode_cursor
 
 __all__ = ["REPLAY_PAGE", "SubscriberLagged", "follow_request_events"]
@@ -53,26 +54,25 @@ def _account_gone() -> Unauthenticated:
     return Unauthenticated("Your account no longer exists: sign in again.")
 
 
-def _present(ctx: Context, viewer: User | None, event: RequestEvent) -> RequestEvent | None:
+def _present(
+    ctx: Context, viewer: User | None, event: RequestEvent, users: dict[int, User]
+) -> RequestEvent | None:
     """Prepare `ctx` for one event; None when `viewer` may not see it (any longer)."""
     if viewer is None:
         raise _account_gone()
-    ctx.renew(viewer)
-    ctx.loaders.event.prime(event.id, event)
-    ctx.loaders.request.prime(event.request_id, event.request)
-    return event if can_see_request(viewer, event.request) else None
+    request = event.request
+    loaders = Loaders(viewer, users=users, requests={request.id: request}, events={event.id: event})
+    ctx.renew(viewer, loaders)
+    return event if can_see_request(viewer, request) else None
 
 
 def _present_delivery(ctx: Context, viewer_id: int, delivery: Delivery) -> RequestEvent | None:
-    event = _present(ctx, delivery.users.get(viewer_id), delivery.event)
-    if event is not None:
-        # The users an event's fields reach (not every subscribed viewer: that is O(N) work
-        # per subscriber, O(N^2) per event).
-        request, users = delivery.request, delivery.users
-        for user_id in (event.actor_id, request.mentor_id, request.mentee_id, viewer_id):
-            if user_id is not None and user_id in users:
-                ctx.loaders.user.prime(user_id, users[user_id])
-    return event
+    # Only the users an event's fields reach (not every subscribed viewer: that would be
+    # O(N) work per subscriber, O(N^2) per event).
+    event, request, known = delivery.event, delivery.request, delivery.users
+    wanted = (event.actor_id, request.mentor_id, request.mentee_id, viewer_id)
+    users = {i: known[i] for i in wanted if i is not None and i in known}
+    return _present(ctx, known.get(viewer_id), event, users)
 
 
 async def _replay(ctx: Context, viewer_id: int, after_id: int) -> AsyncIterator[RequestEvent]:
@@ -81,7 +81,7 @@ async def _replay(ctx: Context, viewer_id: int, after_id: int) -> AsyncIterator[
         viewer = await User.get_or_none(id=viewer_id)
         page = await visible_events_after(viewer, after_id, REPLAY_PAGE) if viewer else []
         for event in page:
-            if _present(ctx, viewer, event) is not None:
+            if _present(ctx, viewer, event, {viewer.id: viewer} if viewer else {}) is not None:
                 yield event
         if len(page) < REPLAY_PAGE:
             return
