@@ -58,6 +58,9 @@ class Result:
     rss_subscribed_mb: float
     rss_peak_mb: float
     subscribe_seconds: float
+    # Server CPU (user + system) spent during the measured changes, per delivery: unlike
+    # latency, hardly moved by whatever else the machine is running.
+    cpu_us_per_delivery: float
 
     def line(self) -> str:
         lat = sorted(self.latencies)
@@ -69,8 +72,15 @@ class Result:
             f"  missing={self.missing}  p50={p(0.50):.0f} ms  p99={p(0.99):.0f} ms"
             f"  max={lat[-1] * 1000:.0f} ms  mean={statistics.fmean(lat) * 1000:.0f} ms"
             f"  RSS idle={self.rss_idle_mb:.0f} MB  subscribed={self.rss_subscribed_mb:.0f} MB"
-            f"  peak={self.rss_peak_mb:.0f} MB  (subscribing took {self.subscribe_seconds:.1f} s)"
+            f"  peak={self.rss_peak_mb:.0f} MB"
+            f"  server CPU {self.cpu_us_per_delivery:.0f} us/delivery"
+            f"  (subscribing took {self.subscribe_seconds:.1f} s)"
         )
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
@@ -207,12 +217,14 @@ async def run_one(args: argparse.Namespace, n: int, data_dir: Path) -> Result:
             raise RuntimeError("subscribers never all became live")
         rss_subscribed = rss_mb(server.pid)
         commits: dict[int, float] = {}
+        cpu_before = cpu_seconds(server.pid)
         for i in range(args.events):
             await asyncio.sleep(args.pause)
             event = await change_status(request, statuses[i % 2], note=f"bench {i}")
             commits[event.id] = time.time()
             await wait_seen(queue, len(clients), event.id, args.event_timeout)
         rss_peak = rss_mb(server.pid, "VmHWM")
+        cpu_used = cpu_seconds(server.pid) - cpu_before
         stop.set()
         received: dict[int, list[float]] = {}
         collected = 0
@@ -237,6 +249,7 @@ async def run_one(args: argparse.Namespace, n: int, data_dir: Path) -> Result:
             rss_subscribed_mb=rss_subscribed,
             rss_peak_mb=rss_peak,
             subscribe_seconds=subscribe_seconds,
+            cpu_us_per_delivery=cpu_used / max(1, len(latencies)) * 1e6,
         )
     finally:
         stop.set()

@@ -56,6 +56,11 @@ def _is_postgres(connection: BaseDBAsyncClient) -> bool:
     return connection.capabilities.dialect == "postgres"
 
 
+async def _take_order_lock(connection: BaseDBAsyncClient) -> None:
+    # Held until this transaction ends; see the module docstring.
+    await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [EVENT_ORDER_LOCK])
+
+
 async def record_event(
     request: MentorshipRequest,
     *,
@@ -67,7 +72,7 @@ async def record_event(
 ) -> RequestEvent:
     postgres = _is_postgres(connection)
     if postgres:
-        await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [EVENT_ORDER_LOCK])
+        await _take_order_lock(connection)
     event = await RequestEvent.create(
         request_id=request.id,
         from_status=from_status,
