@@ -75,8 +75,12 @@ class PostgresBus(EventBus):
         connection = await asyncpg.connect(
             self._dsn, server_settings={"application_name": APPLICATION_NAME}
         )
+        try:
+            await connection.add_listener(NOTIFY_CHANNEL, self._on_notify)
+        except BaseException:
+            connection.terminate()
+            raise
         connection.add_termination_listener(self._on_terminated)
-        await connection.add_listener(NOTIFY_CHANNEL, self._on_notify)
         self._connection = connection
         self._lost.clear()
         # Listening from here on; read whatever committed while nobody listened.
@@ -115,9 +119,11 @@ class PostgresBus(EventBus):
         while True:
             try:
                 await self._listen()
-            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            except Exception:  # whatever the reason, the watchdog must not die: retry
                 logger.warning(
-                    "Reconnecting the LISTEN connection failed; retrying in %.1fs", delay
+                    "Reconnecting the LISTEN connection failed; retrying in %.1fs",
+                    delay,
+                    exc_info=True,
                 )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._max_reconnect_delay)
