@@ -10,13 +10,15 @@ from datetime import timedelta
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
 from mentorgraph.background import Job, JobRunner
+from mentorgraph.bus import create_bus
 from mentorgraph.db import close_db, init_db
 from mentorgraph.email_setup import outbox_worker
 from mentorgraph.graphql_http import GraphQLEndpoint
+from mentorgraph.graphql_ws import SubscriptionEndpoint
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
 from models.limits import Limits, configure
@@ -61,6 +63,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         settings.resolved_jwt_secret, timedelta(minutes=settings.token_ttl_minutes)
     )
     endpoint = GraphQLEndpoint(schema, tokens, settings.max_body_bytes)
+    bus = create_bus(settings)
+    subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)
 
     jobs = JobRunner(
         [Job("outbox", settings.outbox_interval_seconds, outbox_worker(settings).deliver_due)]
@@ -73,7 +77,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         if settings.background_jobs:
             jobs.start()
         try:
-            yield
+            await bus.start()
+            try:
+                yield
+            finally:
+                await bus.stop()
         finally:
             await jobs.stop()
             if manage_db:
@@ -82,6 +90,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     app = Starlette(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", subscriptions),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
@@ -89,5 +98,6 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     )
     app.state.schema = schema
     app.state.tokens = tokens
+    app.state.bus = bus
     app.state.settings = settings
     return app

@@ -44,6 +44,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port or settings.port,
         workers=workers,
         proxy_headers=False,
+        ws_per_message_deflate=settings.websocket_compression,
         log_level="info",
     )
     return 0

@@ -112,8 +112,12 @@ class GraphQLEndpoint:
                 operation_name=operation_name,
                 allowed_operation_types=allowed,
             )
-        except InvalidOperationTypeError:
-            return error_response(405, "Send mutations with POST.", "BAD_USER_INPUT")
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is OperationType.SUBSCRIPTION:
+                hint = "Subscribe over a WebSocket (graphql-transport-ws) to /graphql."
+            else:
+                hint = "Send mutations with POST."
+            return error_response(405, hint, "BAD_USER_INPUT")
         except MissingQueryError:
             return error_response(400, "The query is empty.", "BAD_USER_INPUT")
         body: dict[str, Any] = {"data": result.data}

@@ -57,6 +57,16 @@ class Settings(BaseSettings):
     # Periodic work inside each server process (also available as CLI commands for cron).
     background_jobs: bool = True
     outbox_interval_seconds: float = 5.0
+    # Live updates. The legacy `graphql-ws` subprotocol only when asked for (it has had
+    # auth-bypass bugs); `graphql-transport-ws` always.
+    graphql_ws_legacy: bool = False
+    # Events one subscription may have waiting; a client that falls further behind is
+    # closed with SUBSCRIBER_TOO_SLOW and resumes with `after`.
+    subscription_queue_size: int = 256
+    # permessage-deflate on WebSockets. Off: events are a few hundred bytes, and compressing
+    # each one for each subscriber cost 40% of a 5,000-subscriber fan-out and ~40 KB of
+    # memory per socket (docs/benchmarks.md).
+    websocket_compression: bool = False
 
     @property
     def resolved_database_url(self) -> str:

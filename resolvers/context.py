@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from models.users import User
 from resolvers.errors import Forbidden, Unauthenticated
+from resolvers.event_feed import EventFeed
 from resolvers.loaders import Loaders
 
 __all__ = ["Context"]
@@ -18,10 +19,17 @@ class Context:
     client_address: str
     # Issues a bearer token for a user; the server owns the secret and the expiry.
     issue_token: Callable[[User], str]
+    # The server's event bus, for subscriptions (None where nothing is live, e.g. HTTP).
+    event_feed: EventFeed | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.viewer)
+
+    def renew(self, viewer: User | None, loaders: Loaders | None = None) -> None:
+        """Start over with `viewer` and fresh caches (a socket's next operation or event)."""
+        self.viewer = viewer
+        self.loaders = loaders or Loaders(viewer)
 
     def sign_in(self, user: User) -> str:
         """The rest of this operation runs as `user` (signUp, logIn); returns their token."""

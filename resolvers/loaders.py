@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from functools import partial
+from collections.abc import Mapping, Sequence
+from functools import cached_property, partial
 
 from strawberry.dataloader import DataLoader
 
@@ -73,9 +73,20 @@ async def _history(request_ids: Sequence[int]) -> list[list[RequestEvent]]:
 
 
 class Loaders:
-    """Created per HTTP request (and per subscription event): a cache never outlives its viewer."""
+    """Created per HTTP request (and per subscription event): a cache never outlives its viewer.
 
-    def __init__(self, viewer: User | None) -> None:
+    Each loader is built on first use: a subscription event that touches two of them should
+    not pay for nine (thousands of subscriptions each get a fresh `Loaders` per event).
+    """
+
+    def __init__(
+        self,
+        viewer: User | None,
+        *,
+        users: Mapping[int, User] | None = None,
+        requests: Mapping[int, MentorshipRequest] | None = None,
+        events: Mapping[int, RequestEvent] | None = None,
+    ) -> None:
         self.viewer = viewer
         self.user: DataLoader[int, User | None] = DataLoader(_users)
         self.tags: DataLoader[int, list[str]] = DataLoader(_tags)
@@ -103,6 +114,55 @@ class Loaders:
         self.active_mentees: DataLoader[int, list[int]] = DataLoader(
             partial(request_loaders.active_partners, "mentor_id")
         )
+        # Rows the caller just read: primed into their loader if it is ever built.
+        self._known_users = users
+        self._known_requests = requests
+        self._known_events = events
+
+    @cached_property
+    def user(self) -> DataLoader[int, User | None]:
+        loader: DataLoader[int, User | None] = DataLoader(_users)
+        if self._known_users:
+            loader.prime_many(self._known_users)
+        return loader
+
+    @cached_property
+    def tags(self) -> DataLoader[int, list[str]]:
+        return DataLoader(_tags)
+
+    @cached_property
+    def languages(self) -> DataLoader[int, list[str]]:
+        return DataLoader(_languages)
+
+    @cached_property
+    def channels(self) -> DataLoader[int, list[Channel]]:
+        return DataLoader(_channels)
+
+    @cached_property
+    def request(self) -> DataLoader[int, MentorshipRequest | None]:
+        loader: DataLoader[int, MentorshipRequest | None] = DataLoader(_requests)
+        if self._known_requests:
+            loader.prime_many(self._known_requests)
+        return loader
+
+    @cached_property
+    def event(self) -> DataLoader[int, RequestEvent | None]:
+        loader: DataLoader[int, RequestEvent | None] = DataLoader(_events)
+        if self._known_events:
+            loader.prime_many(self._known_events)
+        return loader
+
+    @cached_property
+    def history(self) -> DataLoader[int, list[RequestEvent]]:
+        return DataLoader(_history)
+
+    @cached_property
+    def is_favorite(self) -> DataLoader[int, bool]:
+        return DataLoader(self._favorites)
+
+    @cached_property
+    def channels_revealed(self) -> DataLoader[int, bool]:
+        return DataLoader(self._revealed)
 
     async def _favorites(self, mentor_ids: Sequence[int]) -> list[bool]:
         if self.viewer is None:

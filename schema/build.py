@@ -21,11 +21,13 @@ from strawberry.types import ExecutionContext
 from schema.accounts import AccountMutation, AccountQuery
 from schema.applications import ApplicationMutation, ApplicationQuery
 from schema.directory import DirectoryQuery
-from schema.extensions import ErrorCodes, is_unexpected, logger
+from schema.extensions import ErrorCodes, FreshLoaders, is_unexpected, logger
 from schema.favorites import FavoriteMutation
 from schema.nodes import NodeQuery
 from schema.requests import RequestMutation
 from schema.rules import NoNulInStrings
+from schema.shared_events import SharedEventExecution
+from schema.subscriptions import RequestSubscription
 from schema.types.request import MentorshipRequest, RequestEvent
 
 __all__ = ["SDL_PATH", "MentorgraphSchema", "build_schema"]
@@ -50,6 +52,7 @@ MUTATIONS = (
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
+Subscription = merge_types("Subscription", (RequestSubscription,))
 
 
 class MentorgraphSchema(strawberry.Schema):
@@ -76,12 +79,15 @@ def build_schema(
     return MentorgraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=NODE_TYPES,
         config=StrawberryConfig(auto_camel_case=True, sort_schema=True),
+        execution_context_class=SharedEventExecution,
         # Factories: Strawberry builds fresh extensions per operation; the caches behind
         # ParserCache and ValidationCache are module-level and shared.
         extensions=[
             ErrorCodes,
+            FreshLoaders,
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: AddValidationRules(rules),
             lambda: ParserCache(maxsize=512),

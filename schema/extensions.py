@@ -8,10 +8,12 @@ from collections.abc import Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import StreamExecutionResult
 
+from resolvers.context import Context
 from resolvers.errors import ClientError
 
-__all__ = ["ErrorCodes", "classify_error", "is_unexpected"]
+__all__ = ["MASKED_MESSAGE", "ErrorCodes", "FreshLoaders", "classify_error", "is_unexpected"]
 
 logger = logging.getLogger("mentorgraph.errors")
 
@@ -61,3 +63,20 @@ class ErrorCodes(SchemaExtension):
         errors = getattr(result, "errors", None)
         if result is not None and errors:
             result.errors = [classify_error(e) for e in errors]
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        # Over the WebSocket every result (each subscription event) leaves from here.
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [classify_error(e) for e in errors]  # type: ignore[union-attr]
+        yield
+
+
+class FreshLoaders(SchemaExtension):
+    """Empty caches for every operation: a WebSocket's context serves many of them."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            context.renew(context.viewer)
+        yield

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from mentorgraph.settings import Settings
 from models import clock
 from tests.utils.client import GraphQLClient
 from tests.utils.database import empty_database
+from tests.utils.inprocess_server import InProcessServer
 from tests.utils.live_server import LiveServer
 from tests.utils.smtp import SmtpServer
 
@@ -122,3 +124,39 @@ def smtp() -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+StartServer = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+async def serve(settings: Settings, db: None) -> AsyncIterator[StartServer]:
+    """Start real servers on loopback ports (settings overridable); each call returns a URL.
+
+    PostgreSQL: `mentorgraph serve` subprocesses, which learn of the test's own status changes
+    through NOTIFY like any other process. SQLite: the app in this process (its in-process bus
+    hears only local commits).
+    """
+    live: list[LiveServer] = []
+    local: list[InProcessServer] = []
+
+    async def start(**overrides: object) -> str:
+        if settings.is_sqlite:
+            server = InProcessServer(settings.model_copy(update=overrides))
+            await server.start()
+            local.append(server)
+            return server.url
+        env = {
+            name.upper(): value if isinstance(value, str) else json.dumps(value)
+            for name, value in overrides.items()
+        }
+        process = LiveServer(settings, **env)
+        process.start()
+        live.append(process)
+        return process.url
+
+    yield start
+    for server in local:
+        await server.stop()
+    for process in live:
+        process.stop()

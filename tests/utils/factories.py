@@ -77,6 +77,8 @@ async def make_request(
     *,
     status: RequestStatus = RequestStatus.NEW,
     message: str = TEXT,
+    background: str = TEXT,
+    expectation: str = TEXT,
 ) -> MentorshipRequest:
     """A request already in `status`, written directly (setup only: no event is recorded)."""
     now = clock.now()
@@ -85,8 +87,8 @@ async def make_request(
         mentor_id=mentor.id,
         status=status,
         message=message,
-        background=TEXT,
-        expectation=TEXT,
+        background=background,
+        expectation=expectation,
         created_at=now,
         updated_at=now,
         viewed_at=now if status is not RequestStatus.NEW else None,

@@ -1,0 +1,308 @@
+"""Fan-out benchmark: N subscriptions on ONE server process, commit -> delivery latency.
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/<disposable db> \\
+        .venv/bin/python -m bench.subscriptions --subscribers 1000 5000
+
+For each N: reset and migrate the database (it must be disposable), start
+`mentorgraph serve --workers 1` on a loopback port, open N graphql-transport-ws subscriptions
+to `mentorshipRequestEvents` from client processes (every subscriber may see every event:
+the mentor, the mentee and admins), then make status changes straight in the database the
+way the lifecycle mutations do (one transaction, `record_event`, NOTIFY at commit). The
+writer notes the time right after each commit; each client notes when each of its
+subscribers receives the event. Reports p50 / p99 / max of (receive - commit) over every
+(subscriber, event) pair, missing deliveries, and the server's resident memory.
+
+Bounded: every wait has a deadline, and the whole run stops after --budget seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.fanout_client import run_client  # noqa: E402
+from tests.utils.live_server import free_port  # noqa: E402
+
+SUBSCRIPTION = """subscription {
+  mentorshipRequestEvents {
+    id cursor fromStatus toStatus occurredAt note
+    request { id status }
+    actor { id name }
+  }
+}"""
+
+
+@dataclass
+class Result:
+    subscribers: int
+    events: int
+    latencies: list[float]
+    missing: int
+    rss_idle_mb: float
+    rss_subscribed_mb: float
+    rss_peak_mb: float
+    subscribe_seconds: float
+    # Server CPU (user + system) spent during the measured changes, per delivery: unlike
+    # latency, hardly moved by whatever else the machine is running.
+    cpu_us_per_delivery: float
+
+    def line(self) -> str:
+        lat = sorted(self.latencies)
+        if not lat:
+            return f"N={self.subscribers}: nothing delivered"
+        p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
+        return (
+            f"N={self.subscribers:>5}  events={self.events}  deliveries={len(lat)}"
+            f"  missing={self.missing}  p50={p(0.50):.0f} ms  p99={p(0.99):.0f} ms"
+            f"  max={lat[-1] * 1000:.0f} ms  mean={statistics.fmean(lat) * 1000:.0f} ms"
+            f"  RSS idle={self.rss_idle_mb:.0f} MB  subscribed={self.rss_subscribed_mb:.0f} MB"
+            f"  peak={self.rss_peak_mb:.0f} MB"
+            f"  server CPU {self.cpu_us_per_delivery:.0f} us/delivery"
+            f"  (subscribing took {self.subscribe_seconds:.1f} s)"
+        )
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def reset_database(url: str) -> None:
+    from mentorgraph.db import migrate_db
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
+    await migrate_db(url)
+
+
+async def seed(url: str, admins: int) -> tuple[Any, list[str]]:
+    """A mentor, a mentee, `admins` admins and one request; bearer tokens of all but the
+    request itself (every one of them may see every event of it)."""
+    from datetime import timedelta
+
+    from mentorgraph.db import init_db
+    from mentorgraph.security import TokenService
+    from tests.utils.factories import make_mentor, make_request, make_user
+
+    await init_db(url)
+    tokens = TokenService(JWT_SECRET, timedelta(hours=2))
+    mentor, mentee = await make_mentor(), await make_user()
+    users = [mentor, mentee] + [await make_user(admin=True) for _ in range(admins)]
+    request = await make_request(mentor, mentee)
+    return request, [tokens.issue(u) for u in users]
+
+
+JWT_SECRET = "bench-secret-bench-secret-bench-secret"
+
+
+def start_server(url: str, port: int, data_dir: Path, env_extra: dict[str, str]) -> Any:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": url,
+        "DATA_DIR": str(data_dir),
+        "JWT_SECRET": JWT_SECRET,
+        **env_extra,
+    }
+    log = open(data_dir / f"server-{port}.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mentorgraph", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError((data_dir / f"server-{port}.log").read_text())
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+async def wait_seen(queue: Any, clients: int, event_id: int, patience: float) -> bool:
+    """Until every client reports all its subscribers have `event_id` (or the deadline)."""
+    done: set[int] = set()
+    deadline = time.monotonic() + patience
+    while len(done) < clients:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        try:
+            kind, client_no, value = await asyncio.to_thread(queue.get, True, min(left, 0.5))
+        except Exception:  # queue.Empty: look at the clock again
+            continue
+        if kind == "seen" and value == event_id:
+            done.add(client_no)
+        elif kind == "failed":
+            raise RuntimeError(f"client {client_no} failed: {value}")
+    return True
+
+
+async def run_one(args: argparse.Namespace, n: int, data_dir: Path) -> Result:
+    from mentorgraph.db import close_db
+    from models.requests import RequestStatus
+    from tests.utils.status import change_status
+
+    await reset_database(args.database_url)
+    request, tokens = await seed(args.database_url, args.admins)
+    port = free_port()
+    env_extra = {"SUBSCRIPTION_QUEUE_SIZE": str(args.queue_size)}
+    server = start_server(args.database_url, port, data_dir, env_extra)
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    stop = ctx.Event()
+    shares = [n // args.clients + (1 if i < n % args.clients else 0) for i in range(args.clients)]
+    clients = []
+    try:
+        rss_idle = rss_mb(server.pid)
+        started = time.monotonic()
+        for i, share in enumerate(shares):
+            process = ctx.Process(
+                target=run_client,
+                args=(i, f"ws://127.0.0.1:{port}/graphql", tokens, share, SUBSCRIPTION),
+                kwargs={"queue": queue, "stop": stop, "compression": args.compression},
+            )
+            process.start()
+            clients.append(process)
+        ready = 0
+        deadline = time.monotonic() + 120
+        while ready < len(clients):
+            kind, client_no, value = await asyncio.to_thread(
+                queue.get, True, max(0.1, deadline - time.monotonic())
+            )
+            if kind == "ready":
+                ready += 1
+            elif kind == "failed":
+                raise RuntimeError(f"client {client_no} failed: {value}")
+        subscribe_seconds = time.monotonic() - started
+        # The subscribe messages were sent; the server registers them as it reads them.
+        # Warm up until one event reaches every subscriber: from then on all are live.
+        statuses = [RequestStatus.VIEWED, RequestStatus.NEW]
+        for attempt in range(10):
+            event = await change_status(request, statuses[attempt % 2])
+            if await wait_seen(queue, len(clients), event.id, 30):
+                break
+        else:
+            raise RuntimeError("subscribers never all became live")
+        rss_subscribed = rss_mb(server.pid)
+        commits: dict[int, float] = {}
+        cpu_before = cpu_seconds(server.pid)
+        for i in range(args.events):
+            await asyncio.sleep(args.pause)
+            event = await change_status(request, statuses[i % 2], note=f"bench {i}")
+            commits[event.id] = time.time()
+            await wait_seen(queue, len(clients), event.id, args.event_timeout)
+        rss_peak = rss_mb(server.pid, "VmHWM")
+        cpu_used = cpu_seconds(server.pid) - cpu_before
+        stop.set()
+        received: dict[int, list[float]] = {}
+        collected = 0
+        while collected < len(clients):
+            kind, client_no, value = await asyncio.to_thread(queue.get, True, 60)
+            if kind == "times":
+                collected += 1
+                for event_id, times in value.items():
+                    received.setdefault(int(event_id), []).extend(times)
+        latencies = []
+        missing = 0
+        for event_id, committed_at in commits.items():
+            times = received.get(event_id, [])
+            missing += n - len(times)
+            latencies += [t - committed_at for t in times]
+        return Result(
+            subscribers=n,
+            events=len(commits),
+            latencies=latencies,
+            missing=missing,
+            rss_idle_mb=rss_idle,
+            rss_subscribed_mb=rss_subscribed,
+            rss_peak_mb=rss_peak,
+            subscribe_seconds=subscribe_seconds,
+            cpu_us_per_delivery=cpu_used / max(1, len(latencies)) * 1e6,
+        )
+    finally:
+        stop.set()
+        for process in clients:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.terminate()
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        await close_db()
+
+
+async def main_async(args: argparse.Namespace, data_dir: Path) -> list[Result]:
+    results = []
+    for n in args.subscribers:
+        result = await asyncio.wait_for(run_one(args, n, data_dir), args.budget)
+        print(result.line(), flush=True)
+        results.append(result)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subscribers", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--events", type=int, default=10, help="measured status changes")
+    parser.add_argument("--pause", type=float, default=0.5, help="seconds between changes")
+    parser.add_argument("--clients", type=int, default=2, help="client processes")
+    parser.add_argument("--admins", type=int, default=98, help="subscribing admins")
+    parser.add_argument("--queue-size", type=int, default=256)
+    parser.add_argument("--compression", choices=["deflate", "none"], default="deflate")
+    parser.add_argument("--event-timeout", type=float, default=30.0)
+    parser.add_argument("--budget", type=float, default=600.0, help="seconds per N at most")
+    parser.add_argument("--data-dir", default="/tmp/mentorgraph-bench")
+    parser.add_argument("--json", help="also write the results here")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
+        help="a DISPOSABLE PostgreSQL database (its schema is dropped); BENCH_DATABASE_URL",
+    )
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        parser.error("set BENCH_DATABASE_URL (or --database-url) to a disposable PostgreSQL db")
+    data_dir = Path(args.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    results = asyncio.run(main_async(args, data_dir))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps([{k: v for k, v in vars(r).items() if k != "latencies"} for r in results])
+        )
+
+
+if __name__ == "__main__":
+    main()

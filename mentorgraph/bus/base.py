@@ -1,0 +1,186 @@
+"""The event bus: reads committed events in id order and fans them out to subscriptions.
+
+Notifications are only a doorbell. Whatever rings it (a commit in this process, a PostgreSQL
+`NOTIFY`, a restored listening connection), the bus reads the event table after the last id it
+handed out, so a lost or duplicated notification costs latency, never an event. That is sound
+because committed event ids only ever grow (see `models.events`).
+
+Each event is read once per process, with its request and the users it touches (including the
+subscribed viewers, so permissions are re-checked on fresh rows), then offered to every
+subscription whose viewer is the request's mentor or mentee, and to admins' subscriptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict, deque
+from collections.abc import Sequence
+
+from models.events import (
+    add_commit_listener,
+    events_after,
+    latest_event_id,
+    remove_commit_listener,
+)
+from models.requests import RequestEvent
+from models.users import User
+from resolvers.event_feed import Delivery, SubscriberTooSlow
+
+__all__ = ["EventBus", "Subscriber"]
+
+logger = logging.getLogger("mentorgraph.bus")
+
+# Events read from the table per statement while catching up.
+READ_BATCH = 500
+# After a failed read, wait this long before trying again.
+RETRY_SECONDS = 1.0
+
+
+class Subscriber:
+    """One subscription's bounded queue. Never blocks the bus: a full queue ends the stream."""
+
+    __slots__ = (
+        "_bus",
+        "_queue",
+        "_ready",
+        "capacity",
+        "closed",
+        "is_admin",
+        "overflowed",
+        "start_after",
+        "viewer_id",
+    )
+
+    def __init__(self, bus: EventBus, viewer: User, capacity: int) -> None:
+        self._bus = bus
+        self._queue: deque[Delivery] = deque()
+        self._ready = asyncio.Event()
+        self.capacity = capacity
+        self.viewer_id: int = viewer.id
+        self.is_admin: bool = viewer.is_admin
+        # Every event handed to this subscriber has a greater id.
+        self.start_after = bus.last_id
+        self.closed = False
+        self.overflowed = False
+
+    def offer(self, delivery: Delivery) -> None:
+        if self.closed:
+            return
+        if len(self._queue) >= self.capacity:
+            # Holding more would grow memory without bound; the client resumes with `after`.
+            self.overflowed = True
+            self.close()
+            self._ready.set()
+            return
+        self._queue.append(delivery)
+        self._ready.set()
+
+    async def next(self) -> Delivery:
+        while not self._queue:
+            if self.overflowed:
+                raise SubscriberTooSlow
+            self._ready.clear()
+            await self._ready.wait()
+        return self._queue.popleft()
+
+    def close(self) -> None:
+        self.closed = True
+        self._queue.clear()
+        self._bus._forget(self)
+
+
+class EventBus:
+    """In-process by itself (rung by commits in this process); see `PostgresBus` for more."""
+
+    def __init__(self, *, queue_size: int) -> None:
+        self.queue_size = queue_size
+        self.last_id = 0
+        self._by_viewer: dict[int, set[Subscriber]] = defaultdict(set)
+        self._admins: set[Subscriber] = set()
+        self._doorbell = asyncio.Event()
+        self._pump: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.last_id = await latest_event_id()
+        self._pump = asyncio.create_task(self._run_pump(), name="event-bus-pump")
+        add_commit_listener(self._on_commit)
+
+    async def stop(self) -> None:
+        remove_commit_listener(self._on_commit)
+        if self._pump is not None:
+            self._pump.cancel()
+            await asyncio.gather(self._pump, return_exceptions=True)
+            self._pump = None
+
+    def subscribe(self, viewer: User) -> Subscriber:
+        subscriber = Subscriber(self, viewer, self.queue_size)
+        (self._admins if subscriber.is_admin else self._by_viewer[viewer.id]).add(subscriber)
+        return subscriber
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._admins) + sum(len(s) for s in self._by_viewer.values())
+
+    def ring(self) -> None:
+        """New events may have committed: read them (soon, and once for many rings)."""
+        self._doorbell.set()
+
+    def _on_commit(self, _events: Sequence[RequestEvent]) -> None:
+        self.ring()
+
+    def _forget(self, subscriber: Subscriber) -> None:
+        if subscriber.is_admin:
+            self._admins.discard(subscriber)
+            return
+        subscribers = self._by_viewer.get(subscriber.viewer_id)
+        if subscribers is not None:
+            subscribers.discard(subscriber)
+            if not subscribers:
+                del self._by_viewer[subscriber.viewer_id]
+
+    async def _run_pump(self) -> None:
+        while True:
+            await self._doorbell.wait()
+            self._doorbell.clear()
+            try:
+                await self._catch_up()
+            except Exception:  # the database may be away; keep the pump alive and retry
+                logger.exception("Reading new request events failed; retrying")
+                await asyncio.sleep(RETRY_SECONDS)
+                self.ring()
+
+    async def _catch_up(self) -> None:
+        while True:
+            events = await events_after(self.last_id, READ_BATCH)
+            if events:
+                await self._dispatch(events)
+                self.last_id = events[-1].id
+            if len(events) < READ_BATCH:
+                return
+
+    def _targets(self, event: RequestEvent) -> list[Subscriber]:
+        request = event.request
+        targets = list(self._admins)
+        targets += self._by_viewer.get(request.mentor_id, ())
+        if request.mentee_id != request.mentor_id:
+            targets += self._by_viewer.get(request.mentee_id, ())
+        return targets
+
+    async def _dispatch(self, events: Sequence[RequestEvent]) -> None:
+        routed = [(event, self._targets(event)) for event in events]
+        user_ids: set[int] = set()
+        for event, targets in routed:
+            if targets:
+                request = event.request
+                user_ids.update((request.mentor_id, request.mentee_id))
+                user_ids.update(s.viewer_id for s in targets)
+                if event.actor_id is not None:
+                    user_ids.add(event.actor_id)
+        if not user_ids:
+            return
+        users = {user.id: user for user in await User.filter(id__in=list(user_ids))}
+        for event, targets in routed:
+            delivery = Delivery(event=event, request=event.request, users=users)
+            for subscriber in targets:
+                subscriber.offer(delivery)

@@ -1,0 +1,47 @@
+"""What a subscription needs of the server's event bus (the bus lives in `mentorgraph.bus`).
+
+The bus reads each committed event once per process, with its request and the users an event
+touches loaded fresh, and hands that `Delivery` to every subscription that may care about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from models.requests import MentorshipRequest, RequestEvent
+from models.users import User
+
+__all__ = ["Delivery", "EventFeed", "EventStream", "SubscriberTooSlow"]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One committed event and the rows its subscribers need, read after the commit."""
+
+    event: RequestEvent
+    request: MentorshipRequest
+    # The actor, mentor, mentee and the viewers of the subscriptions it is handed to.
+    users: Mapping[int, User]
+
+
+class SubscriberTooSlow(Exception):
+    """The subscription's bounded queue overflowed: it stopped receiving live events."""
+
+
+class EventStream(Protocol):
+    # Every event this stream hands out has a greater id (where a live-only client stands).
+    start_after: int
+
+    async def next(self) -> Delivery:
+        """The next event for this subscriber, in id order; raises `SubscriberTooSlow`."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class EventFeed(Protocol):
+    def subscribe(self, viewer: User) -> EventStream:
+        """Events of requests where `viewer` is mentor or mentee (admins: all), from now on."""
+        ...

@@ -1,0 +1,116 @@
+"""`mentorshipRequestEvents(after:)`: replay what the client missed, then follow live events.
+
+The order of work is what makes "nothing missed, nothing twice" hold:
+1. subscribe to the bus first, so every event committed from now on is queued for us;
+2. replay from the event table the events after `after` (it sees everything committed before
+   step 1, and perhaps some queued ones too);
+3. follow the queue, skipping ids already sent (ids only grow; see `models.events`).
+
+Each event is presented with a fresh `Loaders` for a freshly read viewer, and its visibility is
+checked again on the freshly read request: the socket's context outlives any single event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from models.events import visible_events_after
+from models.privacy import can_see_request
+from models.requests import RequestEvent
+from models.users import User
+from resolvers.context import Context
+from resolvers.errors import BadUserInput, ClientError, Unauthenticated
+from resolvers.event_feed import Delivery, SubscriberTooSlow
+from resolvers.loaders import Loaders
+from resolvers.pagination import decode_cursor, encode_cursor
+
+__all__ = ["REPLAY_PAGE", "SubscriberLagged", "follow_request_events"]
+
+# Events read per statement while replaying.
+REPLAY_PAGE = 100
+
+
+class SubscriberLagged(ClientError):
+    code = "SUBSCRIBER_TOO_SLOW"
+
+
+def _lagged(last_id: int) -> SubscriberLagged:
+    cursor = encode_cursor([last_id])
+    return SubscriberLagged(
+        "This subscription fell too far behind the live events and was stopped. Subscribe "
+        f'again with `after: "{cursor}"` to receive everything since the last event sent.',
+        resumeAfter=cursor,
+    )
+
+
+def _event_id(after: str) -> int:
+    (event_id,) = decode_cursor(after, 1)
+    if not isinstance(event_id, int):
+        raise BadUserInput(f"'{after}' is not a cursor of a request event.", field="after")
+    return event_id
+
+
+def _account_gone() -> Unauthenticated:
+    return Unauthenticated("Your account no longer exists: sign in again.")
+
+
+def _present(
+    ctx: Context, viewer: User | None, event: RequestEvent, users: dict[int, User]
+) -> RequestEvent | None:
+    """Prepare `ctx` for one event; None when `viewer` may not see it (any longer)."""
+    if viewer is None:
+        raise _account_gone()
+    request = event.request
+    loaders = Loaders(viewer, users=users, requests={request.id: request}, events={event.id: event})
+    ctx.renew(viewer, loaders)
+    return event if can_see_request(viewer, request) else None
+
+
+def _present_delivery(ctx: Context, viewer_id: int, delivery: Delivery) -> RequestEvent | None:
+    # Only the users an event's fields reach (not every subscribed viewer: that would be
+    # O(N) work per subscriber, O(N^2) per event).
+    event, request, known = delivery.event, delivery.request, delivery.users
+    wanted = (event.actor_id, request.mentor_id, request.mentee_id, viewer_id)
+    users = {i: known[i] for i in wanted if i is not None and i in known}
+    return _present(ctx, known.get(viewer_id), event, users)
+
+
+async def _replay(ctx: Context, viewer_id: int, after_id: int) -> AsyncIterator[RequestEvent]:
+    """The visible events after `after_id` in the table, as of now, oldest first."""
+    while True:
+        viewer = await User.get_or_none(id=viewer_id)
+        page = await visible_events_after(viewer, after_id, REPLAY_PAGE) if viewer else []
+        for event in page:
+            if _present(ctx, viewer, event, {viewer.id: viewer} if viewer else {}) is not None:
+                yield event
+        if len(page) < REPLAY_PAGE:
+            return
+        after_id = page[-1].id
+
+
+async def follow_request_events(ctx: Context, after: str | None) -> AsyncIterator[RequestEvent]:
+    viewer = ctx.require_viewer()
+    after_id = _event_id(after) if after else None
+    if ctx.event_feed is None:
+        raise RuntimeError("No event bus in this context: subscriptions need the WebSocket")
+    stream = ctx.event_feed.subscribe(viewer)
+    # The id of the last event sent (or skipped): what the client would resume after.
+    last_id = stream.start_after if after_id is None else after_id
+    try:
+        if after_id is not None:
+            async for event in _replay(ctx, viewer.id, after_id):
+                last_id = event.id
+                yield event
+        while True:
+            try:
+                delivery = await stream.next()
+            except SubscriberTooSlow:
+                raise _lagged(last_id) from None
+            if delivery.event.id <= last_id:
+                continue  # already replayed from the table
+            visible = _present_delivery(ctx, viewer.id, delivery)
+            last_id = delivery.event.id
+            if visible is not None:
+                yield visible
+    finally:
+        stream.close()

@@ -1,0 +1,42 @@
+"""`Subscription.mentorshipRequestEvents`: live status changes over the WebSocket."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+from graphql import GraphQLError
+
+from resolvers.errors import ClientError
+from resolvers.request_events import follow_request_events
+from schema.context import Info
+from schema.extensions import MASKED_MESSAGE, logger
+from schema.types.request import RequestEvent
+
+__all__ = ["RequestSubscription"]
+
+
+@strawberry.type
+class RequestSubscription:
+    @strawberry.subscription(
+        description=(
+            "Every status change of a request where you are mentor or mentee (admins: all), "
+            "in order, as it commits. With `after` (an event's `cursor`) it first replays what "
+            "you missed since that event, then goes live: nothing missed, nothing twice."
+        )
+    )
+    async def mentorship_request_events(
+        self, info: Info, after: str | None = None
+    ) -> AsyncGenerator[RequestEvent, None]:
+        try:
+            async for event in follow_request_events(info.context, after):
+                yield event  # type: ignore[misc]
+        except ClientError:
+            raise
+        except Exception as exc:
+            # Raised from the event source, this would reach the client with its text and no
+            # path (which `classify_error` takes for a client fault): mask it here.
+            logger.error("Unexpected error in mentorshipRequestEvents", exc_info=exc)
+            raise GraphQLError(
+                MASKED_MESSAGE, extensions={"code": "INTERNAL_SERVER_ERROR"}
+            ) from None
