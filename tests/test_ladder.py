@@ -12,9 +12,10 @@ from models.requests import MentorshipRequest, RequestStatus
 from models.sweep import sweep
 from models.users import User
 from resolvers.ids import decode_global_id
+from tests.utils.admin import ADMIN_REQUESTS, AVAILABILITY_CHANGES, UNRESPONSIVE
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_user
-from tests.utils.lifecycle import create
+from tests.utils.lifecycle import create, request_gid, user_gid
 from tests.utils.mail import inbox, text_of, worker_for
 from tests.utils.smtp import SmtpServer
 
@@ -33,6 +34,7 @@ async def test_a_request_walks_the_whole_ladder(client: GraphQLClient, smtp: Smt
     await make_mentor(name="Full Fiona", tags=["python"], capacity=0)
     await make_mentor(name="Away Anna", tags=["python"], available=False)
     await make_mentor(name="Go Gopher", tags=["go"])
+    admin = await make_user(admin=True)
     worker = worker_for(smtp)
 
     first = await create(client, mentee, silent.id)
@@ -63,6 +65,14 @@ async def test_a_request_walks_the_whole_ladder(client: GraphQLClient, smtp: Smt
         "Second reminder: Mia Mentee is waiting for your answer",
         "Reminder: Otto is waiting for your answer",
     ]
+
+    # The admin sees Sam waiting on both, reminded three times, never answering.
+    response = await client.execute(UNRESPONSIVE, {"days": 5}, as_user=admin)
+    [row] = response.data["unresponsiveMentors"]["nodes"]
+    assert row["mentor"]["name"] == "Silent Sam"
+    assert (row["waitingRequests"], row["remindersSent"]) == (2, 3)
+    assert row["oldestRequestAgeDays"] == 10.0
+    assert (row["lastRespondedAt"], row["responseRate"]) == (None, None)
 
     # Day 14: the first expires; the mentee hears of three other mentors, the mentor of the rule.
     clock.advance(days(4))
@@ -99,6 +109,25 @@ async def test_a_request_walks_the_whole_ladder(client: GraphQLClient, smtp: Smt
     assert told["Subject"] == "You are set unavailable on mentorgraph"
     assert "setAvailability" in text_of(told)
     assert "2 requests to you expired unanswered" in text_of(told)
+
+    # The admin's view shows it: both requests expired, and why Sam is unavailable.
+    response = await client.execute(
+        ADMIN_REQUESTS, {"filter": {"mentorId": user_gid(silent.id)}}, as_user=admin
+    )
+    assert [(n["id"], n["status"]) for n in response.data["adminRequests"]["nodes"]] == [
+        (request_gid(first_id), "EXPIRED"),
+        (request_gid(second_id), "EXPIRED"),
+    ]
+    response = await client.execute(AVAILABILITY_CHANGES, {}, as_user=admin)
+    [record] = response.data["availabilityChanges"]["nodes"]
+    assert (record["mentor"]["id"], record["available"], record["actor"]) == (
+        user_gid(silent.id),
+        False,
+        None,
+    )
+    response = await client.execute(UNRESPONSIVE, {"days": 0}, as_user=admin)
+    assert response.data["unresponsiveMentors"]["nodes"] == []
+    assert (await User.get(id=silent.id)).response_score == 0
 
     # Nothing more happens, whatever else runs; each step of the ladder exists once.
     assert (await sweep()).ladder == type(report.ladder)()
