@@ -19,9 +19,10 @@ from mentorgraph.db import close_db, init_db
 from mentorgraph.email_setup import outbox_worker
 from mentorgraph.graphql_http import GraphQLEndpoint
 from mentorgraph.graphql_ws import SubscriptionEndpoint
+from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
-from models.limits import Limits, configure
+from models.sweep import sweep
 from schema import build_schema
 
 __all__ = ["create_app"]
@@ -45,15 +46,7 @@ async def readyz(_: Request) -> JSONResponse:
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
     """The server. With `manage_db=False` the caller opens and closes the database (tests)."""
     settings = settings or get_settings()
-    configure(
-        Limits(
-            max_open_requests_per_mentee=settings.max_open_requests_per_mentee,
-            default_mentor_capacity=settings.default_mentor_capacity,
-            login_max_failures=settings.login_max_failures,
-            login_window_seconds=settings.login_window_seconds,
-            app_url=settings.app_url,
-        )
-    )
+    configure_rules(settings)
     schema = build_schema(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
@@ -67,7 +60,10 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)
 
     jobs = JobRunner(
-        [Job("outbox", settings.outbox_interval_seconds, outbox_worker(settings).deliver_due)]
+        [
+            Job("outbox", settings.outbox_interval_seconds, outbox_worker(settings).deliver_due),
+            Job("sweep", settings.sweep_interval_seconds, sweep),
+        ]
     )
 
     @contextlib.asynccontextmanager

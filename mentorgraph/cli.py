@@ -1,4 +1,4 @@
-"""`mentorgraph serve | migrate | seed-demo | create-user | token | deliver-emails`."""
+"""`mentorgraph serve | migrate | seed-demo | create-user | token | deliver-emails | sweep`."""
 
 from __future__ import annotations
 
@@ -114,6 +114,19 @@ def cmd_deliver_emails(_: argparse.Namespace, settings: Settings) -> int:
     return _run(settings, work)
 
 
+def cmd_sweep(_: argparse.Namespace, settings: Settings) -> int:
+    from mentorgraph.rules_setup import configure_rules
+    from models.sweep import sweep
+
+    configure_rules(settings)
+
+    async def work() -> int:
+        print(await sweep())
+        return 0
+
+    return _run(settings, work)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mentorgraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -147,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     token.set_defaults(handler=cmd_token)
     deliver = commands.add_parser("deliver-emails", help="send due emails from the outbox once")
     deliver.set_defaults(handler=cmd_deliver_emails)
+    sweeper = commands.add_parser(
+        "sweep", help="remind, expire and set silent mentors unavailable once (for cron)"
+    )
+    sweeper.set_defaults(handler=cmd_sweep)
     return parser
 
 

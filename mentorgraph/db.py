@@ -17,6 +17,8 @@ MODEL_MODULES = [
     "models.auth",
     "models.outbox",
     "models.applications",
+    "models.reminders",
+    "models.availability_changes",
 ]
 
 

@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     max_open_requests_per_mentee: int = 5
     default_mentor_capacity: int = 3
 
+    # The ladder for unanswered requests (days since the request was made), and when a mentor
+    # is set unavailable: this many expired requests within the window (days).
+    first_reminder_days: float = 5
+    second_reminder_days: float = 10
+    expire_after_days: float = 14
+    inactive_expiries: int = 2
+    inactive_window_days: float = 60
+
     # Failed logIn attempts allowed per email or per client address in the window.
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
@@ -57,6 +65,8 @@ class Settings(BaseSettings):
     # Periodic work inside each server process (also available as CLI commands for cron).
     background_jobs: bool = True
     outbox_interval_seconds: float = 5.0
+    sweep_interval_seconds: float = 60.0
+
     # Live updates. The legacy `graphql-ws` subprotocol only when asked for (it has had
     # auth-bypass bugs); `graphql-transport-ws` always.
     graphql_ws_legacy: bool = False

@@ -44,12 +44,15 @@ SEARCH_TEXT = "lower(name || ' ' || title || ' ' || bio)"
 class MentorOrder(StrEnum):
     NEWEST = "NEWEST"
     NAME = "NAME"
+    RESPONSIVENESS = "RESPONSIVENESS"
 
 
 # Keyset sort keys per order: (field, descending?), the primary key last to make it total.
 ORDER_KEYS: dict[MentorOrder, list[tuple[str, bool]]] = {
     MentorOrder.NEWEST: [("id", True)],
     MentorOrder.NAME: [("name", False), ("id", False)],
+    # The stored response rate (`models/response_scores.py`), unknown (-1) last, newest first.
+    MentorOrder.RESPONSIVENESS: [("response_score", True), ("id", True)],
 }
 
 

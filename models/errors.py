@@ -19,6 +19,8 @@ class ErrorCode(StrEnum):
     SELF_REQUEST = "SELF_REQUEST"
     EMAIL_TAKEN = "EMAIL_TAKEN"
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    # Allowed, but not again so soon (an admin's reminder: once a day per request).
+    TOO_SOON = "TOO_SOON"
 
 
 class RuleViolation(Exception):

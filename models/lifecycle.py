@@ -1,9 +1,10 @@
 """The request lifecycle: API.md's transition table, and the only code that changes a status.
 
-Every status change (the mutations now, the system's sweeps later with `actor=None`) goes
-through `transition` or `cancel_others`, and each change is one transaction: lock the row,
-re-read it, check the table and the rules, write the new status and its timestamps, record
-exactly one `RequestEvent`, commit, then announce it with `committed`.
+Every status change (the mutations, and the sweep's expiries and declines with `actor=None`)
+goes through `transition` or `cancel_others`, and each change is one transaction: lock the row,
+re-read it, check the table and the rules, write the new status and its timestamps, then
+`record_change`: exactly one `RequestEvent` and the change's emails in the outbox; commit, then
+announce it with `committed` and refresh the mentor's response score.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from models.errors import ErrorCode, RuleViolation
 from models.events import committed, record_event
 from models.privacy import can_see_request
 from models.request_guards import OPEN_STATUSES, ensure_mentor_has_room, lock_request, lock_user
+from models.request_notifications import announce_change
 from models.requests import DeclineReason, MentorshipRequest, RequestEvent, RequestStatus
+from models.response_scores import refresh_scores
 from models.users import User
 
 __all__ = [
@@ -29,6 +32,7 @@ __all__ = [
     "cancel_others",
     "is_allowed",
     "may_ever",
+    "record_change",
     "request_not_found",
     "roles_of",
     "transition",
@@ -46,6 +50,8 @@ class Actor(StrEnum):
 
 S = RequestStatus
 _ANSWERS = (S.APPROVED, S.DECLINED)
+# Changes that move a mentor's response rate (`users.response_score`).
+_SCORED = (S.APPROVED, S.DECLINED, S.EXPIRED)
 
 # (from, to) -> who may make that change. `None` is "no request yet". Anything else is refused.
 TRANSITIONS: Mapping[tuple[RequestStatus | None, RequestStatus], frozenset[Actor]] = {
@@ -174,6 +180,8 @@ async def transition(
             response_message=response_message,
         )
     committed([event])
+    if to in _SCORED:
+        await refresh_scores([current.mentor_id])
     return current
 
 
@@ -270,11 +278,28 @@ async def _apply(
         raise RuntimeError(f"request {request.id} changed under its row lock")
     for name, value in changes.items():
         setattr(request, name, value)
-    return await record_event(
+    return await record_change(
+        conn, request, from_status, to, actor_id=actor.id if actor is not None else None, note=note
+    )
+
+
+async def record_change(
+    conn: BaseDBAsyncClient,
+    request: MentorshipRequest,
+    from_status: RequestStatus | None,
+    to: RequestStatus,
+    *,
+    actor_id: int | None,
+    note: str | None,
+) -> RequestEvent:
+    """What every status change writes besides the row: its event and its emails (one hook)."""
+    event = await record_event(
         request,
         from_status=from_status,
         to_status=to,
-        actor_id=actor.id if actor is not None else None,
+        actor_id=actor_id,
         note=note,
         connection=conn,
     )
+    await announce_change(conn, request, to, note=note)
+    return event

@@ -13,6 +13,13 @@ class Limits:
     default_mentor_capacity: int = 3
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
+    # The ladder for unanswered (NEW or VIEWED) requests, in days since the request was made.
+    first_reminder_days: float = 5
+    second_reminder_days: float = 10
+    expire_after_days: float = 14
+    # This many expiries within the window (days) set a mentor unavailable.
+    inactive_expiries: int = 2
+    inactive_window_days: float = 60
     # Where links in emails point.
     app_url: str = "http://127.0.0.1:8000"
 

@@ -14,7 +14,8 @@ from tortoise.transactions import in_transaction
 
 from models import clock, validation
 from models.errors import ErrorCode, RuleViolation
-from models.events import committed, record_event
+from models.events import committed
+from models.lifecycle import record_change
 from models.request_guards import (
     duplicate_request,
     ensure_mentee_below_open_limit,
@@ -90,13 +91,8 @@ async def create_request(
                 using_db=conn,
                 **texts,
             )
-            event = await record_event(
-                request,
-                from_status=None,
-                to_status=RequestStatus.NEW,
-                actor_id=mentee.id,
-                note=None,
-                connection=conn,
+            event = await record_change(
+                conn, request, None, RequestStatus.NEW, actor_id=mentee.id, note=None
             )
     except IntegrityError:
         # Another create for this pair committed first (the partial unique index decided).

@@ -39,6 +39,10 @@ class User(Model):
     is_admin = fields.BooleanField(default=False)
     available = fields.BooleanField(default=True)
     capacity = fields.IntField(default=3)
+    # The directory's RESPONSIVENESS order: the response rate in basis points (0-10000), -1 while
+    # unknown. Maintained by `models/response_scores.py` after each answer or expiry and by the
+    # sweep, so the directory can page it with keyset cursors like any other column.
+    response_score = fields.IntField(default=-1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -49,6 +53,7 @@ class User(Model):
             ("is_mentor", "available", "id"),
             ("is_mentor", "available", "name", "id"),
             ("is_mentor", "country", "id"),
+            ("is_mentor", "available", "response_score", "id"),
         ]
 
     @property

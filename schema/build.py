@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from schema.accounts import AccountMutation, AccountQuery
+from schema.admin import AdminMutation, AdminQuery
 from schema.applications import ApplicationMutation, ApplicationQuery
 from schema.directory import DirectoryQuery
 from schema.extensions import ErrorCodes, FreshLoaders, is_unexpected, logger
@@ -43,12 +44,14 @@ QUERIES = (
     AccountQuery,
     DirectoryQuery,
     ApplicationQuery,
+    AdminQuery,
 )
 MUTATIONS = (
     AccountMutation,
     FavoriteMutation,
     ApplicationMutation,
     RequestMutation,
+    AdminMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

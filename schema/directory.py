@@ -17,7 +17,8 @@ __all__ = ["DirectoryQuery", "FacetCount", "MentorFacets", "MentorFilter", "Ment
 MentorOrder = strawberry.enum(
     MentorOrderEnum,
     name="MentorOrder",
-    description="NEWEST: most recently joined first. NAME: alphabetically by name.",
+    description="NEWEST: most recently joined first. NAME: alphabetically by name."
+    " RESPONSIVENESS: highest response rate first (mentors without a record yet last).",
 )
 
 

@@ -156,7 +156,11 @@ async def test_statements_do_not_grow_with_the_page(client: GraphQLClient) -> No
         assert len(view["sentRequests"]["nodes"]) == n
         return await fewest_statements(lambda: picture(client, MENTEE_PICTURE, mentee, mentee))
 
-    assert await statements_for(2) == await statements_for(12)
+    # Loads from the page and from `activeMentors` batch together only when their round trips
+    # happen to finish in one event-loop turn, so the count can differ by the few loaders they
+    # share. An N+1 would add at least one statement per extra request (10 here).
+    few, many = await statements_for(2), await statements_for(12)
+    assert many < few + 10, (few, many)
 
 
 async def test_approval_reveals_the_mentors_channels_to_that_mentee(client: GraphQLClient) -> None:
@@ -208,4 +212,7 @@ async def test_nested_request_lists_of_many_users_are_batched(client: GraphQLCli
             assert node["sentRequests"] == {"totalCount": 0, "nodes": []}
         return await fewest_statements(lambda: client.execute(query, {"ids": ids}, as_user=admin))
 
-    assert await statements_for(2) == await statements_for(10)
+    # As above: shared loaders may split into two batches by timing; per-user queries would add
+    # at least one statement for each of the 8 extra mentors.
+    few, many = await statements_for(2), await statements_for(10)
+    assert many < few + 8, (few, many)

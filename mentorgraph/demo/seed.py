@@ -1,12 +1,13 @@
 """`mentorgraph seed-demo`: plan the demo, write it in one transaction, print how to log in.
 
 The demo is built in steps, each drawing from its own seeded `random.Random` so that adding a step
-never changes what the earlier ones produce. Today there is one step, the people; mentorship
-requests (`models/requests.py`) will be the next, built on `StoredPeople`.
+never changes what the earlier ones produce: the people, then their mentorship requests
+(`mentorgraph/demo/requests.py`), built on `StoredPeople`.
 """
 
 from __future__ import annotations
 
+import random
 import sys
 import time
 from typing import TextIO
@@ -16,12 +17,15 @@ from tortoise.transactions import in_transaction
 from mentorgraph.demo.people import (
     ADMIN_EMAIL,
     DEMO_PASSWORD,
+    SEED,
     DemoPeople,
     plan_people,
     validated,
 )
 from mentorgraph.demo.progress import Progress
+from mentorgraph.demo.requests import plan_requests, store_requests
 from mentorgraph.demo.store import StoredPeople, store_people
+from models import clock
 from models.passwords import hash_password
 from models.users import User
 
@@ -73,8 +77,9 @@ async def seed_demo(
         progress = Progress("mentees", len(people.mentees), err)
         await store_people(everyone[1 + len(people.mentors) :], password_hash, stored, progress)
         progress.finish()
-        # Further steps go here, each with its own Random, e.g.
-        # `await store_requests(people, stored, random.Random(f"{SEED}/requests"))`.
+        # Further steps go here, each with its own Random.
+        requests = plan_requests(people, random.Random(f"{SEED}/requests"), clock.now())
+        await store_requests(requests, stored)
     _print_welcome(people, time.perf_counter() - started, out)
     return 0
 
@@ -83,7 +88,7 @@ def _print_welcome(people: DemoPeople, seconds: float, out: TextIO) -> None:
     mentor, mentee = people.mentors[0], people.mentees[0]
     print(
         f"Loaded the demo in {seconds:.1f} s: {len(people.mentors)} mentors,"
-        f" {len(people.mentees)} mentees and 1 admin.\n"
+        f" {len(people.mentees)} mentees, 1 admin and their mentorship requests.\n"
         f"Every demo account has the password {DEMO_PASSWORD}\n"
         f"  admin   {people.admin.email:<22} {people.admin.name}\n"
         f"  mentor  {mentor.email:<22} {mentor.name}\n"

@@ -1,0 +1,98 @@
+"""What admins do about silent mentors: remind them by hand, set them (un)available.
+
+The caller has checked that the actor is an admin.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from models import clock, lifecycle
+from models.errors import ErrorCode, RuleViolation
+from models.ladder import send_reminder
+from models.mentor_availability import change_availability
+from models.request_guards import OPEN_STATUSES
+from models.requests import DeclineReason, MentorshipRequest, RequestStatus
+from models.users import User
+
+__all__ = ["REMINDER_GAP", "remind_mentor", "set_mentor_availability"]
+
+# At most one reminder per request in this time, the ladder's own included: a mentor reminded
+# an hour ago by the system does not need another nudge from an admin.
+REMINDER_GAP = timedelta(days=1)
+
+
+def _not_open(request: MentorshipRequest) -> RuleViolation:
+    return RuleViolation(
+        ErrorCode.INVALID_TRANSITION,
+        f"This request is {request.status.value}; only NEW or VIEWED requests wait for the mentor.",
+        ["requestId"],
+    )
+
+
+def _too_soon(last_sent_at: datetime) -> RuleViolation | None:
+    if last_sent_at <= clock.now() - REMINDER_GAP:
+        return None
+    return RuleViolation(
+        ErrorCode.TOO_SOON,
+        f"The mentor was reminded of this request at {last_sent_at:%Y-%m-%d %H:%M} UTC;"
+        " send at most one reminder a day.",
+        ["requestId"],
+    )
+
+
+async def remind_mentor(admin: User, request_id: int) -> MentorshipRequest:
+    """Remind the mentor of one open request, at most once a day per request."""
+    request = await MentorshipRequest.get_or_none(id=request_id)
+    if request is None:
+        raise lifecycle.request_not_found()
+    if request.status not in OPEN_STATUSES:
+        raise _not_open(request)
+    sent = await send_reminder(request_id, number=None, admin=admin, refuse_if_since=_too_soon)
+    await request.refresh_from_db()
+    if sent is None:
+        raise _not_open(request)  # answered while we looked
+    return request
+
+
+async def set_mentor_availability(
+    admin: User, mentor_id: int, *, available: bool, decline_open_requests: bool
+) -> tuple[User, list[MentorshipRequest]]:
+    """Set a mentor (un)available as an admin; optionally decline their open requests with
+    MENTOR_INACTIVE, the system acting, each mentee told. Returns the mentor and the declined.
+    """
+    mentor = await User.get_or_none(id=mentor_id)
+    if mentor is None or not mentor.is_mentor:
+        raise RuleViolation(ErrorCode.NOT_FOUND, "No such mentor.", ["mentorId"])
+    if available and decline_open_requests:
+        raise RuleViolation(
+            ErrorCode.INVALID_INPUT,
+            "Open requests can only be declined when setting a mentor unavailable.",
+            ["declineOpenRequests"],
+        )
+    reason = (
+        "an admin made you available again."
+        if available
+        else "you have not been answering mentorship requests."
+    )
+    await change_availability(mentor_id, available=available, actor=admin, reason=reason)
+    declined: list[MentorshipRequest] = []
+    if decline_open_requests:
+        open_ids = await MentorshipRequest.filter(
+            mentor_id=mentor_id, status__in=OPEN_STATUSES
+        ).values_list("id", flat=True)
+        for request_id in sorted(open_ids):
+            try:
+                declined.append(
+                    await lifecycle.transition(
+                        int(request_id),  # type: ignore[call-overload]
+                        RequestStatus.DECLINED,
+                        actor=None,
+                        decline_reason=DeclineReason.MENTOR_INACTIVE,
+                        note="The mentor was set unavailable by an admin.",
+                    )
+                )
+            except RuleViolation:
+                continue  # answered or withdrawn meanwhile
+    await mentor.refresh_from_db()
+    return mentor, declined

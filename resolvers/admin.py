@@ -1,0 +1,101 @@
+"""The admin's view: requests by filter, silent mentors, and what admins do about them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, cast
+
+from models import admin_actions, admin_views
+from models.availability_changes import AvailabilityChange
+from models.requests import MentorshipRequest, RequestStatus
+from models.users import User
+from resolvers.context import Context
+from resolvers.errors import BadUserInput
+from resolvers.ids import decode_id_of
+from resolvers.pagination import Page, keyset_page
+
+__all__ = [
+    "admin_requests",
+    "availability_changes",
+    "send_mentor_reminder",
+    "set_mentor_availability",
+    "unresponsive_mentors",
+]
+
+# Oldest first: what waits longest is what an admin looks at first.
+_OLDEST_FIRST = [("id", False)]
+
+
+def _days(value: float | None, field: str) -> float | None:
+    if value is not None and not 0 <= value <= 3650:
+        raise BadUserInput(f"'{field}' must be between 0 and 3650 days.", field=field)
+    return value
+
+
+def _optional_id(type_name: str, global_id: str | None, field: str) -> int | None:
+    return decode_id_of(type_name, global_id, field) if global_id is not None else None
+
+
+async def admin_requests(
+    ctx: Context,
+    *,
+    status: RequestStatus | None,
+    mentor_id: str | None,
+    mentee_id: str | None,
+    older_than_days: float | None,
+    first: int | None,
+    after: str | None,
+) -> Page[MentorshipRequest]:
+    ctx.require_admin()
+    requests = admin_views.filtered_requests(
+        status=status,
+        mentor_id=_optional_id("User", mentor_id, "filter.mentorId"),
+        mentee_id=_optional_id("User", mentee_id, "filter.menteeId"),
+        older_than_days=_days(older_than_days, "filter.olderThanDays"),
+    )
+    return await keyset_page(requests, _OLDEST_FIRST, first=first, after=after)
+
+
+async def unresponsive_mentors(
+    ctx: Context, *, older_than_days: float, first: int | None, after: str | None
+) -> Page[Any]:
+    ctx.require_admin()
+    days = cast("float", _days(older_than_days, "olderThanDays"))
+    page = await keyset_page(
+        admin_views.unresponsive(days), _OLDEST_FIRST, first=first, after=after
+    )
+    summaries = await admin_views.summarise_unresponsive(page.items, days)
+    kept = {s.mentor.id for s in summaries}
+    cursors = [c for c, m in zip(page.cursors, page.items, strict=True) if m.id in kept]
+    return replace(page, items=cast("list[Any]", summaries), cursors=cursors)
+
+
+async def availability_changes(
+    ctx: Context, *, mentor_id: str | None, first: int | None, after: str | None
+) -> Page[AvailabilityChange]:
+    ctx.require_admin()
+    changes = AvailabilityChange.all()
+    mentor = _optional_id("User", mentor_id, "mentorId")
+    if mentor is not None:
+        changes = changes.filter(mentor_id=mentor)
+    # Newest first: the latest change is the mentor's state now.
+    return await keyset_page(changes, [("id", True)], first=first, after=after)
+
+
+async def set_mentor_availability(
+    ctx: Context, *, mentor_id: str, available: bool, decline_open_requests: bool
+) -> tuple[User, list[MentorshipRequest]]:
+    admin = ctx.require_admin()
+    return await admin_actions.set_mentor_availability(
+        admin,
+        decode_id_of("User", mentor_id, "mentorId"),
+        available=available,
+        decline_open_requests=decline_open_requests,
+    )
+
+
+async def send_mentor_reminder(ctx: Context, *, request_id: str) -> MentorshipRequest:
+    admin = ctx.require_admin()
+    return await admin_actions.remind_mentor(
+        admin, decode_id_of("MentorshipRequest", request_id, "requestId")
+    )

@@ -1,0 +1,62 @@
+"""`mentors(orderBy: RESPONSIVENESS)`: best responders first, kept current by answers, expiries
+and the sweep, paged with keyset cursors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from models import clock
+from models.requests import RequestStatus
+from models.sweep import sweep
+from models.users import User
+from tests.utils.client import GraphQLClient
+from tests.utils.factories import make_mentor, make_request, make_user
+from tests.utils.lifecycle import act
+
+MENTORS = """
+query($first: Int, $after: String) {
+  mentors(orderBy: RESPONSIVENESS, first: $first, after: $after) {
+    nodes { name responsiveness { responseRate } } pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def _names(client: GraphQLClient, first: int = 20) -> list[str]:
+    names: list[str] = []
+    after = None
+    while True:
+        page = (await client.execute(MENTORS, {"first": first, "after": after})).data["mentors"]
+        names += [n["name"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return names
+        after = page["pageInfo"]["endCursor"]
+
+
+async def test_best_responders_first_unknown_last(client: GraphQLClient, db: None) -> None:
+    newcomer = await make_mentor(name="Newcomer")  # no record yet
+    prompt, half, silent = [await make_mentor(name=n) for n in ("Prompt", "Half", "Silent")]
+    for mentor, answers in ((prompt, 2), (half, 1)):
+        for _ in range(answers):
+            await act(client, "approve", (await make_request(await make_user(), mentor)).id, mentor)
+    # Half and Silent each leave one request to expire; Half answered one: 50 %.
+    for mentor in (half, silent):
+        await make_request(await make_user(), mentor)
+    # The open requests count neither way yet; the sweep expires them and rescores.
+    clock.advance(timedelta(days=14, minutes=1))
+    await sweep()
+    expected = ["Prompt", "Half", "Silent", "Newcomer"]
+    assert await _names(client) == expected
+    # Page by page (one mentor a page), the cursors keep the order: nothing lost or repeated.
+    assert await _names(client, first=1) == expected
+    scores = {u.name: u.response_score for u in await User.filter(is_mentor=True)}
+    assert scores == {"Prompt": 10000, "Half": 5000, "Silent": 0, "Newcomer": -1}
+    assert newcomer.response_score == -1
+
+
+async def test_an_answer_moves_a_mentor_up_at_once(client: GraphQLClient, db: None) -> None:
+    first, second = await make_mentor(name="First"), await make_mentor(name="Second")
+    request = await make_request(await make_user(), first, status=RequestStatus.VIEWED)
+    assert await _names(client) == ["Second", "First"]  # both unknown: newest first
+    await act(client, "decline", request.id, first)
+    assert await _names(client) == ["First", "Second"]
+    assert (await User.get(id=second.id)).response_score == -1

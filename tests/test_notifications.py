@@ -1,0 +1,144 @@
+"""Every email the lifecycle and the ladder send: who gets it, and what it says (text and HTML)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from models import clock
+from models.ladder import send_reminder
+from models.mentor_availability import change_availability
+from models.outbox import OutboxEmail
+from models.requests import RequestStatus
+from resolvers.ids import decode_global_id
+from tests.utils.client import GraphQLClient
+from tests.utils.factories import make_mentor, make_request, make_user
+from tests.utils.lifecycle import CANCEL_OTHERS, act, create, request_gid
+
+
+async def _emails(kind: str) -> list[OutboxEmail]:
+    return await OutboxEmail.filter(kind=kind).order_by("id")
+
+
+async def test_a_new_request_tells_the_mentor(client: GraphQLClient, db: None) -> None:
+    mentor = await make_mentor(name="Ada <Admin>", email="ada@example.org")
+    mentee = await make_user(name="Mo")
+    created = await create(client, mentee, mentor.id, message="Teach me " + "graphs " * 10)
+    _, request_id = decode_global_id(created["request"]["id"])
+    [email] = await _emails("request_new")
+    assert email.to_email == "ada@example.org"
+    assert email.subject == "Mo asks you for mentorship"
+    assert "Teach me graphs" in email.text_body
+    assert "expire after 14 days" in email.text_body
+    assert f"/requests/{request_id}" in email.text_body
+    # The HTML part escapes what people typed.
+    assert "Hi Ada &lt;Admin&gt;," in email.html_body
+
+
+async def test_approval_tells_the_mentee_how_many_others_wait(
+    client: GraphQLClient, db: None
+) -> None:
+    mentee = await make_user(email="mo@example.org")
+    mentors = [await make_mentor(name=f"Mentor {n}") for n in range(3)]
+    ids = [(await make_request(mentee, m)).id for m in mentors]
+    await act(client, "approve", ids[0], mentors[0])
+    [email] = await _emails("request_approved")
+    assert email.to_email == "mo@example.org"
+    assert email.subject == "Mentor 0 will mentor you"
+    assert "Their message: Welcome aboard." in email.text_body
+    assert "You still have 2 other requests waiting" in email.text_body
+    assert "cancelOtherMentorshipRequests" in email.text_body
+
+    # Cancelling the others tells each of their mentors.
+    response = await client.execute(CANCEL_OTHERS, {"id": request_gid(ids[0])}, as_user=mentee)
+    assert len(response.data["cancelOtherMentorshipRequests"]["requests"]) == 2
+    cancelled = await _emails("request_cancelled")
+    assert sorted(e.to_email for e in cancelled) == sorted(m.email for m in mentors[1:])
+    assert all("withdrew their mentorship request" in e.text_body for e in cancelled)
+
+
+async def test_an_approval_with_nothing_else_waiting_says_nothing_of_others(
+    client: GraphQLClient, db: None
+) -> None:
+    mentee, mentor = await make_user(), await make_mentor()
+    request = await make_request(mentee, mentor)
+    await act(client, "approve", request.id, mentor)
+    [email] = await _emails("request_approved")
+    assert "cancelOtherMentorshipRequests" not in email.text_body
+
+
+async def test_decline_and_cancel(client: GraphQLClient, db: None) -> None:
+    mentee = await make_user(name="Mo", email="mo@example.org")
+    mentor = await make_mentor(name="Ada", email="ada@example.org")
+    request = await make_request(mentee, mentor)
+    await act(client, "decline", request.id, mentor)
+    [declined] = await _emails("request_declined")
+    assert declined.to_email == "mo@example.org"
+    assert "Ada declined your mentorship request because they do not think" in declined.text_body
+    assert "Their message: Sorry." in declined.text_body
+
+    other = await make_request(mentee, await make_mentor(email="bo@example.org"))
+    await act(client, "cancel", other.id, mentee)
+    [cancelled] = await _emails("request_cancelled")
+    assert cancelled.to_email == "bo@example.org"
+    assert cancelled.subject == "Mo withdrew their request"
+    assert "Their note: I found help elsewhere." in cancelled.text_body
+
+
+async def test_viewing_and_completing_send_nothing(client: GraphQLClient, db: None) -> None:
+    mentee, mentor = await make_user(), await make_mentor()
+    request = await make_request(mentee, mentor)
+    await act(client, "markViewed", request.id, mentor)
+    await act(client, "approve", request.id, mentor)
+    await act(client, "complete", request.id, mentee)
+    assert [e.kind for e in await OutboxEmail.all()] == ["request_approved"]
+
+
+async def test_a_refused_change_queues_no_email(client: GraphQLClient, db: None) -> None:
+    mentee, mentor = await make_user(), await make_mentor(capacity=0)
+    request = await make_request(mentee, mentor)
+    response = await act(client, "approve", request.id, mentor)
+    assert response.data["approveMentorshipRequest"]["userErrors"][0]["code"] == (
+        "MENTOR_AT_CAPACITY"
+    )
+    assert await OutboxEmail.all().count() == 0
+
+
+async def test_reminders_by_the_ladder_and_by_an_admin(db: None) -> None:
+    mentee = await make_user(name="Mo")
+    mentor = await make_mentor(email="ada@example.org")
+    admin = await make_user(admin=True)
+    request = await make_request(mentee, mentor)
+    clock.advance(timedelta(days=6))
+    await send_reminder(request.id, number=1)
+    await send_reminder(request.id, number=2)
+    await send_reminder(request.id, number=None, admin=admin)
+    first, second, by_hand = await _emails("request_reminder")
+    assert first.subject == "Reminder: Mo is waiting for your answer"
+    assert "waiting for your answer for 6 days" in first.text_body
+    assert second.subject == "Second reminder: Mo is waiting for your answer"
+    assert by_hand.text_body.startswith("Hi ")
+    assert "An admin of mentorgraph asked us to remind you" in by_hand.text_body
+    assert all(e.to_email == "ada@example.org" for e in (first, second, by_hand))
+
+
+async def test_no_reminder_for_an_answered_request(db: None) -> None:
+    request = await make_request(
+        await make_user(), await make_mentor(), status=RequestStatus.APPROVED
+    )
+    assert await send_reminder(request.id, number=1) is None
+    assert await OutboxEmail.all().count() == 0
+
+
+async def test_set_unavailable_tells_the_mentor_why_and_how_back(db: None) -> None:
+    mentor = await make_mentor(email="ada@example.org")
+    admin = await make_user(admin=True)
+    await change_availability(mentor.id, available=False, actor=admin, reason="On holiday.")
+    [email] = await _emails("mentor_unavailable")
+    assert email.to_email == "ada@example.org"
+    assert "An admin has set you unavailable as a mentor: On holiday." in email.text_body
+    assert "setAvailability" in email.text_body
+    assert "<p>" in email.html_body
+    # Setting them available again (or unavailable twice) sends nothing more.
+    assert await change_availability(mentor.id, available=False, actor=admin, reason="x") is None
+    await change_availability(mentor.id, available=True, actor=admin, reason="Back.")
+    assert await OutboxEmail.all().count() == 1
