@@ -8,6 +8,7 @@ from functools import partial
 
 from strawberry.dataloader import DataLoader
 
+from models.lineage import Lineage, lineage_of
 from models.privacy import mentors_revealed_to
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.responsiveness import Responsiveness, responsiveness_of
@@ -91,6 +92,8 @@ class Loaders:
         self.active_mentees: DataLoader[int, list[int]] = DataLoader(
             partial(request_loaders.active_partners, "mentor_id")
         )
+        # The public aggregates of the mentorship graph, keyed by user id.
+        self.lineage: DataLoader[int, Lineage] = DataLoader(lineage_of)
 
     async def _favorites(self, mentor_ids: Sequence[int]) -> list[bool]:
         if self.viewer is None:

@@ -23,6 +23,7 @@ from schema.applications import ApplicationMutation, ApplicationQuery
 from schema.directory import DirectoryQuery
 from schema.extensions import ErrorCodes, is_unexpected, logger
 from schema.favorites import FavoriteMutation
+from schema.graph import GraphQuery
 from schema.nodes import NodeQuery
 from schema.requests import RequestMutation
 from schema.rules import NoNulInStrings
@@ -41,6 +42,7 @@ QUERIES = (
     AccountQuery,
     DirectoryQuery,
     ApplicationQuery,
+    GraphQuery,
 )
 MUTATIONS = (
     AccountMutation,
