@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "models.auth",
     "models.outbox",
     "models.applications",
+    "models.feedback",
 ]
 
 

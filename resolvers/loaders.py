@@ -8,6 +8,7 @@ from functools import partial
 
 from strawberry.dataloader import DataLoader
 
+from models.feedback import MentorshipFeedback, Rating, ratings_of
 from models.lineage import Lineage, lineage_of
 from models.privacy import mentors_revealed_to
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
@@ -64,6 +65,13 @@ async def _history(request_ids: Sequence[int]) -> list[list[RequestEvent]]:
     return [by_request[i] for i in request_ids]
 
 
+async def _feedback(request_ids: Sequence[int]) -> list[list[MentorshipFeedback]]:
+    by_request: dict[int, list[MentorshipFeedback]] = defaultdict(list)
+    for left in await MentorshipFeedback.filter(request_id__in=list(request_ids)).order_by("id"):
+        by_request[left.request_id].append(left)
+    return [by_request[i] for i in request_ids]
+
+
 class Loaders:
     """Created per HTTP request (and per subscription event): a cache never outlives its viewer."""
 
@@ -94,6 +102,8 @@ class Loaders:
         )
         # The public aggregates of the mentorship graph, keyed by user id.
         self.lineage: DataLoader[int, Lineage] = DataLoader(lineage_of)
+        self.rating: DataLoader[int, Rating] = DataLoader(ratings_of)
+        self.feedback: DataLoader[int, list[MentorshipFeedback]] = DataLoader(_feedback)
 
     async def _favorites(self, mentor_ids: Sequence[int]) -> list[bool]:
         if self.viewer is None:

@@ -23,6 +23,7 @@ from schema.applications import ApplicationMutation, ApplicationQuery
 from schema.directory import DirectoryQuery
 from schema.extensions import ErrorCodes, is_unexpected, logger
 from schema.favorites import FavoriteMutation
+from schema.feedback import FeedbackMutation
 from schema.graph import GraphQuery
 from schema.nodes import NodeQuery
 from schema.requests import RequestMutation
@@ -49,6 +50,7 @@ MUTATIONS = (
     FavoriteMutation,
     ApplicationMutation,
     RequestMutation,
+    FeedbackMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -1,12 +1,13 @@
-"""`mentorshipGraph(rootId, depth, first)`: the network around a user."""
+"""`mentorshipGraph(rootId, depth, first)` and `spotlightMentors(first)`."""
 
 from __future__ import annotations
 
 import strawberry
 
-from resolvers import graph
+from resolvers import graph, spotlight
 from schema.context import Info
 from schema.types.graph import MentorshipGraph
+from schema.types.user import User
 
 __all__ = ["GraphQuery"]
 
@@ -27,3 +28,10 @@ class GraphQuery:
     ) -> MentorshipGraph | None:
         found = await graph.mentorship_graph(info.context, root_id, depth, first)
         return MentorshipGraph(_graph=found) if found is not None else None
+
+    @strawberry.field(
+        description="Mentors who answer reliably, completed mentorships, rate well (4+) and"
+        " were active in the last 30 days: this week's choice of them (1-20), rotating weekly."
+    )
+    async def spotlight_mentors(self, info: Info, first: int = 3) -> list[User]:
+        return await spotlight.spotlight_mentors(info.context, first)  # type: ignore[return-value]

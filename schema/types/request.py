@@ -9,10 +9,11 @@ import strawberry
 
 from models.requests import MentorshipRequest as RequestModel
 from models.requests import RequestEvent as EventModel
-from resolvers import graph, requests_read
+from resolvers import feedback, graph, requests_read
 from resolvers.ids import encode_global_id
 from schema.context import Info
 from schema.node import Node
+from schema.types.feedback import MentorshipFeedback
 from schema.types.request_enums import DeclineReason, RequestStatus
 from schema.types.user import User
 
@@ -55,6 +56,12 @@ class MentorshipRequest(Node):
         self, root: strawberry.Parent[RequestModel], info: Info
     ) -> list[RequestEvent]:
         return await requests_read.history_of(info.context, root)  # type: ignore[return-value]
+
+    @strawberry.field(description="Each side's feedback once the mentorship is COMPLETED.")
+    async def feedback(
+        self, root: strawberry.Parent[RequestModel], info: Info
+    ) -> list[MentorshipFeedback]:
+        return await feedback.feedback_of(info.context, root)  # type: ignore[return-value]
 
     @strawberry.field(
         description="The mentee's other open (NEW or VIEWED) requests. The request's mentor"

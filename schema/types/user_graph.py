@@ -5,11 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from models.users import User as UserModel
-from resolvers import graph
+from resolvers import feedback, graph, recommendations
 from resolvers.pagination import DEFAULT_PAGE_SIZE
 from schema.context import Info
 from schema.pagination import Connection, connection
+from schema.types.feedback import Rating
 from schema.types.graph import Mentorship, MentorshipRole, MentorshipStatus
+from schema.types.recommendation import MentorRecommendation
 
 __all__ = ["UserGraphFields"]
 
@@ -52,3 +54,18 @@ class UserGraphFields:
     async def was_mentee_here(self, root: strawberry.Parent[UserModel], info: Info) -> bool | None:
         lineage = await graph.lineage_of(info.context, root)
         return lineage.was_mentee_here if lineage else None
+
+    @strawberry.field(description="A mentor's rating by their mentees (public); null otherwise.")
+    async def rating(self, root: strawberry.Parent[UserModel], info: Info) -> Rating | None:
+        return await feedback.rating_of(info.context, root)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Available mentors with room, best first, each with why (at most `first`,"
+        " 1-50); mentors you already have an open or active request with are left out."
+        " The user themself only; null for everyone else."
+    )
+    async def recommended_mentors(
+        self, root: strawberry.Parent[UserModel], info: Info, first: int = 10
+    ) -> list[MentorRecommendation] | None:
+        picks = await recommendations.recommended_mentors(info.context, root, first)
+        return picks  # type: ignore[return-value]
