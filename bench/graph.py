@@ -5,7 +5,8 @@
 
 Creates (once) the database `mg_graph_bench`, migrates it and writes a bounded synthetic graph
 with set-based SQL: 100,000 mentors and 50,000 members, three tags and one or two languages
-each, about 300,000 mentorships (APPROVED or COMPLETED) and 100,000 other requests. Mentors
+each, about 300,000 mentorships (APPROVED or COMPLETED; one mentor is a hub with 2,000 more)
+and 100,000 other requests. Mentors
 also mentor other mentors, so the graph has chains and cycles. Ids come from a fixed formula,
 so every run sees the same graph. Then it runs each operation through the real ASGI app
 in-process (HTTP via httpx, one event loop, like one worker), counting the SQL statements
@@ -42,10 +43,12 @@ MEMBERS = 50_000
 EDGES = 300_000
 OTHER_REQUESTS = 100_000
 TAGS = 200
+HUB = 2_000
 
-# Users 1..MENTORS are mentors, then MEMBERS members, then one admin. Edge k: mentor
-# (k * 7919) % MENTORS + 1 (spreads evenly, about three each); mentee: a member for two edges
-# in three, else another mentor (chains and cycles through mentors).
+# Users 1..MENTORS are mentors, then MEMBERS members, then one admin. Edge k joins a mentor
+# picked by hashing k (PostgreSQL's hashtext: pseudo-random, the same on every run) to a member
+# for two edges in three, else to another mentor (chains and cycles through mentors). Mentor 1
+# is a hub with HUB more mentees: the worst case for a walk.
 GENERATE = f"""
 INSERT INTO users (id, email, password_hash, name, title, bio, country, is_mentor, is_admin,
                    available, capacity, created_at, updated_at)
@@ -72,12 +75,16 @@ INSERT INTO mentorship_requests (mentor_id, mentee_id, status, message, backgrou
 SELECT m, e, s, 'bench', 'bench', 'bench', t, t + interval '2 days', t + interval '1 day',
        t + interval '1 day'
 FROM (
-    SELECT (k * 7919) % {MENTORS} + 1 AS m,
-           CASE WHEN k % 3 = 2 THEN (k * 104729) % {MENTORS} + 1
-                ELSE {MENTORS} + (k * 7907) % {MEMBERS} + 1 END AS e,
+    SELECT abs(hashtext('m' || k)) % {MENTORS} + 1 AS m,
+           CASE WHEN k % 3 = 2 THEN abs(hashtext('c' || k)) % {MENTORS} + 1
+                ELSE {MENTORS} + abs(hashtext('e' || k)) % {MEMBERS} + 1 END AS e,
            CASE WHEN k % 4 = 0 THEN 'APPROVED' ELSE 'COMPLETED' END AS s,
            now() - (k % 400) * interval '1 day' AS t
-    FROM generate_series(1::bigint, {EDGES}) k
+    FROM generate_series(1, {EDGES}) k
+    UNION ALL
+    -- The hub: mentor 1 completed mentorships with {HUB} members.
+    SELECT 1, {MENTORS} + k, 'COMPLETED', now() - (k % 400) * interval '1 day'
+    FROM generate_series(1, {HUB}) k
 ) edges
 WHERE m <> e
 ON CONFLICT DO NOTHING;
@@ -162,9 +169,9 @@ async def measure(
     variables: dict[str, Any],
     token: str,
     runs: int,
-) -> tuple[int, float, float]:
+) -> tuple[int, float, float, str]:
     headers = {"Authorization": f"Bearer {token}"}
-    timings, statements = [], set()
+    timings, statements, body = [], set(), {}
     for i in range(runs + 3):
         before = log.count
         started = time.perf_counter()
@@ -179,7 +186,10 @@ async def measure(
             statements.add(log.count - before)
     assert len(statements) == 1, statements
     timings.sort()
-    return statements.pop(), statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+    graph = body["data"].get("mentorshipGraph")
+    size = f"{len(graph['nodes'])} / {len(graph['edges'])}" if graph else ""
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    return statements.pop(), statistics.median(timings), p95, size
 
 
 async def main() -> None:
@@ -207,30 +217,35 @@ async def main() -> None:
     logger.propagate = False
     try:
         admin = await User.get(id=MENTORS + MEMBERS + 1)
-        # A well-connected mentor and a member, both picked by the formula above.
-        root_mentor = await User.get(id=7919 % MENTORS + 1)
-        member = await User.get(id=MENTORS + 7907 % MEMBERS + 1)
+        hub = await User.get(id=1)
+        typical = await User.get(id=4242)
+        member = await User.get(id=MENTORS + 4242)
         tokens = app.state.tokens
         rows = []
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-            for viewer_name, viewer in (("admin", admin), ("the root", root_mentor)):
-                for depth in (1, 2, 3):
-                    for first in (50, 100):
-                        variables = {
-                            "root": encode_global_id("User", root_mentor.id),
-                            "depth": depth,
-                            "first": first,
-                        }
-                        result = await measure(
-                            http, log, GRAPH, variables, tokens.issue(viewer), args.runs
-                        )
-                        rows.append(
-                            (
-                                f"mentorshipGraph depth {depth} first {first}, as {viewer_name}",
-                                *result,
-                            )
-                        )
+            cases = [
+                (
+                    f"{root} root, depth {depth}, first {first}, as {who}",
+                    root_user,
+                    viewer,
+                    depth,
+                    first,
+                )
+                for root, root_user in (("a typical", typical), ("the hub", hub))
+                for depth in (1, 2, 3)
+                for first in (20, 100)
+                for who, viewer in (("admin", admin),)
+            ]
+            cases += [("a typical root, depth 3, first 100, as the root", typical, typical, 3, 100)]
+            for name, root_user, viewer, depth, first in cases:
+                variables = {
+                    "root": encode_global_id("User", root_user.id),
+                    "depth": depth,
+                    "first": first,
+                }
+                result = await measure(http, log, GRAPH, variables, tokens.issue(viewer), args.runs)
+                rows.append((f"mentorshipGraph: {name}", *result))
             for name, query, viewer in (
                 (
                     "mentors(first: 20) with mentoredCount, lineageSize, wasMenteeHere, rating",
@@ -242,10 +257,10 @@ async def main() -> None:
             ):
                 result = await measure(http, log, query, {}, tokens.issue(viewer), args.runs)
                 rows.append((name, *result))
-        print("| operation | statements | median ms | p95 ms |")
-        print("| --- | --- | --- | --- |")
-        for name, statements, median, p95 in rows:
-            print(f"| {name} | {statements} | {median:.1f} | {p95:.1f} |")
+        print("| operation | nodes / edges | statements | median ms | p95 ms |")
+        print("| --- | --- | --- | --- | --- |")
+        for name, statements, median, p95, size in rows:
+            print(f"| {name} | {size} | {statements} | {median:.1f} | {p95:.1f} |")
     finally:
         await close_db()
 
