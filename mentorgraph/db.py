@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "models.applications",
     "models.reminders",
     "models.availability_changes",
+    "models.feedback",
 ]
 
 

@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     # Allowed, but not again so soon (an admin's reminder: once a day per request).
     TOO_SOON = "TOO_SOON"
+    DUPLICATE_FEEDBACK = "DUPLICATE_FEEDBACK"
 
 
 class RuleViolation(Exception):

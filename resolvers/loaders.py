@@ -8,6 +8,8 @@ from functools import cached_property, partial
 
 from strawberry.dataloader import DataLoader
 
+from models.feedback import MentorshipFeedback, Rating, ratings_of
+from models.lineage import Lineage, lineage_of
 from models.privacy import mentors_revealed_to
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.responsiveness import Responsiveness, responsiveness_of
@@ -72,6 +74,13 @@ async def _history(request_ids: Sequence[int]) -> list[list[RequestEvent]]:
     return [by_request[i] for i in request_ids]
 
 
+async def _feedback(request_ids: Sequence[int]) -> list[list[MentorshipFeedback]]:
+    by_request: dict[int, list[MentorshipFeedback]] = defaultdict(list)
+    for left in await MentorshipFeedback.filter(request_id__in=list(request_ids)).order_by("id"):
+        by_request[left.request_id].append(left)
+    return [by_request[i] for i in request_ids]
+
+
 class Loaders:
     """Created per HTTP request (and per subscription event): a cache never outlives its viewer.
 
@@ -88,32 +97,6 @@ class Loaders:
         events: Mapping[int, RequestEvent] | None = None,
     ) -> None:
         self.viewer = viewer
-        self.user: DataLoader[int, User | None] = DataLoader(_users)
-        self.tags: DataLoader[int, list[str]] = DataLoader(_tags)
-        self.languages: DataLoader[int, list[str]] = DataLoader(_languages)
-        self.channels: DataLoader[int, list[Channel]] = DataLoader(_channels)
-        self.request: DataLoader[int, MentorshipRequest | None] = DataLoader(_requests)
-        self.event: DataLoader[int, RequestEvent | None] = DataLoader(_events)
-        self.history: DataLoader[int, list[RequestEvent]] = DataLoader(_history)
-        self.responsiveness: DataLoader[int, Responsiveness] = DataLoader(responsiveness_of)
-        self.is_favorite: DataLoader[int, bool] = DataLoader(self._favorites)
-        self.channels_revealed: DataLoader[int, bool] = DataLoader(self._revealed)
-        # The request overviews of `User` (lifecycle): keyed by user id.
-        self.sent_counts: DataLoader[int, dict[RequestStatus, int]] = DataLoader(
-            partial(request_loaders.status_counts, "mentee_id")
-        )
-        self.received_counts: DataLoader[int, dict[RequestStatus, int]] = DataLoader(
-            partial(request_loaders.status_counts, "mentor_id")
-        )
-        self.request_pages: DataLoader[request_loaders.PageKey, list[MentorshipRequest]] = (
-            DataLoader(request_loaders.request_pages)
-        )
-        self.active_mentors: DataLoader[int, list[int]] = DataLoader(
-            partial(request_loaders.active_partners, "mentee_id")
-        )
-        self.active_mentees: DataLoader[int, list[int]] = DataLoader(
-            partial(request_loaders.active_partners, "mentor_id")
-        )
         # Rows the caller just read: primed into their loader if it is ever built.
         self._known_users = users
         self._known_requests = requests
@@ -163,6 +146,44 @@ class Loaders:
     @cached_property
     def channels_revealed(self) -> DataLoader[int, bool]:
         return DataLoader(self._revealed)
+
+    @cached_property
+    def responsiveness(self) -> DataLoader[int, Responsiveness]:
+        return DataLoader(responsiveness_of)
+
+    # The request overviews of `User` (lifecycle), keyed by user id (pages: by `PageKey`).
+    @cached_property
+    def sent_counts(self) -> DataLoader[int, dict[RequestStatus, int]]:
+        return DataLoader(partial(request_loaders.status_counts, "mentee_id"))
+
+    @cached_property
+    def received_counts(self) -> DataLoader[int, dict[RequestStatus, int]]:
+        return DataLoader(partial(request_loaders.status_counts, "mentor_id"))
+
+    @cached_property
+    def request_pages(self) -> DataLoader[request_loaders.PageKey, list[MentorshipRequest]]:
+        return DataLoader(request_loaders.request_pages)
+
+    @cached_property
+    def active_mentors(self) -> DataLoader[int, list[int]]:
+        return DataLoader(partial(request_loaders.active_partners, "mentee_id"))
+
+    @cached_property
+    def active_mentees(self) -> DataLoader[int, list[int]]:
+        return DataLoader(partial(request_loaders.active_partners, "mentor_id"))
+
+    # The public aggregates of the mentorship graph, keyed by user id.
+    @cached_property
+    def lineage(self) -> DataLoader[int, Lineage]:
+        return DataLoader(lineage_of)
+
+    @cached_property
+    def rating(self) -> DataLoader[int, Rating]:
+        return DataLoader(ratings_of)
+
+    @cached_property
+    def feedback(self) -> DataLoader[int, list[MentorshipFeedback]]:
+        return DataLoader(_feedback)
 
     async def _favorites(self, mentor_ids: Sequence[int]) -> list[bool]:
         if self.viewer is None:

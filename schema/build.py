@@ -24,6 +24,8 @@ from schema.applications import ApplicationMutation, ApplicationQuery
 from schema.directory import DirectoryQuery
 from schema.extensions import ErrorCodes, FreshLoaders, is_unexpected, logger
 from schema.favorites import FavoriteMutation
+from schema.feedback import FeedbackMutation
+from schema.graph import GraphQuery
 from schema.nodes import NodeQuery
 from schema.requests import RequestMutation
 from schema.rules import NoNulInStrings
@@ -45,6 +47,7 @@ QUERIES = (
     DirectoryQuery,
     ApplicationQuery,
     AdminQuery,
+    GraphQuery,
 )
 MUTATIONS = (
     AccountMutation,
@@ -52,6 +55,7 @@ MUTATIONS = (
     ApplicationMutation,
     RequestMutation,
     AdminMutation,
+    FeedbackMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

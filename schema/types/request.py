@@ -9,10 +9,11 @@ import strawberry
 
 from models.requests import MentorshipRequest as RequestModel
 from models.requests import RequestEvent as EventModel
-from resolvers import requests_read
+from resolvers import feedback, graph, requests_read
 from resolvers.ids import encode_global_id
 from schema.context import Info
 from schema.node import Node
+from schema.types.feedback import MentorshipFeedback
 from schema.types.request_enums import DeclineReason, RequestStatus
 from schema.types.user import User
 
@@ -55,6 +56,32 @@ class MentorshipRequest(Node):
         self, root: strawberry.Parent[RequestModel], info: Info
     ) -> list[RequestEvent]:
         return await requests_read.history_of(info.context, root)  # type: ignore[return-value]
+
+    @strawberry.field(description="Each side's feedback once the mentorship is COMPLETED.")
+    async def feedback(
+        self, root: strawberry.Parent[RequestModel], info: Info
+    ) -> list[MentorshipFeedback]:
+        return await feedback.feedback_of(info.context, root)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The mentee's other open (NEW or VIEWED) requests. The request's mentor"
+        " only; null for everyone else."
+    )
+    async def mentee_open_request_count(
+        self, root: strawberry.Parent[RequestModel], info: Info
+    ) -> int | None:
+        load = await graph.mentee_load(info.context, root)
+        return load[0] if load else None
+
+    @strawberry.field(
+        description="The mentee's other active (APPROVED) mentorships. The request's mentor"
+        " only; null for everyone else."
+    )
+    async def mentee_active_mentorship_count(
+        self, root: strawberry.Parent[RequestModel], info: Info
+    ) -> int | None:
+        load = await graph.mentee_load(info.context, root)
+        return load[1] if load else None
 
 
 @strawberry.type(description="One status change of a request: the audit trail and the live feed.")

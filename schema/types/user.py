@@ -19,6 +19,7 @@ from schema.node import Node
 from schema.pagination import Connection, connection
 from schema.types.request_enums import RequestStatus
 from schema.types.request_overview import RequestStatusCounts, counts_of
+from schema.types.user_graph import UserGraphFields
 
 if TYPE_CHECKING:
     from schema.types.request import MentorshipRequest
@@ -57,7 +58,7 @@ class Responsiveness:
 
 
 @strawberry.type(description="An account: every user is a member (mentee); some are mentors.")
-class User(Node):
+class User(Node, UserGraphFields):
     name: str
     avatar_url: str | None
     title: str

@@ -93,3 +93,14 @@ async def make_request(
         updated_at=now,
         viewed_at=now if status is not RequestStatus.NEW else None,
     )
+
+
+async def make_mentorship(
+    mentor: User, mentee: User, *, completed: bool = False
+) -> MentorshipRequest:
+    """An edge of the mentorship graph: a request the mentor approved (and maybe completed)."""
+    status = RequestStatus.COMPLETED if completed else RequestStatus.APPROVED
+    request = await make_request(mentee, mentor, status=status)
+    request.responded_at = request.created_at
+    await request.save(update_fields=["responded_at"])
+    return request

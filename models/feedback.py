@@ -1,0 +1,152 @@
+"""Feedback after a completed mentorship: each side rates the other once (1-5, optional comment).
+
+The mentee's ratings of a mentor make the mentor's public rating (average and count); a
+comment is seen by its author, the person it is about and admins only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Count, Sum
+from tortoise.models import Model
+
+from models import clock
+from models.errors import ErrorCode, RuleViolation
+from models.privacy import can_see_request
+from models.requests import MentorshipRequest, RequestStatus
+from models.users import User
+
+__all__ = [
+    "MAX_COMMENT",
+    "AuthorRole",
+    "MentorshipFeedback",
+    "Rating",
+    "can_read_comment",
+    "leave_feedback",
+    "ratings_of",
+]
+
+MAX_COMMENT = 2000
+
+
+class AuthorRole(StrEnum):
+    MENTOR = "MENTOR"
+    MENTEE = "MENTEE"
+
+
+class MentorshipFeedback(Model):
+    id = fields.IntField(primary_key=True)
+    request: fields.ForeignKeyRelation[MentorshipRequest] = fields.ForeignKeyField(
+        "models.MentorshipRequest", related_name="feedback", on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="feedback_given", on_delete=fields.CASCADE
+    )
+    # Whom it is about (the other side of the request), kept so ratings read by one index.
+    subject: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="feedback_received", on_delete=fields.CASCADE
+    )
+    author_role = fields.CharEnumField(AuthorRole, max_length=8)
+    rating = fields.SmallIntField()
+    comment = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+
+    request_id: int
+    author_id: int
+    subject_id: int
+
+    class Meta:
+        table = "mentorship_feedback"
+        # Once per side: the database refuses a second one whatever races.
+        unique_together = (("request", "author"),)
+        indexes = [("subject_id", "author_role")]
+
+
+@dataclass(frozen=True)
+class Rating:
+    average: float | None
+    count: int
+
+
+def _not_found() -> RuleViolation:
+    return RuleViolation(ErrorCode.NOT_FOUND, "No such mentorship request.", ["requestId"])
+
+
+def _clean(rating: int, comment: str | None) -> tuple[int, str | None]:
+    if not 1 <= rating <= 5:
+        raise RuleViolation(ErrorCode.INVALID_INPUT, "Rate from 1 to 5.", ["rating"])
+    text = (comment or "").strip() or None
+    if text is not None and len(text) > MAX_COMMENT:
+        raise RuleViolation(
+            ErrorCode.INVALID_INPUT,
+            f"Keep the comment under {MAX_COMMENT} characters.",
+            ["comment"],
+        )
+    return rating, text
+
+
+async def leave_feedback(
+    author: User, request_id: int, *, rating: int, comment: str | None
+) -> MentorshipFeedback:
+    request = await MentorshipRequest.get_or_none(id=request_id)
+    if request is None or not can_see_request(author, request):
+        raise _not_found()
+    if author.id not in (request.mentor_id, request.mentee_id):
+        raise RuleViolation(
+            ErrorCode.FORBIDDEN,
+            "Only the mentor or the mentee of a mentorship may leave feedback on it.",
+            ["requestId"],
+        )
+    if request.status != RequestStatus.COMPLETED:
+        raise RuleViolation(
+            ErrorCode.INVALID_TRANSITION,
+            f"This request is {request.status.value}; feedback follows a COMPLETED mentorship.",
+            ["requestId"],
+        )
+    rating, text = _clean(rating, comment)
+    by_mentor = author.id == request.mentor_id
+    try:
+        return await MentorshipFeedback.create(
+            request_id=request.id,
+            author_id=author.id,
+            subject_id=request.mentee_id if by_mentor else request.mentor_id,
+            author_role=AuthorRole.MENTOR if by_mentor else AuthorRole.MENTEE,
+            rating=rating,
+            comment=text,
+            created_at=clock.now(),
+        )
+    except IntegrityError:
+        raise RuleViolation(
+            ErrorCode.DUPLICATE_FEEDBACK,
+            "You already left feedback on this mentorship; it cannot be changed.",
+            ["requestId"],
+        ) from None
+
+
+def can_read_comment(viewer: User | None, feedback: MentorshipFeedback) -> bool:
+    return viewer is not None and (
+        viewer.is_admin or viewer.id in (feedback.author_id, feedback.subject_id)
+    )
+
+
+async def ratings_of(mentor_ids: Sequence[int]) -> list[Rating]:
+    """Each mentor's rating by their mentees, in the order given: one statement."""
+    rows = (
+        await MentorshipFeedback.filter(
+            subject_id__in=list(mentor_ids), author_role=AuthorRole.MENTEE
+        )
+        # Avg would come back cast to the column's integer type: divide here instead.
+        .annotate(total=Sum("rating"), count=Count("id"))
+        .group_by("subject_id")
+        .values("subject_id", "total", "count")
+    )
+    found = {
+        row["subject_id"]: Rating(average=round(row["total"] / row["count"], 2), count=row["count"])
+        for row in rows
+    }
+    return [found.get(i, Rating(average=None, count=0)) for i in mentor_ids]

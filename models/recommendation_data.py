@@ -1,0 +1,141 @@
+"""Gathering what `models.recommendations` scores: a bounded pool of candidate mentors and
+their numbers, in a fixed number of statements whatever the size of the directory.
+
+The pool: mentors sharing the most tags with the member, mentors who mentored the most members
+with overlapping interests, and mentors in the member's country or speaking their languages
+(each part at most `POOL` mentors). Then only the available ones with capacity left, who are
+not the member and hold no open or active request from them, are scored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from models.graph import EDGE_STATUSES
+from models.recommendations import Candidate, Recommendation, Seeker, rank
+from models.requests import MentorshipRequest, RequestStatus
+from models.responsiveness import responsiveness_of
+from models.sql import fetch, in_list
+from models.users import User, UserLanguage, UserTag
+
+__all__ = ["POOL", "recommend"]
+
+POOL = 200
+# An open or active request with a mentor takes them out of the member's recommendations.
+TAKEN = (RequestStatus.NEW, RequestStatus.VIEWED, RequestStatus.APPROVED)
+
+_BY_TAGS = """
+SELECT t.user_id AS id FROM user_tags t JOIN users u ON u.id = t.user_id
+WHERE t.tag IN ({tags}) AND u.is_mentor = ? AND u.available = ? AND u.id <> ?
+GROUP BY t.user_id ORDER BY COUNT(*) DESC, t.user_id LIMIT ?
+"""
+
+# Mentors of members (not the seeker) who share an interest with the seeker.
+_PEERS = """
+SELECT r.mentor_id AS id, COUNT(DISTINCT r.mentee_id) AS peers
+FROM mentorship_requests r JOIN user_tags t ON t.user_id = r.mentee_id
+WHERE t.tag IN ({tags}) AND r.status IN (?, ?) AND r.mentee_id <> ? {among}
+GROUP BY r.mentor_id ORDER BY COUNT(DISTINCT r.mentee_id) DESC, r.mentor_id LIMIT ?
+"""
+
+_BY_PLACE = """
+SELECT u.id FROM users u
+WHERE u.is_mentor = ? AND u.available = ? AND u.id <> ?
+  AND (u.country = ? OR u.id IN (SELECT l.user_id FROM user_languages l
+                                 WHERE l.language IN ({languages})))
+ORDER BY u.id LIMIT ?
+"""
+
+
+async def _seeker(viewer: User) -> Seeker:
+    tags = await UserTag.filter(user_id=viewer.id).values_list("tag", flat=True)
+    languages = await UserLanguage.filter(user_id=viewer.id).values_list("language", flat=True)
+    return Seeker(
+        tags=frozenset(str(t) for t in tags),
+        languages=frozenset(str(code) for code in languages),
+        country=viewer.country,
+    )
+
+
+async def _pool(viewer: User, seeker: Seeker) -> set[int]:
+    ids: set[int] = set()
+    tags = sorted(seeker.tags)
+    if tags:
+        rows = await fetch(
+            _BY_TAGS.format(tags=in_list(tags)), [*tags, True, True, viewer.id, POOL]
+        )
+        ids.update(int(r["id"]) for r in rows)
+        rows = await fetch(
+            _PEERS.format(tags=in_list(tags), among=""),
+            [*tags, *EDGE_STATUSES, viewer.id, POOL],
+        )
+        ids.update(int(r["id"]) for r in rows)
+    if seeker.country or seeker.languages:
+        # An empty language list still needs one value for `IN (...)`: '' matches no code.
+        languages = sorted(seeker.languages) or [""]
+        rows = await fetch(
+            _BY_PLACE.format(languages=in_list(languages)),
+            [True, True, viewer.id, seeker.country, *languages, POOL],
+        )
+        ids.update(int(r["id"]) for r in rows)
+    return ids
+
+
+async def _peers(viewer: User, seeker: Seeker, mentor_ids: Sequence[int]) -> dict[int, int]:
+    tags = sorted(seeker.tags)
+    if not tags or not mentor_ids:
+        return {}
+    among = f"AND r.mentor_id IN ({in_list(mentor_ids)})"
+    rows = await fetch(
+        _PEERS.format(tags=in_list(tags), among=among),
+        [*tags, *EDGE_STATUSES, viewer.id, *mentor_ids, len(mentor_ids)],
+    )
+    return {int(r["id"]): int(r["peers"]) for r in rows}
+
+
+async def _values_by_user(
+    model: type[UserTag] | type[UserLanguage], column: str, ids: list[int]
+) -> dict[int, set[str]]:
+    by_user: dict[int, set[str]] = defaultdict(set)
+    for row in await model.filter(user_id__in=ids).values("user_id", column):
+        by_user[row["user_id"]].add(row[column])
+    return by_user
+
+
+async def recommend(viewer: User, first: int) -> tuple[list[Recommendation], dict[int, User]]:
+    """The best `first` mentors for `viewer`, and those mentors' rows (to serve the answer)."""
+    seeker = await _seeker(viewer)
+    pool = await _pool(viewer, seeker)
+    if not pool:
+        return [], {}
+    taken = set(
+        await MentorshipRequest.filter(mentee_id=viewer.id, status__in=TAKEN).values_list(
+            "mentor_id", flat=True
+        )
+    )
+    mentors = {
+        u.id: u
+        for u in await User.filter(id__in=sorted(pool - taken), is_mentor=True, available=True)
+    }
+    ids = sorted(mentors)
+    if not ids:
+        return [], {}
+    records = dict(zip(ids, await responsiveness_of(ids), strict=True))
+    # Capacity left: fewer active mentees than the mentor takes.
+    ids = [i for i in ids if records[i].active_mentees < mentors[i].capacity]
+    tags = await _values_by_user(UserTag, "tag", ids)
+    languages = await _values_by_user(UserLanguage, "language", ids)
+    peers = await _peers(viewer, seeker, ids)
+    candidates = [
+        Candidate(
+            mentor_id=i,
+            tags=frozenset(tags[i]),
+            languages=frozenset(languages[i]),
+            country=mentors[i].country,
+            response_rate=records[i].response_rate,
+            peers=peers.get(i, 0),
+        )
+        for i in ids
+    ]
+    return rank(seeker, candidates, first), mentors

@@ -1,0 +1,88 @@
+"""Spotlight: a few mentors worth meeting, the same all week, different the next.
+
+Who qualifies: a mentor with at least one COMPLETED mentorship, an average rating by their
+mentees of at least 4 (rated at least once), a response rate of at least 80% over the
+responsiveness window, and a view or answer of a request in the last 30 days.
+Who is shown: the qualifying mentors in an order shuffled by the ISO week of `clock.now()`,
+so the choice holds for a week and then rotates instead of always crowning the same few.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from models import clock
+from models.feedback import AuthorRole
+from models.requests import RequestStatus
+from models.responsiveness import Responsiveness, responsiveness_of
+from models.sql import fetch
+from models.users import User
+
+__all__ = ["MIN_RESPONSE_RATE", "RECENT", "WeekShuffle", "is_worthy", "spotlight", "week_shuffle"]
+
+MIN_RESPONSE_RATE = 0.8
+RECENT = timedelta(days=30)
+# A prime above any user id we expect: `(id * a + b) % P` is a different order for each (a, b).
+_P = 2_147_483_659
+# How many qualifying candidates are read per spotlight asked (the rest fail the live checks).
+_POOL_FACTOR = 10
+
+_CANDIDATES = """
+SELECT r.mentor_id AS id FROM mentorship_requests r JOIN users u ON u.id = r.mentor_id
+WHERE u.is_mentor = ? AND r.status = ?
+  AND r.mentor_id IN (SELECT f.subject_id FROM mentorship_feedback f WHERE f.author_role = ?
+                      GROUP BY f.subject_id HAVING SUM(f.rating) >= 4 * COUNT(*))
+GROUP BY r.mentor_id
+ORDER BY (CAST(r.mentor_id AS BIGINT) * ? + ?) % ?, r.mentor_id
+LIMIT ?
+"""
+
+
+@dataclass(frozen=True)
+class WeekShuffle:
+    week: str  # e.g. "2026-W48"
+    multiplier: int
+    offset: int
+
+
+def week_shuffle(now: datetime) -> WeekShuffle:
+    year, week, _ = now.isocalendar()
+    label = f"{year}-W{week:02d}"
+    rng = random.Random(label)  # a string seed: the same on every process and platform
+    return WeekShuffle(week=label, multiplier=rng.randrange(1, _P), offset=rng.randrange(_P))
+
+
+def is_worthy(record: Responsiveness, now: datetime) -> bool:
+    return (
+        record.response_rate is not None
+        and record.response_rate >= MIN_RESPONSE_RATE
+        and record.last_active_at is not None
+        and record.last_active_at >= now - RECENT
+    )
+
+
+async def spotlight(first: int) -> list[User]:
+    """At most `first` mentors, this week's order. Three statements."""
+    now = clock.now()
+    shuffle = week_shuffle(now)
+    rows = await fetch(
+        _CANDIDATES,
+        [
+            True,
+            RequestStatus.COMPLETED.value,
+            AuthorRole.MENTEE.value,
+            shuffle.multiplier,
+            shuffle.offset,
+            _P,
+            first * _POOL_FACTOR,
+        ],
+    )
+    ids = [int(row["id"]) for row in rows]
+    if not ids:
+        return []
+    records = await responsiveness_of(ids)
+    chosen = [i for i, record in zip(ids, records, strict=True) if is_worthy(record, now)][:first]
+    users = {u.id: u for u in await User.filter(id__in=chosen)}
+    return [users[i] for i in chosen if i in users]

@@ -1,0 +1,37 @@
+"""leaveMentorshipFeedback, a request's feedback, a mentor's public rating."""
+
+from __future__ import annotations
+
+from models import feedback
+from models.feedback import MentorshipFeedback, Rating
+from models.requests import MentorshipRequest
+from models.users import User
+from resolvers.context import Context
+from resolvers.ids import decode_id_of
+
+__all__ = ["comment_of", "feedback_of", "leave_feedback", "rating_of"]
+
+
+async def leave_feedback(
+    ctx: Context, request_id: str, rating: int, comment: str | None
+) -> tuple[MentorshipFeedback, MentorshipRequest]:
+    viewer = ctx.require_viewer()
+    pk = decode_id_of("MentorshipRequest", request_id, "requestId")
+    left = await feedback.leave_feedback(viewer, pk, rating=rating, comment=comment)
+    request = await ctx.loaders.request.load(pk)
+    assert request is not None  # the feedback was just written against it
+    return left, request
+
+
+async def feedback_of(ctx: Context, request: MentorshipRequest) -> list[MentorshipFeedback]:
+    """Reached through the request, so only its mentor, its mentee and admins get here."""
+    return await ctx.loaders.feedback.load(request.id)
+
+
+def comment_of(ctx: Context, left: MentorshipFeedback) -> str | None:
+    return left.comment if feedback.can_read_comment(ctx.viewer, left) else None
+
+
+async def rating_of(ctx: Context, user: User) -> Rating | None:
+    """Public for mentors; null for other members."""
+    return await ctx.loaders.rating.load(user.id) if user.is_mentor else None

@@ -1,0 +1,93 @@
+"""The mentorship graph: a user's mentorships, the graph around someone, the public aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from models import graph
+from models.graph import MentorshipStatus, Role
+from models.lineage import Lineage
+from models.requests import MentorshipRequest, RequestStatus
+from models.users import User
+from resolvers.context import Context
+from resolvers.errors import BadUserInput
+from resolvers.ids import decode_id_of
+from resolvers.pagination import MAX_PAGE_SIZE, Page, keyset_page
+
+__all__ = [
+    "DEFAULT_GRAPH_SIZE",
+    "Graph",
+    "lineage_of",
+    "mentee_load",
+    "mentorship_graph",
+    "mentorships",
+]
+
+NEWEST_FIRST = [("id", True)]
+DEFAULT_GRAPH_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Graph:
+    root: User
+    nodes: list[User]
+    edges: list[MentorshipRequest]
+    truncated: bool
+
+
+async def mentorships(
+    ctx: Context,
+    user: User,
+    *,
+    role: Role | None,
+    statuses: Sequence[MentorshipStatus] | None,
+    first: int | None,
+    after: str | None,
+) -> Page[MentorshipRequest]:
+    """Newest first; only the edges the viewer may see (all of them for the user and admins)."""
+    queryset = graph.mentorships_of(ctx.viewer, user.id, role=role, statuses=statuses or ())
+    return await keyset_page(queryset, NEWEST_FIRST, first=first, after=after)
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise BadUserInput(f"'{name}' must be between {low} and {high}.", field=name)
+    return value
+
+
+async def mentorship_graph(ctx: Context, root_id: str, depth: int, first: int) -> Graph | None:
+    root_pk = decode_id_of("User", root_id, "rootId")
+    _check_range("depth", depth, 1, graph.MAX_DEPTH)
+    _check_range("first", first, 1, MAX_PAGE_SIZE)
+    root = await ctx.loaders.user.load(root_pk)
+    if root is None:
+        return None
+    found = await graph.neighbourhood(ctx.viewer, root_pk, depth=depth, first=first)
+    users = await ctx.loaders.user.load_many([user_id for user_id, _ in found.nodes])
+    return Graph(
+        root=root,
+        nodes=[u for u in users if u is not None],
+        edges=found.edges,
+        truncated=found.truncated,
+    )
+
+
+async def lineage_of(ctx: Context, user: User) -> Lineage | None:
+    """Public for mentors; null for members who never became one."""
+    return await ctx.loaders.lineage.load(user.id) if user.is_mentor else None
+
+
+async def mentee_load(ctx: Context, request: MentorshipRequest) -> tuple[int, int] | None:
+    """(other open requests, other active mentorships) of the request's mentee, for the
+    request's mentor only: what they weigh before approving. Null for everyone else."""
+    if ctx.viewer is None or ctx.viewer.id != request.mentor_id:
+        return None
+    counts = await ctx.loaders.sent_counts.load(request.mentee_id)
+    this = request.status
+    opened = (RequestStatus.NEW, RequestStatus.VIEWED)
+    open_others = sum(counts.get(s, 0) for s in opened) - (1 if this in opened else 0)
+    active_others = counts.get(RequestStatus.APPROVED, 0) - (
+        1 if this == RequestStatus.APPROVED else 0
+    )
+    return open_others, active_others

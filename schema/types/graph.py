@@ -1,0 +1,90 @@
+"""`Mentorship` (an edge of the graph), `MentorshipGraph` and their enums."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from models.graph import MentorshipStatus as MentorshipStatusEnum
+from models.graph import Role as RoleEnum
+from models.graph import edge_since, edge_until
+from models.requests import MentorshipRequest as RequestModel
+from models.requests import RequestStatus as RequestStatusModel
+from resolvers import requests_read
+from resolvers.graph import Graph
+from schema.context import Info
+
+if TYPE_CHECKING:
+    from schema.types.request import MentorshipRequest
+    from schema.types.user import User
+
+__all__ = ["Mentorship", "MentorshipGraph", "MentorshipRole", "MentorshipStatus"]
+
+MentorshipRole = strawberry.enum(RoleEnum, name="MentorshipRole")
+MentorshipStatus = strawberry.enum(
+    MentorshipStatusEnum,
+    name="MentorshipStatus",
+    description="ACTIVE: the request is APPROVED. COMPLETED: the request is COMPLETED.",
+)
+
+UserRef = Annotated["User", strawberry.lazy("schema.types.user")]
+RequestRef = Annotated["MentorshipRequest", strawberry.lazy("schema.types.request")]
+
+
+@strawberry.type(
+    description="An edge mentor -> mentee: one APPROVED or COMPLETED request. Visible to its"
+    " mentor, its mentee and admins, like the request."
+)
+class Mentorship:
+    @strawberry.field
+    async def mentor(self, root: strawberry.Parent[RequestModel], info: Info) -> UserRef:
+        return await requests_read.user_of(info.context, root.mentor_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def mentee(self, root: strawberry.Parent[RequestModel], info: Info) -> UserRef:
+        return await requests_read.user_of(info.context, root.mentee_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    def status(self, root: strawberry.Parent[RequestModel]) -> MentorshipStatus:  # type: ignore[valid-type]
+        if root.status == RequestStatusModel.COMPLETED:
+            return MentorshipStatusEnum.COMPLETED
+        return MentorshipStatusEnum.ACTIVE
+
+    @strawberry.field(description="When the mentor approved the request.")
+    def since(self, root: strawberry.Parent[RequestModel]) -> datetime | None:
+        return edge_since(root)
+
+    @strawberry.field(description="When the mentorship was completed; null while active.")
+    def until(self, root: strawberry.Parent[RequestModel]) -> datetime | None:
+        return edge_until(root)
+
+    @strawberry.field(description="The request behind this mentorship.")
+    def request(self, root: strawberry.Parent[RequestModel]) -> RequestRef:
+        return root  # type: ignore[return-value]
+
+
+@strawberry.type(
+    description="People and mentorships around a user, for drawing a network. Built only from"
+    " the mentorships the viewer may see (their own; every one for admins), so a stranger gets"
+    " the root alone; everyone sees the public aggregates on each `User`."
+)
+class MentorshipGraph:
+    _graph: strawberry.Private[Graph]
+
+    @strawberry.field
+    def root(self) -> UserRef:
+        return self._graph.root  # type: ignore[return-value]
+
+    @strawberry.field(description="The root first, then nearest first, then by id.")
+    def nodes(self) -> list[UserRef]:
+        return self._graph.nodes  # type: ignore[return-value]
+
+    @strawberry.field(description="The visible mentorships between the nodes, oldest first.")
+    def edges(self) -> list[Mentorship]:
+        return self._graph.edges  # type: ignore[return-value]
+
+    @strawberry.field(description="Whether more people were within reach than `first`.")
+    def truncated(self) -> bool:
+        return self._graph.truncated

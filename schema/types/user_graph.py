@@ -1,0 +1,71 @@
+"""The mentorship graph's fields of `User` (mixed into `User`, to keep the feature together)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models.users import User as UserModel
+from resolvers import feedback, graph, recommendations
+from resolvers.pagination import DEFAULT_PAGE_SIZE
+from schema.context import Info
+from schema.pagination import Connection, connection
+from schema.types.feedback import Rating
+from schema.types.graph import Mentorship, MentorshipRole, MentorshipStatus
+from schema.types.recommendation import MentorRecommendation
+
+__all__ = ["UserGraphFields"]
+
+
+@strawberry.type
+class UserGraphFields:
+    @strawberry.field(
+        description="This user's mentorships as mentor or mentee (either when `role` is not"
+        " given), newest first. Holds only those the viewer may see: all for the user and"
+        " admins, the ones shared with the viewer for anyone else."
+    )
+    async def mentorships(
+        self,
+        root: strawberry.Parent[UserModel],
+        info: Info,
+        role: MentorshipRole | None = None,  # type: ignore[valid-type]
+        status: list[MentorshipStatus] | None = None,  # type: ignore[valid-type]
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[Mentorship]:
+        page = await graph.mentorships(
+            info.context, root, role=role, statuses=status, first=first, after=after
+        )
+        return connection(page)
+
+    @strawberry.field(description="Distinct mentees this mentor has taken on (public).")
+    async def mentored_count(self, root: strawberry.Parent[UserModel], info: Info) -> int | None:
+        lineage = await graph.lineage_of(info.context, root)
+        return lineage.mentored_count if lineage else None
+
+    @strawberry.field(
+        description="Distinct people mentored by this mentor's former mentees, and by theirs"
+        " (three steps), the mentor excluded (public)."
+    )
+    async def lineage_size(self, root: strawberry.Parent[UserModel], info: Info) -> int | None:
+        lineage = await graph.lineage_of(info.context, root)
+        return lineage.lineage_size if lineage else None
+
+    @strawberry.field(description="Whether this mentor was once a mentee here (public).")
+    async def was_mentee_here(self, root: strawberry.Parent[UserModel], info: Info) -> bool | None:
+        lineage = await graph.lineage_of(info.context, root)
+        return lineage.was_mentee_here if lineage else None
+
+    @strawberry.field(description="A mentor's rating by their mentees (public); null otherwise.")
+    async def rating(self, root: strawberry.Parent[UserModel], info: Info) -> Rating | None:
+        return await feedback.rating_of(info.context, root)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Available mentors with room, best first, each with why (at most `first`,"
+        " 1-50); mentors you already have an open or active request with are left out."
+        " The user themself only; null for everyone else."
+    )
+    async def recommended_mentors(
+        self, root: strawberry.Parent[UserModel], info: Info, first: int = 10
+    ) -> list[MentorRecommendation] | None:
+        picks = await recommendations.recommended_mentors(info.context, root, first)
+        return picks  # type: ignore[return-value]
