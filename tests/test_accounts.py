@@ -165,3 +165,29 @@ async def test_set_availability_is_for_mentors(client: GraphQLClient) -> None:
     member = await make_user()
     refused = await client.execute(query, {"a": False}, as_user=member)
     assert refused.data["setAvailability"]["userErrors"] == [{"code": "FORBIDDEN"}]
+
+
+async def test_an_expired_token_is_refused(client: GraphQLClient) -> None:
+    from datetime import timedelta
+
+    from models import clock
+
+    user = await make_user()
+    # Issued 30 days ago: past the default 7-day lifetime (PyJWT checks against the real clock).
+    clock.advance(timedelta(days=-30))
+    try:
+        expired = client.tokens.issue(user)
+    finally:
+        clock.reset()
+    result = await client.execute("{ viewer { id } }", token=expired)
+    assert result.status == 401
+    assert result.error_codes == ["UNAUTHENTICATED"]
+    assert (await client.execute("{ viewer { id } }", as_user=user)).status == 200
+
+
+async def test_a_token_for_a_deleted_account_is_refused(client: GraphQLClient) -> None:
+    user = await make_user()
+    token = client.tokens.issue(user)
+    await user.delete()
+    result = await client.execute("{ viewer { id } }", token=token)
+    assert result.error_codes == ["UNAUTHENTICATED"]
