@@ -75,13 +75,22 @@ def _check_types(model: type[Model], order: Sequence[OrderKey], values: Sequence
 
 
 def _after(order: Sequence[OrderKey], values: Sequence[Any]) -> Q:
-    """Rows strictly after `values` in `order`: (a > x) or (a = x and b > y) or ..."""
+    """Rows strictly after `values` in `order`: a >= x and ((a > x) or (a = x and b > y) or ...).
+
+    The leading `a >= x` is implied by the alternatives but gives the planner a range on the
+    first key, so PostgreSQL seeks the sort index deep into a list instead of filtering every
+    row before the cursor (the bare `OR` form is not sargable). It is what the row-value
+    comparison `(a, b) > (x, y)` would buy, and it also holds when the keys sort in different
+    directions, which a single row-value comparison cannot express.
+    """
     alternatives = []
     for i, (name, descending) in enumerate(order):
         equal = {f"{n}": v for (n, _), v in zip(order[:i], values[:i], strict=True)}
         beyond = {f"{name}__{'lt' if descending else 'gt'}": values[i]}
         alternatives.append(Q(**equal, **beyond))
-    return Q(*alternatives, join_type="OR")
+    (first_name, first_descending), first_value = order[0], values[0]
+    seek = Q(**{f"{first_name}__{'lte' if first_descending else 'gte'}": first_value})
+    return seek & Q(*alternatives, join_type="OR")
 
 
 async def keyset_page(

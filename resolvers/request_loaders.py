@@ -53,6 +53,8 @@ class PageKey(NamedTuple):
     limit: int
     before_id: int | None
     user_id: int
+    # Whose users the caller reads on the items (not part of the statement).
+    with_users: tuple[Side, ...] = ()
 
 
 async def request_pages(keys: Sequence[PageKey]) -> list[list[MentorshipRequest]]:
@@ -61,11 +63,11 @@ async def request_pages(keys: Sequence[PageKey]) -> list[list[MentorshipRequest]
     )
     for key in keys:
         groups[(key.side, key.statuses, key.limit, key.before_id)].append(key.user_id)
-    found: dict[PageKey, list[MentorshipRequest]] = {}
+    found: dict[tuple[object, ...], list[MentorshipRequest]] = {}
     for (side, statuses, limit, before_id), user_ids in groups.items():
         by_user = await newest_per_user(
             side, user_ids, statuses=statuses, limit=limit, before_id=before_id
         )
         for user_id in user_ids:
-            found[PageKey(side, statuses, limit, before_id, user_id)] = by_user.get(user_id, [])
-    return [found[key] for key in keys]
+            found[(side, statuses, limit, before_id, user_id)] = by_user.get(user_id, [])
+    return [found[key[:5]] for key in keys]

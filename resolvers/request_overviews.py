@@ -23,8 +23,13 @@ async def request_page(
     statuses: Sequence[RequestStatus] | None,
     first: int | None,
     after: str | None,
+    with_users: Sequence[Side] = (),
 ) -> Page[MentorshipRequest] | None:
-    """The user's sent (`mentee_id`) or received (`mentor_id`) requests, newest first."""
+    """The user's sent (`mentee_id`) or received (`mentor_id`) requests, newest first.
+
+    `with_users`: the sides whose users the caller will read on each item; the page's batch
+    loads them too (see `Loaders._request_pages`).
+    """
     if not is_self_or_admin(ctx.viewer, user.id):
         return None
     size = check_first(first)
@@ -35,7 +40,8 @@ async def request_page(
             raise BadUserInput(f"'{after}' is not a valid cursor for this list.", field="after")
     wanted = tuple(dict.fromkeys(RequestStatus(s) for s in statuses or ()))
     # One more than asked tells whether there is a next page; batched across users.
-    rows = await ctx.loaders.request_pages.load(PageKey(side, wanted, size + 1, before_id, user.id))
+    key = PageKey(side, wanted, size + 1, before_id, user.id, tuple(with_users))
+    rows = await ctx.loaders.request_pages.load(key)
     items = rows[:size]
 
     async def count() -> int:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from models.privacy import can_see_request
 from models.requests import MentorshipRequest, RequestEvent
 from models.users import User
 from resolvers.context import Context
 from resolvers.pagination import encode_cursor
+from resolvers.ready import now_or_later
 
 __all__ = [
     "event_cursor",
     "history_of",
+    "user_now",
     "user_of",
     "visible_event",
     "visible_request",
@@ -35,6 +39,11 @@ async def history_of(ctx: Context, request: MentorshipRequest) -> list[RequestEv
 
 async def user_of(ctx: Context, user_id: int | None) -> User | None:
     return await ctx.loaders.user.load(user_id) if user_id is not None else None
+
+
+def user_now(ctx: Context, user_id: int) -> User | Awaitable[User | None] | None:
+    """The user at once if this request already loaded them (see `resolvers.ready`)."""
+    return now_or_later(ctx.loaders.user, user_id)
 
 
 def event_cursor(event: RequestEvent) -> str:

@@ -7,9 +7,11 @@ import strawberry
 from models.directory import FacetKind
 from models.directory import MentorFilter as CleanFilter
 from models.directory import MentorOrder as MentorOrderEnum
-from resolvers import directory
+from resolvers import directory, users
 from resolvers.pagination import DEFAULT_PAGE_SIZE
+from schema.context import Info
 from schema.pagination import Connection, connection
+from schema.selection import item_fields
 from schema.types.user import User
 
 __all__ = ["DirectoryQuery", "FacetCount", "MentorFacets", "MentorFilter", "MentorOrder"]
@@ -78,6 +80,7 @@ class DirectoryQuery:
     @strawberry.field(description="The mentor directory, for everyone, anonymous included.")
     async def mentors(
         self,
+        info: Info,
         filter: MentorFilter | None = None,
         order_by: MentorOrder | None = MentorOrderEnum.NEWEST,  # type: ignore[valid-type]
         first: int | None = DEFAULT_PAGE_SIZE,
@@ -85,6 +88,7 @@ class DirectoryQuery:
     ) -> Connection[User]:
         order = order_by or MentorOrderEnum.NEWEST
         page = await directory.mentors(_clean(filter), order, first=first, after=after)
+        await users.preload(info.context, page.items, item_fields(info))
         return connection(page)
 
     @strawberry.field(description="How many mentors matching the filter have each value.")

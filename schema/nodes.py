@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import nodes
+from models.users import User
+from resolvers import nodes, users
 from schema.context import Info
 from schema.node import Node
+from schema.selection import own_fields
 
 __all__ = ["NodeQuery"]
 
@@ -15,7 +17,11 @@ __all__ = ["NodeQuery"]
 class NodeQuery:
     @strawberry.field(description="Any object by its id; null when absent or not visible.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        return await nodes.load_node(info.context, id)
+        found = await nodes.load_node(info.context, id)
+        if isinstance(found, User):
+            # One mentor's profile: its relations load together, and its fields answer at once.
+            await users.preload(info.context, [found], own_fields(info))
+        return found
 
     @strawberry.field(description="Objects by id, in order; null for each absent or hidden one.")
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:

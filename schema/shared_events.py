@@ -23,6 +23,7 @@ from graphql import OperationType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers.context import Context
+from schema.awaitable import is_awaitable
 
 __all__ = ["SharedEventExecution"]
 
@@ -34,6 +35,12 @@ _shared: OrderedDict[tuple[Any, ...], tuple[tuple[Any, Any], Any]] = OrderedDict
 
 
 class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Model instances are values, not pending work (see `schema.awaitable`); sub-executors
+        # are shallow copies of this one and inherit it.
+        self.is_awaitable = is_awaitable  # type: ignore[assignment]
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         root, context = self.root_value, self.context_value
         if (

@@ -43,13 +43,15 @@ class MentorshipRequest(Node):
     def id(self, root: strawberry.Parent[RequestModel]) -> strawberry.ID:  # type: ignore[override]
         return strawberry.ID(encode_global_id("MentorshipRequest", root.id))
 
+    # Sync resolvers that may return an awaitable: the user itself when already loaded (a page
+    # of requests loads them ahead), which graphql-core completes without a coroutine.
     @strawberry.field
-    async def mentor(self, root: strawberry.Parent[RequestModel], info: Info) -> User:
-        return await requests_read.user_of(info.context, root.mentor_id)  # type: ignore[return-value]
+    def mentor(self, root: strawberry.Parent[RequestModel], info: Info) -> User:
+        return requests_read.user_now(info.context, root.mentor_id)  # type: ignore[return-value]
 
     @strawberry.field
-    async def mentee(self, root: strawberry.Parent[RequestModel], info: Info) -> User:
-        return await requests_read.user_of(info.context, root.mentee_id)  # type: ignore[return-value]
+    def mentee(self, root: strawberry.Parent[RequestModel], info: Info) -> User:
+        return requests_read.user_now(info.context, root.mentee_id)  # type: ignore[return-value]
 
     @strawberry.field(description="Every status change, oldest first.")
     async def history(

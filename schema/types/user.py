@@ -17,6 +17,7 @@ from resolvers.pagination import DEFAULT_PAGE_SIZE
 from schema.context import Info
 from schema.node import Node
 from schema.pagination import Connection, connection
+from schema.selection import item_fields
 from schema.types.request_enums import RequestStatus
 from schema.types.request_overview import RequestStatusCounts, counts_of
 from schema.types.user_graph import UserGraphFields
@@ -92,19 +93,21 @@ class User(Node, UserGraphFields):
     ) -> list[Channel] | None:
         return await users.channels_of(info.context, root)  # type: ignore[return-value]
 
+    # Sync resolvers that may return an awaitable: the value itself when the page loaded it
+    # ahead (`users.preload`), which graphql-core completes without a coroutine.
     @strawberry.field(description="Lower-cased topics, most important first.")
-    async def tags(self, root: strawberry.Parent[UserModel], info: Info) -> list[str]:
-        return await users.tags_of(info.context, root)
+    def tags(self, root: strawberry.Parent[UserModel], info: Info) -> list[str]:
+        return users.tags_of(info.context, root)  # type: ignore[return-value]
 
     @strawberry.field(description="ISO 639-1 codes.")
-    async def spoken_languages(self, root: strawberry.Parent[UserModel], info: Info) -> list[str]:
-        return await users.languages_of(info.context, root)
+    def spoken_languages(self, root: strawberry.Parent[UserModel], info: Info) -> list[str]:
+        return users.languages_of(info.context, root)  # type: ignore[return-value]
 
     @strawberry.field(description="A mentor's record of answering requests; null for non-mentors.")
-    async def responsiveness(
+    def responsiveness(
         self, root: strawberry.Parent[UserModel], info: Info
     ) -> Responsiveness | None:
-        return await users.responsiveness_of(info.context, root)  # type: ignore[return-value]
+        return users.responsiveness_of(info.context, root)  # type: ignore[return-value]
 
     @strawberry.field(description="Whether the viewer keeps this mentor among their favourites.")
     async def is_favorite(self, root: strawberry.Parent[UserModel], info: Info) -> bool:
@@ -139,7 +142,13 @@ class User(Node, UserGraphFields):
         after: str | None = None,
     ) -> Connection[Annotated[MentorshipRequest, strawberry.lazy("schema.types.request")]] | None:
         page = await request_overviews.request_page(
-            info.context, root, "mentee_id", statuses=status, first=first, after=after
+            info.context,
+            root,
+            "mentee_id",
+            statuses=status,
+            first=first,
+            after=after,
+            with_users=_sides_read(info),
         )
         return connection(page) if page is not None else None
 
@@ -156,7 +165,13 @@ class User(Node, UserGraphFields):
         after: str | None = None,
     ) -> Connection[Annotated[MentorshipRequest, strawberry.lazy("schema.types.request")]] | None:
         page = await request_overviews.request_page(
-            info.context, root, "mentor_id", statuses=status, first=first, after=after
+            info.context,
+            root,
+            "mentor_id",
+            statuses=status,
+            first=first,
+            after=after,
+            with_users=_sides_read(info),
         )
         return connection(page) if page is not None else None
 
@@ -189,3 +204,14 @@ class User(Node, UserGraphFields):
         self, root: strawberry.Parent[UserModel], info: Info
     ) -> list[User] | None:
         return await request_overviews.active_partners(info.context, root, "mentor_id")  # type: ignore[return-value]
+
+
+def _sides_read(info: Info) -> list[request_overviews.Side]:
+    """Which users the query reads on each request of the page: loaded with the page."""
+    selected = item_fields(info)
+    sides: list[request_overviews.Side] = []
+    if "mentor" in selected:
+        sides.append("mentor_id")
+    if "mentee" in selected:
+        sides.append("mentee_id")
+    return sides
