@@ -6,6 +6,8 @@
 - A live event's result object is shared by every subscription of one document and visibility
   class (`schema.shared_events`): its JSON is encoded once and the `next` frame is written
   straight to the socket, instead of building and encoding the message per subscriber.
+- Each operation's task offers a `LiveSink` (`mentorgraph.live_sink`): live events skip the
+  GraphQL stream's per-event machinery.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
+from mentorgraph.live_sink import OperationSink
 from resolvers.context import Context
+from resolvers.event_feed import LIVE_SINK
 
 __all__ = ["TransportHandler", "encode_data"]
 
@@ -58,6 +62,11 @@ def _close_reason(message: str) -> str:
 
 
 class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
+    async def run_operation(self, operation: Operation[Any, None]) -> None:
+        # Runs in the operation's own task: the sink is seen by this operation only.
+        LIVE_SINK.set(OperationSink(self, operation))
+        await super().run_operation(operation)
+
     async def _send_result_stream(
         self, operation: Operation[Any, None], result_source: Any
     ) -> None:
@@ -77,9 +86,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             if result.errors or result.extensions or not isinstance(result.data, dict):
                 await operation.send_next(result)
             else:
-                await self._send_data(operation, result.data)
+                await self.send_data(operation, result.data)
 
-    async def _send_data(self, operation: Operation[Any, None], data: dict[str, Any]) -> None:
+    async def send_data(self, operation: Operation[Any, None], data: dict[str, Any]) -> None:
         websocket = self.websocket
         if operation.completed or not isinstance(websocket, ASGIWebSocketAdapter):
             await operation.send_next(ExecutionResult(data=data, errors=None))

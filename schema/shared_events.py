@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
+from contextvars import ContextVar
 from typing import Any
 
 from graphql import (
@@ -32,6 +33,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    execute_subscription_event,
 )
 from graphql.execution.collect_fields import FragmentDetails
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -39,7 +41,14 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from models.users import User
 from resolvers.context import Context
 
-__all__ = ["ADMIN_UNIFORM", "SharedEventExecution", "admin_uniform", "visibility_class"]
+__all__ = [
+    "ADMIN_UNIFORM",
+    "SOURCE_EXECUTOR",
+    "SharedEventExecution",
+    "admin_uniform",
+    "execute_event",
+    "visibility_class",
+]
 
 # Results kept for reuse: enough for the events in flight at once, bounded for memory.
 MAX_SHARED = 2048
@@ -159,6 +168,18 @@ def visibility_class(viewer: User, event: Any, uniform: bool) -> object:
 
 
 class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.operation.operation is OperationType.SUBSCRIPTION:
+            # The operation's task (where the subscription runs) can now execute events
+            # without the GraphQL stream (`execute_event`, `mentorgraph.live_sink`).
+            SOURCE_EXECUTOR.set(self)
+
+    def _key(self, root: Any, viewer: User) -> tuple[Any, ...]:
+        uniform = admin_uniform(self.operation, self.fragments)
+        variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=str)
+        return (id(root), id(self.operation), variables, visibility_class(viewer, root, uniform))
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         root, context = self.root_value, self.context_value
         if (
@@ -168,10 +189,7 @@ class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
             or context.viewer is None
         ):
             return super().execute_operation(serially)
-        uniform = admin_uniform(self.operation, self.fragments)
-        variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=str)
-        who = visibility_class(context.viewer, root, uniform)
-        key = (id(root), id(self.operation), variables, who)
+        key = self._key(root, context.viewer)
         found = _shared.get(key)
         if found is not None:
             return _settled(found[1])
@@ -193,3 +211,20 @@ def _settled(result: Any) -> Any:
     if result.done() and not result.cancelled() and result.exception() is None:
         return result.result()
     return asyncio.shield(result)
+
+
+# The executor of the subscription running in this task (set when graphql-core builds it).
+SOURCE_EXECUTOR: ContextVar[SharedEventExecution | None] = ContextVar(
+    "SOURCE_EXECUTOR", default=None
+)
+
+
+def execute_event(source: SharedEventExecution, event: Any) -> Any:
+    """The subscription's answer to `event` (maybe awaitable), as graphql-core would compute
+    it per event, but without copying an executor when a shared answer is already there."""
+    context = source.context_value
+    if isinstance(context, Context) and context.viewer is not None:
+        found = _shared.get(source._key(event, context.viewer))
+        if found is not None:
+            return _settled(found[1])
+    return execute_subscription_event(source.build_per_event_executor(event))
