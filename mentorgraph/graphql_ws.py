@@ -2,8 +2,8 @@
 
 `graphql-transport-ws` always; the legacy `graphql-ws` only when `GRAPHQL_WS_LEGACY` is set.
 The token travels in `connection_init` (`connectionParams.authorization`, "Bearer <token>"):
-a bad one closes the socket with 4403; none at all leaves the socket anonymous, and the
-subscriptions that need a viewer answer UNAUTHENTICATED.
+a bad one closes the socket with 4403; none at all leaves the socket anonymous, and a
+subscription that needs a viewer closes it with 4403 when subscribed to (`ws_transport`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from mentorgraph.security import InvalidToken, TokenService
 from mentorgraph.settings import Settings
+from mentorgraph.ws_transport import TransportHandler
 from resolvers.context import Context
 from resolvers.event_feed import EventFeed
 from schema.build import MentorgraphSchema
@@ -35,6 +36,8 @@ class SocketContext(Context):
 
 
 class SubscriptionEndpoint(GraphQL[SocketContext, None]):
+    graphql_transport_ws_handler_class = TransportHandler
+
     def __init__(
         self,
         schema: MentorgraphSchema,

@@ -6,14 +6,15 @@ touches loaded fresh, and hands that `Delivery` to every subscription that may c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol
 
 from models.requests import MentorshipRequest, RequestEvent
 from models.users import User
 
-__all__ = ["Delivery", "EventFeed", "EventStream", "SubscriberTooSlow"]
+__all__ = ["LIVE_SINK", "Delivery", "EventFeed", "EventStream", "LiveSink", "SubscriberTooSlow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +46,22 @@ class EventFeed(Protocol):
     def subscribe(self, viewer: User) -> EventStream:
         """Events of requests where `viewer` is mentor or mentee (admins: all), from now on."""
         ...
+
+
+class LiveSink(Protocol):
+    """A faster way out for live events than yielding them through the GraphQL stream.
+
+    The transport sets one per operation (`LIVE_SINK`, task-local); the subscription hands it
+    its live events once replay is done, and the sink executes and sends each one itself.
+    """
+
+    def ready(self) -> bool:
+        """Whether it can take this operation's live events (else: yield them as usual)."""
+        ...
+
+    async def deliver(self, events: AsyncIterator[RequestEvent]) -> None:
+        """Execute and send each event as it comes; what `events` raises propagates."""
+        ...
+
+
+LIVE_SINK: ContextVar[LiveSink | None] = ContextVar("LIVE_SINK", default=None)

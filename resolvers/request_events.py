@@ -12,7 +12,8 @@ checked again on the freshly read request: the socket's context outlives any sin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
 
 from models.events import visible_events_after
 from models.privacy import can_see_request
@@ -20,7 +21,7 @@ from models.requests import RequestEvent
 from models.users import User
 from resolvers.context import Context
 from resolvers.errors import BadUserInput, ClientError, Unauthenticated
-from resolvers.event_feed import Delivery, SubscriberTooSlow
+from resolvers.event_feed import LIVE_SINK, Delivery, EventStream, SubscriberTooSlow
 from resolvers.loaders import Loaders
 from resolvers.pagination import decode_cursor, encode_cursor
 
@@ -88,6 +89,23 @@ async def _replay(ctx: Context, viewer_id: int, after_id: int) -> AsyncIterator[
         after_id = page[-1].id
 
 
+async def _live(
+    ctx: Context, viewer_id: int, stream: EventStream, last_id: int
+) -> AsyncGenerator[RequestEvent, None]:
+    """The visible live events after `last_id` (the last one sent or skipped), in order."""
+    while True:
+        try:
+            delivery = await stream.next()
+        except SubscriberTooSlow:
+            raise _lagged(last_id) from None
+        if delivery.event.id <= last_id:
+            continue  # already replayed from the table
+        visible = _present_delivery(ctx, viewer_id, delivery)
+        last_id = delivery.event.id
+        if visible is not None:
+            yield visible
+
+
 async def follow_request_events(ctx: Context, after: str | None) -> AsyncIterator[RequestEvent]:
     viewer = ctx.require_viewer()
     after_id = _event_id(after) if after else None
@@ -101,16 +119,14 @@ async def follow_request_events(ctx: Context, after: str | None) -> AsyncIterato
             async for event in _replay(ctx, viewer.id, after_id):
                 last_id = event.id
                 yield event
-        while True:
-            try:
-                delivery = await stream.next()
-            except SubscriberTooSlow:
-                raise _lagged(last_id) from None
-            if delivery.event.id <= last_id:
-                continue  # already replayed from the table
-            visible = _present_delivery(ctx, viewer.id, delivery)
-            last_id = delivery.event.id
-            if visible is not None:
-                yield visible
+        async with aclosing(_live(ctx, viewer.id, stream, last_id)) as live:
+            sink = LIVE_SINK.get()
+            if sink is not None and sink.ready():
+                # The transport executes and sends them itself (one shared execution and
+                # encoding per document and visibility class; see `mentorgraph.live_sink`).
+                await sink.deliver(live)
+                return
+            async for event in live:
+                yield event
     finally:
         stream.close()

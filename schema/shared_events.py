@@ -1,15 +1,21 @@
-"""Run a subscription event's selection set once per viewer and document, not per socket.
+"""Run a live event's selection set once per document and visibility class, not per socket.
 
 A live event is one object handed to every subscription that may see it (see
-`mentorgraph.bus`). Subscriptions of the same viewer with the same document and variables
-would compute the same answer for it, each with its own fresh `Loaders`: with thousands of
-them (one viewer's many tabs, an admin dashboard) that repeated execution is most of the cost
-of a fan-out. This executor computes it once and hands the same result to all of them.
+`mentorgraph.bus`). Subscriptions with the same document and variables would compute the same
+answer for it whenever their viewers see the same data; with thousands of them (admin
+dashboards, many tabs) that repeated execution is most of the cost of a fan-out. This executor
+computes it once per (event, document, variables, visibility class) and hands the same result
+object to all of them (`mentorgraph.ws_transport` then encodes it once, too).
 
-Nothing is shared across events, viewers, documents or variables: the key holds the event
-object itself (replayed events are loaded per subscription, so they never share), the
-operation, the variables and the viewer's id and role. Permissions were checked for each
-subscription before the event reached execution (`resolvers.request_events`).
+The visibility class: the request's mentor and mentee are each their own class (their id);
+an admin who is neither shares the class "admin" with every such admin, but only when the
+document reads nothing but fields that answer the same for every admin (`ADMIN_UNIFORM`: an
+allow-list, so a field added later is per viewer until someone vouches for it here). Otherwise
+the class is the viewer's id. Permissions were checked for each subscription before the event
+reached execution (`resolvers.request_events`).
+
+Nothing is shared across events: the key holds the event object itself (replayed events are
+loaded per subscription, so they never share).
 """
 
 from __future__ import annotations
@@ -17,21 +23,149 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
+from contextvars import ContextVar
 from typing import Any
 
-from graphql import OperationType
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    execute_subscription_event,
+)
+from graphql.execution.collect_fields import FragmentDetails
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from models.users import User
 from resolvers.context import Context
 from schema.awaitable import is_awaitable
 
-__all__ = ["SharedEventExecution"]
+__all__ = [
+    "ADMIN_UNIFORM",
+    "SOURCE_EXECUTOR",
+    "SharedEventExecution",
+    "admin_uniform",
+    "execute_event",
+    "visibility_class",
+]
 
 # Results kept for reuse: enough for the events in flight at once, bounded for memory.
 MAX_SHARED = 2048
 
+# Fields (by name, on RequestEvent, MentorshipRequest, User and Channel: the only types these
+# fields reach) whose answer is the same for every admin who is neither mentor nor mentee.
+# User.email and User.channels qualify: admins see every user's (`models.privacy`). Left out
+# on purpose: isFavorite, favoriteMentors, recommendedMentors, mentorships, the request lists
+# and counts, feedback, the mentor-only counts: they depend on who asks, or nobody checked.
+ADMIN_UNIFORM = frozenset(
+    {
+        "__typename",
+        "mentorshipRequestEvents",
+        # RequestEvent
+        "id",
+        "cursor",
+        "actor",
+        "fromStatus",
+        "toStatus",
+        "note",
+        "occurredAt",
+        "request",
+        # MentorshipRequest
+        "status",
+        "message",
+        "background",
+        "expectation",
+        "declineReason",
+        "responseMessage",
+        "createdAt",
+        "updatedAt",
+        "viewedAt",
+        "respondedAt",
+        "mentor",
+        "mentee",
+        "history",
+        # User
+        "name",
+        "email",
+        "title",
+        "bio",
+        "country",
+        "avatarUrl",
+        "available",
+        "capacity",
+        "isMentor",
+        "roles",
+        "tags",
+        "spokenLanguages",
+        "channels",
+        # Channel
+        "handle",
+        "type",
+    }
+)
+
 # key -> (the objects whose ids are in the key, kept alive so ids stay unique; the result)
 _shared: OrderedDict[tuple[Any, ...], tuple[tuple[Any, Any], Any]] = OrderedDict()
+# id(operation) -> (operation, whether it reads only ADMIN_UNIFORM fields)
+_uniform: OrderedDict[int, tuple[OperationDefinitionNode, bool]] = OrderedDict()
+
+
+def _reads_only_uniform(
+    selections: SelectionSetNode | None,
+    fragments: dict[str, FragmentDetails],
+    seen: set[str],
+) -> bool:
+    if selections is None:
+        return True
+    for node in selections.selections:
+        if isinstance(node, FieldNode):
+            if node.name.value not in ADMIN_UNIFORM:
+                return False
+            if not _reads_only_uniform(node.selection_set, fragments, seen):
+                return False
+        elif isinstance(node, InlineFragmentNode):
+            if not _reads_only_uniform(node.selection_set, fragments, seen):
+                return False
+        elif isinstance(node, FragmentSpreadNode):
+            name = node.name.value
+            if name in seen:
+                continue
+            seen.add(name)
+            fragment = fragments.get(name)
+            if fragment is None or not _reads_only_uniform(
+                fragment.definition.selection_set, fragments, seen
+            ):
+                return False
+    return True
+
+
+def admin_uniform(
+    operation: OperationDefinitionNode, fragments: dict[str, FragmentDetails]
+) -> bool:
+    """Whether every admin (neither mentor nor mentee) gets the same answer to `operation`."""
+    found = _uniform.get(id(operation))
+    if found is not None and found[0] is operation:
+        return found[1]
+    verdict = _reads_only_uniform(operation.selection_set, fragments, set())
+    _uniform[id(operation)] = (operation, verdict)
+    if len(_uniform) > MAX_SHARED:
+        _uniform.popitem(last=False)
+    return verdict
+
+
+def visibility_class(viewer: User, event: Any, uniform: bool) -> object:
+    """Viewers of one class see the same answer to a document about `event`."""
+    request = getattr(event, "request", None)
+    if (
+        uniform
+        and viewer.is_admin
+        and request is not None
+        and viewer.id not in (request.mentor_id, request.mentee_id)
+    ):
+        return "admin"
+    return (viewer.id, viewer.is_admin)
 
 
 class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
@@ -40,6 +174,15 @@ class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
         # Model instances are values, not pending work (see `schema.awaitable`); sub-executors
         # are shallow copies of this one and inherit it.
         self.is_awaitable = is_awaitable  # type: ignore[assignment]
+        if self.operation.operation is OperationType.SUBSCRIPTION:
+            # The operation's task (where the subscription runs) can now execute events
+            # without the GraphQL stream (`execute_event`, `mentorgraph.live_sink`).
+            SOURCE_EXECUTOR.set(self)
+
+    def _key(self, root: Any, viewer: User) -> tuple[Any, ...]:
+        uniform = admin_uniform(self.operation, self.fragments)
+        variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=str)
+        return (id(root), id(self.operation), variables, visibility_class(viewer, root, uniform))
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         root, context = self.root_value, self.context_value
@@ -50,17 +193,58 @@ class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
             or context.viewer is None
         ):
             return super().execute_operation(serially)
-        viewer = context.viewer
-        variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=str)
-        key = (id(root), id(self.operation), variables, viewer.id, viewer.is_admin)
+        key = self._key(root, context.viewer)
         found = _shared.get(key)
         if found is not None:
-            result = found[1]
-            return asyncio.shield(result) if isinstance(result, asyncio.Future) else result
+            return _settled(found[1])
         result = super().execute_operation(serially)
-        if self.is_awaitable(result):
-            result = asyncio.ensure_future(result)
-        _shared[key] = ((root, self.operation), result)
+        shared = _Pending(asyncio.ensure_future(result)) if self.is_awaitable(result) else result
+        _shared[key] = ((root, self.operation), shared)
         if len(_shared) > MAX_SHARED:
             _shared.popitem(last=False)
-        return asyncio.shield(result) if isinstance(result, asyncio.Future) else result
+        return _settled(shared)
+
+
+class _Pending:
+    """A shared answer still being computed, and a cheap way for many to wait for it."""
+
+    __slots__ = ("done", "future")
+
+    def __init__(self, future: asyncio.Future[Any]) -> None:
+        self.future = future
+        self.done = asyncio.Event()
+        future.add_done_callback(lambda _: self.done.set())
+
+    async def wait(self) -> Any:
+        # Not `asyncio.shield` per subscriber: with thousands waiting on one answer its
+        # callbacks cost more than the execution (half of the CPU at 5,000, measured). An
+        # `Event` lets a waiter be cancelled without cancelling the answer for the others.
+        await self.done.wait()
+        return self.future.result()
+
+
+def _settled(result: Any) -> Any:
+    """The shared answer itself once computed (nothing to await), else something to await."""
+    if not isinstance(result, _Pending):
+        return result
+    future = result.future
+    if future.done() and not future.cancelled() and future.exception() is None:
+        return future.result()
+    return result.wait()
+
+
+# The executor of the subscription running in this task (set when graphql-core builds it).
+SOURCE_EXECUTOR: ContextVar[SharedEventExecution | None] = ContextVar(
+    "SOURCE_EXECUTOR", default=None
+)
+
+
+def execute_event(source: SharedEventExecution, event: Any) -> Any:
+    """The subscription's answer to `event` (maybe awaitable), as graphql-core would compute
+    it per event, but without copying an executor when a shared answer is already there."""
+    context = source.context_value
+    if isinstance(context, Context) and context.viewer is not None:
+        found = _shared.get(source._key(event, context.viewer))
+        if found is not None:
+            return _settled(found[1])
+    return execute_subscription_event(source.build_per_event_executor(event))

@@ -15,7 +15,7 @@ from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.raw_ws import init, open_socket, receive, subscribe
 from tests.utils.status import change_status
-from tests.utils.subscriptions import FROM_START, subscribed
+from tests.utils.subscriptions import EVENTS, FROM_START, subscribed
 
 
 async def test_mentor_and_mentee_receive_each_change_in_order(
@@ -111,13 +111,21 @@ async def test_resume_after_replays_what_was_missed_then_goes_live(
         assert received["actor"] is None  # the system acted
 
 
-async def test_anonymous_subscribers_are_unauthenticated(serve: StartServer) -> None:
+async def test_subscribing_without_a_token_closes_the_socket_with_4403(
+    serve: StartServer,
+) -> None:
     url = await serve()
-    with pytest.raises(TransportQueryError) as refused:
-        async with subscribed(url, None, None) as events:
-            await events.next()
-    assert refused.value.errors
-    assert refused.value.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+    ws = await open_socket(url)
+    await init(ws, None)
+    # Accepted without a token (a public subscription would need none) ...
+    assert (await receive(ws))["type"] == "connection_ack"
+    await subscribe(ws, EVENTS, {"after": None})
+    # ... but this one needs a viewer: refused as a bad token is, with the reason said.
+    with pytest.raises(ConnectionClosed) as closed:
+        await receive(ws)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+    assert closed.value.rcvd.reason.startswith("Sign in first")
 
 
 async def test_a_bad_token_closes_the_socket_with_4403(serve: StartServer) -> None:

@@ -1,5 +1,6 @@
 """The reference JavaScript client (`graphql-ws` from npm, on the machine's Node.js) against a
-real server: subscribe, receive an approval, resume with `after`; a bad token gets 4403."""
+real server: subscribe, receive an approval, resume with `after`; a bad or missing token gets
+4403."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ class NodeSubscriber:
         return await asyncio.wait_for(self.process.wait(), PATIENCE)
 
 
-async def run_node(script: Path, url: str, token: str, after: str | None, count: int) -> Any:
+async def run_node(script: Path, url: str, token: str | None, after: str | None, count: int) -> Any:
     process = await asyncio.create_subprocess_exec(
         "node",
         str(script),
@@ -57,7 +58,7 @@ async def run_node(script: Path, url: str, token: str, after: str | None, count:
         env={
             "PATH": str(Path(shutil.which("node") or "node").parent),
             "WS_URL": ws_url(url),
-            "TOKEN": token,
+            "TOKEN": token or "",
             "AFTER": after or "",
             "COUNT": str(count),
         },
@@ -96,5 +97,17 @@ async def test_graphql_ws_with_a_bad_token_is_closed_with_4403(
 ) -> None:
     url = await serve()
     subscriber = await run_node(node_client, url, "forged", None, count=1)
-    assert await subscriber.next() == {"closed": 4403}
+    assert await subscriber.next() == {"closed": 4403, "reason": "Forbidden"}
+    assert await subscriber.exit_code() == 2
+
+
+async def test_graphql_ws_without_a_token_is_closed_with_4403_on_subscribe(
+    serve: StartServer, node_client: Path
+) -> None:
+    url = await serve()
+    subscriber = await run_node(node_client, url, None, None, count=1)
+    assert await subscriber.next() == {
+        "closed": 4403,
+        "reason": "Sign in first: send 'Authorization: Bearer <token>'.",
+    }
     assert await subscriber.exit_code() == 2

@@ -1,6 +1,7 @@
 // Subscribes to mentorshipRequestEvents with the reference `graphql-ws` client and prints each
 // event as one JSON line; exits 0 after COUNT events. On an error it prints
-// {"error": ...} and exits 1; when the server closes the socket, {"closed": code} and exit 2.
+// {"error": ...} and exits 1; when the server closes the socket, {"closed": code, "reason": ...} (reason when the server
+// gave one) and exit 2.
 //   WS_URL=ws://127.0.0.1:8000/graphql TOKEN=... [AFTER=cursor] COUNT=2 node subscribe.mjs
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
@@ -17,7 +18,8 @@ const client = createClient({
   on: {
     closed: (event) => {
       if (event.code !== 1000) {
-        console.log(JSON.stringify({ closed: event.code }));
+        const reason = event.reason ? { reason: event.reason } : {};
+        console.log(JSON.stringify({ closed: event.code, ...reason }));
         process.exit(2);
       }
     },
