@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from models import clock
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
@@ -89,14 +90,16 @@ class _Tally:
     unanswered: int = 0
     open_requests: int = 0
     active_mentees: int = 0
-    last_active_at: datetime | None = None
+    # The latest view or answer as the database returned it (a datetime, or SQLite's text,
+    # which sorts the same way: SQL's MAX already relies on that); converted once, at the end.
+    latest: Any = None
 
     def __post_init__(self) -> None:
         self.response_hours: list[float] = []
 
-    def seen_at(self, moment: datetime | None) -> None:
-        if moment is not None and (self.last_active_at is None or moment > self.last_active_at):
-            self.last_active_at = moment
+    def seen_at(self, moment: Any) -> None:
+        if moment is not None and (self.latest is None or moment > self.latest):
+            self.latest = moment
 
 
 async def responsiveness_of(mentor_ids: Sequence[int]) -> list[Responsiveness]:
@@ -114,8 +117,8 @@ async def responsiveness_of(mentor_ids: Sequence[int]) -> list[Responsiveness]:
         tally.open_requests += row["open_requests"]
         tally.active_mentees += row["active_mentees"]
         tally.unanswered += row["unanswered"]
-        tally.seen_at(_moment(row["viewed_at"]))
-        tally.seen_at(_moment(row["answered_at"]))
+        tally.seen_at(row["viewed_at"])
+        tally.seen_at(row["answered_at"])
         if row["answered_id"] is not None:
             # A group of one answered request: its own creation and answer times.
             created, responded = row["created_at"], row["responded_at"]
@@ -134,7 +137,7 @@ def _summarise(tally: _Tally) -> Responsiveness:
         median_response_hours=(
             round(statistics.median(tally.response_hours), 1) if tally.response_hours else None
         ),
-        last_active_at=tally.last_active_at,
+        last_active_at=_moment(tally.latest),
         open_requests=tally.open_requests,
         active_mentees=tally.active_mentees,
     )
