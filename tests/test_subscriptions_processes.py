@@ -106,6 +106,8 @@ async def test_workers_serve_subscriptions_in_every_process(
     server = LiveServer(settings, workers=2)
     server.start()
     try:
+        # Ready means one worker answers; wait for the second, so connections can reach both.
+        server.wait_for_log("Application startup complete", times=2)
         mentor, mentee = await make_mentor(), await make_user()
         request = await make_request(mentee, mentor)
         token = client.tokens.issue(mentee)

@@ -72,6 +72,14 @@ class LiveServer:
             time.sleep(0.1)
         raise RuntimeError(f"server did not become ready: {self.read_log()}")
 
+    def wait_for_log(self, text: str, times: int = 1, timeout: float = 30) -> None:
+        """Until `text` appears `times` times in the server's log (e.g. every worker started)."""
+        deadline = time.monotonic() + timeout
+        while self.read_log().count(text) < times:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not seen {times} times: {self.read_log()}")
+            time.sleep(0.1)
+
     def read_log(self) -> str:
         return (self.settings.data_dir / f"server-{self.port}.log").read_text(errors="replace")
 
