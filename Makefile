@@ -35,12 +35,13 @@ typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
 ## Speed against PostGraphile 5 and a bare SQL endpoint (not part of `make test`): PostgreSQL
-## at BENCH_DATABASE_URL (a database named mg_bench_*, recreated), wrk (apt-get install wrk).
+## at BENCH_DATABASE_URL (a database named mg_bench_*, recreated), wrk (installed from Debian if missing).
 ## BENCH_SCALE=1 is 10,000 mentors; BENCH_ARGS go to `python -m bench run`. Writes docs/benchmarks.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mg_bench_data
 BENCH_SCALE ?= 1
 BENCH_ARGS ?=
 bench: $(INSTALLED) bench-postgraphile
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench --database-url $(BENCH_DATABASE_URL) generate --scale $(BENCH_SCALE)
 	$(BIN)/python -m bench --database-url $(BENCH_DATABASE_URL) run $(BENCH_ARGS)
 
