@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -52,9 +51,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
     )
-    tokens = TokenService(
-        settings.resolved_jwt_secret, timedelta(minutes=settings.token_ttl_minutes)
-    )
+    tokens = TokenService.from_settings(settings)
     endpoint = GraphQLEndpoint(schema, tokens, settings.max_body_bytes)
     bus = create_bus(settings)
     subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)

@@ -6,15 +6,19 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from mentorgraph.db import close_db, init_db, migrate_db
+from mentorgraph.rules_setup import configure_rules
 from mentorgraph.settings import Settings, get_settings
 
 __all__ = ["main"]
 
 
 def _run(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    # Every command that runs model code (create-user, seed-demo, sweep, ...) sees the
+    # configured rules, as the server does.
+    configure_rules(settings)
+
     async def wrapped() -> int:
         await init_db(settings.resolved_database_url)
         try:
@@ -88,9 +92,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
     from mentorgraph.security import TokenService
     from models.users import User
 
-    tokens = TokenService(
-        settings.resolved_jwt_secret, timedelta(minutes=settings.token_ttl_minutes)
-    )
+    tokens = TokenService.from_settings(settings)
 
     async def work() -> int:
         user = await User.get_or_none(email=args.email.strip().lower())
@@ -115,10 +117,7 @@ def cmd_deliver_emails(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sweep(_: argparse.Namespace, settings: Settings) -> int:
-    from mentorgraph.rules_setup import configure_rules
     from models.sweep import sweep
-
-    configure_rules(settings)
 
     async def work() -> int:
         print(await sweep())

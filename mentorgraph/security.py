@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import jwt
 
+from mentorgraph.settings import Settings
 from models import clock
 from models.users import User
 
@@ -20,6 +21,10 @@ class TokenService:
     def __init__(self, secret: str, ttl: timedelta) -> None:
         self._secret = secret
         self._ttl = ttl
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TokenService:
+        return cls(settings.resolved_jwt_secret, timedelta(minutes=settings.token_ttl_minutes))
 
     def issue(self, user: User) -> str:
         issued = clock.now()

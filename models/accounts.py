@@ -42,7 +42,6 @@ async def create_user(
     name: str,
     is_mentor: bool = False,
     is_admin: bool = False,
-    check_password: bool = True,
 ) -> User:
     """Create an account after validating every field; raises RuleViolations."""
     collector = validation.Collector()
@@ -50,7 +49,7 @@ async def create_user(
     clean_name = collector.clean(
         validation.clean_text, name, "name", label="Name", min_length=1, max_length=100
     )
-    problem = password_problem(password) if check_password else None
+    problem = password_problem(password)
     if problem:
         collector.violations.append(RuleViolation(ErrorCode.INVALID_INPUT, problem, ["password"]))
     collector.raise_if_any()

@@ -17,6 +17,7 @@ from tortoise.models import Model
 
 from models import clock
 from models.errors import ErrorCode, RuleViolation
+from models.lifecycle import request_not_found
 from models.privacy import can_see_request
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
@@ -73,10 +74,6 @@ class Rating:
     count: int
 
 
-def _not_found() -> RuleViolation:
-    return RuleViolation(ErrorCode.NOT_FOUND, "No such mentorship request.", ["requestId"])
-
-
 def _clean(rating: int, comment: str | None) -> tuple[int, str | None]:
     if not 1 <= rating <= 5:
         raise RuleViolation(ErrorCode.INVALID_INPUT, "Rate from 1 to 5.", ["rating"])
@@ -95,7 +92,7 @@ async def leave_feedback(
 ) -> MentorshipFeedback:
     request = await MentorshipRequest.get_or_none(id=request_id)
     if request is None or not can_see_request(author, request):
-        raise _not_found()
+        raise request_not_found()
     if author.id not in (request.mentor_id, request.mentee_id):
         raise RuleViolation(
             ErrorCode.FORBIDDEN,

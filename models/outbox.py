@@ -8,7 +8,6 @@ uncertain send is recognisable as the same message by the receiving side.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -52,7 +51,7 @@ class Email:
 
 
 async def enqueue_email(
-    email: Email, *, connection: BaseDBAsyncClient | None = None, delay: timedelta | None = None
+    email: Email, *, connection: BaseDBAsyncClient | None = None
 ) -> OutboxEmail:
     now = clock.now()
     return await OutboxEmail.create(
@@ -63,6 +62,6 @@ async def enqueue_email(
         html_body=email.html,
         message_id=f"<{uuid.uuid4().hex}@mentorgraph>",
         created_at=now,
-        next_attempt_at=now + (delay or timedelta(0)),
+        next_attempt_at=now,
         using_db=connection,
     )

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from models.graph import EDGE_STATUSES
 from models.recommendations import Candidate, Recommendation, Seeker, rank
-from models.requests import MentorshipRequest, RequestStatus
+from models.request_guards import PAIR_BLOCKING_STATUSES
+from models.requests import MentorshipRequest
 from models.responsiveness import responsiveness_of
 from models.sql import fetch, in_list
 from models.users import User, UserLanguage, UserTag
@@ -23,7 +24,7 @@ __all__ = ["POOL", "recommend"]
 
 POOL = 200
 # An open or active request with a mentor takes them out of the member's recommendations.
-TAKEN = (RequestStatus.NEW, RequestStatus.VIEWED, RequestStatus.APPROVED)
+TAKEN = PAIR_BLOCKING_STATUSES
 
 _BY_TAGS = """
 SELECT t.user_id AS id FROM user_tags t JOIN users u ON u.id = t.user_id

@@ -25,6 +25,7 @@ __all__ = [
     "ensure_no_open_request_for_pair",
     "lock_request",
     "lock_user",
+    "others_open_and_active",
 ]
 
 # Waiting for an answer: these count against the mentee's open-request limit.
@@ -111,3 +112,13 @@ async def ensure_mentee_below_open_limit(conn: BaseDBAsyncClient, mentee_id: int
             " cancel one or wait for answers first.",
             ["mentorId"],
         )
+
+
+def others_open_and_active(
+    counts: dict[RequestStatus, int], this: RequestStatus
+) -> tuple[int, int]:
+    """From a mentee's requests per status: (other open requests, other active mentorships),
+    leaving out the one request (in status `this`) being read."""
+    open_others = sum(counts.get(s, 0) for s in OPEN_STATUSES) - (this in OPEN_STATUSES)
+    active = RequestStatus.APPROVED
+    return open_others, counts.get(active, 0) - (this == active)

@@ -19,13 +19,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from models import clock
+from models.request_guards import OPEN_STATUSES
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.sql import fetch, in_list
 
 __all__ = ["WINDOW", "Responsiveness", "responsiveness_of"]
 
 WINDOW = timedelta(days=180)
-OPEN = (RequestStatus.NEW, RequestStatus.VIEWED)
+OPEN = OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,6 @@ def _moment(value: object) -> datetime | None:
 
 @dataclass
 class _Tally:
-    answered: int = 0
     unanswered: int = 0
     open_requests: int = 0
     active_mentees: int = 0
@@ -124,16 +124,16 @@ async def responsiveness_of(mentor_ids: Sequence[int]) -> list[Responsiveness]:
             created, responded = row["created_at"], row["responded_at"]
             if not isinstance(created, datetime) or not isinstance(responded, datetime):
                 created, responded = _moment(created), _moment(responded)
-            tally.answered += 1
             delta = responded - created
             tally.response_hours.append(delta.total_seconds() / 3600)
     return [_summarise(tallies.get(i) or _Tally()) for i in mentor_ids]
 
 
 def _summarise(tally: _Tally) -> Responsiveness:
-    settled = tally.answered + tally.unanswered
+    answered = len(tally.response_hours)  # one response time per answered request
+    settled = answered + tally.unanswered
     return Responsiveness(
-        response_rate=round(tally.answered / settled, 4) if settled else None,
+        response_rate=round(answered / settled, 4) if settled else None,
         median_response_hours=(
             round(statistics.median(tally.response_hours), 1) if tally.response_hours else None
         ),

@@ -7,8 +7,7 @@ Each `clean_*` returns the normalised value or raises `RuleViolation` naming the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -166,11 +165,6 @@ class Collector:
         except RuleViolation as violation:
             self.violations.append(violation)
             return None
-
-    @contextmanager
-    def check(self) -> Iterator[None]:
-        yield
-        self.raise_if_any()
 
     def raise_if_any(self) -> None:
         if self.violations:

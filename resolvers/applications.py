@@ -5,11 +5,10 @@ from __future__ import annotations
 from models import mentor_applications
 from models.applications import ApplicationStatus, MentorApplication
 from models.privacy import is_self_or_admin
-from models.users import User
 from resolvers.context import Context
 from resolvers.pagination import Page, keyset_page
 
-__all__ = ["apply", "latest_of", "list_for_admin", "review", "visible_application"]
+__all__ = ["apply", "list_for_admin", "review", "visible_application"]
 
 
 async def apply(ctx: Context, motivation: str) -> MentorApplication:
@@ -30,12 +29,6 @@ async def visible_application(ctx: Context, application_id: int) -> MentorApplic
     if application is None or not is_self_or_admin(ctx.viewer, application.user_id):
         return None
     return application
-
-
-async def latest_of(ctx: Context, user: User) -> MentorApplication | None:
-    if not is_self_or_admin(ctx.viewer, user.id):
-        return None
-    return await MentorApplication.filter(user_id=user.id).order_by("-id").first()
 
 
 async def list_for_admin(

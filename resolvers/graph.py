@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from models import graph
 from models.graph import MentorshipStatus, Role
 from models.lineage import Lineage
-from models.requests import MentorshipRequest, RequestStatus
+from models.request_guards import others_open_and_active
+from models.requests import MentorshipRequest
 from models.users import User
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
@@ -84,10 +85,4 @@ async def mentee_load(ctx: Context, request: MentorshipRequest) -> tuple[int, in
     if ctx.viewer is None or ctx.viewer.id != request.mentor_id:
         return None
     counts = await ctx.loaders.sent_counts.load(request.mentee_id)
-    this = request.status
-    opened = (RequestStatus.NEW, RequestStatus.VIEWED)
-    open_others = sum(counts.get(s, 0) for s in opened) - (1 if this in opened else 0)
-    active_others = counts.get(RequestStatus.APPROVED, 0) - (
-        1 if this == RequestStatus.APPROVED else 0
-    )
-    return open_others, active_others
+    return others_open_and_active(counts, request.status)

@@ -180,9 +180,15 @@ class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
             SOURCE_EXECUTOR.set(self)
 
     def _key(self, root: Any, viewer: User) -> tuple[Any, ...]:
-        uniform = admin_uniform(self.operation, self.fragments)
-        variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=str)
-        return (id(root), id(self.operation), variables, visibility_class(viewer, root, uniform))
+        # The document and variables never change during a subscription: work them out once
+        # (per-event executors are shallow copies and inherit what was computed here).
+        static = self.__dict__.get("_static_key")
+        if static is None:
+            variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=str)
+            uniform = admin_uniform(self.operation, self.fragments)
+            static = self._static_key = (id(self.operation), variables, uniform)
+        operation_id, variables, uniform = static
+        return (id(root), operation_id, variables, visibility_class(viewer, root, uniform))
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         root, context = self.root_value, self.context_value

@@ -118,10 +118,6 @@ class EventBus:
         (self._admins if subscriber.is_admin else self._by_viewer[viewer.id]).add(subscriber)
         return subscriber
 
-    @property
-    def subscriber_count(self) -> int:
-        return len(self._admins) + sum(len(s) for s in self._by_viewer.values())
-
     def ring(self) -> None:
         """New events may have committed: read them (soon, and once for many rings)."""
         self._doorbell.set()

@@ -38,13 +38,14 @@ RequestRef = Annotated["MentorshipRequest", strawberry.lazy("schema.types.reques
     " mentor, its mentee and admins, like the request."
 )
 class Mentorship:
+    # As on MentorshipRequest: the user at once when the graph already loaded them.
     @strawberry.field
-    async def mentor(self, root: strawberry.Parent[RequestModel], info: Info) -> UserRef:
-        return await requests_read.user_of(info.context, root.mentor_id)  # type: ignore[return-value]
+    def mentor(self, root: strawberry.Parent[RequestModel], info: Info) -> UserRef:
+        return requests_read.user_now(info.context, root.mentor_id)  # type: ignore[return-value]
 
     @strawberry.field
-    async def mentee(self, root: strawberry.Parent[RequestModel], info: Info) -> UserRef:
-        return await requests_read.user_of(info.context, root.mentee_id)  # type: ignore[return-value]
+    def mentee(self, root: strawberry.Parent[RequestModel], info: Info) -> UserRef:
+        return requests_read.user_now(info.context, root.mentee_id)  # type: ignore[return-value]
 
     @strawberry.field
     def status(self, root: strawberry.Parent[RequestModel]) -> MentorshipStatus:  # type: ignore[valid-type]
