@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from mentorgraph.mailer import SmtpBackend, SmtpConfig
-from mentorgraph.outbox_worker import OutboxWorker
 from models.users import ChannelType, User
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_user
+from tests.utils.mail import worker_for
 from tests.utils.smtp import SmtpServer
 
 APPLY = """mutation($m: String!) { applyToMentor(input: {motivation: $m}) {
@@ -66,8 +65,7 @@ async def test_apply_then_approve_makes_a_mentor_and_emails_them(
     )
     assert twice.data["reviewMentorApplication"]["userErrors"][0]["code"] == "INVALID_TRANSITION"
 
-    worker = OutboxWorker(SmtpBackend(SmtpConfig("127.0.0.1", smtp.port)), sender="m@example.org")
-    assert (await worker.deliver_due()).sent == 1
+    assert (await worker_for(smtp).deliver_due()).sent == 1
     [message] = smtp.messages
     assert message["To"] == "new@example.org"
     assert "now a mentor" in message["Subject"]

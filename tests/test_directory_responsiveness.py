@@ -50,6 +50,7 @@ async def test_best_responders_first_unknown_last(client: GraphQLClient, db: Non
     assert await _names(client, first=1) == expected
     scores = {u.name: u.response_score for u in await User.filter(is_mentor=True)}
     assert scores == {"Prompt": 10000, "Half": 5000, "Silent": 0, "Newcomer": -1}
+    await newcomer.refresh_from_db()
     assert newcomer.response_score == -1
 
 

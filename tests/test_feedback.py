@@ -41,7 +41,7 @@ def codes(response: GraphQLResponse) -> list[str]:
 
 
 @pytest.fixture
-async def pair() -> dict[str, Any]:
+async def pair(db: None) -> dict[str, Any]:
     mentor, mentee = await make_mentor(name="mentor"), await make_user(name="mentee")
     request = await make_mentorship(mentor, mentee, completed=True)
     return {"mentor": mentor, "mentee": mentee, "request": request}

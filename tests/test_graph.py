@@ -38,7 +38,7 @@ query($id: ID!, $role: MentorshipRole, $status: [MentorshipStatus!], $after: Str
 
 
 @pytest.fixture
-async def people() -> dict[str, User]:
+async def people(db: None) -> dict[str, User]:
     """A -> B (completed), then B -> A (the mentee mentors their own mentor: a cycle),
     B -> C -> D -> E in a chain, and a pending and a declined request that are no edges."""
     names = "ABCD"

@@ -77,7 +77,7 @@ async def test_a_cycle_back_to_the_mentor_is_not_their_lineage(client: GraphQLCl
 
 
 @pytest.fixture
-async def busy_mentee() -> dict[str, Any]:
+async def busy_mentee(db: None) -> dict[str, Any]:
     """A mentee with three open requests and two active mentorships (plus closed ones)."""
     mentee = await make_user(name="mentee")
     mentors = [await make_mentor(name=f"mentor {i}") for i in range(7)]

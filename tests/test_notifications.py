@@ -12,7 +12,7 @@ from models.requests import RequestStatus
 from resolvers.ids import decode_global_id
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_request, make_user
-from tests.utils.lifecycle import CANCEL_OTHERS, act, create, request_gid
+from tests.utils.lifecycle import CANCEL_OTHERS, act, codes, create, request_gid, result_of
 
 
 async def _emails(kind: str) -> list[OutboxEmail]:
@@ -87,9 +87,9 @@ async def test_decline_and_cancel(client: GraphQLClient, db: None) -> None:
 async def test_viewing_and_completing_send_nothing(client: GraphQLClient, db: None) -> None:
     mentee, mentor = await make_user(), await make_mentor()
     request = await make_request(mentee, mentor)
-    await act(client, "markViewed", request.id, mentor)
-    await act(client, "approve", request.id, mentor)
-    await act(client, "complete", request.id, mentee)
+    for operation, actor in (("markViewed", mentor), ("approve", mentor), ("complete", mentee)):
+        done = result_of(await act(client, operation, request.id, actor), operation)
+        assert codes(done) == [], operation
     assert [e.kind for e in await OutboxEmail.all()] == ["request_approved"]
 
 

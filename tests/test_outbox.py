@@ -7,16 +7,10 @@ from datetime import timedelta
 import pytest
 from tortoise.transactions import in_transaction
 
-from mentorgraph.mailer import SmtpBackend, SmtpConfig
-from mentorgraph.outbox_worker import OutboxWorker
 from models import clock
 from models.outbox import Email, OutboxEmail, enqueue_email
+from tests.utils.mail import worker_for
 from tests.utils.smtp import SmtpServer
-
-
-def worker_for(server: SmtpServer) -> OutboxWorker:
-    backend = SmtpBackend(SmtpConfig(host="127.0.0.1", port=server.port, timeout=2))
-    return OutboxWorker(backend, sender="mentorgraph <noreply@example.org>")
 
 
 def email(n: int) -> Email:

@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from models.requests import DeclineReason, RequestStatus
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_user
-from tests.utils.request_rows import request_row
+from tests.utils.factories import make_mentor, make_user, request_row
 
 QUERY = """query($id: ID!) { node(id: $id) { ... on User { responsiveness {
   responseRate medianResponseHours lastActiveAt openRequests activeMentees } } } }"""
@@ -31,39 +30,47 @@ async def test_rate_median_and_counts(client: GraphQLClient) -> None:
     mentees = [await make_user() for _ in range(8)]
     # Answered: after 2 h, 10 h and 30 h (median 10 h).
     await request_row(
-        mentor, mentees[0], RequestStatus.APPROVED, age=3 * day, answered_after=timedelta(hours=2)
+        mentor=mentor,
+        mentee=mentees[0],
+        status=RequestStatus.APPROVED,
+        age=3 * day,
+        answered_after=timedelta(hours=2),
     )
     await request_row(
-        mentor,
-        mentees[1],
-        RequestStatus.DECLINED,
+        mentor=mentor,
+        mentee=mentees[1],
+        status=RequestStatus.DECLINED,
         age=4 * day,
         answered_after=timedelta(hours=10),
         decline_reason=DeclineReason.NO_CAPACITY,
     )
     await request_row(
-        mentor,
-        mentees[2],
-        RequestStatus.COMPLETED,
+        mentor=mentor,
+        mentee=mentees[2],
+        status=RequestStatus.COMPLETED,
         age=40 * day,
         answered_after=timedelta(hours=30),
     )
     # Unanswered: expired, and declined by the system for inactivity.
-    await request_row(mentor, mentees[3], RequestStatus.EXPIRED, age=20 * day)
+    await request_row(mentor=mentor, mentee=mentees[3], status=RequestStatus.EXPIRED, age=20 * day)
     await request_row(
-        mentor,
-        mentees[4],
-        RequestStatus.DECLINED,
+        mentor=mentor,
+        mentee=mentees[4],
+        status=RequestStatus.DECLINED,
         age=20 * day,
         answered_after=timedelta(days=15),
         decline_reason=DeclineReason.MENTOR_INACTIVE,
     )
     # Neither: cancelled by the mentee, still waiting (one viewed), and too old to count.
-    await request_row(mentor, mentees[5], RequestStatus.CANCELLED, age=2 * day)
+    await request_row(mentor=mentor, mentee=mentees[5], status=RequestStatus.CANCELLED, age=2 * day)
     await request_row(
-        mentor, mentees[6], RequestStatus.VIEWED, age=day, viewed_after=timedelta(hours=1)
+        mentor=mentor,
+        mentee=mentees[6],
+        status=RequestStatus.VIEWED,
+        age=day,
+        viewed_after=timedelta(hours=1),
     )
-    await request_row(mentor, mentees[7], RequestStatus.EXPIRED, age=300 * day)
+    await request_row(mentor=mentor, mentee=mentees[7], status=RequestStatus.EXPIRED, age=300 * day)
 
     record = (await client.execute(QUERY, {"id": _id(mentor.id)})).data["node"]["responsiveness"]
     assert record["responseRate"] == 0.6

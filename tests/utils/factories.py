@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from models import clock
 from models.passwords import hash_password
-from models.requests import MentorshipRequest, RequestStatus
+from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.users import Channel, ChannelType, User, UserLanguage, UserTag
 
 PASSWORD = "s3cret-enough!"
@@ -104,3 +105,31 @@ async def make_mentorship(
     request.responded_at = request.created_at
     await request.save(update_fields=["responded_at"])
     return request
+
+
+async def request_row(
+    *,
+    mentee: User,
+    mentor: User,
+    status: RequestStatus,
+    age: timedelta = timedelta(days=1),
+    answered_after: timedelta | None = None,
+    viewed_after: timedelta | None = None,
+    decline_reason: DeclineReason | None = None,
+) -> MentorshipRequest:
+    """A request with a history in the past (any status, answered or viewed after a delay),
+    for read-side tests; written directly (no lifecycle rules, no event)."""
+    created: datetime = clock.now() - age
+    return await MentorshipRequest.create(
+        mentor_id=mentor.id,
+        mentee_id=mentee.id,
+        status=status,
+        message=TEXT,
+        background=TEXT,
+        expectation=TEXT,
+        decline_reason=decline_reason,
+        created_at=created,
+        updated_at=created,
+        viewed_at=created + viewed_after if viewed_after else None,
+        responded_at=created + answered_after if answered_after else None,
+    )

@@ -56,4 +56,6 @@ async def fewest_statements(operation: Callable[[], Awaitable[object]], tries: i
         with count_statements() as log:
             await operation()
         counts.append(len(log))
+    # Every operation here reads something: zero means the counter saw nothing, not success.
+    assert min(counts) > 0, "no statements seen: is the tortoise.db_client logger reaching us?"
     return min(counts)
