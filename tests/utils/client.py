@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -15,6 +15,8 @@ from models.users import User
 class GraphQLResponse:
     status: int
     body: dict[str, Any]
+    # The body as it came over the wire (for comparisons that parsing would blur).
+    raw: bytes = field(default=b"", repr=False)
 
     @property
     def data(self) -> Any:
@@ -51,4 +53,4 @@ class GraphQLClient:
         response = await self.http.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
-        return GraphQLResponse(response.status_code, response.json())
+        return GraphQLResponse(response.status_code, response.json(), response.content)

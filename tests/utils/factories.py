@@ -27,6 +27,7 @@ async def make_user(
     capacity: int = 3,
     title: str = "",
     bio: str = "",
+    avatar_url: str | None = None,
     country: str | None = None,
     tags: Sequence[str] = (),
     languages: Sequence[str] = (),
@@ -43,6 +44,7 @@ async def make_user(
         capacity=capacity,
         title=title,
         bio=bio,
+        avatar_url=avatar_url,
         country=country,
     )
     await UserTag.bulk_create(
@@ -116,18 +118,23 @@ async def request_row(
     answered_after: timedelta | None = None,
     viewed_after: timedelta | None = None,
     decline_reason: DeclineReason | None = None,
+    created_at: datetime | None = None,
+    message: str = TEXT,
+    response_message: str | None = None,
 ) -> MentorshipRequest:
     """A request with a history in the past (any status, answered or viewed after a delay),
-    for read-side tests; written directly (no lifecycle rules, no event)."""
-    created: datetime = clock.now() - age
+    for read-side tests; written directly (no lifecycle rules, no event). `created_at`, when
+    given, replaces `age` (exact times: microseconds, a window's edge)."""
+    created: datetime = created_at or clock.now() - age
     return await MentorshipRequest.create(
         mentor_id=mentor.id,
         mentee_id=mentee.id,
         status=status,
-        message=TEXT,
+        message=message,
         background=TEXT,
         expectation=TEXT,
         decline_reason=decline_reason,
+        response_message=response_message,
         created_at=created,
         updated_at=created,
         viewed_at=created + viewed_after if viewed_after else None,
