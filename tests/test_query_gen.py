@@ -1,0 +1,90 @@
+"""The corpus of the fast-read differential test: valid documents that cover what the fast path
+claims to answer, and some of what it must hand over (no database needed)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    parse,
+    validate,
+    visit,
+)
+from graphql.language import Visitor
+
+from schema import build_schema
+from tests.test_fast_reads_differential import OPERATIONS, SEED
+from tests.utils.query_gen import (
+    REQUEST_SCALARS,
+    RESPONSIVENESS,
+    USER_SCALARS,
+    Operation,
+    Vocabulary,
+    generate_operations,
+)
+
+# Any ids: the documents' shapes depend on the seed alone.
+VOCABULARY = Vocabulary(user_ids=["VXNlcjox"], request_ids=["TWVudG9yc2hpcFJlcXVlc3Q6MQ"])
+CONNECTIONS = ["edges", "cursor", "node", "nodes", "pageInfo", "hasNextPage", "endCursor"]
+ROOTS_AND_LISTS = ["viewer", "mentors", "totalCount", "sentRequests", "receivedRequests"]
+
+
+class _Features(Visitor):
+    """Counts field names and the document features the fast path must understand."""
+
+    def __init__(self, seen: Counter[str]) -> None:
+        super().__init__()
+        self.seen = seen
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        self.seen[node.name.value] += 1
+        if node.alias:
+            self.seen["<alias>"] += 1
+
+    def enter_inline_fragment(self, node: InlineFragmentNode, *_: object) -> None:
+        self.seen["<inline fragment>"] += 1
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: object) -> None:
+        self.seen["<fragment spread>"] += 1
+
+    def enter_fragment_definition(self, node: FragmentDefinitionNode, *_: object) -> None:
+        self.seen["<fragment>"] += 1
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: object) -> None:
+        self.seen["<variable>"] += len(node.variable_definitions or ())
+        self.seen["<several roots>"] += len(node.selection_set.selections) > 1
+
+
+def _corpus() -> list[Operation]:
+    return generate_operations(SEED, OPERATIONS, VOCABULARY)
+
+
+def test_every_generated_document_is_valid() -> None:
+    schema = build_schema()
+    for operation in _corpus():
+        errors = validate(schema._schema, parse(operation.query))
+        assert not errors, (operation.query, errors)
+        for name in operation.variables:
+            assert f"${name}" in operation.query
+
+
+def test_the_corpus_covers_the_fast_paths_surface() -> None:
+    seen: Counter[str] = Counter()
+    corpus = _corpus()
+    for operation in corpus:
+        visit(parse(operation.query), _Features(seen))
+    wanted = {*USER_SCALARS, *RESPONSIVENESS, *REQUEST_SCALARS, *CONNECTIONS, *ROOTS_AND_LISTS}
+    wanted |= {"node", "channels", "type", "handle", "responsiveness", "mentor", "mentee"}
+    wanted |= {"__typename", "<alias>", "<inline fragment>", "<fragment spread>", "<fragment>"}
+    wanted |= {"<variable>", "<several roots>"}
+    assert {name for name in wanted if seen[name] < 3} == set()
+    paged = [o for o in corpus if o.follow]
+    handed_over = [o for o in corpus if not o.expect_fast]
+    assert len(paged) >= OPERATIONS // 20
+    # Mostly supported operations, and enough of the rest to see the hand-over work.
+    assert OPERATIONS // 10 <= len(handed_over) <= OPERATIONS // 2

@@ -1,0 +1,252 @@
+"""Random read operations for the differential test of the fast read path (issue 6).
+
+An operation has one to three roots among `node(id:)`, `viewer` and `mentors(...)`, selecting a
+user's profile (U), their sent and received requests (R) and the users on those requests, two
+levels deep at most; with aliases, named and inline fragments, variables and `__typename`
+anywhere. That is what the fast path answers itself. A few operations also hold something it must
+hand to the ordinary executor (a field outside its list, a directive, another root, an invalid
+argument, an id that is not a user's): `Operation.expect_fast` is False for those.
+
+Argumented fields inside fragments always carry a fresh alias: fragments merge with the fields
+around them, and the same response key with other arguments would make the document invalid.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from tests.utils.graphql_text import Document
+from tests.utils.query_inputs import (
+    Vocabulary,
+    choose_after,
+    choose_filter,
+    choose_first,
+    choose_node_id,
+    choose_order,
+    choose_statuses,
+)
+
+__all__ = ["Operation", "Vocabulary", "generate_operations"]
+
+USER_SCALARS = [
+    "id", "name", "title", "bio", "avatarUrl", "country", "isMentor", "available", "capacity",
+    "createdAt", "email", "tags", "spokenLanguages", "isFavorite",
+]  # fmt: skip
+RESPONSIVENESS = [
+    "responseRate", "medianResponseHours", "lastActiveAt", "openRequests", "activeMentees",
+]  # fmt: skip
+REQUEST_SCALARS = [
+    "id", "status", "createdAt", "updatedAt", "viewedAt", "respondedAt", "message", "background",
+    "expectation", "responseMessage", "declineReason",
+]  # fmt: skip
+# Outside the fast path's list: each must send the whole operation to the ordinary executor.
+OTHER_USER_FIELDS = [
+    "roles",
+    "mentoredCount",
+    "wasMenteeHere",
+    "rating { average count }",
+    "mentorships(first: 2) { totalCount nodes { status since } }",
+    "sentRequestCounts { total open }",
+    "activeMentors { name }",
+    "favoriteMentors(first: 2) { nodes { name } }",
+    "name @include(if: true)",
+    "email @skip(if: false)",
+]
+OTHER_REQUEST_FIELDS = ["history { toStatus occurredAt }", "menteeOpenRequestCount"]
+OTHER_ROOTS = [
+    'mentorFacets(filter: {tags: ["python"]}) { tags { value count } }',
+    "spotlightMentors(first: 2) { name }",
+]
+MAX_PAGES = 5  # pages a paged operation follows (`Operation.follow`)
+
+
+@dataclass(frozen=True)
+class Operation:
+    query: str
+    variables: dict[str, Any]
+    expect_fast: bool
+    # The response key of a `mentors` field to page through: its `pageInfo.endCursor` is the
+    # next `$after`, until `hasNextPage` is false.
+    follow: str | None = None
+
+
+def _subset(rng: random.Random, names: list[str], low: int, high: int) -> list[str]:
+    return rng.sample(names, rng.randint(low, min(high, len(names))))
+
+
+class _Generator:
+    def __init__(self, rng: random.Random, vocabulary: Vocabulary) -> None:
+        self.rng = rng
+        self.vocabulary = vocabulary
+
+    # --- Selections -----------------------------------------------------------------------
+
+    def scalars(self, doc: Document, names: list[str], low: int, high: int) -> list[str]:
+        return [doc.alias(0.1) + name for name in _subset(self.rng, names, low, high)]
+
+    def user(self, doc: Document, level: int, in_fragment: bool = False) -> str:
+        """A selection on `User`; `level`: how many more request lists may nest below."""
+        rng = self.rng
+        parts = self.scalars(doc, USER_SCALARS, 1, 6)
+        if rng.random() < 0.3:
+            parts.append(f"{doc.alias(0.2)}channels {{ {' '.join(self.channel_fields())} }}")
+        if rng.random() < 0.3:
+            fields = self.scalars(doc, RESPONSIVENESS, 1, 5)
+            parts.append(f"{doc.alias(0.2)}responsiveness {{ {' '.join(fields)} }}")
+        for name in ("sentRequests", "receivedRequests"):
+            if level > 0 and rng.random() < 0.35:
+                parts.append(self.request_list(doc, name, level - 1, in_fragment))
+        if rng.random() < 0.15:
+            parts.append("__typename")
+        if rng.random() < 0.1:
+            parts.append(f"... on User {{ {self.user(doc, 0, in_fragment=True)} }}")
+        if rng.random() < 0.15:
+            parts.append("..." + self.user_fragment(doc, level))
+        if rng.random() < 0.02:
+            doc.fall_back()
+            parts.append(rng.choice(OTHER_USER_FIELDS))
+        rng.shuffle(parts)
+        return " ".join(parts)
+
+    def channel_fields(self) -> list[str]:
+        return _subset(self.rng, ["type", "handle", "__typename"], 1, 3)
+
+    def user_fragment(self, doc: Document, level: int) -> str:
+        reused = doc.reusable_fragment("User", level) if self.rng.random() < 0.4 else None
+        return reused or doc.fragment("User", self.user(doc, level, in_fragment=True), level)
+
+    def request(self, doc: Document, level: int, in_fragment: bool) -> str:
+        rng = self.rng
+        parts = self.scalars(doc, REQUEST_SCALARS, 1, 5)
+        for side in ("mentor", "mentee"):
+            if rng.random() < 0.35:
+                parts.append(f"{doc.alias(0.1)}{side} {{ {self.user(doc, level, in_fragment)} }}")
+        if rng.random() < 0.1:
+            parts.append("__typename")
+        if rng.random() < 0.02:
+            doc.fall_back()
+            parts.append(rng.choice(OTHER_REQUEST_FIELDS))
+        rng.shuffle(parts)
+        return " ".join(parts)
+
+    def request_list(self, doc: Document, name: str, level: int, in_fragment: bool) -> str:
+        rng = self.rng
+        arguments = []
+        if rng.random() < 0.7:
+            first, valid = choose_first(rng, default=None)
+            if first is not None or rng.random() < 0.3:
+                arguments.append(doc.argument("first", "Int", first))
+            if not valid:
+                doc.fall_back()
+        if rng.random() < 0.4:
+            arguments.append(doc.argument("status", "[RequestStatus!]", choose_statuses(rng)))
+        if rng.random() < 0.02:
+            doc.fall_back()  # `after` on a request list is outside the list
+            arguments.append(doc.argument("after", "String", choose_after(rng)[0]))
+        parts = self.connection_parts(doc, lambda: self.request(doc, level, in_fragment))
+        if rng.random() < 0.03:
+            doc.fall_back()
+            parts.append("totalCount")
+        alias = doc.alias(0.3, required=in_fragment)
+        args = f"({', '.join(arguments)})" if arguments else ""
+        return f"{alias}{name}{args} {{ {' '.join(parts)} }}"
+
+    def connection_parts(self, doc: Document, item: Any) -> list[str]:
+        """Some of `nodes`, `edges` and `pageInfo` (at least one), maybe `__typename`."""
+        rng = self.rng
+        chosen = _subset(rng, ["nodes", "edges", "pageInfo"], 1, 3)
+        parts = []
+        for part in chosen:
+            if part == "nodes":
+                parts.append(f"{doc.alias(0.1)}nodes {{ {item()} }}")
+            elif part == "edges":
+                inner = _subset(rng, ["cursor", "node"], 1, 2)
+                edge = [f"node {{ {item()} }}" if p == "node" else "cursor" for p in inner]
+                parts.append(f"{doc.alias(0.1)}edges {{ {' '.join(edge)} }}")
+            else:
+                fields = _subset(rng, ["hasNextPage", "endCursor", "__typename"], 1, 3)
+                parts.append(f"pageInfo {{ {' '.join(fields)} }}")
+        if rng.random() < 0.1:
+            parts.append("__typename")
+        return parts
+
+    # --- Roots ----------------------------------------------------------------------------
+
+    def node(self, doc: Document, alias: str) -> str:
+        rng = self.rng
+        node_id, valid = choose_node_id(rng, self.vocabulary)
+        if not valid:
+            doc.fall_back()
+        level = rng.choice([0, 1, 1, 2])
+        if rng.random() < 0.25:
+            parts = ["..." + self.user_fragment(doc, level)]
+        else:
+            parts = [f"... on User {{ {self.user(doc, level)} }}"]
+        parts += [p for p in ("id", "__typename") if rng.random() < 0.2]
+        if rng.random() < 0.03:
+            doc.fall_back()
+            parts.append("... on MentorshipRequest { status }")
+        rng.shuffle(parts)
+        return f"{alias}node({doc.argument('id', 'ID!', node_id)}) {{ {' '.join(parts)} }}"
+
+    def viewer(self, doc: Document, alias: str) -> str:
+        return f"{alias}viewer {{ {self.user(doc, self.rng.choice([0, 1, 1, 2]))} }}"
+
+    def mentors(self, doc: Document, alias: str) -> str:
+        rng = self.rng
+        arguments = []
+        first, valid = choose_first(rng, default=20)
+        # A pager walks a list of several pages: small pages, half of them unfiltered.
+        pager = doc.follow is None and valid and rng.random() < 0.3
+        if pager:
+            first = rng.choice([1, 2, 3, 5])
+        if first is not None or rng.random() < 0.2:
+            arguments.append(doc.argument("first", "Int", first))
+        mentor_filter, filter_valid = choose_filter(rng)
+        if pager and rng.random() < 0.5:
+            mentor_filter, filter_valid = {"availableOnly": rng.random() < 0.5}, True
+        valid = valid and filter_valid
+        if mentor_filter or rng.random() < 0.3:
+            arguments.append(doc.argument("filter", "MentorFilter", mentor_filter))
+        order = choose_order(rng)
+        if order is not None or rng.random() < 0.2:
+            arguments.append(doc.argument("orderBy", "MentorOrder", order))
+        if pager:
+            doc.declare("after", "String", None)
+            arguments.append("after: $after")
+            doc.follow = alias.removesuffix(": ") or "mentors"
+        elif rng.random() < 0.05:
+            after, after_valid = choose_after(rng)
+            arguments.append(doc.argument("after", "String", after))
+            valid = valid and after_valid
+        if not valid:
+            doc.fall_back()
+        parts = self.connection_parts(doc, lambda: self.user(doc, rng.choice([0, 0, 1])))
+        if rng.random() < 0.4:
+            parts.append("totalCount")
+        if pager:
+            parts.append("pageInfo { hasNextPage endCursor }")
+        args = f"({', '.join(arguments)})" if arguments else ""
+        return f"{alias}mentors{args} {{ {' '.join(parts)} }}"
+
+    def operation(self) -> Operation:
+        doc = Document(self.rng)
+        roots, used = [], set()
+        for _ in range(self.rng.choice([1, 1, 2, 2, 3])):
+            roll = self.rng.random()
+            name = "node" if roll < 0.45 else "viewer" if roll < 0.62 else "mentors"
+            # A root asked twice needs a new response key (other arguments would collide).
+            alias = doc.alias(0.3, required=name in used)
+            used.add(name if not alias else "")
+            roots.append(getattr(self, name)(doc, alias))
+        if self.rng.random() < 0.03:
+            doc.fall_back()
+            roots.append(self.rng.choice(OTHER_ROOTS))
+        return Operation(doc.text(roots), doc.variables, doc.expect_fast, doc.follow)
+
+
+def generate_operations(seed: int, count: int, vocabulary: Vocabulary) -> list[Operation]:
+    generator = _Generator(random.Random(seed), vocabulary)
+    return [generator.operation() for _ in range(count)]
