@@ -1,0 +1,78 @@
+"""Comparing two answers to one operation, and saying where they part when they do."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from tests.utils.client import GraphQLResponse
+
+__all__ = ["Difference", "canonical", "compare", "first_divergence", "report"]
+
+
+def canonical(raw: bytes) -> bytes:
+    """The body without its whitespace: key order, escapes aside, and int-versus-float kept."""
+    return orjson.dumps(orjson.loads(raw))
+
+
+def first_divergence(left: Any, right: Any, path: str = "$") -> tuple[str, Any, Any] | None:
+    """The first place (a JSON path) where two parsed bodies differ, with both values there."""
+    if type(left) is not type(right):
+        return path, left, right
+    if isinstance(left, dict):
+        if list(left) != list(right):
+            return f"{path} (keys)", list(left), list(right)
+        for key in left:
+            found = first_divergence(left[key], right[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(left, list):
+        for index, (a, b) in enumerate(zip(left, right, strict=False)):
+            found = first_divergence(a, b, f"{path}[{index}]")
+            if found:
+                return found
+        return None if len(left) == len(right) else (f"{path} (length)", len(left), len(right))
+    return None if left == right else (path, left, right)
+
+
+@dataclass(frozen=True)
+class Difference:
+    viewer: str
+    query: str
+    variables: dict[str, Any]
+    ordinary: GraphQLResponse
+    fast: GraphQLResponse
+
+    def describe(self) -> str:
+        where = first_divergence(orjson.loads(self.ordinary.raw), orjson.loads(self.fast.raw)) or (
+            "(bodies equal)",
+            None,
+            None,
+        )
+        return "\n".join(
+            [
+                f"viewer: {self.viewer}",
+                f"query: {self.query}",
+                f"variables: {json.dumps(self.variables, ensure_ascii=False)}",
+                f"status: ordinary {self.ordinary.status}, fast {self.fast.status}",
+                f"first difference at {where[0]}: ordinary {where[1]!r}, fast {where[2]!r}",
+                f"ordinary body: {self.ordinary.raw[:1500].decode(errors='replace')}",
+                f"fast body:     {self.fast.raw[:1500].decode(errors='replace')}",
+            ]
+        )
+
+
+def compare(ordinary: GraphQLResponse, fast: GraphQLResponse) -> bool:
+    """Same status and the same canonical body."""
+    return ordinary.status == fast.status and canonical(ordinary.raw) == canonical(fast.raw)
+
+
+def report(differences: list[Difference], shown: int = 3) -> str:
+    """The shortest few in full (the nearest to a minimal example), then a count."""
+    shortest = sorted(differences, key=lambda d: len(d.query) + len(json.dumps(d.variables)))
+    parts = [d.describe() for d in shortest[:shown]]
+    return f"{len(differences)} answers differ; the shortest:\n\n" + "\n\n".join(parts)
