@@ -4,9 +4,10 @@ About forty users and two hundred requests, the same on every run (a seeded `ran
 from 1): profiles from `world_profiles`, requests in every status with exact times (microseconds
 zero and not, some with trailing zeros), and mentors whose history is shaped for the
 responsiveness edge cases: 1 of 8 answered (0.125), 1 of 32 (0.03125, where rounding half to even
-and half up part), a median of two (2.25 hours), no settled request (null), answers only older
-than the 180-day window, a decline by the system (counts unanswered, not as activity), and
-requests on either side of the window's edge.
+and half up part), a median of two (2.25 hours, likewise), a whole median (2.0), all answered
+(1.0) and none (0.0), no settled request (null), answers only older than the 180-day window (an
+old approval still counts as activity, an old decline does not), a decline by the system
+(counts as unanswered, not as activity), and requests on either side of the window's edge.
 """
 
 from __future__ import annotations
