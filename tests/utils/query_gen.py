@@ -244,7 +244,23 @@ class _Generator:
         if self.rng.random() < 0.03:
             doc.fall_back()
             roots.append(self.rng.choice(OTHER_ROOTS))
-        return Operation(doc.text(roots), doc.variables, doc.expect_fast, doc.follow)
+        variables = dict(doc.variables)
+        if variables and self.rng.random() < 0.04:
+            doc.fall_back()
+            self.mangle(variables)
+        return Operation(doc.text(roots), variables, doc.expect_fast, doc.follow)
+
+    def mangle(self, variables: dict[str, Any]) -> None:
+        """Variables the document did not ask for: one undeclared, of the wrong type, or
+        missing (an error for a required one, null for the others)."""
+        name = self.rng.choice(sorted(variables))
+        how = self.rng.choice(["undeclared", "wrong type", "missing"])
+        if how == "undeclared":
+            variables["undeclared"] = 1
+        elif how == "wrong type":
+            variables[name] = {"not": ["what", "was", "asked"]}
+        else:
+            del variables[name]
 
 
 def generate_operations(seed: int, count: int, vocabulary: Vocabulary) -> list[Operation]:

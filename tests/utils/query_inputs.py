@@ -101,7 +101,7 @@ def choose_node_id(rng: random.Random, vocabulary: Vocabulary) -> tuple[str, boo
 def choose_first(rng: random.Random, *, default: int | None) -> tuple[int | None, bool]:
     """A page size (None: leave the argument out, or pass null when there is a default)."""
     if rng.random() < 0.02:
-        return rng.choice([101, -1, 1000]), False
+        return rng.choice([101, -1, 1000, 2**31]), False
     return rng.choice([0, 1, 1, 2, 2, 3, 3, 5, None, default]), True
 
 

@@ -184,7 +184,7 @@ MENTEE_NAMES = [
 ]
 
 # What the directory filters may ask for: values in the world, a few that match nothing.
-TAGS = ["python", "data science", "go", "rust", "career", "react", "c#", ".net", "Python ", "cobol"]
+TAGS = ["python", "data science", "go", "rust", "career", "react", "c#", "c++", "Python ", "cobol"]
 COUNTRIES = ["DE", "US", "FR", "GB", "de", " se ", "AQ"]
 LANGUAGES = ["en", "de", "fr", "pt", "ja", "EN", "xh"]
 SEARCH_WORDS = [
