@@ -72,11 +72,11 @@ def user_channels(user_id_sql: str, fields_sql: str) -> str:
     )
 
 
-def favorite(viewer: User | None, mentor_id_sql: str) -> str:
+def favorite(viewer: User | None, viewer_id_sql: str, mentor_id_sql: str) -> str:
     """Whether the viewer keeps the mentor among their favourites (never, when anonymous)."""
     if viewer is None:
         return "false"
     return (
         f"EXISTS (SELECT 1 FROM {Favorite._meta.db_table} f"
-        f" WHERE f.user_id = {int(viewer.id)} AND f.mentor_id = {mentor_id_sql})"
+        f" WHERE f.user_id = {viewer_id_sql} AND f.mentor_id = {mentor_id_sql})"
     )

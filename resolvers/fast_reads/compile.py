@@ -95,6 +95,7 @@ class _Build:
     has_markers: bool = False
     _aliases: int = 0
     _since: str | None = None
+    _viewer_id: str | None = None
 
     def alias(self, prefix: str) -> str:
         self._aliases += 1
@@ -115,6 +116,21 @@ class _Build:
         if self._since is None:
             self._since = self.param(clock.now() - WINDOW)
         return self._since
+
+    def viewer_id(self) -> str:
+        """The signed-in viewer's id as a parameter (one statement text for every viewer).
+        Allocated when first used: PostgreSQL refuses a parameter the text never mentions."""
+        assert self.viewer is not None
+        if self._viewer_id is None:
+            self._viewer_id = self.param(self.viewer.id)
+        return self._viewer_id
+
+    def member_id(self) -> str:
+        """The viewer's id where a privacy predicate compares it: only for members (for the
+        anonymous and admins the predicates are constants and never read it)."""
+        if self.viewer is None or self.viewer.is_admin:
+            return "NULL"
+        return self.viewer_id()
 
     def marker(self, name: str, value_sql: str) -> str:
         self.has_markers = True
@@ -183,17 +199,19 @@ def _user_field(build: _Build, child: Selected, u: str) -> str:
     if name == "createdAt":
         return js.iso_timestamp(f"{u}.created_at")
     if name == "email":
-        return f"CASE WHEN {is_self_or_admin_sql(build.viewer, f'{u}.id')} THEN {u}.email END"
+        visible = is_self_or_admin_sql(build.viewer, build.member_id(), f"{u}.id")
+        return f"CASE WHEN {visible} THEN {u}.email END"
     if name == "tags":
         return js.ordered_values(UserTag, f"{u}.id")
     if name == "spokenLanguages":
         return js.ordered_values(UserLanguage, f"{u}.id")
     if name == "isFavorite":
-        return js.favorite(build.viewer, f"{u}.id")
+        viewer_id = build.viewer_id() if build.viewer else "NULL"
+        return js.favorite(build.viewer, viewer_id, f"{u}.id")
     if name == "channels":
         each = _each(build, child, lambda _, c: _channel_field(c))
         return (
-            f"CASE WHEN {channels_visible_sql(build.viewer, u)}"
+            f"CASE WHEN {channels_visible_sql(build.viewer, build.member_id(), u)}"
             f" THEN {js.user_channels(f'{u}.id', each)} END"
         )
     if name == "responsiveness":
@@ -328,7 +346,7 @@ def _request_list(build: _Build, selected: Selected, u: str, side: str) -> str:
         cursor=lambda: js.int_cursor(["x.id"]),
         total=lambda: f"(SELECT count(*) FROM {REQUESTS} WHERE {total_where})",
     )
-    visible = is_self_or_admin_sql(build.viewer, f"{u}.id")
+    visible = is_self_or_admin_sql(build.viewer, build.member_id(), f"{u}.id")
     return f"CASE WHEN {visible} THEN {_connection(build, selected, page)} END"
 
 
@@ -382,7 +400,7 @@ def _node(build: _Build, selected: Selected) -> str:
 def _viewer(build: _Build, selected: Selected) -> str:
     if build.viewer is None:
         return "NULL"
-    return _one_user(build, selected, str(int(build.viewer.id)))
+    return _one_user(build, selected, build.viewer_id())
 
 
 def _mentors(build: _Build, selected: Selected) -> str:
