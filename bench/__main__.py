@@ -12,7 +12,7 @@ from pathlib import Path
 from bench.generate import Plan, generate
 from bench.report import render, write_section
 from bench.run import Options, run
-from bench.servers import POSTGRAPHILE
+from bench.servers import POSTGRAPHILE, SERVERS
 from bench.shapes import SHAPES
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mg_bench_data"
@@ -37,6 +37,11 @@ def main(argv: list[str] | None = None) -> None:
     gen.add_argument("--requests", type=int, help="requests (default 200,000 x scale)")
     go = commands.add_parser("run", help="measure every server on the existing data")
     go.add_argument("--shapes", default=",".join(str(n) for n in SHAPES))
+    go.add_argument(
+        "--servers",
+        default=",".join(kind.name for kind in SERVERS),
+        help="which servers to run, in this order",
+    )
     go.add_argument("--connections", type=int, default=16)
     go.add_argument("--warmup", type=float, default=5)
     go.add_argument("--seconds", type=float, default=15)
@@ -51,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     options = Options(
         database_url=args.database_url,
         shapes=tuple(int(n) for n in args.shapes.split(",")),
+        servers=tuple(args.servers.split(",")),
         connections=args.connections,
         warmup=args.warmup,
         seconds=args.seconds,

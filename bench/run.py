@@ -34,6 +34,7 @@ COUNTED = 10
 class Options:
     database_url: str
     shapes: tuple[int, ...]
+    servers: tuple[str, ...] = tuple(kind.name for kind in SERVERS)
     connections: int = 16
     warmup: float = 5
     seconds: float = 15
@@ -89,7 +90,7 @@ def _token(user_id: int) -> str:
 
 
 def prepare(kind: ServerKind, shape: Shape, sample: Sample) -> list[PreparedRequest]:
-    if kind.name == "mentorgraph":
+    if kind.speaks == "mentorgraph":
         operation = shape.ours
         viewers = shape.viewer(sample)
     else:
@@ -101,7 +102,7 @@ def prepare(kind: ServerKind, shape: Shape, sample: Sample) -> list[PreparedRequ
         viewer = viewers[i % len(viewers)]
         headers = {"authorization": f"Bearer {_token(viewer)}"} if viewer else {}
         body: dict[str, Any] = {"variables": variables}
-        if kind.name != "bare":
+        if kind.speaks != "bare":
             body["query"] = operation.query
         prepared.append(PreparedRequest(path, json.dumps(body).encode(), headers))
     return prepared
@@ -182,7 +183,7 @@ def run(options: Options, log: Any = print) -> list[ShapeResult]:
     shapes = [SHAPES[n] for n in options.shapes]
     results: list[ShapeResult] = []
     reference: dict[int, list[Any]] = {}
-    for kind in SERVERS:
+    for kind in (k for k in SERVERS if k.name in options.servers):
         requests = {shape.number: prepare(kind, shape, sample) for shape in shapes}
         log(f"{kind.name}: checking answers and counting statements")
         counts, answers = count_and_check(kind, options, requests)

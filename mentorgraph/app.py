@@ -22,6 +22,7 @@ from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
 from models.sweep import sweep
+from resolvers.fast_reads import FastReads
 from schema import build_schema
 
 __all__ = ["create_app"]
@@ -52,7 +53,12 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         max_tokens=settings.max_tokens,
     )
     tokens = TokenService.from_settings(settings)
-    endpoint = GraphQLEndpoint(schema, tokens, settings.max_body_bytes)
+    fast_reads = (
+        FastReads(schema._schema, schema.extra_rules, max_tokens=settings.max_tokens)
+        if settings.fast_reads and not settings.is_sqlite
+        else None
+    )
+    endpoint = GraphQLEndpoint(schema, tokens, settings.max_body_bytes, fast_reads)
     bus = create_bus(settings)
     subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)
 
@@ -91,6 +97,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     )
     app.state.schema = schema
     app.state.tokens = tokens
+    app.state.fast_reads = fast_reads
     app.state.bus = bus
     app.state.settings = settings
     return app

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 5000
     max_body_bytes: int = 100_000
+    # Queries the fast read path supports are answered by one PostgreSQL statement that builds
+    # the JSON (`resolvers/fast_reads/`); off, or on SQLite, the ordinary executor answers all.
+    fast_reads: bool = True
     allowed_origins: list[str] = Field(default_factory=list)
 
     # Email: "console" logs messages (development); "smtp" sends them.

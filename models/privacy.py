@@ -7,7 +7,14 @@ from collections.abc import Iterable
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 
-__all__ = ["REVEALING_STATUSES", "can_see_request", "is_self_or_admin", "mentors_revealed_to"]
+__all__ = [
+    "REVEALING_STATUSES",
+    "can_see_request",
+    "channels_visible_sql",
+    "is_self_or_admin",
+    "is_self_or_admin_sql",
+    "mentors_revealed_to",
+]
 
 # A mentee sees a mentor's channels once the mentor approved (and still after completion).
 REVEALING_STATUSES = (RequestStatus.APPROVED, RequestStatus.COMPLETED)
@@ -30,4 +37,35 @@ def can_see_request(viewer: User | None, request: MentorshipRequest) -> bool:
     """A request and its history: its mentor, its mentee and admins; nobody else."""
     return viewer is not None and (
         viewer.is_admin or viewer.id in (request.mentor_id, request.mentee_id)
+    )
+
+
+# The same rules as SQL predicates over a `users` row, for reads answered in PostgreSQL
+# (`resolvers/fast_reads/`). Whether the viewer is anonymous or an admin is known before the
+# statement is written; `viewer_id_sql` is where the statement holds the viewer's id (a
+# parameter, so that one statement text serves every member).
+
+
+def is_self_or_admin_sql(viewer: User | None, viewer_id_sql: str, user_id_sql: str) -> str:
+    """`is_self_or_admin` for the user whose id is `user_id_sql`."""
+    if viewer is None:
+        return "false"
+    if viewer.is_admin:
+        return "true"
+    return f"({user_id_sql} = {viewer_id_sql})"
+
+
+def channels_visible_sql(viewer: User | None, viewer_id_sql: str, user_alias: str) -> str:
+    """Whether the viewer may see the channels of the `users` row `user_alias`: the user, admins,
+    and mentees whose request this mentor approved (`REVEALING_STATUSES`)."""
+    if viewer is None:
+        return "false"
+    if viewer.is_admin:
+        return "true"
+    statuses = ", ".join(f"'{s.value}'" for s in REVEALING_STATUSES)
+    return (
+        f"({user_alias}.id = {viewer_id_sql} OR ({user_alias}.is_mentor AND EXISTS ("
+        f"SELECT 1 FROM {MentorshipRequest._meta.db_table} revealing"
+        f" WHERE revealing.mentee_id = {viewer_id_sql} AND revealing.mentor_id = {user_alias}.id"
+        f" AND revealing.status IN ({statuses}))))"
     )

@@ -23,7 +23,14 @@ from models.request_guards import OPEN_STATUSES
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.sql import fetch, in_list
 
-__all__ = ["WINDOW", "Responsiveness", "responsiveness_of"]
+__all__ = [
+    "WINDOW",
+    "Responsiveness",
+    "median_hours_rounded",
+    "response_rate",
+    "responsiveness_of",
+    "responsiveness_sql",
+]
 
 WINDOW = timedelta(days=180)
 OPEN = OPEN_STATUSES
@@ -129,15 +136,58 @@ async def responsiveness_of(mentor_ids: Sequence[int]) -> list[Responsiveness]:
     return [_summarise(tallies.get(i) or _Tally()) for i in mentor_ids]
 
 
+def response_rate(answered: int, unanswered: int) -> float | None:
+    settled = answered + unanswered
+    return round(answered / settled, 4) if settled else None
+
+
+def median_hours_rounded(median: float | None) -> float | None:
+    # Python's round (half to even, on the binary value): PostgreSQL's round(numeric) differs.
+    return round(median, 1) if median is not None else None
+
+
 def _summarise(tally: _Tally) -> Responsiveness:
     answered = len(tally.response_hours)  # one response time per answered request
-    settled = answered + tally.unanswered
     return Responsiveness(
-        response_rate=round(answered / settled, 4) if settled else None,
-        median_response_hours=(
-            round(statistics.median(tally.response_hours), 1) if tally.response_hours else None
+        response_rate=response_rate(answered, tally.unanswered),
+        median_response_hours=median_hours_rounded(
+            statistics.median(tally.response_hours) if tally.response_hours else None
         ),
         last_active_at=_moment(tally.latest),
         open_requests=tally.open_requests,
         active_mentees=tally.active_mentees,
     )
+
+
+def responsiveness_sql(mentor_id_sql: str, since_sql: str) -> str:
+    """The same record for one mentor, in PostgreSQL (the fast read path): a subquery with one
+    row of `answered`, `unanswered`, `median_hours` (unrounded), `last_active_at`,
+    `open_requests` and `active_mentees`. Rounding stays in Python (`response_rate`,
+    `median_hours_rounded`).
+
+    Exactly the floats of `responsiveness_of`: the hours of one answer are its whole
+    microseconds / 10**6 / 3600 in IEEE doubles (what `timedelta.total_seconds() / 3600` does),
+    and the median of an even count is `(a + b) / 2` of the two middle doubles, like
+    `statistics.median`.
+    """
+    recent_answered = f"created_at >= {since_sql} AND {_ANSWERED}"
+    hours = (
+        "(extract(epoch FROM responded_at - created_at) * 1000000)::bigint::float8 / 1000000 / 3600"
+    )
+    relevant = (
+        f"mentor_id = {mentor_id_sql} AND (created_at >= {since_sql}"
+        f" OR status IN ({_OPEN_SQL}, '{_APPROVED}') OR responded_at >= {since_sql})"
+    )
+    return f"""(SELECT t.answered, t.unanswered, t.last_active_at, t.open_requests,
+  t.active_mentees,
+  CASE WHEN t.answered % 2 = 1 THEN t.hours[t.answered / 2 + 1]
+       WHEN t.answered > 0 THEN (t.hours[t.answered / 2] + t.hours[t.answered / 2 + 1]) / 2
+  END AS median_hours
+FROM (SELECT
+  count(*) FILTER (WHERE {recent_answered}) AS answered,
+  count(*) FILTER (WHERE created_at >= {since_sql} AND {_UNANSWERED}) AS unanswered,
+  greatest(max(viewed_at), max(responded_at) FILTER (WHERE {_ANSWERED})) AS last_active_at,
+  count(*) FILTER (WHERE status IN ({_OPEN_SQL})) AS open_requests,
+  count(*) FILTER (WHERE status = '{_APPROVED}') AS active_mentees,
+  array_agg({hours} ORDER BY {hours}) FILTER (WHERE {recent_answered}) AS hours
+FROM {MentorshipRequest._meta.db_table} WHERE {relevant}) t)"""

@@ -15,7 +15,18 @@ from tortoise.queryset import QuerySet
 
 from resolvers.errors import BadUserInput
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "OrderKey", "Page", "check_first", "keyset_page"]
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "OrderKey",
+    "Page",
+    "check_first",
+    "cursor_fits",
+    "decode_cursor",
+    "encode_cursor",
+    "keyset_page",
+    "seek_after",
+]
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -60,7 +71,7 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
     return values
 
 
-def _check_types(model: type[Model], order: Sequence[OrderKey], values: Sequence[Any]) -> bool:
+def cursor_fits(model: type[Model], order: Sequence[OrderKey], values: Sequence[Any]) -> bool:
     """Whether each cursor value fits its column: a forged cursor must not reach the database
     (a string for an integer, or an integer out of the column's range, fails there)."""
     for (name, _), value in zip(order, values, strict=True):
@@ -74,7 +85,7 @@ def _check_types(model: type[Model], order: Sequence[OrderKey], values: Sequence
     return True
 
 
-def _after(order: Sequence[OrderKey], values: Sequence[Any]) -> Q:
+def seek_after(order: Sequence[OrderKey], values: Sequence[Any]) -> Q:
     """Rows strictly after `values` in `order`: a >= x and ((a > x) or (a = x and b > y) or ...).
 
     The leading `a >= x` is implied by the alternatives but gives the planner a range on the
@@ -104,9 +115,9 @@ async def keyset_page(
     page_qs = queryset
     if after:
         values = decode_cursor(after, len(order))
-        if not _check_types(queryset.model, order, values):
+        if not cursor_fits(queryset.model, order, values):
             raise BadUserInput(f"'{after}' is not a valid cursor for this list.", field="after")
-        page_qs = page_qs.filter(_after(order, values))
+        page_qs = page_qs.filter(seek_after(order, values))
     ordering = [f"-{name}" if descending else name for name, descending in order]
     rows = await page_qs.order_by(*ordering).limit(size + 1) if size else []
     items = list(rows[:size])

@@ -63,6 +63,11 @@ Subscription = merge_types("Subscription", (RequestSubscription,))
 
 
 class MentorgraphSchema(strawberry.Schema):
+    # What validates a document besides graphql-core's own rules, and the parser's token limit:
+    # the fast read path (`resolvers/fast_reads/`) validates exactly as this schema does.
+    extra_rules: tuple[type[ASTValidationRule], ...] = ()
+    max_tokens: int | None = None
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -83,7 +88,7 @@ def build_schema(
         depth_rule(max_depth, None),
         aliases_rule(max_aliases),
     ]
-    return MentorgraphSchema(
+    schema = MentorgraphSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -101,3 +106,6 @@ def build_schema(
             lambda: ValidationCache(maxsize=512),
         ],
     )
+    schema.extra_rules = tuple(rules)
+    schema.max_tokens = max_tokens
+    return schema

@@ -89,6 +89,16 @@ async def client(app: Starlette) -> AsyncIterator[GraphQLClient]:
 
 
 @pytest.fixture
+async def ordinary_client(settings: Settings, db: None) -> AsyncIterator[GraphQLClient]:
+    """A client of the server with the fast read path off: every query runs through Strawberry's
+    executor (on SQLite, where that path is off anyway, the same as `client`)."""
+    app = create_app(settings.model_copy(update={"fast_reads": False}), manage_db=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield GraphQLClient(http, app.state.tokens)
+
+
+@pytest.fixture
 async def live_clients(settings: Settings, db: None) -> AsyncIterator[list[GraphQLClient]]:
     """Clients of real server processes on the test database: two on PostgreSQL (so rules must
     hold across processes), one on SQLite (which serves one process only)."""

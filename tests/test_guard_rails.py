@@ -85,7 +85,9 @@ async def test_health_and_readiness(client: GraphQLClient) -> None:
     assert (await client.http.get("/readyz")).json() == {"status": "ok"}
 
 
-async def test_unexpected_errors_are_masked(client: GraphQLClient, monkeypatch) -> None:
+async def test_unexpected_errors_are_masked(ordinary_client: GraphQLClient, monkeypatch) -> None:
+    # Broken on the ordinary path, where resolvers run (the fast read path does not call them).
+    client = ordinary_client
     from resolvers import users
 
     async def broken(*_: object) -> list[str]:

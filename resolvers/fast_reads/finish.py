@@ -1,0 +1,45 @@
+"""Values only Python renders exactly, filled in after PostgreSQL built the answer.
+
+The statement leaves `{"$rate": [answered, unanswered]}`, `{"$hours": median}` and
+`{"$cursor": [keys]}` where the ordinary path's rounding (Python's `round`, half to even on the
+binary value; PostgreSQL's `round(numeric)` rounds halves away from zero) or its cursor encoding
+(`json.dumps` with ASCII escapes) must be used: here they are, the same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from models.responsiveness import median_hours_rounded, response_rate
+from resolvers.pagination import encode_cursor
+
+__all__ = ["finish"]
+
+_MARKERS: dict[str, Callable[[Any], Any]] = {
+    "$rate": lambda raw: response_rate(*raw),
+    "$hours": median_hours_rounded,
+    "$cursor": encode_cursor,
+}
+
+
+def _replace(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1:
+            [(key, raw)] = value.items()
+            if key in _MARKERS:
+                return _MARKERS[key](raw)
+        for key, item in value.items():
+            if isinstance(item, dict | list):
+                value[key] = _replace(item)
+        return value
+    if isinstance(value, list):
+        return [_replace(item) if isinstance(item, dict | list) else item for item in value]
+    return value
+
+
+def finish(text: str) -> bytes:
+    """The answer with every marker replaced, as compact JSON."""
+    return orjson.dumps(_replace(orjson.loads(text)))

@@ -1,0 +1,141 @@
+"""`FastReads.answer`: the whole fast path for one HTTP operation, or None to decline."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+from tortoise import connections
+
+from models.users import User
+from resolvers.fast_reads.compile import ROOT_FIELDS, compile_operation
+from resolvers.fast_reads.finish import finish
+from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue, collect
+
+__all__ = ["FastReads"]
+
+logger = logging.getLogger("mentorgraph.fast_reads")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A parsed, validated query operation whose root fields the fast path may answer."""
+
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDefinitionNode]
+    roots: dict[str, Selected]
+
+
+class FastReads:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        rules: Sequence[type[ASTValidationRule]],
+        *,
+        max_tokens: int,
+        cache_size: int = 512,
+    ) -> None:
+        self.schema = schema
+        # The ordinary path's validation exactly: graphql-core's rules plus the schema's own.
+        self.rules = [*specified_rules, *rules]
+        self.max_tokens = max_tokens
+        self.cache_size = cache_size
+        # (query, operation name) -> prepared operation, or None when it is never answered here.
+        self._prepared: OrderedDict[tuple[str, str | None], _Prepared | None] = OrderedDict()
+        self.served = 0
+        self.declined = 0
+        self.failed = 0
+
+    async def answer(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        viewer: User | None,
+    ) -> bytes | None:
+        """The JSON body of the answer, or None: the ordinary executor must answer."""
+        prepared = self._prepare(query, operation_name)
+        if prepared is None:
+            self.declined += 1
+            return None
+        coerced = get_variable_values(
+            self.schema, prepared.operation.variable_definitions or (), variables or {}
+        )
+        if isinstance(coerced, list):  # the ordinary path reports the variables' errors
+            self.declined += 1
+            return None
+        try:
+            statement = compile_operation(
+                self.schema, prepared.roots, prepared.fragments, coerced, viewer
+            )
+        except UnsupportedValue:
+            self.declined += 1
+            return None
+        except Unsupported:
+            self._remember((query, operation_name), None)
+            self.declined += 1
+            return None
+        client = connections.get("default")
+        try:
+            async with client.acquire_connection() as connection:
+                # Logged where Tortoise logs its own statements (statement counts see it).
+                client.log.debug("%s: %s", statement.sql, statement.params)
+                text = await connection.fetchval(statement.sql, *statement.params)
+        except Exception:  # a bug here must not cost the client an answer: the ordinary path
+            logger.exception("fast read failed; answering on the ordinary path")
+            self.failed += 1
+            return None
+        self.served += 1
+        return finish(text) if statement.has_markers else text.encode()
+
+    def _prepare(self, query: str, operation_name: str | None) -> _Prepared | None:
+        key = (query, operation_name)
+        if key in self._prepared:
+            self._prepared.move_to_end(key)
+            return self._prepared[key]
+        prepared = None
+        try:
+            prepared = self._prepare_new(query, operation_name)
+        except (GraphQLError, Unsupported):
+            prepared = None
+        self._remember(key, prepared)
+        return prepared
+
+    def _remember(self, key: tuple[str, str | None], prepared: _Prepared | None) -> None:
+        self._prepared[key] = prepared
+        self._prepared.move_to_end(key)
+        while len(self._prepared) > self.cache_size:
+            self._prepared.popitem(last=False)
+
+    def _prepare_new(self, query: str, operation_name: str | None) -> _Prepared | None:
+        document = parse(query, max_tokens=self.max_tokens)
+        if validate(self.schema, document, self.rules):
+            return None
+        operation = get_operation_ast(document, operation_name)
+        if operation is None or operation.operation is not OperationType.QUERY:
+            return None
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        query_type = self.schema.query_type
+        assert query_type is not None
+        roots = collect(self.schema, query_type, [operation.selection_set], fragments)
+        if any(s.name not in ROOT_FIELDS for s in roots.values()):
+            return None
+        return _Prepared(operation, fragments, roots)

@@ -1,0 +1,114 @@
+"""The fields an operation selects, merged per response key, for one runtime type at a time.
+
+What graphql-core's `collect_fields` does, without its execution context: fragments (named and
+inline) are flattened when their type condition applies, fields with the same response key are
+merged (validation has made sure they are mergeable). Directives (`@skip`, `@include`) are not
+evaluated here: the fast path declines any document that uses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    SelectionSetNode,
+    get_named_type,
+    is_abstract_type,
+)
+
+__all__ = ["Selected", "Unsupported", "UnsupportedValue", "child_type", "collect"]
+
+
+class Unsupported(Exception):
+    """The fast path does not answer this operation (whatever its variables); the ordinary
+    executor will."""
+
+
+class UnsupportedValue(Unsupported):
+    """Not with these argument values (a bad id, cursor or filter: the ordinary path reports
+    it), though it may with others."""
+
+
+@dataclass
+class Selected:
+    """One response key of an object: the field, its first node (arguments) and all the nodes
+    merged under the key (their sub-selections together)."""
+
+    key: str
+    name: str
+    definition: GraphQLField
+    nodes: list[FieldNode] = field(default_factory=list)
+
+    @property
+    def node(self) -> FieldNode:
+        return self.nodes[0]
+
+    def selection_sets(self) -> list[SelectionSetNode]:
+        return [n.selection_set for n in self.nodes if n.selection_set is not None]
+
+
+def _applies(schema: GraphQLSchema, condition: str | None, runtime: GraphQLObjectType) -> bool:
+    if condition is None or condition == runtime.name:
+        return True
+    declared = schema.get_type(condition)
+    return is_abstract_type(declared) and schema.is_sub_type(declared, runtime)
+
+
+def collect(
+    schema: GraphQLSchema,
+    runtime: GraphQLObjectType,
+    selection_sets: Iterable[SelectionSetNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+) -> dict[str, Selected]:
+    """Response key -> the merged field, in the order the keys first appear."""
+    selected: dict[str, Selected] = {}
+
+    def visit(selection_set: SelectionSetNode, seen: frozenset[str]) -> None:
+        for selection in selection_set.selections:
+            if selection.directives:
+                raise Unsupported("directives")
+            if isinstance(selection, FieldNode):
+                key = selection.alias.value if selection.alias else selection.name.value
+                name = selection.name.value
+                if key not in selected:
+                    definition = runtime.fields.get(name) if not name.startswith("__") else _META
+                    if definition is None:
+                        raise Unsupported(f"unknown field {name}")
+                    selected[key] = Selected(key, name, definition)
+                selected[key].nodes.append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                on = selection.type_condition
+                condition = on.name.value if on else None
+                if _applies(schema, condition, runtime):
+                    visit(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = fragments.get(name)
+                if fragment is None or name in seen:
+                    raise Unsupported(f"fragment {name}")
+                if _applies(schema, fragment.type_condition.name.value, runtime):
+                    visit(fragment.selection_set, seen | {name})
+
+    for selection_set in selection_sets:
+        visit(selection_set, frozenset())
+    return selected
+
+
+def child_type(schema: GraphQLSchema, selected: Selected) -> GraphQLObjectType:
+    """The object type a field's sub-selection is read on (its named type)."""
+    named = get_named_type(selected.definition.type)
+    if not isinstance(named, GraphQLObjectType):
+        raise Unsupported(f"{selected.name} returns {named}")
+    return named
+
+
+# Meta fields (`__typename`) have no definition on the type; a placeholder marks them.
+_META = GraphQLField(GraphQLObjectType("Meta", {}))

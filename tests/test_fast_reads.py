@@ -1,0 +1,192 @@
+"""The fast read path: which operations it answers, in how many statements, and that it steps
+aside for everything else. Equality with the ordinary path over generated queries and viewers
+is `test_fast_reads_differential.py`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from starlette.applications import Starlette
+
+from mentorgraph.app import create_app
+from mentorgraph.settings import Settings
+from models.requests import DeclineReason, RequestStatus
+from models.users import ChannelType, User
+from resolvers.ids import encode_global_id
+from tests.utils.factories import make_mentor, make_user, request_row
+from tests.utils.sql_counter import count_statements
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("TEST_DB", "sqlite") != "postgres",
+    reason="the fast read path runs on PostgreSQL only",
+)
+
+PROFILE = """id name title bio avatarUrl country isMentor available capacity createdAt email
+  tags spokenLanguages isFavorite channels { type handle }
+  responsiveness { responseRate medianResponseHours lastActiveAt openRequests activeMentees }"""
+
+
+class Pair:
+    """The same app twice, fast path on and off, spoken to over HTTP as the same viewer."""
+
+    def __init__(self, fast: Starlette, ordinary: Starlette) -> None:
+        self.fast_app, self.ordinary_app = fast, ordinary
+        self.fast = httpx.AsyncClient(transport=httpx.ASGITransport(fast), base_url="http://t")
+        self.ordinary = httpx.AsyncClient(
+            transport=httpx.ASGITransport(ordinary), base_url="http://t"
+        )
+
+    async def both(
+        self, query: str, variables: dict[str, Any] | None = None, viewer: User | None = None
+    ) -> tuple[tuple[int, bytes], tuple[int, bytes]]:
+        headers = {}
+        if viewer is not None:
+            headers["Authorization"] = f"Bearer {self.fast_app.state.tokens.issue(viewer)}"
+        body = {"query": query, "variables": variables or {}}
+        answers = []
+        for client in (self.fast, self.ordinary):
+            response = await client.post("/graphql", json=body, headers=headers)
+            answers.append((response.status_code, orjson.dumps(orjson.loads(response.content))))
+        return answers[0], answers[1]
+
+    async def same(
+        self, query: str, variables: dict[str, Any] | None = None, viewer: User | None = None
+    ) -> Any:
+        fast, ordinary = await self.both(query, variables, viewer)
+        assert fast == ordinary
+        return orjson.loads(fast[1])
+
+
+@pytest.fixture
+async def pair(settings: Settings, db: None) -> AsyncIterator[Pair]:
+    fast = create_app(settings, manage_db=False)
+    ordinary = create_app(settings.model_copy(update={"fast_reads": False}), manage_db=False)
+    assert fast.state.fast_reads is not None and ordinary.state.fast_reads is None
+    pair = Pair(fast, ordinary)
+    yield pair
+    await pair.fast.aclose()
+    await pair.ordinary.aclose()
+
+
+async def _world() -> tuple[User, User, User]:
+    mentor = await make_mentor(
+        name='Zoë "Z" O\'Brien \\ 🚀',
+        bio="line one\nline two\ttabbed",
+        tags=["python", "go"],
+        languages=["en", "de"],
+        country="DE",
+        channels=[(ChannelType.GITHUB, "zoe"), (ChannelType.EMAIL, "zoe@example.org")],
+    )
+    mentee = await make_user(name="Mentee")
+    other = await make_mentor(name="Other", tags=["python"])
+    for i in range(8):
+        await request_row(
+            mentee=await make_user(),
+            mentor=mentor,
+            status=RequestStatus.APPROVED if i == 0 else RequestStatus.EXPIRED,
+            answered_after=None if i else timedelta(hours=3, seconds=1),
+        )
+    await request_row(mentee=mentee, mentor=mentor, status=RequestStatus.APPROVED)
+    await request_row(
+        mentee=mentee,
+        mentor=other,
+        status=RequestStatus.DECLINED,
+        decline_reason=DeclineReason.NO_CAPACITY,
+    )
+    return mentor, mentee, other
+
+
+async def test_a_profile_answers_in_one_statement_and_equals_the_ordinary_path(
+    pair: Pair,
+) -> None:
+    mentor, mentee, other = await _world()
+    query = f"query($id: ID!) {{ node(id: $id) {{ __typename ... on User {{ {PROFILE} }} }} }}"
+    variables = {"id": encode_global_id("User", mentor.id)}
+    for viewer in (None, mentee, mentor, other):
+        served = pair.fast_app.state.fast_reads.served
+        data = await pair.same(query, variables, viewer)
+        assert pair.fast_app.state.fast_reads.served == served + 1
+        assert data["data"]["node"]["name"] == mentor.name
+    # The mentee whose request the mentor approved sees the channels; the other mentor not.
+    revealed = await pair.same(query, variables, mentee)
+    assert revealed["data"]["node"]["channels"] == [
+        {"type": "GITHUB", "handle": "zoe"},
+        {"type": "EMAIL", "handle": "zoe@example.org"},
+    ]
+    assert (await pair.same(query, variables, other))["data"]["node"]["channels"] is None
+    assert revealed["data"]["node"]["responsiveness"]["responseRate"] == 0.125  # 1 of 8
+
+
+async def test_the_overview_and_directory_shapes_equal_the_ordinary_path(pair: Pair) -> None:
+    _, mentee, _ = await _world()
+    overview = f"""{{ viewer {{ sentRequests(first: 5) {{ edges {{ cursor node {{ id status
+      createdAt respondedAt declineReason mentor {{ {PROFILE} }} }} }}
+      pageInfo {{ hasNextPage endCursor }} totalCount }} }} }}"""
+    await pair.same(overview, viewer=mentee)
+    for order in ("NEWEST", "NAME", "RESPONSIVENESS"):
+        directory = f"""{{ mentors(first: 1, orderBy: {order}, filter: {{tags: ["python"]}}) {{
+          edges {{ cursor node {{ {PROFILE} }} }} pageInfo {{ hasNextPage endCursor }}
+          totalCount }} }}"""
+        data = await pair.same(directory)
+        after = data["data"]["mentors"]["pageInfo"]["endCursor"]
+        await pair.same(directory.replace("first: 1", f'first: 1, after: "{after}"'))
+
+
+async def test_it_steps_aside_for_what_it_does_not_answer(pair: Pair) -> None:
+    _, mentee, _ = await _world()
+    fast = pair.fast_app.state.fast_reads
+    for query in (
+        "{ mentors(first: 101) { nodes { id } } }",  # the ordinary path reports the error
+        '{ mentors(after: "nonsense") { nodes { id } } }',
+        "{ viewer { roles } }",  # a field it does not support
+        "{ viewer { name @include(if: true) } }",  # directives
+        'mutation { logIn(input: {email: "x@example.org", password: "y"}) { token } }',
+        "{ nope }",  # does not validate
+    ):
+        declined = fast.declined
+        await pair.same(query, viewer=mentee)
+        assert fast.declined == declined + 1, query
+    assert fast.failed == 0
+
+
+async def test_statements_do_not_grow_with_the_page(pair: Pair) -> None:
+    for _ in range(5):
+        mentor, _, _ = await _world()
+    transport = httpx.ASGITransport(pair.fast_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        for first in (1, 10):
+            query = f"{{ mentors(first: {first}, filter: {{availableOnly: false}}) {{ nodes {{"
+            query += f" {PROFILE} receivedRequests {{ nodes {{ id mentee {{ name }} }} }} }} }} }}"
+            with count_statements() as statements:
+                response = await client.post("/graphql", json={"query": query})
+            assert response.status_code == 200
+            assert len(response.json()["data"]["mentors"]["nodes"]) == first
+            assert len(statements) == 1
+        # Signed in: the viewer's row, then the answer.
+        headers = {"Authorization": f"Bearer {pair.fast_app.state.tokens.issue(mentor)}"}
+        with count_statements() as statements:
+            response = await client.post("/graphql", json={"query": query}, headers=headers)
+        assert response.status_code == 200 and len(statements) == 2
+
+
+async def test_a_failing_statement_falls_back_to_the_ordinary_path(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from resolvers.fast_reads import reader
+    from resolvers.fast_reads.compile import Statement
+
+    _, mentee, _ = await _world()
+    # A statement PostgreSQL refuses, as a bug in the compiler would produce.
+    monkeypatch.setattr(
+        reader, "compile_operation", lambda *_: Statement("SELECT no_such_column", [], False)
+    )
+    data = await pair.same("{ viewer { name } }", viewer=mentee)
+    assert data == {"data": {"viewer": {"name": "Mentee"}}}
+    assert pair.fast_app.state.fast_reads.failed == 1
+    assert "fast read failed" in caplog.text
