@@ -1,0 +1,65 @@
+"""Hand-written operations for the differential test, sent before the generated ones.
+
+Whatever the random draw covers, these read every user's whole profile (with their latest
+requests and the users on them) and every mentor's responsiveness in each order, as each viewer;
+and they keep the shapes that once told the two paths apart (a connection read for nothing but
+its `__typename`, at zero, one and several rows).
+"""
+
+from __future__ import annotations
+
+from tests.utils.query_gen import Operation
+from tests.utils.query_inputs import Vocabulary
+
+__all__ = ["fixed_operations"]
+
+PROFILE = """fragment Profile on User {
+  id name title bio avatarUrl country isMentor available capacity createdAt email tags
+  spokenLanguages isFavorite channels { type handle }
+  responsiveness { responseRate medianResponseHours lastActiveAt openRequests activeMentees }
+}"""
+REQUEST = """fragment Request on MentorshipRequest {
+  id status createdAt updatedAt viewedAt respondedAt message background expectation
+  responseMessage declineReason
+  mentor { id email channels { type handle } isFavorite }
+  mentee { id email channels { type handle } }
+}"""
+LISTS = (
+    "sentRequests(first: 3) { nodes { ...Request } pageInfo { hasNextPage endCursor } }"
+    " receivedRequests(first: 3) { edges { cursor node { ...Request } } }"
+)
+# Fewer than the server's 30 aliases per document.
+USERS_PER_OPERATION = 20
+TYPENAME_ONLY = [
+    "{ mentors(first: 0) { __typename } }",
+    '{ mentors(filter: {search: "nomatchxyz"}) { __typename pageInfo { __typename } } }',
+    '{ mentors(filter: {search: "zoë"}) { __typename } }',
+    "{ mentors(first: 3) { pageInfo { __typename } } }",
+    "{ mentors(first: 3) { __typename totalCount } }",
+    "{ viewer { sentRequests { __typename } receivedRequests { pageInfo { __typename } } } }",
+    "{ viewer { sentRequests(first: 0) { __typename } } }",
+]
+
+
+def _profiles(user_ids: list[str]) -> Operation:
+    roots = " ".join(
+        f'u{n}: node(id: "{gid}") {{ ... on User {{ ...Profile {LISTS} }} }}'
+        for n, gid in enumerate(user_ids)
+    )
+    return Operation(f"{{ {roots} }}\n{PROFILE}\n{REQUEST}", {}, expect_fast=True)
+
+
+def fixed_operations(vocabulary: Vocabulary) -> list[Operation]:
+    ids = list(vocabulary.user_ids)
+    operations = [
+        _profiles(ids[start : start + USERS_PER_OPERATION])
+        for start in range(0, len(ids), USERS_PER_OPERATION)
+    ]
+    for order in ("NEWEST", "NAME", "RESPONSIVENESS"):
+        query = (
+            f"{{ mentors(first: 100, filter: {{availableOnly: false}}, orderBy: {order})"
+            f" {{ totalCount edges {{ cursor node {{ ...Profile }} }} }} }}\n{PROFILE}"
+        )
+        operations.append(Operation(query, {}, expect_fast=True))
+    operations += [Operation(query, {}, expect_fast=True) for query in TYPENAME_ONLY]
+    return operations
