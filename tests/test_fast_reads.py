@@ -168,11 +168,26 @@ async def test_statements_do_not_grow_with_the_page(pair: Pair) -> None:
             assert response.status_code == 200
             assert len(response.json()["data"]["mentors"]["nodes"]) == first
             assert len(statements) == 1
-        # Signed in: the viewer's row, then the answer.
+        # Signed in: the statement reads the viewer's row itself.
         headers = {"Authorization": f"Bearer {pair.fast_app.state.tokens.issue(mentor)}"}
         with count_statements() as statements:
             response = await client.post("/graphql", json={"query": query}, headers=headers)
-        assert response.status_code == 200 and len(statements) == 2
+        assert response.status_code == 200 and len(statements) == 1
+
+
+async def test_a_token_of_a_deleted_account_is_refused_as_before(pair: Pair) -> None:
+    _, mentee, _ = await _world()
+    token = pair.fast_app.state.tokens.issue(mentee)
+    await mentee.delete()
+    for client in (pair.fast, pair.ordinary):
+        response = await client.post(
+            "/graphql",
+            json={"query": "{ viewer { name } }"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 401
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert pair.fast_app.state.fast_reads.served == 0
 
 
 async def test_a_failing_statement_falls_back_to_the_ordinary_path(

@@ -90,12 +90,12 @@ class _Build:
     schema: GraphQLSchema
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: VariableValues
-    viewer: User | None
+    # The alias of the viewer's `users` row in the statement; None when anonymous.
+    viewer: str | None
     params: list[Any] = field(default_factory=list)
     has_markers: bool = False
     _aliases: int = 0
     _since: str | None = None
-    _viewer_id: str | None = None
 
     def alias(self, prefix: str) -> str:
         self._aliases += 1
@@ -116,21 +116,6 @@ class _Build:
         if self._since is None:
             self._since = self.param(clock.now() - WINDOW)
         return self._since
-
-    def viewer_id(self) -> str:
-        """The signed-in viewer's id as a parameter (one statement text for every viewer).
-        Allocated when first used: PostgreSQL refuses a parameter the text never mentions."""
-        assert self.viewer is not None
-        if self._viewer_id is None:
-            self._viewer_id = self.param(self.viewer.id)
-        return self._viewer_id
-
-    def member_id(self) -> str:
-        """The viewer's id where a privacy predicate compares it: only for members (for the
-        anonymous and admins the predicates are constants and never read it)."""
-        if self.viewer is None or self.viewer.is_admin:
-            return "NULL"
-        return self.viewer_id()
 
     def marker(self, name: str, value_sql: str) -> str:
         self.has_markers = True
@@ -199,19 +184,18 @@ def _user_field(build: _Build, child: Selected, u: str) -> str:
     if name == "createdAt":
         return js.iso_timestamp(f"{u}.created_at")
     if name == "email":
-        visible = is_self_or_admin_sql(build.viewer, build.member_id(), f"{u}.id")
+        visible = is_self_or_admin_sql(build.viewer, f"{u}.id")
         return f"CASE WHEN {visible} THEN {u}.email END"
     if name == "tags":
         return js.ordered_values(UserTag, f"{u}.id")
     if name == "spokenLanguages":
         return js.ordered_values(UserLanguage, f"{u}.id")
     if name == "isFavorite":
-        viewer_id = build.viewer_id() if build.viewer else "NULL"
-        return js.favorite(build.viewer, viewer_id, f"{u}.id")
+        return js.favorite(build.viewer, f"{u}.id")
     if name == "channels":
         each = _each(build, child, lambda _, c: _channel_field(c))
         return (
-            f"CASE WHEN {channels_visible_sql(build.viewer, build.member_id(), u)}"
+            f"CASE WHEN {channels_visible_sql(build.viewer, u)}"
             f" THEN {js.user_channels(f'{u}.id', each)} END"
         )
     if name == "responsiveness":
@@ -346,7 +330,7 @@ def _request_list(build: _Build, selected: Selected, u: str, side: str) -> str:
         cursor=lambda: js.int_cursor(["x.id"]),
         total=lambda: f"(SELECT count(*) FROM {REQUESTS} WHERE {total_where})",
     )
-    visible = is_self_or_admin_sql(build.viewer, build.member_id(), f"{u}.id")
+    visible = is_self_or_admin_sql(build.viewer, f"{u}.id")
     return f"CASE WHEN {visible} THEN {_connection(build, selected, page)} END"
 
 
@@ -400,7 +384,7 @@ def _node(build: _Build, selected: Selected) -> str:
 def _viewer(build: _Build, selected: Selected) -> str:
     if build.viewer is None:
         return "NULL"
-    return _one_user(build, selected, build.viewer_id())
+    return _one_user(build, selected, f"{build.viewer}.id")
 
 
 def _mentors(build: _Build, selected: Selected) -> str:
@@ -485,10 +469,13 @@ def compile_operation(
     roots: Mapping[str, Selected],
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: VariableValues,
-    viewer: User | None,
+    viewer_id: int | None,
 ) -> Statement:
-    """The statement answering the operation's root fields; `Unsupported` when it cannot."""
-    build = _Build(schema, fragments, variables, viewer)
+    """The statement answering the operation's root fields; `Unsupported` when it cannot.
+
+    Signed in, the statement reads the viewer's row (`v`) itself, and answers nothing (NULL)
+    when it no longer exists: the ordinary path then refuses the token."""
+    build = _Build(schema, fragments, variables, None if viewer_id is None else "v")
     entries = []
     for key, selected in roots.items():
         if selected.name == "__typename":
@@ -499,4 +486,6 @@ def compile_operation(
             raise Unsupported(f"Query.{selected.name}")
         entries.append((key, compile_root(build, selected)))
     sql = f"SELECT json_build_object('data', {_object(entries)})::text"
+    if viewer_id is not None:
+        sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
     return Statement(sql, build.params, build.has_markers)

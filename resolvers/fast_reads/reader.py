@@ -23,7 +23,6 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from tortoise import connections
 
-from models.users import User
 from resolvers.fast_reads.compile import ROOT_FIELDS, compile_operation
 from resolvers.fast_reads.finish import finish
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue, collect
@@ -67,9 +66,12 @@ class FastReads:
         query: str,
         operation_name: str | None,
         variables: dict[str, Any] | None,
-        viewer: User | None,
+        viewer_id: int | None,
     ) -> bytes | None:
-        """The JSON body of the answer, or None: the ordinary executor must answer."""
+        """The JSON body of the answer, or None: the ordinary executor must answer.
+
+        `viewer_id`: the id a valid token names (None: anonymous); the statement reads the
+        viewer's row itself and answers nothing when it is gone."""
         prepared = self._prepare(query, operation_name)
         if prepared is None:
             self.declined += 1
@@ -82,7 +84,7 @@ class FastReads:
             return None
         try:
             statement = compile_operation(
-                self.schema, prepared.roots, prepared.fragments, coerced, viewer
+                self.schema, prepared.roots, prepared.fragments, coerced, viewer_id
             )
         except UnsupportedValue:
             self.declined += 1
@@ -100,6 +102,9 @@ class FastReads:
         except Exception:  # a bug here must not cost the client an answer: the ordinary path
             logger.exception("fast read failed; answering on the ordinary path")
             self.failed += 1
+            return None
+        if text is None:  # the viewer's account is gone: the ordinary path says so
+            self.declined += 1
             return None
         self.served += 1
         return finish(text) if statement.has_markers else text.encode()
