@@ -205,3 +205,23 @@ async def test_a_failing_statement_falls_back_to_the_ordinary_path(
     assert data == {"data": {"viewer": {"name": "Mentee"}}}
     assert pair.fast_app.state.fast_reads.failed == 1
     assert "fast read failed" in caplog.text
+
+
+async def test_a_reused_statement_reads_the_window_and_viewer_of_its_own_request(
+    pair: Pair,
+) -> None:
+    from models import clock
+
+    mentor, mentee, other = await _world()
+    query = "query($id: ID!) { node(id: $id) { ... on User { email channels { handle }"
+    query += " responsiveness { responseRate medianResponseHours } } } }"
+    variables = {"id": encode_global_id("User", mentor.id)}
+    before = await pair.same(query, variables, mentee)
+    assert before["data"]["node"]["responsiveness"]["responseRate"] == 0.125
+    # The same text and variables again, for another viewer and 200 days later: the cached
+    # statement must not answer with the first viewer's privileges or the old window.
+    clock.advance(timedelta(days=200))
+    after = await pair.same(query, variables, other)
+    assert after["data"]["node"]["responsiveness"]["responseRate"] is None
+    assert after["data"]["node"]["channels"] is None
+    assert (await pair.same(query, variables, mentor))["data"]["node"]["email"] == mentor.email

@@ -83,6 +83,20 @@ class Statement:
     params: list[Any]
     # Whether the JSON holds markers for `finish.py` to replace.
     has_markers: bool
+    # Where the parameters hold the two values that change between equal requests: the start
+    # of the responsiveness window (it moves with the clock) and the viewer's id.
+    since_at: int | None = None
+    viewer_at: int | None = None
+
+    def bind(self, viewer_id: int | None) -> list[Any]:
+        """The parameters for another run of this statement, now, for `viewer_id` (who must be
+        signed in if and only if the statement was compiled for a signed-in viewer)."""
+        params = list(self.params)
+        if self.since_at is not None:
+            params[self.since_at] = clock.now() - WINDOW
+        if self.viewer_at is not None:
+            params[self.viewer_at] = viewer_id
+        return params
 
 
 @dataclass
@@ -96,6 +110,7 @@ class _Build:
     has_markers: bool = False
     _aliases: int = 0
     _since: str | None = None
+    since_at: int | None = None
 
     def alias(self, prefix: str) -> str:
         self._aliases += 1
@@ -115,6 +130,7 @@ class _Build:
     def since(self) -> str:
         if self._since is None:
             self._since = self.param(clock.now() - WINDOW)
+            self.since_at = len(self.params) - 1
         return self._since
 
     def marker(self, name: str, value_sql: str) -> str:
@@ -486,6 +502,10 @@ def compile_operation(
             raise Unsupported(f"Query.{selected.name}")
         entries.append((key, compile_root(build, selected)))
     sql = f"SELECT json_build_object('data', {_object(entries)})::text"
+    statement = Statement(sql, build.params, build.has_markers)
     if viewer_id is not None:
-        sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
-    return Statement(sql, build.params, build.has_markers)
+        statement.sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
+        statement.viewer_at = len(build.params) - 1
+    if build.since_at is not None:
+        statement.since_at = build.since_at
+    return statement
