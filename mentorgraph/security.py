@@ -31,7 +31,8 @@ class TokenService:
         claims = {"sub": str(user.id), "iat": issued, "exp": issued + self._ttl}
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
-    async def user_for(self, token: str) -> User:
+    def user_id_for(self, token: str) -> int:
+        """The id a valid token names (its user may have been deleted since: `user_for`)."""
         try:
             claims = jwt.decode(
                 token,
@@ -39,19 +40,30 @@ class TokenService:
                 algorithms=["HS256"],
                 options={"require": ["sub", "exp"], "verify_iat": False},
             )
-            user_id = int(claims["sub"])
+            return int(claims["sub"])
         except (jwt.PyJWTError, ValueError):
             raise InvalidToken("The token is invalid or expired: sign in again.") from None
+
+    @staticmethod
+    async def user_by_id(user_id: int) -> User:
         user = await User.get_or_none(id=user_id)
         if user is None:
             raise InvalidToken("The token's account no longer exists: sign in again.")
         return user
 
-    async def user_for_header(self, header: str | None) -> User | None:
+    async def user_for(self, token: str) -> User:
+        return await self.user_by_id(self.user_id_for(token))
+
+    def user_id_for_header(self, header: str | None) -> int | None:
         """None for no header; InvalidToken for a bad one (never silently anonymous)."""
         if not header:
             return None
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("Send the token as 'Authorization: Bearer <token>'.")
-        return await self.user_for(token.strip())
+        return self.user_id_for(token.strip())
+
+    async def user_for_header(self, header: str | None) -> User | None:
+        """None for no header; InvalidToken for a bad one (never silently anonymous)."""
+        user_id = self.user_id_for_header(header)
+        return None if user_id is None else await self.user_by_id(user_id)

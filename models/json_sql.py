@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from models.users import Channel, Favorite, User, UserLanguage, UserTag
+from models.users import Channel, Favorite, UserLanguage, UserTag
 
 __all__ = [
     "favorite",
@@ -72,11 +72,12 @@ def user_channels(user_id_sql: str, fields_sql: str) -> str:
     )
 
 
-def favorite(viewer: User | None, viewer_id_sql: str, mentor_id_sql: str) -> str:
-    """Whether the viewer keeps the mentor among their favourites (never, when anonymous)."""
+def favorite(viewer: str | None, mentor_id_sql: str) -> str:
+    """Whether the viewer (the alias of their `users` row; None when anonymous) keeps the mentor
+    among their favourites."""
     if viewer is None:
         return "false"
     return (
         f"EXISTS (SELECT 1 FROM {Favorite._meta.db_table} f"
-        f" WHERE f.user_id = {viewer_id_sql} AND f.mentor_id = {mentor_id_sql})"
+        f" WHERE f.user_id = {viewer}.id AND f.mentor_id = {mentor_id_sql})"
     )

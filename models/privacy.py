@@ -40,32 +40,27 @@ def can_see_request(viewer: User | None, request: MentorshipRequest) -> bool:
     )
 
 
-# The same rules as SQL predicates over a `users` row, for reads answered in PostgreSQL
-# (`resolvers/fast_reads/`). Whether the viewer is anonymous or an admin is known before the
-# statement is written; `viewer_id_sql` is where the statement holds the viewer's id (a
-# parameter, so that one statement text serves every member).
+# The same rules as SQL predicates, for reads answered in PostgreSQL (`resolvers/fast_reads/`).
+# `viewer` is the alias of the viewer's `users` row in the statement, None when anonymous: the
+# statement reads the viewer's row (and whether they are an admin) in the same snapshot.
 
 
-def is_self_or_admin_sql(viewer: User | None, viewer_id_sql: str, user_id_sql: str) -> str:
+def is_self_or_admin_sql(viewer: str | None, user_id_sql: str) -> str:
     """`is_self_or_admin` for the user whose id is `user_id_sql`."""
     if viewer is None:
         return "false"
-    if viewer.is_admin:
-        return "true"
-    return f"({user_id_sql} = {viewer_id_sql})"
+    return f"({viewer}.is_admin OR {user_id_sql} = {viewer}.id)"
 
 
-def channels_visible_sql(viewer: User | None, viewer_id_sql: str, user_alias: str) -> str:
+def channels_visible_sql(viewer: str | None, user_alias: str) -> str:
     """Whether the viewer may see the channels of the `users` row `user_alias`: the user, admins,
     and mentees whose request this mentor approved (`REVEALING_STATUSES`)."""
     if viewer is None:
         return "false"
-    if viewer.is_admin:
-        return "true"
     statuses = ", ".join(f"'{s.value}'" for s in REVEALING_STATUSES)
     return (
-        f"({user_alias}.id = {viewer_id_sql} OR ({user_alias}.is_mentor AND EXISTS ("
-        f"SELECT 1 FROM {MentorshipRequest._meta.db_table} revealing"
-        f" WHERE revealing.mentee_id = {viewer_id_sql} AND revealing.mentor_id = {user_alias}.id"
+        f"({is_self_or_admin_sql(viewer, f'{user_alias}.id')} OR ({user_alias}.is_mentor"
+        f" AND EXISTS (SELECT 1 FROM {MentorshipRequest._meta.db_table} revealing"
+        f" WHERE revealing.mentee_id = {viewer}.id AND revealing.mentor_id = {user_alias}.id"
         f" AND revealing.status IN ({statuses}))))"
     )

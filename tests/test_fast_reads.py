@@ -168,11 +168,26 @@ async def test_statements_do_not_grow_with_the_page(pair: Pair) -> None:
             assert response.status_code == 200
             assert len(response.json()["data"]["mentors"]["nodes"]) == first
             assert len(statements) == 1
-        # Signed in: the viewer's row, then the answer.
+        # Signed in: the statement reads the viewer's row itself.
         headers = {"Authorization": f"Bearer {pair.fast_app.state.tokens.issue(mentor)}"}
         with count_statements() as statements:
             response = await client.post("/graphql", json={"query": query}, headers=headers)
-        assert response.status_code == 200 and len(statements) == 2
+        assert response.status_code == 200 and len(statements) == 1
+
+
+async def test_a_token_of_a_deleted_account_is_refused_as_before(pair: Pair) -> None:
+    _, mentee, _ = await _world()
+    token = pair.fast_app.state.tokens.issue(mentee)
+    await mentee.delete()
+    for client in (pair.fast, pair.ordinary):
+        response = await client.post(
+            "/graphql",
+            json={"query": "{ viewer { name } }"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 401
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert pair.fast_app.state.fast_reads.served == 0
 
 
 async def test_a_failing_statement_falls_back_to_the_ordinary_path(
@@ -190,3 +205,23 @@ async def test_a_failing_statement_falls_back_to_the_ordinary_path(
     assert data == {"data": {"viewer": {"name": "Mentee"}}}
     assert pair.fast_app.state.fast_reads.failed == 1
     assert "fast read failed" in caplog.text
+
+
+async def test_a_reused_statement_reads_the_window_and_viewer_of_its_own_request(
+    pair: Pair,
+) -> None:
+    from models import clock
+
+    mentor, mentee, other = await _world()
+    query = "query($id: ID!) { node(id: $id) { ... on User { email channels { handle }"
+    query += " responsiveness { responseRate medianResponseHours } } } }"
+    variables = {"id": encode_global_id("User", mentor.id)}
+    before = await pair.same(query, variables, mentee)
+    assert before["data"]["node"]["responsiveness"]["responseRate"] == 0.125
+    # The same text and variables again, for another viewer and 200 days later: the cached
+    # statement must not answer with the first viewer's privileges or the old window.
+    clock.advance(timedelta(days=200))
+    after = await pair.same(query, variables, other)
+    assert after["data"]["node"]["responsiveness"]["responseRate"] is None
+    assert after["data"]["node"]["channels"] is None
+    assert (await pair.same(query, variables, mentor))["data"]["node"]["email"] == mentor.email

@@ -83,6 +83,20 @@ class Statement:
     params: list[Any]
     # Whether the JSON holds markers for `finish.py` to replace.
     has_markers: bool
+    # Where the parameters hold the two values that change between equal requests: the start
+    # of the responsiveness window (it moves with the clock) and the viewer's id.
+    since_at: int | None = None
+    viewer_at: int | None = None
+
+    def bind(self, viewer_id: int | None) -> list[Any]:
+        """The parameters for another run of this statement, now, for `viewer_id` (who must be
+        signed in if and only if the statement was compiled for a signed-in viewer)."""
+        params = list(self.params)
+        if self.since_at is not None:
+            params[self.since_at] = clock.now() - WINDOW
+        if self.viewer_at is not None:
+            params[self.viewer_at] = viewer_id
+        return params
 
 
 @dataclass
@@ -90,12 +104,13 @@ class _Build:
     schema: GraphQLSchema
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: VariableValues
-    viewer: User | None
+    # The alias of the viewer's `users` row in the statement; None when anonymous.
+    viewer: str | None
     params: list[Any] = field(default_factory=list)
     has_markers: bool = False
     _aliases: int = 0
     _since: str | None = None
-    _viewer_id: str | None = None
+    since_at: int | None = None
 
     def alias(self, prefix: str) -> str:
         self._aliases += 1
@@ -115,22 +130,8 @@ class _Build:
     def since(self) -> str:
         if self._since is None:
             self._since = self.param(clock.now() - WINDOW)
+            self.since_at = len(self.params) - 1
         return self._since
-
-    def viewer_id(self) -> str:
-        """The signed-in viewer's id as a parameter (one statement text for every viewer).
-        Allocated when first used: PostgreSQL refuses a parameter the text never mentions."""
-        assert self.viewer is not None
-        if self._viewer_id is None:
-            self._viewer_id = self.param(self.viewer.id)
-        return self._viewer_id
-
-    def member_id(self) -> str:
-        """The viewer's id where a privacy predicate compares it: only for members (for the
-        anonymous and admins the predicates are constants and never read it)."""
-        if self.viewer is None or self.viewer.is_admin:
-            return "NULL"
-        return self.viewer_id()
 
     def marker(self, name: str, value_sql: str) -> str:
         self.has_markers = True
@@ -199,19 +200,18 @@ def _user_field(build: _Build, child: Selected, u: str) -> str:
     if name == "createdAt":
         return js.iso_timestamp(f"{u}.created_at")
     if name == "email":
-        visible = is_self_or_admin_sql(build.viewer, build.member_id(), f"{u}.id")
+        visible = is_self_or_admin_sql(build.viewer, f"{u}.id")
         return f"CASE WHEN {visible} THEN {u}.email END"
     if name == "tags":
         return js.ordered_values(UserTag, f"{u}.id")
     if name == "spokenLanguages":
         return js.ordered_values(UserLanguage, f"{u}.id")
     if name == "isFavorite":
-        viewer_id = build.viewer_id() if build.viewer else "NULL"
-        return js.favorite(build.viewer, viewer_id, f"{u}.id")
+        return js.favorite(build.viewer, f"{u}.id")
     if name == "channels":
         each = _each(build, child, lambda _, c: _channel_field(c))
         return (
-            f"CASE WHEN {channels_visible_sql(build.viewer, build.member_id(), u)}"
+            f"CASE WHEN {channels_visible_sql(build.viewer, u)}"
             f" THEN {js.user_channels(f'{u}.id', each)} END"
         )
     if name == "responsiveness":
@@ -346,7 +346,7 @@ def _request_list(build: _Build, selected: Selected, u: str, side: str) -> str:
         cursor=lambda: js.int_cursor(["x.id"]),
         total=lambda: f"(SELECT count(*) FROM {REQUESTS} WHERE {total_where})",
     )
-    visible = is_self_or_admin_sql(build.viewer, build.member_id(), f"{u}.id")
+    visible = is_self_or_admin_sql(build.viewer, f"{u}.id")
     return f"CASE WHEN {visible} THEN {_connection(build, selected, page)} END"
 
 
@@ -400,7 +400,7 @@ def _node(build: _Build, selected: Selected) -> str:
 def _viewer(build: _Build, selected: Selected) -> str:
     if build.viewer is None:
         return "NULL"
-    return _one_user(build, selected, build.viewer_id())
+    return _one_user(build, selected, f"{build.viewer}.id")
 
 
 def _mentors(build: _Build, selected: Selected) -> str:
@@ -485,10 +485,13 @@ def compile_operation(
     roots: Mapping[str, Selected],
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: VariableValues,
-    viewer: User | None,
+    viewer_id: int | None,
 ) -> Statement:
-    """The statement answering the operation's root fields; `Unsupported` when it cannot."""
-    build = _Build(schema, fragments, variables, viewer)
+    """The statement answering the operation's root fields; `Unsupported` when it cannot.
+
+    Signed in, the statement reads the viewer's row (`v`) itself, and answers nothing (NULL)
+    when it no longer exists: the ordinary path then refuses the token."""
+    build = _Build(schema, fragments, variables, None if viewer_id is None else "v")
     entries = []
     for key, selected in roots.items():
         if selected.name == "__typename":
@@ -499,4 +502,10 @@ def compile_operation(
             raise Unsupported(f"Query.{selected.name}")
         entries.append((key, compile_root(build, selected)))
     sql = f"SELECT json_build_object('data', {_object(entries)})::text"
-    return Statement(sql, build.params, build.has_markers)
+    statement = Statement(sql, build.params, build.has_markers)
+    if viewer_id is not None:
+        statement.sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
+        statement.viewer_at = len(build.params) - 1
+    if build.since_at is not None:
+        statement.since_at = build.since_at
+    return statement

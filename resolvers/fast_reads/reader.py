@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import (
     ASTValidationRule,
     FragmentDefinitionNode,
@@ -23,8 +24,7 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from tortoise import connections
 
-from models.users import User
-from resolvers.fast_reads.compile import ROOT_FIELDS, compile_operation
+from resolvers.fast_reads.compile import ROOT_FIELDS, Statement, compile_operation
 from resolvers.fast_reads.finish import finish
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue, collect
 
@@ -58,6 +58,10 @@ class FastReads:
         self.cache_size = cache_size
         # (query, operation name) -> prepared operation, or None when it is never answered here.
         self._prepared: OrderedDict[tuple[str, str | None], _Prepared | None] = OrderedDict()
+        # (query, operation name, variables, anonymous?) -> the compiled statement.
+        self._statements: OrderedDict[tuple[str, str | None, bytes, bool], Statement] = (
+            OrderedDict()
+        )
         self.served = 0
         self.declined = 0
         self.failed = 0
@@ -67,42 +71,69 @@ class FastReads:
         query: str,
         operation_name: str | None,
         variables: dict[str, Any] | None,
-        viewer: User | None,
+        viewer_id: int | None,
     ) -> bytes | None:
-        """The JSON body of the answer, or None: the ordinary executor must answer."""
+        """The JSON body of the answer, or None: the ordinary executor must answer.
+
+        `viewer_id`: the id a valid token names (None: anonymous); the statement reads the
+        viewer's row itself and answers nothing when it is gone."""
+        statement = self._statement(query, operation_name, variables, viewer_id)
+        if statement is None:
+            self.declined += 1
+            return None
+        params = statement.bind(viewer_id)
+        client = connections.get("default")
+        try:
+            async with client.acquire_connection() as connection:
+                # Logged where Tortoise logs its own statements (statement counts see it).
+                client.log.debug("%s: %s", statement.sql, params)
+                text = await connection.fetchval(statement.sql, *params)
+        except Exception:  # a bug here must not cost the client an answer: the ordinary path
+            logger.exception("fast read failed; answering on the ordinary path")
+            self.failed += 1
+            return None
+        if text is None:  # the viewer's account is gone: the ordinary path says so
+            self.declined += 1
+            return None
+        self.served += 1
+        return finish(text) if statement.has_markers else text.encode()
+
+    def _statement(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        viewer_id: int | None,
+    ) -> Statement | None:
+        """The statement for these variables (compiled once, then reused: equal requests differ
+        only in the clock and the viewer's id, which `Statement.bind` fills in)."""
+        try:
+            values = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # an integer beyond 64 bits: the ordinary path refuses it
+            return None
+        key = (query, operation_name, values, viewer_id is None)
+        if key in self._statements:
+            self._statements.move_to_end(key)
+            return self._statements[key]
         prepared = self._prepare(query, operation_name)
         if prepared is None:
-            self.declined += 1
             return None
         coerced = get_variable_values(
             self.schema, prepared.operation.variable_definitions or (), variables or {}
         )
         if isinstance(coerced, list):  # the ordinary path reports the variables' errors
-            self.declined += 1
             return None
         try:
             statement = compile_operation(
-                self.schema, prepared.roots, prepared.fragments, coerced, viewer
+                self.schema, prepared.roots, prepared.fragments, coerced, viewer_id
             )
         except UnsupportedValue:
-            self.declined += 1
             return None
         except Unsupported:
-            self._remember((query, operation_name), None)
-            self.declined += 1
+            _remember(self._prepared, (query, operation_name), None, self.cache_size)
             return None
-        client = connections.get("default")
-        try:
-            async with client.acquire_connection() as connection:
-                # Logged where Tortoise logs its own statements (statement counts see it).
-                client.log.debug("%s: %s", statement.sql, statement.params)
-                text = await connection.fetchval(statement.sql, *statement.params)
-        except Exception:  # a bug here must not cost the client an answer: the ordinary path
-            logger.exception("fast read failed; answering on the ordinary path")
-            self.failed += 1
-            return None
-        self.served += 1
-        return finish(text) if statement.has_markers else text.encode()
+        _remember(self._statements, key, statement, self.cache_size)
+        return statement
 
     def _prepare(self, query: str, operation_name: str | None) -> _Prepared | None:
         key = (query, operation_name)
@@ -114,14 +145,8 @@ class FastReads:
             prepared = self._prepare_new(query, operation_name)
         except (GraphQLError, Unsupported):
             prepared = None
-        self._remember(key, prepared)
+        _remember(self._prepared, key, prepared, self.cache_size)
         return prepared
-
-    def _remember(self, key: tuple[str, str | None], prepared: _Prepared | None) -> None:
-        self._prepared[key] = prepared
-        self._prepared.move_to_end(key)
-        while len(self._prepared) > self.cache_size:
-            self._prepared.popitem(last=False)
 
     def _prepare_new(self, query: str, operation_name: str | None) -> _Prepared | None:
         document = parse(query, max_tokens=self.max_tokens)
@@ -139,3 +164,11 @@ class FastReads:
         if any(s.name not in ROOT_FIELDS for s in roots.values()):
             return None
         return _Prepared(operation, fragments, roots)
+
+
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
+    """Least recently used out once the cache holds `size` entries."""
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
