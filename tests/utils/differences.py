@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,19 +65,34 @@ class Difference:
     ordinary: GraphQLResponse
     fast: GraphQLResponse
 
+    @property
+    def where(self) -> tuple[str, Any, Any]:
+        found = first_divergence(_parsed(self.ordinary.raw), _parsed(self.fast.raw))
+        return found or ("(bodies equal)", None, None)
+
+    @property
+    def kind(self) -> str:
+        """What differs, whatever the operation: the last key of the path (aliases and list
+        indexes blurred), the types of both values, both statuses."""
+        path, ordinary, fast = self.where
+        last = re.sub(r"\[\d+\]", "[]", path.rsplit(".", 1)[-1])
+        last = re.sub(r"^a\d+", "<alias>", last)
+        types = f"{type(ordinary).__name__} -> {type(fast).__name__}"
+        return f"{last}: {types}, status {self.ordinary.status} -> {self.fast.status}"
+
+    @property
+    def size(self) -> int:
+        return len(self.query) + len(json.dumps(self.variables))
+
     def describe(self) -> str:
-        where = first_divergence(_parsed(self.ordinary.raw), _parsed(self.fast.raw)) or (
-            "(bodies equal)",
-            None,
-            None,
-        )
+        path, ordinary, fast = self.where
         return "\n".join(
             [
                 f"viewer: {self.viewer}",
                 f"query: {self.query}",
                 f"variables: {json.dumps(self.variables, ensure_ascii=False)}",
                 f"status: ordinary {self.ordinary.status}, fast {self.fast.status}",
-                f"first difference at {where[0]}: ordinary {where[1]!r}, fast {where[2]!r}",
+                f"first difference at {path}: ordinary {ordinary!r}, fast {fast!r}",
                 f"ordinary body: {self.ordinary.raw[:1500].decode(errors='replace')}",
                 f"fast body:     {self.fast.raw[:1500].decode(errors='replace')}",
             ]
@@ -87,8 +104,16 @@ def compare(ordinary: GraphQLResponse, fast: GraphQLResponse) -> bool:
     return ordinary.status == fast.status and canonical(ordinary.raw) == canonical(fast.raw)
 
 
-def report(differences: list[Difference], shown: int = 3) -> str:
-    """The shortest few in full (the nearest to a minimal example), then a count."""
-    shortest = sorted(differences, key=lambda d: len(d.query) + len(json.dumps(d.variables)))
-    parts = [d.describe() for d in shortest[:shown]]
-    return f"{len(differences)} answers differ; the shortest:\n\n" + "\n\n".join(parts)
+def report(differences: list[Difference], kinds_shown: int = 6) -> str:
+    """The differences grouped by kind, each kind with its shortest example in full (the
+    nearest to a minimal one), most frequent kinds first."""
+    by_kind: dict[str, list[Difference]] = defaultdict(list)
+    for difference in differences:
+        by_kind[difference.kind].append(difference)
+    ranked = sorted(by_kind.items(), key=lambda item: -len(item[1]))
+    lines = [f"{len(differences)} answers differ, in {len(by_kind)} ways:"]
+    lines += [f"  {len(found)} x {kind}" for kind, found in ranked]
+    for kind, found in ranked[:kinds_shown]:
+        shortest = min(found, key=lambda d: d.size)
+        lines += ["", f"--- {kind} ({len(found)}); the shortest:", shortest.describe()]
+    return "\n".join(lines)

@@ -23,11 +23,7 @@ from models.users import ChannelType, Favorite, User
 from tests.utils.factories import TEXT, make_mentor, make_user, request_row
 from tests.utils.world_profiles import MENTEE_NAMES, MENTORS
 
-__all__ = ["CLOCK_AHEAD", "VIEWERS", "World", "build_world"]
-
-# Who asks: nobody, a member with no requests, a mentee with approved and completed mentorships,
-# a mentor (with their own received requests), an admin.
-VIEWERS = ("anonymous", "member", "mentee", "mentor", "admin")
+__all__ = ["CLOCK_AHEAD", "World", "build_world"]
 
 # The app's clock runs ahead of the database's: a path that asks the database for "now"
 # rather than `models.clock` counts other requests in the 180-day window (see Boundary Bo).
@@ -44,7 +40,11 @@ DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 
 @dataclass(frozen=True)
 class World:
+    # Who asks: anonymous (None), a member with no requests, a mentee with approved and
+    # completed mentorships (and others), a mentor with their own received requests, an admin.
     viewers: dict[str, User | None]
+    # An account deleted after its token could have been issued.
+    gone: User
     user_ids: list[int]
     request_ids: list[int]
 
@@ -261,9 +261,12 @@ async def build_world(seed: int = 6) -> World:
         moment: datetime = reqs.now - 400 * DAY + timedelta(microseconds=micro)
         await User.filter(id=user.id).update(created_at=moment)
     await refresh_scores()  # what `orderBy: RESPONSIVENESS` sorts by
+    gone = await make_user(name="Gone Gabriel")
+    await gone.delete()
     users = await User.all().order_by("id").values_list("id", flat=True)
     return World(
         viewers={"anonymous": None, **viewers},
+        gone=gone,
         user_ids=[int(u) for u in users],  # type: ignore[call-overload]
         request_ids=reqs.ids,
     )
