@@ -14,7 +14,7 @@ from typing import Any
 
 from tortoise.expressions import RawSQL, Subquery
 from tortoise.functions import Count
-from tortoise.queryset import QuerySet
+from tortoise.queryset import QuerySet, ValuesQuery
 
 from models.errors import ErrorCode, RuleViolation
 from models.users import User, UserLanguage, UserTag
@@ -31,6 +31,7 @@ __all__ = [
     "MentorOrder",
     "clean_filter",
     "facet_counts",
+    "facet_query",
     "matching_mentors",
 ]
 
@@ -162,17 +163,24 @@ def _facet_rows(kind: FacetKind, mentor_ids: Subquery) -> tuple[QuerySet[Any], s
     return UserLanguage.filter(user_id__in=mentor_ids), "language"
 
 
-async def facet_counts(mentor_filter: MentorFilter, kind: FacetKind) -> list[FacetCount]:
-    """Matching mentors per value of one facet, most frequent first, then by value.
-
-    One GROUP BY statement over the matching mentors' ids.
-    """
+def facet_query(mentor_filter: MentorFilter, kind: FacetKind) -> tuple[ValuesQuery[Any], str]:
+    """The GROUP BY over the matching mentors' ids behind `facet_counts` (rows of the value
+    column and `count`, most frequent first, then by value), and the value column."""
     rows, column = _facet_rows(kind, Subquery(matching_mentors(mentor_filter).values("id")))
     counted = (
-        await rows.annotate(count=Count("id"))
+        rows.annotate(count=Count("id"))
         .group_by(column)
         .order_by("-count", column)
         .limit(FACET_LIMITS[kind])
         .values(column, "count")
     )
-    return [FacetCount(value=str(r[column]), count=int(r["count"])) for r in counted]
+    return counted, column
+
+
+async def facet_counts(mentor_filter: MentorFilter, kind: FacetKind) -> list[FacetCount]:
+    """Matching mentors per value of one facet, most frequent first, then by value.
+
+    One GROUP BY statement over the matching mentors' ids.
+    """
+    counted, column = facet_query(mentor_filter, kind)
+    return [FacetCount(value=str(r[column]), count=int(r["count"])) for r in await counted]

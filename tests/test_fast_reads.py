@@ -194,7 +194,7 @@ async def test_a_failing_statement_falls_back_to_the_ordinary_path(
     pair: Pair, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from resolvers.fast_reads import reader
-    from resolvers.fast_reads.compile import Statement
+    from resolvers.fast_reads.build import Statement
 
     _, mentee, _ = await _world()
     # A statement PostgreSQL refuses, as a bug in the compiler would produce.
@@ -225,3 +225,66 @@ async def test_a_reused_statement_reads_the_window_and_viewer_of_its_own_request
     assert after["data"]["node"]["responsiveness"]["responseRate"] is None
     assert after["data"]["node"]["channels"] is None
     assert (await pair.same(query, variables, mentor))["data"]["node"]["email"] == mentor.email
+
+
+MENTEE_OVERVIEW = """{ viewer {
+  sentRequestCounts { new viewed approved declined cancelled expired completed open total }
+  activeMentors { id name title channels { type handle } }
+  sentRequests(status: [NEW, VIEWED, APPROVED], first: 20) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { id status createdAt viewedAt menteeOpenRequestCount
+            mentor { id name title tags available } } } } }"""
+MENTOR_OVERVIEW = """{ viewer {
+  receivedRequestCounts { new viewed approved open total }
+  activeMentees { id name }
+  receivedRequests(status: [NEW, VIEWED, APPROVED], first: 20) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { id status message background expectation createdAt
+            menteeOpenRequestCount menteeActiveMentorshipCount
+            mentee { id name title country spokenLanguages }
+            history { id cursor fromStatus toStatus occurredAt note actor { name }
+                      request { status } } } } } }"""
+BROWSE = """query Browse($after: String) {
+  mentors(filter: {search: "o", tags: ["python"]}, orderBy: NAME, first: 1, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { id name title country tags spokenLanguages available isFavorite } }
+  mentorFacets(filter: {tags: ["python"]}) {
+    tags { value count } countries { value count } spokenLanguages { value count } } }"""
+
+
+async def test_the_readme_overviews_and_browsing_are_answered_here(pair: Pair) -> None:
+    from tests.utils.client import GraphQLClient
+    from tests.utils.lifecycle import act, create
+
+    mentor, mentee, other = await _world()
+    client = GraphQLClient(pair.ordinary, pair.ordinary_app.state.tokens)
+    first = await create(client, mentee, other.id)
+    second = await create(client, await make_user(name="Second"), mentor.id)
+    for operation in ("markViewed", "approve"):
+        response = await act(client, operation, _pk(first["request"]["id"]), other)
+        assert not response.body.get("errors")
+    await act(client, "markViewed", _pk(second["request"]["id"]), mentor)
+    fast = pair.fast_app.state.fast_reads
+    served = fast.served
+    for query, viewer in (
+        (MENTEE_OVERVIEW, mentee),
+        (MENTOR_OVERVIEW, mentor),
+        (MENTOR_OVERVIEW, other),
+        (BROWSE, mentee),
+        (BROWSE, None),
+    ):
+        data = await pair.same(query, viewer=viewer)
+        assert "errors" not in data
+    assert fast.served == served + 5
+    history = (await pair.same(MENTOR_OVERVIEW, viewer=other))["data"]["viewer"]
+    events = history["receivedRequests"]["nodes"][0]["history"]
+    assert [e["toStatus"] for e in events] == ["NEW", "VIEWED", "APPROVED"]
+    browse = await pair.same(BROWSE, viewer=mentee)
+    after = browse["data"]["mentors"]["pageInfo"]["endCursor"]
+    await pair.same(BROWSE, {"after": after}, mentee)
+
+
+def _pk(global_id: str) -> int:
+    from resolvers.ids import decode_global_id
+
+    return decode_global_id(global_id)[1]

@@ -24,8 +24,9 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from tortoise import connections
 
-from resolvers.fast_reads.compile import ROOT_FIELDS, Statement, compile_operation
+from resolvers.fast_reads.build import Statement
 from resolvers.fast_reads.finish import finish
+from resolvers.fast_reads.roots import ROOT_FIELDS, compile_operation
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue, collect
 
 __all__ = ["FastReads"]

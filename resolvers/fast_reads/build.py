@@ -1,0 +1,130 @@
+"""What compiling one operation into one statement keeps track of, and the JSON object builder.
+
+Each supported field becomes an SQL expression that renders its value exactly as the ordinary
+executor would (`models/json_sql.py`, the privacy predicates of `models/privacy.py`, the
+responsiveness twin in `models/responsiveness.py`). Values whose text only Python renders
+exactly (response rate, median hours, cursors with text keys) leave a marker object
+`{"$name": raw}` that `finish.py` replaces with the ordinary path's own functions; `$` cannot
+start a GraphQL response key, so a marker is never mistaken for data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import FragmentDefinitionNode, GraphQLObjectType, GraphQLSchema, VariableValues
+from graphql.execution.values import get_argument_values
+
+from models import clock
+from models.responsiveness import WINDOW
+from resolvers.fast_reads.selection import Selected, Unsupported, child_type, collect
+
+__all__ = ["Build", "Render", "Statement", "each", "json_object", "literal"]
+
+# json_build_object takes at most 100 arguments: 50 keys.
+MAX_KEYS = 50
+
+
+@dataclass
+class Statement:
+    sql: str
+    params: list[Any]
+    # Whether the JSON holds markers for `finish.py` to replace.
+    has_markers: bool
+    # Where the parameters hold the two values that change between equal requests: the start
+    # of the responsiveness window (it moves with the clock) and the viewer's id.
+    since_at: int | None = None
+    viewer_at: int | None = None
+
+    def bind(self, viewer_id: int | None) -> list[Any]:
+        """The parameters for another run of this statement, now, for `viewer_id` (who must be
+        signed in if and only if the statement was compiled for a signed-in viewer)."""
+        params = list(self.params)
+        if self.since_at is not None:
+            params[self.since_at] = clock.now() - WINDOW
+        if self.viewer_at is not None:
+            params[self.viewer_at] = viewer_id
+        return params
+
+
+@dataclass
+class Build:
+    schema: GraphQLSchema
+    fragments: Mapping[str, FragmentDefinitionNode]
+    variables: VariableValues
+    # The alias of the viewer's `users` row in the statement; None when anonymous.
+    viewer: str | None
+    params: list[Any] = field(default_factory=list)
+    has_markers: bool = False
+    since_at: int | None = None
+    _aliases: int = 0
+
+    def alias(self, prefix: str) -> str:
+        """A table alias no other part of the statement uses."""
+        self._aliases += 1
+        return f"{prefix}{self._aliases}"
+
+    def param(self, value: Any) -> str:
+        self.params.append(value)
+        return f"${len(self.params)}"
+
+    def embed(self, sql: str, values: list[Any]) -> str:
+        """Another statement's SQL with its `$n` renumbered after ours (Tortoise numbers from 1;
+        its SQL holds no `$` but in placeholders: values are always parameters)."""
+        offset = len(self.params)
+        self.params.extend(values)
+        return re.sub(r"\$(\d+)", lambda m: f"${int(m.group(1)) + offset}", sql)
+
+    def since(self) -> str:
+        """The start of the responsiveness window, a parameter (`Statement.bind` renews it)."""
+        if self.since_at is None:
+            self.param(clock.now() - WINDOW)
+            self.since_at = len(self.params) - 1
+        return f"${self.since_at + 1}"
+
+    def marker(self, name: str, value_sql: str) -> str:
+        self.has_markers = True
+        return f"json_build_object('${name}', {value_sql})"
+
+    def arguments(self, selected: Selected) -> dict[str, Any]:
+        return get_argument_values(selected.definition, selected.node, self.variables)
+
+    def fields(
+        self, selected: Selected, runtime: GraphQLObjectType | None = None
+    ) -> tuple[GraphQLObjectType, dict[str, Selected]]:
+        """The sub-fields of `selected` for its object type (or `runtime`, for an interface)."""
+        runtime = runtime or child_type(self.schema, selected)
+        return runtime, collect(self.schema, runtime, selected.selection_sets(), self.fragments)
+
+
+def literal(text: str) -> str:
+    # Response keys and type names are GraphQL names ([_A-Za-z][_0-9A-Za-z]*): no quote occurs.
+    assert re.fullmatch(r"[_A-Za-z][_0-9A-Za-z]*", text), text
+    return f"'{text}'"
+
+
+def json_object(entries: list[tuple[str, str]]) -> str:
+    if len(entries) > MAX_KEYS:
+        raise Unsupported("too many fields in one object")
+    if not entries:
+        return "json_build_object()"
+    return f"json_build_object({', '.join(f'{literal(k)}, {v}' for k, v in entries)})"
+
+
+# Renders one selected field of an object as SQL.
+Render = Callable[[Selected], str]
+
+
+def each(
+    build: Build, selected: Selected, render: Render, runtime: GraphQLObjectType | None = None
+) -> str:
+    """The object `selected` asks for: `__typename` here, every other field by `render`."""
+    runtime, children = build.fields(selected, runtime)
+    entries = [
+        (key, literal(runtime.name) if child.name == "__typename" else render(child))
+        for key, child in children.items()
+    ]
+    return json_object(entries)

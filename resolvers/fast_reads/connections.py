@@ -1,0 +1,70 @@
+"""Relay connections (`edges`, `nodes`, `pageInfo`, `totalCount`) over ranked rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from resolvers.errors import BadUserInput
+from resolvers.fast_reads.build import Build, each
+from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
+from resolvers.pagination import check_first
+
+__all__ = ["Page", "connection", "page_size"]
+
+
+@dataclass
+class Page:
+    """Rows ranked 1..size+1 in `ranked` (a FROM item whose rank is `{alias}.n`)."""
+
+    ranked: str
+    alias: str
+    size: int
+    # SQL of one item (for a selection) and of its cursor, over the row(s) `ranked` yields.
+    item: Callable[[Selected], str]
+    cursor: Callable[[], str]
+    total: Callable[[], str]
+
+
+def page_size(arguments: Mapping[str, Any]) -> int:
+    try:
+        return check_first(arguments.get("first"))
+    except BadUserInput:
+        raise UnsupportedValue("first out of range") from None
+
+
+def connection(build: Build, selected: Selected, page: Page) -> str:
+    """One aggregate over the ranked rows, whatever the selection: they are read once."""
+    n = f"{page.alias}.n"
+    shown = f"{n} <= {int(page.size)}"
+
+    def shown_items(item_sql: str) -> str:
+        return f"coalesce(json_agg({item_sql} ORDER BY {n}) FILTER (WHERE {shown}), '[]')"
+
+    def edge_field(part: Selected) -> str:
+        if part.name == "cursor":
+            return page.cursor()
+        if part.name == "node":
+            return page.item(part)
+        raise Unsupported(f"Edge.{part.name}")
+
+    def info_field(part: Selected) -> str:
+        if part.name == "hasNextPage":
+            return f"count(*) > {int(page.size)}"
+        if part.name == "endCursor":
+            return f"(array_agg({page.cursor()} ORDER BY {n} DESC) FILTER (WHERE {shown}))[1]"
+        raise Unsupported(f"PageInfo.{part.name}")
+
+    def field_sql(child: Selected) -> str:
+        if child.name == "nodes":
+            return shown_items(page.item(child))
+        if child.name == "edges":
+            return shown_items(each(build, child, edge_field))
+        if child.name == "pageInfo":
+            return each(build, child, info_field)
+        if child.name == "totalCount":
+            return page.total()
+        raise Unsupported(f"Connection.{child.name}")
+
+    return f"(SELECT {each(build, selected, field_sql)} FROM {page.ranked})"

@@ -1,0 +1,143 @@
+"""`MentorshipRequest` fields as SQL over a request row, a user's request pages, and a request's
+history."""
+
+from __future__ import annotations
+
+import resolvers.fast_reads.users as users_sql
+from models import json_sql as js
+from models.request_guards import OPEN_STATUSES
+from models.requests import MentorshipRequest, RequestEvent, RequestStatus
+from resolvers.errors import BadUserInput
+from resolvers.fast_reads.build import Build, each
+from resolvers.fast_reads.connections import Page, connection, page_size
+from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
+from resolvers.pagination import decode_cursor
+
+__all__ = ["request_list", "request_object"]
+
+REQUESTS = MentorshipRequest._meta.db_table
+EVENTS = RequestEvent._meta.db_table
+
+_COLUMNS = {
+    "status": "status",
+    "message": "message",
+    "background": "background",
+    "expectation": "expectation",
+    "responseMessage": "response_message",
+    "declineReason": "decline_reason",
+}
+_TIMES = {
+    "createdAt": "created_at",
+    "updatedAt": "updated_at",
+    "viewedAt": "viewed_at",
+    "respondedAt": "responded_at",
+}
+_OPEN_SQL = ", ".join(f"'{s.value}'" for s in OPEN_STATUSES)
+
+
+def request_object(build: Build, selected: Selected, r: str) -> str:
+    """The `MentorshipRequest` fields selected, for the request row `r` (one the viewer may
+    see: it is reached through a request list of the viewer's own, or an admin's)."""
+
+    def field_sql(child: Selected) -> str:
+        name = child.name
+        if name in _COLUMNS:
+            return f"{r}.{_COLUMNS[name]}"
+        if name in _TIMES:
+            return js.iso_timestamp(f"{r}.{_TIMES[name]}")
+        if name == "id":
+            return js.global_id("MentorshipRequest", f"{r}.id")
+        if name in ("mentor", "mentee"):
+            return users_sql.one_user(build, child, f"{r}.{name}_id")
+        if name == "history":
+            return _history(build, child, r)
+        if name in ("menteeOpenRequestCount", "menteeActiveMentorshipCount"):
+            return _mentee_load(build, name, r)
+        raise Unsupported(f"MentorshipRequest.{name}")
+
+    return each(build, selected, field_sql)
+
+
+def _mentee_load(build: Build, name: str, r: str) -> str:
+    """The mentee's other open requests / other active mentorships, for the request's mentor
+    only (`models.request_guards.others_open_and_active`)."""
+    if build.viewer is None:
+        return "NULL"
+    if name == "menteeOpenRequestCount":
+        matching, this = f"status IN ({_OPEN_SQL})", f"{r}.status IN ({_OPEN_SQL})"
+    else:
+        approved = f"'{RequestStatus.APPROVED.value}'"
+        matching, this = f"status = {approved}", f"{r}.status = {approved}"
+    others = (
+        f"(SELECT count(*) FILTER (WHERE {matching}) FROM {REQUESTS}"
+        f" WHERE mentee_id = {r}.mentee_id) - (CASE WHEN {this} THEN 1 ELSE 0 END)"
+    )
+    return f"CASE WHEN {build.viewer}.id = {r}.mentor_id THEN {others} END"
+
+
+def _history(build: Build, selected: Selected, r: str) -> str:
+    """Every status change of the request `r`, oldest first."""
+    e = build.alias("e")
+
+    def field_sql(child: Selected) -> str:
+        name = child.name
+        if name == "id":
+            return js.global_id("RequestEvent", f"{e}.id")
+        if name == "cursor":
+            return js.int_cursor([f"{e}.id"])
+        if name == "fromStatus":
+            return f"{e}.from_status"
+        if name == "toStatus":
+            return f"{e}.to_status"
+        if name == "occurredAt":
+            return js.iso_timestamp(f"{e}.occurred_at")
+        if name == "note":
+            return f"{e}.note"
+        if name == "actor":
+            return users_sql.one_user(build, child, f"{e}.actor_id")
+        if name == "request":
+            return request_object(build, child, r)
+        raise Unsupported(f"RequestEvent.{name}")
+
+    event = each(build, selected, field_sql)
+    return (
+        f"(SELECT coalesce(json_agg({event} ORDER BY {e}.id), '[]') FROM {EVENTS} {e}"
+        f" WHERE {e}.request_id = {r}.id)"
+    )
+
+
+def request_list(build: Build, selected: Selected, u: str, side: str) -> str:
+    """`sentRequests` / `receivedRequests` of the user `u` (`resolvers/request_overviews.py`):
+    newest first, keyset on id. The caller decides who may see it."""
+    arguments = build.arguments(selected)
+    size = page_size(arguments)
+    where = [f"{side} = {u}.id"]
+    statuses = tuple(dict.fromkeys(RequestStatus(s) for s in arguments.get("status") or ()))
+    if statuses:
+        where.append(f"status IN ({', '.join(repr(s.value) for s in statuses)})")
+    total_where = " AND ".join(where)
+    if arguments.get("after"):
+        try:
+            [before] = decode_cursor(arguments["after"], 1)
+        except BadUserInput:
+            raise UnsupportedValue("bad cursor") from None
+        if not isinstance(before, int) or isinstance(before, bool):
+            raise UnsupportedValue("bad cursor")
+        where.append(f"id < {build.param(before)}::bigint")
+    columns = ", ".join(MentorshipRequest._meta.db_fields)
+    x = build.alias("x")
+    # Ranked after the LIMIT: the window runs over at most size + 1 rows, not all of them.
+    ranked = (
+        f"(SELECT {columns}, row_number() OVER (ORDER BY id DESC) AS n FROM"
+        f" (SELECT {columns} FROM {REQUESTS} WHERE {' AND '.join(where)}"
+        f" ORDER BY id DESC LIMIT {size + 1}) newest) {x}"
+    )
+    page = Page(
+        ranked=ranked,
+        alias=x,
+        size=size,
+        item=lambda child: request_object(build, child, x),
+        cursor=lambda: js.int_cursor([f"{x}.id"]),
+        total=lambda: f"(SELECT count(*) FROM {REQUESTS} WHERE {total_where})",
+    )
+    return connection(build, selected, page)
