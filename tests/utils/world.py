@@ -2,7 +2,8 @@
 
 About forty users and two hundred requests, the same on every run (a seeded `random.Random`, ids
 from 1): profiles from `world_profiles`, requests in every status with exact times (microseconds
-zero and not, some with trailing zeros), and mentors whose history is shaped for the
+zero and not, some with trailing zeros) and their events (`world_events`), and mentors whose
+history is shaped for the
 responsiveness edge cases: 1 of 8 answered (0.125), 1 of 32 (0.03125, where rounding half to even
 and half up part), a median of two (2.25 hours, likewise), a whole median (2.0), all answered
 (1.0) and none (0.0), no settled request (null), answers only older than the 180-day window (an
@@ -21,6 +22,7 @@ from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.response_scores import refresh_scores
 from models.users import ChannelType, Favorite, User
 from tests.utils.factories import TEXT, make_mentor, make_user, request_row
+from tests.utils.world_events import write_histories
 from tests.utils.world_profiles import MENTEE_NAMES, MENTORS
 
 __all__ = ["CLOCK_AHEAD", "World", "build_world"]
@@ -250,6 +252,7 @@ async def build_world(seed: int = 6) -> World:
         await reqs.random_history(mentor, rng.randint(4, 10))
     await _shaped_histories(reqs, {m.name: m for m in mentors})
     await _viewers_histories(reqs, viewers, mentors, former)
+    await write_histories(reqs.ids, rng)
     for user, favorites in (
         (viewers["member"], [mentors[0], mentors[7]]),
         (viewers["mentee"], [mentors[3], viewers["mentor"], former]),
