@@ -19,19 +19,25 @@ from graphql.language import Visitor
 
 from schema import build_schema
 from tests.test_fast_reads_differential import OPERATIONS, SEED
-from tests.utils.query_gen import (
+from tests.utils.query_fields import (
+    EVENT_SCALARS,
+    FACETS,
     REQUEST_SCALARS,
     RESPONSIVENESS,
+    STATUS_COUNTS,
     USER_SCALARS,
-    Operation,
-    Vocabulary,
-    generate_operations,
 )
+from tests.utils.query_gen import Operation, Vocabulary, generate_operations
 
 # Any ids: the documents' shapes depend on the seed alone.
 VOCABULARY = Vocabulary(user_ids=["VXNlcjox"], request_ids=["TWVudG9yc2hpcFJlcXVlc3Q6MQ"])
 CONNECTIONS = ["edges", "cursor", "node", "nodes", "pageInfo", "hasNextPage", "endCursor"]
-ROOTS_AND_LISTS = ["viewer", "mentors", "totalCount", "sentRequests", "receivedRequests"]
+ROOTS_AND_LISTS = ["viewer", "mentors", "mentorFacets", "totalCount", "sentRequests"]
+RELATIONS = [
+    "receivedRequests", "sentRequestCounts", "receivedRequestCounts", "activeMentors",
+    "activeMentees", "history", "actor", "request", "menteeOpenRequestCount",
+    "menteeActiveMentorshipCount", "value", "count",
+]  # fmt: skip
 
 
 class _Features(Visitor):
@@ -81,6 +87,7 @@ def test_the_corpus_covers_the_fast_paths_surface() -> None:
     for operation in corpus:
         visit(parse(operation.query), _Features(seen))
     wanted = {*USER_SCALARS, *RESPONSIVENESS, *REQUEST_SCALARS, *CONNECTIONS, *ROOTS_AND_LISTS}
+    wanted |= {*STATUS_COUNTS, *EVENT_SCALARS, *FACETS, *RELATIONS}
     wanted |= {"node", "channels", "type", "handle", "responsiveness", "mentor", "mentee"}
     wanted |= {"__typename", "<alias>", "<inline fragment>", "<fragment spread>", "<fragment>"}
     wanted |= {"<variable>", "<several roots>"}

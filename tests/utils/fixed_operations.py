@@ -1,7 +1,8 @@
 """Hand-written operations for the differential test, sent before the generated ones.
 
 Whatever the random draw covers, these read every user's whole profile (with their latest
-requests and the users on them) and every mentor's responsiveness in each order, as each viewer;
+requests, their history and the users on them, counts per status, active partners) and every
+mentor's responsiveness in each order, and the directory's facets, as each viewer;
 and they keep the shapes that once told the two paths apart (a connection read for nothing but
 its `__typename`, at zero, one and several rows).
 """
@@ -18,15 +19,19 @@ PROFILE = """fragment Profile on User {
   spokenLanguages isFavorite channels { type handle }
   responsiveness { responseRate medianResponseHours lastActiveAt openRequests activeMentees }
 }"""
+COUNTS = "new viewed approved declined cancelled expired completed open total"
 REQUEST = """fragment Request on MentorshipRequest {
   id status createdAt updatedAt viewedAt respondedAt message background expectation
-  responseMessage declineReason
+  responseMessage declineReason menteeOpenRequestCount menteeActiveMentorshipCount
   mentor { id email channels { type handle } isFavorite }
   mentee { id email channels { type handle } }
+  history { id cursor fromStatus toStatus occurredAt note actor { id email } }
 }"""
 LISTS = (
-    "sentRequests(first: 3) { nodes { ...Request } pageInfo { hasNextPage endCursor } }"
+    "sentRequests(first: 3) { totalCount nodes { ...Request } pageInfo { hasNextPage endCursor } }"
     " receivedRequests(first: 3) { edges { cursor node { ...Request } } }"
+    f" sentRequestCounts {{ {COUNTS} }} receivedRequestCounts {{ {COUNTS} }}"
+    " activeMentors { id email channels { handle } } activeMentees { id name }"
 )
 # Fewer than the server's 30 aliases per document.
 USERS_PER_OPERATION = 20
@@ -38,6 +43,13 @@ TYPENAME_ONLY = [
     "{ mentors(first: 3) { __typename totalCount } }",
     "{ viewer { sentRequests { __typename } receivedRequests { pageInfo { __typename } } } }",
     "{ viewer { sentRequests(first: 0) { __typename } } }",
+]
+
+FACET_QUERIES = [
+    "{ mentorFacets { tags { value count } countries { value count }"
+    " spokenLanguages { value count } } }",
+    '{ mentorFacets(filter: {availableOnly: false, search: "data"}) { tags { value count } } }',
+    '{ mentorFacets(filter: {tags: ["python"], country: "DE"}) { spokenLanguages { count } } }',
 ]
 
 
@@ -62,4 +74,5 @@ def fixed_operations(vocabulary: Vocabulary) -> list[Operation]:
         )
         operations.append(Operation(query, {}, expect_fast=True))
     operations += [Operation(query, {}, expect_fast=True) for query in TYPENAME_ONLY]
+    operations += [Operation(query, {}, expect_fast=True) for query in FACET_QUERIES]
     return operations

@@ -1,8 +1,9 @@
 """Random read operations for the differential test of the fast read path (issue 6).
 
-An operation has one to three roots among `node(id:)`, `viewer` and `mentors(...)`, selecting a
-user's profile (U), their sent and received requests (R) and the users on those requests, two
-levels deep at most; with aliases, named and inline fragments, variables and `__typename`
+An operation has one to three roots among `node(id:)`, `viewer`, `mentors(...)` and
+`mentorFacets(...)`, selecting a user's profile (U), their counts per status, active partners,
+sent and received requests (R) with their history, and the users on those requests, two levels
+deep at most; with aliases, named and inline fragments, variables and `__typename`
 anywhere. That is what the fast path answers itself. A few operations also hold something it must
 hand to the ordinary executor (a field outside its list, a directive, another root, an invalid
 argument, an id that is not a user's): `Operation.expect_fast` is False for those.
@@ -18,6 +19,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.utils.graphql_text import Document
+from tests.utils.query_fields import (
+    EVENT_SCALARS,
+    FACETS,
+    OTHER_REQUEST_FIELDS,
+    OTHER_ROOTS,
+    OTHER_USER_FIELDS,
+    REQUEST_SCALARS,
+    RESPONSIVENESS,
+    STATUS_COUNTS,
+    USER_SCALARS,
+)
 from tests.utils.query_inputs import (
     Vocabulary,
     choose_after,
@@ -30,35 +42,6 @@ from tests.utils.query_inputs import (
 
 __all__ = ["Operation", "Vocabulary", "generate_operations"]
 
-USER_SCALARS = [
-    "id", "name", "title", "bio", "avatarUrl", "country", "isMentor", "available", "capacity",
-    "createdAt", "email", "tags", "spokenLanguages", "isFavorite",
-]  # fmt: skip
-RESPONSIVENESS = [
-    "responseRate", "medianResponseHours", "lastActiveAt", "openRequests", "activeMentees",
-]  # fmt: skip
-REQUEST_SCALARS = [
-    "id", "status", "createdAt", "updatedAt", "viewedAt", "respondedAt", "message", "background",
-    "expectation", "responseMessage", "declineReason",
-]  # fmt: skip
-# Outside the fast path's list: each must send the whole operation to the ordinary executor.
-OTHER_USER_FIELDS = [
-    "roles",
-    "mentoredCount",
-    "wasMenteeHere",
-    "rating { average count }",
-    "mentorships(first: 2) { totalCount nodes { status since } }",
-    "sentRequestCounts { total open }",
-    "activeMentors { name }",
-    "favoriteMentors(first: 2) { nodes { name } }",
-    "name @include(if: true)",
-    "email @skip(if: false)",
-]
-OTHER_REQUEST_FIELDS = ["history { toStatus occurredAt }", "menteeOpenRequestCount"]
-OTHER_ROOTS = [
-    'mentorFacets(filter: {tags: ["python"]}) { tags { value count } }',
-    "spotlightMentors(first: 2) { name }",
-]
 MAX_PAGES = 5  # pages a paged operation follows (`Operation.follow`)
 
 
@@ -98,6 +81,14 @@ class _Generator:
         for name in ("sentRequests", "receivedRequests"):
             if level > 0 and rng.random() < 0.35:
                 parts.append(self.request_list(doc, name, level - 1, in_fragment))
+        for name in ("sentRequestCounts", "receivedRequestCounts"):
+            if rng.random() < 0.08:
+                fields = self.scalars(doc, STATUS_COUNTS, 1, 4)
+                parts.append(f"{doc.alias(0.2)}{name} {{ {' '.join(fields)} }}")
+        for name in ("activeMentors", "activeMentees"):
+            if level > 0 and rng.random() < 0.08:
+                partners = self.user(doc, level - 1, in_fragment)
+                parts.append(f"{doc.alias(0.2)}{name} {{ {partners} }}")
         if rng.random() < 0.15:
             parts.append("__typename")
         if rng.random() < 0.1:
@@ -123,12 +114,28 @@ class _Generator:
         for side in ("mentor", "mentee"):
             if rng.random() < 0.35:
                 parts.append(f"{doc.alias(0.1)}{side} {{ {self.user(doc, level, in_fragment)} }}")
+        if rng.random() < 0.15:
+            parts.append(f"{doc.alias(0.1)}history {{ {self.event(doc, in_fragment)} }}")
+        for name in ("menteeOpenRequestCount", "menteeActiveMentorshipCount"):
+            if rng.random() < 0.08:
+                parts.append(doc.alias(0.1) + name)
         if rng.random() < 0.1:
             parts.append("__typename")
         if rng.random() < 0.02:
             doc.fall_back()
             parts.append(rng.choice(OTHER_REQUEST_FIELDS))
         rng.shuffle(parts)
+        return " ".join(parts)
+
+    def event(self, doc: Document, in_fragment: bool) -> str:
+        """A selection on `RequestEvent` (its actor and request without further lists)."""
+        parts = self.scalars(doc, EVENT_SCALARS, 1, 4)
+        if self.rng.random() < 0.3:
+            parts.append(f"{doc.alias(0.1)}actor {{ {self.user(doc, 0, in_fragment)} }}")
+        if self.rng.random() < 0.15:
+            fields = " ".join(self.scalars(doc, REQUEST_SCALARS, 1, 3))
+            parts.append(f"{doc.alias(0.1)}request {{ {fields} }}")
+        self.rng.shuffle(parts)
         return " ".join(parts)
 
     def request_list(self, doc: Document, name: str, level: int, in_fragment: bool) -> str:
@@ -146,8 +153,7 @@ class _Generator:
             doc.fall_back()  # `after` on a request list is outside the list
             arguments.append(doc.argument("after", "String", choose_after(rng)[0]))
         parts = self.connection_parts(doc, lambda: self.request(doc, level, in_fragment))
-        if rng.random() < 0.03:
-            doc.fall_back()
+        if rng.random() < 0.15:
             parts.append("totalCount")
         alias = doc.alias(0.3, required=in_fragment)
         args = f"({', '.join(arguments)})" if arguments else ""
@@ -231,16 +237,43 @@ class _Generator:
         args = f"({', '.join(arguments)})" if arguments else ""
         return f"{alias}mentors{args} {{ {' '.join(parts)} }}"
 
+    def facets(self, doc: Document, alias: str) -> str:
+        rng = self.rng
+        mentor_filter, valid = choose_filter(rng)
+        if not valid:
+            doc.fall_back()
+        parts = [
+            f"{doc.alias(0.1)}{facet} {{ {' '.join(_subset(rng, ['value', 'count'], 1, 2))} }}"
+            for facet in _subset(rng, FACETS, 1, 3)
+        ]
+        if rng.random() < 0.1:
+            parts.append("__typename")
+        argument = doc.argument("filter", "MentorFilter", mentor_filter)
+        return f"{alias}mentorFacets({argument}) {{ {' '.join(parts)} }}"
+
     def operation(self) -> Operation:
         doc = Document(self.rng)
         roots, used = [], set()
+        writers = {
+            "node": self.node,
+            "viewer": self.viewer,
+            "mentors": self.mentors,
+            "mentorFacets": self.facets,
+        }
         for _ in range(self.rng.choice([1, 1, 2, 2, 3])):
             roll = self.rng.random()
-            name = "node" if roll < 0.45 else "viewer" if roll < 0.62 else "mentors"
+            name = (
+                "node" if roll < 0.42 else
+                "viewer" if roll < 0.58 else
+                "mentors" if roll < 0.9 else
+                "mentorFacets"
+            )  # fmt: skip
             # A root asked twice needs a new response key (other arguments would collide).
             alias = doc.alias(0.3, required=name in used)
             used.add(name if not alias else "")
-            roots.append(getattr(self, name)(doc, alias))
+            roots.append(writers[name](doc, alias))
+        if self.rng.random() < 0.05:
+            roots.append("__typename")
         if self.rng.random() < 0.03:
             doc.fall_back()
             roots.append(self.rng.choice(OTHER_ROOTS))
