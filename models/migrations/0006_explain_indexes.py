@@ -1,0 +1,38 @@
+"""Indexes the 100,000-mentor EXPLAINs asked for (docs/benchmarks.md, "EXPLAIN at 100,000
+mentors"): newest mentors first, a mentor's newest requests, the sweep's recent expiries, and
+the mentorship graph's edges."""
+
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index, PartialIndex
+
+# The graph's edges (APPROVED or COMPLETED requests), mentor to mentee: the lineage walk
+# (`models/lineage.py`) reads them from the index alone. Without it, for a mentor with
+# hundreds of mentees the planner hashes every edge of the graph at each step of the walk.
+# The model layer cannot express an IN condition, so the index is written here.
+EDGES_INDEX = (
+    "CREATE INDEX idx_mentorship_edges ON mentorship_requests (mentor_id, mentee_id)"
+    " WHERE status IN ('APPROVED', 'COMPLETED')"
+)
+
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0005_mentorship_feedback')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='MentorshipRequest',
+            index=Index(fields=['mentor_id', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='RequestEvent',
+            index=PartialIndex(fields=['occurred_at'], condition={'to_status': 'EXPIRED'}),
+        ),
+        ops.AddIndex(
+            model_name='User',
+            index=PartialIndex(fields=['id'], condition={'is_mentor': True}),
+        ),
+        ops.RunSQL(EDGES_INDEX, reverse_sql="DROP INDEX idx_mentorship_edges"),
+    ]
