@@ -53,6 +53,8 @@ class User(Model):
             # The directory: mentors, newest first or by name, optionally by country.
             ("is_mentor", "available", "id"),
             ("is_mentor", "available", "name", "id"),
+            # On PostgreSQL it also carries `available` (migration 0006): counts by country
+            # read the index alone.
             ("is_mentor", "country", "id"),
             ("is_mentor", "available", "response_score", "id"),
             # Newest mentors first, whatever the share of members among the newest ids: the

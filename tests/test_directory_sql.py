@@ -86,7 +86,10 @@ async def test_favorite_mentors_statements_do_not_grow(client: GraphQLClient) ->
 FILTERS = {
     "search": (directory.MentorFilter(words=("lovelace",)), "gin_trgm_ops) WHERE is_mentor"),
     "tag": (directory.MentorFilter(tags=("rust",)), "user_tags USING btree (tag, user_id)"),
-    "country": (directory.MentorFilter(country="IS"), "USING btree (is_mentor, country, id)"),
+    "country": (
+        directory.MentorFilter(country="IS"),
+        "USING btree (is_mentor, country, id) INCLUDE (available)",
+    ),
     "language": (
         directory.MentorFilter(spoken_language="is"),
         "user_languages USING btree (language, user_id)",
