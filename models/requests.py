@@ -88,10 +88,12 @@ class RequestEvent(Model):
 
     class Meta:
         table = "request_events"
-        # The sweep's recent expiries (`set_silent_mentors_unavailable`), without reading the
-        # whole audit trail every minute; only expiries are indexed, a small part of it.
+        # The sweep's recent expiries and their requests (`set_silent_mentors_unavailable`),
+        # from the index alone instead of the whole audit trail every minute; only expiries
+        # are indexed, a small part of it.
         indexes = [
             PartialIndex(
-                fields=["occurred_at"], condition={"to_status": RequestStatus.EXPIRED.value}
+                fields=["occurred_at", "request_id"],
+                condition={"to_status": RequestStatus.EXPIRED.value},
             )
         ]

@@ -89,7 +89,7 @@ async def test_the_sweep_finds_recent_expiries_by_their_index(db: None) -> None:
            FROM generate_series(1, 40000) AS i""",
     )
     index = await index_named(
-        "USING btree (occurred_at) WHERE ((to_status)::text = 'EXPIRED'::text)"
+        "USING btree (occurred_at, request_id) WHERE ((to_status)::text = 'EXPIRED'::text)"
     )
     with sent_statements() as sent:
         await set_silent_mentors_unavailable()

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         ),
         ops.AddIndex(
             model_name='RequestEvent',
-            index=PartialIndex(fields=['occurred_at'], condition={'to_status': 'EXPIRED'}),
+            index=PartialIndex(fields=['occurred_at', 'request_id'], condition={'to_status': 'EXPIRED'}),
         ),
         ops.AddIndex(
             model_name='User',
