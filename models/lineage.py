@@ -31,6 +31,8 @@ class Lineage:
 
 # One walk for a whole batch of roots. A cycle back to the root stops there (the root's own
 # mentees are not re-counted as mentored by a mentee); UNION drops repeats, the depth ends it.
+# On PostgreSQL each step reads `idx_mentorship_edges` (migration 0006) alone; keep the status
+# list and the columns it reads in step with it.
 _DESCENDANTS = """
 WITH RECURSIVE walk(root_id, user_id, depth) AS (
     SELECT r.mentor_id, r.mentee_id, 1 FROM mentorship_requests r

@@ -40,11 +40,14 @@ WHERE t.tag IN ({tags}) AND r.status IN (?, ?) AND r.mentee_id <> ? {among}
 GROUP BY r.mentor_id ORDER BY COUNT(DISTINCT r.mentee_id) DESC, r.mentor_id LIMIT ?
 """
 
+# EXISTS, not `u.id IN (SELECT ...)`: PostgreSQL cannot turn an IN under OR into a join, and
+# when the speakers of the languages (English: most users) outgrow work_mem it rescans the
+# whole list for every mentor (6 s at 100,000 mentors); EXISTS probes (user_id, language).
 _BY_PLACE = """
 SELECT u.id FROM users u
 WHERE u.is_mentor = ? AND u.available = ? AND u.id <> ?
-  AND (u.country = ? OR u.id IN (SELECT l.user_id FROM user_languages l
-                                 WHERE l.language IN ({languages})))
+  AND (u.country = ? OR EXISTS (SELECT 1 FROM user_languages l
+                                WHERE l.user_id = u.id AND l.language IN ({languages})))
 ORDER BY u.id LIMIT ?
 """
 

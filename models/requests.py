@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.indexes import PartialIndex
 from tortoise.models import Model
 
 from models.users import User
@@ -59,6 +60,9 @@ class MentorshipRequest(Model):
             # A user's sent / received lists, filtered by status, newest first (keyset on id).
             ("mentee_id", "status", "id"),
             ("mentor_id", "status", "id"),
+            # A mentor's newest requests of any status: a seek, not all of a busy mentor's
+            # thousands of requests sorted (a mentee has a few, served well by the one above).
+            ("mentor_id", "id"),
             # Sweeps and the admin's view: open requests by age.
             ("status", "created_at"),
         ]
@@ -84,3 +88,12 @@ class RequestEvent(Model):
 
     class Meta:
         table = "request_events"
+        # The sweep's recent expiries and their requests (`set_silent_mentors_unavailable`),
+        # from the index alone instead of the whole audit trail every minute; only expiries
+        # are indexed, a small part of it.
+        indexes = [
+            PartialIndex(
+                fields=["occurred_at", "request_id"],
+                condition={"to_status": RequestStatus.EXPIRED.value},
+            )
+        ]

@@ -34,6 +34,10 @@ __all__ = [
 
 WINDOW = timedelta(days=180)
 OPEN = OPEN_STATUSES
+# asyncpg refuses a statement with more than 32,767 parameters (SQLite's limit depends on its
+# build), and the sweep asks for every mentor, 100,000 in the largest benchmark: longer lists
+# go in several statements.
+MENTORS_PER_STATEMENT = 10_000
 
 
 @dataclass(frozen=True)
@@ -110,16 +114,18 @@ class _Tally:
 
 
 async def responsiveness_of(mentor_ids: Sequence[int]) -> list[Responsiveness]:
-    """One statement for any number of mentors, in the order given."""
+    """One statement per `MENTORS_PER_STATEMENT` mentors, in the order given."""
     if not mentor_ids:
         return []
     since = clock.now() - WINDOW
     ids = list(dict.fromkeys(int(i) for i in mentor_ids))
-    marks = in_list(ids)
-    sql = _SQL.replace("{ids}", marks)
-    values = [since, since, *ids, since, since]
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), MENTORS_PER_STATEMENT):
+        part = ids[start : start + MENTORS_PER_STATEMENT]
+        sql = _SQL.replace("{ids}", in_list(part))
+        rows += await fetch(sql, [since, since, *part, since, since])
     tallies: dict[int, _Tally] = defaultdict(_Tally)
-    for row in await fetch(sql, values):
+    for row in rows:
         tally = tallies[row["mentor_id"]]
         tally.open_requests += row["open_requests"]
         tally.active_mentees += row["active_mentees"]

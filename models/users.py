@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.indexes import PartialIndex
 from tortoise.models import Model
 
 __all__ = ["Channel", "ChannelType", "Favorite", "Role", "User", "UserLanguage", "UserTag"]
@@ -52,8 +53,15 @@ class User(Model):
             # The directory: mentors, newest first or by name, optionally by country.
             ("is_mentor", "available", "id"),
             ("is_mentor", "available", "name", "id"),
+            # On PostgreSQL it also carries `available` (migration 0006): counts by country
+            # read the index alone.
             ("is_mentor", "country", "id"),
             ("is_mentor", "available", "response_score", "id"),
+            # Newest mentors first, whatever the share of members among the newest ids: the
+            # planner prices the composite indexes above by their leading column (is_mentor),
+            # which says nothing about order, and would walk the primary key backwards through
+            # every newer member instead (500,000 of them in the 100,000-mentor benchmark).
+            PartialIndex(fields=["id"], condition={"is_mentor": True}),
         ]
 
     @property
