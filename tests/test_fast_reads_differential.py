@@ -42,9 +42,6 @@ SEED = 20_250_6
 OPERATIONS = 200  # each sent as every viewer
 # A viewer whose token is good but whose account is gone: refused (401) on both paths.
 GONE = "gone"
-# Until the fast path lands, `fast_reads` is not a setting and both apps are ordinary: the
-# generator and the world are proven on the ordinary path alone.
-FAST_PATH_EXISTS = "fast_reads" in Settings.model_fields
 # Of the requests written only with what the fast path supports, the share it must serve
 # itself: otherwise the test could pass with a fast path that always hands over.
 MIN_SERVED_SHARE = 0.8
@@ -81,8 +78,8 @@ async def apps(settings: Settings, db: None) -> AsyncIterator[Apps]:
 
 
 def _counter(app: Starlette, name: str) -> int:
-    """A counter of the fast path (0 while there is none, or it keeps no such counter)."""
-    return int(getattr(getattr(app.state, "fast_reads", None), name, 0))
+    """A counter of the fast path (`served`, `declined`, `failed`)."""
+    return int(getattr(app.state.fast_reads, name))
 
 
 def _next_after(operation: Operation, answer: GraphQLResponse) -> str | None:
@@ -130,9 +127,8 @@ async def _both_paths(
 
 
 async def test_fast_path_answers_as_the_ordinary_path(world: World, apps: Apps) -> None:
-    if FAST_PATH_EXISTS:
-        assert getattr(apps.ordinary_app.state, "fast_reads", None) is None
-        assert getattr(apps.fast_app.state, "fast_reads", None) is not None
+    assert apps.ordinary_app.state.fast_reads is None
+    assert apps.fast_app.state.fast_reads is not None
     vocabulary = Vocabulary(
         user_ids=[encode_global_id("User", pk) for pk in world.user_ids],
         request_ids=[encode_global_id("MentorshipRequest", pk) for pk in world.request_ids],
@@ -163,5 +159,4 @@ async def test_fast_path_answers_as_the_ordinary_path(world: World, apps: Apps) 
             f"{viewer}: {query} {variables}" for _, viewer, query, variables in shortest_failed
         )
     )
-    if FAST_PATH_EXISTS:
-        assert served >= MIN_SERVED_SHARE * tally.supported, f"{served} of {tally.supported}"
+    assert served >= MIN_SERVED_SHARE * tally.supported, f"{served} of {tally.supported}"

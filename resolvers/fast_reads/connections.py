@@ -67,4 +67,6 @@ def connection(build: Build, selected: Selected, page: Page) -> str:
             return page.total()
         raise Unsupported(f"Connection.{child.name}")
 
-    return f"(SELECT {each(build, selected, field_sql)} FROM {page.ranked})"
+    # HAVING makes it one aggregate row even when the selection aggregates nothing (only
+    # `__typename` or `totalCount`): otherwise one row per ranked row, or none.
+    return f"(SELECT {each(build, selected, field_sql)} FROM {page.ranked} HAVING true)"

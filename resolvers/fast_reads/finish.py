@@ -20,7 +20,8 @@ __all__ = ["finish"]
 
 _MARKERS: dict[str, Callable[[Any], Any]] = {
     "$rate": lambda raw: response_rate(*raw),
-    "$hours": median_hours_rounded,
+    # PostgreSQL writes the double 2.0 as `2`, which JSON reads back as an int: a float again.
+    "$hours": lambda raw: median_hours_rounded(None if raw is None else float(raw)),
     "$cursor": encode_cursor,
 }
 
