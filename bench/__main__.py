@@ -18,7 +18,11 @@ from bench.shapes import SHAPES
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mg_bench_data"
 RESULTS = Path(__file__).resolve().parent / "results"
 
-NOTES = """Each server ran alone, one process (uvicorn with one worker; one Node process), on the
+NOTES = """"mentorgraph" is the server as deployed: on PostgreSQL, queries the fast read path
+supports are answered by one statement that builds the JSON (`resolvers/fast_reads/`);
+"mentorgraph-ordinary" is the same server with `FAST_READS=false`, every query through
+Strawberry's executor.
+Each server ran alone, one process (uvicorn with one worker; one Node process), on the
 same database, one after another, with the same wrk load: one client thread, the connections,
 warm-up and duration in the command. SQL/op counts statements seen by a counting proxy in front of
 PostgreSQL (extended-protocol executions plus simple queries) over 10 operations after a warm-up;
