@@ -223,8 +223,11 @@ async def cancel_others(keep_request_id: int, *, actor: User) -> list[Mentorship
             .order_by("id")
             .values_list("id", flat=True),
         )
-        for other_id in other_ids:
-            other = await lock_request(conn, other_id)
+        # Every row locked (in id order) before the first event: `record_event` holds the event
+        # lock to commit, and waiting for a row while holding it deadlocks with a transaction
+        # that holds that row and waits for the event lock (an approval of one of these).
+        others = [await lock_request(conn, other_id) for other_id in other_ids]
+        for other in others:
             if other is None or not is_allowed(other.status, S.CANCELLED, roles):
                 continue
             events.append(

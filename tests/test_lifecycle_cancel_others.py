@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+
+import asyncpg
+import pytest
+from tortoise import connections
+
+from models import lifecycle
+from models.events import EVENT_ORDER_LOCK
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_request, make_user
@@ -58,3 +67,43 @@ async def test_with_nothing_to_cancel_it_returns_an_empty_list(client: GraphQLCl
     keep = await make_request(mentee, await make_mentor(), status=S.APPROVED)
     response = await client.execute(CANCEL_OTHERS, {"id": request_gid(keep.id)}, as_user=mentee)
     assert response.data["cancelOtherMentorshipRequests"] == {"requests": [], "userErrors": []}
+
+
+@pytest.mark.skipif(
+    os.environ.get("TEST_DB") != "postgres", reason="row and advisory locks need PostgreSQL"
+)
+async def test_every_row_lock_is_taken_before_the_event_lock(db: None, database_url: str) -> None:
+    """An approval of one of the other requests holds its row and then draws its event id. The
+    cancellation must wait for that row before it draws any event id itself: holding the event
+    lock while waiting for a row deadlocks with that approval (models/events.py)."""
+    mentee = await make_user()
+    keep = await make_request(mentee, await make_mentor(), status=S.APPROVED)
+    first, second = [await make_request(mentee, await make_mentor()) for _ in range(2)]
+    # The approval, on a connection of its own (another server process, say).
+    approval = await asyncpg.connect(database_url)
+    try:
+        async with approval.transaction():
+            # As `transition` would: the row locked, then (below) the event id drawn.
+            await approval.execute(
+                "SELECT id FROM mentorship_requests WHERE id = $1 FOR UPDATE", second.id
+            )
+            cancelling = asyncio.create_task(lifecycle.cancel_others(keep.id, actor=mentee))
+            await _until_a_backend_waits_for_a_lock()
+            await approval.execute("SELECT pg_advisory_xact_lock($1)", EVENT_ORDER_LOCK)
+    finally:
+        await approval.close()
+    cancelled = await cancelling
+    assert sorted(r.id for r in cancelled) == [first.id, second.id]
+
+
+async def _until_a_backend_waits_for_a_lock() -> None:
+    conn = connections.get("default")
+    for _ in range(400):
+        waiting = await conn.execute_query_dict(
+            "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            " AND datname = current_database()"
+        )
+        if waiting:
+            return
+        await asyncio.sleep(0.05)  # polling a condition, not asserting on time
+    raise AssertionError("the cancellation never waited for the locked row")
