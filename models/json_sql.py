@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from models.users import Channel, Favorite, UserLanguage, UserTag
+from models.users import Channel, Favorite, Role, UserLanguage, UserTag
 
 __all__ = [
     "favorite",
@@ -18,6 +18,7 @@ __all__ = [
     "int_cursor",
     "iso_timestamp",
     "ordered_values",
+    "roles",
     "user_channels",
 ]
 
@@ -80,4 +81,14 @@ def favorite(viewer: str | None, mentor_id_sql: str) -> str:
     return (
         f"EXISTS (SELECT 1 FROM {Favorite._meta.db_table} f"
         f" WHERE f.user_id = {viewer}.id AND f.mentor_id = {mentor_id_sql})"
+    )
+
+
+def roles(user_alias: str) -> str:
+    """`User.roles`: MEMBER always, then MENTOR and ADMIN when held, as a JSON array."""
+    return (
+        f"""('["{Role.MEMBER.value}"'"""
+        f""" || CASE WHEN {user_alias}.is_mentor THEN ',"{Role.MENTOR.value}"' ELSE '' END"""
+        f""" || CASE WHEN {user_alias}.is_admin THEN ',"{Role.ADMIN.value}"' ELSE '' END"""
+        " || ']')::json"
     )

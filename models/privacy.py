@@ -10,6 +10,7 @@ from models.users import User
 __all__ = [
     "REVEALING_STATUSES",
     "can_see_request",
+    "can_see_request_sql",
     "channels_visible_sql",
     "is_self_or_admin",
     "is_self_or_admin_sql",
@@ -63,4 +64,14 @@ def channels_visible_sql(viewer: str | None, user_alias: str) -> str:
         f" AND EXISTS (SELECT 1 FROM {MentorshipRequest._meta.db_table} revealing"
         f" WHERE revealing.mentee_id = {viewer}.id AND revealing.mentor_id = {user_alias}.id"
         f" AND revealing.status IN ({statuses}))))"
+    )
+
+
+def can_see_request_sql(viewer: str | None, request_alias: str) -> str:
+    """`can_see_request` for the `mentorship_requests` row `request_alias`."""
+    if viewer is None:
+        return "false"
+    return (
+        f"({viewer}.is_admin OR {viewer}.id IN"
+        f" ({request_alias}.mentor_id, {request_alias}.mentee_id))"
     )

@@ -3,8 +3,11 @@ history."""
 
 from __future__ import annotations
 
+from graphql import GraphQLObjectType
+
 import resolvers.fast_reads.users as users_sql
 from models import json_sql as js
+from models.privacy import can_see_request_sql
 from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from resolvers.errors import BadUserInput
@@ -13,7 +16,7 @@ from resolvers.fast_reads.connections import Page, connection, page_size
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
 from resolvers.pagination import decode_cursor
 
-__all__ = ["request_list", "request_object"]
+__all__ = ["one_request", "request_list", "request_object"]
 
 REQUESTS = MentorshipRequest._meta.db_table
 EVENTS = RequestEvent._meta.db_table
@@ -35,9 +38,21 @@ _TIMES = {
 _OPEN_SQL = ", ".join(f"'{s.value}'" for s in OPEN_STATUSES)
 
 
-def request_object(build: Build, selected: Selected, r: str) -> str:
+def one_request(
+    build: Build, selected: Selected, id_sql: str, runtime: GraphQLObjectType | None = None
+) -> str:
+    """The request whose id is `id_sql` if the viewer may see it (`can_see_request`), or null."""
+    r = build.alias("r")
+    request = request_object(build, selected, r, runtime)
+    visible = can_see_request_sql(build.viewer, r)
+    return f"(SELECT {request} FROM {REQUESTS} {r} WHERE {r}.id = {id_sql} AND {visible})"
+
+
+def request_object(
+    build: Build, selected: Selected, r: str, runtime: GraphQLObjectType | None = None
+) -> str:
     """The `MentorshipRequest` fields selected, for the request row `r` (one the viewer may
-    see: it is reached through a request list of the viewer's own, or an admin's)."""
+    see: reached through a request list of the viewer's own or an admin's, or checked)."""
 
     def field_sql(child: Selected) -> str:
         name = child.name
@@ -55,7 +70,7 @@ def request_object(build: Build, selected: Selected, r: str) -> str:
             return _mentee_load(build, name, r)
         raise Unsupported(f"MentorshipRequest.{name}")
 
-    return each(build, selected, field_sql)
+    return each(build, selected, field_sql, runtime)
 
 
 def _mentee_load(build: Build, name: str, r: str) -> str:

@@ -15,6 +15,7 @@ from models.users import User
 from resolvers.errors import BadUserInput
 from resolvers.fast_reads.build import Build, Statement, each, json_object
 from resolvers.fast_reads.connections import Page, connection, page_size
+from resolvers.fast_reads.requests import one_request
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
 from resolvers.fast_reads.users import USERS, one_user, user_object
 from resolvers.ids import decode_global_id
@@ -28,12 +29,17 @@ def _node(build: Build, selected: Selected) -> str:
         type_name, pk = decode_global_id(build.arguments(selected)["id"])
     except BadUserInput:
         raise UnsupportedValue("bad id") from None
-    if type_name != "User":
+    one = _NODES.get(type_name)
+    if one is None:
         raise UnsupportedValue(f"node of {type_name}")
-    # The runtime type is User: the sub-selection is collected for it (fragments on User/Node).
-    user_type = build.schema.get_type("User")
-    assert isinstance(user_type, GraphQLObjectType)
-    return one_user(build, selected, f"{build.param(pk)}::bigint", user_type)
+    # The sub-selection is collected for the id's type (fragments on it or on Node apply).
+    runtime = build.schema.get_type(type_name)
+    assert isinstance(runtime, GraphQLObjectType)
+    return one(build, selected, f"{build.param(pk)}::bigint", runtime)
+
+
+# The node types answered here, each by who may see it (as `resolvers/nodes.py::NODE_LOADERS`).
+_NODES = {"User": one_user, "MentorshipRequest": one_request}
 
 
 def _viewer(build: Build, selected: Selected) -> str:

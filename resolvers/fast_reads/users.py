@@ -65,6 +65,8 @@ def _field(build: Build, child: Selected, u: str) -> str:
         return js.global_id("User", f"{u}.id")
     if name == "createdAt":
         return js.iso_timestamp(f"{u}.created_at")
+    if name == "roles":
+        return js.roles(u)
     if name == "tags":
         return js.ordered_values(UserTag, f"{u}.id")
     if name == "spokenLanguages":

@@ -18,7 +18,7 @@ __all__ = [
 
 USER_SCALARS = [
     "id", "name", "title", "bio", "avatarUrl", "country", "isMentor", "available", "capacity",
-    "createdAt", "email", "tags", "spokenLanguages", "isFavorite",
+    "createdAt", "email", "tags", "spokenLanguages", "isFavorite", "roles",
 ]  # fmt: skip
 RESPONSIVENESS = [
     "responseRate", "medianResponseHours", "lastActiveAt", "openRequests", "activeMentees",
@@ -34,7 +34,6 @@ EVENT_SCALARS = ["id", "cursor", "fromStatus", "toStatus", "occurredAt", "note",
 FACETS = ["tags", "countries", "spokenLanguages"]
 # Outside the fast path's list: each must send the whole operation to the ordinary executor.
 OTHER_USER_FIELDS = [
-    "roles",
     "mentoredCount",
     "wasMenteeHere",
     "rating { average count }",

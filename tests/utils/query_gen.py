@@ -191,9 +191,8 @@ class _Generator:
         else:
             parts = [f"... on User {{ {self.user(doc, level)} }}"]
         parts += [p for p in ("id", "__typename") if rng.random() < 0.2]
-        if rng.random() < 0.03:
-            doc.fall_back()
-            parts.append("... on MentorshipRequest { status }")
+        if rng.random() < 0.5:
+            parts.append(f"... on MentorshipRequest {{ {self.request(doc, level, False)} }}")
         rng.shuffle(parts)
         return f"{alias}node({doc.argument('id', 'ID!', node_id)}) {{ {' '.join(parts)} }}"
 

@@ -91,10 +91,10 @@ def _pick(rng: random.Random, ids: Sequence[str]) -> str:
 
 def choose_node_id(rng: random.Random, vocabulary: Vocabulary) -> tuple[str, bool]:
     roll = rng.random()
-    if roll < 0.88:
+    if roll < 0.75:
         return _pick(rng, vocabulary.user_ids), True
     if roll < 0.93:
-        return _pick(rng, vocabulary.request_ids), False
+        return _pick(rng, vocabulary.request_ids), True
     return rng.choice(BAD_IDS), False
 
 
