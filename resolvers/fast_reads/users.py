@@ -7,12 +7,17 @@ from graphql import GraphQLObjectType
 
 import resolvers.fast_reads.requests as requests_sql
 from models import json_sql as js
+from models.favorites import favorites_of_sql
 from models.privacy import channels_visible_sql, is_self_or_admin_sql
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import responsiveness_sql
-from models.users import User, UserLanguage, UserTag
+from models.users import Favorite, User, UserLanguage, UserTag
+from resolvers.errors import BadUserInput
 from resolvers.fast_reads.build import Build, each
-from resolvers.fast_reads.selection import Selected, Unsupported
+from resolvers.fast_reads.connections import Page, connection, page_size
+from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
+from resolvers.favorites import FAVORITE_ORDER
+from resolvers.pagination import cursor_fits, decode_cursor
 
 __all__ = ["USERS", "one_user", "user_object"]
 
@@ -92,6 +97,8 @@ def _field(build: Build, child: Selected, u: str) -> str:
         return f"CASE WHEN {visible} THEN {_status_counts(build, child, u, _SIDES[name])} END"
     if name in ("activeMentors", "activeMentees"):
         return f"CASE WHEN {visible} THEN {_active_partners(build, child, u, _SIDES[name])} END"
+    if name == "favoriteMentors":
+        return f"CASE WHEN {visible} THEN {_favorite_mentors(build, child, u)} END"
     raise Unsupported(f"User.{name}")
 
 
@@ -149,3 +156,35 @@ def _active_partners(build: Build, selected: Selected, u: str, side: str) -> str
         f" JOIN {USERS} {partner} ON {partner}.id = {r}.{other}"
         f" WHERE {r}.{side} = {u}.id AND {r}.status = '{RequestStatus.APPROVED.value}')"
     )
+
+
+def _favorite_mentors(build: Build, selected: Selected, u: str) -> str:
+    """The user's favourite mentors, newest favourite first (`resolvers/favorites.py`)."""
+    arguments = build.arguments(selected)
+    size = page_size(arguments)
+    rows = favorites_of_sql(f"{u}.id")
+    if arguments.get("after"):
+        try:
+            values = decode_cursor(arguments["after"], len(FAVORITE_ORDER))
+        except BadUserInput:
+            raise UnsupportedValue("bad cursor") from None
+        if not cursor_fits(Favorite, FAVORITE_ORDER, values):
+            raise UnsupportedValue("bad cursor")
+        rows += f" AND fav.id < {build.param(values[0])}::bigint"
+    # `first: 0` reads nothing in the ordinary path, so hasNextPage is false there.
+    limit = size + 1 if size else 0
+    x, mentor = build.alias("x"), build.alias("u")
+    ranked = (
+        f"(SELECT q.id, q.mentor_id, row_number() OVER (ORDER BY q.id DESC) AS n"
+        f" FROM ({rows} ORDER BY fav.id DESC LIMIT {limit}) q) {x}"
+        f" JOIN {USERS} {mentor} ON {mentor}.id = {x}.mentor_id"
+    )
+    page = Page(
+        ranked=ranked,
+        alias=x,
+        size=size,
+        item=lambda child: user_object(build, child, mentor),
+        cursor=lambda: js.int_cursor([f"{x}.id"]),
+        total=lambda: f"(SELECT count(*) FROM ({favorites_of_sql(f'{u}.id')}) favorites)",
+    )
+    return connection(build, selected, page)

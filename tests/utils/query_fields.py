@@ -38,7 +38,6 @@ OTHER_USER_FIELDS = [
     "wasMenteeHere",
     "rating { average count }",
     "mentorships(first: 2) { totalCount nodes { status since } }",
-    "favoriteMentors(first: 2) { nodes { name } }",
     "recommendedMentors(first: 2) { score }",
     "name @include(if: true)",
     "email @skip(if: false)",

@@ -89,6 +89,8 @@ class _Generator:
             if level > 0 and rng.random() < 0.08:
                 partners = self.user(doc, level - 1, in_fragment)
                 parts.append(f"{doc.alias(0.2)}{name} {{ {partners} }}")
+        if level > 0 and rng.random() < 0.1:
+            parts.append(self.favorite_mentors(doc, level - 1, in_fragment))
         if rng.random() < 0.15:
             parts.append("__typename")
         if rng.random() < 0.1:
@@ -100,6 +102,27 @@ class _Generator:
             parts.append(rng.choice(OTHER_USER_FIELDS))
         rng.shuffle(parts)
         return " ".join(parts)
+
+    def favorite_mentors(self, doc: Document, level: int, in_fragment: bool) -> str:
+        """`favoriteMentors(first:, after:)`: a connection of users, newest favourite first."""
+        rng = self.rng
+        arguments = []
+        first, valid = choose_first(rng, default=20)
+        if not valid:
+            doc.fall_back()
+        if first is not None:
+            arguments.append(doc.argument("first", "Int", first))
+        if rng.random() < 0.05:
+            after, valid = choose_after(rng)
+            if not valid:
+                doc.fall_back()
+            arguments.append(doc.argument("after", "String", after))
+        parts = self.connection_parts(doc, lambda: self.user(doc, level, in_fragment))
+        if rng.random() < 0.15:
+            parts.append("totalCount")
+        alias = doc.alias(0.3, required=in_fragment)
+        args = f"({', '.join(arguments)})" if arguments else ""
+        return f"{alias}favoriteMentors{args} {{ {' '.join(parts)} }}"
 
     def channel_fields(self) -> list[str]:
         return _subset(self.rng, ["type", "handle", "__typename"], 1, 3)
