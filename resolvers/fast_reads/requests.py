@@ -14,7 +14,7 @@ from resolvers.errors import BadUserInput
 from resolvers.fast_reads.build import Build, each
 from resolvers.fast_reads.connections import Page, connection, page_size
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
-from resolvers.pagination import decode_cursor
+from resolvers.pagination import cursor_fits, decode_cursor
 
 __all__ = ["one_request", "request_list", "request_object"]
 
@@ -136,8 +136,9 @@ def request_list(build: Build, selected: Selected, u: str, side: str) -> str:
             [before] = decode_cursor(arguments["after"], 1)
         except BadUserInput:
             raise UnsupportedValue("bad cursor") from None
-        if not isinstance(before, int) or isinstance(before, bool):
-            raise UnsupportedValue("bad cursor")
+        # The ordinary path compares any integer; beyond the column's range it declines here.
+        if not cursor_fits(MentorshipRequest, [("id", True)], [before]):
+            raise UnsupportedValue("cursor beyond the id range")
         where.append(f"id < {build.param(before)}::bigint")
     columns = ", ".join(MentorshipRequest._meta.db_fields)
     x = build.alias("x")

@@ -18,6 +18,9 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
+from strawberry.extensions.max_aliases import count_fields_with_alias
+
 from tests.utils.graphql_text import Document
 from tests.utils.query_fields import (
     EVENT_SCALARS,
@@ -303,7 +306,10 @@ class _Generator:
         if variables and self.rng.random() < 0.04:
             doc.fall_back()
             self.mangle(variables)
-        return Operation(doc.text(roots), variables, doc.expect_fast, doc.follow)
+        text = doc.text(roots)
+        if _aliases_as_the_server_counts(text) > SERVER_MAX_ALIASES:
+            doc.fall_back()  # reused fragments count again: the guard rail refuses it
+        return Operation(text, variables, doc.expect_fast, doc.follow)
 
     def mangle(self, variables: dict[str, Any]) -> None:
         """Variables the document did not ask for: one undeclared, of the wrong type, or
@@ -321,3 +327,21 @@ class _Generator:
 def generate_operations(seed: int, count: int, vocabulary: Vocabulary) -> list[Operation]:
     generator = _Generator(random.Random(seed), vocabulary)
     return [generator.operation() for _ in range(count)]
+
+
+# The server's default `max_aliases` (mentorgraph/settings.py).
+SERVER_MAX_ALIASES = 30
+
+
+def _aliases_as_the_server_counts(text: str) -> int:
+    """Aliases of the operation with every fragment spread counted again where it is spread,
+    as the server's guard rail (Strawberry's MaxAliasesLimiter) counts them."""
+    document = parse(text)
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    return sum(
+        count_fields_with_alias(d, fragments)
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
