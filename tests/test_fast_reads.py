@@ -5,7 +5,7 @@ is `test_fast_reads_differential.py`."""
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from mentorgraph.app import create_app
 from mentorgraph.settings import Settings
 from models.requests import DeclineReason, RequestStatus
 from models.users import ChannelType, User
+from resolvers.fast_reads.build import Statement
 from resolvers.ids import encode_global_id
 from tests.utils.factories import make_mentor, make_user, request_row
 from tests.utils.sql_counter import count_statements
@@ -190,17 +191,25 @@ async def test_a_token_of_a_deleted_account_is_refused_as_before(pair: Pair) -> 
     assert pair.fast_app.state.fast_reads.served == 0
 
 
-async def test_a_failing_statement_falls_back_to_the_ordinary_path(
-    pair: Pair, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def _broken_statement(*_: object) -> Statement:
+    return Statement("SELECT no_such_column", [], False)  # PostgreSQL refuses it
+
+
+def _broken_compiler(*_: object) -> Statement:
+    raise KeyError("a bug in the compiler")
+
+
+@pytest.mark.parametrize("broken", [_broken_statement, _broken_compiler])
+async def test_a_fast_path_bug_falls_back_to_the_ordinary_path(
+    pair: Pair,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    broken: Callable[..., Statement],
 ) -> None:
     from resolvers.fast_reads import reader
-    from resolvers.fast_reads.build import Statement
 
     _, mentee, _ = await _world()
-    # A statement PostgreSQL refuses, as a bug in the compiler would produce.
-    monkeypatch.setattr(
-        reader, "compile_operation", lambda *_: Statement("SELECT no_such_column", [], False)
-    )
+    monkeypatch.setattr(reader, "compile_operation", broken)
     data = await pair.same("{ viewer { name } }", viewer=mentee)
     assert data == {"data": {"viewer": {"name": "Mentee"}}}
     assert pair.fast_app.state.fast_reads.failed == 1
