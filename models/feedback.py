@@ -27,8 +27,10 @@ __all__ = [
     "AuthorRole",
     "MentorshipFeedback",
     "Rating",
+    "average_rating",
     "can_read_comment",
     "leave_feedback",
+    "rating_sql",
     "ratings_of",
 ]
 
@@ -131,6 +133,20 @@ def can_read_comment(viewer: User | None, feedback: MentorshipFeedback) -> bool:
     )
 
 
+def average_rating(total: int | None, count: int) -> float | None:
+    """The mean of `count` ratings summing to `total`, to two places (Python's round)."""
+    return round(total / count, 2) if count and total is not None else None
+
+
+def rating_sql(mentor_id_sql: str) -> str:
+    """`ratings_of` for one mentor in PostgreSQL (the fast read path): a subquery with one row
+    of `total` and `count`; `average_rating` rounds."""
+    return (
+        f"(SELECT sum(rating) AS total, count(*) AS count FROM {MentorshipFeedback._meta.db_table}"
+        f" WHERE subject_id = {mentor_id_sql} AND author_role = '{AuthorRole.MENTEE.value}')"
+    )
+
+
 async def ratings_of(mentor_ids: Sequence[int]) -> list[Rating]:
     """Each mentor's rating by their mentees, in the order given: one statement."""
     rows = (
@@ -143,7 +159,9 @@ async def ratings_of(mentor_ids: Sequence[int]) -> list[Rating]:
         .values("subject_id", "total", "count")
     )
     found = {
-        row["subject_id"]: Rating(average=round(row["total"] / row["count"], 2), count=row["count"])
+        row["subject_id"]: Rating(
+            average=average_rating(row["total"], row["count"]), count=row["count"]
+        )
         for row in rows
     }
     return [found.get(i, Rating(average=None, count=0)) for i in mentor_ids]

@@ -1,9 +1,10 @@
 """Values only Python renders exactly, filled in after PostgreSQL built the answer.
 
-The statement leaves `{"$rate": [answered, unanswered]}`, `{"$hours": median}` and
-`{"$cursor": [keys]}` where the ordinary path's rounding (Python's `round`, half to even on the
-binary value; PostgreSQL's `round(numeric)` rounds halves away from zero) or its cursor encoding
-(`json.dumps` with ASCII escapes) must be used: here they are, the same functions.
+The statement leaves `{"$rate": [answered, unanswered]}`, `{"$hours": median}`,
+`{"$average": [total, count]}` and `{"$cursor": [keys]}` where the ordinary path's rounding
+(Python's `round`, half to even on the binary value; PostgreSQL's `round(numeric)` rounds halves
+away from zero) or its cursor encoding (`json.dumps` with ASCII escapes) must be used: here they
+are, the same functions.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from models.feedback import average_rating
 from models.responsiveness import median_hours_rounded, response_rate
 from resolvers.pagination import encode_cursor
 
@@ -23,6 +25,7 @@ _MARKERS: dict[str, Callable[[Any], Any]] = {
     # PostgreSQL writes the double 2.0 as `2`, which JSON reads back as an int: a float again.
     "$hours": lambda raw: median_hours_rounded(None if raw is None else float(raw)),
     "$cursor": encode_cursor,
+    "$average": lambda raw: average_rating(*raw),
 }
 
 

@@ -8,6 +8,8 @@ from graphql import GraphQLObjectType
 import resolvers.fast_reads.requests as requests_sql
 from models import json_sql as js
 from models.favorites import favorites_of_sql
+from models.feedback import rating_sql
+from models.lineage import lineage_size_sql, mentored_count_sql, was_mentee_here_sql
 from models.privacy import channels_visible_sql, is_self_or_admin_sql
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import responsiveness_sql
@@ -44,6 +46,11 @@ _SIDES = {
     "activeMentees": "mentor_id",
 }
 _OTHER_SIDE = {"mentee_id": "mentor_id", "mentor_id": "mentee_id"}
+_LINEAGE = {
+    "mentoredCount": mentored_count_sql,
+    "lineageSize": lineage_size_sql,
+    "wasMenteeHere": was_mentee_here_sql,
+}
 
 
 def user_object(
@@ -80,6 +87,11 @@ def _field(build: Build, child: Selected, u: str) -> str:
         return js.favorite(build.viewer, f"{u}.id")
     if name == "responsiveness":
         return _responsiveness(build, child, u)
+    if name in _LINEAGE:
+        # Public for mentors; null for members who never became one (`graph.lineage_of`).
+        return f"CASE WHEN {u}.is_mentor THEN {_LINEAGE[name](f'{u}.id')} END"
+    if name == "rating":
+        return _rating(build, child, u)
     if name == "channels":
         channel = each(build, child, _channel_field)
         return (
@@ -129,6 +141,21 @@ def _responsiveness(build: Build, selected: Selected, u: str) -> str:
     source = responsiveness_sql(f"{u}.id", build.since())
     # Public for mentors, null for other members (`resolvers.users.responsiveness_of`).
     return f"CASE WHEN {u}.is_mentor THEN (SELECT {record} FROM {source} {rs}) END"
+
+
+def _rating(build: Build, selected: Selected, u: str) -> str:
+    """A mentor's rating by their mentees (`feedback.rating_of`); null for other members."""
+    rt = build.alias("rt")
+
+    def field_sql(child: Selected) -> str:
+        if child.name == "average":
+            return build.marker("average", f"json_build_array({rt}.total, {rt}.count)")
+        if child.name == "count":
+            return f"{rt}.count"
+        raise Unsupported(f"Rating.{child.name}")
+
+    rating = each(build, selected, field_sql)
+    return f"CASE WHEN {u}.is_mentor THEN (SELECT {rating} FROM {rating_sql(f'{u}.id')} {rt}) END"
 
 
 def _status_counts(build: Build, selected: Selected, u: str, side: str) -> str:

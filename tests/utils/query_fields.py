@@ -18,7 +18,8 @@ __all__ = [
 
 USER_SCALARS = [
     "id", "name", "title", "bio", "avatarUrl", "country", "isMentor", "available", "capacity",
-    "createdAt", "email", "tags", "spokenLanguages", "isFavorite", "roles",
+    "createdAt", "email", "tags", "spokenLanguages", "isFavorite", "roles", "mentoredCount",
+    "lineageSize", "wasMenteeHere",
 ]  # fmt: skip
 RESPONSIVENESS = [
     "responseRate", "medianResponseHours", "lastActiveAt", "openRequests", "activeMentees",
@@ -34,9 +35,6 @@ EVENT_SCALARS = ["id", "cursor", "fromStatus", "toStatus", "occurredAt", "note",
 FACETS = ["tags", "countries", "spokenLanguages"]
 # Outside the fast path's list: each must send the whole operation to the ordinary executor.
 OTHER_USER_FIELDS = [
-    "mentoredCount",
-    "wasMenteeHere",
-    "rating { average count }",
     "mentorships(first: 2) { totalCount nodes { status since } }",
     "recommendedMentors(first: 2) { score }",
     "name @include(if: true)",

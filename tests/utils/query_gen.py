@@ -81,6 +81,9 @@ class _Generator:
         if rng.random() < 0.3:
             fields = self.scalars(doc, RESPONSIVENESS, 1, 5)
             parts.append(f"{doc.alias(0.2)}responsiveness {{ {' '.join(fields)} }}")
+        if rng.random() < 0.2:
+            fields = _subset(rng, ["average", "count", "__typename"], 1, 3)
+            parts.append(f"{doc.alias(0.2)}rating {{ {' '.join(fields)} }}")
         for name in ("sentRequests", "receivedRequests"):
             if level > 0 and rng.random() < 0.35:
                 parts.append(self.request_list(doc, name, level - 1, in_fragment))

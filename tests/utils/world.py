@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models import clock
+from models.feedback import AuthorRole, MentorshipFeedback
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.response_scores import refresh_scores
 from models.users import ChannelType, Favorite, User
@@ -226,6 +227,40 @@ async def _viewers_histories(
     await reqs.add(mentors[15], s.APPROVED, ago=10 * DAY, mentee=mentor, answered=DAY)
 
 
+# A mentor rated 33 / 8 = 4.125 exactly: Python rounds it to 4.12 (half to even),
+# PostgreSQL's round(numeric) to 4.13.
+HALF_WAY_RATINGS = [5, 5, 5, 5, 4, 4, 4, 1]
+
+
+async def _feedback(reqs: _Requests, rng: random.Random, rated: User) -> None:
+    """Ratings by mentees (which make a mentor's rating) and by mentors (which do not) on
+    completed mentorships: random ones, and one mentor's average exactly half-way."""
+    for _ in HALF_WAY_RATINGS:
+        await reqs.add(rated, RequestStatus.COMPLETED, ago=30 * DAY, answered=HOUR)
+    completed = await MentorshipRequest.filter(status=RequestStatus.COMPLETED).order_by("id")
+    half_way = iter(HALF_WAY_RATINGS)
+    for request in completed:
+        rated_here = request.mentor_id == rated.id
+        mentee_rating = next(half_way, 3) if rated_here else rng.randint(1, 5)
+        await MentorshipFeedback.create(
+            request_id=request.id,
+            author_id=request.mentee_id,
+            subject_id=request.mentor_id,
+            author_role=AuthorRole.MENTEE,
+            rating=mentee_rating,
+            created_at=reqs.now,
+        )
+        if rng.random() < 0.5:
+            await MentorshipFeedback.create(
+                request_id=request.id,
+                author_id=request.mentor_id,
+                subject_id=request.mentee_id,
+                author_role=AuthorRole.MENTOR,
+                rating=rng.randint(1, 5),
+                created_at=reqs.now,
+            )
+
+
 async def build_world(seed: int = 6) -> World:
     clock.advance(CLOCK_AHEAD)
     rng = random.Random(seed)
@@ -253,6 +288,7 @@ async def build_world(seed: int = 6) -> World:
     await _shaped_histories(reqs, {m.name: m for m in mentors})
     await _viewers_histories(reqs, viewers, mentors, former)
     await write_histories(reqs.ids, rng)
+    await _feedback(reqs, rng, mentors[-1])
     for user, favorites in (
         (viewers["member"], [mentors[0], mentors[7]]),
         (viewers["mentee"], [mentors[3], viewers["mentor"], former]),
