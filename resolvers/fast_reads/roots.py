@@ -61,6 +61,8 @@ def _filter(build: Build, selected: Selected) -> MentorFilter:
 
 
 def _sql_of(queryset: Any) -> tuple[str, list[Any]]:
+    """The SQL and values a Tortoise query would send. NOTE: `_make_query` is Tortoise's own
+    (1.1.9, pinned); `QuerySet.sql()` builds the same but gives no values."""
     queryset._make_query()
     sql, values = queryset.query.get_parameterized_sql()
     return sql, list(values)
