@@ -103,7 +103,7 @@ async def _world() -> tuple[User, User, User]:
     return mentor, mentee, other
 
 
-async def test_a_profile_answers_in_one_statement_and_equals_the_ordinary_path(
+async def test_a_profile_equals_the_ordinary_path_for_every_viewer(
     pair: Pair,
 ) -> None:
     mentor, mentee, other = await _world()
