@@ -297,3 +297,22 @@ def _pk(global_id: str) -> int:
     from resolvers.ids import decode_global_id
 
     return decode_global_id(global_id)[1]
+
+
+async def test_a_get_request_is_answered_here_too(pair: Pair) -> None:
+    mentor, _, _ = await _world()
+    query = "query($id: ID!) { node(id: $id) { ... on User { name tags } } }"
+    params = {
+        "query": query,
+        "variables": orjson.dumps({"id": encode_global_id("User", mentor.id)}).decode(),
+    }
+    answers = []
+    for client in (pair.fast, pair.ordinary):
+        response = await client.get("/graphql", params=params)
+        answers.append((response.status_code, orjson.dumps(orjson.loads(response.content))))
+    assert answers[0] == answers[1]
+    assert orjson.loads(answers[0][1])["data"]["node"] == {
+        "name": mentor.name,
+        "tags": ["python", "go"],
+    }
+    assert pair.fast_app.state.fast_reads.served == 1
