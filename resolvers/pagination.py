@@ -18,6 +18,7 @@ from resolvers.errors import BadUserInput
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "NEWEST_FIRST",
     "OrderKey",
     "Page",
     "check_first",
@@ -35,6 +36,8 @@ M = TypeVar("M", bound=Model)
 
 # (field name, descending?) — the last key must be unique (the primary key).
 OrderKey = tuple[str, bool]
+# Newest first by the primary key (rows numbered in the order they were written).
+NEWEST_FIRST: list[OrderKey] = [("id", True)]
 
 
 @dataclass

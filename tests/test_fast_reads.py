@@ -12,14 +12,13 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from starlette.applications import Starlette
 
-from mentorgraph.app import create_app
 from mentorgraph.settings import Settings
 from models.requests import DeclineReason, RequestStatus
 from models.users import ChannelType, User
 from resolvers.fast_reads.build import Statement
 from resolvers.ids import encode_global_id
+from tests.utils.app_pair import AppPair, app_pair
 from tests.utils.factories import make_mentor, make_user, request_row
 from tests.utils.sql_counter import count_statements
 
@@ -36,12 +35,9 @@ PROFILE = """id name title bio avatarUrl country isMentor available capacity cre
 class Pair:
     """The same app twice, fast path on and off, spoken to over HTTP as the same viewer."""
 
-    def __init__(self, fast: Starlette, ordinary: Starlette) -> None:
-        self.fast_app, self.ordinary_app = fast, ordinary
-        self.fast = httpx.AsyncClient(transport=httpx.ASGITransport(fast), base_url="http://t")
-        self.ordinary = httpx.AsyncClient(
-            transport=httpx.ASGITransport(ordinary), base_url="http://t"
-        )
+    def __init__(self, apps: AppPair) -> None:
+        self.fast_app, self.ordinary_app = apps.fast_app, apps.ordinary_app
+        self.fast, self.ordinary = apps.fast.http, apps.ordinary.http
 
     async def both(
         self, query: str, variables: dict[str, Any] | None = None, viewer: User | None = None
@@ -66,13 +62,8 @@ class Pair:
 
 @pytest.fixture
 async def pair(settings: Settings, db: None) -> AsyncIterator[Pair]:
-    fast = create_app(settings, manage_db=False)
-    ordinary = create_app(settings.model_copy(update={"fast_reads": False}), manage_db=False)
-    assert fast.state.fast_reads is not None and ordinary.state.fast_reads is None
-    pair = Pair(fast, ordinary)
-    yield pair
-    await pair.fast.aclose()
-    await pair.ordinary.aclose()
+    async with app_pair(settings) as apps:
+        yield Pair(apps)
 
 
 async def _world() -> tuple[User, User, User]:

@@ -19,15 +19,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 
-from mentorgraph.app import create_app
 from mentorgraph.settings import Settings
 from models.users import User
 from resolvers.ids import encode_global_id
-from tests.utils.client import GraphQLClient, GraphQLResponse
+from tests.utils.app_pair import AppPair, app_pair
+from tests.utils.client import GraphQLResponse
 from tests.utils.differences import Difference, compare, report
 from tests.utils.fixed_operations import fixed_operations
 from tests.utils.query_gen import MAX_PAGES, Operation, Vocabulary, generate_operations
@@ -47,34 +46,15 @@ GONE = "gone"
 MIN_SERVED_SHARE = 0.8
 
 
-@dataclass
-class Apps:
-    ordinary: GraphQLClient
-    fast: GraphQLClient
-    ordinary_app: Starlette
-    fast_app: Starlette
-
-
 @pytest.fixture
 async def world(db: None) -> World:
     return await build_world()
 
 
 @pytest.fixture
-async def apps(settings: Settings, db: None) -> AsyncIterator[Apps]:
-    ordinary_app = create_app(settings.model_copy(update={"fast_reads": False}), manage_db=False)
-    fast_app = create_app(settings.model_copy(update={"fast_reads": True}), manage_db=False)
-    base = "http://testserver"
-    async with (
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=ordinary_app), base_url=base) as a,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=fast_app), base_url=base) as b,
-    ):
-        yield Apps(
-            GraphQLClient(a, ordinary_app.state.tokens),
-            GraphQLClient(b, fast_app.state.tokens),
-            ordinary_app,
-            fast_app,
-        )
+async def apps(settings: Settings, db: None) -> AsyncIterator[AppPair]:
+    async with app_pair(settings) as pair:
+        yield pair
 
 
 def _counter(app: Starlette, name: str) -> int:
@@ -99,7 +79,7 @@ class Tally:
 
 
 async def _both_paths(
-    apps: Apps, operation: Operation, viewer_name: str, viewer: User | None, tally: Tally
+    apps: AppPair, operation: Operation, viewer_name: str, viewer: User | None, tally: Tally
 ) -> list[Difference]:
     """The operation (and its next pages) on both paths as one viewer; where they differ."""
     differences = []
@@ -126,7 +106,7 @@ async def _both_paths(
     return differences
 
 
-async def test_fast_path_answers_as_the_ordinary_path(world: World, apps: Apps) -> None:
+async def test_fast_path_answers_as_the_ordinary_path(world: World, apps: AppPair) -> None:
     assert apps.ordinary_app.state.fast_reads is None
     assert apps.fast_app.state.fast_reads is not None
     vocabulary = Vocabulary(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from tortoise.models import Model
 
 from resolvers.errors import BadUserInput
 from resolvers.fast_reads.build import Build, each
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
-from resolvers.pagination import check_first
+from resolvers.pagination import OrderKey, check_first, cursor_fits, decode_cursor
 
-__all__ = ["Page", "connection", "page_size"]
+__all__ = ["Page", "after_values", "connection", "page_size"]
 
 
 @dataclass
@@ -32,6 +34,22 @@ def page_size(arguments: Mapping[str, Any]) -> int:
         return check_first(arguments.get("first"))
     except BadUserInput:
         raise UnsupportedValue("first out of range") from None
+
+
+def after_values(
+    arguments: Mapping[str, Any], model: type[Model], order: Sequence[OrderKey]
+) -> list[Any] | None:
+    """The keys of the `after` cursor (None without one), checked as `keyset_page` checks them;
+    a cursor it would refuse, or whose values do not fit the columns, is declined."""
+    if not arguments.get("after"):
+        return None
+    try:
+        values = decode_cursor(arguments["after"], len(order))
+    except BadUserInput:
+        raise UnsupportedValue("bad cursor") from None
+    if not cursor_fits(model, order, values):
+        raise UnsupportedValue("cursor beyond its columns")
+    return values
 
 
 def connection(build: Build, selected: Selected, page: Page) -> str:

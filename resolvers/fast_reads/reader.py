@@ -79,33 +79,24 @@ class FastReads:
         `viewer_id`: the id a valid token names (None: anonymous); the statement reads the
         viewer's row itself and answers nothing when it is gone."""
         try:
-            return await self._answer(query, operation_name, variables, viewer_id)
+            statement = self._statement(query, operation_name, variables, viewer_id)
+            if statement is None:
+                self.declined += 1
+                return None
+            params = statement.bind(viewer_id)
+            client = connections.get("default")
+            async with client.acquire_connection() as connection:
+                # Logged where Tortoise logs its own statements (statement counts see it).
+                client.log.debug("%s: %s", statement.sql, params)
+                text = await connection.fetchval(statement.sql, *params)
+            if text is None:  # the viewer's account is gone: the ordinary path says so
+                self.declined += 1
+                return None
+            body = finish(text) if statement.has_markers else text.encode()
         except Exception:  # a bug here must not cost the client an answer: the ordinary path
             logger.exception("fast read failed; answering on the ordinary path")
             self.failed += 1
             return None
-
-    async def _answer(
-        self,
-        query: str,
-        operation_name: str | None,
-        variables: dict[str, Any] | None,
-        viewer_id: int | None,
-    ) -> bytes | None:
-        statement = self._statement(query, operation_name, variables, viewer_id)
-        if statement is None:
-            self.declined += 1
-            return None
-        params = statement.bind(viewer_id)
-        client = connections.get("default")
-        async with client.acquire_connection() as connection:
-            # Logged where Tortoise logs its own statements (statement counts see it).
-            client.log.debug("%s: %s", statement.sql, params)
-            text = await connection.fetchval(statement.sql, *params)
-        if text is None:  # the viewer's account is gone: the ordinary path says so
-            self.declined += 1
-            return None
-        body = finish(text) if statement.has_markers else text.encode()
         self.served += 1
         return body
 

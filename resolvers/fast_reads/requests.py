@@ -10,11 +10,10 @@ from models import json_sql as js
 from models.privacy import can_see_request_sql
 from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
-from resolvers.errors import BadUserInput
 from resolvers.fast_reads.build import Build, each
-from resolvers.fast_reads.connections import Page, connection, page_size
-from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
-from resolvers.pagination import cursor_fits, decode_cursor
+from resolvers.fast_reads.connections import Page, after_values, connection, page_size
+from resolvers.fast_reads.selection import Selected, Unsupported
+from resolvers.pagination import NEWEST_FIRST
 
 __all__ = ["one_request", "request_list", "request_object"]
 
@@ -131,15 +130,10 @@ def request_list(build: Build, selected: Selected, u: str, side: str) -> str:
     if statuses:
         where.append(f"status IN ({', '.join(repr(s.value) for s in statuses)})")
     total_where = " AND ".join(where)
-    if arguments.get("after"):
-        try:
-            [before] = decode_cursor(arguments["after"], 1)
-        except BadUserInput:
-            raise UnsupportedValue("bad cursor") from None
-        # The ordinary path compares any integer; beyond the column's range it declines here.
-        if not cursor_fits(MentorshipRequest, [("id", True)], [before]):
-            raise UnsupportedValue("cursor beyond the id range")
-        where.append(f"id < {build.param(before)}::bigint")
+    # The ordinary path compares any integer; beyond the column's range it is declined here.
+    values = after_values(arguments, MentorshipRequest, NEWEST_FIRST)
+    if values is not None:
+        where.append(f"id < {build.param(values[0])}::bigint")
     columns = ", ".join(MentorshipRequest._meta.db_fields)
     x = build.alias("x")
     # Ranked after the LIMIT: the window runs over at most size + 1 rows, not all of them.

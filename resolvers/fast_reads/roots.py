@@ -14,12 +14,12 @@ from models.errors import RuleViolation
 from models.users import User
 from resolvers.errors import BadUserInput
 from resolvers.fast_reads.build import Build, Statement, each, json_object
-from resolvers.fast_reads.connections import Page, connection, page_size
+from resolvers.fast_reads.connections import Page, after_values, connection, page_size
 from resolvers.fast_reads.requests import one_request
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
 from resolvers.fast_reads.users import USERS, one_user, user_object
 from resolvers.ids import decode_global_id
-from resolvers.pagination import cursor_fits, decode_cursor, seek_after
+from resolvers.pagination import seek_after
 
 __all__ = ["ROOT_FIELDS", "compile_operation"]
 
@@ -46,8 +46,8 @@ def _viewer(build: Build, selected: Selected) -> str:
     return "NULL" if build.viewer is None else one_user(build, selected, f"{build.viewer}.id")
 
 
-def _filter(build: Build, selected: Selected) -> MentorFilter:
-    given = build.arguments(selected).get("filter") or {}
+def _filter(arguments: Mapping[str, Any]) -> MentorFilter:
+    given = arguments.get("filter") or {}
     try:
         return directory.clean_filter(
             search=given.get("search"),
@@ -72,18 +72,13 @@ def _mentors(build: Build, selected: Selected) -> str:
     """The directory (`resolvers/directory.py::mentors`): the same Tortoise query for the page,
     embedded, so filters and keyset seek are the ordinary path's own."""
     arguments = build.arguments(selected)
-    cleaned = _filter(build, selected)
+    cleaned = _filter(arguments)
     keys = ORDER_KEYS[MentorOrder(arguments.get("orderBy") or MentorOrder.NEWEST)]
     size = page_size(arguments)
     matching = directory.matching_mentors(cleaned)
     page_qs = matching
-    if arguments.get("after"):
-        try:
-            values = decode_cursor(arguments["after"], len(keys))
-        except BadUserInput:
-            raise UnsupportedValue("bad cursor") from None
-        if not cursor_fits(User, keys, values):
-            raise UnsupportedValue("bad cursor")
+    values = after_values(arguments, User, keys)
+    if values is not None:
         page_qs = page_qs.filter(seek_after(keys, values))
     ordering = [f"-{name}" if descending else name for name, descending in keys]
     limited = page_qs.order_by(*ordering).limit(size + 1)
@@ -129,7 +124,7 @@ _FACETS = {
 
 def _mentor_facets(build: Build, selected: Selected) -> str:
     """`mentorFacets` (`models.directory.facet_query`, embedded)."""
-    cleaned = _filter(build, selected)
+    cleaned = _filter(build.arguments(selected))
 
     def facet_sql(child: Selected) -> str:
         if child.name not in _FACETS:
@@ -184,13 +179,9 @@ def compile_operation(
         if compile_root is None:
             raise Unsupported(f"Query.{selected.name}")
         entries.append((key, compile_root(build, selected)))
-    statement = Statement(
-        f"SELECT json_build_object('data', {json_object(entries)})::text", [], False
-    )
+    sql = f"SELECT json_build_object('data', {json_object(entries)})::text"
+    viewer_at = None
     if viewer_id is not None:
-        statement.sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
-        statement.viewer_at = len(build.params) - 1
-    statement.params = build.params
-    statement.has_markers = build.has_markers
-    statement.since_at = build.since_at
-    return statement
+        sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
+        viewer_at = len(build.params) - 1
+    return Statement(sql, build.params, build.has_markers, build.since_at, viewer_at)

@@ -14,12 +14,10 @@ from models.privacy import channels_visible_sql, is_self_or_admin_sql
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import responsiveness_sql
 from models.users import Favorite, User, UserLanguage, UserTag
-from resolvers.errors import BadUserInput
 from resolvers.fast_reads.build import Build, each
-from resolvers.fast_reads.connections import Page, connection, page_size
-from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
+from resolvers.fast_reads.connections import Page, after_values, connection, page_size
+from resolvers.fast_reads.selection import Selected, Unsupported
 from resolvers.favorites import FAVORITE_ORDER
-from resolvers.pagination import cursor_fits, decode_cursor
 
 __all__ = ["USERS", "one_user", "user_object"]
 
@@ -190,13 +188,8 @@ def _favorite_mentors(build: Build, selected: Selected, u: str) -> str:
     arguments = build.arguments(selected)
     size = page_size(arguments)
     rows = favorites_of_sql(f"{u}.id")
-    if arguments.get("after"):
-        try:
-            values = decode_cursor(arguments["after"], len(FAVORITE_ORDER))
-        except BadUserInput:
-            raise UnsupportedValue("bad cursor") from None
-        if not cursor_fits(Favorite, FAVORITE_ORDER, values):
-            raise UnsupportedValue("bad cursor")
+    values = after_values(arguments, Favorite, FAVORITE_ORDER)
+    if values is not None:
         rows += f" AND fav.id < {build.param(values[0])}::bigint"
     # `first: 0` reads nothing in the ordinary path, so hasNextPage is false there.
     limit = size + 1 if size else 0

@@ -123,12 +123,13 @@ class _Generator:
             if not valid:
                 doc.fall_back()
             arguments.append(doc.argument("after", "String", after))
-        parts = self.connection_parts(doc, lambda: self.user(doc, level, in_fragment))
-        if rng.random() < 0.15:
-            parts.append("totalCount")
-        alias = doc.alias(0.3, required=in_fragment)
-        args = f"({', '.join(arguments)})" if arguments else ""
-        return f"{alias}favoriteMentors{args} {{ {' '.join(parts)} }}"
+        return self.connection_field(
+            doc,
+            "favoriteMentors",
+            arguments,
+            lambda: self.user(doc, level, in_fragment),
+            in_fragment,
+        )
 
     def channel_fields(self) -> list[str]:
         return _subset(self.rng, ["type", "handle", "__typename"], 1, 3)
@@ -181,8 +182,16 @@ class _Generator:
         if rng.random() < 0.02:
             doc.fall_back()  # `after` on a request list is outside the list
             arguments.append(doc.argument("after", "String", choose_after(rng)[0]))
-        parts = self.connection_parts(doc, lambda: self.request(doc, level, in_fragment))
-        if rng.random() < 0.15:
+        return self.connection_field(
+            doc, name, arguments, lambda: self.request(doc, level, in_fragment), in_fragment
+        )
+
+    def connection_field(
+        self, doc: Document, name: str, arguments: list[str], item: Any, in_fragment: bool
+    ) -> str:
+        """A user's connection field (`name(arguments) { ... }`) of items that `item` writes."""
+        parts = self.connection_parts(doc, item)
+        if self.rng.random() < 0.15:
             parts.append("totalCount")
         alias = doc.alias(0.3, required=in_fragment)
         args = f"({', '.join(arguments)})" if arguments else ""
