@@ -20,6 +20,7 @@ from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.subscriptions import FROM_START, subscribed
+from tests.utils.waiting import until_found
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DB") != "postgres", reason="concurrent writers need PostgreSQL"
@@ -28,14 +29,12 @@ pytestmark = pytest.mark.skipif(
 
 async def wait_for_a_blocked_event_writer() -> None:
     conn = connections.get("default")
-    for _ in range(400):
-        rows = await conn.execute_query_dict(
+    await until_found(
+        lambda: conn.execute_query_dict(
             "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-        )
-        if rows:
-            return
-        await asyncio.sleep(0.05)  # polling a condition, not asserting on time
-    raise AssertionError("the second writer never waited for the first")
+        ),
+        "the second writer never waited for the first",
+    )
 
 
 async def write(

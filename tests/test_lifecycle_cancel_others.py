@@ -15,6 +15,7 @@ from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import CANCEL_OTHERS, request_gid
+from tests.utils.waiting import until_found
 
 S = RequestStatus
 
@@ -98,12 +99,10 @@ async def test_every_row_lock_is_taken_before_the_event_lock(db: None, database_
 
 async def _until_a_backend_waits_for_a_lock() -> None:
     conn = connections.get("default")
-    for _ in range(400):
-        waiting = await conn.execute_query_dict(
+    await until_found(
+        lambda: conn.execute_query_dict(
             "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
             " AND datname = current_database()"
-        )
-        if waiting:
-            return
-        await asyncio.sleep(0.05)  # polling a condition, not asserting on time
-    raise AssertionError("the cancellation never waited for the locked row")
+        ),
+        "the cancellation never waited for the locked row",
+    )

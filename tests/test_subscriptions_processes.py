@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator
 
@@ -19,6 +18,7 @@ from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.live_server import LiveServer
 from tests.utils.status import change_status
 from tests.utils.subscriptions import FROM_START, subscribed
+from tests.utils.waiting import until_found
 
 on_postgres = pytest.mark.skipif(
     os.environ.get("TEST_DB") != "postgres", reason="several processes need PostgreSQL"
@@ -61,17 +61,16 @@ async def test_two_processes_on_one_database(serve: StartServer, client: GraphQL
 
 async def listener_pid(sql: asyncpg.Connection, not_pid: int | None) -> int:
     """The server's LISTEN connection, once it is (back) up with a pid other than `not_pid`."""
-    for _ in range(400):
-        pid = await sql.fetchval(
+    pid = await until_found(
+        lambda: sql.fetchval(
             "SELECT pid FROM pg_stat_activity"
             " WHERE application_name = $1 AND datname = current_database() AND pid <> $2",
             APPLICATION_NAME,
             not_pid or 0,
-        )
-        if pid is not None:
-            return int(pid)
-        await asyncio.sleep(0.05)  # polling a condition, not asserting on time
-    raise AssertionError("the LISTEN connection did not come back")
+        ),
+        "the LISTEN connection did not come back",
+    )
+    return int(pid)
 
 
 @on_postgres
