@@ -6,6 +6,7 @@ from models import mentor_applications
 from models.applications import ApplicationStatus, MentorApplication
 from models.privacy import is_self_or_admin
 from resolvers.context import Context
+from resolvers.ids import decode_id_of
 from resolvers.pagination import Page, keyset_page
 
 __all__ = ["apply", "list_for_admin", "review", "visible_application"]
@@ -16,12 +17,11 @@ async def apply(ctx: Context, motivation: str) -> MentorApplication:
 
 
 async def review(
-    ctx: Context, application_id: int, *, approve: bool, reason: str | None
+    ctx: Context, application_id: str, *, approve: bool, reason: str | None
 ) -> MentorApplication:
+    pk = decode_id_of("MentorApplication", application_id, "applicationId")
     admin = ctx.require_admin()
-    return await mentor_applications.review_application(
-        admin, application_id, approve=approve, reason=reason
-    )
+    return await mentor_applications.review_application(admin, pk, approve=approve, reason=reason)
 
 
 async def visible_application(ctx: Context, application_id: int) -> MentorApplication | None:

@@ -21,20 +21,18 @@ class Context:
     issue_token: Callable[[User], str]
     # The server's event bus, for subscriptions (None where nothing is live, e.g. HTTP).
     event_feed: EventFeed | None = None
-    loaders: Loaders = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(self.viewer)
+    # Fresh for every operation: `renew` sets them (the `FreshLoaders` extension calls it as
+    # each operation starts), so nothing builds them here only to be replaced.
+    loaders: Loaders = field(init=False, repr=False)
 
     def renew(self, viewer: User | None, loaders: Loaders | None = None) -> None:
-        """Start over with `viewer` and fresh caches (a socket's next operation or event)."""
+        """Start over with `viewer` and fresh caches (each operation; each subscription event)."""
         self.viewer = viewer
         self.loaders = loaders or Loaders(viewer)
 
     def sign_in(self, user: User) -> str:
         """The rest of this operation runs as `user` (signUp, logIn); returns their token."""
-        self.viewer = user
-        self.loaders = Loaders(user)
+        self.renew(user)
         return self.issue_token(user)
 
     def require_viewer(self) -> User:

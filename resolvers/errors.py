@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-__all__ = ["BadUserInput", "ClientError", "Forbidden", "RateLimited", "Unauthenticated"]
+__all__ = [
+    "BadUserInput",
+    "ClientError",
+    "Forbidden",
+    "RateLimited",
+    "Unauthenticated",
+    "check_range",
+]
 
 
 class ClientError(GraphQLError):
@@ -28,3 +35,10 @@ class Forbidden(ClientError):
 
 class RateLimited(ClientError):
     code = "RATE_LIMITED"
+
+
+def check_range(name: str, value: int, low: int, high: int) -> int:
+    """`value` of the argument `name`; BadUserInput unless `low <= value <= high`."""
+    if not low <= value <= high:
+        raise BadUserInput(f"'{name}' must be between {low} and {high}.", field=name)
+    return value

@@ -12,7 +12,7 @@ from models.request_guards import others_open_and_active
 from models.requests import MentorshipRequest
 from models.users import User
 from resolvers.context import Context
-from resolvers.errors import BadUserInput
+from resolvers.errors import check_range
 from resolvers.ids import decode_id_of
 from resolvers.pagination import MAX_PAGE_SIZE, Page, keyset_page
 
@@ -51,16 +51,10 @@ async def mentorships(
     return await keyset_page(queryset, NEWEST_FIRST, first=first, after=after)
 
 
-def _check_range(name: str, value: int, low: int, high: int) -> int:
-    if not low <= value <= high:
-        raise BadUserInput(f"'{name}' must be between {low} and {high}.", field=name)
-    return value
-
-
 async def mentorship_graph(ctx: Context, root_id: str, depth: int, first: int) -> Graph | None:
     root_pk = decode_id_of("User", root_id, "rootId")
-    _check_range("depth", depth, 1, graph.MAX_DEPTH)
-    _check_range("first", first, 1, MAX_PAGE_SIZE)
+    check_range("depth", depth, 1, graph.MAX_DEPTH)
+    check_range("first", first, 1, MAX_PAGE_SIZE)
     root = await ctx.loaders.user.load(root_pk)
     if root is None:
         return None

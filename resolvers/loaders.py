@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import cached_property, partial
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
+from tortoise.models import Model
 
 from models.feedback import MentorshipFeedback, Rating, ratings_of
 from models.lineage import Lineage, lineage_of
@@ -18,34 +20,32 @@ from resolvers import request_loaders
 
 __all__ = ["Loaders"]
 
+R = TypeVar("R", bound=Model)
 
-async def _users(ids: Sequence[int]) -> list[User | None]:
-    found = {u.id: u for u in await User.filter(id__in=list(ids))}
+
+async def _by_id(model: type[R], ids: Sequence[int]) -> list[R | None]:
+    """The rows of `model` with these ids, in the order asked; None where there is none."""
+    found = {row.id: row for row in await model.filter(id__in=list(ids))}  # type: ignore[attr-defined]
     return [found.get(i) for i in ids]
 
 
-async def _tags(user_ids: Sequence[int]) -> list[list[str]]:
+async def _users(ids: Sequence[int]) -> list[User | None]:
+    return await _by_id(User, ids)
+
+
+async def _values_per_user(
+    model: type[Model], column: str, user_ids: Sequence[int]
+) -> list[list[str]]:
+    """Each user's `column` values, in their `position` order."""
     # Plain rows, not model objects: on every directory page, building models cost more than SQL.
     by_user: dict[int, list[str]] = defaultdict(list)
     rows = (
-        await UserTag.filter(user_id__in=list(user_ids))
+        await model.filter(user_id__in=list(user_ids))
         .order_by("user_id", "position")
-        .values_list("user_id", "tag")
+        .values_list("user_id", column)
     )
-    for user_id, tag in rows:
-        by_user[user_id].append(tag)
-    return [by_user[i] for i in user_ids]
-
-
-async def _languages(user_ids: Sequence[int]) -> list[list[str]]:
-    by_user: dict[int, list[str]] = defaultdict(list)
-    rows = (
-        await UserLanguage.filter(user_id__in=list(user_ids))
-        .order_by("user_id", "position")
-        .values_list("user_id", "language")
-    )
-    for user_id, language in rows:
-        by_user[user_id].append(language)
+    for user_id, value in rows:
+        by_user[user_id].append(value)
     return [by_user[i] for i in user_ids]
 
 
@@ -57,32 +57,25 @@ async def _channels(user_ids: Sequence[int]) -> list[list[Channel]]:
     return [by_user[i] for i in user_ids]
 
 
-async def _requests(ids: Sequence[int]) -> list[MentorshipRequest | None]:
-    found = {r.id: r for r in await MentorshipRequest.filter(id__in=list(ids))}
-    return [found.get(i) for i in ids]
-
-
-async def _events(ids: Sequence[int]) -> list[RequestEvent | None]:
-    found = {e.id: e for e in await RequestEvent.filter(id__in=list(ids))}
-    return [found.get(i) for i in ids]
-
-
-async def _history(request_ids: Sequence[int]) -> list[list[RequestEvent]]:
-    by_request: dict[int, list[RequestEvent]] = defaultdict(list)
-    for event in await RequestEvent.filter(request_id__in=list(request_ids)).order_by("id"):
-        by_request[event.request_id].append(event)
+async def _per_request(model: type[R], request_ids: Sequence[int]) -> list[list[R]]:
+    """Each request's rows of `model` (events, feedback), oldest first."""
+    by_request: dict[int, list[R]] = defaultdict(list)
+    for row in await model.filter(request_id__in=list(request_ids)).order_by("id"):
+        by_request[row.request_id].append(row)  # type: ignore[attr-defined]
     return [by_request[i] for i in request_ids]
 
 
-async def _feedback(request_ids: Sequence[int]) -> list[list[MentorshipFeedback]]:
-    by_request: dict[int, list[MentorshipFeedback]] = defaultdict(list)
-    for left in await MentorshipFeedback.filter(request_id__in=list(request_ids)).order_by("id"):
-        by_request[left.request_id].append(left)
-    return [by_request[i] for i in request_ids]
+def _primed(
+    load: Callable[[Sequence[int]], Awaitable[list[R | None]]], known: Mapping[int, R] | None
+) -> DataLoader[int, R | None]:
+    loader: DataLoader[int, R | None] = DataLoader(load)
+    if known:
+        loader.prime_many(known)
+    return loader
 
 
 class Loaders:
-    """Created per HTTP request (and per subscription event): a cache never outlives its viewer.
+    """Created per operation (and per subscription event): a cache never outlives its viewer.
 
     Each loader is built on first use: a subscription event that touches two of them should
     not pay for nine (thousands of subscriptions each get a fresh `Loaders` per event).
@@ -104,18 +97,15 @@ class Loaders:
 
     @cached_property
     def user(self) -> DataLoader[int, User | None]:
-        loader: DataLoader[int, User | None] = DataLoader(_users)
-        if self._known_users:
-            loader.prime_many(self._known_users)
-        return loader
+        return _primed(_users, self._known_users)
 
     @cached_property
     def tags(self) -> DataLoader[int, list[str]]:
-        return DataLoader(_tags)
+        return DataLoader(partial(_values_per_user, UserTag, "tag"))
 
     @cached_property
     def languages(self) -> DataLoader[int, list[str]]:
-        return DataLoader(_languages)
+        return DataLoader(partial(_values_per_user, UserLanguage, "language"))
 
     @cached_property
     def channels(self) -> DataLoader[int, list[Channel]]:
@@ -123,21 +113,15 @@ class Loaders:
 
     @cached_property
     def request(self) -> DataLoader[int, MentorshipRequest | None]:
-        loader: DataLoader[int, MentorshipRequest | None] = DataLoader(_requests)
-        if self._known_requests:
-            loader.prime_many(self._known_requests)
-        return loader
+        return _primed(partial(_by_id, MentorshipRequest), self._known_requests)
 
     @cached_property
     def event(self) -> DataLoader[int, RequestEvent | None]:
-        loader: DataLoader[int, RequestEvent | None] = DataLoader(_events)
-        if self._known_events:
-            loader.prime_many(self._known_events)
-        return loader
+        return _primed(partial(_by_id, RequestEvent), self._known_events)
 
     @cached_property
     def history(self) -> DataLoader[int, list[RequestEvent]]:
-        return DataLoader(_history)
+        return DataLoader(partial(_per_request, RequestEvent))
 
     @cached_property
     def is_favorite(self) -> DataLoader[int, bool]:
@@ -183,7 +167,7 @@ class Loaders:
 
     @cached_property
     def feedback(self) -> DataLoader[int, list[MentorshipFeedback]]:
-        return DataLoader(_feedback)
+        return DataLoader(partial(_per_request, MentorshipFeedback))
 
     async def _request_pages(
         self, keys: Sequence[request_loaders.PageKey]

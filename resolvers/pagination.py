@@ -13,7 +13,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from resolvers.errors import BadUserInput
+from resolvers.errors import BadUserInput, check_range
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -49,11 +49,7 @@ class Page(Generic[M]):
 
 
 def check_first(first: int | None) -> int:
-    if first is None:
-        return DEFAULT_PAGE_SIZE
-    if not 0 <= first <= MAX_PAGE_SIZE:
-        raise BadUserInput(f"'first' must be between 0 and {MAX_PAGE_SIZE}.", field="first")
-    return first
+    return DEFAULT_PAGE_SIZE if first is None else check_range("first", first, 0, MAX_PAGE_SIZE)
 
 
 def encode_cursor(values: Sequence[Any]) -> str:

@@ -6,7 +6,7 @@ from models.recommendation_data import recommend
 from models.recommendations import Recommendation
 from models.users import User
 from resolvers.context import Context
-from resolvers.errors import BadUserInput
+from resolvers.errors import check_range
 
 __all__ = ["MAX_RECOMMENDATIONS", "recommended_mentors"]
 
@@ -16,8 +16,7 @@ MAX_RECOMMENDATIONS = 50
 async def recommended_mentors(ctx: Context, user: User, first: int) -> list[Recommendation] | None:
     if ctx.viewer is None or ctx.viewer.id != user.id:
         return None
-    if not 1 <= first <= MAX_RECOMMENDATIONS:
-        raise BadUserInput(f"'first' must be between 1 and {MAX_RECOMMENDATIONS}.", field="first")
+    check_range("first", first, 1, MAX_RECOMMENDATIONS)
     picks, mentors = await recommend(ctx.viewer, first)
     # The mentors were read to score them: serve their fields from the same rows.
     for pick in picks:

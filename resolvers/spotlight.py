@@ -5,7 +5,7 @@ from __future__ import annotations
 from models.spotlight import spotlight
 from models.users import User
 from resolvers.context import Context
-from resolvers.errors import BadUserInput
+from resolvers.errors import check_range
 
 __all__ = ["MAX_SPOTLIGHT", "spotlight_mentors"]
 
@@ -13,8 +13,7 @@ MAX_SPOTLIGHT = 20
 
 
 async def spotlight_mentors(ctx: Context, first: int) -> list[User]:
-    if not 1 <= first <= MAX_SPOTLIGHT:
-        raise BadUserInput(f"'first' must be between 1 and {MAX_SPOTLIGHT}.", field="first")
+    check_range("first", first, 1, MAX_SPOTLIGHT)
     mentors = await spotlight(first)
     for mentor in mentors:
         ctx.loaders.user.prime(mentor.id, mentor)

@@ -68,8 +68,6 @@ class AvailabilityChange:
 
     @strawberry.field(description="The admin who made the change; null when the system did.")
     async def actor(self, root: strawberry.Parent[ChangeModel], info: Info) -> User | None:
-        if root.actor_id is None:
-            return None
         return await user_of(info.context, root.actor_id)  # type: ignore[return-value]
 
 

@@ -11,7 +11,8 @@ import strawberry
 from models.applications import ApplicationStatus as ApplicationStatusEnum
 from models.applications import MentorApplication as ApplicationModel
 from resolvers import applications
-from resolvers.ids import decode_id_of, encode_global_id
+from resolvers.ids import encode_global_id
+from resolvers.pagination import DEFAULT_PAGE_SIZE
 from resolvers.requests_read import user_of
 from schema.context import Info
 from schema.errors import UserError, payload
@@ -82,7 +83,7 @@ class ApplicationQuery:
         self,
         info: Info,
         status: ApplicationStatus | None = None,  # type: ignore[valid-type]
-        first: int | None = 20,
+        first: int | None = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> Connection[MentorApplication]:
         page = await applications.list_for_admin(info.context, status, first, after)
@@ -100,10 +101,9 @@ class ApplicationMutation:
     async def review_mentor_application(
         self, info: Info, input: ReviewMentorApplicationInput
     ) -> ReviewMentorApplicationPayload:
-        application_id = decode_id_of("MentorApplication", input.application_id, "applicationId")
         work = applications.review(
             info.context,
-            application_id,
+            input.application_id,
             approve=ApplicationDecision(input.decision) is ApplicationDecision.APPROVE,
             reason=input.reason,
         )

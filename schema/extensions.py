@@ -73,7 +73,8 @@ class ErrorCodes(SchemaExtension):
 
 
 class FreshLoaders(SchemaExtension):
-    """Empty caches for every operation: a WebSocket's context serves many of them."""
+    """Empty caches for every operation (where `Context.loaders` is set: a WebSocket's context
+    serves many operations)."""
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context.context

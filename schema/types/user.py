@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from models.requests import RequestStatus as RequestStatusEnum
 from models.users import Channel as ChannelModel
 from models.users import ChannelType as ChannelTypeEnum
 from models.users import Role as RoleEnum
@@ -141,16 +142,7 @@ class User(Node, UserGraphFields):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Annotated[MentorshipRequest, strawberry.lazy("schema.types.request")]] | None:
-        page = await request_overviews.request_page(
-            info.context,
-            root,
-            "mentee_id",
-            statuses=status,
-            first=first,
-            after=after,
-            with_users=_sides_read(info),
-        )
-        return connection(page) if page is not None else None
+        return await _request_connection(info, root, "mentee_id", status, first, after)
 
     @strawberry.field(
         description="Requests this user received as a mentor, newest first; only these"
@@ -164,16 +156,7 @@ class User(Node, UserGraphFields):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Annotated[MentorshipRequest, strawberry.lazy("schema.types.request")]] | None:
-        page = await request_overviews.request_page(
-            info.context,
-            root,
-            "mentor_id",
-            statuses=status,
-            first=first,
-            after=after,
-            with_users=_sides_read(info),
-        )
-        return connection(page) if page is not None else None
+        return await _request_connection(info, root, "mentor_id", status, first, after)
 
     @strawberry.field(description="Sent requests per status. The user and admins only.")
     async def sent_request_counts(
@@ -204,6 +187,27 @@ class User(Node, UserGraphFields):
         self, root: strawberry.Parent[UserModel], info: Info
     ) -> list[User] | None:
         return await request_overviews.active_partners(info.context, root, "mentor_id")  # type: ignore[return-value]
+
+
+async def _request_connection(
+    info: Info,
+    user: UserModel,
+    side: request_overviews.Side,
+    statuses: list[RequestStatusEnum] | None,
+    first: int | None,
+    after: str | None,
+) -> Connection[Any] | None:
+    """`sentRequests` (side `mentee_id`) or `receivedRequests` (side `mentor_id`)."""
+    page = await request_overviews.request_page(
+        info.context,
+        user,
+        side,
+        statuses=statuses,
+        first=first,
+        after=after,
+        with_users=_sides_read(info),
+    )
+    return connection(page) if page is not None else None
 
 
 def _sides_read(info: Info) -> list[request_overviews.Side]:
