@@ -12,7 +12,7 @@ from models.users import User
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_id_of
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import NEWEST_FIRST, Page, keyset_page
 
 __all__ = [
     "admin_requests",
@@ -79,7 +79,7 @@ async def availability_changes(
     if mentor is not None:
         changes = changes.filter(mentor_id=mentor)
     # Newest first: the latest change is the mentor's state now.
-    return await keyset_page(changes, [("id", True)], first=first, after=after)
+    return await keyset_page(changes, NEWEST_FIRST, first=first, after=after)
 
 
 async def set_mentor_availability(

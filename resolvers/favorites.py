@@ -7,12 +7,12 @@ from models.privacy import is_self_or_admin
 from models.users import User
 from resolvers.context import Context
 from resolvers.ids import decode_id_of
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import NEWEST_FIRST, Page, keyset_page
 
 __all__ = ["add_favorite", "favorite_mentors", "remove_favorite"]
 
 # Newest favourite first: favourites are numbered in the order they were added.
-FAVORITE_ORDER = [("id", True)]
+FAVORITE_ORDER = NEWEST_FIRST
 
 
 async def add_favorite(ctx: Context, mentor_id: str) -> User:

@@ -14,7 +14,7 @@ from models.users import User
 from resolvers.context import Context
 from resolvers.errors import check_range
 from resolvers.ids import decode_id_of
-from resolvers.pagination import MAX_PAGE_SIZE, Page, keyset_page
+from resolvers.pagination import MAX_PAGE_SIZE, NEWEST_FIRST, Page, keyset_page
 
 __all__ = [
     "DEFAULT_GRAPH_SIZE",
@@ -25,7 +25,6 @@ __all__ = [
     "mentorships",
 ]
 
-NEWEST_FIRST = [("id", True)]
 DEFAULT_GRAPH_SIZE = 50
 
 
