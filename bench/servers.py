@@ -15,7 +15,16 @@ from typing import Literal
 
 import httpx
 
-__all__ = ["SERVERS", "Running", "ServerKind", "peak_rss_mb", "start"]
+__all__ = [
+    "JWT_SECRET",
+    "SERVERS",
+    "Running",
+    "ServerKind",
+    "free_port",
+    "peak_rss_mb",
+    "rss_mb",
+    "start",
+]
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -78,12 +87,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The process's resident-memory high-water mark (VmHWM), in MiB."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """A memory figure of the process from `/proc/<pid>/status`, in MiB (resident now by
+    default)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's resident-memory high-water mark (VmHWM), in MiB."""
+    return rss_mb(pid, "VmHWM")
 
 
 def _wait_ready(running: Running, log: Path, timeout: float = 60) -> None:

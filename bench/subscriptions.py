@@ -30,14 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.fanout_client import run_client  # noqa: E402
-from tests.utils.live_server import free_port  # noqa: E402
+from bench.servers import JWT_SECRET, free_port, peak_rss_mb, rss_mb  # noqa: E402
 
 SUBSCRIPTION = """subscription {
   mentorshipRequestEvents {
@@ -83,21 +82,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def rss_mb(pid: int, field: str = "VmRSS") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 async def reset_database(url: str) -> None:
     from mentorgraph.db import migrate_db
+    from tests.utils.database import reset_postgres_schema
 
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await conn.close()
+    await reset_postgres_schema(url)
     await migrate_db(url)
 
 
@@ -116,9 +105,6 @@ async def seed(url: str, admins: int) -> tuple[Any, list[str]]:
     users = [mentor, mentee] + [await make_user(admin=True) for _ in range(admins)]
     request = await make_request(mentor, mentee)
     return request, [tokens.issue(u) for u in users]
-
-
-JWT_SECRET = "bench-secret-bench-secret-bench-secret"
 
 
 def start_server(url: str, port: int, data_dir: Path, env_extra: dict[str, str]) -> Any:
@@ -223,7 +209,7 @@ async def run_one(args: argparse.Namespace, n: int, data_dir: Path) -> Result:
             event = await change_status(request, statuses[i % 2], note=f"bench {i}")
             commits[event.id] = time.time()
             await wait_seen(queue, len(clients), event.id, args.event_timeout)
-        rss_peak = rss_mb(server.pid, "VmHWM")
+        rss_peak = peak_rss_mb(server.pid)
         cpu_used = cpu_seconds(server.pid) - cpu_before
         stop.set()
         received: dict[int, list[float]] = {}

@@ -46,9 +46,7 @@ async def create_user(
     """Create an account after validating every field; raises RuleViolations."""
     collector = validation.Collector()
     clean_email = collector.clean(validation.clean_email, email)
-    clean_name = collector.clean(
-        validation.clean_text, name, "name", label="Name", min_length=1, max_length=100
-    )
+    clean_name = collector.clean(validation.clean_name, name)
     problem = password_problem(password)
     if problem:
         collector.violations.append(RuleViolation(ErrorCode.INVALID_INPUT, problem, ["password"]))
@@ -121,22 +119,11 @@ async def update_profile(user: User, changes: ProfileChanges) -> User:
     c = validation.Collector()
     plain: dict[str, object] = {}
     if changes.name is not None:
-        plain["name"] = c.clean(
-            validation.clean_text, changes.name, "name", label="Name", min_length=1, max_length=100
-        )
+        plain["name"] = c.clean(validation.clean_name, changes.name)
     if changes.title is not None:
-        plain["title"] = c.clean(
-            validation.clean_text,
-            changes.title,
-            "title",
-            label="Title",
-            min_length=0,
-            max_length=100,
-        )
+        plain["title"] = c.clean(validation.clean_title, changes.title)
     if changes.bio is not None:
-        plain["bio"] = c.clean(
-            validation.clean_text, changes.bio, "bio", label="Bio", min_length=0, max_length=2000
-        )
+        plain["bio"] = c.clean(validation.clean_bio, changes.bio)
     if changes.avatar_url is not None:
         plain["avatar_url"] = c.clean(validation.clean_avatar_url, changes.avatar_url)
     if changes.country is not None:

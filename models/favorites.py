@@ -10,7 +10,7 @@ from models.users import Favorite, User
 __all__ = ["add_favorite", "favorites_of", "favorites_of_sql", "remove_favorite"]
 
 
-def _not_found(mentor_id: int) -> RuleViolation:
+def _not_found() -> RuleViolation:
     return RuleViolation(ErrorCode.NOT_FOUND, "There is no such mentor.", ["mentorId"])
 
 
@@ -18,7 +18,7 @@ async def add_favorite(user: User, mentor_id: int) -> User:
     """Adds `mentor_id` to `user`'s favourites; adding it again changes nothing."""
     mentor = await User.get_or_none(id=mentor_id, is_mentor=True)
     if mentor is None:
-        raise _not_found(mentor_id)
+        raise _not_found()
     # The unique (user, mentor) constraint decides, not a check-then-insert: two concurrent adds
     # both succeed and leave one row.
     await Favorite.bulk_create(
@@ -33,7 +33,7 @@ async def remove_favorite(user: User, mentor_id: int) -> User:
     removed = await Favorite.filter(user_id=user.id, mentor_id=mentor_id).delete()
     # Someone who stopped mentoring can still be removed, but is not a mentor to name otherwise.
     if target is None or not (target.is_mentor or removed):
-        raise _not_found(mentor_id)
+        raise _not_found()
     return target
 
 

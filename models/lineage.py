@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from models.graph import EDGE_STATUSES
 from models.requests import MentorshipRequest
-from models.sql import fetch, in_list
+from models.sql import enum_list, fetch, in_list
 
 __all__ = [
     "LINEAGE_DEPTH",
@@ -38,7 +38,8 @@ class Lineage:
 
 # Edges are requests in these statuses; closed enum values and a constant depth, so inlined (one
 # text serves both SQL dialects and the fast read path's correlated form).
-_EDGES = ", ".join(f"'{s.value}'" for s in EDGE_STATUSES)
+_EDGES = enum_list(EDGE_STATUSES)
+_TABLE = MentorshipRequest._meta.db_table
 
 
 def _walk(roots: str) -> str:
@@ -51,11 +52,11 @@ def _walk(roots: str) -> str:
     """
     return f"""
 WITH RECURSIVE walk(root_id, user_id, depth) AS (
-    SELECT r.mentor_id, r.mentee_id, 1 FROM mentorship_requests r
+    SELECT r.mentor_id, r.mentee_id, 1 FROM {_TABLE} r
     WHERE {roots} AND r.status IN ({_EDGES})
     UNION
     SELECT w.root_id, r.mentee_id, w.depth + 1
-    FROM walk w JOIN mentorship_requests r ON r.mentor_id = w.user_id
+    FROM walk w JOIN {_TABLE} r ON r.mentor_id = w.user_id
     WHERE w.depth < {LINEAGE_DEPTH} AND r.status IN ({_EDGES}) AND r.mentee_id <> w.root_id
 )"""
 
@@ -74,7 +75,7 @@ FROM walk GROUP BY root_id
 def mentored_count_sql(user_id_sql: str) -> str:
     """`Lineage.mentored_count` of one user, in PostgreSQL (the fast read path)."""
     return (
-        f"(SELECT count(DISTINCT mentee_id) FROM mentorship_requests"
+        f"(SELECT count(DISTINCT mentee_id) FROM {_TABLE}"
         f" WHERE mentor_id = {user_id_sql} AND status IN ({_EDGES}))"
     )
 
@@ -88,8 +89,7 @@ def lineage_size_sql(user_id_sql: str) -> str:
 def was_mentee_here_sql(user_id_sql: str) -> str:
     """`Lineage.was_mentee_here` of one user, in PostgreSQL (the fast read path)."""
     return (
-        f"EXISTS (SELECT 1 FROM mentorship_requests"
-        f" WHERE mentee_id = {user_id_sql} AND status IN ({_EDGES}))"
+        f"EXISTS (SELECT 1 FROM {_TABLE} WHERE mentee_id = {user_id_sql} AND status IN ({_EDGES}))"
     )
 
 

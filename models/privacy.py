@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from models.requests import MentorshipRequest, RequestStatus
+from models.sql import enum_list
 from models.users import User
 
 __all__ = [
@@ -58,12 +59,11 @@ def channels_visible_sql(viewer: str | None, user_alias: str) -> str:
     and mentees whose request this mentor approved (`REVEALING_STATUSES`)."""
     if viewer is None:
         return "false"
-    statuses = ", ".join(f"'{s.value}'" for s in REVEALING_STATUSES)
     return (
         f"({is_self_or_admin_sql(viewer, f'{user_alias}.id')} OR ({user_alias}.is_mentor"
         f" AND EXISTS (SELECT 1 FROM {MentorshipRequest._meta.db_table} revealing"
         f" WHERE revealing.mentee_id = {viewer}.id AND revealing.mentor_id = {user_alias}.id"
-        f" AND revealing.status IN ({statuses}))))"
+        f" AND revealing.status IN ({enum_list(REVEALING_STATUSES)}))))"
     )
 
 

@@ -8,6 +8,8 @@ Lock order, to stay free of deadlocks: a `users` row first, then `mentorship_req
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
@@ -34,22 +36,22 @@ OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.VIEWED)
 PAIR_BLOCKING_STATUSES = (RequestStatus.NEW, RequestStatus.VIEWED, RequestStatus.APPROVED)
 
 
+_Locked = TypeVar("_Locked", User, MentorshipRequest)
+
+
+async def _lock(conn: BaseDBAsyncClient, model: type[_Locked], pk: int) -> _Locked | None:
+    locked = await model.filter(id=pk).using_db(conn).update(updated_at=F("updated_at"))
+    return await model.filter(id=pk).using_db(conn).first() if locked else None
+
+
 async def lock_user(conn: BaseDBAsyncClient, user_id: int) -> User | None:
     """Lock the user's row until commit and return it as it is now (None if it is gone)."""
-    locked = await User.filter(id=user_id).using_db(conn).update(updated_at=F("updated_at"))
-    return await User.filter(id=user_id).using_db(conn).first() if locked else None
+    return await _lock(conn, User, user_id)
 
 
 async def lock_request(conn: BaseDBAsyncClient, request_id: int) -> MentorshipRequest | None:
     """Lock the request's row until commit and return it as committed now (None if gone)."""
-    locked = (
-        await MentorshipRequest.filter(id=request_id)
-        .using_db(conn)
-        .update(updated_at=F("updated_at"))
-    )
-    if not locked:
-        return None
-    return await MentorshipRequest.filter(id=request_id).using_db(conn).first()
+    return await _lock(conn, MentorshipRequest, request_id)
 
 
 async def ensure_mentor_has_room(

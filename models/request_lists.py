@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from models.requests import MentorshipRequest, RequestStatus
+from models.sql import enum_list
 
 __all__ = ["Side", "newest_per_user"]
 
@@ -35,7 +36,7 @@ async def newest_per_user(
     # statement serve both SQL dialects without placeholder differences).
     where = [f"{side} IN ({', '.join(str(int(i)) for i in user_ids)})"]
     if statuses:
-        where.append(f"status IN ({', '.join(repr(RequestStatus(s).value) for s in statuses)})")
+        where.append(f"status IN ({enum_list(RequestStatus(s) for s in statuses)})")
     if before_id is not None:
         where.append(f"id < {int(before_id)}")
     # The whole rows in the same statement (not their ids, then the rows by id): a page of 50
@@ -44,7 +45,7 @@ async def newest_per_user(
     columns = ", ".join(MentorshipRequest._meta.db_fields)
     sql = (
         f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER"
-        f" (PARTITION BY {side} ORDER BY id DESC) AS rank FROM mentorship_requests"
+        f" (PARTITION BY {side} ORDER BY id DESC) AS rank FROM {MentorshipRequest._meta.db_table}"
         f" WHERE {' AND '.join(where)}) AS ranked WHERE rank <= {int(limit)} ORDER BY id DESC"
     )
     requests: list[MentorshipRequest] = await MentorshipRequest.raw(sql)

@@ -21,7 +21,7 @@ from typing import Any
 from models import clock
 from models.request_guards import OPEN_STATUSES
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
-from models.sql import fetch, in_list
+from models.sql import enum_list, fetch, in_list
 
 __all__ = [
     "WINDOW",
@@ -33,7 +33,6 @@ __all__ = [
 ]
 
 WINDOW = timedelta(days=180)
-OPEN = OPEN_STATUSES
 # asyncpg refuses a statement with more than 32,767 parameters (SQLite's limit depends on its
 # build), and the sweep asks for every mentor, 100,000 in the largest benchmark: longer lists
 # go in several statements.
@@ -50,7 +49,8 @@ class Responsiveness:
 
 
 # Statuses and reasons are closed enums: inlined, so one text serves both SQL dialects.
-_OPEN_SQL = ", ".join(f"'{s.value}'" for s in OPEN)
+_TABLE = MentorshipRequest._meta.db_table
+_OPEN_SQL = enum_list(OPEN_STATUSES)
 _APPROVED = RequestStatus.APPROVED.value
 _INACTIVE = DeclineReason.MENTOR_INACTIVE.value
 # The mentor answered (approved or declined) themselves: a decline by the system for inactivity
@@ -58,15 +58,18 @@ _INACTIVE = DeclineReason.MENTOR_INACTIVE.value
 _ANSWERED = (
     f"(responded_at IS NOT NULL AND (decline_reason IS NULL OR decline_reason <> '{_INACTIVE}'))"
 )
-_UNANSWERED = (
-    f"(NOT {_ANSWERED} AND status IN ('{RequestStatus.EXPIRED.value}',"
-    f" '{RequestStatus.DECLINED.value}'))"
-)
-# The rows that matter: this window's requests, those still open or active, recent answers.
-_RELEVANT = (
-    "mentor_id IN ({ids}) AND (created_at >= ? OR status IN"
-    f" ({_OPEN_SQL}, '{_APPROVED}') OR responded_at >= ?)"
-)
+_SETTLED_UNANSWERED = enum_list((RequestStatus.EXPIRED, RequestStatus.DECLINED))
+_UNANSWERED = f"(NOT {_ANSWERED} AND status IN ({_SETTLED_UNANSWERED}))"
+
+
+def _relevant(mentors_sql: str, since_sql: str) -> str:
+    """The rows that matter: this window's requests, those still open or active, recent answers."""
+    return (
+        f"{mentors_sql} AND (created_at >= {since_sql}"
+        f" OR status IN ({_OPEN_SQL}, '{_APPROVED}') OR responded_at >= {since_sql})"
+    )
+
+
 # One statement, one scan, aggregated in SQL (a popular mentor has thousands of requests, and
 # building each of them in Python cost more than the SQL). The groups are per mentor *and* per
 # answered request of the window: every such request is a group of its own (its id is the key),
@@ -75,6 +78,7 @@ _RELEVANT = (
 # median stays in Python: SQLite has no percentile function, and the hours must round exactly
 # as before. (A UNION of counts and answered rows made PostgreSQL plan a parallel append,
 # whose worker start-up cost more than the whole query on a directory page.)
+_BATCH_RELEVANT = _relevant("mentor_id IN ({ids})", "?")
 _SQL = f"""
 SELECT mentor_id,
   CASE WHEN created_at >= ? AND {_ANSWERED} THEN id END AS answered_id,
@@ -85,7 +89,7 @@ SELECT mentor_id,
   MAX(CASE WHEN {_ANSWERED} THEN responded_at END) AS answered_at,
   MIN(created_at) AS created_at,
   MIN(responded_at) AS responded_at
-FROM mentorship_requests WHERE {_RELEVANT}
+FROM {_TABLE} WHERE {_BATCH_RELEVANT}
 GROUP BY 1, 2
 """
 _AT = MentorshipRequest._meta.fields_map["created_at"]
@@ -180,10 +184,7 @@ def responsiveness_sql(mentor_id_sql: str, since_sql: str) -> str:
     hours = (
         "(extract(epoch FROM responded_at - created_at) * 1000000)::bigint::float8 / 1000000 / 3600"
     )
-    relevant = (
-        f"mentor_id = {mentor_id_sql} AND (created_at >= {since_sql}"
-        f" OR status IN ({_OPEN_SQL}, '{_APPROVED}') OR responded_at >= {since_sql})"
-    )
+    relevant = _relevant(f"mentor_id = {mentor_id_sql}", since_sql)
     return f"""(SELECT t.answered, t.unanswered, t.last_active_at, t.open_requests,
   t.active_mentees,
   CASE WHEN t.answered % 2 = 1 THEN t.hours[t.answered / 2 + 1]
@@ -196,4 +197,4 @@ FROM (SELECT
   count(*) FILTER (WHERE status IN ({_OPEN_SQL})) AS open_requests,
   count(*) FILTER (WHERE status = '{_APPROVED}') AS active_mentees,
   array_agg({hours} ORDER BY {hours}) FILTER (WHERE {recent_answered}) AS hours
-FROM {MentorshipRequest._meta.db_table} WHERE {relevant}) t)"""
+FROM {_TABLE} WHERE {relevant}) t)"""

@@ -7,12 +7,13 @@ and run it through Tortoise's own connection (same pool, same transaction rules,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
 from typing import Any
 
 from tortoise import connections
 
-__all__ = ["fetch", "in_list"]
+__all__ = ["enum_list", "fetch", "in_list"]
 
 _PLACEHOLDER = re.compile(r"\?")
 
@@ -20,6 +21,12 @@ _PLACEHOLDER = re.compile(r"\?")
 def in_list(values: Sequence[Any]) -> str:
     """`?, ?, ?` for an IN list; callers make sure the list is not empty."""
     return ", ".join("?" for _ in values)
+
+
+def enum_list(values: Iterable[StrEnum]) -> str:
+    """`'A', 'B'` for an IN list of closed enum values: inlined rather than bound, so one text
+    serves both dialects and the fast read path's correlated subqueries."""
+    return ", ".join(f"'{v.value}'" for v in values)
 
 
 def _fit(sql: str, dialect: str) -> str:

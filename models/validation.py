@@ -19,13 +19,16 @@ from models.users import ChannelType
 __all__ = [
     "Collector",
     "clean_avatar_url",
+    "clean_bio",
     "clean_capacity",
     "clean_channels",
     "clean_country",
     "clean_email",
     "clean_languages",
+    "clean_name",
     "clean_tags",
     "clean_text",
+    "clean_title",
 ]
 
 T = TypeVar("T")
@@ -76,6 +79,19 @@ def clean_text(value: str, field: str, *, label: str, min_length: int, max_lengt
     if len(text) > max_length:
         raise _invalid(field, f"{label} must be at most {max_length} characters long.")
     return text
+
+
+# The profile's free-text fields, the same wherever they are entered (sign-up, profile, demo).
+def clean_name(value: str, field: str = "name") -> str:
+    return clean_text(value, field, label="Name", min_length=1, max_length=100)
+
+
+def clean_title(value: str, field: str = "title") -> str:
+    return clean_text(value, field, label="Title", min_length=0, max_length=100)
+
+
+def clean_bio(value: str, field: str = "bio") -> str:
+    return clean_text(value, field, label="Bio", min_length=0, max_length=2000)
 
 
 def clean_avatar_url(value: str | None, field: str = "avatarUrl") -> str | None:

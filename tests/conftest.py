@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -21,7 +20,7 @@ from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
 from models import clock
 from tests.utils.client import GraphQLClient
-from tests.utils.database import empty_database
+from tests.utils.database import empty_database, reset_postgres_schema
 from tests.utils.inprocess_server import InProcessServer
 from tests.utils.live_server import LiveServer
 from tests.utils.smtp import SmtpServer
@@ -34,14 +33,6 @@ def _backend() -> str:
     return backend
 
 
-async def _reset_postgres_schema(url: str) -> None:
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A freshly migrated database for this test session."""
@@ -49,7 +40,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         url = os.environ.get("TEST_DATABASE_URL")
         if not url:
             raise pytest.UsageError("TEST_DB=postgres needs TEST_DATABASE_URL")
-        asyncio.run(_reset_postgres_schema(url))
+        asyncio.run(reset_postgres_schema(url))
     else:
         url = f"sqlite://{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     asyncio.run(migrate_db(url))

@@ -241,11 +241,9 @@ def validated(person: DemoPerson) -> DemoPerson:
     return replace(
         person,
         email=validation.clean_email(person.email),
-        name=validation.clean_text(person.name, "name", label="Name", min_length=1, max_length=100),
-        title=validation.clean_text(
-            person.title, "title", label="Title", min_length=0, max_length=100
-        ),
-        bio=validation.clean_text(person.bio, "bio", label="Bio", min_length=0, max_length=2000),
+        name=validation.clean_name(person.name),
+        title=validation.clean_title(person.title),
+        bio=validation.clean_bio(person.bio),
         country=validation.clean_country(person.country),
         languages=tuple(validation.clean_languages(person.languages)),
         tags=tuple(validation.clean_tags(person.tags)) if person.tags else (),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncpg
 from tortoise import Tortoise, connections
 
-__all__ = ["empty_database"]
+__all__ = ["empty_database", "reset_postgres_schema"]
 
 
 async def empty_database(database_url: str) -> None:
@@ -17,3 +18,12 @@ async def empty_database(database_url: str) -> None:
         for table in tables:
             await conn.execute_script(f"DELETE FROM {table}")
         await conn.execute_script("DELETE FROM sqlite_sequence")
+
+
+async def reset_postgres_schema(url: str) -> None:
+    """Drop everything in the PostgreSQL database at `url`: an empty `public` schema."""
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await conn.close()
