@@ -32,7 +32,7 @@ class TokenService:
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def user_id_for(self, token: str) -> int:
-        """The id a valid token names (its user may have been deleted since: `user_for`)."""
+        """The id a valid token names (its user may have been deleted since: `user_by_id`)."""
         try:
             claims = jwt.decode(
                 token,
@@ -50,9 +50,6 @@ class TokenService:
         if user is None:
             raise InvalidToken("The token's account no longer exists: sign in again.")
         return user
-
-    async def user_for(self, token: str) -> User:
-        return await self.user_by_id(self.user_id_for(token))
 
     def user_id_for_header(self, header: str | None) -> int | None:
         """None for no header; InvalidToken for a bad one (never silently anonymous)."""

@@ -91,7 +91,8 @@ def _clean(rating: int, comment: str | None) -> tuple[int, str | None]:
 
 async def leave_feedback(
     author: User, request_id: int, *, rating: int, comment: str | None
-) -> MentorshipFeedback:
+) -> tuple[MentorshipFeedback, MentorshipRequest]:
+    """The feedback left, and the request it is about (as read for the checks)."""
     request = await MentorshipRequest.get_or_none(id=request_id)
     if request is None or not can_see_request(author, request):
         raise request_not_found()
@@ -110,7 +111,7 @@ async def leave_feedback(
     rating, text = _clean(rating, comment)
     by_mentor = author.id == request.mentor_id
     try:
-        return await MentorshipFeedback.create(
+        left = await MentorshipFeedback.create(
             request_id=request.id,
             author_id=author.id,
             subject_id=request.mentee_id if by_mentor else request.mentor_id,
@@ -125,6 +126,7 @@ async def leave_feedback(
             "You already left feedback on this mentorship; it cannot be changed.",
             ["requestId"],
         ) from None
+    return left, request
 
 
 def can_read_comment(viewer: User | None, feedback: MentorshipFeedback) -> bool:

@@ -17,9 +17,9 @@ async def leave_feedback(
 ) -> tuple[MentorshipFeedback, MentorshipRequest]:
     viewer = ctx.require_viewer()
     pk = decode_id_of("MentorshipRequest", request_id, "requestId")
-    left = await feedback.leave_feedback(viewer, pk, rating=rating, comment=comment)
-    request = await ctx.loaders.request.load(pk)
-    assert request is not None  # the feedback was just written against it
+    left, request = await feedback.leave_feedback(viewer, pk, rating=rating, comment=comment)
+    # The payload's request and its fields read this row, not another copy of it.
+    ctx.loaders.request.prime(pk, request)
     return left, request
 
 

@@ -10,6 +10,7 @@ from models import json_sql as js
 from models.privacy import can_see_request_sql
 from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
+from models.sql import enum_list
 from resolvers.fast_reads.build import Build, each
 from resolvers.fast_reads.connections import Page, after_values, connection, page_size
 from resolvers.fast_reads.selection import Selected, Unsupported
@@ -34,7 +35,7 @@ _TIMES = {
     "viewedAt": "viewed_at",
     "respondedAt": "responded_at",
 }
-_OPEN_SQL = ", ".join(f"'{s.value}'" for s in OPEN_STATUSES)
+_OPEN_SQL = enum_list(OPEN_STATUSES)
 
 
 def one_request(
@@ -128,7 +129,7 @@ def request_list(build: Build, selected: Selected, u: str, side: str) -> str:
     where = [f"{side} = {u}.id"]
     statuses = tuple(dict.fromkeys(RequestStatus(s) for s in arguments.get("status") or ()))
     if statuses:
-        where.append(f"status IN ({', '.join(repr(s.value) for s in statuses)})")
+        where.append(f"status IN ({enum_list(statuses)})")
     total_where = " AND ".join(where)
     # The ordinary path compares any integer; beyond the column's range it is declined here.
     values = after_values(arguments, MentorshipRequest, NEWEST_FIRST)

@@ -11,8 +11,10 @@ from models.favorites import favorites_of_sql
 from models.feedback import rating_sql
 from models.lineage import lineage_size_sql, mentored_count_sql, was_mentee_here_sql
 from models.privacy import channels_visible_sql, is_self_or_admin_sql
+from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import responsiveness_sql
+from models.sql import enum_list
 from models.users import Favorite, User, UserLanguage, UserTag
 from resolvers.fast_reads.build import Build, each
 from resolvers.fast_reads.connections import Page, after_values, connection, page_size
@@ -159,7 +161,7 @@ def _rating(build: Build, selected: Selected, u: str) -> str:
 def _status_counts(build: Build, selected: Selected, u: str, side: str) -> str:
     """`RequestStatusCounts` (`schema/types/request_overview.py::counts_of`)."""
     per_status = {s.value.lower(): f"status = '{s.value}'" for s in RequestStatus}
-    per_status["open"] = f"status IN ('{RequestStatus.NEW.value}', '{RequestStatus.VIEWED.value}')"
+    per_status["open"] = f"status IN ({enum_list(OPEN_STATUSES)})"
 
     def field_sql(child: Selected) -> str:
         if child.name == "total":
