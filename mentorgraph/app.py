@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_db:
-            await init_db(settings.resolved_database_url)
+            await init_db(settings.resolved_database_url, settings)
         if settings.background_jobs:
             jobs.start()
         try:

@@ -20,7 +20,7 @@ def _run(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
     configure_rules(settings)
 
     async def wrapped() -> int:
-        await init_db(settings.resolved_database_url)
+        await init_db(settings.resolved_database_url, settings)
         try:
             return await work()
         finally:
