@@ -44,13 +44,11 @@ from tortoise.backends.sqlite.client import (
 from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
 
-__all__ = ["DatabaseUnavailable", "install", "run_to_completion"]
+from models.db_faults import DatabaseUnavailable
+
+__all__ = ["install", "run_to_completion"]
 
 T = TypeVar("T")
-
-
-class DatabaseUnavailable(Exception):
-    """No database connection could be had in time (the pool is exhausted, or the server away)."""
 
 
 class _Bounds:

@@ -49,6 +49,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=workers,
         proxy_headers=False,
         ws_per_message_deflate=settings.websocket_compression,
+        # SIGTERM: open requests and sockets get this long, then they are cut (and the
+        # process exits), whatever they are doing.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         log_level="info",
     )
     return 0

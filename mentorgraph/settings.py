@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     # `/readyz` answers 503 when the database has not answered `SELECT 1` within this.
     readiness_timeout_seconds: float = 0.5
     # On SIGTERM: seconds open requests and WebSockets get to finish before they are cut.
-    shutdown_grace_seconds: float = 10.0
+    shutdown_grace_seconds: int = 10
     # Delivery attempts of one email before it is marked failed and no longer retried.
     outbox_max_attempts: int = 8
 

@@ -6,6 +6,9 @@
 - A live event's result object is shared by every subscription of one document and visibility
   class (`schema.shared_events`): its JSON is encoded once and the `next` frame is written
   straight to the socket, instead of building and encoding the message per subscriber.
+- A database outage while `connection_init` looks the viewer up closes the socket with 1013
+  ("try again later") and SERVICE_UNAVAILABLE as the reason, not with an internal error; an
+  operation that meets one answers SERVICE_UNAVAILABLE in its `errors` (`schema.extensions`).
 - Each operation's task offers a `LiveSink` (`mentorgraph.live_sink`): live events skip the
   GraphQL stream's per-event machinery.
 """
@@ -23,9 +26,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from mentorgraph.live_sink import OperationSink
+from models.db_faults import SERVICE_UNAVAILABLE, is_database_unavailable
 from resolvers.context import Context
 from resolvers.event_feed import LIVE_SINK
 
@@ -33,6 +38,8 @@ __all__ = ["TransportHandler", "encode_data"]
 
 # Close code for a refused token (graphql-transport-ws: "Forbidden").
 FORBIDDEN = 4403
+# Close code when the server cannot serve now (RFC 6455 registry: "Try Again Later").
+TRY_AGAIN_LATER = 1013
 # A WebSocket close reason holds at most 123 bytes of UTF-8.
 MAX_REASON_BYTES = 123
 # Encoded results kept for reuse (as many as the shared results of `schema.shared_events`).
@@ -62,6 +69,14 @@ def _close_reason(message: str) -> str:
 
 
 class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except Exception as exc:
+            if not is_database_unavailable(exc):
+                raise
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason=SERVICE_UNAVAILABLE)
+
     async def run_operation(self, operation: Operation[Any, None]) -> None:
         # Runs in the operation's own task: the sink is seen by this operation only.
         LIVE_SINK.set(OperationSink(self, operation))
