@@ -57,14 +57,19 @@ def contains_nul(value: Any) -> bool:
     """Whether any string in a parsed JSON value holds a NUL character.
 
     No field accepts one, and PostgreSQL cannot store one in text: refuse it at the door rather
-    than let it fail deep inside a resolver.
+    than let it fail deep inside a resolver. A loop, not recursion: any nesting depth is fine.
     """
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(contains_nul(v) for v in value)
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False
 
 
