@@ -180,6 +180,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         self._closing = False
         self._closer: asyncio.Task[None] | None = None
         self._expiry: asyncio.TimerHandle | None = None
+        # Operations cancelled by `close_socket`: awaited at shutdown, as Strawberry awaits its
+        # own, so their clean-up (a transaction's rollback) is done when the socket is.
+        self._cancelled: list[asyncio.Task[Any]] = []
 
     # The socket's life: connection, limits, closing.
 
@@ -224,6 +227,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             operation.completed = True
             if operation.task is not None:
                 operation.task.cancel()
+                self._cancelled.append(operation.task)
         self.operations.clear()
         self._closer = asyncio.create_task(self._close_quietly(code, _close_reason(reason)))
 
@@ -237,6 +241,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         if self._closer is not None and not self._closer.done():
             self._closer.cancel()
         await super().shutdown()
+        for task in self._cancelled:
+            with suppress(Exception, asyncio.CancelledError):
+                await task
 
     async def handle_message(self, message: Message) -> None:
         if self._closing:
