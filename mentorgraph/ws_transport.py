@@ -67,10 +67,10 @@ __all__ = [
     "encode_data",
 ]
 
-# Close codes. 4403 and 4429 as graphql-transport-ws uses them (HTTP's 403 and 429 + 4000);
-# 1009 is the WebSocket standard's "message too big"; 4008 is ours: a client that does not
-# read what it asked for (graphql-ws clients reconnect after it; subscriptions resume with
-# `after`).
+# Close codes. 4403 as graphql-transport-ws uses it (HTTP status + 4000); 4429 after that
+# pattern (the protocol's own 4429, a second `connection_init`, is also "too many"); 1009 is
+# the WebSocket standard's "message too big"; 4008 is ours: a client that does not read what
+# it asked for (graphql-ws clients reconnect after it; subscriptions resume with `after`).
 FORBIDDEN = 4403
 TOO_MANY_SOCKETS = 4429
 MESSAGE_TOO_BIG = 1009
