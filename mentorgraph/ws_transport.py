@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import (
     NonJsonMessageReceived,
     NonTextMessageReceived,
@@ -48,6 +49,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 from strawberry.types.execution import ExecutionResult, PreExecutionError
+from strawberry.types.unset import UnsetType
 
 from mentorgraph.live_sink import OperationSink
 from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
@@ -115,11 +117,14 @@ class SocketContext(Context):
     credentials: Credentials | None = None
 
 
-class SocketRefused(Exception):
-    """Raised by `on_ws_connect`: close the socket with `code`, saying `reason`."""
+class SocketRefused(ConnectionRejectionError):
+    """Raised by `on_ws_connect`: close the socket with `code`, saying `reason`.
+
+    A `ConnectionRejectionError`, so the legacy `graphql-ws` handler refuses it its own way.
+    """
 
     def __init__(self, code: int, reason: str) -> None:
-        super().__init__(reason)
+        super().__init__({"message": reason})
         self.code = code
         self.reason = reason
 
@@ -191,15 +196,36 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         return cast("SocketContext", self.context)
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        try:
-            await super().handle_connection_init(message)
-        except SocketRefused as refused:
-            # From `on_ws_connect`, before the ack: the token, or too many sockets.
-            await self.websocket.close(code=refused.code, reason=_close_reason(refused.reason))
+        # Strawberry's, except that a refusal closes with its own code and reason (Strawberry
+        # says 4403 "Forbidden" to all), and the token's expiry and account are then watched.
+        if self.connection_timed_out:
             return
-        if not self.connection_acknowledged:
+        if self.connection_init_timeout_task:
+            self.connection_init_timeout_task.cancel()
+        payload = message.get("payload", {})
+        if not isinstance(payload, dict):
+            await self.websocket.close(code=4400, reason="Invalid connection init payload")
             return
+        if self.connection_init_received:
+            await self.websocket.close(code=4429, reason="Too many initialisation requests")
+            return
+        self.connection_init_received = True
         context = self.socket_context
+        context.connection_params = payload
+        try:
+            ack_payload = await self.view.on_ws_connect(context)
+        except ConnectionRejectionError as rejection:
+            if isinstance(rejection, SocketRefused):
+                code, reason = rejection.code, _close_reason(rejection.reason)
+            else:
+                code, reason = FORBIDDEN, "Forbidden"
+            await self.websocket.close(code=code, reason=reason)
+            return
+        if isinstance(ack_payload, UnsetType):
+            await self.send_message({"type": "connection_ack"})
+        else:
+            await self.send_message({"type": "connection_ack", "payload": ack_payload})
+        self.connection_acknowledged = True
         if context.slot is not None:
             context.slot.on_account_deleted = self._account_deleted
         if context.credentials is not None:
