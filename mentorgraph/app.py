@@ -90,9 +90,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             jobs.start()
         try:
             await bus.start()
+            subscriptions.sockets.start()
             try:
                 yield
             finally:
+                await subscriptions.sockets.stop()
                 await bus.stop()
         finally:
             await jobs.stop()

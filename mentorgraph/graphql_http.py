@@ -17,6 +17,11 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from mentorgraph.request_rules import (
+    RequestRefused,
+    check_size,
+    graphql_params,
+)
 from mentorgraph.security import InvalidToken, TokenService
 from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
 from resolvers.context import Context
@@ -25,21 +30,6 @@ from schema.build import MentorgraphSchema
 from schema.extensions import classify_error
 
 __all__ = ["GraphQLEndpoint"]
-
-
-def contains_nul(value: Any) -> bool:
-    """Whether any string in a parsed JSON value holds a NUL character.
-
-    No field accepts one, and PostgreSQL cannot store one in text: refuse it at the door rather
-    than let it fail deep inside a resolver.
-    """
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(contains_nul(v) for v in value)
-    return False
 
 
 def json_response(body: dict[str, Any], status_code: int = 200) -> Response:
@@ -57,10 +47,6 @@ def is_json(content_type: str | None) -> bool:
     POST of it is refused before it could run a mutation with the visitor's cookies or token."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     return media_type == "application/json"
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 class GraphQLEndpoint:
@@ -114,25 +100,18 @@ class GraphQLEndpoint:
                 )
             try:
                 params = json.loads(await self._read_body(request))
-            except BodyTooLarge:
-                return error_response(
-                    413, f"Request body exceeds {self.max_body} bytes.", "BAD_USER_INPUT"
-                )
+            except RequestRefused as refused:
+                return error_response(refused.status, refused.message, refused.code)
             except ValueError:
                 return error_response(400, "The body must be a JSON object.", "BAD_USER_INPUT")
             allowed = (OperationType.QUERY, OperationType.MUTATION)
-        if not isinstance(params, dict) or not isinstance(params.get("query"), str):
-            return error_response(
-                400, "Send a JSON object with a 'query' string.", "BAD_USER_INPUT"
-            )
-        if contains_nul(params):
-            return error_response(400, "Text must not contain NUL characters.", "BAD_USER_INPUT")
-        variables = params.get("variables")
-        if variables is not None and not isinstance(variables, dict):
-            return error_response(400, "'variables' must be an object.", "BAD_USER_INPUT")
-        operation_name = params.get("operationName")
-        if operation_name is not None and not isinstance(operation_name, str):
-            return error_response(400, "'operationName' must be a string.", "BAD_USER_INPUT")
+        try:
+            # The rules a WebSocket's `subscribe` meets too (`request_rules`).
+            checked = graphql_params(params)
+        except RequestRefused as refused:
+            return error_response(refused.status, refused.message, refused.code)
+        variables = checked.variables
+        operation_name = checked.operation_name
 
         try:
             viewer_id = self.tokens.user_id_for_header(request.headers.get("authorization"))
@@ -140,7 +119,7 @@ class GraphQLEndpoint:
                 # Queries it supports, answered by one statement (which reads the viewer's
                 # row itself); None for everything else, and for a viewer who no longer exists.
                 answer = await self.fast_reads.answer(
-                    params["query"], operation_name, variables, viewer_id
+                    checked.query, operation_name, variables, viewer_id
                 )
                 if answer is not None:
                     return Response(answer, media_type="application/json")
@@ -154,7 +133,7 @@ class GraphQLEndpoint:
         )
         try:
             result = await self.schema.execute(
-                params["query"],
+                checked.query,
                 variable_values=variables,
                 context_value=context,
                 operation_name=operation_name,
@@ -184,11 +163,10 @@ class GraphQLEndpoint:
 
     async def _read_body(self, request: Request) -> bytes:
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_body:
-            raise BodyTooLarge
+        if declared and declared.isdigit():
+            check_size(int(declared), self.max_body)
         chunks = bytearray()
         async for chunk in request.stream():
             chunks += chunk
-            if len(chunks) > self.max_body:
-                raise BodyTooLarge
+            check_size(len(chunks), self.max_body)
         return bytes(chunks)

@@ -81,6 +81,23 @@ class Settings(BaseSettings):
     # memory per socket (docs/benchmarks.md).
     websocket_compression: bool = False
 
+    # WebSocket limits (`mentorgraph.socket_limits`, `mentorgraph.ws_transport`). Counted per
+    # server process: with WORKERS processes a client may hold up to WORKERS times as many.
+    # Open sockets per client address (beyond: HTTP 429 on the upgrade). Behind a reverse proxy
+    # every client has the proxy's address: raise it there.
+    ws_max_sockets_per_address: int = 50
+    # Open sockets per signed-in account (beyond: closed with 4429 at `connection_init`).
+    ws_max_sockets_per_user: int = 10
+    # Operations (queries, mutations, subscriptions) in flight on one socket; a `subscribe`
+    # beyond gets an `error` message with TOO_MANY_OPERATIONS, and the socket stays open.
+    ws_max_operations_per_socket: int = 10
+    # Bytes of answers the server holds for a socket whose client does not read them; beyond,
+    # it is closed with 4008 (its live subscriptions resume with `after`).
+    ws_max_queued_bytes: int = 4_000_000
+    # How often each process checks that the accounts of its open sockets still exist (one
+    # query for all of them); a deleted account's sockets are closed with 4403.
+    ws_account_check_seconds: float = 30.0
+
     # Faults: the database slow, away or exhausted, the process told to stop.
     # Seconds a request waits for a PostgreSQL pool connection before it is answered 503
     # SERVICE_UNAVAILABLE (also the connect timeout, and the bound on a connection's reset).
