@@ -16,8 +16,9 @@
   class (`schema.shared_events`): its JSON is encoded once and the `next` frame is written
   straight to the socket, instead of building and encoding the message per subscriber.
 - A database outage while `connection_init` looks the viewer up closes the socket with 1013
-  ("try again later") and SERVICE_UNAVAILABLE as the reason, not with an internal error; an
-  operation that meets one answers SERVICE_UNAVAILABLE in its `errors` (`schema.extensions`).
+  ("try again later") and SERVICE_UNAVAILABLE as the reason, not with an internal error; a
+  `subscribe` that meets one gets an `error` message with SERVICE_UNAVAILABLE (the socket stays
+  open), an operation that meets one while running the same code in its `errors`.
 - Each operation's task offers a `LiveSink` (`mentorgraph.live_sink`): live events skip the
   GraphQL stream's per-event machinery.
 """
@@ -57,7 +58,7 @@ from strawberry.types.unset import UnsetType
 from mentorgraph.live_sink import OperationSink
 from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
 from mentorgraph.security import Credentials, InvalidToken, TokenService
-from models.db_faults import SERVICE_UNAVAILABLE, is_database_unavailable
+from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
 from resolvers.context import Context
 from resolvers.event_feed import LIVE_SINK
 
@@ -295,7 +296,17 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         if not self.connection_acknowledged or operation_id in self.operations:
             await super().handle_subscribe(message)  # closed with 4401 / 4409
             return
-        refusal = await self._session_refusal()
+        try:
+            refusal = await self._session_refusal()
+        except Exception as exc:
+            if not is_database_unavailable(exc):
+                raise
+            unavailable = {
+                "message": UNAVAILABLE_MESSAGE,
+                "extensions": {"code": SERVICE_UNAVAILABLE},
+            }
+            await self._send_error(operation_id, unavailable)
+            return
         if refusal is not None:
             self.close_socket(FORBIDDEN, refusal)
             return

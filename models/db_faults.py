@@ -37,6 +37,9 @@ _UNAVAILABLE = (
     asyncpg.ObjectNotInPrerequisiteStateError,  # 55000: database not accepting connections
     asyncpg.InvalidCatalogNameError,  # the database is gone
     asyncpg.IdleInTransactionSessionTimeoutError,
+    # asyncpg's protocol stuck between states: seen on the first statement over a connection
+    # the server ended (pg_terminate_backend, a restart); the pool replaces the connection.
+    asyncpg.InternalClientError,
 )
 # SQLite's own words for a database it cannot use right now.
 _SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error")
