@@ -41,9 +41,9 @@ class OutboxWorker:
         backend: EmailBackend,
         *,
         sender: str,
+        max_attempts: int,
         batch_size: int = 50,
         lease: timedelta = timedelta(minutes=2),
-        max_attempts: int = 8,
     ) -> None:
         self.backend = backend
         self.sender = sender
