@@ -6,8 +6,9 @@ and `async with` calls `__aexit__` only once `__aenter__` has returned. A task c
 `__aenter__` (a client that sends `complete` or closes its socket just as its mutation starts, a
 client gone mid-request) never gives back what it took: on SQLite the lock that every later
 query waits for (the server wedges, and shuts down no more), on PostgreSQL a pool connection, left
-"idle in transaction" when BEGIN had reached the server, until the pool is empty. The same goes for
-a cancellation that interrupts COMMIT/ROLLBACK on SQLite before the lock is released.
+"idle in transaction" when BEGIN had reached the server, until the pool is empty. On SQLite a
+cancellation in COMMIT or ROLLBACK gives the lock back with the one shared connection still inside
+the transaction (the next BEGIN then commits the abandoned writes).
 
 The replacement keeps Tortoise's classes and changes only when things happen:
 

@@ -229,26 +229,42 @@ def _upstream_transaction(client: BaseDBAsyncClient) -> TransactionContext:
     return TransactionContextPooled(TransactionWrapper(client), client._pool_init_lock)
 
 
-async def _cancel_inside_begin(context: TransactionContext) -> Any:
-    """Cancel the task that enters `context` while it runs BEGIN (lock or connection held);
-    returns the transaction's client, to see what it still holds."""
-    wrapper: Any = getattr(context, "client", None) or context.connection  # type: ignore[attr-defined]
-    begin = wrapper.begin
+def _pause_before(wrapper: Any, step: str) -> asyncio.Event:
+    """Make the transaction's `step` (begin, commit, rollback) yield once before it runs, and
+    say when it is reached: the point where a cancellation lands."""
+    original = getattr(wrapper, step)
     reached = asyncio.Event()
 
-    async def begin_after_a_pause() -> None:
+    async def paused() -> None:
         reached.set()
-        await asyncio.sleep(0)  # where the cancellation lands
-        await begin()
+        await asyncio.sleep(0)
+        await original()
 
-    wrapper.begin = begin_after_a_pause
+    setattr(wrapper, step, paused)
+    return reached
 
-    async def enter() -> None:
-        async with context:
-            pytest.fail("a cancelled transaction ran its body")
 
-    task = asyncio.create_task(enter())
-    await reached.wait()
+async def _cancel_at(context: TransactionContext, point: str) -> Any:
+    """Cancel the task inside `context` at `point`: in BEGIN, in the body, in COMMIT, or in the
+    body and then again in the ROLLBACK that follows (as anyio's repeated cancellation does).
+    Returns the transaction's client, to see what it still holds."""
+    wrapper: Any = getattr(context, "client", None) or context.connection  # type: ignore[attr-defined]
+    step = {"begin": "begin", "commit": "commit", "rollback": "rollback"}.get(point)
+    reached = _pause_before(wrapper, step) if step else asyncio.Event()
+    in_body = asyncio.Event()
+
+    async def transaction() -> None:
+        async with context as connection:
+            await connection.execute_query("SELECT 1")
+            in_body.set()
+            if point in ("body", "rollback"):
+                await asyncio.Event().wait()  # until cancelled
+
+    task = asyncio.create_task(transaction())
+    if point == "rollback":
+        await in_body.wait()
+        task.cancel()
+    await (in_body if point == "body" else reached).wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -256,12 +272,15 @@ async def _cancel_inside_begin(context: TransactionContext) -> Any:
 
 
 async def _still_held(client: BaseDBAsyncClient, wrapper: Any) -> bool:
-    """Whether the cancelled transaction kept the SQLite lock or its pool connection (which
-    is then given back here, so the test can go on)."""
+    """Whether the cancelled transaction kept the SQLite lock, left SQLite's one connection
+    inside a transaction (the next BEGIN would commit its writes), or kept its pool connection
+    (all of it is given back here, so the test can go on)."""
     if isinstance(client, SqliteClient):
-        held = client._lock.locked()
-        if held:
+        connection = client._connection._conn  # type: ignore[union-attr]
+        held = client._lock.locked() or connection.in_transaction
+        if connection.in_transaction:
             await wrapper._connection.rollback()
+        if client._lock.locked():
             client._lock.release()
         return held
     held = wrapper._connection._con is not None  # asyncpg clears it on release
@@ -270,19 +289,24 @@ async def _still_held(client: BaseDBAsyncClient, wrapper: Any) -> bool:
     return held
 
 
-async def test_tortoise_leaks_what_a_transaction_cancelled_in_begin_holds(db: None) -> None:
-    """Pins the upstream fault that `mentorgraph.cancel_safe_db` exists for: once a Tortoise
-    upgrade no longer leaks here, that module can go."""
+@pytest.mark.parametrize("point", ["begin", "body", "commit", "rollback"])
+async def test_tortoise_leaks_what_a_cancelled_transaction_holds(db: None, point: str) -> None:
+    """Pins the upstream faults that `mentorgraph.cancel_safe_db` exists for: cancelled in BEGIN
+    a transaction keeps the lock or pool connection; on SQLite, cancelled in COMMIT or ROLLBACK
+    it leaves the shared connection inside its transaction. When a Tortoise upgrade changes
+    this, re-check whether the module is still needed."""
     assert tortoise.__version__ == "1.1.9"
     client = connections.get("default")
-    wrapper = await _cancel_inside_begin(_upstream_transaction(client))
-    assert await _still_held(client, wrapper)
+    leaks = point == "begin" or (point != "body" and isinstance(client, SqliteClient))
+    wrapper = await _cancel_at(_upstream_transaction(client), point)
+    assert await _still_held(client, wrapper) == leaks
 
 
-async def test_a_transaction_cancelled_in_begin_gives_everything_back(db: None) -> None:
+@pytest.mark.parametrize("point", ["begin", "body", "commit", "rollback"])
+async def test_a_cancelled_transaction_gives_everything_back(db: None, point: str) -> None:
     client = connections.get("default")
-    for _ in range(3 * POOL_SIZE):
-        wrapper = await _cancel_inside_begin(client._in_transaction())
+    for _ in range(2 * POOL_SIZE):
+        wrapper = await _cancel_at(client._in_transaction(), point)
         assert not await _still_held(client, wrapper)
     # And the database still takes writes (a leaked lock or pool would hang here).
     user = await asyncio.wait_for(make_user(name="Written after"), PATIENCE)
