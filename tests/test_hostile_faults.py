@@ -35,6 +35,7 @@ from models.availability_changes import AvailabilityChange
 from models.outbox import Email, OutboxEmail, enqueue_email
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
+from tests.conftest import StartServer
 from tests.utils.admin import SET_AVAILABILITY
 from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import user_gid
@@ -415,3 +416,20 @@ async def test_readyz_answers_at_once_when_every_pool_connection_is_stuck(
             assert (await http.get("/readyz")).status_code == 200
     finally:
         server.stop()
+
+
+@pytest.mark.skipif(
+    os.environ.get("TEST_DB", "sqlite") != "sqlite", reason="SQLite's one connection and its lock"
+)
+async def test_readyz_answers_at_once_when_sqlite_is_wedged(serve: StartServer) -> None:
+    url = await serve()  # in this process, on the test's own connection
+    lock = connections.get("default")._lock  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(base_url=url, timeout=PATIENCE) as http:
+        assert (await http.get("/readyz")).status_code == 200
+        await lock.acquire()  # what a transaction that never ends would hold
+        try:
+            ready = await http.get("/readyz")  # a hang guard, not a timing
+        finally:
+            lock.release()
+        assert ready.status_code == 503
+        assert (await http.get("/readyz")).status_code == 200
