@@ -14,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from mentorgraph.json_text import text_problem
 from mentorgraph.security import InvalidToken, TokenService
 from resolvers.context import Context
 from resolvers.fast_reads import FastReads
@@ -77,7 +78,7 @@ class GraphQLEndpoint:
             if "variables" in params:
                 try:
                     params["variables"] = json.loads(params["variables"])
-                except ValueError:
+                except (ValueError, RecursionError):
                     return error_response(400, "'variables' must be JSON.", "BAD_USER_INPUT")
             allowed: tuple[OperationType, ...] = (OperationType.QUERY,)
         else:
@@ -87,13 +88,17 @@ class GraphQLEndpoint:
                 return error_response(
                     413, f"Request body exceeds {self.max_body} bytes.", "BAD_USER_INPUT"
                 )
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested thousands deep
                 return error_response(400, "The body must be a JSON object.", "BAD_USER_INPUT")
             allowed = (OperationType.QUERY, OperationType.MUTATION)
         if not isinstance(params, dict) or not isinstance(params.get("query"), str):
             return error_response(
                 400, "Send a JSON object with a 'query' string.", "BAD_USER_INPUT"
             )
+        # First: it also bounds the nesting the other checks walk through.
+        problem = text_problem(params)
+        if problem is not None:
+            return error_response(400, problem, "BAD_USER_INPUT")
         if contains_nul(params):
             return error_response(400, "Text must not contain NUL characters.", "BAD_USER_INPUT")
         variables = params.get("variables")
@@ -137,6 +142,14 @@ class GraphQLEndpoint:
             return error_response(405, hint, "BAD_USER_INPUT")
         except MissingQueryError:
             return error_response(400, "The query is empty.", "BAD_USER_INPUT")
+        except CannotGetOperationTypeError:
+            # No operation to run: `operationName` names none of the document's, or it is
+            # missing where the document holds several, or the document holds only fragments.
+            if operation_name is None:
+                hint = "The document holds no operation, or several: name one in 'operationName'."
+            else:
+                hint = f"The document holds no operation named '{operation_name[:100]}'."
+            return error_response(400, hint, "BAD_USER_INPUT")
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [classify_error(error).formatted for error in result.errors]
