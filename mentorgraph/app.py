@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
         max_fields=settings.max_document_fields,
+        max_merge_work=settings.max_field_merge_work,
         max_cost=settings.max_query_cost,
     )
     tokens = TokenService.from_settings(settings)

@@ -24,7 +24,7 @@ from schema.directory import DirectoryQuery
 from schema.extensions import ErrorCodes, FreshLoaders, is_unexpected, logger
 from schema.favorites import FavoriteMutation
 from schema.feedback import FeedbackMutation
-from schema.fragment_limits import DocumentLimits, limits_rule
+from schema.fragment_limits import DocumentLimits, limit_field_merging, limits_rule
 from schema.graph import GraphQuery
 from schema.nodes import NodeQuery
 from schema.requests import RequestMutation
@@ -84,8 +84,9 @@ def build_schema(
     max_depth: int = 12,
     max_aliases: int = 30,
     max_tokens: int = 5000,
-    max_fields: int = 2000,
+    max_fields: int = 5000,
     max_cost: int = 25_000,
+    max_merge_work: int = 10_000,
 ) -> MentorgraphSchema:
     # NOTE: the rule classes are made once, here: the validation cache is keyed by the rule
     # classes (a new class per operation made it never hit). Depth and aliases are counted by
@@ -94,6 +95,7 @@ def build_schema(
     limits = DocumentLimits(max_depth=max_depth, max_aliases=max_aliases, max_fields=max_fields)
     rules: list[type[ASTValidationRule]] = [NoNulInStrings, limits_rule(limits)]
     cost = QueryCost(budget=max_cost)
+    limit_field_merging(max_merge_work)
     schema = MentorgraphSchema(
         query=Query,
         mutation=Mutation,

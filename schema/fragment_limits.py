@@ -13,6 +13,12 @@ looks at it:
 - aliases: aliased fields, each spread counted again, as Strawberry's `MaxAliasesLimiter`;
 - fields: every field the operations would select with each spread expanded.
 
+What these figures cannot bound, graphql-core's OverlappingFieldsCanBeMerged bounds itself:
+its work is quadratic in the fields sharing one response key (`{ viewer { a { id } a { id }
+... } }`), and it stops once it has spent a complexity budget, which `limit_field_merging` sets
+(graphql-core's documented module attribute; its default let one 20 KB document take ~2 s).
+Its "Validation aborted." is QUERY_TOO_COMPLEX too (`schema/extensions.py`).
+
 The refusal is graphql-core's own way to stop a validation early (`ValidationAbortedError`,
 raised on entering the document, after every rule was constructed and before any walked a
 selection set), with `extensions.code = QUERY_TOO_COMPLEX`. As a rule among
@@ -35,9 +41,17 @@ from graphql import (
     SelectionSetNode,
     ValidationRule,
 )
+from graphql.validation.rules import overlapping_fields_can_be_merged
 from graphql.validation.validate import ValidationAbortedError
 
-__all__ = ["SATURATED", "DocumentLimits", "Figures", "document_figures", "limits_rule"]
+__all__ = [
+    "SATURATED",
+    "DocumentLimits",
+    "Figures",
+    "document_figures",
+    "limit_field_merging",
+    "limits_rule",
+]
 
 # Counts saturate here: beyond any limit, and small enough to stay cheap integers.
 SATURATED = 1 << 40
@@ -167,3 +181,9 @@ def limits_rule(limits: DocumentLimits) -> type[ValidationRule]:
                 )
 
     return DocumentLimitsRule
+
+
+def limit_field_merging(budget: int) -> None:
+    """Set the complexity budget of graphql-core's OverlappingFieldsCanBeMerged (for the whole
+    process: it is a module attribute, read as each validation starts)."""
+    overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = budget

@@ -91,3 +91,13 @@ async def test_depth_and_aliases_are_counted_as_before(client: GraphQLClient) ->
     fragment = "fragment A on User { " + " ".join(f"a{i}: id" for i in range(16)) + " }"
     twice = "{ viewer { ...A } x: viewer { ...A } } " + fragment
     assert (await client.execute(twice)).error_codes == ["QUERY_TOO_COMPLEX"]
+
+
+async def test_many_fields_under_one_response_key_are_refused(client: GraphQLClient) -> None:
+    # graphql-core compares every pair of them (and their sub-selections): quadratic. Its
+    # budget of comparisons (`max_field_merge_work`) stops it; the default let this ~10 KB
+    # document take about a second of validation, and pass.
+    query = "{ viewer { " + "favoriteMentors { nodes { id } } " * 300 + "} }"
+    result = await client.execute(query)
+    assert result.status == 400
+    assert result.error_codes == ["QUERY_TOO_COMPLEX"]
