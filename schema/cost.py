@@ -18,14 +18,17 @@ alone:
 - nested lists multiply: `mentors(first: 50) { nodes { receivedRequests(first: 100) { nodes
   { mentee { name } } } } }` costs 1 + 50 x (1 + 1 + 100 x (1 + 1)) = 10,101;
 - where the type is an interface (`node`, `nodes`), the costliest of its object types counts;
-  `@skip`/`@include` are not evaluated (the field counts as selected).
+  `@skip`/`@include` are not evaluated (the field counts as selected), and a field selected
+  twice (a fragment spread twice, the same field in two fragments) counts twice: an upper
+  bound, as the rest.
 
 A query, mutation or subscription (each event) above the budget (`MAX_QUERY_COST`) is refused
 before it runs with `extensions.code = QUERY_TOO_COMPLEX`, `extensions.cost` and
 `extensions.budget`. The cost depends on the variables, so it is worked out per request; each
 fragment's cost is computed once per object type and page (memoised over the fragment graph),
 so the work is linear in the document (whose size `schema.fragment_limits` and the token limit
-bound) however often its fragments are spread. Both read paths and the WebSocket apply it: the
+bound) however often its fragments are spread; a verdict is remembered per query text,
+operation name and variables (`QueryCost.checked`), so an operation sent again costs a lookup. Both read paths and the WebSocket apply it: the
 `CostLimit` extension after validation on the ordinary path (HTTP and WebSocket alike), and
 `resolvers/fast_reads/` before compiling a statement (it declines what is over budget, and the
 ordinary path refuses it).
@@ -33,10 +36,12 @@ ordinary path refuses it).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -77,6 +82,8 @@ KNOWN_LIST_SIZES = {
     ("MentorFacets", "spokenLanguages"): FACET_LIMITS[FacetKind.LANGUAGES],
 }
 PAGE_ARGUMENTS = ("first", "last")
+# Operations whose verdict each schema's `QueryCost` remembers.
+CACHE_SIZE = 512
 
 
 def _is_list(field_type: Any) -> bool:
@@ -255,6 +262,11 @@ class QueryCost:
     """The budget, and the refusal of an operation above it."""
 
     budget: int
+    # (query, operation name, variables as JSON) -> the refusal (None: within the budget), for
+    # operations sent again and again; least recently used out beyond `CACHE_SIZE`.
+    checked: OrderedDict[tuple[str, str | None, bytes], GraphQLError | None] = field(
+        default_factory=OrderedDict, compare=False, repr=False
+    )
 
     def refusal(
         self,
@@ -284,9 +296,27 @@ class CostLimit(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None and not context.pre_execution_errors:
-            refusal = self.cost.refusal(
-                context.schema._schema, document, context.operation_name, context.variables
-            )
+            refusal = self._refusal(context.query, document, context.operation_name)
             if refusal is not None:
                 context.pre_execution_errors = [refusal]
         yield
+
+    def _refusal(
+        self, query: str | None, document: DocumentNode, operation_name: str | None
+    ) -> GraphQLError | None:
+        context = self.execution_context
+        schema = context.schema._schema
+        try:
+            values = orjson.dumps(context.variables or {}, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # an integer beyond 64 bits: not cached (coercion refuses it)
+            return self.cost.refusal(schema, document, operation_name, context.variables)
+        key = (query or "", operation_name, values)
+        checked = self.cost.checked
+        if key in checked:
+            checked.move_to_end(key)
+            return checked[key]
+        refusal = self.cost.refusal(schema, document, operation_name, context.variables)
+        checked[key] = refusal
+        if len(checked) > CACHE_SIZE:
+            checked.popitem(last=False)
+        return refusal
