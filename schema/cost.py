@@ -27,11 +27,12 @@ before it runs with `extensions.code = QUERY_TOO_COMPLEX`, `extensions.cost` and
 `extensions.budget`. The cost depends on the variables, so it is worked out per request; each
 fragment's cost is computed once per object type and page (memoised over the fragment graph),
 so the work is linear in the document (whose size `schema.fragment_limits` and the token limit
-bound) however often its fragments are spread; a verdict is remembered per query text,
-operation name and variables (`QueryCost.checked`), so an operation sent again costs a lookup. Both read paths and the WebSocket apply it: the
-`CostLimit` extension after validation on the ordinary path (HTTP and WebSocket alike), and
-`resolvers/fast_reads/` before compiling a statement (it declines what is over budget, and the
-ordinary path refuses it).
+bound) however often its fragments are spread. A verdict is remembered per query text,
+operation name and variables (`QueryCost.checked`): an operation sent again costs a lookup.
+
+Both read paths and the WebSocket apply it: the `CostLimit` extension after validation on the
+ordinary path (HTTP and WebSocket alike), and `resolvers/fast_reads/` before compiling a
+statement (it declines what is over budget, and the ordinary path refuses it).
 """
 
 from __future__ import annotations
@@ -127,7 +128,10 @@ class _Costing:
         if isinstance(value, VariableNode):
             return self.variables.get(value.name.value)
         if isinstance(value, IntValueNode):
-            return int(value.value)
+            digits = value.value
+            # Validation refuses an Int beyond 32 bits before this runs; still, never parse
+            # thousands of digits (Python refuses beyond 4,300).
+            return int(digits) if len(digits) <= 20 else None
         if isinstance(value, ListValueNode):
             return [self._literal(v) for v in value.values]
         if isinstance(value, NullValueNode):
