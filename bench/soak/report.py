@@ -185,6 +185,11 @@ def render(result: Result) -> str:
         values = [mb for _, p, mb in stats.rss if p == phase]
         if values:
             lines.append(f"- {label}: {min(values):.0f} - {max(values):.0f} MB")
+    lines += ["", "## Exceptions in the server's log", "", "| count | exception |", "| --- | --- |"]
+    for line, n in result.server_exceptions.most_common(15):
+        lines.append(f"| {n} | `{line.replace('|', '/')}` |")
+    if not result.server_exceptions:
+        lines.append("| 0 | none |")
     if stats.notes:
         lines += ["", "## Notes", ""] + [f"- {note}" for note in stats.notes]
     return "\n".join(lines) + "\n"

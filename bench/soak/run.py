@@ -14,9 +14,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import re
+import shutil
 import statistics
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +73,8 @@ class Result:
     worker_back_after_s: float | None = None
     ready_after_pg_restart_s: float | None = None
     stop_seconds: float = 0.0
-    server_log_tail: str = ""
+    # Exceptions the server logged (their last line: class and message), by count.
+    server_exceptions: Counter[str] = field(default_factory=Counter)
 
 
 async def _rss_sampler(server: SoakServer, stats: Stats, stop: asyncio.Event) -> None:
@@ -126,9 +130,10 @@ async def soak(plan: Plan) -> Result:
             await _run(plan, result, pg, server, seeded)
         finally:
             result.stop_seconds = server.stop()
-            result.server_log_tail = server.log_path.read_text(errors="replace")[-3000:]
+            result.server_exceptions = _exceptions(server.log_path.read_text(errors="replace"))
     finally:
         pg.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
     return result
 
 
@@ -243,6 +248,13 @@ async def _run(
                 }
             )
         result.checks = await check_database(pg.url, MAX_OPEN_REQUESTS)
+
+
+EXCEPTION_LINE = re.compile(r"^((?:\w+\.)*\w*(?:Error|Exception|Exit)\b.*)$", re.MULTILINE)
+
+
+def _exceptions(log: str) -> Counter[str]:
+    return Counter(line[:160] for line in EXCEPTION_LINE.findall(log))
 
 
 async def _finish(tasks: list[asyncio.Task[None]], seconds: float, stats: Stats) -> None:
