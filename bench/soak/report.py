@@ -58,7 +58,8 @@ def render(result: Result) -> str:
         "",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Commit: {_commit()}",
-        f"- Machine: {_machine()}",
+        f"- Machine: {_machine()}; load average (1 min) during the run"
+        f" {min(stats.load, default=0):.1f} - {max(stats.load, default=0):.1f}",
         f"- Duration: {plan.seconds:.0f} s after a warm-up (baseline {plan.seconds * 0.3:.0f} s,"
         f" abuse {plan.seconds * 0.7:.0f} s); {plan.mentors} mentors (and"
         f" {plan.listed_mentors} more in the directory), {plan.mentees} mentees"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import os
 import re
 import shutil
 import statistics
@@ -80,6 +81,7 @@ class Result:
 async def _rss_sampler(server: SoakServer, stats: Stats, stop: asyncio.Event) -> None:
     while not stop.is_set():
         stats.rss.append((stats.now(), stats.phase, server.workers_rss_mb()))
+        stats.load.append(os.getloadavg()[0])
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)
 

@@ -34,6 +34,8 @@ class Stats:
     # (seconds since start, phase, seconds) of ordinary reads.
     latencies: list[tuple[float, str, float]] = field(default_factory=list)
     rss: list[tuple[float, str, float]] = field(default_factory=list)
+    # The machine's 1-minute load average, sampled with `rss` (other work skews latencies).
+    load: list[float] = field(default_factory=list)
     # (seconds since start, phase, outcome) of every answer that is a failure.
     failures: list[tuple[float, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
