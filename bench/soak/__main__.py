@@ -1,7 +1,8 @@
 """`python -m bench.soak [--seconds 180 | --short] [--report docs/reliability.md]`.
 
 Needs PostgreSQL's server binaries (`/usr/lib/postgresql/*/bin`): it runs its own throw-away
-cluster, never the machine's. Exits 1 when an invariant is violated.
+cluster, never the machine's. Exits 1 when an invariant is violated (a rule in SQL, a
+subscriber's events, a transaction left open).
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ def main() -> int:
     if str(args.report) != "-":
         args.report.write_text(text)
         print(f"written to {args.report}", file=sys.stderr)
-    violated = any(c.violations for c in result.checks) or any(
-        s["missing"] or s["duplicates"] for s in result.subscribers
+    leaked = result.sessions.idle_in_transaction if result.sessions else 0
+    violated = (
+        leaked > 0
+        or any(c.violations for c in result.checks)
+        or any(s["missing"] or s["duplicates"] or s["unexpected"] for s in result.subscribers)
     )
     return 1 if violated else 0
 
