@@ -87,14 +87,17 @@ class Sessions:
     idle_in_transaction: int
     oldest_idle_in_transaction_seconds: float
     states: dict[str, int]
+    # The last statement of each session left idle in a transaction, by count.
+    stuck_queries: dict[str, int]
 
 
 async def check_sessions(url: str) -> Sessions:
-    """The server's sessions on the soak database (ours excluded), after the load stopped."""
+    """The server's sessions on the soak database (ours excluded); "idle in transaction"
+    counts those idle so for more than 5 s."""
     conn = await asyncpg.connect(url)
     try:
         rows = await conn.fetch(
-            """SELECT coalesce(state, '?') AS state,
+            """SELECT coalesce(state, '?') AS state, query,
                       extract(epoch FROM now() - state_change) AS age
                FROM pg_stat_activity
                WHERE datname = current_database() AND pid <> pg_backend_pid()
@@ -105,5 +108,10 @@ async def check_sessions(url: str) -> Sessions:
     states: dict[str, int] = {}
     for row in rows:
         states[row["state"]] = states.get(row["state"], 0) + 1
-    stuck = [float(r["age"]) for r in rows if r["state"].startswith("idle in transaction")]
-    return Sessions(len(rows), len(stuck), max(stuck, default=0.0), states)
+    stuck = [r for r in rows if r["state"].startswith("idle in transaction") and r["age"] > 5]
+    queries: dict[str, int] = {}
+    for row in stuck:
+        text = " ".join(row["query"].split())[:100]
+        queries[text] = queries.get(text, 0) + 1
+    oldest = max((float(r["age"]) for r in stuck), default=0.0)
+    return Sessions(len(rows), len(stuck), oldest, states, queries)

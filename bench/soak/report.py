@@ -149,11 +149,26 @@ def render(result: Result) -> str:
             f"| no transaction left open 5 s after the load stopped | {leaked} |"
             f" oldest {sessions.oldest_idle_in_transaction_seconds:.0f} s |"
         )
+        before = result.sessions_before_restart
+        if before:
+            lines.append(
+                "| (the same just before the PostgreSQL restart, after the WS/HTTP cancellations"
+                f" alone) | {before.idle_in_transaction} |"
+                f" oldest {before.oldest_idle_in_transaction_seconds:.0f} s |"
+            )
         lines.append(
             f"| server sessions back within the pools ({bound}) |"
             f" {max(0, sessions.connections - bound)} | {sessions.connections} sessions:"
             f" {sessions.states} |"
         )
+    stuck = sessions.stuck_queries if sessions else {}
+    before_stuck = (
+        result.sessions_before_restart.stuck_queries if result.sessions_before_restart else {}
+    )
+    for label, queries in (("after the load", stuck), ("before the restart", before_stuck)):
+        if queries:
+            lines += ["", f"Last statement of the sessions left in a transaction ({label}):", ""]
+            lines += [f"- {n} x `{q}`" for q, n in sorted(queries.items(), key=lambda i: -i[1])]
     lines += [
         "",
         "### Subscriptions (graphql-transport-ws, resumed with `after` on every reconnect)",

@@ -68,6 +68,8 @@ class Result:
     stats: Stats
     checks: list[Check] = field(default_factory=list)
     sessions: Sessions | None = None
+    # The same, just before PostgreSQL restarts: what the cancellations alone left behind.
+    sessions_before_restart: Sessions | None = None
     subscribers: list[dict[str, Any]] = field(default_factory=list)
     rss_before_abuse_mb: float = 0.0
     rss_peak_ws_abuse_mb: float = 0.0
@@ -207,6 +209,7 @@ async def _run(
         result.rss_peak_ws_abuse_mb = max(
             (mb for _, phase, mb in stats.rss if phase == "abuse"), default=0.0
         )
+        result.sessions_before_restart = await check_sessions(pg.url)
         stats.fault("PostgreSQL restarted (pg_ctl restart -m fast)")
         await asyncio.to_thread(pg.restart)
         result.ready_after_pg_restart_s = await _ready_within(server.url, 30)
