@@ -58,10 +58,18 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
+        max_fields=settings.max_document_fields,
+        max_merge_work=settings.max_field_merge_work,
+        max_cost=settings.max_query_cost,
     )
     tokens = TokenService.from_settings(settings)
     fast_reads = (
-        FastReads(schema._schema, schema.extra_rules, max_tokens=settings.max_tokens)
+        FastReads(
+            schema._schema,
+            schema.extra_rules,
+            max_tokens=settings.max_tokens,
+            cost_refusal=schema.cost.refusal if schema.cost else None,
+        )
         if settings.fast_reads and not settings.is_sqlite
         else None
     )

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from mentorgraph.request_rules import (
@@ -90,7 +90,7 @@ class GraphQLEndpoint:
             if "variables" in params:
                 try:
                     params["variables"] = json.loads(params["variables"])
-                except ValueError:
+                except (ValueError, RecursionError):
                     return error_response(400, "'variables' must be JSON.", "BAD_USER_INPUT")
             allowed: tuple[OperationType, ...] = (OperationType.QUERY,)
         else:
@@ -102,7 +102,7 @@ class GraphQLEndpoint:
                 params = json.loads(await self._read_body(request))
             except RequestRefused as refused:
                 return error_response(refused.status, refused.message, refused.code)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested thousands deep
                 return error_response(400, "The body must be a JSON object.", "BAD_USER_INPUT")
             allowed = (OperationType.QUERY, OperationType.MUTATION)
         try:
@@ -147,6 +147,14 @@ class GraphQLEndpoint:
             return error_response(405, hint, "BAD_USER_INPUT")
         except MissingQueryError:
             return error_response(400, "The query is empty.", "BAD_USER_INPUT")
+        except CannotGetOperationTypeError:
+            # No operation to run: `operationName` names none of the document's, or it is
+            # missing where the document holds several, or the document holds only fragments.
+            if operation_name is None:
+                hint = "The document holds no operation, or several: name one in 'operationName'."
+            else:
+                hint = f"The document holds no operation named '{operation_name[:100]}'."
+            return error_response(400, hint, "BAD_USER_INPUT")
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [classify_error(error).formatted for error in result.errors]

@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 5000
     max_body_bytes: int = 100_000
+    # What a document may ask for (issue 11; `schema/fragment_limits.py`, `schema/cost.py`):
+    # fields selected with every fragment spread expanded, and the most objects an operation
+    # may return (nested pages multiply; the heavy benchmark page costs 10,101).
+    max_document_fields: int = 5000
+    max_query_cost: int = 25_000
+    # Work graphql-core's OverlappingFieldsCanBeMerged may do on one document (its complexity
+    # budget, units of field comparisons): quadratic in fields sharing a response key, so its
+    # own default (500,000) let a 20 KB document take ~2 s; our tests' queries use < 2,000.
+    max_field_merge_work: int = 10_000
     # Queries the fast read path supports are answered by one PostgreSQL statement that builds
     # the JSON (`resolvers/fast_reads/`); off, or on SQLite, the ordinary executor answers all.
     fast_reads: bool = True

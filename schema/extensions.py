@@ -18,11 +18,10 @@ __all__ = ["MASKED_MESSAGE", "ErrorCodes", "FreshLoaders", "classify_error", "is
 
 logger = logging.getLogger("mentorgraph.errors")
 
-# Messages of the guard-rail validators (strawberry's depth/alias limiters, graphql-core's
-# token limit): the client sent a document that is too expensive, not a malformed one.
-TOO_COMPLEX = re.compile(
-    r"exceeds maximum operation depth|aliases found\. Allowed|Document contains more than"
-)
+# Messages of graphql-core's guard rails (the token limit; a validation aborted once
+# OverlappingFieldsCanBeMerged spent its budget or after 100 errors): the client sent a
+# document that is too expensive, not a malformed one. Our own limits set their code.
+TOO_COMPLEX = re.compile(r"Document contains more than|Validation aborted\.")
 MASKED_MESSAGE = "Internal server error."
 
 

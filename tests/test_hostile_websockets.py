@@ -270,12 +270,22 @@ async def test_nul_in_variables_is_refused_and_nothing_stored(
     await ws.close()
 
 
+def nested_lists(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize(
     "payload",
     [
         {"query": VIEWER, "variables": ["not", "an", "object"]},
         {"query": VIEWER, "operationName": 7},
         {"query": 42},
+        # The same text rules as over HTTP (`mentorgraph/json_text.py`).
+        {"query": VIEWER, "variables": {"text": "\ud800 a lone surrogate"}},
+        {"query": VIEWER, "variables": {"deep": nested_lists(40)}},
     ],
 )
 async def test_malformed_parameters_are_bad_user_input(
