@@ -14,11 +14,7 @@ with an internal-error code.
 
 Bounded for `make test`: a fixed number of examples, derandomized (the same examples on every
 run); FUZZ_EXAMPLES=2000 (say) runs more locally, FUZZ_SEED=n other ones, and
-FUZZ_COLLECT=file.jsonl writes every failing example there instead of stopping at the first,
-FUZZ_STRICT=1 excuses none of KNOWN_FAILURES.
-
-Failures already known and being fixed are listed once, in KNOWN_FAILURES, each with its
-reproducer and a narrow filter on the request: delete an entry when its fix merges.
+FUZZ_COLLECT=file.jsonl writes every failing example there instead of stopping at the first.
 """
 
 from __future__ import annotations
@@ -26,22 +22,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import httpx
 import pytest
-from graphql import (
-    GraphQLError,
-    Node,
-    ObjectFieldNode,
-    OperationDefinitionNode,
-    StringValueNode,
-    parse,
-)
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import nodes
@@ -52,8 +38,7 @@ from websockets.exceptions import ConnectionClosed
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
 from models.users import User
-from resolvers.errors import BadUserInput
-from resolvers.ids import decode_global_id, encode_global_id
+from resolvers.ids import encode_global_id
 from schema import build_schema
 from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.fuzz import VARIABLE_NAMES, answer_problems, dumps, envelopes, json_values
@@ -63,8 +48,6 @@ from tests.utils.subscriptions import PATIENCE
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 SEED = int(os.environ.get("FUZZ_SEED", "0"))
-# FUZZ_STRICT=1: excuse nothing (what the test says once every KNOWN_FAILURES fix is merged).
-STRICT = os.environ.get("FUZZ_STRICT") == "1"
 COLLECT = os.environ.get("FUZZ_COLLECT")  # a file: note failures there instead of failing
 
 FUZZ = settings(
@@ -82,159 +65,6 @@ FUZZ_WS = settings(
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-
-@dataclass(frozen=True)
-class KnownFailure:
-    """A class of bad answers being fixed elsewhere: `matches` says whether a request
-    (its JSON text) belongs to it."""
-
-    name: str
-    reproducer: str
-    matches: Callable[[str], bool]
-
-
-def _envelope(sent: str) -> dict[str, Any]:
-    try:
-        body = json.loads(sent)
-    except (ValueError, RecursionError):
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def _operations(sent: str) -> list[str | None] | None:
-    """The names of the document's operations (None when it does not parse)."""
-    query = _envelope(sent).get("query")
-    try:
-        document = parse(query) if isinstance(query, str) else None
-    except (GraphQLError, RecursionError):
-        return None
-    if document is None:
-        return None
-    return [
-        d.name.value if d.name else None
-        for d in document.definitions
-        if isinstance(d, OperationDefinitionNode)
-    ]
-
-
-def _only_fragments(sent: str) -> bool:
-    return _operations(sent) == []
-
-
-def _unknown_operation_name(sent: str) -> bool:
-    name, names = _envelope(sent).get("operationName"), _operations(sent)
-    return isinstance(name, str) and names is not None and name not in names
-
-
-def _nested_deeper_than_python_recurses(sent: str) -> bool:
-    depth = deepest = 0
-    for char in sent:  # brackets inside strings count too: over-matching is fine here
-        depth += char in "[{"
-        depth -= char in "]}"
-        deepest = max(deepest, depth)
-    return deepest >= 300
-
-
-def _lone_surrogate_in_variables(sent: str) -> bool:
-    return bool(re.search(r"\\u[dD][89a-fA-F]", json.dumps(_envelope(sent).get("variables"))))
-
-
-def _id_beyond_int4(sent: str) -> bool:
-    for token in re.findall(r"[A-Za-z0-9_-]{6,}", sent):
-        try:
-            _, pk = decode_global_id(token)
-        except BadUserInput:
-            continue
-        if pk >= 2**31:
-            return True
-    return False
-
-
-def _log_in_with_long_email(sent: str) -> bool:
-    """A logIn whose `email` (inline or in any variable) is longer than a column holds."""
-    query = _envelope(sent).get("query")
-    if not isinstance(query, str) or "logIn" not in query:
-        return False
-    try:
-        document = parse(query)
-    except (GraphQLError, RecursionError):
-        return False
-    long_values = [v for v in _strings(_envelope(sent).get("variables")) if len(v) > 254]
-    inline = [
-        node
-        for node in _walk(document)
-        if isinstance(node, ObjectFieldNode)
-        and node.name.value == "email"
-        and isinstance(node.value, StringValueNode)
-        and len(node.value.value) > 254
-    ]
-    return bool(long_values or inline)
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
-def _walk(node: Any) -> list[Any]:
-    found = [node]
-    for key in getattr(node, "keys", ()):
-        child = getattr(node, key, None)
-        children = child if isinstance(child, (list, tuple)) else [child]
-        found += [n for c in children if isinstance(c, Node) for n in _walk(c)]
-    return found
-
-
-# Delete each entry once its fix is merged (all are issue 11, item 8).
-KNOWN_FAILURES: list[KnownFailure] = [
-    KnownFailure(
-        "a document with fragments only: 500",
-        '{"query": "fragment F on Query { viewer { id } }"}',
-        _only_fragments,
-    ),
-    KnownFailure(
-        "an operationName the document does not have (or empty): 500",
-        '{"query": "{ viewer { id } }", "operationName": "X"}',
-        _unknown_operation_name,
-    ),
-    KnownFailure(
-        "JSON nested a few hundred deep anywhere in the body (RecursionError in json.loads"
-        " or in contains_nul): 500",
-        '{"query": "{ viewer { id } }", "extensions": [[[...1000 deep...]]]}',
-        _nested_deeper_than_python_recurses,
-    ),
-    KnownFailure(
-        "a lone UTF-16 surrogate in a variable's string: 500",
-        '{"query": "query Q($v: String) { mentors(after: $v) { totalCount } }",'
-        ' "variables": {"v": "\\ud800"}}',
-        _lone_surrogate_in_variables,
-    ),
-    KnownFailure(
-        "PostgreSQL: an id whose key is beyond int4 (node, mentorshipGraph, mutations):"
-        " INTERNAL_SERVER_ERROR",
-        '{"query": "mutation { addFavoriteMentor(input: {mentorId: \\"VXNlcjoyMzMzMzk1OTA1\\"})'
-        ' { userErrors { code } } }"}',
-        _id_beyond_int4,
-    ),
-    KnownFailure(
-        "PostgreSQL: a logIn email over ~300 characters: INTERNAL_SERVER_ERROR",
-        '{"query": "mutation { logIn(input: {email: \\"aaa...(320)...@x.org\\", password: \\"x\\"})'
-        ' { token } }"}',
-        _log_in_with_long_email,
-    ),
-]
-
-
-def known_failure(sent: str) -> KnownFailure | None:
-    if STRICT:
-        return None
-    return next((k for k in KNOWN_FAILURES if k.matches(sent)), None)
 
 
 @dataclass
@@ -346,7 +176,7 @@ async def over_websocket(target: Target, role: str, payload: str) -> list[str]:
 
 
 def check(sent: bytes, problems: list[str]) -> None:
-    if problems and known_failure(sent.decode()) is None:
+    if problems:
         if COLLECT:  # every failing example, rather than stopping at the first
             with open(COLLECT, "a") as out:
                 out.write(json.dumps({"problems": problems, "request": sent.decode()}) + "\n")
