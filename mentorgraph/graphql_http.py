@@ -23,6 +23,7 @@ from mentorgraph.request_rules import (
     graphql_params,
 )
 from mentorgraph.security import InvalidToken, TokenService
+from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
 from resolvers.context import Context
 from resolvers.fast_reads import FastReads
 from schema.build import MentorgraphSchema
@@ -40,6 +41,14 @@ def error_response(status: int, message: str, code: str) -> JSONResponse:
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
 
 
+def is_json(content_type: str | None) -> bool:
+    """`application/json`, parameters (charset) allowed. Anything else a browser may send across
+    sites without asking first (a "simple request": text/plain, form-urlencoded, multipart), so a
+    POST of it is refused before it could run a mutation with the visitor's cookies or token."""
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json"
+
+
 class GraphQLEndpoint:
     def __init__(
         self,
@@ -47,14 +56,32 @@ class GraphQLEndpoint:
         tokens: TokenService,
         max_body: int,
         fast_reads: FastReads | None = None,
+        *,
+        retry_after_seconds: int = 5,
     ) -> None:
         self.schema = schema
+        self.retry_after = str(retry_after_seconds)
         self.tokens = tokens
         self.max_body = max_body
         self.fast_reads = fast_reads
         self.ide_html = get_graphql_ide_html("graphiql")
 
     async def handle(self, request: Request) -> Response:
+        try:
+            response = await self._answer(request)
+        except Exception as exc:
+            if not is_database_unavailable(exc):
+                raise
+            return self._unavailable(error_response(503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE))
+        if response.status_code == 503:
+            return self._unavailable(response)
+        return response
+
+    def _unavailable(self, response: Response) -> Response:
+        response.headers["Retry-After"] = self.retry_after
+        return response
+
+    async def _answer(self, request: Request) -> Response:
         if request.method == "GET":
             wants_html = "text/html" in request.headers.get("accept", "")
             if wants_html and "query" not in request.query_params:
@@ -67,6 +94,10 @@ class GraphQLEndpoint:
                     return error_response(400, "'variables' must be JSON.", "BAD_USER_INPUT")
             allowed: tuple[OperationType, ...] = (OperationType.QUERY,)
         else:
+            if not is_json(request.headers.get("content-type")):
+                return error_response(
+                    415, "Send the request as application/json.", "UNSUPPORTED_MEDIA_TYPE"
+                )
             try:
                 params = json.loads(await self._read_body(request))
             except RequestRefused as refused:
@@ -131,6 +162,11 @@ class GraphQLEndpoint:
             # Nothing executed (the document did not parse or validate): a client fault.
             body.pop("data")
             return json_response(body, status_code=400)
+        if any(
+            e.get("extensions", {}).get("code") == SERVICE_UNAVAILABLE
+            for e in body.get("errors", ())
+        ):
+            return json_response(body, status_code=503)
         return json_response(body)
 
     async def _read_body(self, request: Request) -> bytes:

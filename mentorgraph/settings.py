@@ -107,6 +107,24 @@ class Settings(BaseSettings):
     # query for all of them); a deleted account's sockets are closed with 4403.
     ws_account_check_seconds: float = 30.0
 
+    # Faults: the database slow, away or exhausted, the process told to stop.
+    # Seconds a request waits for a PostgreSQL pool connection before it is answered 503
+    # SERVICE_UNAVAILABLE (also the connect timeout, and the bound on a connection's reset).
+    db_acquire_timeout_seconds: float = 5.0
+    # PostgreSQL `statement_timeout` of the pool's connections: no statement runs longer (0: off).
+    db_statement_timeout_seconds: float = 30.0
+    # PostgreSQL `idle_in_transaction_session_timeout`: the server ends a session that holds a
+    # transaction open without a statement this long (0: off); a backstop, nothing should.
+    db_idle_in_transaction_timeout_seconds: float = 60.0
+    # `Retry-After` (seconds) of a 503 answered while the database is unavailable.
+    unavailable_retry_after_seconds: int = 5
+    # `/readyz` answers 503 when the database has not answered `SELECT 1` within this.
+    readiness_timeout_seconds: float = 0.5
+    # On SIGTERM: seconds open requests and WebSockets get to finish before they are cut.
+    shutdown_grace_seconds: int = 10
+    # Delivery attempts of one email before it is marked failed and no longer retried.
+    outbox_max_attempts: int = 8
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

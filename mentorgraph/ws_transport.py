@@ -15,6 +15,10 @@
 - A live event's result object is shared by every subscription of one document and visibility
   class (`schema.shared_events`): its JSON is encoded once and the `next` frame is written
   straight to the socket, instead of building and encoding the message per subscriber.
+- A database outage while `connection_init` looks the viewer up closes the socket with 1013
+  ("try again later") and SERVICE_UNAVAILABLE as the reason, not with an internal error; a
+  `subscribe` that meets one gets an `error` message with SERVICE_UNAVAILABLE (the socket stays
+  open), an operation that meets one while running the same code in its `errors`.
 - Each operation's task offers a `LiveSink` (`mentorgraph.live_sink`): live events skip the
   GraphQL stream's per-event machinery.
 """
@@ -54,6 +58,7 @@ from strawberry.types.unset import UnsetType
 from mentorgraph.live_sink import OperationSink
 from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
 from mentorgraph.security import Credentials, InvalidToken, TokenService
+from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
 from resolvers.context import Context
 from resolvers.event_feed import LIVE_SINK
 
@@ -77,6 +82,8 @@ FORBIDDEN = 4403
 TOO_MANY_SOCKETS = 4429
 MESSAGE_TOO_BIG = 1009
 SLOW_READER = 4008
+# The server cannot serve now (the WebSocket standard's "Try Again Later").
+TRY_AGAIN_LATER = 1013
 # A WebSocket close reason holds at most 123 bytes of UTF-8.
 MAX_REASON_BYTES = 123
 # Encoded results kept for reuse (as many as the shared results of `schema.shared_events`).
@@ -221,6 +228,11 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
                 code, reason = FORBIDDEN, "Forbidden"
             await self.websocket.close(code=code, reason=reason)
             return
+        except Exception as exc:
+            if not is_database_unavailable(exc):
+                raise
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason=SERVICE_UNAVAILABLE)
+            return
         if isinstance(ack_payload, UnsetType):
             await self.send_message({"type": "connection_ack"})
         else:
@@ -284,7 +296,17 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         if not self.connection_acknowledged or operation_id in self.operations:
             await super().handle_subscribe(message)  # closed with 4401 / 4409
             return
-        refusal = await self._session_refusal()
+        try:
+            refusal = await self._session_refusal()
+        except Exception as exc:
+            if not is_database_unavailable(exc):
+                raise
+            unavailable = {
+                "message": UNAVAILABLE_MESSAGE,
+                "extensions": {"code": SERVICE_UNAVAILABLE},
+            }
+            await self._send_error(operation_id, unavailable)
+            return
         if refusal is not None:
             self.close_socket(FORBIDDEN, refusal)
             return
