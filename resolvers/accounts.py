@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 from models import accounts
-from models.accounts import LoginThrottled, ProfileChanges
+from models.accounts import ProfileChanges
 from models.users import User
 from resolvers.context import Context
-from resolvers.errors import RateLimited
 
 __all__ = ["log_in", "set_availability", "sign_up", "update_profile"]
 
 
 async def sign_up(ctx: Context, *, email: str, password: str, name: str) -> tuple[str, User]:
-    user = await accounts.sign_up(email=email, password=password, name=name)
+    user = await accounts.sign_up(
+        email=email, password=password, name=name, client_address=ctx.client_address
+    )
     return ctx.sign_in(user), user
 
 
 async def log_in(ctx: Context, *, email: str, password: str) -> tuple[str, User]:
-    try:
-        user = await accounts.authenticate(
-            email=email, password=password, client_address=ctx.client_address
-        )
-    except LoginThrottled as throttled:
-        raise RateLimited(str(throttled), retryAfter=throttled.retry_after_seconds) from None
+    user = await accounts.authenticate(
+        email=email, password=password, client_address=ctx.client_address
+    )
     return ctx.sign_in(user), user
 
 
