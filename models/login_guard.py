@@ -53,8 +53,9 @@ def _rule(free: int) -> Rule:
     )
 
 
-def _throttled(code: ErrorCode, seconds: float, field_name: str) -> RuleViolation:
-    wait = max(1, math.ceil(seconds))
+def _throttled(code: ErrorCode, seconds: float, longest: float, field_name: str) -> RuleViolation:
+    # Within [1, longest]: another process's clock may run a little ahead of this one's.
+    wait = max(1, math.ceil(min(seconds, longest)))
     return RuleViolation(
         code,
         f"Too many attempts. Try again in {wait} seconds.",
@@ -86,17 +87,18 @@ async def reserve_login(email: str, client_address: str, user: User | None) -> L
 
     now = clock.now()
     # Already closed: refuse without counting anything.
+    longest = lim.login_backoff_max_seconds
     wait = await throttle.retry_after(keys, now)
     if wait > 0:
-        raise _throttled(ErrorCode.LOGIN_THROTTLED, wait, "password")
+        raise _throttled(ErrorCode.LOGIN_THROTTLED, wait, longest, "password")
     reserved: list[str] = []
     for key, rule in counted:
         if not await throttle.count(key, rule, now):
             # Closed by a concurrent attempt since the check above: give back what this one
             # counted, and refuse.
             await throttle.refund(reserved)
-            wait = await throttle.retry_after(keys, now)
-            raise _throttled(ErrorCode.LOGIN_THROTTLED, wait, "password")
+            wait = await throttle.retry_after(keys, clock.now())
+            raise _throttled(ErrorCode.LOGIN_THROTTLED, wait, longest, "password")
         reserved.append(key)
     return LoginReservation(address=address, pair_key=keys[0], wider_keys=keys[1:])
 
@@ -135,5 +137,5 @@ async def reserve_sign_up(client_address: str) -> None:
     key = throttle.key("sign-up", client_address[:_ADDRESS_LENGTH])
     now = clock.now()
     if not await throttle.count(key, rule, now):
-        wait = await throttle.retry_after([key], now)
-        raise _throttled(ErrorCode.SIGN_UP_THROTTLED, wait, "email")
+        wait = await throttle.retry_after([key], clock.now())
+        raise _throttled(ErrorCode.SIGN_UP_THROTTLED, wait, rule.max_seconds, "email")

@@ -46,7 +46,9 @@ _NEXT_WAIT = """CASE
 END"""
 
 # SET expressions read the row as it was before the update (both databases), and the WHERE
-# makes the whole thing a no-op, returning no row, while the key is closed.
+# makes the whole thing a no-op, returning no row, while the key is closed. Without a wait,
+# `blocked_until` is 0, not "now": a concurrent attempt (another task, another process) may
+# carry a slightly earlier "now" and must not find the key closed.
 _COUNT = f"""
 INSERT INTO throttles AS t (key, attempts, backoff_seconds, last_attempt_at, blocked_until)
 VALUES (?, 1, ?, ?, ?)
@@ -54,7 +56,7 @@ ON CONFLICT (key) DO UPDATE SET
     attempts = CASE WHEN t.last_attempt_at < ? THEN 1 ELSE t.attempts + 1 END,
     backoff_seconds = {_NEXT_WAIT},
     last_attempt_at = ?,
-    blocked_until = ? + {_NEXT_WAIT}
+    blocked_until = CASE WHEN {_NEXT_WAIT} = 0 THEN 0 ELSE ? + {_NEXT_WAIT} END
 WHERE t.blocked_until <= ?
 RETURNING attempts
 """
@@ -72,10 +74,11 @@ async def count(row_key: str, rule: Rule, now: datetime) -> bool:
         row_key,
         first_wait,
         at,
-        at + first_wait,
+        at + first_wait if first_wait else 0.0,
         forget_before,
         *next_wait,
         at,
+        *next_wait,
         at,
         *next_wait,
         at,
