@@ -65,5 +65,9 @@ async def sweep() -> SweepReport:
         if not held:
             return SweepReport(ladder=LadderReport(), skipped=True)
         ladder = await run_ladder()
-        await throttle.forget_stale(clock.now(), limits().login_forget_seconds)
+        # Throttle rows nobody has counted under for longer than any rule remembers.
+        lim = limits()
+        await throttle.forget_stale(
+            clock.now(), max(lim.login_forget_seconds, lim.signup_window_seconds)
+        )
         return SweepReport(ladder=ladder, scores_changed=await refresh_scores())

@@ -26,6 +26,7 @@ from mentorgraph.settings import Settings
 from models import clock, throttle
 from models.auth import Throttle
 from models.passwords import BoundedHasher, verify_password
+from models.sweep import sweep
 from models.users import User
 from tests.utils.factories import PASSWORD, make_user
 from tests.utils.live_server import LiveServer
@@ -260,6 +261,20 @@ async def test_counts_are_forgotten_after_a_quiet_window(settings: Settings, db:
         clock.advance(timedelta(seconds=3600))
         for _ in range(PAIR):
             assert outcome(await log_in(http, "ada@example.org", "wrong")) == "INVALID_CREDENTIALS"
+
+
+async def test_the_sweep_deletes_counters_nobody_has_used_for_long(
+    settings: Settings, db: None
+) -> None:
+    async with in_process(settings, "10.0.0.3") as http:
+        await log_in(http, "ada@example.org", "wrong")
+    assert await Throttle.all().count() == 3  # pair, account, address
+    clock.advance(timedelta(seconds=3599))
+    await sweep()
+    assert await Throttle.all().count() == 3
+    clock.advance(timedelta(seconds=2))
+    await sweep()
+    assert await Throttle.all().count() == 0
 
 
 # --- password hashing off the event loop ---
