@@ -89,7 +89,10 @@ async def authenticate(*, email: str, password: str, client_address: str) -> Use
     """The user with these credentials; raises INVALID_CREDENTIALS or LOGIN_THROTTLED
     (`models/login_guard.py`)."""
     normalized = email.strip().lower()
-    user = await User.get_or_none(email=normalized)
+    # Tortoise refuses to compare a value longer than the column (users.email, 254): no such
+    # account, and it is counted like any other wrong guess.
+    fits = len(normalized) <= 254
+    user = await User.get_or_none(email=normalized) if fits else None
     reservation = await reserve_login(normalized, client_address, user)
     # An unknown email costs as much as a wrong password, and is counted the same.
     password_hash = user.password_hash if user is not None else DUMMY_HASH

@@ -253,6 +253,13 @@ async def test_back_off_doubles_up_to_its_ceiling_then_the_right_password_resets
             assert outcome(await log_in(http, email, PASSWORD)) == "INVALID_CREDENTIALS"
 
 
+async def test_an_overlong_email_is_an_ordinary_wrong_guess(settings: Settings, db: None) -> None:
+    # Counter keys are digests: no length a client sends overflows a column (it did: a 500).
+    async with in_process(settings, "10.0.0.4") as http:
+        payload = await log_in(http, "a" * 400 + "@example.org", "wrong")
+    assert outcome(payload) == "INVALID_CREDENTIALS"
+
+
 async def test_counts_are_forgotten_after_a_quiet_window(settings: Settings, db: None) -> None:
     await make_user(email="ada@example.org")
     async with in_process(settings, "10.0.0.2") as http:
