@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck schema migrations install clean bench bench-data bench-postgraphile
+.PHONY: serve test lint typecheck schema migrations install clean bench bench-data bench-postgraphile soak
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ bench-postgraphile: bench/postgraphile/node_modules/.installed
 bench/postgraphile/node_modules/.installed: bench/postgraphile/package.json bench/postgraphile/package-lock.json
 	cd bench/postgraphile && npm ci --no-audit --no-fund
 	touch $@
+
+## Reliability under abuse (not part of `make test`): SOAK_SECONDS of mixed load with cancelled
+## mutations, slow readers, a PostgreSQL restart and a killed worker against 2 workers on a
+## throw-away PostgreSQL cluster of its own (server binaries from Debian's postgresql package),
+## then the invariants in SQL. SOAK_ARGS=--short tries it in 30 s. Writes docs/reliability.md.
+SOAK_SECONDS ?= 180
+SOAK_ARGS ?=
+soak: $(INSTALLED)
+	$(BIN)/python -m bench.soak --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
 
 ## Re-export the SDL snapshot after changing the schema.
 schema: $(INSTALLED)

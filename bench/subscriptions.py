@@ -163,7 +163,13 @@ async def run_one(args: argparse.Namespace, n: int, data_dir: Path) -> Result:
     await reset_database(args.database_url)
     request, tokens = await seed(args.database_url, args.admins)
     port = free_port()
-    env_extra = {"SUBSCRIPTION_QUEUE_SIZE": str(args.queue_size)}
+    env_extra = {
+        "SUBSCRIPTION_QUEUE_SIZE": str(args.queue_size),
+        # Every subscriber connects from loopback, many with one account: lift the per-address
+        # and per-account socket limits (`mentorgraph.socket_limits`) for the benchmark.
+        "WS_MAX_SOCKETS_PER_ADDRESS": str(n + 10),
+        "WS_MAX_SOCKETS_PER_USER": str(n + 10),
+    }
     server = start_server(args.database_url, port, data_dir, env_extra)
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()

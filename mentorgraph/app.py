@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -34,13 +35,19 @@ async def healthz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-async def readyz(_: Request) -> JSONResponse:
-    try:
-        await connections.get("default").execute_query("SELECT 1")
-    except Exception:  # any failure means "not ready"; the reason belongs in the log
-        logger.warning("readiness check failed", exc_info=True)
-        return JSONResponse({"status": "unavailable"}, status_code=503)
-    return JSONResponse({"status": "ok"})
+def readiness_check(timeout: float) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """`/readyz`: 200 when the database answers `SELECT 1` within `timeout`, else 503 (also when
+    every pool connection is busy or the SQLite lock held: a load balancer must hear at once)."""
+
+    async def readyz(_: Request) -> JSONResponse:
+        try:
+            await asyncio.wait_for(connections.get("default").execute_query("SELECT 1"), timeout)
+        except Exception:  # any failure means "not ready"; the reason belongs in the log
+            logger.warning("readiness check failed", exc_info=True)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    return readyz
 
 
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
@@ -51,14 +58,28 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
+        max_fields=settings.max_document_fields,
+        max_merge_work=settings.max_field_merge_work,
+        max_cost=settings.max_query_cost,
     )
     tokens = TokenService.from_settings(settings)
     fast_reads = (
-        FastReads(schema._schema, schema.extra_rules, max_tokens=settings.max_tokens)
+        FastReads(
+            schema._schema,
+            schema.extra_rules,
+            max_tokens=settings.max_tokens,
+            cost_refusal=schema.cost.refusal if schema.cost else None,
+        )
         if settings.fast_reads and not settings.is_sqlite
         else None
     )
-    endpoint = GraphQLEndpoint(schema, tokens, settings.max_body_bytes, fast_reads)
+    endpoint = GraphQLEndpoint(
+        schema,
+        tokens,
+        settings.max_body_bytes,
+        fast_reads,
+        retry_after_seconds=settings.unavailable_retry_after_seconds,
+    )
     bus = create_bus(settings)
     subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)
 
@@ -72,14 +93,16 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_db:
-            await init_db(settings.resolved_database_url)
+            await init_db(settings.resolved_database_url, settings)
         if settings.background_jobs:
             jobs.start()
         try:
             await bus.start()
+            subscriptions.sockets.start()
             try:
                 yield
             finally:
+                await subscriptions.sockets.stop()
                 await bus.stop()
         finally:
             await jobs.stop()
@@ -91,7 +114,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", subscriptions),
             Route("/healthz", healthz),
-            Route("/readyz", readyz),
+            Route("/readyz", readiness_check(settings.readiness_timeout_seconds)),
         ],
         lifespan=lifespan,
     )

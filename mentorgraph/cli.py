@@ -20,7 +20,7 @@ def _run(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
     configure_rules(settings)
 
     async def wrapped() -> int:
-        await init_db(settings.resolved_database_url)
+        await init_db(settings.resolved_database_url, settings)
         try:
             return await work()
         finally:
@@ -49,6 +49,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=workers,
         proxy_headers=False,
         ws_per_message_deflate=settings.websocket_compression,
+        # A WebSocket message is a request: the HTTP body limit, refused by uvicorn with 1009.
+        ws_max_size=settings.max_body_bytes,
+        # SIGTERM: open requests and sockets get this long, then they are cut (and the
+        # process exits), whatever they are doing.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         log_level="info",
     )
     return 0

@@ -7,7 +7,8 @@ from typing import Any
 from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 
-from mentorgraph.settings import get_settings
+from mentorgraph import cancel_safe_db
+from mentorgraph.settings import Settings, get_settings
 
 __all__ = ["MODEL_MODULES", "close_db", "init_db", "migrate_db", "tortoise_config"]
 
@@ -31,7 +32,21 @@ async def _keep_session(_: Any) -> None:
     checks the connection is idle (no transaction left open) before reuse."""
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+def _bounded_sessions(credentials: dict[str, Any], settings: Settings) -> None:
+    """Server-side backstops on every pool connection: no statement, and no transaction left
+    idle, outlives its timeout; a connection attempt gives up as a pool wait does."""
+    server_settings = credentials.setdefault("server_settings", {})
+    for name, seconds in (
+        ("statement_timeout", settings.db_statement_timeout_seconds),
+        ("idle_in_transaction_session_timeout", settings.db_idle_in_transaction_timeout_seconds),
+    ):
+        server_settings[name] = str(int(seconds * 1000))  # milliseconds; 0 is off
+    credentials.setdefault("timeout", settings.db_acquire_timeout_seconds)
+
+
+def tortoise_config(database_url: str, settings: Settings | None = None) -> dict[str, Any]:
+    """Tortoise's configuration; with `settings`, the server's timeouts on every connection
+    (migrations run without them: building an index may take longer than any request)."""
     connection: str | dict[str, Any] = database_url
     if database_url.startswith("postgres"):
         # asyncpg's default pool (1-5) is too small for concurrent writers waiting on row locks.
@@ -40,6 +55,8 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
             database_url = f"{database_url}{separator}minsize=1&maxsize=20"
         connection = expand_db_url(database_url)
         connection["credentials"]["reset"] = _keep_session
+        if settings is not None:
+            _bounded_sessions(connection["credentials"], settings)
     return {
         "connections": {"default": connection},
         "apps": {
@@ -61,8 +78,12 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-async def init_db(database_url: str) -> None:
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+async def init_db(database_url: str, settings: Settings | None = None) -> None:
+    settings = settings or get_settings()
+    cancel_safe_db.install(acquire_timeout=settings.db_acquire_timeout_seconds)
+    await Tortoise.init(
+        config=tortoise_config(database_url, settings), _enable_global_fallback=True
+    )
     # Connections open lazily; fail at start-up, not on the first request.
     await connections.get("default").execute_query("SELECT 1")
 

@@ -24,4 +24,8 @@ def email_backend(settings: Settings) -> EmailBackend:
 
 
 def outbox_worker(settings: Settings) -> OutboxWorker:
-    return OutboxWorker(email_backend(settings), sender=settings.email_from)
+    return OutboxWorker(
+        email_backend(settings),
+        sender=settings.email_from,
+        max_attempts=settings.outbox_max_attempts,
+    )

@@ -14,31 +14,22 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from mentorgraph.request_rules import (
+    RequestRefused,
+    check_size,
+    graphql_params,
+)
 from mentorgraph.security import InvalidToken, TokenService
+from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
 from resolvers.context import Context
 from resolvers.fast_reads import FastReads
 from schema.build import MentorgraphSchema
 from schema.extensions import classify_error
 
 __all__ = ["GraphQLEndpoint"]
-
-
-def contains_nul(value: Any) -> bool:
-    """Whether any string in a parsed JSON value holds a NUL character.
-
-    No field accepts one, and PostgreSQL cannot store one in text: refuse it at the door rather
-    than let it fail deep inside a resolver.
-    """
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(contains_nul(v) for v in value)
-    return False
 
 
 def json_response(body: dict[str, Any], status_code: int = 200) -> Response:
@@ -50,8 +41,12 @@ def error_response(status: int, message: str, code: str) -> JSONResponse:
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
 
 
-class BodyTooLarge(Exception):
-    pass
+def is_json(content_type: str | None) -> bool:
+    """`application/json`, parameters (charset) allowed. Anything else a browser may send across
+    sites without asking first (a "simple request": text/plain, form-urlencoded, multipart), so a
+    POST of it is refused before it could run a mutation with the visitor's cookies or token."""
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json"
 
 
 class GraphQLEndpoint:
@@ -61,14 +56,32 @@ class GraphQLEndpoint:
         tokens: TokenService,
         max_body: int,
         fast_reads: FastReads | None = None,
+        *,
+        retry_after_seconds: int = 5,
     ) -> None:
         self.schema = schema
+        self.retry_after = str(retry_after_seconds)
         self.tokens = tokens
         self.max_body = max_body
         self.fast_reads = fast_reads
         self.ide_html = get_graphql_ide_html("graphiql")
 
     async def handle(self, request: Request) -> Response:
+        try:
+            response = await self._answer(request)
+        except Exception as exc:
+            if not is_database_unavailable(exc):
+                raise
+            return self._unavailable(error_response(503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE))
+        if response.status_code == 503:
+            return self._unavailable(response)
+        return response
+
+    def _unavailable(self, response: Response) -> Response:
+        response.headers["Retry-After"] = self.retry_after
+        return response
+
+    async def _answer(self, request: Request) -> Response:
         if request.method == "GET":
             wants_html = "text/html" in request.headers.get("accept", "")
             if wants_html and "query" not in request.query_params:
@@ -77,31 +90,28 @@ class GraphQLEndpoint:
             if "variables" in params:
                 try:
                     params["variables"] = json.loads(params["variables"])
-                except ValueError:
+                except (ValueError, RecursionError):
                     return error_response(400, "'variables' must be JSON.", "BAD_USER_INPUT")
             allowed: tuple[OperationType, ...] = (OperationType.QUERY,)
         else:
+            if not is_json(request.headers.get("content-type")):
+                return error_response(
+                    415, "Send the request as application/json.", "UNSUPPORTED_MEDIA_TYPE"
+                )
             try:
                 params = json.loads(await self._read_body(request))
-            except BodyTooLarge:
-                return error_response(
-                    413, f"Request body exceeds {self.max_body} bytes.", "BAD_USER_INPUT"
-                )
-            except ValueError:
+            except RequestRefused as refused:
+                return error_response(refused.status, refused.message, refused.code)
+            except (ValueError, RecursionError):  # RecursionError: nested thousands deep
                 return error_response(400, "The body must be a JSON object.", "BAD_USER_INPUT")
             allowed = (OperationType.QUERY, OperationType.MUTATION)
-        if not isinstance(params, dict) or not isinstance(params.get("query"), str):
-            return error_response(
-                400, "Send a JSON object with a 'query' string.", "BAD_USER_INPUT"
-            )
-        if contains_nul(params):
-            return error_response(400, "Text must not contain NUL characters.", "BAD_USER_INPUT")
-        variables = params.get("variables")
-        if variables is not None and not isinstance(variables, dict):
-            return error_response(400, "'variables' must be an object.", "BAD_USER_INPUT")
-        operation_name = params.get("operationName")
-        if operation_name is not None and not isinstance(operation_name, str):
-            return error_response(400, "'operationName' must be a string.", "BAD_USER_INPUT")
+        try:
+            # The rules a WebSocket's `subscribe` meets too (`request_rules`).
+            checked = graphql_params(params)
+        except RequestRefused as refused:
+            return error_response(refused.status, refused.message, refused.code)
+        variables = checked.variables
+        operation_name = checked.operation_name
 
         try:
             viewer_id = self.tokens.user_id_for_header(request.headers.get("authorization"))
@@ -109,7 +119,7 @@ class GraphQLEndpoint:
                 # Queries it supports, answered by one statement (which reads the viewer's
                 # row itself); None for everything else, and for a viewer who no longer exists.
                 answer = await self.fast_reads.answer(
-                    params["query"], operation_name, variables, viewer_id
+                    checked.query, operation_name, variables, viewer_id
                 )
                 if answer is not None:
                     return Response(answer, media_type="application/json")
@@ -123,7 +133,7 @@ class GraphQLEndpoint:
         )
         try:
             result = await self.schema.execute(
-                params["query"],
+                checked.query,
                 variable_values=variables,
                 context_value=context,
                 operation_name=operation_name,
@@ -137,6 +147,14 @@ class GraphQLEndpoint:
             return error_response(405, hint, "BAD_USER_INPUT")
         except MissingQueryError:
             return error_response(400, "The query is empty.", "BAD_USER_INPUT")
+        except CannotGetOperationTypeError:
+            # No operation to run: `operationName` names none of the document's, or it is
+            # missing where the document holds several, or the document holds only fragments.
+            if operation_name is None:
+                hint = "The document holds no operation, or several: name one in 'operationName'."
+            else:
+                hint = f"The document holds no operation named '{operation_name[:100]}'."
+            return error_response(400, hint, "BAD_USER_INPUT")
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [classify_error(error).formatted for error in result.errors]
@@ -144,15 +162,19 @@ class GraphQLEndpoint:
             # Nothing executed (the document did not parse or validate): a client fault.
             body.pop("data")
             return json_response(body, status_code=400)
+        if any(
+            e.get("extensions", {}).get("code") == SERVICE_UNAVAILABLE
+            for e in body.get("errors", ())
+        ):
+            return json_response(body, status_code=503)
         return json_response(body)
 
     async def _read_body(self, request: Request) -> bytes:
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_body:
-            raise BodyTooLarge
+        if declared and declared.isdigit():
+            check_size(int(declared), self.max_body)
         chunks = bytearray()
         async for chunk in request.stream():
             chunks += chunk
-            if len(chunks) > self.max_body:
-                raise BodyTooLarge
+            check_size(len(chunks), self.max_body)
         return bytes(chunks)

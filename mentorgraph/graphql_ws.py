@@ -4,39 +4,53 @@
 The token travels in `connection_init` (`connectionParams.authorization`, "Bearer <token>"):
 a bad one closes the socket with 4403; none at all leaves the socket anonymous, and a
 subscription that needs a viewer closes it with 4403 when subscribed to (`ws_transport`).
+
+Sockets are counted per client address (beyond `ws_max_sockets_per_address`: the upgrade is
+answered 429) and per account (beyond `ws_max_sockets_per_user`: closed with 4429 at
+`connection_init`). The counts are per server process (`socket_limits`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
 from mentorgraph.security import InvalidToken, TokenService
 from mentorgraph.settings import Settings
-from mentorgraph.ws_transport import TransportHandler
-from resolvers.context import Context
+from mentorgraph.socket_limits import SocketRegistry, SocketSlot
+from mentorgraph.ws_transport import (
+    FORBIDDEN,
+    TOO_MANY_SOCKETS,
+    SizeCheckedWebSocketAdapter,
+    SocketContext,
+    SocketLimits,
+    SocketRefused,
+    TransportHandler,
+)
 from resolvers.event_feed import EventFeed
 from schema.build import MentorgraphSchema
 
 __all__ = ["SocketContext", "SubscriptionEndpoint"]
 
+# Where the upgrade leaves the socket's slot for `get_context` (the ASGI scope is per socket).
+SLOT_KEY = "mentorgraph.socket_slot"
 
-@dataclass
-class SocketContext(Context):
-    # Filled by Strawberry from `connection_init` before `on_ws_connect` runs.
-    connection_params: dict[str, object] = field(default_factory=dict)
+
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
 
 
 class SubscriptionEndpoint(GraphQL[SocketContext, None]):
     graphql_transport_ws_handler_class = TransportHandler
+    websocket_adapter_class = SizeCheckedWebSocketAdapter
 
     def __init__(
         self,
@@ -53,28 +67,78 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
             graphql_ide=None,
             subscription_protocols=protocols,
             connection_init_wait_timeout=timedelta(seconds=10),
+            # Our handler refuses first, with a code; this holds for the legacy protocol.
+            max_subscriptions_per_connection=settings.ws_max_operations_per_socket,
             allowed_origins=settings.allowed_origins,
         )
         self.tokens = tokens
         self.feed = feed
+        self.socket_limits = SocketLimits(
+            max_message_bytes=settings.max_body_bytes,
+            max_operations=settings.ws_max_operations_per_socket,
+            max_queued_bytes=settings.ws_max_queued_bytes,
+        )
+        self.sockets = SocketRegistry(
+            per_address=settings.ws_max_sockets_per_address,
+            per_user=settings.ws_max_sockets_per_user,
+            account_check_seconds=settings.ws_account_check_seconds,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await super().__call__(scope, receive, send)
+            return
+        slot = self.sockets.open(client_address(scope))
+        if slot is None:
+            await self._refuse_upgrade(WebSocket(scope, receive, send))
+            return
+        scope[SLOT_KEY] = slot
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            slot.release()
+
+    async def _refuse_upgrade(self, websocket: WebSocket) -> None:
+        limit = self.sockets.per_address
+        message = f"Too many open sockets from this address (at most {limit}): close some first."
+        body = {"errors": [{"message": message, "extensions": {"code": "TOO_MANY_SOCKETS"}}]}
+        try:
+            await websocket.send_denial_response(JSONResponse(body, status_code=429))
+        except RuntimeError:  # a server without denial responses: a bare 403
+            await websocket.close()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> SocketContext:
+        slot = request.scope.get(SLOT_KEY)
         return SocketContext(
             viewer=None,
             client_address=request.client.host if request.client else "unknown",
             issue_token=self.tokens.issue,
             event_feed=self.feed,
+            slot=slot if isinstance(slot, SocketSlot) else None,
         )
 
     async def on_ws_connect(self, context: SocketContext) -> UnsetType | dict[str, object] | None:
         header = context.connection_params.get("authorization")
         if header is not None and not isinstance(header, str):
-            raise ConnectionRejectionError({"message": "'authorization' must be a string."})
+            raise SocketRefused(FORBIDDEN, "'authorization' must be a string.")
         try:
-            viewer = await self.tokens.user_for_header(header)
+            credentials = self.tokens.credentials_for_header(header)
+            viewer = (
+                None if credentials is None else await self.tokens.user_by_id(credentials.user_id)
+            )
         except InvalidToken as exc:
-            raise ConnectionRejectionError({"message": str(exc)}) from None
+            raise SocketRefused(FORBIDDEN, str(exc)) from None
+        if (
+            viewer is not None
+            and context.slot is not None
+            and not context.slot.claim_user(viewer.id)
+        ):
+            limit = self.sockets.per_user
+            raise SocketRefused(
+                TOO_MANY_SOCKETS, f"Too many open sockets for this account (at most {limit})."
+            )
+        context.credentials = credentials
         context.renew(viewer)
         return UNSET

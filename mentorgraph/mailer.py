@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -17,11 +18,23 @@ __all__ = ["ConsoleBackend", "EmailBackend", "SmtpBackend", "SmtpConfig", "build
 logger = logging.getLogger("mentorgraph.mail")
 
 
+# What Python's email takes for a line break (`str.splitlines`): each is refused in a header.
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
+
+
+def header_text(value: str) -> str:
+    """`value` on one line: a line break in a header would end it and start another (a name
+    "Eve\\r\\nBcc: ..." injecting a header); Python refuses such a header outright, which made
+    the email fail on every retry. Breaks fold into one space."""
+    return _LINE_BREAKS.sub(" ", value).strip()
+
+
 def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = row.to_email
-    message["Subject"] = row.subject
+    message["From"] = header_text(sender)
+    message["To"] = header_text(row.to_email)
+    # Subjects carry people's names.
+    message["Subject"] = header_text(row.subject)
     # Stable across retries: a receiver can recognise a re-sent message as the same one.
     message["Message-ID"] = row.message_id
     message["Date"] = formatdate(row.created_at.timestamp(), usegmt=True)

@@ -1,4 +1,6 @@
-"""Delivers due outbox emails: claim with a lease, send, mark sent; on failure back off and retry.
+"""Delivers due outbox emails: claim with a lease, send, mark sent; on failure back off and retry,
+at most `max_attempts` times: then the email has failed (unsent, `attempts` at the maximum, its
+`last_error` saying why) and is no longer claimed; raising the setting gives it more tries.
 
 Claims are conditional updates (`... WHERE leased_until IS NULL OR leased_until < now`), so several
 server processes (and a cron `mentorgraph deliver-emails`) can run workers at once without sending
@@ -39,17 +41,19 @@ class OutboxWorker:
         backend: EmailBackend,
         *,
         sender: str,
+        max_attempts: int,
         batch_size: int = 50,
         lease: timedelta = timedelta(minutes=2),
     ) -> None:
         self.backend = backend
         self.sender = sender
+        self.max_attempts = max_attempts
         self.batch_size = batch_size
         self.lease = lease
 
     def _claimable(self) -> Q:
         now = clock.now()
-        return Q(sent_at=None, next_attempt_at__lte=now) & (
+        return Q(sent_at=None, next_attempt_at__lte=now, attempts__lt=self.max_attempts) & (
             Q(leased_until=None) | Q(leased_until__lt=now)
         )
 
@@ -78,7 +82,12 @@ class OutboxWorker:
                     next_attempt_at=clock.now() + backoff(attempts),
                     leased_until=None,
                 )
-                logger.warning("email %s not delivered (attempt %s): %s", email_id, attempts, exc)
+                if attempts >= self.max_attempts:
+                    logger.error("email %s failed after %s attempts: %s", email_id, attempts, exc)
+                else:
+                    logger.warning(
+                        "email %s not delivered (attempt %s): %s", email_id, attempts, exc
+                    )
                 report.failed += 1
                 continue
             await OutboxEmail.filter(id=email_id).update(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
@@ -10,11 +11,19 @@ from mentorgraph.settings import Settings
 from models import clock
 from models.users import User
 
-__all__ = ["InvalidToken", "TokenService"]
+__all__ = ["Credentials", "InvalidToken", "TokenService"]
 
 
 class InvalidToken(Exception):
     """The token is malformed, forged, expired, or names no user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a valid token says: whose it is and until when (seconds since the epoch)."""
+
+    user_id: int
+    expires_at: float
 
 
 class TokenService:
@@ -33,6 +42,9 @@ class TokenService:
 
     def user_id_for(self, token: str) -> int:
         """The id a valid token names (its user may have been deleted since: `user_by_id`)."""
+        return self.credentials_for(token).user_id
+
+    def credentials_for(self, token: str) -> Credentials:
         try:
             claims = jwt.decode(
                 token,
@@ -40,8 +52,8 @@ class TokenService:
                 algorithms=["HS256"],
                 options={"require": ["sub", "exp"], "verify_iat": False},
             )
-            return int(claims["sub"])
-        except (jwt.PyJWTError, ValueError):
+            return Credentials(int(claims["sub"]), float(claims["exp"]))
+        except (jwt.PyJWTError, ValueError, TypeError):
             raise InvalidToken("The token is invalid or expired: sign in again.") from None
 
     @staticmethod
@@ -53,12 +65,17 @@ class TokenService:
 
     def user_id_for_header(self, header: str | None) -> int | None:
         """None for no header; InvalidToken for a bad one (never silently anonymous)."""
+        credentials = self.credentials_for_header(header)
+        return None if credentials is None else credentials.user_id
+
+    def credentials_for_header(self, header: str | None) -> Credentials | None:
+        """None for no header; InvalidToken for a bad one (never silently anonymous)."""
         if not header:
             return None
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("Send the token as 'Authorization: Bearer <token>'.")
-        return self.user_id_for(token.strip())
+        return self.credentials_for(token.strip())
 
     async def user_for_header(self, header: str | None) -> User | None:
         """None for no header; InvalidToken for a bad one (never silently anonymous)."""

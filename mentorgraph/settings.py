@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 5000
     max_body_bytes: int = 100_000
+    # What a document may ask for (issue 11; `schema/fragment_limits.py`, `schema/cost.py`):
+    # fields selected with every fragment spread expanded, and the most objects an operation
+    # may return (nested pages multiply; the heavy benchmark page costs 10,101).
+    max_document_fields: int = 5000
+    max_query_cost: int = 25_000
+    # Work graphql-core's OverlappingFieldsCanBeMerged may do on one document (its complexity
+    # budget, units of field comparisons): quadratic in fields sharing a response key, so its
+    # own default (500,000) let a 20 KB document take ~2 s; our tests' queries use < 2,000.
+    max_field_merge_work: int = 10_000
     # Queries the fast read path supports are answered by one PostgreSQL statement that builds
     # the JSON (`resolvers/fast_reads/`); off, or on SQLite, the ordinary executor answers all.
     fast_reads: bool = True
@@ -102,6 +111,41 @@ class Settings(BaseSettings):
     # each one for each subscriber cost 40% of a 5,000-subscriber fan-out and ~40 KB of
     # memory per socket (docs/benchmarks.md).
     websocket_compression: bool = False
+
+    # WebSocket limits (`mentorgraph.socket_limits`, `mentorgraph.ws_transport`). Counted per
+    # server process: with WORKERS processes a client may hold up to WORKERS times as many.
+    # Open sockets per client address (beyond: HTTP 429 on the upgrade). Behind a reverse proxy
+    # every client has the proxy's address: raise it there.
+    ws_max_sockets_per_address: int = 50
+    # Open sockets per signed-in account (beyond: closed with 4429 at `connection_init`).
+    ws_max_sockets_per_user: int = 10
+    # Operations (queries, mutations, subscriptions) in flight on one socket; a `subscribe`
+    # beyond gets an `error` message with TOO_MANY_OPERATIONS, and the socket stays open.
+    ws_max_operations_per_socket: int = 10
+    # Bytes of answers the server holds for a socket whose client does not read them; beyond,
+    # it is closed with 4008 (its live subscriptions resume with `after`).
+    ws_max_queued_bytes: int = 4_000_000
+    # How often each process checks that the accounts of its open sockets still exist (one
+    # query for all of them); a deleted account's sockets are closed with 4403.
+    ws_account_check_seconds: float = 30.0
+
+    # Faults: the database slow, away or exhausted, the process told to stop.
+    # Seconds a request waits for a PostgreSQL pool connection before it is answered 503
+    # SERVICE_UNAVAILABLE (also the connect timeout, and the bound on a connection's reset).
+    db_acquire_timeout_seconds: float = 5.0
+    # PostgreSQL `statement_timeout` of the pool's connections: no statement runs longer (0: off).
+    db_statement_timeout_seconds: float = 30.0
+    # PostgreSQL `idle_in_transaction_session_timeout`: the server ends a session that holds a
+    # transaction open without a statement this long (0: off); a backstop, nothing should.
+    db_idle_in_transaction_timeout_seconds: float = 60.0
+    # `Retry-After` (seconds) of a 503 answered while the database is unavailable.
+    unavailable_retry_after_seconds: int = 5
+    # `/readyz` answers 503 when the database has not answered `SELECT 1` within this.
+    readiness_timeout_seconds: float = 0.5
+    # On SIGTERM: seconds open requests and WebSockets get to finish before they are cut.
+    shutdown_grace_seconds: int = 10
+    # Delivery attempts of one email before it is marked failed and no longer retried.
+    outbox_max_attempts: int = 8
 
     @property
     def resolved_database_url(self) -> str:

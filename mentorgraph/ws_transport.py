@@ -1,38 +1,89 @@
-"""Our graphql-transport-ws handler: Strawberry's, plus the 4403 rule and encode-once.
+"""Our graphql-transport-ws handler: Strawberry's, plus the request rules, limits and encode-once.
 
 - `connection_init` without a token is accepted (future public subscriptions may need none);
   a subscription that needs a viewer then refuses at subscribe time by closing the socket with
   4403, as a bad token does, and the close reason carries the UNAUTHENTICATED message.
+- Every message and every `subscribe` meets the HTTP endpoint's rules (`request_rules`): a
+  message above `max_body_bytes` closes the socket with 1009; bad parameters (NUL, variables
+  not an object, ...) get an `error` message with BAD_USER_INPUT, and the socket stays open.
+- The token is checked at `connection_init` and again at each `subscribe` (expired, or its
+  account deleted: closed with 4403), and a timer closes the socket when it expires. Deleted
+  accounts of live sockets are found by `SocketRegistry`'s periodic check.
+- At most `ws_max_operations_per_socket` operations in flight (beyond: an `error` message with
+  TOO_MANY_OPERATIONS). At most `ws_max_queued_bytes` of answers waiting for a client that does
+  not read them: beyond, its operations are cancelled and it is closed with 4008.
 - A live event's result object is shared by every subscription of one document and visibility
   class (`schema.shared_events`): its JSON is encoded once and the `next` frame is written
   straight to the socket, instead of building and encoding the message per subscriber.
+- A database outage while `connection_init` looks the viewer up closes the socket with 1013
+  ("try again later") and SERVICE_UNAVAILABLE as the reason, not with an internal error; a
+  `subscribe` that meets one gets an `error` message with SERVICE_UNAVAILABLE (the socket stays
+  open), an operation that meets one while running the same code in its `errors`.
 - Each operation's task offers a `LiveSink` (`mentorgraph.live_sink`): live events skip the
   GraphQL stream's per-event machinery.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections import OrderedDict
-from typing import Any
+from collections.abc import AsyncGenerator, Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
+from json import JSONDecodeError
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from starlette.websockets import WebSocketDisconnect
+from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
-from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import (
+    NonJsonMessageReceived,
+    NonTextMessageReceived,
+    WebSocketDisconnected,
+)
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+    SubscribeMessage,
+)
 from strawberry.types.execution import ExecutionResult, PreExecutionError
+from strawberry.types.unset import UnsetType
 
 from mentorgraph.live_sink import OperationSink
+from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
+from mentorgraph.security import Credentials, InvalidToken, TokenService
+from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
 from resolvers.context import Context
 from resolvers.event_feed import LIVE_SINK
 
-__all__ = ["TransportHandler", "encode_data"]
+if TYPE_CHECKING:
+    from mentorgraph.socket_limits import SocketSlot
 
-# Close code for a refused token (graphql-transport-ws: "Forbidden").
+__all__ = [
+    "SizeCheckedWebSocketAdapter",
+    "SocketContext",
+    "SocketLimits",
+    "SocketRefused",
+    "TransportHandler",
+    "encode_data",
+]
+
+# Close codes. 4403 as graphql-transport-ws uses it (HTTP status + 4000); 4429 after that
+# pattern (the protocol's own 4429, a second `connection_init`, is also "too many"); 1009 is
+# the WebSocket standard's "message too big"; 4008 is ours: a client that does not read what
+# it asked for (graphql-ws clients reconnect after it; subscriptions resume with `after`).
 FORBIDDEN = 4403
+TOO_MANY_SOCKETS = 4429
+MESSAGE_TOO_BIG = 1009
+SLOW_READER = 4008
+# The server cannot serve now (the WebSocket standard's "Try Again Later").
+TRY_AGAIN_LATER = 1013
 # A WebSocket close reason holds at most 123 bytes of UTF-8.
 MAX_REASON_BYTES = 123
 # Encoded results kept for reuse (as many as the shared results of `schema.shared_events`).
@@ -54,6 +105,74 @@ def encode_data(data: object) -> str:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class SocketLimits:
+    """What one socket may use (from `Settings`; see there)."""
+
+    max_message_bytes: int
+    max_operations: int
+    max_queued_bytes: int
+
+
+@dataclass
+class SocketContext(Context):
+    # Filled by Strawberry from `connection_init` before `on_ws_connect` runs.
+    connection_params: dict[str, object] = field(default_factory=dict)
+    # The socket's place among the open sockets (per address, per account).
+    slot: SocketSlot | None = None
+    # The token of `connection_init` (None: anonymous), re-checked at each `subscribe`.
+    credentials: Credentials | None = None
+
+
+class SocketRefused(ConnectionRejectionError):
+    """Raised by `on_ws_connect`: close the socket with `code`, saying `reason`.
+
+    A `ConnectionRejectionError`, so the legacy `graphql-ws` handler refuses it its own way.
+    """
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__({"message": reason})
+        self.code = code
+        self.reason = reason
+
+
+class SocketView(Protocol):
+    socket_limits: SocketLimits
+    tokens: TokenService
+
+
+class SizeCheckedWebSocketAdapter(ASGIWebSocketAdapter):
+    """Strawberry's adapter, refusing a message above the request size limit with 1009.
+
+    uvicorn refuses it first where `ws_max_size` is set (`mentorgraph serve` sets it from the
+    same setting); this check holds wherever the app is served.
+    """
+
+    async def iter_json(
+        self, *, ignore_parsing_errors: bool = False
+    ) -> AsyncGenerator[object, None]:
+        max_bytes = cast("SocketView", self.view).socket_limits.max_message_bytes
+        try:
+            while self.ws.application_state != WebSocketState.DISCONNECTED:
+                text = await self.ws.receive_text()
+                try:
+                    # Characters first: encoding is needed only when it could matter.
+                    if len(text) * 4 > max_bytes:
+                        check_size(len(text.encode(errors="surrogatepass")), max_bytes)
+                except RequestRefused as refused:
+                    await self.close(MESSAGE_TOO_BIG, refused.message)
+                    return
+                try:
+                    yield self.view.decode_json(text)
+                except (JSONDecodeError, RecursionError) as exc:
+                    if not ignore_parsing_errors:
+                        raise NonJsonMessageReceived from exc
+        except KeyError as exc:
+            raise NonTextMessageReceived from exc
+        except WebSocketDisconnect:
+            pass
+
+
 def _close_reason(message: str) -> str:
     encoded = message.encode()
     if len(encoded) <= MAX_REASON_BYTES:
@@ -62,6 +181,202 @@ def _close_reason(message: str) -> str:
 
 
 class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        view = cast("SocketView", self.view)
+        self.limits = view.socket_limits
+        self.tokens = view.tokens
+        # Characters (= bytes: the JSON is ASCII) of frames waiting for the client to read.
+        self._queued = 0
+        # Set once the server decided to close the socket: nothing more is read or run.
+        self._closing = False
+        self._closer: asyncio.Task[None] | None = None
+        self._expiry: asyncio.TimerHandle | None = None
+        # Operations cancelled by `close_socket`: awaited at shutdown, as Strawberry awaits its
+        # own, so their clean-up (a transaction's rollback) is done when the socket is.
+        self._cancelled: list[asyncio.Task[Any]] = []
+
+    # The socket's life: connection, limits, closing.
+
+    @property
+    def socket_context(self) -> SocketContext:
+        return cast("SocketContext", self.context)
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        # Strawberry's, except that a refusal closes with its own code and reason (Strawberry
+        # says 4403 "Forbidden" to all), and the token's expiry and account are then watched.
+        if self.connection_timed_out:
+            return
+        if self.connection_init_timeout_task:
+            self.connection_init_timeout_task.cancel()
+        payload = message.get("payload", {})
+        if not isinstance(payload, dict):
+            await self.websocket.close(code=4400, reason="Invalid connection init payload")
+            return
+        if self.connection_init_received:
+            await self.websocket.close(code=4429, reason="Too many initialisation requests")
+            return
+        self.connection_init_received = True
+        context = self.socket_context
+        context.connection_params = payload
+        try:
+            ack_payload = await self.view.on_ws_connect(context)
+        except ConnectionRejectionError as rejection:
+            if isinstance(rejection, SocketRefused):
+                code, reason = rejection.code, _close_reason(rejection.reason)
+            else:
+                code, reason = FORBIDDEN, "Forbidden"
+            await self.websocket.close(code=code, reason=reason)
+            return
+        except Exception as exc:
+            if not is_database_unavailable(exc):
+                raise
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason=SERVICE_UNAVAILABLE)
+            return
+        if isinstance(ack_payload, UnsetType):
+            await self.send_message({"type": "connection_ack"})
+        else:
+            await self.send_message({"type": "connection_ack", "payload": ack_payload})
+        self.connection_acknowledged = True
+        if context.slot is not None:
+            context.slot.on_account_deleted = self._account_deleted
+        if context.credentials is not None:
+            delay = max(0.0, context.credentials.expires_at - time.time())
+            self._expiry = asyncio.get_running_loop().call_later(delay, self._token_expired)
+
+    def _token_expired(self) -> None:
+        self.close_socket(FORBIDDEN, "The token has expired: sign in again.")
+
+    def _account_deleted(self) -> None:
+        self.close_socket(FORBIDDEN, "The token's account no longer exists: sign in again.")
+
+    def close_socket(self, code: int, reason: str) -> None:
+        """Stop every operation now, and close the socket (as soon as it can be written to).
+
+        A client that does not read cannot be sent a close frame either: the frame waits for
+        it, in its own task, while the operations' memory is freed at once.
+        """
+        if self._closing:
+            return
+        self._closing = True
+        if self._expiry is not None:
+            self._expiry.cancel()
+        for operation in list(self.operations.values()):
+            operation.completed = True
+            if operation.task is not None:
+                operation.task.cancel()
+                self._cancelled.append(operation.task)
+        self.operations.clear()
+        self._closer = asyncio.create_task(self._close_quietly(code, _close_reason(reason)))
+
+    async def _close_quietly(self, code: int, reason: str) -> None:
+        with suppress(Exception):
+            await self.websocket.close(code=code, reason=reason)
+
+    async def shutdown(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+        if self._closer is not None and not self._closer.done():
+            self._closer.cancel()
+        await super().shutdown()
+        for task in self._cancelled:
+            with suppress(Exception, asyncio.CancelledError):
+                await task
+
+    async def handle_message(self, message: Message) -> None:
+        if self._closing:
+            return  # the client's messages after the server closed: ignored
+        await super().handle_message(message)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        operation_id = message["id"]
+        if not isinstance(operation_id, str):
+            await self.handle_invalid_message("'id' must be a string.")
+            return
+        if not self.connection_acknowledged or operation_id in self.operations:
+            await super().handle_subscribe(message)  # closed with 4401 / 4409
+            return
+        try:
+            refusal = await self._session_refusal()
+        except Exception as exc:
+            if not is_database_unavailable(exc):
+                raise
+            unavailable = {
+                "message": UNAVAILABLE_MESSAGE,
+                "extensions": {"code": SERVICE_UNAVAILABLE},
+            }
+            await self._send_error(operation_id, unavailable)
+            return
+        if refusal is not None:
+            self.close_socket(FORBIDDEN, refusal)
+            return
+        try:
+            graphql_params(message.get("payload"))
+        except RequestRefused as refused:
+            await self._send_error(operation_id, refused.formatted)
+            return
+        if len(self.operations) >= self.limits.max_operations:
+            limit = self.limits.max_operations
+            reason = f"At most {limit} operations run at once on a socket: wait for one to end."
+            await self._send_error(
+                operation_id, {"message": reason, "extensions": {"code": "TOO_MANY_OPERATIONS"}}
+            )
+            return
+        await super().handle_subscribe(message)
+
+    async def _session_refusal(self) -> str | None:
+        """Why the socket's token no longer serves (None: it does; anonymous sockets too)."""
+        context = self.socket_context
+        credentials = context.credentials
+        if credentials is None:
+            return None
+        if time.time() >= credentials.expires_at:
+            return "The token has expired: sign in again."
+        try:
+            # As an HTTP request would: the account as it is now (deleted, or no longer admin).
+            context.viewer = await self.tokens.user_by_id(credentials.user_id)
+        except InvalidToken as exc:
+            return str(exc)
+        return None
+
+    async def _send_error(self, operation_id: str, error: Mapping[str, object]) -> None:
+        await self.send_message(
+            cast("Message", {"id": operation_id, "type": "error", "payload": [error]})
+        )
+
+    # Writing: every frame is counted while it waits for the client.
+
+    async def send_message(self, message: Message) -> None:
+        encoded = self.view.encode_json(message)
+        if isinstance(encoded, bytes):  # pragma: no cover - the view encodes to str
+            encoded = encoded.decode()
+        await self._write(encoded)
+
+    async def _write(self, frame: str) -> None:
+        websocket = self.websocket
+        if not isinstance(websocket, ASGIWebSocketAdapter):  # pragma: no cover
+            await websocket.send_json(json.loads(frame))
+            return
+        size = len(frame)
+        # A frame goes out at once while the client reads; frames already waiting mean it
+        # does not. One answer of any size may wait; beyond the limit, the client is dropped.
+        if self._queued and self._queued + size > self.limits.max_queued_bytes:
+            self.close_socket(
+                SLOW_READER,
+                f"More than {self.limits.max_queued_bytes} bytes unread: read faster"
+                " (subscriptions resume with 'after').",
+            )
+            return  # dropped: the operations are cancelled, the socket is closing
+        self._queued += size
+        try:
+            await websocket.ws.send_text(frame)
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+        finally:
+            self._queued -= size
+
+    # Running operations.
+
     async def run_operation(self, operation: Operation[Any, None]) -> None:
         # Runs in the operation's own task: the sink is seen by this operation only.
         LIVE_SINK.set(OperationSink(self, operation))
@@ -97,10 +412,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             f'{{"id":{json.dumps(operation.id)},"type":"next",'
             f'"payload":{{"data":{encode_data(data)}}}}}'
         )
-        try:
-            await websocket.ws.send_text(frame)
-        except WebSocketDisconnect as exc:
-            raise WebSocketDisconnected from exc
+        await self._write(frame)
 
     def _anonymous_refused(self, result: ExecutionResult) -> bool:
         """The operation's first answer is UNAUTHENTICATED on a socket without a viewer."""

@@ -89,9 +89,9 @@ async def authenticate(*, email: str, password: str, client_address: str) -> Use
     """The user with these credentials; raises INVALID_CREDENTIALS or LOGIN_THROTTLED
     (`models/login_guard.py`)."""
     normalized = email.strip().lower()
-    # Tortoise refuses to compare a value longer than the column (users.email, 254): no such
-    # account, and it is counted like any other wrong guess.
-    fits = len(normalized) <= 254
+    # Tortoise refuses to compare a value longer than the column: no such account (sign-up
+    # refuses it), and it is counted like any other wrong guess.
+    fits = len(normalized) <= validation.MAX_EMAIL_LENGTH
     user = await User.get_or_none(email=normalized) if fits else None
     reservation = await reserve_login(normalized, client_address, user)
     # An unknown email costs as much as a wrong password, and is counted the same.

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tortoise.transactions import in_transaction
+
 from models import clock, lifecycle
 from models.errors import ErrorCode, RuleViolation
+from models.events import committed
 from models.ladder import send_reminder
 from models.mentor_availability import change_availability
 from models.request_guards import OPEN_STATUSES
-from models.requests import DeclineReason, MentorshipRequest, RequestStatus
+from models.requests import DeclineReason, MentorshipRequest, RequestEvent
+from models.response_scores import refresh_scores
 from models.users import User
 
 __all__ = ["REMINDER_GAP", "remind_mentor", "set_mentor_availability"]
@@ -59,7 +63,9 @@ async def set_mentor_availability(
     admin: User, mentor_id: int, *, available: bool, decline_open_requests: bool
 ) -> tuple[User, list[MentorshipRequest]]:
     """Set a mentor (un)available as an admin; optionally decline their open requests with
-    MENTOR_INACTIVE, the system acting, each mentee told. Returns the mentor and the declined.
+    MENTOR_INACTIVE, the system acting, each mentee told. One transaction: a failure or a kill
+    half-way leaves the mentor and every request as they were. Returns the mentor and the
+    declined requests.
     """
     mentor = await User.get_or_none(id=mentor_id)
     if mentor is None or not mentor.is_mentor:
@@ -75,24 +81,22 @@ async def set_mentor_availability(
         if available
         else "you have not been answering mentorship requests."
     )
-    await change_availability(mentor_id, available=available, actor=admin, reason=reason)
     declined: list[MentorshipRequest] = []
-    if decline_open_requests:
-        open_ids = await MentorshipRequest.filter(
-            mentor_id=mentor_id, status__in=OPEN_STATUSES
-        ).values_list("id", flat=True)
-        for request_id in sorted(open_ids):
-            try:
-                declined.append(
-                    await lifecycle.transition(
-                        int(request_id),  # type: ignore[call-overload]
-                        RequestStatus.DECLINED,
-                        actor=None,
-                        decline_reason=DeclineReason.MENTOR_INACTIVE,
-                        note="The mentor was set unavailable by an admin.",
-                    )
-                )
-            except RuleViolation:
-                continue  # answered or withdrawn meanwhile
+    events: list[RequestEvent] = []
+    async with in_transaction() as conn:
+        # The mentor's row first (lock order: users, then requests).
+        await change_availability(
+            mentor_id, available=available, actor=admin, reason=reason, connection=conn
+        )
+        if decline_open_requests:
+            declined, events = await lifecycle.decline_open_requests(
+                conn,
+                mentor_id,
+                reason=DeclineReason.MENTOR_INACTIVE,
+                note="The mentor was set unavailable by an admin.",
+            )
+    committed(events)
+    if declined:
+        await refresh_scores([mentor_id])
     await mentor.refresh_from_db()
     return mentor, declined

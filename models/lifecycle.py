@@ -30,6 +30,7 @@ __all__ = [
     "TRANSITIONS",
     "Actor",
     "cancel_others",
+    "decline_open_requests",
     "is_allowed",
     "may_ever",
     "record_change",
@@ -243,6 +244,42 @@ async def cancel_others(keep_request_id: int, *, actor: User) -> list[Mentorship
             cancelled.append(other)
     committed(events)
     return cancelled
+
+
+async def decline_open_requests(
+    conn: BaseDBAsyncClient, mentor_id: int, *, reason: DeclineReason, note: str
+) -> tuple[list[MentorshipRequest], list[RequestEvent]]:
+    """The system declines every NEW or VIEWED request of the mentor, inside the caller's
+    transaction (whose commit makes them all declined, or none), which holds the mentor's row.
+    Returns the declined requests and their events, for the caller to announce after commit."""
+    open_ids = cast(
+        "list[int]",
+        await MentorshipRequest.filter(mentor_id=mentor_id, status__in=OPEN_STATUSES)
+        .using_db(conn)
+        .order_by("id")
+        .values_list("id", flat=True),
+    )
+    # Every row locked (in id order) before the first event, as in `cancel_others`.
+    requests = [await lock_request(conn, request_id) for request_id in open_ids]
+    roles = frozenset({Actor.SYSTEM})
+    declined: list[MentorshipRequest] = []
+    events: list[RequestEvent] = []
+    for request in requests:
+        if request is None or not is_allowed(request.status, S.DECLINED, roles):
+            continue  # answered or withdrawn meanwhile
+        events.append(
+            await _apply(
+                conn,
+                request,
+                S.DECLINED,
+                actor=None,
+                roles=roles,
+                note=note,
+                decline_reason=reason,
+            )
+        )
+        declined.append(request)
+    return declined, events
 
 
 async def _apply(

@@ -17,6 +17,7 @@ from models.errors import ErrorCode, RuleViolation, RuleViolations
 from models.users import ChannelType
 
 __all__ = [
+    "MAX_EMAIL_LENGTH",
     "Collector",
     "clean_avatar_url",
     "clean_bio",
@@ -33,6 +34,8 @@ __all__ = [
 
 T = TypeVar("T")
 
+# The longest address SMTP carries (RFC 5321).
+MAX_EMAIL_LENGTH = 254
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}$")
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9+#. -]*$")
 MAX_TAGS = 10
@@ -65,7 +68,7 @@ def _invalid(field: str, message: str) -> RuleViolation:
 
 def clean_email(value: str, field: str = "email") -> str:
     email = value.strip().lower()
-    if len(email) > 254 or not EMAIL_RE.match(email):
+    if len(email) > MAX_EMAIL_LENGTH or not EMAIL_RE.match(email):
         raise _invalid(field, "Enter a valid email address, like ada@example.org.")
     return email
 

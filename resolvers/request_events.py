@@ -23,7 +23,7 @@ from resolvers.context import Context
 from resolvers.errors import BadUserInput, ClientError, Unauthenticated
 from resolvers.event_feed import LIVE_SINK, Delivery, EventStream, SubscriberTooSlow
 from resolvers.loaders import Loaders
-from resolvers.pagination import decode_cursor, encode_cursor
+from resolvers.pagination import cursor_fits, decode_cursor, encode_cursor
 
 __all__ = ["REPLAY_PAGE", "SubscriberLagged", "follow_request_events"]
 
@@ -46,7 +46,8 @@ def _lagged(last_id: int) -> SubscriberLagged:
 
 def _event_id(after: str) -> int:
     (event_id,) = decode_cursor(after, 1)
-    if not isinstance(event_id, int):
+    # Beyond the id column (bigint) the database would refuse the parameter: not our cursor.
+    if not cursor_fits(RequestEvent, [("id", False)], [event_id]):
         raise BadUserInput(f"'{after}' is not a cursor of a request event.", field="after")
     return event_id
 

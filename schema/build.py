@@ -12,8 +12,6 @@ from strawberry.extensions import (
     ParserCache,
     ValidationCache,
 )
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -21,10 +19,12 @@ from strawberry.types import ExecutionContext
 from schema.accounts import AccountMutation, AccountQuery
 from schema.admin import AdminMutation, AdminQuery
 from schema.applications import ApplicationMutation, ApplicationQuery
+from schema.cost import CostLimit, QueryCost
 from schema.directory import DirectoryQuery
 from schema.extensions import ErrorCodes, FreshLoaders, is_unexpected, logger
 from schema.favorites import FavoriteMutation
 from schema.feedback import FeedbackMutation
+from schema.fragment_limits import DocumentLimits, limit_field_merging, limits_rule
 from schema.graph import GraphQuery
 from schema.nodes import NodeQuery
 from schema.requests import RequestMutation
@@ -67,6 +67,8 @@ class MentorgraphSchema(strawberry.Schema):
     # the fast read path (`resolvers/fast_reads/`) validates exactly as this schema does.
     extra_rules: tuple[type[ASTValidationRule], ...] = ()
     max_tokens: int | None = None
+    # The budget of `schema.cost`, applied after validation on both read paths.
+    cost: QueryCost | None = None
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -78,16 +80,22 @@ class MentorgraphSchema(strawberry.Schema):
 
 
 def build_schema(
-    *, max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 5000
+    *,
+    max_depth: int = 12,
+    max_aliases: int = 30,
+    max_tokens: int = 5000,
+    max_fields: int = 5000,
+    max_cost: int = 25_000,
+    max_merge_work: int = 10_000,
 ) -> MentorgraphSchema:
-    # NOTE: the rule classes are made once, here. QueryDepthLimiter and MaxAliasesLimiter made a
-    # new class per operation, and the validation cache is keyed by the rule classes: it never
-    # hit, and every request paid for a full validation (about half its time, measured).
-    rules: list[type[ASTValidationRule]] = [
-        NoNulInStrings,
-        depth_rule(max_depth, None),
-        aliases_rule(max_aliases),
-    ]
+    # NOTE: the rule classes are made once, here: the validation cache is keyed by the rule
+    # classes (a new class per operation made it never hit). Depth and aliases are counted by
+    # `schema.fragment_limits` (linear in the document), not by Strawberry's limiters, which
+    # expand every fragment spread again (exponential).
+    limits = DocumentLimits(max_depth=max_depth, max_aliases=max_aliases, max_fields=max_fields)
+    rules: list[type[ASTValidationRule]] = [NoNulInStrings, limits_rule(limits)]
+    cost = QueryCost(budget=max_cost)
+    limit_field_merging(max_merge_work)
     schema = MentorgraphSchema(
         query=Query,
         mutation=Mutation,
@@ -104,8 +112,11 @@ def build_schema(
             lambda: AddValidationRules(rules),
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
+            # After the validation cache: a document's own errors come first.
+            lambda: CostLimit(cost),
         ],
     )
     schema.extra_rules = tuple(rules)
     schema.max_tokens = max_tokens
+    schema.cost = cost
     return schema

@@ -10,6 +10,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import StreamExecutionResult
 
+from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
 from resolvers.context import Context
 from resolvers.errors import ClientError
 
@@ -17,11 +18,10 @@ __all__ = ["MASKED_MESSAGE", "ErrorCodes", "FreshLoaders", "classify_error", "is
 
 logger = logging.getLogger("mentorgraph.errors")
 
-# Messages of the guard-rail validators (strawberry's depth/alias limiters, graphql-core's
-# token limit): the client sent a document that is too expensive, not a malformed one.
-TOO_COMPLEX = re.compile(
-    r"exceeds maximum operation depth|aliases found\. Allowed|Document contains more than"
-)
+# Messages of graphql-core's guard rails (the token limit; a validation aborted once
+# OverlappingFieldsCanBeMerged spent its budget or after 100 errors): the client sent a
+# document that is too expensive, not a malformed one. Our own limits set their code.
+TOO_COMPLEX = re.compile(r"Document contains more than|Validation aborted\.")
 MASKED_MESSAGE = "Internal server error."
 
 
@@ -51,6 +51,8 @@ def classify_error(error: GraphQLError) -> GraphQLError:
     if original is None and (error.extensions or {}).get("code"):
         return error
     if is_unexpected(error):
+        if is_database_unavailable(original):  # an outage, not a fault: the client may retry
+            return _with_code(error, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
         return _with_code(error, MASKED_MESSAGE, "INTERNAL_SERVER_ERROR")
     code = "QUERY_TOO_COMPLEX" if TOO_COMPLEX.search(error.message) else "BAD_USER_INPUT"
     return _with_code(error, error.message, code)

@@ -97,7 +97,11 @@ async def test_graphql_ws_with_a_bad_token_is_closed_with_4403(
 ) -> None:
     url = await serve()
     subscriber = await run_node(node_client, url, "forged", None, count=1)
-    assert await subscriber.next() == {"closed": 4403, "reason": "Forbidden"}
+    # The reason says why, as an HTTP request's 401 does.
+    assert await subscriber.next() == {
+        "closed": 4403,
+        "reason": "The token is invalid or expired: sign in again.",
+    }
     assert await subscriber.exit_code() == 2
 
 

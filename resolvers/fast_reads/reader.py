@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
@@ -33,11 +34,17 @@ __all__ = ["FastReads"]
 
 logger = logging.getLogger("mentorgraph.fast_reads")
 
+# (schema, document, operation name, variables) -> the refusal of an operation over budget.
+CostRefusal = Callable[
+    [GraphQLSchema, DocumentNode, str | None, Mapping[str, Any]], GraphQLError | None
+]
+
 
 @dataclass(frozen=True)
 class _Prepared:
     """A parsed, validated query operation whose root fields the fast path may answer."""
 
+    document: DocumentNode
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
     roots: dict[str, Selected]
@@ -50,9 +57,13 @@ class FastReads:
         rules: Sequence[type[ASTValidationRule]],
         *,
         max_tokens: int,
+        cost_refusal: CostRefusal | None = None,
         cache_size: int = 512,
     ) -> None:
         self.schema = schema
+        # The ordinary path's cost budget (`schema.cost.QueryCost.refusal`): an operation above
+        # it is declined here, and refused there.
+        self.cost_refusal = cost_refusal
         # The ordinary path's validation exactly: graphql-core's rules plus the schema's own.
         self.rules = [*specified_rules, *rules]
         self.max_tokens = max_tokens
@@ -125,6 +136,10 @@ class FastReads:
         )
         if isinstance(coerced, list):  # the ordinary path reports the variables' errors
             return None
+        if self.cost_refusal is not None and self.cost_refusal(
+            self.schema, prepared.document, operation_name, coerced.coerced
+        ):
+            return None  # above the budget: the ordinary path refuses it
         try:
             statement = compile_operation(
                 self.schema, prepared.roots, prepared.fragments, coerced, viewer_id
@@ -165,7 +180,7 @@ class FastReads:
         roots = collect(self.schema, query_type, [operation.selection_set], fragments)
         if any(s.name not in ROOT_FIELDS for s in roots.values()):
             return None
-        return _Prepared(operation, fragments, roots)
+        return _Prepared(document, operation, fragments, roots)
 
 
 def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:

@@ -70,6 +70,9 @@ def collect(
 ) -> dict[str, Selected]:
     """Response key -> the merged field, in the order the keys first appear."""
     selected: dict[str, Selected] = {}
+    # Each fragment is merged once per collection, as graphql-core's `collect_fields` does:
+    # spread again, it adds nothing (and the nodes do not double with each spread).
+    merged: set[str] = set()
 
     def visit(selection_set: SelectionSetNode, seen: frozenset[str]) -> None:
         for selection in selection_set.selections:
@@ -94,6 +97,9 @@ def collect(
                 fragment = fragments.get(name)
                 if fragment is None or name in seen:
                     raise Unsupported(f"fragment {name}")
+                if name in merged:
+                    continue
+                merged.add(name)
                 if _applies(schema, fragment.type_condition.name.value, runtime):
                     visit(fragment.selection_set, seen | {name})
 

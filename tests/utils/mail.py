@@ -6,12 +6,17 @@ from email.message import Message
 
 from mentorgraph.mailer import SmtpBackend, SmtpConfig
 from mentorgraph.outbox_worker import OutboxWorker
+from mentorgraph.settings import Settings
 from tests.utils.smtp import SmtpServer
 
 
 def worker_for(server: SmtpServer) -> OutboxWorker:
     backend = SmtpBackend(SmtpConfig(host="127.0.0.1", port=server.port, timeout=2))
-    return OutboxWorker(backend, sender="mentorgraph <noreply@example.org>")
+    return OutboxWorker(
+        backend,
+        sender="mentorgraph <noreply@example.org>",
+        max_attempts=Settings().outbox_max_attempts,
+    )
 
 
 def part_of(message: Message, content_type: str) -> str:

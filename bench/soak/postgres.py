@@ -1,0 +1,81 @@
+"""A throw-away PostgreSQL cluster of the soak's own, which it may restart at will.
+
+Never the machine's shared cluster: `initdb` into a temporary directory, a free port, the
+socket in that directory, stopped and deleted at the end. initdb refuses to run as root, so as
+root the cluster belongs to the `postgres` user (`runuser`).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from bench.servers import free_port
+
+__all__ = ["ThrowawayPostgres"]
+
+
+def _bin(name: str) -> str:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if not found:
+        raise RuntimeError(f"{name} not found under /usr/lib/postgresql/*/bin")
+    return found[-1]
+
+
+class ThrowawayPostgres:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="mg-soak-pg-"))
+        self.data = self.dir / "data"
+        self.log = self.dir / "postgres.log"
+        self.as_root = os.geteuid() == 0
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/mg_soak"
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
+        subprocess.run([*prefix, *command], check=True, capture_output=True, cwd="/")
+
+    def start(self) -> None:
+        if self.as_root:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self._run(_bin("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust")
+        self._pg_ctl("start")
+        self._run(
+            _bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "mg_soak"
+        )
+
+    def _pg_ctl(self, action: str, *extra: str) -> None:
+        options = f"-p {self.port} -k {self.dir} -c max_connections=200"
+        self._run(
+            _bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            action,
+            *extra,
+        )
+
+    def restart(self) -> None:
+        """Stop (fast: every connection is cut) and start again."""
+        self._pg_ctl("restart", "-m", "fast")
+
+    def stop(self) -> None:
+        try:
+            self._pg_ctl("stop", "-m", "immediate")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
