@@ -38,7 +38,9 @@ async def _probe(http: httpx.AsyncClient, until: asyncio.Event) -> list[float]:
     return latencies
 
 
-async def _round(url: str, signups: int, offset: int) -> tuple[float, float, int, int, float]:
+async def _round(
+    url: str, signups: int, offset: int
+) -> tuple[float, float, float, int, int, float]:
     limits = httpx.Limits(max_connections=signups + 5)
     async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as http:
         quiet = asyncio.Event()
@@ -68,7 +70,7 @@ async def _round(url: str, signups: int, offset: int) -> tuple[float, float, int
         took = time.perf_counter() - started
         done.set()
         during = await probe
-        return alone, statistics.median(during), len(during), sum(signed_up), took
+        return alone, statistics.median(during), max(during), len(during), sum(signed_up), took
 
 
 def main() -> None:
@@ -106,12 +108,13 @@ def main() -> None:
                 except httpx.HTTPError:
                     time.sleep(0.1)
             for n in range(args.rounds):
-                alone, during, count, ok, took = asyncio.run(
+                alone, during, worst, count, ok, took = asyncio.run(
                     _round(url, args.signups, n * args.signups)
                 )
                 print(
                     f"round {n + 1}: median cheap query {alone:.1f} ms alone,"
-                    f" {during:.1f} ms during {args.signups} sign-ups ({count} probes;"
+                    f" {during:.1f} ms during {args.signups} sign-ups (max {worst:.0f} ms,"
+                    f" {count} probes;"
                     f" {ok} signed up in {took:.2f} s)"
                 )
         finally:
