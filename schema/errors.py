@@ -19,11 +19,24 @@ class UserError:
     field: list[str] | None
     message: str
     code: UserErrorCode  # type: ignore[valid-type]
+    retry_after_seconds: int | None = strawberry.field(
+        default=None,
+        description="For a refusal that passes with time (LOGIN_THROTTLED, SIGN_UP_THROTTLED):"
+        " the seconds to wait before trying again.",
+    )
 
 
 def _user_errors(exc: RuleViolation | RuleViolations) -> list[UserError]:
     violations = exc.violations if isinstance(exc, RuleViolations) else [exc]
-    return [UserError(field=v.field, message=v.message, code=v.code) for v in violations]
+    return [
+        UserError(
+            field=v.field,
+            message=v.message,
+            code=v.code,
+            retry_after_seconds=v.retry_after_seconds,
+        )
+        for v in violations
+    ]
 
 
 P = TypeVar("P")
