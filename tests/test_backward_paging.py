@@ -30,6 +30,7 @@ from resolvers.pagination import MAX_PAGE_SIZE
 from schema import build_schema
 from tests.utils.client import GraphQLClient, GraphQLResponse
 from tests.utils.factories import make_mentor, make_mentorship, make_user, request_row
+from tests.utils.sql_counter import count_statements
 
 POSTGRES = os.environ.get("TEST_DB", "sqlite") == "postgres"
 PAGE_ARGUMENTS = {"first", "after", "last", "before"}
@@ -253,3 +254,26 @@ async def test_last_counts_as_first_in_the_cost_limit(reader: Reader) -> None:
     forward = nested.replace("last:", "first:")
     same = await reader.client.execute(f"query Costly {{ {forward} }}")
     assert same.errors[0]["extensions"]["cost"] == answer.errors[0]["extensions"]["cost"]
+
+
+async def test_a_backward_page_costs_the_statements_of_a_forward_one(
+    ordinary_client: GraphQLClient, client: GraphQLClient, world: World
+) -> None:
+    """Nested request lists under a page of mentors stay one batched statement per list, paging
+    backward as forward (ordinary path); the fast path answers either in one statement."""
+    admin = world.users["admin"]
+    query = (
+        "query Nested { mentors(PAGE: 5) { nodes { name receivedRequests(PAGE: 3) { nodes {"
+        " status mentee { name } } pageInfo { hasNextPage hasPreviousPage } } } } }"
+    )
+    counts = {}
+    for name, reader in (("ordinary", ordinary_client), ("default", client)):
+        for size in ("first", "last"):
+            with count_statements() as statements:
+                answer = await reader.execute(query.replace("PAGE", size), as_user=admin)
+            assert not answer.errors, answer.body
+            counts[(name, size)] = len(statements)
+    assert counts[("ordinary", "last")] == counts[("ordinary", "first")]
+    assert counts[("default", "last")] == counts[("default", "first")]
+    if POSTGRES:
+        assert counts[("default", "last")] == 1  # the fast path's statement (viewer included)
