@@ -25,9 +25,13 @@ async def newest_per_user(
     *,
     statuses: Sequence[RequestStatus],
     limit: int,
-    before_id: int | None,
+    id_below: int | None,
+    id_above: int | None = None,
+    oldest_first: bool = False,
 ) -> dict[int, list[MentorshipRequest]]:
-    """Per user, up to `limit` of their requests (newest first, ids below `before_id`)."""
+    """Per user, up to `limit` of their requests with ids between `id_above` and `id_below`
+    (exclusive), the newest first; the oldest first with `oldest_first` (a backward page of
+    the newest-first list reads from its far end)."""
     if side not in ("mentee_id", "mentor_id"):
         raise ValueError(side)
     if not user_ids or limit <= 0:
@@ -37,16 +41,20 @@ async def newest_per_user(
     where = [f"{side} IN ({', '.join(str(int(i)) for i in user_ids)})"]
     if statuses:
         where.append(f"status IN ({enum_list(RequestStatus(s) for s in statuses)})")
-    if before_id is not None:
-        where.append(f"id < {int(before_id)}")
+    if id_below is not None:
+        where.append(f"id < {int(id_below)}")
+    if id_above is not None:
+        where.append(f"id > {int(id_above)}")
+    direction = "ASC" if oldest_first else "DESC"
     # The whole rows in the same statement (not their ids, then the rows by id): a page of 50
     # mentors holds 5,000 requests, and a second statement with an IN list of 5,000 ids cost
     # more to build in Python than both statements cost in the database.
     columns = ", ".join(MentorshipRequest._meta.db_fields)
     sql = (
         f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER"
-        f" (PARTITION BY {side} ORDER BY id DESC) AS rank FROM {MentorshipRequest._meta.db_table}"
-        f" WHERE {' AND '.join(where)}) AS ranked WHERE rank <= {int(limit)} ORDER BY id DESC"
+        f" (PARTITION BY {side} ORDER BY id {direction}) AS rank"
+        f" FROM {MentorshipRequest._meta.db_table} WHERE {' AND '.join(where)}) AS ranked"
+        f" WHERE rank <= {int(limit)} ORDER BY id {direction}"
     )
     requests: list[MentorshipRequest] = await MentorshipRequest.raw(sql)
     by_user: dict[int, list[MentorshipRequest]] = defaultdict(list)

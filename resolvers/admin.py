@@ -12,7 +12,7 @@ from models.users import User
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
 from resolvers.ids import decode_id_of
-from resolvers.pagination import NEWEST_FIRST, Page, keyset_page
+from resolvers.pagination import NEWEST_FIRST, Page, Slice, keyset_page
 
 __all__ = [
     "admin_requests",
@@ -43,8 +43,7 @@ async def admin_requests(
     mentor_id: str | None,
     mentee_id: str | None,
     older_than_days: float | None,
-    first: int | None,
-    after: str | None,
+    page: Slice,
 ) -> Page[MentorshipRequest]:
     ctx.require_admin()
     requests = admin_views.filtered_requests(
@@ -53,25 +52,21 @@ async def admin_requests(
         mentee_id=_optional_id("User", mentee_id, "filter.menteeId"),
         older_than_days=_days(older_than_days, "filter.olderThanDays"),
     )
-    return await keyset_page(requests, _OLDEST_FIRST, first=first, after=after)
+    return await keyset_page(requests, _OLDEST_FIRST, page)
 
 
-async def unresponsive_mentors(
-    ctx: Context, *, older_than_days: float, first: int | None, after: str | None
-) -> Page[Any]:
+async def unresponsive_mentors(ctx: Context, *, older_than_days: float, page: Slice) -> Page[Any]:
     ctx.require_admin()
     days = cast("float", _days(older_than_days, "olderThanDays"))
-    page = await keyset_page(
-        admin_views.unresponsive(days), _OLDEST_FIRST, first=first, after=after
-    )
-    summaries = await admin_views.summarise_unresponsive(page.items, days)
+    mentors = await keyset_page(admin_views.unresponsive(days), _OLDEST_FIRST, page)
+    summaries = await admin_views.summarise_unresponsive(mentors.items, days)
     kept = {s.mentor.id for s in summaries}
-    cursors = [c for c, m in zip(page.cursors, page.items, strict=True) if m.id in kept]
-    return replace(page, items=cast("list[Any]", summaries), cursors=cursors)
+    cursors = [c for c, m in zip(mentors.cursors, mentors.items, strict=True) if m.id in kept]
+    return replace(mentors, items=cast("list[Any]", summaries), cursors=cursors)
 
 
 async def availability_changes(
-    ctx: Context, *, mentor_id: str | None, first: int | None, after: str | None
+    ctx: Context, *, mentor_id: str | None, page: Slice
 ) -> Page[AvailabilityChange]:
     ctx.require_admin()
     changes = AvailabilityChange.all()
@@ -79,7 +74,7 @@ async def availability_changes(
     if mentor is not None:
         changes = changes.filter(mentor_id=mentor)
     # Newest first: the latest change is the mentor's state now.
-    return await keyset_page(changes, NEWEST_FIRST, first=first, after=after)
+    return await keyset_page(changes, NEWEST_FIRST, page)
 
 
 async def set_mentor_availability(

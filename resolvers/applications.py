@@ -7,7 +7,7 @@ from models.applications import ApplicationStatus, MentorApplication
 from models.privacy import is_self_or_admin
 from resolvers.context import Context
 from resolvers.ids import decode_id_of
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Slice, keyset_page
 
 __all__ = ["apply", "list_for_admin", "review", "visible_application"]
 
@@ -32,10 +32,10 @@ async def visible_application(ctx: Context, application_id: int) -> MentorApplic
 
 
 async def list_for_admin(
-    ctx: Context, status: ApplicationStatus | None, first: int | None, after: str | None
+    ctx: Context, status: ApplicationStatus | None, page: Slice
 ) -> Page[MentorApplication]:
     ctx.require_admin()
     queryset = MentorApplication.all()
     if status is not None:
         queryset = queryset.filter(status=status)
-    return await keyset_page(queryset, [("id", False)], first=first, after=after)
+    return await keyset_page(queryset, [("id", False)], page)

@@ -7,7 +7,7 @@ from models.directory import FacetCount, FacetKind, MentorFilter, MentorOrder
 from models.errors import RuleViolation
 from models.users import User
 from resolvers.errors import BadUserInput
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, Slice, keyset_page
 
 __all__ = ["clean_filter", "facet", "mentors"]
 
@@ -34,11 +34,9 @@ def clean_filter(
         raise BadUserInput(bad.message, field=field) from None
 
 
-async def mentors(
-    mentor_filter: MentorFilter, order_by: MentorOrder, *, first: int | None, after: str | None
-) -> Page[User]:
+async def mentors(mentor_filter: MentorFilter, order_by: MentorOrder, page: Slice) -> Page[User]:
     matching = directory.matching_mentors(mentor_filter)
-    return await keyset_page(matching, directory.ORDER_KEYS[order_by], first=first, after=after)
+    return await keyset_page(matching, directory.ORDER_KEYS[order_by], page)
 
 
 async def facet(mentor_filter: MentorFilter, kind: FacetKind) -> list[FacetCount]:

@@ -7,7 +7,7 @@ from models.privacy import is_self_or_admin
 from models.users import User
 from resolvers.context import Context
 from resolvers.ids import decode_id_of
-from resolvers.pagination import NEWEST_FIRST, Page, keyset_page
+from resolvers.pagination import NEWEST_FIRST, Page, Slice, keyset_page
 
 __all__ = ["add_favorite", "favorite_mentors", "remove_favorite"]
 
@@ -25,22 +25,21 @@ async def remove_favorite(ctx: Context, mentor_id: str) -> User:
     return await favorites.remove_favorite(viewer, decode_id_of("User", mentor_id, "mentorId"))
 
 
-async def favorite_mentors(
-    ctx: Context, user: User, *, first: int | None, after: str | None
-) -> Page[User] | None:
+async def favorite_mentors(ctx: Context, user: User, page: Slice) -> Page[User] | None:
     """`user`'s favourite mentors, for the user themself and admins; None for anyone else."""
     if not is_self_or_admin(ctx.viewer, user.id):
         return None
-    page = await keyset_page(
-        favorites.favorites_of(user.id), FAVORITE_ORDER, first=first, after=after
-    )
+    kept_favorites = await keyset_page(favorites.favorites_of(user.id), FAVORITE_ORDER, page)
     # One statement for the whole page; the loader also serves the mentors' nested fields.
-    mentors = await ctx.loaders.user.load_many([f.mentor_id for f in page.items])  # type: ignore[attr-defined]
+    mentors = await ctx.loaders.user.load_many(
+        [f.mentor_id for f in kept_favorites.items]  # type: ignore[attr-defined]
+    )
     # A mentor deleted between the two reads drops out, with its cursor.
-    kept = [(m, c) for m, c in zip(mentors, page.cursors, strict=True) if m is not None]
+    kept = [(m, c) for m, c in zip(mentors, kept_favorites.cursors, strict=True) if m is not None]
     return Page(
         items=[m for m, _ in kept],
         cursors=[c for _, c in kept],
-        has_next_page=page.has_next_page,
-        count=page.count,
+        has_next_page=kept_favorites.has_next_page,
+        has_previous_page=kept_favorites.has_previous_page,
+        count=kept_favorites.count,
     )

@@ -14,7 +14,7 @@ from models.users import User
 from resolvers.context import Context
 from resolvers.errors import check_range
 from resolvers.ids import decode_id_of
-from resolvers.pagination import MAX_PAGE_SIZE, NEWEST_FIRST, Page, keyset_page
+from resolvers.pagination import MAX_PAGE_SIZE, NEWEST_FIRST, Page, Slice, keyset_page
 
 __all__ = [
     "DEFAULT_GRAPH_SIZE",
@@ -42,12 +42,11 @@ async def mentorships(
     *,
     role: Role | None,
     statuses: Sequence[MentorshipStatus] | None,
-    first: int | None,
-    after: str | None,
+    page: Slice,
 ) -> Page[MentorshipRequest]:
     """Newest first; only the edges the viewer may see (all of them for the user and admins)."""
     queryset = graph.mentorships_of(ctx.viewer, user.id, role=role, statuses=statuses or ())
-    return await keyset_page(queryset, NEWEST_FIRST, first=first, after=after)
+    return await keyset_page(queryset, NEWEST_FIRST, page)
 
 
 async def mentorship_graph(ctx: Context, root_id: str, depth: int, first: int) -> Graph | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from tortoise.functions import Count
 
@@ -51,23 +51,35 @@ class PageKey(NamedTuple):
     side: Side
     statuses: tuple[RequestStatus, ...]
     limit: int
-    before_id: int | None
+    # Ids strictly between (the list is newest first: `after` bounds from above).
+    id_below: int | None
+    id_above: int | None
+    oldest_first: bool
     user_id: int
     # Whose users the caller reads on the items (not part of the statement).
     with_users: tuple[Side, ...] = ()
 
 
 async def request_pages(keys: Sequence[PageKey]) -> list[list[MentorshipRequest]]:
-    groups: dict[tuple[Side, tuple[RequestStatus, ...], int, int | None], list[int]] = defaultdict(
-        list
-    )
+    # Keys equal but for `user_id` (and `with_users`): one statement.
+    groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for key in keys:
-        groups[(key.side, key.statuses, key.limit, key.before_id)].append(key.user_id)
+        groups[key[:6]].append(key.user_id)
     found: dict[tuple[object, ...], list[MentorshipRequest]] = {}
-    for (side, statuses, limit, before_id), user_ids in groups.items():
+    for shared, user_ids in groups.items():
+        side, statuses, limit, id_below, id_above, oldest_first = cast("_Shared", shared)
         by_user = await newest_per_user(
-            side, user_ids, statuses=statuses, limit=limit, before_id=before_id
+            side,
+            user_ids,
+            statuses=statuses,
+            limit=limit,
+            id_below=id_below,
+            id_above=id_above,
+            oldest_first=oldest_first,
         )
         for user_id in user_ids:
-            found[(side, statuses, limit, before_id, user_id)] = by_user.get(user_id, [])
-    return [found[key[:5]] for key in keys]
+            found[(*shared, user_id)] = by_user.get(user_id, [])
+    return [found[key[:7]] for key in keys]
+
+
+_Shared = tuple[Side, tuple[RequestStatus, ...], int, int | None, int | None, bool]

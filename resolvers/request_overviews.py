@@ -9,7 +9,7 @@ from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 from resolvers.context import Context
 from resolvers.errors import BadUserInput
-from resolvers.pagination import Page, check_first, decode_cursor, encode_cursor
+from resolvers.pagination import Page, Slice, decode_cursor, encode_cursor
 from resolvers.request_loaders import PageKey, Side
 
 __all__ = ["active_partners", "request_page", "status_counts"]
@@ -21,8 +21,7 @@ async def request_page(
     side: Side,
     *,
     statuses: Sequence[RequestStatus] | None,
-    first: int | None,
-    after: str | None,
+    page: Slice,
     with_users: Sequence[Side] = (),
 ) -> Page[MentorshipRequest] | None:
     """The user's sent (`mentee_id`) or received (`mentor_id`) requests, newest first.
@@ -32,17 +31,16 @@ async def request_page(
     """
     if not is_self_or_admin(ctx.viewer, user.id):
         return None
-    size = check_first(first)
-    before_id = None
-    if after:
-        [before_id] = decode_cursor(after, 1)
-        if not isinstance(before_id, int):
-            raise BadUserInput(f"'{after}' is not a valid cursor for this list.", field="after")
+    id_below = _cursor_id(page.after, "after")
+    id_above = _cursor_id(page.before, "before")
     wanted = tuple(dict.fromkeys(RequestStatus(s) for s in statuses or ()))
-    # One more than asked tells whether there is a next page; batched across users.
-    key = PageKey(side, wanted, size + 1, before_id, user.id, tuple(with_users))
+    # One more than asked tells whether more lie beyond; batched across users.
+    key = PageKey(
+        side, wanted, page.size + 1, id_below, id_above, page.backward, user.id, tuple(with_users)
+    )
     rows = await ctx.loaders.request_pages.load(key)
-    items = rows[:size]
+    items, cursors, more = page.page(rows, [encode_cursor([row.id]) for row in rows])
+    has_next, has_previous = page.flags(more)
 
     async def count() -> int:
         per_status = await status_counts(ctx, user, side) or {}
@@ -50,10 +48,21 @@ async def request_page(
 
     return Page(
         items=items,
-        cursors=[encode_cursor([item.id]) for item in items],
-        has_next_page=len(rows) > size,
+        cursors=cursors,
+        has_next_page=has_next,
+        has_previous_page=has_previous,
         count=count,
     )
+
+
+def _cursor_id(cursor: str | None, field: str) -> int | None:
+    """The request id a cursor holds (any integer: compared, never stored)."""
+    if not cursor:
+        return None
+    [request_id] = decode_cursor(cursor, 1, field)
+    if not isinstance(request_id, int):
+        raise BadUserInput(f"'{cursor}' is not a valid cursor for this list.", field=field)
+    return request_id
 
 
 async def status_counts(ctx: Context, user: User, side: Side) -> dict[RequestStatus, int] | None:

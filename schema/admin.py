@@ -11,11 +11,11 @@ import strawberry
 from models.availability_changes import AvailabilityChange as ChangeModel
 from models.requests import RequestStatus as RequestStatusEnum
 from resolvers import admin
-from resolvers.pagination import DEFAULT_PAGE_SIZE
+from resolvers.pagination import Slice
 from resolvers.requests_read import user_of
 from schema.context import Info
 from schema.errors import UserError, payload
-from schema.pagination import Connection, connection
+from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.types.request import MentorshipRequest
 from schema.types.request_enums import RequestStatus
 from schema.types.user import User
@@ -109,8 +109,10 @@ class AdminQuery:
         self,
         info: Info,
         filter: AdminRequestFilter | None = None,
-        first: int | None = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[MentorshipRequest]:
         given = filter or AdminRequestFilter()
         page = await admin.admin_requests(
@@ -119,8 +121,7 @@ class AdminQuery:
             mentor_id=given.mentor_id,
             mentee_id=given.mentee_id,
             older_than_days=given.older_than_days,
-            first=first,
-            after=after,
+            page=Slice.of(first, after, last, before),
         )
         return connection(page)
 
@@ -131,11 +132,13 @@ class AdminQuery:
         self,
         info: Info,
         older_than_days: float = 5,
-        first: int | None = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[UnresponsiveMentor]:
         page = await admin.unresponsive_mentors(
-            info.context, older_than_days=older_than_days, first=first, after=after
+            info.context, older_than_days=older_than_days, page=Slice.of(first, after, last, before)
         )
         return connection(page)
 
@@ -146,11 +149,13 @@ class AdminQuery:
         self,
         info: Info,
         mentor_id: strawberry.ID | None = None,
-        first: int | None = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AvailabilityChange]:
         page = await admin.availability_changes(
-            info.context, mentor_id=mentor_id, first=first, after=after
+            info.context, mentor_id=mentor_id, page=Slice.of(first, after, last, before)
         )
         return connection(page)
 

@@ -12,12 +12,12 @@ from models.applications import ApplicationStatus as ApplicationStatusEnum
 from models.applications import MentorApplication as ApplicationModel
 from resolvers import applications
 from resolvers.ids import encode_global_id
-from resolvers.pagination import DEFAULT_PAGE_SIZE
+from resolvers.pagination import Slice
 from resolvers.requests_read import user_of
 from schema.context import Info
 from schema.errors import UserError, payload
 from schema.node import Node
-from schema.pagination import Connection, connection
+from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.types.user import User
 
 __all__ = ["ApplicationMutation", "ApplicationQuery", "MentorApplication"]
@@ -83,10 +83,14 @@ class ApplicationQuery:
         self,
         info: Info,
         status: ApplicationStatus | None = None,  # type: ignore[valid-type]
-        first: int | None = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[MentorApplication]:
-        page = await applications.list_for_admin(info.context, status, first, after)
+        page = await applications.list_for_admin(
+            info.context, status, Slice.of(first, after, last, before)
+        )
         return connection(page)
 
 

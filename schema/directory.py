@@ -8,9 +8,9 @@ from models.directory import FacetKind
 from models.directory import MentorFilter as CleanFilter
 from models.directory import MentorOrder as MentorOrderEnum
 from resolvers import directory, users
-from resolvers.pagination import DEFAULT_PAGE_SIZE
+from resolvers.pagination import Slice
 from schema.context import Info
-from schema.pagination import Connection, connection
+from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.selection import item_fields
 from schema.types.user import User
 
@@ -83,11 +83,13 @@ class DirectoryQuery:
         info: Info,
         filter: MentorFilter | None = None,
         order_by: MentorOrder | None = MentorOrderEnum.NEWEST,  # type: ignore[valid-type]
-        first: int | None = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[User]:
         order = order_by or MentorOrderEnum.NEWEST
-        page = await directory.mentors(_clean(filter), order, first=first, after=after)
+        page = await directory.mentors(_clean(filter), order, Slice.of(first, after, last, before))
         await users.preload(info.context, page.items, item_fields(info))
         return connection(page)
 

@@ -1,23 +1,69 @@
-"""Relay connections over keyset pages."""
+"""Relay connections over keyset pages, paged both ways (`resolvers/pagination.py` says how).
+
+Every field returning a connection takes the four arguments the Relay cursor connections spec
+names; declare them with `PageArguments` so they read the same everywhere:
+
+    async def things(self, info: Info, first: First = None, after: After = None,
+                     last: Last = None, before: Before = None) -> Connection[Thing]:
+        page = await resolvers.things(info.context, Slice.of(first, after, last, before))
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
-from resolvers.pagination import Page
+from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
 
-__all__ = ["Connection", "Edge", "PageInfo", "connection"]
+__all__ = ["After", "Before", "Connection", "Edge", "First", "Last", "PageInfo", "connection"]
+
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Page forward: at most this many items after `after` (or from the start);"
+        f" 0 to {MAX_PAGE_SIZE}, {DEFAULT_PAGE_SIZE} when neither `first` nor `last` is given."
+        " Not together with `last`."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="Only items after this cursor (an `endCursor` or a `cursor`)."),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Page backward: at most this many items before `before` (or from the end);"
+        f" 0 to {MAX_PAGE_SIZE}. Not together with `first`."
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Only items before this cursor (a `startCursor` or a `cursor`)."
+    ),
+]
 
 T = TypeVar("T")
 
 
-@strawberry.type
+@strawberry.type(description="Where a page lies in its list (the Relay cursor connections spec).")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="Paging forward (`first`): whether more items follow this page."
+        " False when paging backward."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Paging backward (`last`): whether more items precede this page."
+        " False when paging forward."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The first item's cursor (the next `before`); null on an empty page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The last item's cursor (the next `after`); null on an empty page."
+    )
 
 
 @strawberry.type
@@ -47,6 +93,8 @@ def connection(page: Page[Any]) -> Connection[Any]:
         edges=edges,
         page_info=PageInfo(
             has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.cursors[0] if page.cursors else None,
             end_cursor=page.cursors[-1] if page.cursors else None,
         ),
         _count=page.count,

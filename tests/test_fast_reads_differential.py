@@ -7,9 +7,9 @@ database built from the same settings: one with `fast_reads` off, one with it on
 body must be identical: bodies compared without their whitespace, which is all the two paths may
 differ in, and several errors as a set (the ordinary path itself lists them in an order that
 varies from run to run; see `tests/utils/differences.py`). Paged operations follow each answer's
-`endCursor` to the next page. The fast path must serve most supported operations itself, and
-none of its statements may fail (a failure falls back, and would hide behind an identical
-answer).
+`endCursor` to the next page (paging backward, its `startCursor` to the previous one). The fast
+path must serve most supported operations itself, and none of its statements may fail (a failure
+falls back, and would hide behind an identical answer).
 """
 
 from __future__ import annotations
@@ -62,11 +62,15 @@ def _counter(app: Starlette, name: str) -> int:
     return int(getattr(app.state.fast_reads, name))
 
 
-def _next_after(operation: Operation, answer: GraphQLResponse) -> str | None:
-    """The cursor of the next page of a paged operation, if there is one."""
+def _next_cursor(operation: Operation, answer: GraphQLResponse) -> tuple[str, str] | None:
+    """The variable and cursor of a paged operation's next page (in its direction), if any."""
     page = (answer.body.get("data") or {}).get(operation.follow or "")
     info = page.get("pageInfo") if isinstance(page, dict) else None
-    return info["endCursor"] if info and info["hasNextPage"] else None
+    if not info:
+        return None
+    if operation.backward:
+        return ("before", info["startCursor"]) if info["hasPreviousPage"] else None
+    return ("after", info["endCursor"]) if info["hasNextPage"] else None
 
 
 @dataclass
@@ -99,10 +103,11 @@ async def _both_paths(
             differences.append(
                 Difference(viewer_name, operation.query, dict(variables), ordinary, fast)
             )
-        after = _next_after(operation, ordinary)
-        if after is None:
+        following = _next_cursor(operation, ordinary)
+        if following is None:
             break
-        variables["after"] = after
+        name, cursor = following
+        variables[name] = cursor
     return differences
 
 

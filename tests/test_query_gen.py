@@ -32,6 +32,9 @@ from tests.utils.query_gen import Operation, Vocabulary, generate_operations
 # Any ids: the documents' shapes depend on the seed alone.
 VOCABULARY = Vocabulary(user_ids=["VXNlcjox"], request_ids=["TWVudG9yc2hpcFJlcXVlc3Q6MQ"])
 CONNECTIONS = ["edges", "cursor", "node", "nodes", "pageInfo", "hasNextPage", "endCursor"]
+CONNECTIONS += ["hasPreviousPage", "startCursor"]
+# Arguments of connection fields the corpus must use (counted as `<argument>`).
+PAGE_ARGUMENTS = ["<first>", "<after>", "<last>", "<before>"]
 ROOTS_AND_LISTS = ["viewer", "mentors", "mentorFacets", "totalCount", "sentRequests"]
 RELATIONS = [
     "receivedRequests", "sentRequestCounts", "receivedRequestCounts", "activeMentors",
@@ -49,6 +52,8 @@ class _Features(Visitor):
 
     def enter_field(self, node: FieldNode, *_: object) -> None:
         self.seen[node.name.value] += 1
+        for argument in node.arguments or ():
+            self.seen[f"<{argument.name.value}>"] += 1
         if node.alias:
             self.seen["<alias>"] += 1
 
@@ -90,9 +95,10 @@ def test_the_corpus_covers_the_fast_paths_surface() -> None:
     wanted |= {*STATUS_COUNTS, *EVENT_SCALARS, *FACETS, *RELATIONS}
     wanted |= {"node", "channels", "type", "handle", "responsiveness", "mentor", "mentee"}
     wanted |= {"__typename", "<alias>", "<inline fragment>", "<fragment spread>", "<fragment>"}
-    wanted |= {"<variable>", "<several roots>"}
+    wanted |= {"<variable>", "<several roots>", *PAGE_ARGUMENTS}
     assert {name for name in wanted if seen[name] < 3} == set()
     paged = [o for o in corpus if o.follow]
+    assert any(o.backward for o in paged) and not all(o.backward for o in paged)
     handed_over = [o for o in corpus if not o.expect_fast]
     assert len(paged) >= OPERATIONS // 20
     # Mostly supported operations, and enough of the rest to see the hand-over work.

@@ -12,7 +12,7 @@ from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.sql import enum_list
 from resolvers.fast_reads.build import Build, each
-from resolvers.fast_reads.connections import Page, after_values, connection, page_size
+from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
 from resolvers.fast_reads.selection import Selected, Unsupported
 from resolvers.pagination import NEWEST_FIRST
 
@@ -125,28 +125,33 @@ def request_list(build: Build, selected: Selected, u: str, side: str) -> str:
     """`sentRequests` / `receivedRequests` of the user `u` (`resolvers/request_overviews.py`):
     newest first, keyset on id. The caller decides who may see it."""
     arguments = build.arguments(selected)
-    size = page_size(arguments)
+    asked = page_slice(arguments)
     where = [f"{side} = {u}.id"]
     statuses = tuple(dict.fromkeys(RequestStatus(s) for s in arguments.get("status") or ()))
     if statuses:
         where.append(f"status IN ({enum_list(statuses)})")
     total_where = " AND ".join(where)
     # The ordinary path compares any integer; beyond the column's range it is declined here.
-    values = after_values(arguments, MentorshipRequest, NEWEST_FIRST)
-    if values is not None:
-        where.append(f"id < {build.param(values[0])}::bigint")
+    # Newest first: `after` bounds the ids from above, `before` from below.
+    after = cursor_values(asked.after, MentorshipRequest, NEWEST_FIRST)
+    if after is not None:
+        where.append(f"id < {build.param(after[0])}::bigint")
+    before = cursor_values(asked.before, MentorshipRequest, NEWEST_FIRST)
+    if before is not None:
+        where.append(f"id > {build.param(before[0])}::bigint")
     columns = ", ".join(MentorshipRequest._meta.db_fields)
+    read = "ASC" if asked.backward else "DESC"
     x = build.alias("x")
     # Ranked after the LIMIT: the window runs over at most size + 1 rows, not all of them.
     ranked = (
-        f"(SELECT {columns}, row_number() OVER (ORDER BY id DESC) AS n FROM"
+        f"(SELECT {columns}, row_number() OVER (ORDER BY id {read}) AS n FROM"
         f" (SELECT {columns} FROM {REQUESTS} WHERE {' AND '.join(where)}"
-        f" ORDER BY id DESC LIMIT {size + 1}) newest) {x}"
+        f" ORDER BY id {read} LIMIT {asked.size + 1}) newest) {x}"
     )
     page = Page(
         ranked=ranked,
         alias=x,
-        size=size,
+        slice=asked,
         item=lambda child: request_object(build, child, x),
         cursor=lambda: js.int_cursor([f"{x}.id"]),
         total=lambda: f"(SELECT count(*) FROM {REQUESTS} WHERE {total_where})",

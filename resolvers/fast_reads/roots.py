@@ -14,12 +14,12 @@ from models.errors import RuleViolation
 from models.users import User
 from resolvers.errors import BadUserInput
 from resolvers.fast_reads.build import Build, Statement, each, json_object
-from resolvers.fast_reads.connections import Page, after_values, connection, page_size
+from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
 from resolvers.fast_reads.requests import one_request
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
 from resolvers.fast_reads.users import USERS, one_user, user_object
 from resolvers.ids import decode_global_id
-from resolvers.pagination import seek_after
+from resolvers.pagination import reverse, sliced
 
 __all__ = ["ROOT_FIELDS", "compile_operation"]
 
@@ -74,19 +74,17 @@ def _mentors(build: Build, selected: Selected) -> str:
     arguments = build.arguments(selected)
     cleaned = _filter(arguments)
     keys = ORDER_KEYS[MentorOrder(arguments.get("orderBy") or MentorOrder.NEWEST)]
-    size = page_size(arguments)
+    asked = page_slice(arguments)
+    for given in (asked.after, asked.before):
+        cursor_values(given, User, keys)  # declined here rather than refused by `sliced`
     matching = directory.matching_mentors(cleaned)
-    page_qs = matching
-    values = after_values(arguments, User, keys)
-    if values is not None:
-        page_qs = page_qs.filter(seek_after(keys, values))
-    ordering = [f"-{name}" if descending else name for name, descending in keys]
-    limited = page_qs.order_by(*ordering).limit(size + 1)
+    limited = sliced(matching, keys, asked)
     page_sql = build.embed(*_sql_of(limited.values(*(name for name, _ in keys))))
-    if not size:
+    if not asked.size:
         # `first: 0` reads nothing in the ordinary path, so hasNextPage is false there.
         page_sql = f"SELECT * FROM ({page_sql}) nothing LIMIT 0"
-    rank = ", ".join(f"p.{name} {'DESC' if d else 'ASC'}" for name, d in keys)
+    read = reverse(keys) if asked.backward else keys
+    rank = ", ".join(f"p.{name} {'DESC' if d else 'ASC'}" for name, d in read)
     u, x = build.alias("u"), build.alias("x")
     ranked = (
         f"(SELECT p.id, row_number() OVER (ORDER BY {rank}) AS n FROM ({page_sql}) p) {x}"
@@ -107,7 +105,7 @@ def _mentors(build: Build, selected: Selected) -> str:
     page = Page(
         ranked=ranked,
         alias=x,
-        size=size,
+        slice=asked,
         item=lambda child: user_object(build, child, u),
         cursor=cursor,
         total=total,

@@ -17,7 +17,7 @@ from models.responsiveness import responsiveness_sql
 from models.sql import enum_list
 from models.users import Favorite, User, UserLanguage, UserTag
 from resolvers.fast_reads.build import Build, each
-from resolvers.fast_reads.connections import Page, after_values, connection, page_size
+from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
 from resolvers.fast_reads.selection import Selected, Unsupported
 from resolvers.favorites import FAVORITE_ORDER
 
@@ -188,23 +188,29 @@ def _active_partners(build: Build, selected: Selected, u: str, side: str) -> str
 def _favorite_mentors(build: Build, selected: Selected, u: str) -> str:
     """The user's favourite mentors, newest favourite first (`resolvers/favorites.py`)."""
     arguments = build.arguments(selected)
-    size = page_size(arguments)
+    asked = page_slice(arguments)
     rows = favorites_of_sql(f"{u}.id")
-    values = after_values(arguments, Favorite, FAVORITE_ORDER)
-    if values is not None:
-        rows += f" AND fav.id < {build.param(values[0])}::bigint"
+    # Newest first: `after` bounds the ids from above, `before` from below.
+    after = cursor_values(asked.after, Favorite, FAVORITE_ORDER)
+    if after is not None:
+        rows += f" AND fav.id < {build.param(after[0])}::bigint"
+    before = cursor_values(asked.before, Favorite, FAVORITE_ORDER)
+    if before is not None:
+        rows += f" AND fav.id > {build.param(before[0])}::bigint"
     # `first: 0` reads nothing in the ordinary path, so hasNextPage is false there.
+    size = asked.size
     limit = size + 1 if size else 0
+    read = "ASC" if asked.backward else "DESC"
     x, mentor = build.alias("x"), build.alias("u")
     ranked = (
-        f"(SELECT q.id, q.mentor_id, row_number() OVER (ORDER BY q.id DESC) AS n"
-        f" FROM ({rows} ORDER BY fav.id DESC LIMIT {limit}) q) {x}"
+        f"(SELECT q.id, q.mentor_id, row_number() OVER (ORDER BY q.id {read}) AS n"
+        f" FROM ({rows} ORDER BY fav.id {read} LIMIT {limit}) q) {x}"
         f" JOIN {USERS} {mentor} ON {mentor}.id = {x}.mentor_id"
     )
     page = Page(
         ranked=ranked,
         alias=x,
-        size=size,
+        slice=asked,
         item=lambda child: user_object(build, child, mentor),
         cursor=lambda: js.int_cursor([f"{x}.id"]),
         total=lambda: f"(SELECT count(*) FROM ({favorites_of_sql(f'{u}.id')}) favorites)",

@@ -14,10 +14,10 @@ from models.users import Role as RoleEnum
 from models.users import User as UserModel
 from resolvers import favorites, request_overviews, users
 from resolvers.ids import encode_global_id
-from resolvers.pagination import DEFAULT_PAGE_SIZE
+from resolvers.pagination import Slice
 from schema.context import Info
 from schema.node import Node
-from schema.pagination import Connection, connection
+from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.selection import item_fields
 from schema.types.request_enums import RequestStatus
 from schema.types.request_overview import RequestStatusCounts, counts_of
@@ -122,10 +122,14 @@ class User(Node, UserGraphFields):
         self,
         root: strawberry.Parent[UserModel],
         info: Info,
-        first: int | None = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[User] | None:
-        page = await favorites.favorite_mentors(info.context, root, first=first, after=after)
+        page = await favorites.favorite_mentors(
+            info.context, root, Slice.of(first, after, last, before)
+        )
         return connection(page) if page is not None else None
 
     # --- Request overviews (the lifecycle feature). The user and admins only; null otherwise.
@@ -139,10 +143,14 @@ class User(Node, UserGraphFields):
         root: strawberry.Parent[UserModel],
         info: Info,
         status: list[RequestStatus] | None = None,  # type: ignore[valid-type]
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Annotated[MentorshipRequest, strawberry.lazy("schema.types.request")]] | None:
-        return await _request_connection(info, root, "mentee_id", status, first, after)
+        return await _request_connection(
+            info, root, "mentee_id", status, Slice.of(first, after, last, before)
+        )
 
     @strawberry.field(
         description="Requests this user received as a mentor, newest first; only these"
@@ -153,10 +161,14 @@ class User(Node, UserGraphFields):
         root: strawberry.Parent[UserModel],
         info: Info,
         status: list[RequestStatus] | None = None,  # type: ignore[valid-type]
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Annotated[MentorshipRequest, strawberry.lazy("schema.types.request")]] | None:
-        return await _request_connection(info, root, "mentor_id", status, first, after)
+        return await _request_connection(
+            info, root, "mentor_id", status, Slice.of(first, after, last, before)
+        )
 
     @strawberry.field(description="Sent requests per status. The user and admins only.")
     async def sent_request_counts(
@@ -194,20 +206,13 @@ async def _request_connection(
     user: UserModel,
     side: request_overviews.Side,
     statuses: list[RequestStatusEnum] | None,
-    first: int | None,
-    after: str | None,
+    page: Slice,
 ) -> Connection[Any] | None:
     """`sentRequests` (side `mentee_id`) or `receivedRequests` (side `mentor_id`)."""
-    page = await request_overviews.request_page(
-        info.context,
-        user,
-        side,
-        statuses=statuses,
-        first=first,
-        after=after,
-        with_users=_sides_read(info),
+    requests = await request_overviews.request_page(
+        info.context, user, side, statuses=statuses, page=page, with_users=_sides_read(info)
     )
-    return connection(page) if page is not None else None
+    return connection(requests) if requests is not None else None
 
 
 def _sides_read(info: Info) -> list[request_overviews.Side]:

@@ -6,9 +6,9 @@ import strawberry
 
 from models.users import User as UserModel
 from resolvers import feedback, graph, recommendations
-from resolvers.pagination import DEFAULT_PAGE_SIZE
+from resolvers.pagination import Slice
 from schema.context import Info
-from schema.pagination import Connection, connection
+from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.types.feedback import Rating
 from schema.types.graph import Mentorship, MentorshipRole, MentorshipStatus
 from schema.types.recommendation import MentorRecommendation
@@ -29,11 +29,17 @@ class UserGraphFields:
         info: Info,
         role: MentorshipRole | None = None,  # type: ignore[valid-type]
         status: list[MentorshipStatus] | None = None,  # type: ignore[valid-type]
-        first: int | None = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Mentorship]:
         page = await graph.mentorships(
-            info.context, root, role=role, statuses=status, first=first, after=after
+            info.context,
+            root,
+            role=role,
+            statuses=status,
+            page=Slice.of(first, after, last, before),
         )
         return connection(page)
 

@@ -49,8 +49,10 @@ class Document:
         self.aliases = 0
         # False once the document holds anything the fast path must hand over (see query_gen).
         self.expect_fast = True
-        # The response key of the `mentors` field whose `endCursor` feeds `$after`.
+        # The response key of the `mentors` field whose `endCursor` feeds `$after` (or, paging
+        # backward, whose `startCursor` feeds `$before`).
         self.follow: str | None = None
+        self.backward = False
 
     def fall_back(self) -> None:
         self.expect_fast = False

@@ -36,10 +36,12 @@ from tests.utils.query_fields import (
 from tests.utils.query_inputs import (
     Vocabulary,
     choose_after,
+    choose_bound,
     choose_filter,
     choose_first,
     choose_node_id,
     choose_order,
+    choose_page_size,
     choose_statuses,
 )
 
@@ -54,8 +56,10 @@ class Operation:
     variables: dict[str, Any]
     expect_fast: bool
     # The response key of a `mentors` field to page through: its `pageInfo.endCursor` is the
-    # next `$after`, until `hasNextPage` is false.
+    # next `$after`, until `hasNextPage` is false; paging `backward`, its `startCursor` is the
+    # next `$before`, until `hasPreviousPage` is false.
     follow: str | None = None
+    backward: bool = False
 
 
 def _subset(rng: random.Random, names: list[str], low: int, high: int) -> list[str]:
@@ -110,19 +114,16 @@ class _Generator:
         return " ".join(parts)
 
     def favorite_mentors(self, doc: Document, level: int, in_fragment: bool) -> str:
-        """`favoriteMentors(first:, after:)`: a connection of users, newest favourite first."""
+        """`favoriteMentors(first:|last:, after:|before:)`: a connection of users, newest
+        favourite first."""
         rng = self.rng
         arguments = []
-        first, valid = choose_first(rng, default=20)
+        size_name, size, valid = choose_page_size(rng, default=20)
         if not valid:
             doc.fall_back()
-        if first is not None:
-            arguments.append(doc.argument("first", "Int", first))
-        if rng.random() < 0.05:
-            after, valid = choose_after(rng)
-            if not valid:
-                doc.fall_back()
-            arguments.append(doc.argument("after", "String", after))
+        if size is not None:
+            arguments.append(doc.argument(size_name, "Int", size))
+        self.page_bound(doc, arguments, 0.15)
         return self.connection_field(
             doc,
             "favoriteMentors",
@@ -172,19 +173,32 @@ class _Generator:
         rng = self.rng
         arguments = []
         if rng.random() < 0.7:
-            first, valid = choose_first(rng, default=None)
-            if first is not None or rng.random() < 0.3:
-                arguments.append(doc.argument("first", "Int", first))
+            size_name, size, valid = choose_page_size(rng, default=None)
+            if size is not None or rng.random() < 0.3:
+                arguments.append(doc.argument(size_name, "Int", size))
             if not valid:
                 doc.fall_back()
         if rng.random() < 0.4:
             arguments.append(doc.argument("status", "[RequestStatus!]", choose_statuses(rng)))
-        if rng.random() < 0.02:
-            doc.fall_back()  # `after` on a request list is outside the list
-            arguments.append(doc.argument("after", "String", choose_after(rng)[0]))
+        self.page_bound(doc, arguments, 0.15)
         return self.connection_field(
             doc, name, arguments, lambda: self.request(doc, level, in_fragment), in_fragment
         )
+
+    def page_bound(self, doc: Document, arguments: list[str], probability: float) -> None:
+        """Maybe an `after` or `before` cursor on an id-ordered list (and, rarely, `first` and
+        `last` together: refused by the ordinary path, so the fast path hands it over)."""
+        rng = self.rng
+        if rng.random() < probability:
+            name, cursor, valid = choose_bound(rng)
+            if not valid:
+                doc.fall_back()
+            arguments.append(doc.argument(name, "String", cursor))
+        if rng.random() < 0.01 and not any(a.startswith("last:") for a in arguments):
+            doc.fall_back()
+            arguments.append(doc.argument("last", "Int", 1))
+            if not any(a.startswith("first:") for a in arguments):
+                arguments.append(doc.argument("first", "Int", 1))
 
     def connection_field(
         self, doc: Document, name: str, arguments: list[str], item: Any, in_fragment: bool
@@ -210,7 +224,8 @@ class _Generator:
                 edge = [f"node {{ {item()} }}" if p == "node" else "cursor" for p in inner]
                 parts.append(f"{doc.alias(0.1)}edges {{ {' '.join(edge)} }}")
             else:
-                fields = _subset(rng, ["hasNextPage", "endCursor", "__typename"], 1, 3)
+                names = ["hasNextPage", "hasPreviousPage", "startCursor", "endCursor"]
+                fields = _subset(rng, [*names, "__typename"], 1, 4)
                 parts.append(f"pageInfo {{ {' '.join(fields)} }}")
         if rng.random() < 0.1:
             parts.append("__typename")
@@ -243,10 +258,15 @@ class _Generator:
         first, valid = choose_first(rng, default=20)
         # A pager walks a list of several pages: small pages, half of them unfiltered.
         pager = doc.follow is None and valid and rng.random() < 0.3
+        size_name = "first"
         if pager:
             first = rng.choice([1, 2, 3, 5])
+            doc.backward = rng.random() < 0.4
+            size_name = "last" if doc.backward else "first"
+        elif first is not None and rng.random() < 0.15:
+            size_name = "last"
         if first is not None or rng.random() < 0.2:
-            arguments.append(doc.argument("first", "Int", first))
+            arguments.append(doc.argument(size_name, "Int", first))
         mentor_filter, filter_valid = choose_filter(rng)
         if pager and rng.random() < 0.5:
             mentor_filter, filter_valid = {"availableOnly": rng.random() < 0.5}, True
@@ -257,12 +277,13 @@ class _Generator:
         if order is not None or rng.random() < 0.2:
             arguments.append(doc.argument("orderBy", "MentorOrder", order))
         if pager:
-            doc.declare("after", "String", None)
-            arguments.append("after: $after")
+            bound = "before" if doc.backward else "after"
+            doc.declare(bound, "String", None)
+            arguments.append(f"{bound}: ${bound}")
             doc.follow = alias.removesuffix(": ") or "mentors"
         elif rng.random() < 0.05:
             after, after_valid = choose_after(rng)
-            arguments.append(doc.argument("after", "String", after))
+            arguments.append(doc.argument(rng.choice(["after", "before"]), "String", after))
             valid = valid and after_valid
         if not valid:
             doc.fall_back()
@@ -270,7 +291,7 @@ class _Generator:
         if rng.random() < 0.4:
             parts.append("totalCount")
         if pager:
-            parts.append("pageInfo { hasNextPage endCursor }")
+            parts.append("pageInfo { hasNextPage hasPreviousPage startCursor endCursor }")
         args = f"({', '.join(arguments)})" if arguments else ""
         return f"{alias}mentors{args} {{ {' '.join(parts)} }}"
 
@@ -321,7 +342,7 @@ class _Generator:
         text = doc.text(roots)
         if _aliases_as_the_server_counts(text) > SERVER_MAX_ALIASES:
             doc.fall_back()  # reused fragments count again: the guard rail refuses it
-        return Operation(text, variables, doc.expect_fast, doc.follow)
+        return Operation(text, variables, doc.expect_fast, doc.follow, doc.backward)
 
     def mangle(self, variables: dict[str, Any]) -> None:
         """Variables the document did not ask for: one undeclared, of the wrong type, or

@@ -21,10 +21,12 @@ __all__ = [
     "REQUEST_STATUSES",
     "Vocabulary",
     "choose_after",
+    "choose_bound",
     "choose_filter",
     "choose_first",
     "choose_node_id",
     "choose_order",
+    "choose_page_size",
     "choose_statuses",
 ]
 
@@ -110,6 +112,23 @@ def choose_after(rng: random.Random) -> tuple[str, bool]:
     if rng.random() < 0.3:
         return "", True
     return rng.choice(FORGED_CURSORS), False
+
+
+def choose_page_size(rng: random.Random, *, default: int | None) -> tuple[str, int | None, bool]:
+    """`first` or, one time in four, `last` (the same sizes), and a page size as `choose_first`."""
+    name = "last" if rng.random() < 0.25 else "first"
+    size, valid = choose_first(rng, default=default if name == "first" else None)
+    return name, size, valid
+
+
+def choose_bound(rng: random.Random) -> tuple[str, str, bool]:
+    """`after` or `before` and a cursor: mostly a well-formed one of an integer key (a bound
+    anywhere in an id-ordered list, whether or not such a row exists), else `choose_after`'s."""
+    name = rng.choice(["after", "before"])
+    if rng.random() < 0.6:
+        return name, _cursor([rng.randint(1, 400)]), True
+    cursor, valid = choose_after(rng)
+    return name, cursor, valid
 
 
 def choose_order(rng: random.Random) -> EnumValue | None:
