@@ -56,7 +56,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 def editor_value(selector: str) -> str:
     """JavaScript reading the CodeMirror editor inside `selector`."""
-    return f"() => document.querySelector({json.dumps(selector + ' .CodeMirror')}).CodeMirror.getValue()"
+    editor = json.dumps(selector + " .CodeMirror")
+    return f"() => document.querySelector({editor}).CodeMirror.getValue()"
 
 
 QUERY_EDITOR = ".graphiql-query-editor"
@@ -199,9 +200,16 @@ async def test_graphiql_works_offline_signs_in_queries_and_subscribes(
     # Sign in through the page's own panel (the key button in the sidebar).
     await page.click('.graphiql-sidebar button[aria-label="Show Sign in"]')
     await page.fill(".mentorgraph-sign-in input[name=email]", MENTEE_EMAIL)
+    await page.fill(".mentorgraph-sign-in input[name=password]", "not-the-password")
+    await page.click(".mentorgraph-sign-in button[type=submit]")
+    refusal = await page.wait_for_selector(".mentorgraph-sign-in-status.error", timeout=PATIENCE_MS)
+    assert "password" in (await refusal.inner_text()).lower()
     await page.fill(".mentorgraph-sign-in input[name=password]", DEMO_PASSWORD)
     await page.click(".mentorgraph-sign-in button[type=submit]")
-    await page.wait_for_selector(".mentorgraph-sign-in-status.done", timeout=PATIENCE_MS)
+    signed_in = await page.wait_for_selector(".mentorgraph-sign-in-status.done")
+    assert await signed_in.inner_text() == (
+        f"Signed in as {mentee.name}. The token is in the Headers pane."
+    )
     headers = json.loads(await wait_for_text(page, HEADERS_EDITOR, "Bearer "))
     assert list(headers) == ["Authorization"]
     assert headers["Authorization"].startswith("Bearer ey")
@@ -245,9 +253,34 @@ async def test_graphiql_works_offline_signs_in_queries_and_subscribes(
     screenshot = Path(os.environ.get(SCREENSHOT_ENV) or tmp_path / "graphiql.png")
     await page.screenshot(path=str(screenshot))
 
+    # A dialog locks scrolling with an injected <style>: allowed by the response's nonce.
+    await page.click('button[aria-label="Open settings dialog"]')
+    await page.wait_for_selector(".graphiql-dialog", timeout=PATIENCE_MS)
+    await page.keyboard.press("Escape")
+
     await asyncio.sleep(0)  # let the last recorded events land
     assert recorded.foreign() == []
     assert await page.evaluate("() => window.__cspViolations") == []
     assert recorded.problems == []
     assert all(u.startswith(url) for u in recorded.requests), recorded.requests
 
+
+async def test_a_subscription_with_a_forged_token_shows_why_once(
+    serve: StartServer, browser: Any
+) -> None:
+    url = await serve()
+    page, recorded, _ = await open_graphiql(browser, url)
+    await page.evaluate(
+        f"(text) => document.querySelector({json.dumps(HEADERS_EDITOR + ' .CodeMirror')})"
+        ".CodeMirror.setValue(text)",
+        json.dumps({"Authorization": "Bearer forged"}),
+    )
+    await run(page, "subscription Events { mentorshipRequestEvents { id } }", "Events")
+    shown = json.loads(await wait_for_text(page, RESPONSE, "4403"))
+    assert shown == {
+        "errors": [
+            {"message": "The socket closed (4403): The token is invalid or expired: sign in again."}
+        ]
+    }
+    assert recorded.sockets == [url.replace("http", "ws", 1) + "/graphql"]
+    assert recorded.foreign() == []

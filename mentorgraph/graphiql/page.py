@@ -59,9 +59,7 @@ class GraphiQLPage:
             f'    <script src="{html.escape(a.url)}" integrity="{a.integrity}"></script>'
             for a in assets.scripts
         )
-        self.template = TEMPLATE.replace("{stylesheets}", stylesheets).replace(
-            "{scripts}", scripts
-        )
+        self.template = TEMPLATE.replace("{stylesheets}", stylesheets).replace("{scripts}", scripts)
 
     def response(self) -> HTMLResponse:
         nonce = secrets.token_urlsafe(16)
