@@ -42,7 +42,11 @@ async def test_the_page_loads_only_this_servers_files_each_with_its_integrity(
         assert re.fullmatch(r"graphiql/[\w.-]+\?v=[\w-]+", url), url  # relative: same origin
         asset = await client.http.get(f"/{url}")
         assert asset.status_code == 200
+        assert asset.headers["content-encoding"] == "gzip"  # httpx asks for it, and unpacks
         assert integrity == integrity_of(asset.content)
+        plain = await client.http.get(f"/{url}", headers={"accept-encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        assert plain.content == asset.content
         expected_type = "text/css" if url.split("?")[0].endswith(".css") else "text/javascript"
         assert asset.headers["content-type"] == f"{expected_type}; charset=utf-8"
         assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"

@@ -143,7 +143,13 @@ async def open_graphiql(context: Any, url: str) -> tuple[Any, Recorded, Any]:
 
     page.on("websocket", on_socket)
     response = await page.goto(f"{url}/graphql")
-    await page.wait_for_selector(f"{QUERY_EDITOR} .CodeMirror", timeout=PATIENCE_MS)
+    try:
+        await page.wait_for_selector(f"{QUERY_EDITOR} .CodeMirror", timeout=PATIENCE_MS)
+    except Exception as exc:
+        raise AssertionError(
+            f"GraphiQL did not start; it asked other origins for {recorded.foreign()},"
+            f" and reported {recorded.problems}"
+        ) from exc
     return page, recorded, response
 
 
