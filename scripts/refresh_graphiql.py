@@ -32,10 +32,12 @@ LICENSES = STATIC / "THIRD_PARTY_LICENSES.txt"
 # (package, file in its tarball, name served under), in the order the page loads them.
 BUILDS = [
     ("graphiql", "graphiql.min.css", "graphiql-{version}.min.css"),
+    ("@graphiql/plugin-explorer", "dist/style.css", "graphiql-plugin-explorer-{version}.css"),
     ("react", "umd/react.production.min.js", "react-{version}.min.js"),
     ("react-dom", "umd/react-dom.production.min.js", "react-dom-{version}.min.js"),
     ("graphql-ws", "umd/graphql-ws.min.js", "graphql-ws-{version}.min.js"),
     ("graphiql", "graphiql.min.js", "graphiql-{version}.min.js"),
+    ("@graphiql/plugin-explorer", "dist/index.umd.js", "graphiql-plugin-explorer-{version}.min.js"),
 ]
 LICENSE_NAMES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "license", "LICENSE-MIT")
 
@@ -103,7 +105,7 @@ def refresh(update_lock: bool) -> None:
         MANIFEST.write_text(json.dumps({"assets": assets}, indent=2) + "\n")
         LICENSES.write_text(third_party_licenses(modules))
     for asset in assets:
-        print(f"{asset['file']:<32} {asset['integrity']}")
+        print(f"{asset['file']:<40} {asset['integrity']}")
 
 
 def main() -> None:

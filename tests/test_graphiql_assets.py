@@ -37,7 +37,7 @@ async def test_the_page_loads_only_this_servers_files_each_with_its_integrity(
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     parser = Resources()
     parser.feed(page.text)
-    assert [kind for kind, _, _ in parser.found] == ["style"] * 2 + ["script"] * 5
+    assert [kind for kind, _, _ in parser.found] == ["style"] * 3 + ["script"] * 6
     for _, url, integrity in parser.found:
         assert re.fullmatch(r"graphiql/[\w.-]+\?v=[\w-]+", url), url  # relative: same origin
         asset = await client.http.get(f"/{url}")

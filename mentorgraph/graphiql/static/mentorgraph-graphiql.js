@@ -244,7 +244,11 @@
     );
   }
 
-  var plugins = [{ title: "Sign in", icon: KeyIcon, content: SignIn }];
+  // Sign in first; then the explorer, which builds a query by ticking fields.
+  var plugins = [
+    { title: "Sign in", icon: KeyIcon, content: SignIn },
+    GraphiQLPluginExplorer.explorerPlugin(),
+  ];
 
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     h(GraphiQL, {
