@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck schema migrations install clean bench bench-data bench-postgraphile soak
+.PHONY: serve test lint typecheck schema migrations install clean bench bench-data bench-postgraphile soak \
+	browser graphiql-assets
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,10 +23,21 @@ serve: $(INSTALLED)
 	$(BIN)/mentorgraph serve
 
 ## Lint, type-check, then the whole suite on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
-test: $(INSTALLED) lint typecheck
+test: $(INSTALLED) lint typecheck browser
 	TEST_DB=sqlite $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then TEST_DB=postgres $(BIN)/pytest; \
 	else echo "TEST_DATABASE_URL not set: skipped the PostgreSQL run"; fi
+
+## The browser tests/test_graphiql_browser.py drives: Debian's Chromium (installed if missing).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+## Vendor GraphiQL's pinned builds (scripts/graphiql/package-lock.json) into
+## mentorgraph/graphiql/static with their hashes and licences; GRAPHIQL_ARGS=--update-lock
+## after changing versions in scripts/graphiql/package.json.
+GRAPHIQL_ARGS ?=
+graphiql-assets: $(INSTALLED)
+	$(BIN)/python scripts/refresh_graphiql.py $(GRAPHIQL_ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

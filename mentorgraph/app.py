@@ -17,6 +17,7 @@ from mentorgraph.background import Job, JobRunner
 from mentorgraph.bus import create_bus
 from mentorgraph.db import close_db, init_db
 from mentorgraph.email_setup import outbox_worker
+from mentorgraph.graphiql import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from mentorgraph.graphql_http import GraphQLEndpoint
 from mentorgraph.graphql_ws import SubscriptionEndpoint
 from mentorgraph.rules_setup import configure_rules
@@ -73,12 +74,14 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         if settings.fast_reads and not settings.is_sqlite
         else None
     )
+    graphiql = GraphiQLAssets()
     endpoint = GraphQLEndpoint(
         schema,
         tokens,
         settings.max_body_bytes,
         fast_reads,
         retry_after_seconds=settings.unavailable_retry_after_seconds,
+        graphiql=GraphiQLPage(graphiql),
     )
     bus = create_bus(settings)
     subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)
@@ -113,6 +116,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", subscriptions),
+            Route(ASSETS_PATH, graphiql.serve),
             Route("/healthz", healthz),
             Route("/readyz", readiness_check(settings.readiness_timeout_seconds)),
         ],

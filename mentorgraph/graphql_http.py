@@ -11,12 +11,12 @@ from typing import Any
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from mentorgraph.graphiql import GraphiQLAssets, GraphiQLPage
 from mentorgraph.request_rules import (
     RequestRefused,
     check_size,
@@ -58,13 +58,15 @@ class GraphQLEndpoint:
         fast_reads: FastReads | None = None,
         *,
         retry_after_seconds: int = 5,
+        graphiql: GraphiQLPage | None = None,
     ) -> None:
         self.schema = schema
         self.retry_after = str(retry_after_seconds)
         self.tokens = tokens
         self.max_body = max_body
         self.fast_reads = fast_reads
-        self.ide_html = get_graphql_ide_html("graphiql")
+        # Our own page, its scripts served by this server (no CDN): works offline.
+        self.graphiql = graphiql or GraphiQLPage(GraphiQLAssets())
 
     async def handle(self, request: Request) -> Response:
         try:
@@ -85,7 +87,7 @@ class GraphQLEndpoint:
         if request.method == "GET":
             wants_html = "text/html" in request.headers.get("accept", "")
             if wants_html and "query" not in request.query_params:
-                return HTMLResponse(self.ide_html)
+                return self.graphiql.response()
             params: Any = dict(request.query_params)
             if "variables" in params:
                 try:
