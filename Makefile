@@ -30,7 +30,7 @@ test: $(INSTALLED) lint typecheck browser
 
 ## The browser tests/test_graphiql_browser.py drives: Debian's Chromium (installed if missing).
 browser:
-	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 ## Vendor GraphiQL's pinned builds (scripts/graphiql/package-lock.json) into
 ## mentorgraph/graphiql/static with their hashes and licences; GRAPHIQL_ARGS=--update-lock
