@@ -19,6 +19,7 @@ from mentorgraph.db import close_db, init_db
 from mentorgraph.email_setup import outbox_worker
 from mentorgraph.graphql_http import GraphQLEndpoint
 from mentorgraph.graphql_ws import SubscriptionEndpoint
+from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
@@ -79,6 +80,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         settings.max_body_bytes,
         fast_reads,
         retry_after_seconds=settings.unavailable_retry_after_seconds,
+        persisted=PersistedQueries(
+            settings.persisted_queries,
+            max_stored=settings.persisted_queries_max_stored,
+            cache_entries=settings.persisted_queries_cache_entries,
+        ),
     )
     bus = create_bus(settings)
     subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)
