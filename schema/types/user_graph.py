@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models.users import User as UserModel
 from resolvers import feedback, graph, recommendations
 from resolvers.pagination import DEFAULT_PAGE_SIZE
+from resolvers.recommendations import MAX_RECOMMENDATIONS
 from schema.context import Info
+from schema.documentation import AFTER, FIRST
 from schema.pagination import Connection, connection
 from schema.types.feedback import Rating
 from schema.types.graph import Mentorship, MentorshipRole, MentorshipStatus
@@ -27,10 +31,16 @@ class UserGraphFields:
         self,
         root: strawberry.Parent[UserModel],
         info: Info,
-        role: MentorshipRole | None = None,  # type: ignore[valid-type]
-        status: list[MentorshipStatus] | None = None,  # type: ignore[valid-type]
-        first: int | None = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
+        role: Annotated[
+            MentorshipRole | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only as mentor, or only as mentee (default both)."),
+        ] = None,
+        status: Annotated[
+            list[MentorshipStatus] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only mentorships in these statuses (default all)."),
+        ] = None,
+        first: Annotated[int | None, FIRST] = DEFAULT_PAGE_SIZE,
+        after: Annotated[str | None, AFTER] = None,
     ) -> Connection[Mentorship]:
         page = await graph.mentorships(
             info.context, root, role=role, statuses=status, first=first, after=after
@@ -61,11 +71,17 @@ class UserGraphFields:
 
     @strawberry.field(
         description="Available mentors with room, best first, each with why (at most `first`,"
-        " 1-50); mentors you already have an open or active request with are left out."
+        f" 1-{MAX_RECOMMENDATIONS}); mentors you already have an open or active request with"
+        " are left out."
         " The user themself only; null for everyone else."
     )
     async def recommended_mentors(
-        self, root: strawberry.Parent[UserModel], info: Info, first: int = 10
+        self,
+        root: strawberry.Parent[UserModel],
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many, 1-{MAX_RECOMMENDATIONS}.")
+        ] = 10,
     ) -> list[MentorRecommendation] | None:
         picks = await recommendations.recommended_mentors(info.context, root, first)
         return picks  # type: ignore[return-value]
