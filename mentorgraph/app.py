@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             settings.persisted_queries,
             max_stored=settings.persisted_queries_max_stored,
             cache_entries=settings.persisted_queries_cache_entries,
+            max_document_bytes=settings.max_body_bytes,
         ),
     )
     bus = create_bus(settings)

@@ -66,7 +66,9 @@ class GraphQLEndpoint:
         self.tokens = tokens
         self.max_body = max_body
         self.fast_reads = fast_reads
-        self.persisted = persisted or PersistedQueries("off", max_stored=0, cache_entries=0)
+        self.persisted = persisted or PersistedQueries(
+            "off", max_stored=0, cache_entries=0, max_document_bytes=max_body
+        )
         self.ide_html = get_graphql_ide_html("graphiql")
 
     async def handle(self, request: Request) -> Response:

@@ -10,8 +10,8 @@ after it ran without a document error (it parsed and validated: no garbage is st
 next hash-only request finds it. After resolving the hash to a document the request goes the
 way of any other (the fast read path on PostgreSQL first).
 
-Bounds against a hostile client: a document is at most `max_body_bytes` (it arrived in a body
-or query string of that limit), it must validate, and the table keeps at most
+Bounds against a hostile client: a document stored is at most `max_body_bytes` (413 beyond,
+over GET too), it must validate, and the table keeps at most
 `persisted_queries_max_stored` automatic documents (oldest deleted first), so disk use is
 bounded by their product; each process keeps `persisted_queries_cache_entries` in memory.
 In "registered-only" mode nothing is stored by clients at all.
@@ -23,7 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Literal
 
-from mentorgraph.request_rules import GraphQLParams, RequestRefused
+from mentorgraph.request_rules import GraphQLParams, RequestRefused, check_size
 from models.persisted_queries import (
     StoredDocument,
     document_hash,
@@ -49,8 +49,13 @@ class ResolvedQuery:
 
 
 class PersistedQueries:
-    def __init__(self, mode: Mode, *, max_stored: int, cache_entries: int) -> None:
+    def __init__(
+        self, mode: Mode, *, max_stored: int, cache_entries: int, max_document_bytes: int
+    ) -> None:
         self.mode = mode
+        # A POST body is bounded already; a GET query string only by the HTTP parser's header
+        # limit: a document stored is bounded like a body, whichever way it came.
+        self.max_document_bytes = max_document_bytes
         self.max_stored = max_stored
         self.cache_entries = cache_entries
         self._cache: OrderedDict[str, StoredDocument] = OrderedDict()
@@ -77,6 +82,7 @@ class PersistedQueries:
             return ResolvedQuery(stored.document)
         if params.query is None:
             raise RequestRefused("PersistedQueryNotFound", status=200, code=NOT_FOUND)
+        check_size(len(params.query.encode("utf-8")), self.max_document_bytes)
         return ResolvedQuery(params.query, store_as=sha256)
 
     async def store(self, sha256: str, document: str) -> None:
