@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -40,9 +41,30 @@ class Settings(BaseSettings):
     inactive_expiries: int = 2
     inactive_window_days: float = 60
 
-    # Failed logIn attempts allowed per email or per client address in the window.
-    login_max_failures: int = 5
-    login_window_seconds: int = 15 * 60
+    # --- LogIn and signUp throttling, password hashing (issue 11; `models/accounts.py`) ---
+    # Failed logIns are counted per (account, client address) pair, per account and per
+    # address. The failure that reaches a ceiling makes the next check wait
+    # `login_backoff_base_seconds`, and each further one twice the previous wait, up to
+    # `login_backoff_max_seconds`; a refused attempt gets LOGIN_THROTTLED and retryAfterSeconds.
+    # From an address the user has signed in from before, only the pair's ceiling applies:
+    # strangers guessing elsewhere slow an account down but never lock its owner out.
+    login_pair_failures: int = 5
+    # All addresses together, for one account (guessing from many addresses).
+    login_account_failures: int = 20
+    # One address, all accounts together (credential stuffing).
+    login_address_failures: int = 50
+    login_backoff_base_seconds: float = 1
+    login_backoff_max_seconds: float = 15 * 60
+    # A counter with no failure for this long starts over (keep it above the longest wait,
+    # or waiting it out would reset the count).
+    login_forget_seconds: float = 60 * 60
+    # Accounts one client address may create; past that, SIGN_UP_THROTTLED for
+    # `signup_window_seconds` (the count starts over after that long without a sign-up).
+    signup_max_per_address: int = 10
+    signup_window_seconds: float = 60 * 60
+    # Password hashes or checks computed at once (each ~0.1 s of one core and 64 MiB; on
+    # worker threads, off the event loop); more wait in line. Default: the number of cores.
+    password_hash_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
 
     # Guard rails against expensive or abusive documents.
     max_query_depth: int = 12

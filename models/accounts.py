@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import clock, validation
-from models.auth import LoginFailure
+from models import validation
 from models.errors import ErrorCode, RuleViolation
 from models.limits import limits
-from models.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
+from models.login_guard import login_failed, login_succeeded, reserve_login, reserve_sign_up
+from models.passwords import (
+    DUMMY_HASH,
+    hash_password_off_loop,
+    password_problem,
+    verify_password_off_loop,
+)
 from models.users import Channel, ChannelType, User, UserLanguage, UserTag
 
 __all__ = [
-    "LoginThrottled",
     "ProfileChanges",
     "authenticate",
     "create_user",
@@ -25,14 +28,6 @@ __all__ = [
     "sign_up",
     "update_profile",
 ]
-
-
-class LoginThrottled(Exception):
-    """Too many failed logIns for this email or client address; try again later."""
-
-    def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__(f"Too many failed attempts. Try again in {retry_after_seconds} seconds.")
-        self.retry_after_seconds = retry_after_seconds
 
 
 async def create_user(
@@ -44,6 +39,11 @@ async def create_user(
     is_admin: bool = False,
 ) -> User:
     """Create an account after validating every field; raises RuleViolations."""
+    clean_email, clean_name = _validated(email, password, name)
+    return await _insert_user(clean_email, clean_name, password, is_mentor, is_admin)
+
+
+def _validated(email: str, password: str, name: str) -> tuple[str, str]:
     collector = validation.Collector()
     clean_email = collector.clean(validation.clean_email, email)
     clean_name = collector.clean(validation.clean_name, name)
@@ -52,16 +52,22 @@ async def create_user(
         collector.violations.append(RuleViolation(ErrorCode.INVALID_INPUT, problem, ["password"]))
     collector.raise_if_any()
     assert clean_email is not None and clean_name is not None
+    return clean_email, clean_name
+
+
+async def _insert_user(
+    email: str, name: str, password: str, is_mentor: bool, is_admin: bool
+) -> User:
     taken = RuleViolation(
         ErrorCode.EMAIL_TAKEN, "An account with this email already exists.", ["email"]
     )
-    if await User.filter(email=clean_email).exists():
+    if await User.filter(email=email).exists():
         raise taken
     try:
         return await User.create(
-            email=clean_email,
-            password_hash=hash_password(password),
-            name=clean_name,
+            email=email,
+            password_hash=await hash_password_off_loop(password),
+            name=name,
             is_mentor=is_mentor,
             is_admin=is_admin,
             capacity=limits().default_mentor_capacity,
@@ -71,32 +77,29 @@ async def create_user(
         raise taken from None
 
 
-async def sign_up(*, email: str, password: str, name: str) -> User:
-    return await create_user(email=email, password=password, name=name)
+async def sign_up(*, email: str, password: str, name: str, client_address: str) -> User:
+    """A new account; past the per-address ceiling, SIGN_UP_THROTTLED (counted once the input
+    is valid, before the email is looked up or the password hashed)."""
+    clean_email, clean_name = _validated(email, password, name)
+    await reserve_sign_up(client_address)
+    return await _insert_user(clean_email, clean_name, password, False, False)
 
 
 async def authenticate(*, email: str, password: str, client_address: str) -> User:
-    """The user with these credentials; raises INVALID_CREDENTIALS or LoginThrottled."""
+    """The user with these credentials; raises INVALID_CREDENTIALS or LOGIN_THROTTLED
+    (`models/login_guard.py`)."""
     normalized = email.strip().lower()
-    keys = [f"email:{normalized}", f"ip:{client_address}"]
-    window = timedelta(seconds=limits().login_window_seconds)
-    since = clock.now() - window
-    for key in keys:
-        failures = await LoginFailure.filter(key=key, created_at__gte=since).count()
-        if failures >= limits().login_max_failures:
-            raise LoginThrottled(limits().login_window_seconds)
-
-    user = await User.get_or_none(email=normalized)
-    if user is not None and verify_password(user.password_hash, password):
-        await LoginFailure.filter(key=keys[0]).delete()
-        return user
-    if user is None:
-        verify_password(DUMMY_HASH, password)
-    await LoginFailure.filter(key__in=keys, created_at__lt=since).delete()
-    await LoginFailure.bulk_create([LoginFailure(key=key) for key in keys])
-    raise RuleViolation(
-        ErrorCode.INVALID_CREDENTIALS, "Email or password is incorrect.", ["password"]
-    )
+    # Tortoise refuses to compare a value longer than the column: no such account (sign-up
+    # refuses it), and it is counted like any other wrong guess.
+    fits = len(normalized) <= validation.MAX_EMAIL_LENGTH
+    user = await User.get_or_none(email=normalized) if fits else None
+    reservation = await reserve_login(normalized, client_address, user)
+    # An unknown email costs as much as a wrong password, and is counted the same.
+    password_hash = user.password_hash if user is not None else DUMMY_HASH
+    if not await verify_password_off_loop(password_hash, password) or user is None:
+        raise login_failed()
+    await login_succeeded(reservation, user)
+    return user
 
 
 @dataclass

@@ -22,16 +22,28 @@ class ErrorCode(StrEnum):
     # Allowed, but not again so soon (an admin's reminder: once a day per request).
     TOO_SOON = "TOO_SOON"
     DUPLICATE_FEEDBACK = "DUPLICATE_FEEDBACK"
+    # Too many attempts: nothing was checked; try again after `retryAfterSeconds`.
+    LOGIN_THROTTLED = "LOGIN_THROTTLED"
+    SIGN_UP_THROTTLED = "SIGN_UP_THROTTLED"
 
 
 class RuleViolation(Exception):
-    """One refused rule: what was wrong (`message`), where (`field`), and a stable `code`."""
+    """One refused rule: what was wrong (`message`), where (`field`), and a stable `code`;
+    for a refusal that passes with time, the seconds until trying again may succeed."""
 
-    def __init__(self, code: ErrorCode, message: str, field: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        field: list[str] | None = None,
+        *,
+        retry_after_seconds: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+        self.retry_after_seconds = retry_after_seconds
 
     def __repr__(self) -> str:
         return f"RuleViolation({self.code}, {self.message!r}, field={self.field})"

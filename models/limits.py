@@ -11,8 +11,16 @@ __all__ = ["Limits", "configure", "limits"]
 class Limits:
     max_open_requests_per_mentee: int = 5
     default_mentor_capacity: int = 3
-    login_max_failures: int = 5
-    login_window_seconds: int = 15 * 60
+    # LogIn and signUp throttling (see `mentorgraph/settings.py`).
+    login_pair_failures: int = 5
+    login_account_failures: int = 20
+    login_address_failures: int = 50
+    login_backoff_base_seconds: float = 1
+    login_backoff_max_seconds: float = 15 * 60
+    login_forget_seconds: float = 60 * 60
+    signup_max_per_address: int = 10
+    signup_window_seconds: float = 60 * 60
+    password_hash_concurrency: int = 2
     # The ladder for unanswered (NEW or VIEWED) requests, in days since the request was made.
     first_reminder_days: float = 5
     second_reminder_days: float = 10

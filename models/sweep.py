@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from tortoise import connections
 
+from models import clock, throttle
 from models.ladder import LadderReport, run_ladder
+from models.limits import limits
 from models.response_scores import refresh_scores
 
 __all__ = ["SWEEP_LOCK_KEY", "SweepReport", "sweep", "sweep_lock"]
@@ -63,4 +65,9 @@ async def sweep() -> SweepReport:
         if not held:
             return SweepReport(ladder=LadderReport(), skipped=True)
         ladder = await run_ladder()
+        # Throttle rows nobody has counted under for longer than any rule remembers.
+        lim = limits()
+        await throttle.forget_stale(
+            clock.now(), max(lim.login_forget_seconds, lim.signup_window_seconds)
+        )
         return SweepReport(ladder=ladder, scores_changed=await refresh_scores())

@@ -8,7 +8,6 @@ __all__ = [
     "BadUserInput",
     "ClientError",
     "Forbidden",
-    "RateLimited",
     "Unauthenticated",
     "check_range",
 ]
@@ -31,10 +30,6 @@ class Unauthenticated(ClientError):
 
 class Forbidden(ClientError):
     code = "FORBIDDEN"
-
-
-class RateLimited(ClientError):
-    code = "RATE_LIMITED"
 
 
 def check_range(name: str, value: int, low: int, high: int) -> int:

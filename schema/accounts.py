@@ -130,7 +130,8 @@ class AccountQuery:
 @strawberry.type
 class AccountMutation:
     @strawberry.mutation(
-        description="Create an account and sign in (anonymous only); EMAIL_TAKEN if it exists."
+        description="Create an account and sign in; EMAIL_TAKEN if it exists, SIGN_UP_THROTTLED"
+        " after too many sign-ups from one address."
     )
     async def sign_up(self, info: Info, input: Annotated[SignUpInput, INPUT]) -> AuthPayload:
         work = accounts.sign_up(
@@ -139,8 +140,8 @@ class AccountMutation:
         return await payload(AuthPayload, work, "token", "viewer")
 
     @strawberry.mutation(
-        description="Sign in: a token for the account. Repeated failures per email or address"
-        " are refused for a while (INVALID_CREDENTIALS)."
+        description="Sign in: a token for the account. After repeated failures for an email"
+        " or from an address, attempts are refused for a while (LOGIN_THROTTLED)."
     )
     async def log_in(self, info: Info, input: Annotated[LogInInput, INPUT]) -> AuthPayload:
         work = accounts.log_in(info.context, email=input.email, password=input.password)

@@ -27,9 +27,12 @@ UserErrorCode = described_enum(
         "MENTOR_AT_CAPACITY": "The mentor has as many active mentees as they take.",
         "SELF_REQUEST": "You cannot ask yourself for mentorship.",
         "EMAIL_TAKEN": "An account with this email exists.",
-        "INVALID_CREDENTIALS": "Wrong email or password (or too many attempts: wait).",
-        "TOO_SOON": "Allowed, but not again so soon (an admin's reminder: once a day).",
+        "INVALID_CREDENTIALS": "Wrong email or password.",
+        "TOO_SOON": "Allowed, but not again so soon (e.g. an admin's reminder).",
         "DUPLICATE_FEEDBACK": "You already left feedback on this mentorship.",
+        "LOGIN_THROTTLED": "Too many logIn attempts: nothing was checked; wait"
+        " `retryAfterSeconds`.",
+        "SIGN_UP_THROTTLED": "Too many sign-ups from here: wait `retryAfterSeconds`.",
     },
 )
 
@@ -44,6 +47,11 @@ class UserError:
     code: UserErrorCode = strawberry.field(  # type: ignore[valid-type]
         description="For code: what kind of refusal."
     )
+    retry_after_seconds: int | None = strawberry.field(
+        default=None,
+        description="For a refusal that passes with time (LOGIN_THROTTLED, SIGN_UP_THROTTLED):"
+        " the seconds to wait before trying again.",
+    )
 
 
 def user_errors_field() -> Any:
@@ -55,7 +63,15 @@ def user_errors_field() -> Any:
 
 def _user_errors(exc: RuleViolation | RuleViolations) -> list[UserError]:
     violations = exc.violations if isinstance(exc, RuleViolations) else [exc]
-    return [UserError(field=v.field, message=v.message, code=v.code) for v in violations]
+    return [
+        UserError(
+            field=v.field,
+            message=v.message,
+            code=v.code,
+            retry_after_seconds=v.retry_after_seconds,
+        )
+        for v in violations
+    ]
 
 
 P = TypeVar("P")

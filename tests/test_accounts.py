@@ -76,8 +76,10 @@ async def test_repeated_failed_log_ins_are_throttled(client: GraphQLClient) -> N
     throttled = await client.execute(
         LOG_IN, {"input": {"email": "ada@example.org", "password": PASSWORD}}
     )
-    assert throttled.error_codes == ["RATE_LIMITED"]
-    assert "Try again" in throttled.errors[0]["message"]
+    payload = throttled.data["logIn"]
+    assert payload["token"] is None
+    assert [e["code"] for e in payload["userErrors"]] == ["LOGIN_THROTTLED"]
+    assert "Try again" in payload["userErrors"][0]["message"]
 
 
 async def test_a_bad_token_is_refused_not_treated_as_anonymous(client: GraphQLClient) -> None:

@@ -247,7 +247,10 @@ async def test_the_legacy_protocol_refuses_sockets_beyond_the_limit_without_a_cr
         ws = await open_socket(url, protocol="graphql-ws")
         await init(ws, token)
         sockets.append(ws)
-    assert (await asyncio.wait_for(receive(sockets[0]), PATIENCE))["type"] == "connection_ack"
+        if len(sockets) == 1:
+            # Acknowledged before the second socket asks: which one is first is then certain.
+            ack = await asyncio.wait_for(receive(ws), PATIENCE)
+            assert ack["type"] == "connection_ack"
     refused = await asyncio.wait_for(receive(sockets[1]), PATIENCE)
     assert refused["type"] == "connection_error"
     assert "Too many open sockets" in refused["payload"]["message"]

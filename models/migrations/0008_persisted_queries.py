@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0006_explain_indexes')]
+    dependencies = [('models', '0007_login_throttles')]
 
     initial = False
 

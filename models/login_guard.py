@@ -1,0 +1,141 @@
+"""Whose password may be checked now: logIn and signUp throttling (issue 11).
+
+In the manner of Keycloak's brute-force detection and django-axes, failed logIns are counted
+under three keys (`models/throttle.py`), each with its own ceiling and exponential back-off:
+
+- the (account, client address) pair: someone guessing one account from one place;
+- the account, from all addresses: guessing from many places. It only *slows* the account:
+  from an address where the user has signed in before (a `KnownAddress`) it does not apply, so
+  the owner with the right password is never locked out by strangers guessing elsewhere;
+- the address, over all accounts: credential stuffing. Known addresses skip it too, so one
+  shared address (a proxy, a campus) does not lock out everyone behind it.
+
+Every attempt is counted *before* its password is checked, atomically in the database, so N
+concurrent guesses get at most as many checks as the ceilings allow, in any number of server
+processes; an attempt that had the right password is given back. An unknown email is counted
+and refused exactly like a known one, so the answers reveal no accounts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from dataclasses import dataclass, field
+
+from tortoise.exceptions import IntegrityError
+
+from models import clock, throttle
+from models.auth import KnownAddress
+from models.errors import ErrorCode, RuleViolation
+from models.limits import limits
+from models.throttle import Rule
+from models.users import User
+
+__all__ = [
+    "LoginReservation",
+    "login_failed",
+    "login_succeeded",
+    "reserve_login",
+    "reserve_sign_up",
+]
+
+# Longer is not an address (IPv6 text is at most 45 characters); cut, not refused.
+_ADDRESS_LENGTH = 64
+
+
+def _rule(free: int) -> Rule:
+    lim = limits()
+    return Rule(
+        free=free,
+        base_seconds=lim.login_backoff_base_seconds,
+        max_seconds=lim.login_backoff_max_seconds,
+        forget_seconds=lim.login_forget_seconds,
+    )
+
+
+def _throttled(code: ErrorCode, seconds: float, longest: float, field_name: str) -> RuleViolation:
+    # Within [1, longest]: another process's clock may run a little ahead of this one's.
+    wait = max(1, math.ceil(min(seconds, longest)))
+    return RuleViolation(
+        code,
+        f"Too many attempts. Try again in {wait} seconds.",
+        [field_name],
+        retry_after_seconds=wait,
+    )
+
+
+@dataclass
+class LoginReservation:
+    """The counted attempt: its keys, to give back if the password was right."""
+
+    address: str
+    pair_key: str
+    wider_keys: list[str] = field(default_factory=list)
+
+
+async def reserve_login(email: str, client_address: str, user: User | None) -> LoginReservation:
+    """Count one logIn attempt for `email` (normalised) from `client_address`; raises
+    LOGIN_THROTTLED (nothing counted, no password to check) while any applicable key waits."""
+    address = client_address[:_ADDRESS_LENGTH]
+    lim = limits()
+    known = user is not None and await KnownAddress.exists(user_id=user.id, address=address)
+    counted = [(throttle.key("login-pair", email, address), _rule(lim.login_pair_failures))]
+    if not known:
+        counted.append((throttle.key("login-account", email), _rule(lim.login_account_failures)))
+        counted.append((throttle.key("login-address", address), _rule(lim.login_address_failures)))
+    keys = [key for key, _ in counted]
+
+    now = clock.now()
+    # Already closed: refuse without counting anything.
+    longest = lim.login_backoff_max_seconds
+    wait = await throttle.retry_after(keys, now)
+    if wait > 0:
+        raise _throttled(ErrorCode.LOGIN_THROTTLED, wait, longest, "password")
+    reserved: list[str] = []
+    for key, rule in counted:
+        if not await throttle.count(key, rule, now):
+            # Closed by a concurrent attempt since the check above: give back what this one
+            # counted, and refuse.
+            await throttle.refund(reserved)
+            wait = await throttle.retry_after(keys, clock.now())
+            raise _throttled(ErrorCode.LOGIN_THROTTLED, wait, longest, "password")
+        reserved.append(key)
+    return LoginReservation(address=address, pair_key=keys[0], wider_keys=keys[1:])
+
+
+def login_failed() -> RuleViolation:
+    """The refusal of a wrong password (or unknown email); its attempt stays counted."""
+    return RuleViolation(
+        ErrorCode.INVALID_CREDENTIALS, "Email or password is incorrect.", ["password"]
+    )
+
+
+async def login_succeeded(reservation: LoginReservation, user: User) -> None:
+    """The right password: the pair starts over, the wider counters get the attempt back, and
+    the address becomes known for this user."""
+    await throttle.clear(reservation.pair_key)
+    await throttle.refund(reservation.wider_keys)
+    now = clock.now()
+    seen = KnownAddress.filter(user_id=user.id, address=reservation.address)
+    if not await seen.update(last_signed_in_at=now):
+        # A concurrent sign-in from the same address may record it first.
+        with contextlib.suppress(IntegrityError):
+            await KnownAddress.create(
+                user_id=user.id, address=reservation.address, last_signed_in_at=now
+            )
+
+
+async def reserve_sign_up(client_address: str) -> None:
+    """Count one sign-up from `client_address`; raises SIGN_UP_THROTTLED past the ceiling."""
+    lim = limits()
+    rule = Rule(
+        free=lim.signup_max_per_address,
+        base_seconds=lim.signup_window_seconds,
+        max_seconds=lim.signup_window_seconds,
+        forget_seconds=lim.signup_window_seconds,
+    )
+    key = throttle.key("sign-up", client_address[:_ADDRESS_LENGTH])
+    now = clock.now()
+    if not await throttle.count(key, rule, now):
+        wait = await throttle.retry_after([key], clock.now())
+        raise _throttled(ErrorCode.SIGN_UP_THROTTLED, wait, rule.max_seconds, "email")
