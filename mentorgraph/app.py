@@ -20,6 +20,7 @@ from mentorgraph.email_setup import outbox_worker
 from mentorgraph.graphiql import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from mentorgraph.graphql_http import GraphQLEndpoint
 from mentorgraph.graphql_ws import SubscriptionEndpoint
+from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
@@ -82,6 +83,12 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         fast_reads,
         retry_after_seconds=settings.unavailable_retry_after_seconds,
         graphiql=GraphiQLPage(graphiql),
+        persisted=PersistedQueries(
+            settings.persisted_queries,
+            max_stored=settings.persisted_queries_max_stored,
+            cache_entries=settings.persisted_queries_cache_entries,
+            max_document_bytes=settings.max_body_bytes,
+        ),
     )
     bus = create_bus(settings)
     subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)

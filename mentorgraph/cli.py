@@ -1,4 +1,5 @@
-"""`mentorgraph serve | migrate | seed-demo | create-user | token | deliver-emails | sweep`."""
+"""`mentorgraph serve | migrate | seed-demo | create-user | token | deliver-emails | sweep |
+persist-operations`."""
 
 from __future__ import annotations
 
@@ -131,6 +132,33 @@ def cmd_sweep(_: argparse.Namespace, settings: Settings) -> int:
     return _run(settings, work)
 
 
+def cmd_persist_operations(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from mentorgraph.operation_manifest import ManifestError, read_manifest
+    from models.persisted_queries import register
+
+    try:
+        manifest = read_manifest(Path(args.file), max_document_bytes=settings.max_body_bytes)
+    except ManifestError as exc:
+        print(f"Nothing registered: {exc}", file=sys.stderr)
+        return 1
+
+    async def work() -> int:
+        added = await register(manifest.documents)
+        print(f"Registered {added} new operations ({len(manifest.documents)} in the manifest).")
+        if manifest.other_ids:
+            print(
+                f"{len(manifest.other_ids)} ids are not sha256 hashes (e.g. Relay's default MD5):"
+                " clients must send the sha256 of each document (relay-compiler:"
+                ' persistConfig.algorithm "SHA256").',
+                file=sys.stderr,
+            )
+        return 0
+
+    return _run(settings, work)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mentorgraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -168,6 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep", help="remind, expire and set silent mentors unavailable once (for cron)"
     )
     sweeper.set_defaults(handler=cmd_sweep)
+    persist = commands.add_parser(
+        "persist-operations",
+        help="register an app's operations for persisted queries (PERSISTED_QUERIES)",
+    )
+    persist.add_argument(
+        "file", help="a JSON manifest: Apollo's persisted-query manifest or {hash: document}"
+    )
+    persist.set_defaults(handler=cmd_persist_operations)
     return parser
 
 

@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "models.reminders",
     "models.availability_changes",
     "models.feedback",
+    "models.persisted_queries",
 ]
 
 

@@ -17,6 +17,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.graphql import OperationType
 
 from mentorgraph.graphiql import GraphiQLAssets, GraphiQLPage
+from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.request_rules import (
     RequestRefused,
     check_size,
@@ -59,6 +60,7 @@ class GraphQLEndpoint:
         *,
         retry_after_seconds: int = 5,
         graphiql: GraphiQLPage | None = None,
+        persisted: PersistedQueries | None = None,
     ) -> None:
         self.schema = schema
         self.retry_after = str(retry_after_seconds)
@@ -67,6 +69,9 @@ class GraphQLEndpoint:
         self.fast_reads = fast_reads
         # Our own page, its scripts served by this server (no CDN): works offline.
         self.graphiql = graphiql or GraphiQLPage(GraphiQLAssets())
+        self.persisted = persisted or PersistedQueries(
+            "off", max_stored=0, cache_entries=0, max_document_bytes=max_body
+        )
 
     async def handle(self, request: Request) -> Response:
         try:
@@ -89,11 +94,12 @@ class GraphQLEndpoint:
             if wants_html and "query" not in request.query_params:
                 return self.graphiql.response()
             params: Any = dict(request.query_params)
-            if "variables" in params:
-                try:
-                    params["variables"] = json.loads(params["variables"])
-                except (ValueError, RecursionError):
-                    return error_response(400, "'variables' must be JSON.", "BAD_USER_INPUT")
+            for name in ("variables", "extensions"):  # APQ's GET: `extensions={"persistedQuery"..`
+                if name in params:
+                    try:
+                        params[name] = json.loads(params[name])
+                    except (ValueError, RecursionError):
+                        return error_response(400, f"'{name}' must be JSON.", "BAD_USER_INPUT")
             allowed: tuple[OperationType, ...] = (OperationType.QUERY,)
         else:
             if not is_json(request.headers.get("content-type")):
@@ -109,20 +115,33 @@ class GraphQLEndpoint:
             allowed = (OperationType.QUERY, OperationType.MUTATION)
         try:
             # The rules a WebSocket's `subscribe` meets too (`request_rules`).
-            checked = graphql_params(params)
+            checked = graphql_params(params, persisted=True)
+            # A hash in place of the document, or a document to persist (APQ).
+            resolved = await self.persisted.resolve(checked)
         except RequestRefused as refused:
             return error_response(refused.status, refused.message, refused.code)
-        variables = checked.variables
-        operation_name = checked.operation_name
+        response = await self._execute(
+            request, resolved.query, checked.variables, checked.operation_name, allowed
+        )
+        if resolved.store_as is not None and response.status_code == 200:
+            # It parsed, validated and ran: worth keeping.
+            await self.persisted.store(resolved.store_as, resolved.query)
+        return response
 
+    async def _execute(
+        self,
+        request: Request,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        allowed: tuple[OperationType, ...],
+    ) -> Response:
         try:
             viewer_id = self.tokens.user_id_for_header(request.headers.get("authorization"))
             if self.fast_reads is not None:
                 # Queries it supports, answered by one statement (which reads the viewer's
                 # row itself); None for everything else, and for a viewer who no longer exists.
-                answer = await self.fast_reads.answer(
-                    checked.query, operation_name, variables, viewer_id
-                )
+                answer = await self.fast_reads.answer(query, operation_name, variables, viewer_id)
                 if answer is not None:
                     return Response(answer, media_type="application/json")
             viewer = None if viewer_id is None else await self.tokens.user_by_id(viewer_id)
@@ -135,7 +154,7 @@ class GraphQLEndpoint:
         )
         try:
             result = await self.schema.execute(
-                checked.query,
+                query,
                 variable_values=variables,
                 context_value=context,
                 operation_name=operation_name,

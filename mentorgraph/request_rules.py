@@ -3,13 +3,15 @@
 Both transports call these functions and nothing else decides what a well-formed request is,
 so the two cannot drift apart: a size limit (`Settings.max_body_bytes`: an HTTP body, a
 WebSocket message), the shape of the parameters (a `query` string, `variables` an object,
-`operationName` a string) and no NUL, lone surrogate or deep nesting anywhere (`json_text`).
+`operationName` a string, `extensions.persistedQuery` Apollo's `{version: 1, sha256Hash}`)
+and no NUL, lone surrogate or deep nesting anywhere (`json_text`).
 Who the token names is `TokenService`'s (also shared); a WebSocket re-checks it on every
 `subscribe` and when the token expires.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,9 +42,15 @@ class RequestRefused(Exception):
 
 @dataclass(frozen=True, slots=True)
 class GraphQLParams:
-    query: str
+    # None only with `persisted_hash`: the client sent the hash instead of the document.
+    query: str | None
     variables: dict[str, Any] | None
     operation_name: str | None
+    # `extensions.persistedQuery.sha256Hash` (`mentorgraph.persisted_queries`), lowercase hex.
+    persisted_hash: str | None = None
+
+
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def too_large_message(max_bytes: int) -> str:
@@ -55,9 +63,15 @@ def check_size(size: int, max_bytes: int) -> None:
         raise RequestRefused(too_large_message(max_bytes), status=413)
 
 
-def graphql_params(params: object) -> GraphQLParams:
-    """The request's parameters (a parsed JSON body, query string or `subscribe` payload)."""
-    if not isinstance(params, dict) or not isinstance(params.get("query"), str):
+def graphql_params(params: object, *, persisted: bool = False) -> GraphQLParams:
+    """The request's parameters (a parsed JSON body, query string or `subscribe` payload).
+
+    With `persisted` (HTTP), a `persistedQuery` extension may stand in for the `query`."""
+    if not isinstance(params, dict):
+        raise RequestRefused("Send a JSON object with a 'query' string.")
+    persisted_hash = persisted_query_hash(params.get("extensions")) if persisted else None
+    query = params.get("query")
+    if not isinstance(query, str) and not (query is None and persisted_hash is not None):
         raise RequestRefused("Send a JSON object with a 'query' string.")
     problem = text_problem(params)
     if problem is not None:
@@ -68,4 +82,22 @@ def graphql_params(params: object) -> GraphQLParams:
     operation_name = params.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
         raise RequestRefused("'operationName' must be a string.")
-    return GraphQLParams(params["query"], variables, operation_name)
+    return GraphQLParams(query, variables, operation_name, persisted_hash)
+
+
+def persisted_query_hash(extensions: object) -> str | None:
+    """`extensions.persistedQuery.sha256Hash` of Apollo's automatic persisted queries (version 1
+    only), or None when the request carries no `persistedQuery`."""
+    if extensions is None:
+        return None
+    if not isinstance(extensions, dict):
+        raise RequestRefused("'extensions' must be an object.")
+    persisted = extensions.get("persistedQuery")
+    if persisted is None:
+        return None
+    if not isinstance(persisted, dict) or persisted.get("version") != 1:
+        raise RequestRefused("'extensions.persistedQuery' must be {version: 1, sha256Hash}.")
+    sha256 = persisted.get("sha256Hash")
+    if not isinstance(sha256, str) or SHA256_HEX.fullmatch(sha256) is None:
+        raise RequestRefused("'sha256Hash' must be 64 lowercase hexadecimal digits.")
+    return sha256

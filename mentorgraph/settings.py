@@ -85,6 +85,22 @@ class Settings(BaseSettings):
     fast_reads: bool = True
     allowed_origins: list[str] = Field(default_factory=list)
 
+    # Persisted queries (`mentorgraph/persisted_queries.py`): Apollo's automatic persisted
+    # queries (APQ) over POST and GET. "automatic": a client may send a sha256 hash instead of
+    # the document, registering new documents on a miss; "registered-only": only the documents
+    # registered ahead of time (`mentorgraph persist-operations FILE`) run, whether sent by hash
+    # or in full, and APQ registers nothing; "off": the `persistedQuery` extension is refused
+    # with PERSISTED_QUERY_NOT_SUPPORTED (Apollo's link then sends full documents).
+    persisted_queries: Literal["off", "automatic", "registered-only"] = "automatic"
+    # Documents APQ may register, all clients together (the oldest beyond are deleted; a client
+    # whose hash was evicted resends the document). Each is at most `max_body_bytes` and must
+    # validate, so the table holds at most this times `max_body_bytes` of APQ documents (200 MB
+    # by default) whatever a hostile client sends. Registered operations are not counted.
+    persisted_queries_max_stored: int = 2000
+    # Documents each server process keeps in memory in front of the table (least recently
+    # used evicted first).
+    persisted_queries_cache_entries: int = 500
+
     # Email: "console" logs messages (development); "smtp" sends them.
     email_backend: Literal["console", "smtp"] = "console"
     email_from: str = "mentorgraph <noreply@localhost>"

@@ -24,6 +24,8 @@ from models.users import User
 
 __all__ = [
     "MAX_COMMENT",
+    "MAX_RATING",
+    "MIN_RATING",
     "AuthorRole",
     "MentorshipFeedback",
     "Rating",
@@ -35,6 +37,8 @@ __all__ = [
 ]
 
 MAX_COMMENT = 2000
+MIN_RATING = 1
+MAX_RATING = 5
 
 
 class AuthorRole(StrEnum):
@@ -77,8 +81,10 @@ class Rating:
 
 
 def _clean(rating: int, comment: str | None) -> tuple[int, str | None]:
-    if not 1 <= rating <= 5:
-        raise RuleViolation(ErrorCode.INVALID_INPUT, "Rate from 1 to 5.", ["rating"])
+    if not MIN_RATING <= rating <= MAX_RATING:
+        raise RuleViolation(
+            ErrorCode.INVALID_INPUT, f"Rate from {MIN_RATING} to {MAX_RATING}.", ["rating"]
+        )
     text = (comment or "").strip() or None
     if text is not None and len(text) > MAX_COMMENT:
         raise RuleViolation(

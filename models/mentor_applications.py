@@ -10,7 +10,11 @@ from models.applications import ApplicationStatus, MentorApplication
 from models.errors import ErrorCode, RuleViolation, RuleViolations
 from models.users import Channel, User, UserTag
 
-__all__ = ["apply_to_mentor", "review_application"]
+__all__ = ["MAX_MOTIVATION", "MIN_MOTIVATION", "apply_to_mentor", "review_application"]
+
+# Characters of an application's motivation (the schema's description quotes them).
+MIN_MOTIVATION = 30
+MAX_MOTIVATION = 2000
 
 
 async def _profile_gaps(user: User) -> list[RuleViolation]:
@@ -36,8 +40,8 @@ async def apply_to_mentor(user: User, motivation: str) -> MentorApplication:
         motivation,
         "motivation",
         label="Why you want to mentor",
-        min_length=30,
-        max_length=2000,
+        min_length=MIN_MOTIVATION,
+        max_length=MAX_MOTIVATION,
     )
     violations += collector.violations
     if violations:

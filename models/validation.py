@@ -17,7 +17,17 @@ from models.errors import ErrorCode, RuleViolation, RuleViolations
 from models.users import ChannelType
 
 __all__ = [
+    "MAX_AVATAR_URL_LENGTH",
+    "MAX_BIO_LENGTH",
+    "MAX_CAPACITY",
+    "MAX_CHANNELS",
     "MAX_EMAIL_LENGTH",
+    "MAX_HANDLE_LENGTH",
+    "MAX_LANGUAGES",
+    "MAX_NAME_LENGTH",
+    "MAX_TAGS",
+    "MAX_TAG_LENGTH",
+    "MAX_TITLE_LENGTH",
     "Collector",
     "clean_avatar_url",
     "clean_bio",
@@ -43,6 +53,12 @@ MAX_TAG_LENGTH = 40
 MAX_LANGUAGES = 10
 MAX_CHANNELS = 5
 MAX_CAPACITY = 20
+# The profile's free text (characters, after trimming); the schema's descriptions quote them.
+MAX_NAME_LENGTH = 100
+MAX_TITLE_LENGTH = 100
+MAX_BIO_LENGTH = 2000
+MAX_AVATAR_URL_LENGTH = 500
+MAX_HANDLE_LENGTH = 200
 
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
 LANGUAGE_CODES = frozenset(
@@ -86,15 +102,15 @@ def clean_text(value: str, field: str, *, label: str, min_length: int, max_lengt
 
 # The profile's free-text fields, the same wherever they are entered (sign-up, profile, demo).
 def clean_name(value: str, field: str = "name") -> str:
-    return clean_text(value, field, label="Name", min_length=1, max_length=100)
+    return clean_text(value, field, label="Name", min_length=1, max_length=MAX_NAME_LENGTH)
 
 
 def clean_title(value: str, field: str = "title") -> str:
-    return clean_text(value, field, label="Title", min_length=0, max_length=100)
+    return clean_text(value, field, label="Title", min_length=0, max_length=MAX_TITLE_LENGTH)
 
 
 def clean_bio(value: str, field: str = "bio") -> str:
-    return clean_text(value, field, label="Bio", min_length=0, max_length=2000)
+    return clean_text(value, field, label="Bio", min_length=0, max_length=MAX_BIO_LENGTH)
 
 
 def clean_avatar_url(value: str | None, field: str = "avatarUrl") -> str | None:
@@ -102,8 +118,13 @@ def clean_avatar_url(value: str | None, field: str = "avatarUrl") -> str | None:
         return None
     url = value.strip()
     parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc or len(url) > 500 or " " in url:
-        raise _invalid(field, "Avatar URL must be an https:// address of at most 500 characters.")
+    too_long = len(url) > MAX_AVATAR_URL_LENGTH
+    if parts.scheme != "https" or not parts.netloc or too_long or " " in url:
+        raise _invalid(
+            field,
+            f"Avatar URL must be an https:// address of at most {MAX_AVATAR_URL_LENGTH}"
+            " characters.",
+        )
     return url
 
 
@@ -162,7 +183,7 @@ def clean_channels(
         if kind in seen:
             raise _invalid(field, f"Channel type {kind.value} is listed twice.")
         seen.add(kind)
-        if len(handle) > 200 or not HANDLE_PATTERNS[kind].match(handle):
+        if len(handle) > MAX_HANDLE_LENGTH or not HANDLE_PATTERNS[kind].match(handle):
             raise RuleViolation(
                 ErrorCode.INVALID_INPUT,
                 f"'{handle}' does not look like a {kind.value} handle.",

@@ -2,71 +2,122 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models.accounts import ProfileChanges
+from models.passwords import MAX_LENGTH as PASSWORD_MAX
+from models.passwords import MIN_LENGTH as PASSWORD_MIN
+from models.validation import (
+    MAX_AVATAR_URL_LENGTH,
+    MAX_BIO_LENGTH,
+    MAX_CAPACITY,
+    MAX_CHANNELS,
+    MAX_EMAIL_LENGTH,
+    MAX_HANDLE_LENGTH,
+    MAX_LANGUAGES,
+    MAX_NAME_LENGTH,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    MAX_TITLE_LENGTH,
+)
 from resolvers import accounts
 from schema.context import Info
-from schema.errors import UserError, payload
+from schema.documentation import INPUT
+from schema.errors import UserError, payload, user_errors_field
 from schema.types.user import ChannelType, User
 
 __all__ = ["AccountMutation", "AccountQuery"]
 
 
-@strawberry.input
+@strawberry.input(description="A new member account (anyone may become a mentor later).")
 class SignUpInput:
-    email: str
-    password: str
-    name: str
+    email: str = strawberry.field(
+        description=f"How you sign in; at most {MAX_EMAIL_LENGTH} characters, case-insensitive."
+    )
+    password: str = strawberry.field(description=f"{PASSWORD_MIN}-{PASSWORD_MAX} characters.")
+    name: str = strawberry.field(description=f"Shown to others: 1-{MAX_NAME_LENGTH} characters.")
 
 
-@strawberry.input
+@strawberry.input(description="The credentials of an existing account.")
 class LogInInput:
-    email: str
-    password: str
+    email: str = strawberry.field(description="The account's email (case-insensitive).")
+    password: str = strawberry.field(description="The account's password.")
 
 
-@strawberry.type
+@strawberry.type(description="A signed-in session: the bearer token and whom it names.")
 class AuthPayload:
-    token: str | None
-    viewer: User | None
-    user_errors: list[UserError]
+    token: str | None = strawberry.field(
+        description="Send it as `Authorization: Bearer <token>` (HTTP) or in `connectionParams`"
+        " (WebSocket); it expires (sign in again). Null when refused."
+    )
+    viewer: User | None = strawberry.field(description="The signed-in user; null when refused.")
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="A way to reach you, shown to your approved mentees.")
 class ChannelInput:
-    type: ChannelType  # type: ignore[valid-type]
-    handle: str
+    type: ChannelType = strawberry.field(description="Which service; each at most once.")
+    handle: str = strawberry.field(
+        description=f"Your handle or address there (at most {MAX_HANDLE_LENGTH} characters,"
+        " in the service's format)."
+    )
 
 
 @strawberry.input(description="Profile fields to change; those left out stay as they are.")
 class UpdateProfileInput:
-    name: str | None = None
-    avatar_url: str | None = None
-    title: str | None = None
-    bio: str | None = None
-    country: str | None = None
-    spoken_languages: list[str] | None = None
-    tags: list[str] | None = None
-    capacity: int | None = None
-    channels: list[ChannelInput] | None = None
+    name: str | None = strawberry.field(
+        default=None, description=f"1-{MAX_NAME_LENGTH} characters."
+    )
+    avatar_url: str | None = strawberry.field(
+        default=None,
+        description=f"An https:// URL of at most {MAX_AVATAR_URL_LENGTH} characters;"
+        " empty removes it.",
+    )
+    title: str | None = strawberry.field(
+        default=None, description=f"At most {MAX_TITLE_LENGTH} characters (e.g. your job)."
+    )
+    bio: str | None = strawberry.field(
+        default=None, description=f"At most {MAX_BIO_LENGTH} characters about you."
+    )
+    country: str | None = strawberry.field(
+        default=None, description="ISO 3166-1 alpha-2 code (like DE); empty removes it."
+    )
+    spoken_languages: list[str] | None = strawberry.field(
+        default=None, description=f"ISO 639-1 codes (like en), at most {MAX_LANGUAGES}."
+    )
+    tags: list[str] | None = strawberry.field(
+        default=None,
+        description=f"Your topics, most important first: 1-{MAX_TAGS} of 1-{MAX_TAG_LENGTH}"
+        " letters, digits, spaces or + # . - (stored lower-cased).",
+    )
+    capacity: int | None = strawberry.field(
+        default=None, description=f"Mentors: how many active mentees you take, 0-{MAX_CAPACITY}."
+    )
+    channels: list[ChannelInput] | None = strawberry.field(
+        default=None,
+        description=f"Replaces all your channels: 1-{MAX_CHANNELS} of them.",
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `updateProfile`.")
 class UpdateProfilePayload:
-    user: User | None
-    user_errors: list[UserError]
+    user: User | None = strawberry.field(description="You, as changed; null when refused.")
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="Whether you, a mentor, accept new requests.")
 class SetAvailabilityInput:
-    available: bool
+    available: bool = strawberry.field(
+        description="False: you leave the directory's available mentors; open requests stay."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `setAvailability`.")
 class SetAvailabilityPayload:
-    user: User | None
-    user_errors: list[UserError]
+    user: User | None = strawberry.field(description="You, as changed; null when refused.")
+    user_errors: list[UserError] = user_errors_field()
 
 
 @strawberry.type
@@ -78,20 +129,28 @@ class AccountQuery:
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation
-    async def sign_up(self, info: Info, input: SignUpInput) -> AuthPayload:
+    @strawberry.mutation(
+        description="Create an account and sign in; EMAIL_TAKEN if it exists, SIGN_UP_THROTTLED"
+        " after too many sign-ups from one address."
+    )
+    async def sign_up(self, info: Info, input: Annotated[SignUpInput, INPUT]) -> AuthPayload:
         work = accounts.sign_up(
             info.context, email=input.email, password=input.password, name=input.name
         )
         return await payload(AuthPayload, work, "token", "viewer")
 
-    @strawberry.mutation
-    async def log_in(self, info: Info, input: LogInInput) -> AuthPayload:
+    @strawberry.mutation(
+        description="Sign in: a token for the account. After repeated failures for an email"
+        " or from an address, attempts are refused for a while (LOGIN_THROTTLED)."
+    )
+    async def log_in(self, info: Info, input: Annotated[LogInInput, INPUT]) -> AuthPayload:
         work = accounts.log_in(info.context, email=input.email, password=input.password)
         return await payload(AuthPayload, work, "token", "viewer")
 
-    @strawberry.mutation
-    async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
+    @strawberry.mutation(description="Change your own profile (signed in).")
+    async def update_profile(
+        self, info: Info, input: Annotated[UpdateProfileInput, INPUT]
+    ) -> UpdateProfilePayload:
         changes = ProfileChanges(
             name=input.name,
             avatar_url=input.avatar_url,
@@ -109,9 +168,9 @@ class AccountMutation:
             UpdateProfilePayload, accounts.update_profile(info.context, changes), "user"
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Mentors: open or close yourself to new requests.")
     async def set_availability(
-        self, info: Info, input: SetAvailabilityInput
+        self, info: Info, input: Annotated[SetAvailabilityInput, INPUT]
     ) -> SetAvailabilityPayload:
         work = accounts.set_availability(info.context, input.available)
         return await payload(SetAvailabilityPayload, work, "user")

@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
+from models.admin_actions import REMINDER_GAP
 from models.availability_changes import AvailabilityChange as ChangeModel
 from models.requests import RequestStatus as RequestStatusEnum
 from resolvers import admin
 from resolvers.pagination import Slice
 from resolvers.requests_read import user_of
 from schema.context import Info
-from schema.errors import UserError, payload
+from schema.documentation import INPUT
+from schema.errors import UserError, payload, user_errors_field
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.types.request import MentorshipRequest
 from schema.types.request_enums import RequestStatus
@@ -25,9 +27,15 @@ __all__ = ["AdminMutation", "AdminQuery"]
 
 @strawberry.input(description="Which requests to list; every part given must match.")
 class AdminRequestFilter:
-    status: RequestStatus | None = None  # type: ignore[valid-type]
-    mentor_id: strawberry.ID | None = None
-    mentee_id: strawberry.ID | None = None
+    status: RequestStatus | None = strawberry.field(
+        default=None, description="Only requests in this status."
+    )
+    mentor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only requests to this mentor (a User id)."
+    )
+    mentee_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only requests from this mentee (a User id)."
+    )
     older_than_days: float | None = strawberry.field(
         default=None, description="Only requests made at least this many days ago."
     )
@@ -35,12 +43,16 @@ class AdminRequestFilter:
 
 @strawberry.type(description="A mentor with requests waiting longer than asked, and their record.")
 class UnresponsiveMentor:
-    mentor: User
+    mentor: User = strawberry.field(description="The mentor.")
     waiting_requests: int = strawberry.field(
         description="Their NEW or VIEWED requests older than `olderThanDays`."
     )
-    oldest_request_at: datetime
-    oldest_request_age_days: float
+    oldest_request_at: datetime = strawberry.field(
+        description="When the oldest of those requests was made."
+    )
+    oldest_request_age_days: float = strawberry.field(
+        description="How many days ago the oldest of those requests was made."
+    )
     reminders_sent: int = strawberry.field(
         description="Reminders sent (by the ladder or admins) about those requests."
     )
@@ -54,15 +66,17 @@ class UnresponsiveMentor:
 
 @strawberry.type(description="A mentor's availability set by the system or an admin, and why.")
 class AvailabilityChange:
-    available: bool
-    reason: str
-    occurred_at: datetime
+    available: bool = strawberry.field(description="The availability set.")
+    reason: str = strawberry.field(
+        description="Why, in words (e.g. the expiries that set a silent mentor unavailable)."
+    )
+    occurred_at: datetime = strawberry.field(description="When.")
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | ChangeModel)
 
-    @strawberry.field
+    @strawberry.field(description="Whose availability changed.")
     async def mentor(self, root: strawberry.Parent[ChangeModel], info: Info) -> User:
         return await user_of(info.context, root.mentor_id)  # type: ignore[return-value]
 
@@ -71,10 +85,10 @@ class AvailabilityChange:
         return await user_of(info.context, root.actor_id)  # type: ignore[return-value]
 
 
-@strawberry.input
+@strawberry.input(description="An admin sets a mentor's availability.")
 class SetMentorAvailabilityInput:
-    mentor_id: strawberry.ID
-    available: bool
+    mentor_id: strawberry.ID = strawberry.field(description="The mentor (a User id).")
+    available: bool = strawberry.field(description="Whether they accept new requests.")
     decline_open_requests: bool = strawberry.field(
         default=False,
         description="When setting unavailable: decline their NEW and VIEWED requests with"
@@ -82,24 +96,28 @@ class SetMentorAvailabilityInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `setMentorAvailability`.")
 class SetMentorAvailabilityPayload:
-    user: User | None
+    user: User | None = strawberry.field(description="The mentor as changed; null when refused.")
     requests: list[MentorshipRequest] | None = strawberry.field(
         description="The requests declined now."
     )
-    user_errors: list[UserError]
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="Which unanswered request to remind its mentor of.")
 class SendMentorReminderInput:
-    request_id: strawberry.ID
+    request_id: strawberry.ID = strawberry.field(
+        description="A NEW or VIEWED request (a MentorshipRequest id)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `sendMentorReminder`.")
 class SendMentorReminderPayload:
-    request: MentorshipRequest | None
-    user_errors: list[UserError]
+    request: MentorshipRequest | None = strawberry.field(
+        description="The request; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 @strawberry.type
@@ -108,7 +126,10 @@ class AdminQuery:
     async def admin_requests(
         self,
         info: Info,
-        filter: AdminRequestFilter | None = None,
+        filter: Annotated[
+            AdminRequestFilter | None,
+            strawberry.argument(description="Which requests (default: all)."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -131,7 +152,12 @@ class AdminQuery:
     async def unresponsive_mentors(
         self,
         info: Info,
-        older_than_days: float = 5,
+        older_than_days: Annotated[
+            float,
+            strawberry.argument(
+                description="Only requests waiting at least this many days (default 5)."
+            ),
+        ] = 5,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -148,7 +174,10 @@ class AdminQuery:
     async def availability_changes(
         self,
         info: Info,
-        mentor_id: strawberry.ID | None = None,
+        mentor_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this mentor's changes (a User id)."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -164,7 +193,7 @@ class AdminQuery:
 class AdminMutation:
     @strawberry.mutation(description="Admins: set a mentor available or unavailable.")
     async def set_mentor_availability(
-        self, info: Info, input: SetMentorAvailabilityInput
+        self, info: Info, input: Annotated[SetMentorAvailabilityInput, INPUT]
     ) -> SetMentorAvailabilityPayload:
         work = admin.set_mentor_availability(
             info.context,
@@ -175,10 +204,11 @@ class AdminMutation:
         return await payload(SetMentorAvailabilityPayload, work, "user", "requests")
 
     @strawberry.mutation(
-        description="Admins: remind the mentor of an unanswered request (once a day at most)."
+        description="Admins: remind the mentor of an unanswered request (once every"
+        f" {REMINDER_GAP.days} day(s) per request at most: TOO_SOON)."
     )
     async def send_mentor_reminder(
-        self, info: Info, input: SendMentorReminderInput
+        self, info: Info, input: Annotated[SendMentorReminderInput, INPUT]
     ) -> SendMentorReminderPayload:
         work = admin.send_mentor_reminder(info.context, request_id=input.request_id)
         return await payload(SendMentorReminderPayload, work, "request")

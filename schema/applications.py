@@ -4,76 +4,101 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from models.applications import ApplicationStatus as ApplicationStatusEnum
 from models.applications import MentorApplication as ApplicationModel
+from models.mentor_applications import MAX_MOTIVATION, MIN_MOTIVATION
 from resolvers import applications
 from resolvers.ids import encode_global_id
 from resolvers.pagination import Slice
 from resolvers.requests_read import user_of
 from schema.context import Info
-from schema.errors import UserError, payload
+from schema.documentation import INPUT, described_enum
+from schema.errors import UserError, payload, user_errors_field
 from schema.node import Node
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.types.user import User
 
 __all__ = ["ApplicationMutation", "ApplicationQuery", "MentorApplication"]
 
-ApplicationStatus = strawberry.enum(ApplicationStatusEnum, name="ApplicationStatus")
+ApplicationStatus = described_enum(
+    ApplicationStatusEnum,
+    name="ApplicationStatus",
+    description="Where an application to mentor stands.",
+    values={
+        "PENDING": "Waiting for an admin's review.",
+        "APPROVED": "Accepted: the applicant is a mentor.",
+        "REJECTED": "Declined, with a reason (`decisionReason`).",
+    },
+)
 
 
-@strawberry.enum
+@strawberry.enum(description="An admin's verdict on an application.")
 class ApplicationDecision(Enum):
-    APPROVE = "APPROVE"
-    REJECT = "REJECT"
+    APPROVE = strawberry.enum_value("APPROVE", description="Make the applicant a mentor.")
+    REJECT = strawberry.enum_value("REJECT", description="Decline; give a `reason`.")
 
 
 @strawberry.type(description="A member's application to mentor. Visible to them and admins.")
 class MentorApplication(Node):
-    motivation: str
-    status: ApplicationStatus  # type: ignore[valid-type]
-    decision_reason: str | None
-    created_at: datetime
-    decided_at: datetime | None
+    motivation: str = strawberry.field(description="Why the applicant wants to mentor.")
+    status: ApplicationStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Where the application stands."
+    )
+    decision_reason: str | None = strawberry.field(
+        description="The admin's reason for a rejection; null otherwise."
+    )
+    created_at: datetime = strawberry.field(description="When it was sent.")
+    decided_at: datetime | None = strawberry.field(
+        description="When an admin decided; null while PENDING."
+    )
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | ApplicationModel)
 
-    @strawberry.field  # type: ignore[misc]
-    def id(self, root: strawberry.Parent[ApplicationModel]) -> strawberry.ID:  # type: ignore[override]
+    @strawberry.field(description="Global id (for `node`).")  # type: ignore[misc]
+    def id(self, root: strawberry.Parent[ApplicationModel]) -> strawberry.ID:
         return strawberry.ID(encode_global_id("MentorApplication", root.id))
 
-    @strawberry.field
+    @strawberry.field(description="Who applied.")
     async def applicant(self, root: strawberry.Parent[ApplicationModel], info: Info) -> User:
         return await user_of(info.context, root.user_id)  # type: ignore[return-value]
 
 
-@strawberry.input
+@strawberry.input(description="An application to become a mentor.")
 class ApplyToMentorInput:
-    motivation: str = strawberry.field(description="Why you want to mentor (30-2000 characters).")
+    motivation: str = strawberry.field(
+        description=f"Why you want to mentor ({MIN_MOTIVATION}-{MAX_MOTIVATION} characters)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `applyToMentor`.")
 class ApplyToMentorPayload:
-    application: MentorApplication | None
-    user_errors: list[UserError]
+    application: MentorApplication | None = strawberry.field(
+        description="The PENDING application; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="An admin's decision on a PENDING application.")
 class ReviewMentorApplicationInput:
-    application_id: strawberry.ID
-    decision: ApplicationDecision
+    application_id: strawberry.ID = strawberry.field(
+        description="The `id` of the MentorApplication."
+    )
+    decision: ApplicationDecision = strawberry.field(description="Approve or reject.")
     reason: str | None = strawberry.field(default=None, description="Required to reject.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of `reviewMentorApplication`.")
 class ReviewMentorApplicationPayload:
-    application: MentorApplication | None
-    user_errors: list[UserError]
+    application: MentorApplication | None = strawberry.field(
+        description="The application as decided; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 @strawberry.type
@@ -82,7 +107,10 @@ class ApplicationQuery:
     async def mentor_applications(
         self,
         info: Info,
-        status: ApplicationStatus | None = None,  # type: ignore[valid-type]
+        status: Annotated[
+            ApplicationStatus | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only applications in this status (default: all)."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -96,14 +124,19 @@ class ApplicationQuery:
 
 @strawberry.type
 class ApplicationMutation:
-    @strawberry.mutation
-    async def apply_to_mentor(self, info: Info, input: ApplyToMentorInput) -> ApplyToMentorPayload:
+    @strawberry.mutation(
+        description="Members: ask to become a mentor. Your profile needs a title, bio, tags and"
+        " a channel first; one application may wait at a time."
+    )
+    async def apply_to_mentor(
+        self, info: Info, input: Annotated[ApplyToMentorInput, INPUT]
+    ) -> ApplyToMentorPayload:
         work = applications.apply(info.context, input.motivation)
         return await payload(ApplyToMentorPayload, work, "application")
 
     @strawberry.mutation(description="Admins: approve (the user becomes a mentor) or reject.")
     async def review_mentor_application(
-        self, info: Info, input: ReviewMentorApplicationInput
+        self, info: Info, input: Annotated[ReviewMentorApplicationInput, INPUT]
     ) -> ReviewMentorApplicationPayload:
         work = applications.review(
             info.context,

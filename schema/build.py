@@ -15,12 +15,14 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
+from strawberry.types.base import get_object_definition
 
 from schema.accounts import AccountMutation, AccountQuery
 from schema.admin import AdminMutation, AdminQuery
 from schema.applications import ApplicationMutation, ApplicationQuery
 from schema.cost import CostLimit, QueryCost
 from schema.directory import DirectoryQuery
+from schema.documentation import SCALAR_OVERRIDES
 from schema.extensions import ErrorCodes, FreshLoaders, is_unexpected, logger
 from schema.favorites import FavoriteMutation
 from schema.feedback import FeedbackMutation
@@ -60,6 +62,17 @@ MUTATIONS = (
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
 Subscription = merge_types("Subscription", (RequestSubscription,))
+get_object_definition(Query, strict=True).description = (
+    "What can be read. Anonymous clients see the mentor directory; the rest needs sign-in"
+    " (`Authorization: Bearer <token>` from `logIn` or `signUp`)."
+)
+get_object_definition(Mutation, strict=True).description = (
+    "What can be changed. Business-rule refusals come back in each payload's `userErrors`"
+    " (nothing changed); malformed requests in `errors`."
+)
+get_object_definition(
+    Subscription, strict=True
+).description = "Live updates over a WebSocket (graphql-transport-ws) at the same /graphql URL."
 
 
 class MentorgraphSchema(strawberry.Schema):
@@ -101,6 +114,7 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         types=NODE_TYPES,
+        scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(auto_camel_case=True, sort_schema=True),
         execution_context_class=SharedEventExecution,
         # Factories: Strawberry builds fresh extensions per operation; the caches behind

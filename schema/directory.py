@@ -2,39 +2,55 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from models.directory import FacetKind
+from models.directory import FACET_LIMITS, MAX_SEARCH_LENGTH, FacetKind
 from models.directory import MentorFilter as CleanFilter
 from models.directory import MentorOrder as MentorOrderEnum
+from models.validation import MAX_TAGS
 from resolvers import directory, users
 from resolvers.pagination import Slice
 from schema.context import Info
+from schema.documentation import described_enum
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.selection import item_fields
 from schema.types.user import User
 
 __all__ = ["DirectoryQuery", "FacetCount", "MentorFacets", "MentorFilter", "MentorOrder"]
 
-MentorOrder = strawberry.enum(
+MentorOrder = described_enum(
     MentorOrderEnum,
     name="MentorOrder",
-    description="NEWEST: most recently joined first. NAME: alphabetically by name."
-    " RESPONSIVENESS: highest response rate first (mentors without a record yet last).",
+    description="The order of the mentor directory.",
+    values={
+        "NEWEST": "Most recently joined first.",
+        "NAME": "Alphabetically by name.",
+        "RESPONSIVENESS": "Highest response rate first (mentors without a record yet last).",
+    },
 )
+
+
+FILTER = strawberry.argument(description="Which mentors (default: every available mentor).")
 
 
 @strawberry.input(description="Which mentors to list; every part given must match.")
 class MentorFilter:
     search: str | None = strawberry.field(
         default=None,
-        description="Words that must each occur in the name, title or bio (any case).",
+        description="Words that must each occur in the name, title or bio (any case); at"
+        f" most {MAX_SEARCH_LENGTH} characters.",
     )
     tags: list[str] | None = strawberry.field(
-        default=None, description="Mentors with all of these tags (at most 10)."
+        default=None, description=f"Mentors with all of these tags (at most {MAX_TAGS})."
     )
-    country: str | None = strawberry.field(default=None, description="ISO 3166-1 alpha-2.")
-    spoken_language: str | None = strawberry.field(default=None, description="ISO 639-1.")
+    country: str | None = strawberry.field(
+        default=None, description="Mentors in this country: ISO 3166-1 alpha-2 (like DE)."
+    )
+    spoken_language: str | None = strawberry.field(
+        default=None, description="Mentors who speak this language: ISO 639-1 (like en)."
+    )
     available_only: bool = strawberry.field(
         default=True, description="Only mentors who accept new requests."
     )
@@ -53,8 +69,8 @@ def _clean(mentor_filter: MentorFilter | None) -> CleanFilter:
 
 @strawberry.type(description="How many matching mentors have a given tag, country or language.")
 class FacetCount:
-    value: str
-    count: int
+    value: str = strawberry.field(description="The tag, country or language code.")
+    count: int = strawberry.field(description="How many matching mentors have it.")
 
 
 @strawberry.type(description="Counts of matching mentors per value, most frequent first.")
@@ -62,15 +78,19 @@ class MentorFacets:
     _filter: strawberry.Private[CleanFilter]
 
     # Each list is one GROUP BY statement, run only when asked for.
-    @strawberry.field(description="The 50 most frequent tags.")
+    @strawberry.field(description=f"The {FACET_LIMITS[FacetKind.TAGS]} most frequent tags.")
     async def tags(self) -> list[FacetCount]:
         return await directory.facet(self._filter, FacetKind.TAGS)  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(
+        description=f"Countries (ISO 3166-1 alpha-2), at most {FACET_LIMITS[FacetKind.COUNTRIES]}."
+    )
     async def countries(self) -> list[FacetCount]:
         return await directory.facet(self._filter, FacetKind.COUNTRIES)  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(
+        description=f"Languages (ISO 639-1), at most {FACET_LIMITS[FacetKind.LANGUAGES]}."
+    )
     async def spoken_languages(self) -> list[FacetCount]:
         return await directory.facet(self._filter, FacetKind.LANGUAGES)  # type: ignore[return-value]
 
@@ -81,8 +101,10 @@ class DirectoryQuery:
     async def mentors(
         self,
         info: Info,
-        filter: MentorFilter | None = None,
-        order_by: MentorOrder | None = MentorOrderEnum.NEWEST,  # type: ignore[valid-type]
+        filter: Annotated[MentorFilter | None, FILTER] = None,
+        order_by: Annotated[
+            MentorOrder | None, strawberry.argument(description="The order (default NEWEST).")  # type: ignore[valid-type]
+        ] = MentorOrderEnum.NEWEST,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -94,5 +116,5 @@ class DirectoryQuery:
         return connection(page)
 
     @strawberry.field(description="How many mentors matching the filter have each value.")
-    def mentor_facets(self, filter: MentorFilter | None = None) -> MentorFacets:
+    def mentor_facets(self, filter: Annotated[MentorFilter | None, FILTER] = None) -> MentorFacets:
         return MentorFacets(_filter=_clean(filter))

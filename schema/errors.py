@@ -8,21 +8,56 @@ from typing import Any, TypeVar
 import strawberry
 
 from models.errors import ErrorCode, RuleViolation, RuleViolations
+from schema.documentation import described_enum
 
-__all__ = ["UserError", "UserErrorCode", "payload"]
+__all__ = ["UserError", "UserErrorCode", "payload", "user_errors_field"]
 
-UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode")
+UserErrorCode = described_enum(
+    ErrorCode,
+    name="UserErrorCode",
+    description="Why a mutation refused to act: stable, for code to branch on.",
+    values={
+        "INVALID_INPUT": "A value breaks a rule (length, format, range): see `field`.",
+        "NOT_FOUND": "No such object, or one you may not see.",
+        "FORBIDDEN": "You may not do this (sign in, or another role is needed).",
+        "INVALID_TRANSITION": "The request's status does not allow this (e.g. already answered).",
+        "OPEN_REQUEST_LIMIT": "You have as many open requests as a mentee may have.",
+        "DUPLICATE_REQUEST": "You already have an open request (or application) like this.",
+        "MENTOR_UNAVAILABLE": "The mentor does not accept new requests now.",
+        "MENTOR_AT_CAPACITY": "The mentor has as many active mentees as they take.",
+        "SELF_REQUEST": "You cannot ask yourself for mentorship.",
+        "EMAIL_TAKEN": "An account with this email exists.",
+        "INVALID_CREDENTIALS": "Wrong email or password.",
+        "TOO_SOON": "Allowed, but not again so soon (e.g. an admin's reminder).",
+        "DUPLICATE_FEEDBACK": "You already left feedback on this mentorship.",
+        "LOGIN_THROTTLED": "Too many logIn attempts: nothing was checked; wait"
+        " `retryAfterSeconds`.",
+        "SIGN_UP_THROTTLED": "Too many sign-ups from here: wait `retryAfterSeconds`.",
+    },
+)
 
 
 @strawberry.type(description="Why a mutation refused to act; nothing was changed.")
 class UserError:
-    field: list[str] | None
-    message: str
-    code: UserErrorCode  # type: ignore[valid-type]
+    field: list[str] | None = strawberry.field(
+        description="The path of the input field at fault, from the input object (e.g."
+        ' ["channels", "0", "handle"]); null when the refusal is not about one field.'
+    )
+    message: str = strawberry.field(description="For people: say it to the user as is.")
+    code: UserErrorCode = strawberry.field(  # type: ignore[valid-type]
+        description="For code: what kind of refusal."
+    )
     retry_after_seconds: int | None = strawberry.field(
         default=None,
         description="For a refusal that passes with time (LOGIN_THROTTLED, SIGN_UP_THROTTLED):"
         " the seconds to wait before trying again.",
+    )
+
+
+def user_errors_field() -> Any:
+    """The `userErrors` of every payload."""
+    return strawberry.field(
+        description="Why nothing was changed; empty when the mutation succeeded."
     )
 
 

@@ -2,50 +2,57 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers import favorites
 from schema.context import Info
-from schema.errors import UserError, payload
+from schema.documentation import INPUT
+from schema.errors import UserError, payload, user_errors_field
 from schema.types.user import User
 
 __all__ = ["FavoriteMutation"]
 
 
-@strawberry.input
+@strawberry.input(description="The mentor to keep.")
 class AddFavoriteMentorInput:
-    mentor_id: strawberry.ID
+    mentor_id: strawberry.ID = strawberry.field(description="A mentor's User id.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of `addFavoriteMentor`.")
 class AddFavoriteMentorPayload:
-    user: User | None = strawberry.field(description="The mentor.")
-    user_errors: list[UserError]
+    user: User | None = strawberry.field(
+        description="The mentor (`isFavorite` as now); null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="The mentor to drop.")
 class RemoveFavoriteMentorInput:
-    mentor_id: strawberry.ID
+    mentor_id: strawberry.ID = strawberry.field(description="A mentor's User id.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of `removeFavoriteMentor`.")
 class RemoveFavoriteMentorPayload:
-    user: User | None = strawberry.field(description="The mentor.")
-    user_errors: list[UserError]
+    user: User | None = strawberry.field(
+        description="The mentor (`isFavorite` as now); null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 @strawberry.type
 class FavoriteMutation:
     @strawberry.mutation(description="Keep a mentor among your favourites; again changes nothing.")
     async def add_favorite_mentor(
-        self, info: Info, input: AddFavoriteMentorInput
+        self, info: Info, input: Annotated[AddFavoriteMentorInput, INPUT]
     ) -> AddFavoriteMentorPayload:
         work = favorites.add_favorite(info.context, input.mentor_id)
         return await payload(AddFavoriteMentorPayload, work, "user")
 
     @strawberry.mutation(description="Drop a mentor from your favourites; absent is fine.")
     async def remove_favorite_mentor(
-        self, info: Info, input: RemoveFavoriteMentorInput
+        self, info: Info, input: Annotated[RemoveFavoriteMentorInput, INPUT]
     ) -> RemoveFavoriteMentorPayload:
         work = favorites.remove_favorite(info.context, input.mentor_id)
         return await payload(RemoveFavoriteMentorPayload, work, "user")

@@ -2,31 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
+from models.feedback import MAX_COMMENT, MAX_RATING, MIN_RATING
 from resolvers import feedback
 from schema.context import Info
-from schema.errors import UserError, payload
+from schema.documentation import INPUT
+from schema.errors import UserError, payload, user_errors_field
 from schema.types.feedback import MentorshipFeedback
 from schema.types.request import MentorshipRequest
 
 __all__ = ["FeedbackMutation"]
 
 
-@strawberry.input
+@strawberry.input(description="Your rating of the other side of a completed mentorship.")
 class LeaveMentorshipFeedbackInput:
     request_id: strawberry.ID = strawberry.field(description="A COMPLETED request of yours.")
-    rating: int = strawberry.field(description="1-5.")
+    rating: int = strawberry.field(description=f"{MIN_RATING}-{MAX_RATING}, higher is better.")
     comment: str | None = strawberry.field(
-        default=None, description="At most 2000 characters; seen by the other side and admins."
+        default=None,
+        description=f"At most {MAX_COMMENT} characters; seen by the other side and admins.",
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `leaveMentorshipFeedback`.")
 class LeaveMentorshipFeedbackPayload:
-    feedback: MentorshipFeedback | None
-    request: MentorshipRequest | None
-    user_errors: list[UserError]
+    feedback: MentorshipFeedback | None = strawberry.field(
+        description="The feedback left; null when refused."
+    )
+    request: MentorshipRequest | None = strawberry.field(
+        description="The mentorship it is about; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 @strawberry.type
@@ -36,7 +45,7 @@ class FeedbackMutation:
         " once; it cannot be changed."
     )
     async def leave_mentorship_feedback(
-        self, info: Info, input: LeaveMentorshipFeedbackInput
+        self, info: Info, input: Annotated[LeaveMentorshipFeedbackInput, INPUT]
     ) -> LeaveMentorshipFeedbackPayload:
         work = feedback.leave_feedback(info.context, input.request_id, input.rating, input.comment)
         return await payload(LeaveMentorshipFeedbackPayload, work, "feedback", "request")

@@ -9,4 +9,6 @@ __all__ = ["Node"]
 
 @strawberry.interface(description="An object with a global, opaque id.")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Global and opaque: pass it to `node(id:)`; stable across sessions."
+    )

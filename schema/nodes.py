@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models.users import User
@@ -16,7 +18,11 @@ __all__ = ["NodeQuery"]
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any object by its id; null when absent or not visible.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id (any `id`).")],
+    ) -> Node | None:
         found = await nodes.load_node(info.context, id)
         if isinstance(found, User):
             # One mentor's profile: its relations load together, and its fields answer at once.
@@ -24,5 +30,11 @@ class NodeQuery:
         return found
 
     @strawberry.field(description="Objects by id, in order; null for each absent or hidden one.")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Global ids, any types mixed.")
+        ],
+    ) -> list[Node | None]:
         return await nodes.load_nodes(info.context, ids)

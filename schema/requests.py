@@ -2,118 +2,143 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
+from models.request_rules import MAX_TEXT, MIN_TEXT
 from resolvers import requests
 from schema.context import Info
-from schema.errors import UserError, payload
+from schema.documentation import INPUT
+from schema.errors import UserError, payload, user_errors_field
 from schema.types.request import DeclineReason, MentorshipRequest
 
 __all__ = ["RequestMutation"]
 
 
-@strawberry.input
+@strawberry.input(
+    description="A request for mentorship: three texts the mentor reads before answering."
+)
 class CreateMentorshipRequestInput:
-    mentor_id: strawberry.ID
-    message: str = strawberry.field(description="30-5000 characters: what you ask for.")
-    background: str = strawberry.field(description="30-5000 characters: where you stand.")
-    expectation: str = strawberry.field(description="30-5000 characters: what you hope for.")
+    mentor_id: strawberry.ID = strawberry.field(description="The mentor to ask (a User id).")
+    message: str = strawberry.field(
+        description=f"{MIN_TEXT}-{MAX_TEXT} characters: what you ask for."
+    )
+    background: str = strawberry.field(
+        description=f"{MIN_TEXT}-{MAX_TEXT} characters: where you stand."
+    )
+    expectation: str = strawberry.field(
+        description=f"{MIN_TEXT}-{MAX_TEXT} characters: what you hope for."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `createMentorshipRequest`.")
 class CreateMentorshipRequestPayload:
-    request: MentorshipRequest | None
-    user_errors: list[UserError]
+    request: MentorshipRequest | None = strawberry.field(
+        description="The request as changed; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="The request the mentor has read.")
 class MarkMentorshipRequestViewedInput:
-    request_id: strawberry.ID
+    request_id: strawberry.ID = strawberry.field(description="The request (its id).")
 
 
-@strawberry.type
+@strawberry.type(description="The result of `markMentorshipRequestViewed`.")
 class MarkMentorshipRequestViewedPayload:
-    request: MentorshipRequest | None
-    user_errors: list[UserError]
+    request: MentorshipRequest | None = strawberry.field(
+        description="The request as changed; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="The mentor says yes (their channels are then shown to the mentee).")
 class ApproveMentorshipRequestInput:
-    request_id: strawberry.ID
+    request_id: strawberry.ID = strawberry.field(description="The request (its id).")
     message: str | None = strawberry.field(
-        default=None, description="Shown to the mentee (at most 5000 characters)."
+        default=None, description=f"Shown to the mentee (at most {MAX_TEXT} characters)."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `approveMentorshipRequest`.")
 class ApproveMentorshipRequestPayload:
-    request: MentorshipRequest | None
-    user_errors: list[UserError]
+    request: MentorshipRequest | None = strawberry.field(
+        description="The request as changed; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="The mentor says no, with a reason.")
 class DeclineMentorshipRequestInput:
-    request_id: strawberry.ID
-    reason: DeclineReason  # type: ignore[valid-type]
+    request_id: strawberry.ID = strawberry.field(description="The request (its id).")
+    reason: DeclineReason = strawberry.field(description="Why, for the mentee and the statistics.")
     message: str | None = strawberry.field(
-        default=None, description="Shown to the mentee (at most 5000 characters)."
+        default=None, description=f"Shown to the mentee (at most {MAX_TEXT} characters)."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `declineMentorshipRequest`.")
 class DeclineMentorshipRequestPayload:
-    request: MentorshipRequest | None
-    user_errors: list[UserError]
+    request: MentorshipRequest | None = strawberry.field(
+        description="The request as changed; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="The mentee withdraws a request not yet answered.")
 class CancelMentorshipRequestInput:
-    request_id: strawberry.ID
+    request_id: strawberry.ID = strawberry.field(description="The request (its id).")
     reason: str | None = strawberry.field(
-        default=None, description="Kept as the note of the cancellation (at most 5000)."
+        default=None,
+        description=f"Kept as the note of the cancellation (at most {MAX_TEXT} characters).",
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `cancelMentorshipRequest`.")
 class CancelMentorshipRequestPayload:
-    request: MentorshipRequest | None
-    user_errors: list[UserError]
+    request: MentorshipRequest | None = strawberry.field(
+        description="The request as changed; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="Keep one approved request; cancel the rest still open.")
 class CancelOtherMentorshipRequestsInput:
     keep_request_id: strawberry.ID = strawberry.field(
         description="An APPROVED request of yours; your other NEW and VIEWED ones are cancelled."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `cancelOtherMentorshipRequests`.")
 class CancelOtherMentorshipRequestsPayload:
     requests: list[MentorshipRequest] | None = strawberry.field(
         description="The requests cancelled now."
     )
-    user_errors: list[UserError]
+    user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="An active mentorship that has come to its end.")
 class CompleteMentorshipInput:
-    request_id: strawberry.ID
+    request_id: strawberry.ID = strawberry.field(description="The request (its id).")
     note: str | None = strawberry.field(
-        default=None, description="How it went (at most 5000 characters)."
+        default=None, description=f"How it went (at most {MAX_TEXT} characters)."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `completeMentorship`.")
 class CompleteMentorshipPayload:
-    request: MentorshipRequest | None
-    user_errors: list[UserError]
+    request: MentorshipRequest | None = strawberry.field(
+        description="The request as changed; null when refused."
+    )
+    user_errors: list[UserError] = user_errors_field()
 
 
 @strawberry.type
 class RequestMutation:
     @strawberry.mutation(description="Ask a mentor for mentorship (a NEW request).")
     async def create_mentorship_request(
-        self, info: Info, input: CreateMentorshipRequestInput
+        self, info: Info, input: Annotated[CreateMentorshipRequestInput, INPUT]
     ) -> CreateMentorshipRequestPayload:
         work = requests.create(
             info.context,
@@ -128,7 +153,7 @@ class RequestMutation:
         description="The mentor opened a NEW request. Marking a VIEWED one again changes nothing."
     )
     async def mark_mentorship_request_viewed(
-        self, info: Info, input: MarkMentorshipRequestViewedInput
+        self, info: Info, input: Annotated[MarkMentorshipRequestViewedInput, INPUT]
     ) -> MarkMentorshipRequestViewedPayload:
         work = requests.mark_viewed(info.context, request_id=input.request_id)
         return await payload(MarkMentorshipRequestViewedPayload, work, "request")
@@ -137,14 +162,14 @@ class RequestMutation:
         description="The mentor takes the mentee on; reveals the mentor's channels to them."
     )
     async def approve_mentorship_request(
-        self, info: Info, input: ApproveMentorshipRequestInput
+        self, info: Info, input: Annotated[ApproveMentorshipRequestInput, INPUT]
     ) -> ApproveMentorshipRequestPayload:
         work = requests.approve(info.context, request_id=input.request_id, message=input.message)
         return await payload(ApproveMentorshipRequestPayload, work, "request")
 
     @strawberry.mutation(description="The mentor (or an admin) says no, with a reason.")
     async def decline_mentorship_request(
-        self, info: Info, input: DeclineMentorshipRequestInput
+        self, info: Info, input: Annotated[DeclineMentorshipRequestInput, INPUT]
     ) -> DeclineMentorshipRequestPayload:
         work = requests.decline(
             info.context, request_id=input.request_id, reason=input.reason, message=input.message
@@ -153,7 +178,7 @@ class RequestMutation:
 
     @strawberry.mutation(description="The mentee (or an admin) withdraws an unanswered request.")
     async def cancel_mentorship_request(
-        self, info: Info, input: CancelMentorshipRequestInput
+        self, info: Info, input: Annotated[CancelMentorshipRequestInput, INPUT]
     ) -> CancelMentorshipRequestPayload:
         work = requests.cancel(info.context, request_id=input.request_id, reason=input.reason)
         return await payload(CancelMentorshipRequestPayload, work, "request")
@@ -163,14 +188,14 @@ class RequestMutation:
         " unanswered requests at once."
     )
     async def cancel_other_mentorship_requests(
-        self, info: Info, input: CancelOtherMentorshipRequestsInput
+        self, info: Info, input: Annotated[CancelOtherMentorshipRequestsInput, INPUT]
     ) -> CancelOtherMentorshipRequestsPayload:
         work = requests.cancel_others(info.context, keep_request_id=input.keep_request_id)
         return await payload(CancelOtherMentorshipRequestsPayload, work, "requests")
 
     @strawberry.mutation(description="The mentor or the mentee ends an active mentorship.")
     async def complete_mentorship(
-        self, info: Info, input: CompleteMentorshipInput
+        self, info: Info, input: Annotated[CompleteMentorshipInput, INPUT]
     ) -> CompleteMentorshipPayload:
         work = requests.complete(info.context, request_id=input.request_id, note=input.note)
         return await payload(CompleteMentorshipPayload, work, "request")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -26,7 +27,14 @@ class RequestSubscription:
         )
     )
     async def mentorship_request_events(
-        self, info: Info, after: str | None = None
+        self,
+        info: Info,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A `RequestEvent.cursor` you received: replay what came after it."
+            ),
+        ] = None,
     ) -> AsyncGenerator[RequestEvent, None]:
         try:
             async for event in follow_request_events(info.context, after):

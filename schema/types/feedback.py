@@ -7,24 +7,33 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from models.feedback import MAX_RATING, MIN_RATING
 from models.feedback import AuthorRole as AuthorRoleEnum
 from models.feedback import MentorshipFeedback as FeedbackModel
 from resolvers import feedback, requests_read
 from schema.context import Info
+from schema.documentation import described_enum
 
 if TYPE_CHECKING:
     from schema.types.user import User
 
 __all__ = ["FeedbackAuthorRole", "MentorshipFeedback", "Rating"]
 
-FeedbackAuthorRole = strawberry.enum(AuthorRoleEnum, name="FeedbackAuthorRole")
+FeedbackAuthorRole = described_enum(
+    AuthorRoleEnum,
+    name="FeedbackAuthorRole",
+    description="Which side of the mentorship left the feedback.",
+    values={"MENTOR": "The mentor rated the mentee.", "MENTEE": "The mentee rated the mentor."},
+)
 UserRef = Annotated["User", strawberry.lazy("schema.types.user")]
 
 
 @strawberry.type(description="A mentor's rating by their mentees (public).")
 class Rating:
-    average: float | None = strawberry.field(description="1-5; null until someone rated.")
-    count: int
+    average: float | None = strawberry.field(
+        description=f"{MIN_RATING}-{MAX_RATING}; null until someone rated."
+    )
+    count: int = strawberry.field(description="How many mentees rated.")
 
 
 @strawberry.type(
@@ -32,11 +41,13 @@ class Rating:
     " request (its mentor, its mentee and admins)."
 )
 class MentorshipFeedback:
-    rating: int = strawberry.field(description="1-5.")
-    created_at: datetime
-    author_role: FeedbackAuthorRole  # type: ignore[valid-type]
+    rating: int = strawberry.field(description=f"{MIN_RATING}-{MAX_RATING}, higher is better.")
+    created_at: datetime = strawberry.field(description="When it was left.")
+    author_role: FeedbackAuthorRole = strawberry.field(  # type: ignore[valid-type]
+        description="Whether the mentor or the mentee left it."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="Who left it.")
     async def author(self, root: strawberry.Parent[FeedbackModel], info: Info) -> UserRef:
         return await requests_read.user_of(info.context, root.author_id)  # type: ignore[return-value]
 

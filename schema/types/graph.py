@@ -15,6 +15,7 @@ from models.requests import RequestStatus as RequestStatusModel
 from resolvers import requests_read
 from resolvers.graph import Graph
 from schema.context import Info
+from schema.documentation import described_enum
 
 if TYPE_CHECKING:
     from schema.types.request import MentorshipRequest
@@ -22,11 +23,20 @@ if TYPE_CHECKING:
 
 __all__ = ["Mentorship", "MentorshipGraph", "MentorshipRole", "MentorshipStatus"]
 
-MentorshipRole = strawberry.enum(RoleEnum, name="MentorshipRole")
-MentorshipStatus = strawberry.enum(
+MentorshipRole = described_enum(
+    RoleEnum,
+    name="MentorshipRole",
+    description="A user's side of a mentorship.",
+    values={"MENTOR": "The user mentors.", "MENTEE": "The user is mentored."},
+)
+MentorshipStatus = described_enum(
     MentorshipStatusEnum,
     name="MentorshipStatus",
-    description="ACTIVE: the request is APPROVED. COMPLETED: the request is COMPLETED.",
+    description="Whether a mentorship is under way or over.",
+    values={
+        "ACTIVE": "Under way: the request is APPROVED.",
+        "COMPLETED": "Over: the request is COMPLETED.",
+    },
 )
 
 UserRef = Annotated["User", strawberry.lazy("schema.types.user")]
@@ -39,15 +49,15 @@ RequestRef = Annotated["MentorshipRequest", strawberry.lazy("schema.types.reques
 )
 class Mentorship:
     # As on MentorshipRequest: the user at once when the graph already loaded them.
-    @strawberry.field
+    @strawberry.field(description="Who mentors.")
     def mentor(self, root: strawberry.Parent[RequestModel], info: Info) -> UserRef:
         return requests_read.user_now(info.context, root.mentor_id)  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(description="Who is mentored.")
     def mentee(self, root: strawberry.Parent[RequestModel], info: Info) -> UserRef:
         return requests_read.user_now(info.context, root.mentee_id)  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(description="Under way or over.")
     def status(self, root: strawberry.Parent[RequestModel]) -> MentorshipStatus:  # type: ignore[valid-type]
         if root.status == RequestStatusModel.COMPLETED:
             return MentorshipStatusEnum.COMPLETED
@@ -74,7 +84,7 @@ class Mentorship:
 class MentorshipGraph:
     _graph: strawberry.Private[Graph]
 
-    @strawberry.field
+    @strawberry.field(description="The user the graph was asked around (`rootId`).")
     def root(self) -> UserRef:
         return self._graph.root  # type: ignore[return-value]
 

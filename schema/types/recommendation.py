@@ -11,25 +11,33 @@ from models.recommendations import ReasonKind as ReasonKindEnum
 from models.recommendations import Recommendation as RecommendationModel
 from resolvers import requests_read
 from schema.context import Info
+from schema.documentation import described_enum
 
 if TYPE_CHECKING:
     from schema.types.user import User
 
 __all__ = ["MentorRecommendation", "RecommendationReason", "RecommendationReasonKind"]
 
-RecommendationReasonKind = strawberry.enum(
+RecommendationReasonKind = described_enum(
     ReasonKindEnum,
     name="RecommendationReasonKind",
-    description="TAGS: shared interests. LANGUAGES: shared spoken languages. COUNTRY: the"
-    " same country. RESPONSIVENESS: answers requests reliably. NETWORK: mentored members"
-    " with interests like yours.",
+    description="What a recommendation's points are for.",
+    values={
+        "TAGS": "Shared interests (tags).",
+        "LANGUAGES": "Shared spoken languages.",
+        "COUNTRY": "The same country.",
+        "RESPONSIVENESS": "Answers requests reliably.",
+        "NETWORK": "Mentored members with interests like yours.",
+    },
 )
 
 
 @strawberry.type(description="One part of a recommendation's score.")
 class RecommendationReason:
-    kind: RecommendationReasonKind  # type: ignore[valid-type]
-    points: float
+    kind: RecommendationReasonKind = strawberry.field(  # type: ignore[valid-type]
+        description="What the points are for."
+    )
+    points: float = strawberry.field(description="What this reason adds to the score.")
     detail: str = strawberry.field(description="In words, for the member.")
 
     @classmethod
@@ -40,9 +48,11 @@ class RecommendationReason:
 @strawberry.type(description="A mentor suggested to the viewer, with why.")
 class MentorRecommendation:
     score: float = strawberry.field(description="The sum of the reasons' points.")
-    reasons: list[RecommendationReason]
+    reasons: list[RecommendationReason] = strawberry.field(
+        description="Why, strongest reason first."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The mentor recommended.")
     async def mentor(
         self, root: strawberry.Parent[RecommendationModel], info: Info
     ) -> Annotated[User, strawberry.lazy("schema.types.user")]:

@@ -24,32 +24,40 @@ __all__ = ["DeclineReason", "MentorshipRequest", "RequestEvent", "RequestStatus"
     description="A mentee's request to a mentor. Visible to its mentor, its mentee and admins."
 )
 class MentorshipRequest(Node):
-    status: RequestStatus  # type: ignore[valid-type]
-    message: str
-    background: str
-    expectation: str
-    decline_reason: DeclineReason | None  # type: ignore[valid-type]
-    response_message: str | None
-    created_at: datetime
-    updated_at: datetime
-    viewed_at: datetime | None
-    responded_at: datetime | None
+    status: RequestStatus = strawberry.field(description="Where it stands now.")
+    message: str = strawberry.field(description="What the mentee asks for.")
+    background: str = strawberry.field(description="Where the mentee stands.")
+    expectation: str = strawberry.field(description="What the mentee hopes for.")
+    decline_reason: DeclineReason | None = strawberry.field(
+        description="Why it was declined; null unless DECLINED."
+    )
+    response_message: str | None = strawberry.field(
+        description="The mentor's words with the approval or decline; null when none."
+    )
+    created_at: datetime = strawberry.field(description="When the mentee sent it.")
+    updated_at: datetime = strawberry.field(description="Its latest change.")
+    viewed_at: datetime | None = strawberry.field(
+        description="When the mentor first opened it; null until then."
+    )
+    responded_at: datetime | None = strawberry.field(
+        description="When the mentor approved or declined it; null until then."
+    )
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | RequestModel)
 
-    @strawberry.field  # type: ignore[misc]
-    def id(self, root: strawberry.Parent[RequestModel]) -> strawberry.ID:  # type: ignore[override]
+    @strawberry.field(description="Global id (for `node`).")  # type: ignore[misc]
+    def id(self, root: strawberry.Parent[RequestModel]) -> strawberry.ID:
         return strawberry.ID(encode_global_id("MentorshipRequest", root.id))
 
     # Sync resolvers that may return an awaitable: the user itself when already loaded (a page
     # of requests loads them ahead), which graphql-core completes without a coroutine.
-    @strawberry.field
+    @strawberry.field(description="The mentor asked.")
     def mentor(self, root: strawberry.Parent[RequestModel], info: Info) -> User:
         return requests_read.user_now(info.context, root.mentor_id)  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(description="The mentee who asked.")
     def mentee(self, root: strawberry.Parent[RequestModel], info: Info) -> User:
         return requests_read.user_now(info.context, root.mentee_id)  # type: ignore[return-value]
 
@@ -88,24 +96,29 @@ class MentorshipRequest(Node):
 
 @strawberry.type(description="One status change of a request: the audit trail and the live feed.")
 class RequestEvent(Node):
-    from_status: RequestStatus | None  # type: ignore[valid-type]
-    to_status: RequestStatus  # type: ignore[valid-type]
-    occurred_at: datetime
-    note: str | None
+    from_status: RequestStatus | None = strawberry.field(
+        description="The status before; null for the request's creation."
+    )
+    to_status: RequestStatus = strawberry.field(description="The status after.")
+    occurred_at: datetime = strawberry.field(description="When it happened.")
+    note: str | None = strawberry.field(
+        description="Words that came with the change (a decline's message, a cancellation's"
+        " reason, why it expired); null when none."
+    )
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | EventModel)
 
-    @strawberry.field  # type: ignore[misc]
-    def id(self, root: strawberry.Parent[EventModel]) -> strawberry.ID:  # type: ignore[override]
+    @strawberry.field(description="Global id (for `node`).")  # type: ignore[misc]
+    def id(self, root: strawberry.Parent[EventModel]) -> strawberry.ID:
         return strawberry.ID(encode_global_id("RequestEvent", root.id))
 
     @strawberry.field(description="Opaque and ordered; pass it as `after` to resume.")
     def cursor(self, root: strawberry.Parent[EventModel]) -> str:
         return requests_read.event_cursor(root)
 
-    @strawberry.field
+    @strawberry.field(description="The request that changed; null if you may no longer see it.")
     async def request(
         self, root: strawberry.Parent[EventModel], info: Info
     ) -> MentorshipRequest | None:

@@ -13,15 +13,15 @@ __all__ = ["RequestStatusCounts", "counts_of"]
 
 @strawberry.type(description="How many requests are in each status.")
 class RequestStatusCounts:
-    new: int
-    viewed: int
-    approved: int
-    declined: int
-    cancelled: int
-    expired: int
-    completed: int
+    new: int = strawberry.field(description="NEW: not opened by the mentor yet.")
+    viewed: int = strawberry.field(description="VIEWED: read, not answered yet.")
+    approved: int = strawberry.field(description="APPROVED: active mentorships.")
+    declined: int = strawberry.field(description="DECLINED.")
+    cancelled: int = strawberry.field(description="CANCELLED by the mentee or an admin.")
+    expired: int = strawberry.field(description="EXPIRED without an answer.")
+    completed: int = strawberry.field(description="COMPLETED mentorships.")
     open: int = strawberry.field(description="Waiting for an answer: NEW plus VIEWED.")
-    total: int
+    total: int = strawberry.field(description="All requests, whatever their status.")
 
 
 def counts_of(by_status: Mapping[RequestStatus, int] | None) -> RequestStatusCounts | None:

@@ -16,6 +16,7 @@ from resolvers import favorites, request_overviews, users
 from resolvers.ids import encode_global_id
 from resolvers.pagination import Slice
 from schema.context import Info
+from schema.documentation import described_enum
 from schema.node import Node
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.selection import item_fields
@@ -28,16 +29,41 @@ if TYPE_CHECKING:
 
 __all__ = ["Channel", "ChannelType", "Responsiveness", "Role", "User"]
 
-ChannelType = strawberry.enum(ChannelTypeEnum, name="ChannelType")
+STATUSES = strawberry.argument(description="Only requests in these statuses (default all).")
+
+ChannelType = described_enum(
+    ChannelTypeEnum,
+    name="ChannelType",
+    description="A service a mentor can be reached on.",
+    values={
+        "EMAIL": "An email address.",
+        "SLACK": "A Slack handle (@name).",
+        "LINKEDIN": "A LinkedIn profile URL or its name.",
+        "GITHUB": "A GitHub username.",
+        "TWITTER": "An X/Twitter handle.",
+        "WEBSITE": "An https:// URL.",
+    },
+)
 
 
-Role = strawberry.enum(RoleEnum, name="Role")
+Role = described_enum(
+    RoleEnum,
+    name="Role",
+    description="What a user may do.",
+    values={
+        "MEMBER": "Every account: may ask mentors for mentorship.",
+        "MENTOR": "Listed in the directory; answers requests.",
+        "ADMIN": "Sees and manages every request, application and account.",
+    },
+)
 
 
 @strawberry.type(description="How to reach a mentor (revealed to a mentee after approval).")
 class Channel:
-    type: ChannelType  # type: ignore[valid-type]
-    handle: str
+    type: ChannelType = strawberry.field(  # type: ignore[valid-type]
+        description="Which service."
+    )
+    handle: str = strawberry.field(description="The handle or address on it.")
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
@@ -61,25 +87,29 @@ class Responsiveness:
 
 @strawberry.type(description="An account: every user is a member (mentee); some are mentors.")
 class User(Node, UserGraphFields):
-    name: str
-    avatar_url: str | None
-    title: str
-    bio: str
+    name: str = strawberry.field(description="The name shown to others.")
+    avatar_url: str | None = strawberry.field(
+        description="An https:// picture URL; null when none was given."
+    )
+    title: str = strawberry.field(description="A short headline (e.g. a job); may be empty.")
+    bio: str = strawberry.field(description="About them, in their words; may be empty.")
     country: str | None = strawberry.field(description="ISO 3166-1 alpha-2.")
-    is_mentor: bool
+    is_mentor: bool = strawberry.field(description="Listed in the mentor directory.")
     available: bool = strawberry.field(description="Whether a mentor accepts new requests.")
     capacity: int = strawberry.field(description="How many active mentees a mentor takes.")
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When the account was created.")
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | UserModel)
 
-    @strawberry.field  # type: ignore[misc]
-    def id(self, root: strawberry.Parent[UserModel]) -> strawberry.ID:  # type: ignore[override]
+    @strawberry.field(description="Global id (for `node`).")  # type: ignore[misc]
+    def id(self, root: strawberry.Parent[UserModel]) -> strawberry.ID:
         return strawberry.ID(encode_global_id("User", root.id))
 
-    roles: list[Role]  # type: ignore[valid-type]
+    roles: list[Role] = strawberry.field(  # type: ignore[valid-type]
+        description="MEMBER always; MENTOR and ADMIN as they apply."
+    )
 
     @strawberry.field(description="Visible to the user and admins; null for everyone else.")
     def email(self, root: strawberry.Parent[UserModel], info: Info) -> str | None:
@@ -142,7 +172,7 @@ class User(Node, UserGraphFields):
         self,
         root: strawberry.Parent[UserModel],
         info: Info,
-        status: list[RequestStatus] | None = None,  # type: ignore[valid-type]
+        status: Annotated[list[RequestStatus] | None, STATUSES] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -160,7 +190,7 @@ class User(Node, UserGraphFields):
         self,
         root: strawberry.Parent[UserModel],
         info: Info,
-        status: list[RequestStatus] | None = None,  # type: ignore[valid-type]
+        status: Annotated[list[RequestStatus] | None, STATUSES] = None,
         first: First = None,
         after: After = None,
         last: Last = None,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models.users import User as UserModel
 from resolvers import feedback, graph, recommendations
 from resolvers.pagination import Slice
+from resolvers.recommendations import MAX_RECOMMENDATIONS
 from schema.context import Info
 from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.types.feedback import Rating
@@ -27,8 +30,14 @@ class UserGraphFields:
         self,
         root: strawberry.Parent[UserModel],
         info: Info,
-        role: MentorshipRole | None = None,  # type: ignore[valid-type]
-        status: list[MentorshipStatus] | None = None,  # type: ignore[valid-type]
+        role: Annotated[
+            MentorshipRole | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only as mentor, or only as mentee (default both)."),
+        ] = None,
+        status: Annotated[
+            list[MentorshipStatus] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only mentorships in these statuses (default all)."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -67,11 +76,17 @@ class UserGraphFields:
 
     @strawberry.field(
         description="Available mentors with room, best first, each with why (at most `first`,"
-        " 1-50); mentors you already have an open or active request with are left out."
+        f" 1-{MAX_RECOMMENDATIONS}); mentors you already have an open or active request with"
+        " are left out."
         " The user themself only; null for everyone else."
     )
     async def recommended_mentors(
-        self, root: strawberry.Parent[UserModel], info: Info, first: int = 10
+        self,
+        root: strawberry.Parent[UserModel],
+        info: Info,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many, 1-{MAX_RECOMMENDATIONS}.")
+        ] = 10,
     ) -> list[MentorRecommendation] | None:
         picks = await recommendations.recommended_mentors(info.context, root, first)
         return picks  # type: ignore[return-value]
