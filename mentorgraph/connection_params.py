@@ -9,6 +9,7 @@ regard to case, as an HTTP header's name is; a top-level key wins over a nested 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 __all__ = ["AmbiguousAuthorization", "authorization_param"]
 
@@ -17,7 +18,7 @@ class AmbiguousAuthorization(ValueError):
     """The payload holds the key more than once (in different cases) with different values."""
 
 
-def _find(params: Mapping[object, object]) -> object | None:
+def _find(params: Mapping[Any, object]) -> object | None:
     values = [
         value
         for key, value in params.items()
@@ -28,7 +29,7 @@ def _find(params: Mapping[object, object]) -> object | None:
     return values[0] if values else None
 
 
-def authorization_param(params: Mapping[object, object]) -> object | None:
+def authorization_param(params: Mapping[Any, object]) -> object | None:
     """The `authorization` value of a `connection_init` payload (None: none given).
 
     Not checked to be a string: the caller refuses anything else with its own message.

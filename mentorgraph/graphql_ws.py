@@ -26,6 +26,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from strawberry.types.unset import UNSET, UnsetType
 
 from mentorgraph.connection_params import AmbiguousAuthorization, authorization_param
+from mentorgraph.origins import normalized_origins
 from mentorgraph.security import InvalidToken, TokenService
 from mentorgraph.settings import Settings
 from mentorgraph.socket_limits import SocketRegistry, SocketSlot
@@ -73,7 +74,7 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
             connection_init_wait_timeout=timedelta(seconds=10),
             # Our handler refuses first, with a code; this holds for the legacy protocol.
             max_subscriptions_per_connection=settings.ws_max_operations_per_socket,
-            allowed_origins=settings.allowed_origins,
+            allowed_origins=normalized_origins(settings.allowed_origins),
         )
         self.tokens = tokens
         self.feed = feed
