@@ -1,7 +1,8 @@
 """POST/GET `/graphql`: parse, authenticate, execute and answer as JSON (GraphiQL for browsers).
 
 A plain endpoint around `schema.execute` rather than Strawberry's view: we decide status codes,
-body limits and error shapes, and skip a layer on the hot path.
+body limits and error shapes, and skip a layer on the hot path. The answer's media type and the
+status of a document that cannot run follow the request's `Accept` (`media_types`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from mentorgraph.media_types import JSON, negotiate, request_error_status
 from mentorgraph.request_rules import (
     RequestRefused,
     check_size,
@@ -34,7 +36,7 @@ __all__ = ["GraphQLEndpoint"]
 
 def json_response(body: dict[str, Any], status_code: int = 200) -> Response:
     # orjson: several times faster than json.dumps on a page of results, same compact UTF-8.
-    return Response(orjson.dumps(body), status_code, media_type="application/json")
+    return Response(orjson.dumps(body), status_code, media_type=JSON)
 
 
 def error_response(status: int, message: str, code: str) -> JSONResponse:
@@ -67,31 +69,42 @@ class GraphQLEndpoint:
         self.ide_html = get_graphql_ide_html("graphiql")
 
     async def handle(self, request: Request) -> Response:
+        media_type = negotiate(request.headers.get("accept"))
         try:
-            response = await self._answer(request)
+            response = await self._answer(request, media_type)
         except Exception as exc:
             if not is_database_unavailable(exc):
                 raise
-            return self._unavailable(error_response(503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE))
+            response = error_response(503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
         if response.status_code == 503:
-            return self._unavailable(response)
+            self._unavailable(response)
+        return self._in_media_type(response, media_type)
+
+    @staticmethod
+    def _in_media_type(response: Response, media_type: str) -> Response:
+        """Every JSON answer (errors too) in the negotiated type; GraphiQL's page stays HTML."""
+        if media_type != JSON and response.media_type == JSON:
+            response.headers["content-type"] = media_type
+        # The same URL answers differently per Accept: caches must keep them apart.
+        response.headers["vary"] = ", ".join([*response.headers.getlist("vary"), "Accept"])
         return response
 
     def _unavailable(self, response: Response) -> Response:
         response.headers["Retry-After"] = self.retry_after
         return response
 
-    async def _answer(self, request: Request) -> Response:
+    async def _answer(self, request: Request, media_type: str) -> Response:
         if request.method == "GET":
             wants_html = "text/html" in request.headers.get("accept", "")
             if wants_html and "query" not in request.query_params:
                 return HTMLResponse(self.ide_html)
             params: Any = dict(request.query_params)
-            if "variables" in params:
-                try:
-                    params["variables"] = json.loads(params["variables"])
-                except (ValueError, RecursionError):
-                    return error_response(400, "'variables' must be JSON.", "BAD_USER_INPUT")
+            for name in ("variables", "extensions"):  # JSON in the query string
+                if name in params:
+                    try:
+                        params[name] = json.loads(params[name])
+                    except (ValueError, RecursionError):
+                        return error_response(400, f"'{name}' must be JSON.", "BAD_USER_INPUT")
             allowed: tuple[OperationType, ...] = (OperationType.QUERY,)
         else:
             if not is_json(request.headers.get("content-type")):
@@ -122,7 +135,7 @@ class GraphQLEndpoint:
                     checked.query, operation_name, variables, viewer_id
                 )
                 if answer is not None:
-                    return Response(answer, media_type="application/json")
+                    return Response(answer, media_type=JSON)
             viewer = None if viewer_id is None else await self.tokens.user_by_id(viewer_id)
         except InvalidToken as exc:
             return error_response(401, str(exc), "UNAUTHENTICATED")
@@ -146,7 +159,9 @@ class GraphQLEndpoint:
                 hint = "Send mutations with POST."
             return error_response(405, hint, "BAD_USER_INPUT")
         except MissingQueryError:
-            return error_response(400, "The query is empty.", "BAD_USER_INPUT")
+            return error_response(
+                request_error_status(media_type), "The query is empty.", "BAD_USER_INPUT"
+            )
         except CannotGetOperationTypeError:
             # No operation to run: `operationName` names none of the document's, or it is
             # missing where the document holds several, or the document holds only fragments.
@@ -154,14 +169,15 @@ class GraphQLEndpoint:
                 hint = "The document holds no operation, or several: name one in 'operationName'."
             else:
                 hint = f"The document holds no operation named '{operation_name[:100]}'."
-            return error_response(400, hint, "BAD_USER_INPUT")
+            return error_response(request_error_status(media_type), hint, "BAD_USER_INPUT")
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [classify_error(error).formatted for error in result.errors]
         if result.errors and all(error.path is None for error in result.errors):
-            # Nothing executed (the document did not parse or validate): a client fault.
+            # Nothing executed (the document did not parse or validate, or the variables did
+            # not coerce): a client fault, 400 only for clients that read such a body (spec).
             body.pop("data")
-            return json_response(body, status_code=400)
+            return json_response(body, status_code=request_error_status(media_type))
         if any(
             e.get("extensions", {}).get("code") == SERVICE_UNAVAILABLE
             for e in body.get("errors", ())

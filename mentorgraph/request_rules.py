@@ -2,8 +2,9 @@
 
 Both transports call these functions and nothing else decides what a well-formed request is,
 so the two cannot drift apart: a size limit (`Settings.max_body_bytes`: an HTTP body, a
-WebSocket message), the shape of the parameters (a `query` string, `variables` an object,
-`operationName` a string) and no NUL, lone surrogate or deep nesting anywhere (`json_text`).
+WebSocket message), the shape of the parameters (a `query` string, `variables` and
+`extensions` objects, `operationName` a string) and no NUL, lone surrogate or deep nesting
+anywhere (`json_text`).
 Who the token names is `TokenService`'s (also shared); a WebSocket re-checks it on every
 `subscribe` and when the token expires.
 """
@@ -68,4 +69,7 @@ def graphql_params(params: object) -> GraphQLParams:
     operation_name = params.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
         raise RequestRefused("'operationName' must be a string.")
+    extensions = params.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise RequestRefused("'extensions' must be an object.")
     return GraphQLParams(params["query"], variables, operation_name)
