@@ -38,10 +38,41 @@ def installed(name: str) -> Path:
     return folder
 
 
-async def run_client(folder: Path, script: str, **env: str) -> Any:
-    """Run `node <script>` in `folder` with `env`; its last line of output, as JSON.
+class NodeClient:
+    """A running `node <script>`: read its JSON lines as it prints them."""
 
-    A script that exits non-zero fails the test with what it printed."""
+    def __init__(self, process: asyncio.subprocess.Process, script: str) -> None:
+        self.process = process
+        self.script = script
+
+    async def line(self) -> Any:
+        """Its next line of output, as JSON (fails the test with its errors if it ended)."""
+        assert self.process.stdout is not None
+        line = await asyncio.wait_for(self.process.stdout.readline(), RUN_SECONDS)
+        if not line:
+            await self._failed()
+        return json.loads(line)
+
+    async def finish(self) -> None:
+        """Wait for it to end; fails the test with its errors unless it exits 0."""
+        await asyncio.wait_for(self.process.wait(), RUN_SECONDS)
+        if self.process.returncode != 0:
+            await self._failed()
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+    async def _failed(self) -> None:
+        await asyncio.wait_for(self.process.wait(), RUN_SECONDS)
+        assert self.process.stderr is not None
+        errors = (await self.process.stderr.read()).decode()
+        pytest.fail(f"node {self.script} exited with {self.process.returncode}:\n{errors}")
+
+
+async def start_client(folder: Path, script: str, **env: str) -> NodeClient:
+    """Start `node <script>` in `folder` with only `env` (and PATH to node)."""
     process = await asyncio.create_subprocess_exec(
         "node",
         script,
@@ -49,16 +80,17 @@ async def run_client(folder: Path, script: str, **env: str) -> Any:
         env={"PATH": str(Path(shutil.which("node") or "node").parent), **env},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        limit=16 * 1024 * 1024,  # one line holds a whole audit
     )
+    return NodeClient(process, script)
+
+
+async def run_client(folder: Path, script: str, **env: str) -> Any:
+    """Run `node <script>` in `folder` with `env` to its end; its last line, as JSON."""
+    client = await start_client(folder, script, **env)
     try:
-        out, err = await asyncio.wait_for(process.communicate(), RUN_SECONDS)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        raise
-    lines = out.decode().strip().splitlines()
-    if process.returncode != 0 or not lines:
-        pytest.fail(
-            f"node {script} exited with {process.returncode}:\n{out.decode()}\n{err.decode()}"
-        )
-    return json.loads(lines[-1])
+        answer = await client.line()
+        await client.finish()
+    finally:
+        await client.stop()
+    return answer
