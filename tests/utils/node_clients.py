@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 CLIENTS_DIR = Path(__file__).resolve().parents[1] / "clients"
-# Installing from the lockfile on a fresh machine (network), then any one client run.
+# Installing from the lockfile on a fresh machine (network); a hang guard for one client's step.
 INSTALL_SECONDS = 300
-RUN_SECONDS = 120
+RUN_SECONDS = 60
 
 
 def installed(name: str) -> Path:
@@ -48,7 +48,11 @@ class NodeClient:
     async def line(self) -> Any:
         """Its next line of output, as JSON (fails the test with its errors if it ended)."""
         assert self.process.stdout is not None
-        line = await asyncio.wait_for(self.process.stdout.readline(), RUN_SECONDS)
+        try:
+            line = await asyncio.wait_for(self.process.stdout.readline(), RUN_SECONDS)
+        except TimeoutError:
+            await self.stop()
+            pytest.fail(f"node {self.script} printed nothing for {RUN_SECONDS} s")
         if not line:
             await self._failed()
         return json.loads(line)
