@@ -23,11 +23,13 @@ RUN_SECONDS = 60
 
 
 def installed(name: str) -> Path:
-    """tests/clients/<name> with its pinned packages installed (`npm ci` when missing)."""
+    """tests/clients/<name> with its pinned packages installed (`npm ci` when missing or older
+    than the lockfile; `make clients` does the same)."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.fail(f"the {name} client tests need Node.js 20+ and npm (.ci/run installs them)")
     folder = CLIENTS_DIR / name
-    if not (folder / "node_modules" / ".package-lock.json").is_file():
+    lock, installed_lock = folder / "package-lock.json", folder / "node_modules/.package-lock.json"
+    if not installed_lock.is_file() or installed_lock.stat().st_mtime < lock.stat().st_mtime:
         subprocess.run(
             ["npm", "ci", "--no-audit", "--no-fund"],
             cwd=folder,
