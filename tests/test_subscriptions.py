@@ -159,6 +159,8 @@ async def test_the_token_key_is_matched_as_an_http_header(
     answer = await receive(ws)
     assert answer["type"] == "next"
     assert answer["payload"]["data"]["viewer"] == {"id": encode_global_id("User", user.id)}
+    # Read to the end: the client reads no close frame while a message waits.
+    assert (await receive(ws))["type"] == "complete"
     await ws.close()
 
 
