@@ -4,8 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck schema migrations install clean bench bench-data bench-postgraphile soak \
-	browser graphiql-assets
+.PHONY: serve test clients lint typecheck schema migrations install clean bench bench-data \
+	bench-postgraphile soak browser graphiql-assets
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ serve: $(INSTALLED)
 	$(BIN)/mentorgraph serve
 
 ## Lint, type-check, then the whole suite on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
-test: $(INSTALLED) lint typecheck browser
+test: $(INSTALLED) lint typecheck browser clients
 	TEST_DB=sqlite $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then TEST_DB=postgres $(BIN)/pytest; \
 	else echo "TEST_DATABASE_URL not set: skipped the PostgreSQL run"; fi
@@ -38,6 +38,17 @@ browser:
 GRAPHIQL_ARGS ?=
 graphiql-assets: $(INSTALLED)
 	$(BIN)/python scripts/refresh_graphiql.py $(GRAPHIQL_ARGS)
+
+## The JavaScript client suites' pinned npm packages (tests/js, tests/clients/*), from their
+## lockfiles, when missing or older than the lockfile. Needs Node.js 20+ and npm (.ci/run installs them).
+CLIENT_DIRS := tests/js $(wildcard tests/clients/*)
+clients:
+	@command -v node >/dev/null && command -v npm >/dev/null || \
+	  { echo "make test needs Node.js 20+ and npm for the client suites (.ci/run installs them)"; exit 1; }
+	@for dir in $(CLIENT_DIRS); do \
+	  [ $$dir/node_modules/.package-lock.json -nt $$dir/package-lock.json ] || \
+	  (cd $$dir && npm ci --no-audit --no-fund) || exit 1; \
+	done
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

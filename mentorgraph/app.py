@@ -20,6 +20,7 @@ from mentorgraph.email_setup import outbox_worker
 from mentorgraph.graphiql import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from mentorgraph.graphql_http import GraphQLEndpoint
 from mentorgraph.graphql_ws import SubscriptionEndpoint
+from mentorgraph.origins import cors_middleware, normalized_origins
 from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
@@ -127,6 +128,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             Route("/healthz", healthz),
             Route("/readyz", readiness_check(settings.readiness_timeout_seconds)),
         ],
+        # Browser pages on other origins: the same list guards the WebSocket handshake.
+        middleware=[cors_middleware(normalized_origins(settings.allowed_origins))],
         lifespan=lifespan,
     )
     app.state.schema = schema

@@ -1,7 +1,8 @@
 """POST/GET `/graphql`: parse, authenticate, execute and answer as JSON (GraphiQL for browsers).
 
 A plain endpoint around `schema.execute` rather than Strawberry's view: we decide status codes,
-body limits and error shapes, and skip a layer on the hot path.
+body limits and error shapes, and skip a layer on the hot path. The answer's media type and the
+status of a document that cannot run follow the request's `Accept` (`media_types`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.graphql import OperationType
 
 from mentorgraph.graphiql import GraphiQLAssets, GraphiQLPage
+from mentorgraph.media_types import JSON, negotiate, request_error_status
 from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.request_rules import (
     RequestRefused,
@@ -35,7 +37,7 @@ __all__ = ["GraphQLEndpoint"]
 
 def json_response(body: dict[str, Any], status_code: int = 200) -> Response:
     # orjson: several times faster than json.dumps on a page of results, same compact UTF-8.
-    return Response(orjson.dumps(body), status_code, media_type="application/json")
+    return Response(orjson.dumps(body), status_code, media_type=JSON)
 
 
 def error_response(status: int, message: str, code: str) -> JSONResponse:
@@ -74,27 +76,37 @@ class GraphQLEndpoint:
         )
 
     async def handle(self, request: Request) -> Response:
+        media_type = negotiate(request.headers.get("accept"))
         try:
-            response = await self._answer(request)
+            response = await self._answer(request, media_type)
         except Exception as exc:
             if not is_database_unavailable(exc):
                 raise
-            return self._unavailable(error_response(503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE))
+            response = error_response(503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
         if response.status_code == 503:
-            return self._unavailable(response)
+            self._unavailable(response)
+        return self._in_media_type(response, media_type)
+
+    @staticmethod
+    def _in_media_type(response: Response, media_type: str) -> Response:
+        """Every JSON answer (errors too) in the negotiated type; GraphiQL's page stays HTML."""
+        if media_type != JSON and response.media_type == JSON:
+            response.headers["content-type"] = media_type
+        # The same URL answers differently per Accept: caches must keep them apart.
+        response.headers["vary"] = ", ".join([*response.headers.getlist("vary"), "Accept"])
         return response
 
     def _unavailable(self, response: Response) -> Response:
         response.headers["Retry-After"] = self.retry_after
         return response
 
-    async def _answer(self, request: Request) -> Response:
+    async def _answer(self, request: Request, media_type: str) -> Response:
         if request.method == "GET":
             wants_html = "text/html" in request.headers.get("accept", "")
             if wants_html and "query" not in request.query_params:
                 return self.graphiql.response()
             params: Any = dict(request.query_params)
-            for name in ("variables", "extensions"):  # APQ's GET: `extensions={"persistedQuery"..`
+            for name in ("variables", "extensions"):  # JSON in the query string (APQ uses it)
                 if name in params:
                     try:
                         params[name] = json.loads(params[name])
@@ -120,11 +132,12 @@ class GraphQLEndpoint:
             resolved = await self.persisted.resolve(checked)
         except RequestRefused as refused:
             return error_response(refused.status, refused.message, refused.code)
-        response = await self._execute(
-            request, resolved.query, checked.variables, checked.operation_name, allowed
+        response, ran = await self._execute(
+            request, resolved.query, checked.variables, checked.operation_name, allowed, media_type
         )
-        if resolved.store_as is not None and response.status_code == 200:
-            # It parsed, validated and ran: worth keeping.
+        if resolved.store_as is not None and ran:
+            # It parsed, validated and ran: worth keeping. (Not the status: an
+            # `application/json` client gets 200 for a document that cannot run too.)
             await self.persisted.store(resolved.store_as, resolved.query)
         return response
 
@@ -135,7 +148,9 @@ class GraphQLEndpoint:
         variables: dict[str, Any] | None,
         operation_name: str | None,
         allowed: tuple[OperationType, ...],
-    ) -> Response:
+        media_type: str,
+    ) -> tuple[Response, bool]:
+        """The answer, and whether the document ran (parsed, validated, executed)."""
         try:
             viewer_id = self.tokens.user_id_for_header(request.headers.get("authorization"))
             if self.fast_reads is not None:
@@ -143,10 +158,10 @@ class GraphQLEndpoint:
                 # row itself); None for everything else, and for a viewer who no longer exists.
                 answer = await self.fast_reads.answer(query, operation_name, variables, viewer_id)
                 if answer is not None:
-                    return Response(answer, media_type="application/json")
+                    return Response(answer, media_type=JSON), True
             viewer = None if viewer_id is None else await self.tokens.user_by_id(viewer_id)
         except InvalidToken as exc:
-            return error_response(401, str(exc), "UNAUTHENTICATED")
+            return error_response(401, str(exc), "UNAUTHENTICATED"), False
         context = Context(
             viewer=viewer,
             client_address=request.client.host if request.client else "unknown",
@@ -165,9 +180,10 @@ class GraphQLEndpoint:
                 hint = "Subscribe over a WebSocket (graphql-transport-ws) to /graphql."
             else:
                 hint = "Send mutations with POST."
-            return error_response(405, hint, "BAD_USER_INPUT")
+            return error_response(405, hint, "BAD_USER_INPUT"), False
         except MissingQueryError:
-            return error_response(400, "The query is empty.", "BAD_USER_INPUT")
+            status = request_error_status(media_type)
+            return error_response(status, "The query is empty.", "BAD_USER_INPUT"), False
         except CannotGetOperationTypeError:
             # No operation to run: `operationName` names none of the document's, or it is
             # missing where the document holds several, or the document holds only fragments.
@@ -175,20 +191,21 @@ class GraphQLEndpoint:
                 hint = "The document holds no operation, or several: name one in 'operationName'."
             else:
                 hint = f"The document holds no operation named '{operation_name[:100]}'."
-            return error_response(400, hint, "BAD_USER_INPUT")
+            return error_response(request_error_status(media_type), hint, "BAD_USER_INPUT"), False
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [classify_error(error).formatted for error in result.errors]
         if result.errors and all(error.path is None for error in result.errors):
-            # Nothing executed (the document did not parse or validate): a client fault.
+            # Nothing executed (the document did not parse or validate, or the variables did
+            # not coerce): a client fault, 400 only for clients that read such a body (spec).
             body.pop("data")
-            return json_response(body, status_code=400)
+            return json_response(body, status_code=request_error_status(media_type)), False
         if any(
             e.get("extensions", {}).get("code") == SERVICE_UNAVAILABLE
             for e in body.get("errors", ())
         ):
-            return json_response(body, status_code=503)
-        return json_response(body)
+            return json_response(body, status_code=503), False
+        return json_response(body), True
 
     async def _read_body(self, request: Request) -> bytes:
         declared = request.headers.get("content-length")

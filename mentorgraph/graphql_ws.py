@@ -1,9 +1,12 @@
 """The WebSocket side of `/graphql`: Strawberry's view, for subscriptions.
 
 `graphql-transport-ws` always; the legacy `graphql-ws` only when `GRAPHQL_WS_LEGACY` is set.
-The token travels in `connection_init` (`connectionParams.authorization`, "Bearer <token>"):
-a bad one closes the socket with 4403; none at all leaves the socket anonymous, and a
-subscription that needs a viewer closes it with 4403 when subscribed to (`ws_transport`).
+The token travels in `connection_init` (`connectionParams`: `Authorization: "Bearer <token>"`,
+the key matched as an HTTP header's, case aside, also nested in `headers` as some GraphiQL
+setups send it; `connection_params`). A bad one closes the socket with 4403 and the reason
+(graphql-ws clients retry that a bounded number of times, then report it). None at all leaves
+the socket anonymous: a subscription that needs a viewer then fails alone, with an `error`
+message (UNAUTHENTICATED), and the socket stays open (`ws_transport`).
 
 Sockets are counted per client address (beyond `ws_max_sockets_per_address`: the upgrade is
 answered 429) and per account (beyond `ws_max_sockets_per_user`: closed with 4429 at
@@ -22,6 +25,8 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
+from mentorgraph.connection_params import AmbiguousAuthorization, authorization_param
+from mentorgraph.origins import normalized_origins
 from mentorgraph.security import InvalidToken, TokenService
 from mentorgraph.settings import Settings
 from mentorgraph.socket_limits import SocketRegistry, SocketSlot
@@ -69,7 +74,7 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
             connection_init_wait_timeout=timedelta(seconds=10),
             # Our handler refuses first, with a code; this holds for the legacy protocol.
             max_subscriptions_per_connection=settings.ws_max_operations_per_socket,
-            allowed_origins=settings.allowed_origins,
+            allowed_origins=normalized_origins(settings.allowed_origins),
         )
         self.tokens = tokens
         self.feed = feed
@@ -120,9 +125,12 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
         )
 
     async def on_ws_connect(self, context: SocketContext) -> UnsetType | dict[str, object] | None:
-        header = context.connection_params.get("authorization")
+        try:
+            header = authorization_param(context.connection_params)
+        except AmbiguousAuthorization as exc:
+            raise SocketRefused(FORBIDDEN, str(exc)) from None
         if header is not None and not isinstance(header, str):
-            raise SocketRefused(FORBIDDEN, "'authorization' must be a string.")
+            raise SocketRefused(FORBIDDEN, "'Authorization' must be a string.")
         try:
             credentials = self.tokens.credentials_for_header(header)
             viewer = (

@@ -2,9 +2,10 @@
 
 Both transports call these functions and nothing else decides what a well-formed request is,
 so the two cannot drift apart: a size limit (`Settings.max_body_bytes`: an HTTP body, a
-WebSocket message), the shape of the parameters (a `query` string, `variables` an object,
-`operationName` a string, `extensions.persistedQuery` Apollo's `{version: 1, sha256Hash}`)
-and no NUL, lone surrogate or deep nesting anywhere (`json_text`).
+WebSocket message), the shape of the parameters (a `query` string, `variables` and
+`extensions` objects, `operationName` a string, `extensions.persistedQuery` Apollo's
+`{version: 1, sha256Hash}`) and no NUL, lone surrogate or deep nesting anywhere
+(`json_text`).
 Who the token names is `TokenService`'s (also shared); a WebSocket re-checks it on every
 `subscribe` and when the token expires.
 """
@@ -69,7 +70,10 @@ def graphql_params(params: object, *, persisted: bool = False) -> GraphQLParams:
     With `persisted` (HTTP), a `persistedQuery` extension may stand in for the `query`."""
     if not isinstance(params, dict):
         raise RequestRefused("Send a JSON object with a 'query' string.")
-    persisted_hash = persisted_query_hash(params.get("extensions")) if persisted else None
+    extensions = params.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise RequestRefused("'extensions' must be an object.")
+    persisted_hash = persisted_query_hash(extensions) if persisted else None
     query = params.get("query")
     if not isinstance(query, str) and not (query is None and persisted_hash is not None):
         raise RequestRefused("Send a JSON object with a 'query' string.")
@@ -85,13 +89,11 @@ def graphql_params(params: object, *, persisted: bool = False) -> GraphQLParams:
     return GraphQLParams(query, variables, operation_name, persisted_hash)
 
 
-def persisted_query_hash(extensions: object) -> str | None:
+def persisted_query_hash(extensions: dict[str, Any] | None) -> str | None:
     """`extensions.persistedQuery.sha256Hash` of Apollo's automatic persisted queries (version 1
     only), or None when the request carries no `persistedQuery`."""
     if extensions is None:
         return None
-    if not isinstance(extensions, dict):
-        raise RequestRefused("'extensions' must be an object.")
     persisted = extensions.get("persistedQuery")
     if persisted is None:
         return None

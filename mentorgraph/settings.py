@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     # Queries the fast read path supports are answered by one PostgreSQL statement that builds
     # the JSON (`resolvers/fast_reads/`); off, or on SQLite, the ordinary executor answers all.
     fast_reads: bool = True
+    # Browser pages on other origins that may use /graphql, over HTTP (CORS, credentials
+    # allowed) and WebSockets (the handshake's Origin): origins like "https://app.example.org",
+    # or "*" for any. Empty: same-origin pages only (`mentorgraph.origins`).
     allowed_origins: list[str] = Field(default_factory=list)
 
     # Persisted queries (`mentorgraph/persisted_queries.py`): Apollo's automatic persisted

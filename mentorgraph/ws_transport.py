@@ -1,8 +1,11 @@
 """Our graphql-transport-ws handler: Strawberry's, plus the request rules, limits and encode-once.
 
 - `connection_init` without a token is accepted (future public subscriptions may need none);
-  a subscription that needs a viewer then refuses at subscribe time by closing the socket with
-  4403, as a bad token does, and the close reason carries the UNAUTHENTICATED message.
+  a subscription that needs a viewer then fails alone with an `error` message carrying the
+  UNAUTHENTICATED error, and the socket stays open for the rest. Closing it instead (4403 after
+  the ack) made graphql-ws clients reconnect forever: a socket that was acknowledged resets
+  their retry count, and they retry 4403. A bad token closes with 4403 at `connection_init`
+  only, before the ack, where the clients' retries are counted and end.
 - Every message and every `subscribe` meets the HTTP endpoint's rules (`request_rules`): a
   message above `max_body_bytes` closes the socket with 1009; bad parameters (NUL, variables
   not an object, ...) get an `error` message with BAD_USER_INPUT, and the socket stays open.
@@ -394,8 +397,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             if not isinstance(result, ExecutionResult):
                 await self._reject_incremental_delivery(operation)
                 return
-            if first and self._anonymous_refused(result):
-                await self._refuse(operation, result)
+            if first and self._needs_sign_in(result):
+                assert result.errors
+                await operation.send_initial_errors(result.errors)
                 return
             first = False
             if result.errors or result.extensions or not isinstance(result.data, dict):
@@ -414,7 +418,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         )
         await self._write(frame)
 
-    def _anonymous_refused(self, result: ExecutionResult) -> bool:
+    def _needs_sign_in(self, result: ExecutionResult) -> bool:
         """The operation's first answer is UNAUTHENTICATED on a socket without a viewer."""
         if not result.errors:
             return False
@@ -422,11 +426,3 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         if not isinstance(context, Context) or context.viewer is not None:
             return False
         return (result.errors[0].extensions or {}).get("code") == "UNAUTHENTICATED"
-
-    async def _refuse(self, operation: Operation[Any, None], result: ExecutionResult) -> None:
-        assert result.errors
-        reason = _close_reason(result.errors[0].message)
-        await self.websocket.close(code=FORBIDDEN, reason=reason)
-        # Closed, not completed: nothing more is sent for this operation.
-        operation.completed = True
-        self.operations.pop(operation.id, None)

@@ -18,7 +18,7 @@ import pytest
 
 from tests.utils.factories import make_mentor
 from tests.utils.live_server import LiveServer
-from tests.utils.npm_suite import installed
+from tests.utils.node_clients import installed
 
 GENERATED = "__generated__"
 # The operations in tests/clients/relay/src/, as relay-compiler names its artifacts.
@@ -31,7 +31,7 @@ ARTIFACTS = {
 
 @pytest.fixture(scope="module")
 def relay_suite() -> Path:
-    return installed("relay", "relay-compiler", "@apollo/client")
+    return installed("relay")
 
 
 def test_relay_compiler_accepts_connections_against_the_schema(relay_suite: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor
-from tests.utils.node_clients import installed_suite
+from tests.utils.node_clients import installed
 
 HASH_ONLY_POST = {"method": "POST", "sentDocument": False}
 DOCUMENT_POST = {"method": "POST", "sentDocument": True}
@@ -40,7 +40,7 @@ async def run_apollo(folder: Path, url: str, other_url: str) -> dict[str, Any]:
 
 
 async def test_apollo_client_hashes_retries_and_gets(live_clients: list[GraphQLClient]) -> None:
-    folder = installed_suite("apq", "@apollo/client")
+    folder = installed("apq")
     mentor = await make_mentor(name="Ada")
     first, other = (str(c.http.base_url).rstrip("/") for c in (live_clients[0], live_clients[-1]))
     report = await run_apollo(folder, first, other)

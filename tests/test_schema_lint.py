@@ -8,7 +8,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.utils.node_clients import installed_suite
+from tests.utils.node_clients import installed
 
 SDL = Path(__file__).resolve().parents[1] / "schema.graphql"
 RULES = [
@@ -22,7 +22,7 @@ RULES = [
 
 
 def lint(sdl: Path) -> tuple[int, list[dict[str, object]]]:
-    folder = installed_suite("schema-lint", "graphql-schema-linter")
+    folder = installed("schema-lint")
     done = subprocess.run(
         [
             str(folder / "node_modules" / ".bin" / "graphql-schema-linter"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import secrets
+from typing import Any
 
 import pytest
 from gql.transport.exceptions import TransportQueryError
@@ -13,7 +15,7 @@ from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_request, make_user
-from tests.utils.raw_ws import init, open_socket, receive, subscribe
+from tests.utils.raw_ws import init, open_socket, receive, send, subscribe
 from tests.utils.status import change_status
 from tests.utils.subscriptions import EVENTS, FROM_START, subscribed
 
@@ -111,7 +113,7 @@ async def test_resume_after_replays_what_was_missed_then_goes_live(
         assert received["actor"] is None  # the system acted
 
 
-async def test_subscribing_without_a_token_closes_the_socket_with_4403(
+async def test_subscribing_without_a_token_fails_that_operation_and_keeps_the_socket(
     serve: StartServer,
 ) -> None:
     url = await serve()
@@ -120,12 +122,61 @@ async def test_subscribing_without_a_token_closes_the_socket_with_4403(
     # Accepted without a token (a public subscription would need none) ...
     assert (await receive(ws))["type"] == "connection_ack"
     await subscribe(ws, EVENTS, {"after": None})
-    # ... but this one needs a viewer: refused as a bad token is, with the reason said.
+    # ... but this one needs a viewer: it fails alone, with the reason said. Closing the
+    # socket instead made graphql-ws clients reconnect forever.
+    refused = await receive(ws)
+    assert refused["type"] == "error"
+    assert refused["id"] == "1"
+    assert [e["extensions"]["code"] for e in refused["payload"]] == ["UNAUTHENTICATED"]
+    assert refused["payload"][0]["message"].startswith("Sign in first")
+    # The socket still serves.
+    await send(ws, {"type": "ping"})
+    assert (await receive(ws))["type"] == "pong"
+    await ws.close()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"Authorization": "Bearer {token}"},  # GraphiQL's headers pane, spread
+        {"authorization": "Bearer {token}"},
+        {"AUTHORIZATION": "Bearer {token}"},
+        {"headers": {"Authorization": "Bearer {token}"}},  # nested, as some setups send it
+    ],
+    ids=["Authorization", "authorization", "AUTHORIZATION", "headers.Authorization"],
+)
+async def test_the_token_key_is_matched_as_an_http_header(
+    serve: StartServer, client: GraphQLClient, params: dict[str, Any]
+) -> None:
+    url = await serve()
+    user = await make_user()
+    token = client.tokens.issue(user)
+    payload = json.loads(json.dumps(params).replace("{token}", token))
+    ws = await open_socket(url)
+    await send(ws, {"type": "connection_init", "payload": payload})
+    assert (await receive(ws))["type"] == "connection_ack"
+    await subscribe(ws, "query { viewer { id } }", {})
+    answer = await receive(ws)
+    assert answer["type"] == "next"
+    assert answer["payload"]["data"]["viewer"] == {"id": encode_global_id("User", user.id)}
+    # Read to the end: the client reads no close frame while a message waits.
+    assert (await receive(ws))["type"] == "complete"
+    await ws.close()
+
+
+async def test_two_different_tokens_in_connection_params_close_with_the_reason(
+    serve: StartServer, client: GraphQLClient
+) -> None:
+    url = await serve()
+    token = client.tokens.issue(await make_user())
+    ws = await open_socket(url)
+    payload = {"Authorization": f"Bearer {token}", "authorization": "Bearer other"}
+    await send(ws, {"type": "connection_init", "payload": payload})
     with pytest.raises(ConnectionClosed) as closed:
         await receive(ws)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4403
-    assert closed.value.rcvd.reason.startswith("Sign in first")
+    assert "twice" in closed.value.rcvd.reason
 
 
 async def test_a_bad_token_closes_the_socket_with_4403(serve: StartServer) -> None:
@@ -136,6 +187,8 @@ async def test_a_bad_token_closes_the_socket_with_4403(serve: StartServer) -> No
         await receive(ws)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4403
+    # Its own reason, not a fixed "Forbidden".
+    assert closed.value.rcvd.reason == "The token is invalid or expired: sign in again."
 
 
 async def test_a_malformed_cursor_is_bad_user_input(

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from mentorgraph.media_types import GRAPHQL_RESPONSE_JSON
 from mentorgraph.security import TokenService
 from models.users import User
 
@@ -45,7 +46,9 @@ class GraphQLClient:
         as_user: User | None = None,
         token: str | None = None,
     ) -> GraphQLResponse:
-        headers = {}
+        # As Apollo Client 4, urql and GraphiQL ask: the spec's status codes (a document that
+        # cannot run is 400). `application/json`-only clients: tests/test_http_media_types.py.
+        headers = {"Accept": f"{GRAPHQL_RESPONSE_JSON}, application/json;q=0.9"}
         if as_user is not None:
             token = self.tokens.issue(as_user)
         if token is not None:

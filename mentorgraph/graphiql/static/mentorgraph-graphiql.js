@@ -69,16 +69,10 @@
     return Boolean(operation && operation.operation === "subscription");
   }
 
-  // The Headers pane as connectionParams. The server reads the token like an HTTP header; until
-  // every server matches `Authorization` case-insensitively, the lowercase key goes too.
+  // The Headers pane as connectionParams: the server reads the token like an HTTP header
+  // (`Authorization` in any case, `mentorgraph/connection_params.py`).
   function connectionParams(headers) {
-    var params = Object.assign({}, headers);
-    Object.keys(headers).forEach(function (key) {
-      if (key.toLowerCase() === "authorization") {
-        params.authorization = headers[key];
-      }
-    });
-    return params;
+    return Object.assign({}, headers);
   }
 
   // One socket per set of headers: signing in as someone else opens a new, authenticated one.
