@@ -9,7 +9,6 @@ The packages are pinned in tests/clients/codegen/package-lock.json and installed
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 from pathlib import Path
 
@@ -18,10 +17,19 @@ from graphql import GraphQLEnumType, GraphQLObjectType
 
 from models.requests import RequestStatus
 from schema import build_schema
+from tests.utils.client import GraphQLClient
 from tests.utils.live_server import LiveServer
 from tests.utils.node_clients import installed
 
 GENERATED = "__generated__"
+# graphql-js 16's DirectiveLocation (the `graphql` package front-end tools run on): its parser
+# rejects any other location in a printed schema.
+GRAPHQL_JS_16_LOCATIONS = {
+    "QUERY", "MUTATION", "SUBSCRIPTION", "FIELD", "FRAGMENT_DEFINITION", "FRAGMENT_SPREAD",
+    "INLINE_FRAGMENT", "VARIABLE_DEFINITION", "SCHEMA", "SCALAR", "OBJECT", "FIELD_DEFINITION",
+    "ARGUMENT_DEFINITION", "INTERFACE", "UNION", "ENUM", "ENUM_VALUE", "INPUT_OBJECT",
+    "INPUT_FIELD_DEFINITION",
+}  # fmt: skip
 # Generating and compiling take a few seconds; this only guards against a hang.
 TOOL_SECONDS = 120
 
@@ -33,7 +41,7 @@ async def _run(folder: Path, *command: str, **env: str) -> str:
         str(folder / "node_modules" / ".bin" / command[0]),
         *command[1:],
         cwd=folder,
-        env={"PATH": os.pathsep.join([str(Path(shutil.which("node") or "node").parent)]), **env},
+        env={"PATH": str(Path(shutil.which("node") or "node").parent), **env},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
@@ -104,3 +112,18 @@ async def test_codegen_types_the_readme_operations_from_introspection(
 
     # The generated modules and an app using them type-check under --strict.
     await _run(folder, "tsc", "--project", "tsconfig.json", "--noEmit", "--strict")
+
+
+async def test_introspection_names_only_directive_locations_graphql_js_16_parses(
+    client: GraphQLClient,
+) -> None:
+    # graphql-core 3.3 lets `@deprecated` sit on directive definitions (a spec draft): listed,
+    # that location made Code Generator fail to parse the schema it had just introspected.
+    answer = await client.execute("{ __schema { directives { name locations } } }")
+    directives = {d["name"]: set(d["locations"]) for d in answer.data["__schema"]["directives"]}
+    assert {"deprecated", "include", "skip", "specifiedBy", "oneOf"} <= directives.keys()
+    for name, locations in directives.items():
+        assert locations <= GRAPHQL_JS_16_LOCATIONS, name
+    assert directives["deprecated"] == {
+        "FIELD_DEFINITION", "ARGUMENT_DEFINITION", "INPUT_FIELD_DEFINITION", "ENUM_VALUE",
+    }  # fmt: skip
