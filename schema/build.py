@@ -28,6 +28,7 @@ from schema.favorites import FavoriteMutation
 from schema.feedback import FeedbackMutation
 from schema.fragment_limits import DocumentLimits, limit_field_merging, limits_rule
 from schema.graph import GraphQuery
+from schema.introspected_directives import readable_by_graphql_js_16
 from schema.nodes import NodeQuery
 from schema.requests import RequestMutation
 from schema.rules import NoNulInStrings
@@ -130,6 +131,7 @@ def build_schema(
             lambda: CostLimit(cost),
         ],
     )
+    readable_by_graphql_js_16(schema._schema)
     schema.extra_rules = tuple(rules)
     schema.max_tokens = max_tokens
     schema.cost = cost
