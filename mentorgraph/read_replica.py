@@ -44,8 +44,17 @@ READ_AFTER_HEADER = "X-Read-After"
 # An LSN as PostgreSQL prints it: two hexadecimal halves of a 64-bit position.
 _LSN = re.compile(r"[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")
 
-# True when the replica has replayed at least up to $1 (a primary is always current).
-_CAUGHT_UP = "SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= $1::text::pg_lsn"
+
+def _if_caught_up(sql: str, params: int) -> str:
+    """`sql` run only when the replica has replayed up to the position in the last parameter
+    (a primary is always current), in the same round trip: the check and, if it passes, the
+    answer (a CASE evaluates its scalar subquery only when the condition holds)."""
+    position = f"${params + 1}::text::pg_lsn"
+    return (
+        f"SELECT caught_up, CASE WHEN caught_up THEN ({sql}) END AS value FROM"
+        f" (SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= {position}"
+        " AS caught_up) AS replay"
+    )
 
 
 # The replica cannot be reached: refused, timed out, shutting down, connection lost.
@@ -128,10 +137,16 @@ class ReadReplica:
             async with self._pool.acquire(
                 timeout=self.settings.db_acquire_timeout_seconds
             ) as connection:
-                if read_after is not None and not await connection.fetchval(_CAUGHT_UP, read_after):
-                    self.behind += 1
-                    return None
-                value = await connection.fetchval(sql, *params)
+                if read_after is None:
+                    value = await connection.fetchval(sql, *params)
+                else:
+                    row = await connection.fetchrow(
+                        _if_caught_up(sql, len(params)), *params, read_after
+                    )
+                    if row is None or not row["caught_up"]:
+                        self.behind += 1
+                        return None
+                    value = row["value"]
         except _UNREACHABLE as exc:
             self._unreachable(exc)
             return None
