@@ -214,7 +214,9 @@ class GraphQLEndpoint:
             return json_response(body, status_code=503), False
         response = json_response(body)
         if self.read_positions and context.ran_mutation:
-            response.headers[READ_AFTER_HEADER] = await primary_position()
+            position = await primary_position()
+            if position is not None:
+                response.headers[READ_AFTER_HEADER] = position
         return response, True
 
     async def _read_body(self, request: Request) -> bytes:

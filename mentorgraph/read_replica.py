@@ -68,12 +68,18 @@ _UNREACHABLE = (
 )
 
 
-async def primary_position() -> str:
+async def primary_position() -> str | None:
     """The primary's WAL position now: past the commit of every transaction that has
-    committed, so a replica that has replayed up to it shows them all."""
-    rows = await connections.get("default").execute_query_dict(
-        "SELECT pg_current_wal_lsn()::text AS lsn"
-    )
+    committed, so a replica that has replayed up to it shows them all. None when it cannot be
+    read: the mutation has committed, and its answer must not turn into an error (a client
+    would retry it); that client's next reads may then come from a replica that is behind."""
+    try:
+        rows = await connections.get("default").execute_query_dict(
+            "SELECT pg_current_wal_lsn()::text AS lsn"
+        )
+    except Exception:  # any failure: answer without the header, say why in the log
+        logger.warning("could not read the primary's WAL position", exc_info=True)
+        return None
     return str(rows[0]["lsn"])
 
 
