@@ -22,6 +22,7 @@ from mentorgraph.graphql_http import GraphQLEndpoint
 from mentorgraph.graphql_ws import SubscriptionEndpoint
 from mentorgraph.origins import cors_middleware, normalized_origins
 from mentorgraph.persisted_queries import PersistedQueries
+from mentorgraph.read_replica import ReadReplica
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
@@ -53,6 +54,17 @@ def readiness_check(timeout: float) -> Callable[[Request], Awaitable[JSONRespons
     return readyz
 
 
+def read_replica(settings: Settings) -> ReadReplica | None:
+    """The streaming replica compiled reads run on, when `DATABASE_READ_URL` names one (only
+    with PostgreSQL and the fast read path: nothing else reads there)."""
+    if not settings.database_read_url:
+        return None
+    if settings.is_sqlite or not settings.fast_reads:
+        logger.warning("DATABASE_READ_URL is ignored: only PostgreSQL's fast read path uses it")
+        return None
+    return ReadReplica(settings.database_read_url, settings)
+
+
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
     """The server. With `manage_db=False` the caller opens and closes the database (tests)."""
     settings = settings or get_settings()
@@ -66,12 +78,14 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         max_cost=settings.max_query_cost,
     )
     tokens = TokenService.from_settings(settings)
+    replica = read_replica(settings)
     fast_reads = (
         FastReads(
             schema._schema,
             schema.extra_rules,
             max_tokens=settings.max_tokens,
             cost_refusal=schema.cost.refusal if schema.cost else None,
+            replica=replica,
         )
         if settings.fast_reads and not settings.is_sqlite
         else None
@@ -90,6 +104,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             cache_entries=settings.persisted_queries_cache_entries,
             max_document_bytes=settings.max_body_bytes,
         ),
+        read_positions=replica is not None,
     )
     bus = create_bus(settings)
     subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)
@@ -105,6 +120,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_db:
             await init_db(settings.resolved_database_url, settings)
+        if replica is not None:
+            await replica.start()
         if settings.background_jobs:
             jobs.start()
         try:
@@ -117,6 +134,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
                 await bus.stop()
         finally:
             await jobs.stop()
+            if replica is not None:
+                await replica.stop()
             if manage_db:
                 await close_db()
 
@@ -135,6 +154,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     app.state.schema = schema
     app.state.tokens = tokens
     app.state.fast_reads = fast_reads
+    app.state.read_replica = replica
     app.state.bus = bus
     app.state.settings = settings
     return app

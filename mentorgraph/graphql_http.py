@@ -20,6 +20,7 @@ from strawberry.types.graphql import OperationType
 from mentorgraph.graphiql import GraphiQLAssets, GraphiQLPage
 from mentorgraph.media_types import JSON, negotiate, request_error_status
 from mentorgraph.persisted_queries import PersistedQueries
+from mentorgraph.read_replica import READ_AFTER_HEADER, parse_lsn, primary_position
 from mentorgraph.request_rules import (
     RequestRefused,
     check_size,
@@ -63,12 +64,15 @@ class GraphQLEndpoint:
         retry_after_seconds: int = 5,
         graphiql: GraphiQLPage | None = None,
         persisted: PersistedQueries | None = None,
+        read_positions: bool = False,
     ) -> None:
         self.schema = schema
         self.retry_after = str(retry_after_seconds)
         self.tokens = tokens
         self.max_body = max_body
         self.fast_reads = fast_reads
+        # With a read replica: mutations answer the primary's WAL position (`read_replica`).
+        self.read_positions = read_positions
         # Our own page, its scripts served by this server (no CDN): works offline.
         self.graphiql = graphiql or GraphiQLPage(GraphiQLAssets())
         self.persisted = persisted or PersistedQueries(
@@ -156,7 +160,10 @@ class GraphQLEndpoint:
             if self.fast_reads is not None:
                 # Queries it supports, answered by one statement (which reads the viewer's
                 # row itself); None for everything else, and for a viewer who no longer exists.
-                answer = await self.fast_reads.answer(query, operation_name, variables, viewer_id)
+                read_after = parse_lsn(request.headers.get(READ_AFTER_HEADER))
+                answer = await self.fast_reads.answer(
+                    query, operation_name, variables, viewer_id, read_after
+                )
                 if answer is not None:
                     return Response(answer, media_type=JSON), True
             viewer = None if viewer_id is None else await self.tokens.user_by_id(viewer_id)
@@ -205,7 +212,12 @@ class GraphQLEndpoint:
             for e in body.get("errors", ())
         ):
             return json_response(body, status_code=503), False
-        return json_response(body), True
+        response = json_response(body)
+        if self.read_positions and context.ran_mutation:
+            position = await primary_position()
+            if position is not None:
+                response.headers[READ_AFTER_HEADER] = position
+        return response, True
 
     async def _read_body(self, request: Request) -> bytes:
         declared = request.headers.get("content-length")

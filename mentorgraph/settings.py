@@ -166,6 +166,16 @@ class Settings(BaseSettings):
     # Delivery attempts of one email before it is marked failed and no longer retried.
     outbox_max_attempts: int = 8
 
+    # --- Reads on a streaming replica (issue 14; `mentorgraph/read_replica.py`) ---
+    # A PostgreSQL hot standby of `database_url`: the fast read path's statements run there
+    # (read-only connections); everything else uses the primary. Empty: the primary reads too.
+    # Read-your-writes: mutations answer `X-Read-After: <LSN>`; a read sending it back is
+    # answered by the primary while the replica has not replayed that far.
+    database_read_url: str = ""
+    # After the replica could not be reached, reads use the primary this long before the
+    # replica is tried again.
+    read_replica_retry_seconds: float = 5.0
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
