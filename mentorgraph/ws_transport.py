@@ -403,7 +403,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
                     await super().run_operation(operation)
             else:
                 await super().run_operation(operation)
-        except BaseException:
+        except Exception:  # not a cancellation: the client's `complete` or goodbye is "ok"
             outcome = "INTERNAL_SERVER_ERROR"
             raise
         finally:

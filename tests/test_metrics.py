@@ -19,7 +19,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection
 
 from mentorgraph.app import create_app
-from mentorgraph.metrics import exported_names
+from mentorgraph.metrics import OperationNames, exported_names, operation_type
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
 from tests.utils.factories import make_mentor, make_request, make_user
@@ -231,3 +231,69 @@ def test_the_dashboard_names_only_series_the_server_exports() -> None:
         names = set(re.findall(r"\bmentorgraph_[a-z0-9_]+", expr))
         assert names, f"no mentorgraph series in {expr!r}"
         assert names <= exported, f"{expr!r} names {names - exported}, not exported"
+
+
+def promtool() -> str:
+    found = shutil.which("promtool")
+    if found is None:
+        pytest.fail("`promtool` is missing: `make test` installs it (Debian package prometheus)")
+    return found
+
+
+def test_the_dashboard_and_the_prometheus_config_are_valid(tmp_path: Path) -> None:
+    """Every expression parses as PromQL (Grafana's `$__rate_interval` made a duration), and the
+    compose profile's Prometheus configuration loads."""
+    rules = {
+        "groups": [
+            {
+                "name": "dashboard",
+                "rules": [
+                    {
+                        "record": f"dashboard:expr_{n}",
+                        "expr": expr.replace("$__rate_interval", "1m"),
+                    }
+                    for n, expr in enumerate(dashboard_expressions())
+                ],
+            }
+        ]
+    }
+    rules_file = tmp_path / "rules.yml"
+    rules_file.write_text(json.dumps(rules))  # JSON is YAML
+    checked = subprocess.run(
+        [promtool(), "check", "rules", str(rules_file)], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    config = ROOT / "deploy" / "prometheus" / "prometheus.yml"
+    checked = subprocess.run(
+        [promtool(), "check", "config", "--syntax-only", str(config)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_operation_labels_stay_bounded() -> None:
+    names = OperationNames(cap=2)
+    assert names.label(None, ran=True) == "anonymous"
+    assert names.label("Invented", ran=False) == "other"  # never ran: cannot take a place
+    assert names.label("First", ran=True) == "First"
+    assert names.label("not a name!", ran=True) == "other"
+    assert names.label("Second", ran=True) == "Second"
+    assert names.label("Third", ran=True) == "other"  # past the cap
+    assert names.label("First", ran=False) == "First"  # known names stay themselves
+
+
+@pytest.mark.parametrize(
+    ("document", "name", "kind"),
+    [
+        ("{ viewer { id } }", None, "query"),
+        ("query Q { viewer { id } }", None, "query"),
+        ("fragment F on User { id } mutation M { x }", None, "mutation"),
+        ("query A { a } subscription B { b }", "B", "subscription"),
+        ("query A { a } mutation B { b }", "A", "query"),
+    ],
+)
+def test_operation_type_is_read_from_the_document(
+    document: str, name: str | None, kind: str
+) -> None:
+    assert operation_type(document, name) == kind
