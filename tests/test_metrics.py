@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection
 
+from mentorgraph import metrics_dir
 from mentorgraph.app import create_app
 from mentorgraph.metrics import OperationNames, exported_names, operation_type
 from mentorgraph.security import TokenService
@@ -93,6 +95,15 @@ async def post(
     body = {"query": query, "variables": variables, "operationName": name and name.group(1)}
     response = await http.post("/graphql", json=body, headers=headers)
     return response.json()
+
+
+def series_value(text: str, name: str, label: str) -> float:
+    """The sum of `name`'s samples carrying `label` in a scrape's text."""
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith(name + "{") and label in line
+    )
 
 
 async def next_event(ws: ClientConnection, op_id: str) -> dict[str, Any]:
@@ -180,6 +191,14 @@ async def test_prometheus_scrapes_the_series_of_a_session(settings: Settings, db
             # One subscription live on one socket, whichever worker holds it.
             assert seen["mentorgraph_subscriptions_live"] == 1
             assert seen["mentorgraph_websockets_open"] == 1
+            # Whichever worker answers a scrape, it counts every worker's operations.
+            for _ in range(6):
+                async with httpx.AsyncClient(base_url=server.url) as fresh:  # a new connection
+                    text = (await fresh.get("/metrics")).text
+                assert (
+                    series_value(text, "mentorgraph_graphql_operations_total", 'operation="Me"')
+                    == 2
+                )
             await ws.close()
     finally:
         prometheus.terminate()
@@ -297,3 +316,19 @@ def test_operation_type_is_read_from_the_document(
     document: str, name: str | None, kind: str
 ) -> None:
     assert operation_type(document, name) == kind
+
+
+def test_the_metrics_directory_starts_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files of an earlier run would be added to this one's counts."""
+    stale = tmp_path / "counter_4711.db"
+    stale.write_bytes(b"old")
+    monkeypatch.setenv(metrics_dir.ENV, str(tmp_path))
+    assert metrics_dir.prepare() == tmp_path
+    assert not stale.exists()
+    monkeypatch.delenv(metrics_dir.ENV)
+    made = metrics_dir.prepare()
+    assert made.is_dir() and list(made.iterdir()) == []
+    assert os.environ[metrics_dir.ENV] == str(made)
+    made.rmdir()
