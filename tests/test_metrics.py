@@ -119,11 +119,13 @@ async def test_prometheus_scrapes_the_series_of_a_session(settings: Settings, db
     mentee = await make_user()
     request = await make_request(mentee, mentor)
     tokens = TokenService(settings.resolved_jwt_secret, timedelta(hours=1))
+    values = settings.data_dir / "metrics"  # the workers' files (else a temporary directory)
     server = LiveServer(
         settings,
         workers=2 if postgres else 1,
         LOGIN_PAIR_FAILURES="1",
         LOGIN_BACKOFF_BASE_SECONDS="600",
+        PROMETHEUS_MULTIPROC_DIR=str(values),
     )
     server.start()
     config = settings.data_dir / "prometheus.yml"
@@ -204,6 +206,9 @@ async def test_prometheus_scrapes_the_series_of_a_session(settings: Settings, db
         prometheus.terminate()
         prometheus.wait(timeout=10)
         server.stop()
+    # Each worker wrote its own files; stopping took their live gauges out of the sums.
+    assert len(list(values.glob("counter_*.db"))) == (2 if postgres else 1)
+    assert list(values.glob("gauge_live*.db")) == []
 
 
 async def test_metrics_can_be_turned_off_or_restricted(settings: Settings, db: None) -> None:
