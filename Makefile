@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .PHONY: serve test clients lint typecheck schema migrations install clean bench bench-data \
-	bench-postgraphile soak browser graphiql-assets
+	bench-postgraphile soak browser prometheus graphiql-assets
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ serve: $(INSTALLED)
 	$(BIN)/mentorgraph serve
 
 ## Lint, type-check, then the whole suite on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
-test: $(INSTALLED) lint typecheck browser clients
+test: $(INSTALLED) lint typecheck browser prometheus clients
 	TEST_DB=sqlite $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then TEST_DB=postgres $(BIN)/pytest; \
 	else echo "TEST_DATABASE_URL not set: skipped the PostgreSQL run"; fi
@@ -31,6 +31,11 @@ test: $(INSTALLED) lint typecheck browser clients
 ## The browser tests/test_graphiql_browser.py drives: Debian's Chromium (installed if missing).
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+## The Prometheus server (and promtool) tests/test_metrics.py scrapes /metrics and checks the
+## dashboard with: Debian's package (installed if missing).
+prometheus:
+	@test -x /usr/bin/prometheus -a -x /usr/bin/promtool || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus)
 
 ## Vendor GraphiQL's pinned builds (scripts/graphiql/package-lock.json) into
 ## mentorgraph/graphiql/static with their hashes and licences; GRAPHIQL_ARGS=--update-lock

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
+from mentorgraph import metrics
 from mentorgraph.background import Job, JobRunner
 from mentorgraph.bus import create_bus
 from mentorgraph.db import close_db, init_db
@@ -20,12 +21,14 @@ from mentorgraph.email_setup import outbox_worker
 from mentorgraph.graphiql import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from mentorgraph.graphql_http import GraphQLEndpoint
 from mentorgraph.graphql_ws import SubscriptionEndpoint
+from mentorgraph.metrics import MetricsEndpoint
 from mentorgraph.origins import cors_middleware, normalized_origins
 from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.read_replica import ReadReplica
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
+from models.login_guard import THROTTLE_LISTENERS
 from models.sweep import sweep
 from resolvers.fast_reads import FastReads
 from schema import build_schema
@@ -112,8 +115,17 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     jobs = JobRunner(
         [
             Job("outbox", settings.outbox_interval_seconds, outbox_worker(settings).deliver_due),
-            Job("sweep", settings.sweep_interval_seconds, sweep),
+            Job("sweep", settings.sweep_interval_seconds, metrics.timed_sweep(sweep)),
         ]
+    )
+    metrics.configure(settings.metrics_max_operation_names)
+    if metrics.login_throttled not in THROTTLE_LISTENERS:
+        THROTTLE_LISTENERS.append(metrics.login_throttled)
+    metrics_endpoint = MetricsEndpoint(
+        enabled=settings.metrics_enabled,
+        allow_ips=settings.metrics_allow_ips,
+        outbox_max_attempts=settings.outbox_max_attempts,
+        db_timeout=settings.metrics_db_timeout_seconds,
     )
 
     @contextlib.asynccontextmanager
@@ -128,7 +140,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             await bus.start()
             subscriptions.sockets.start()
             try:
-                yield
+                async with metrics.running(settings.metrics_enabled):
+                    yield
             finally:
                 await subscriptions.sockets.stop()
                 await bus.stop()
@@ -146,6 +159,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             Route(ASSETS_PATH, graphiql.serve),
             Route("/healthz", healthz),
             Route("/readyz", readiness_check(settings.readiness_timeout_seconds)),
+            Route("/metrics", metrics_endpoint.handle),
         ],
         # Browser pages on other origins: the same list guards the WebSocket handshake.
         middleware=[cors_middleware(normalized_origins(settings.allowed_origins))],

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from mentorgraph.db import close_db, init_db, migrate_db
+from mentorgraph.metrics_dir import prepare as prepare_metrics_dir
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.settings import Settings, get_settings
 
@@ -43,6 +44,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         workers = 1
     # Each worker reads the development secret; create it once here, before they race to.
     settings.resolved_jwt_secret  # noqa: B018
+    # Every worker's metrics in one place, so a scrape of any of them counts all (`metrics_dir`).
+    prepare_metrics_dir()
     uvicorn.run(
         "mentorgraph.asgi:app",
         host=args.host or settings.host,

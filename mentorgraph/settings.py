@@ -176,6 +176,17 @@ class Settings(BaseSettings):
     # replica is tried again.
     read_replica_retry_seconds: float = 5.0
 
+    # --- Metrics (issue 14; `mentorgraph/metrics.py`) ---
+    # Serve Prometheus metrics at `/metrics` (404 when false).
+    metrics_enabled: bool = True
+    # Comma-separated addresses or networks (CIDR) allowed to read `/metrics`; empty: everyone.
+    # Behind a proxy this is the proxy's view of the client (see the proxy settings).
+    metrics_allow_ips: str = ""
+    # Distinct `operationName` labels per process; more are counted under "other".
+    metrics_max_operation_names: int = 200
+    # Seconds a scrape waits for the outbox figures from the database before answering without.
+    metrics_db_timeout_seconds: float = 1.0
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
