@@ -11,6 +11,7 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from mentorgraph.db import close_db, init_db, migrate_db
+from mentorgraph.logging_setup import configure_logging
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.settings import Settings, get_settings
 
@@ -43,21 +44,30 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         workers = 1
+    configure_logging(settings.log_level, settings.log_format)
     # Each worker reads the development secret; create it once here, before they race to.
     settings.resolved_jwt_secret  # noqa: B018
+    trusted_proxies = settings.forwarded_allow_ips.strip()
     uvicorn.run(
         "mentorgraph.asgi:app",
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=workers,
-        proxy_headers=False,
+        # X-Forwarded-For / -Proto are believed only from the proxies listed in
+        # FORWARDED_ALLOW_IPS (none by default: a client could claim any address).
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=trusted_proxies or None,
         ws_per_message_deflate=settings.websocket_compression,
         # A WebSocket message is a request: the HTTP body limit, refused by uvicorn with 1009.
         ws_max_size=settings.max_body_bytes,
         # SIGTERM: open requests and sockets get this long, then they are cut (and the
         # process exits), whatever they are doing.
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-        log_level="info",
+        # Our handler and format (`logging_setup`), not uvicorn's; its access log is off: it
+        # writes query strings (a GET's variables), and each operation has its own line.
+        log_config=None,
+        log_level=settings.log_level.lower(),
+        access_log=False,
     )
     return 0
 

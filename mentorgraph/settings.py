@@ -166,6 +166,20 @@ class Settings(BaseSettings):
     # Delivery attempts of one email before it is marked failed and no longer retried.
     outbox_max_attempts: int = 8
 
+    # --- Operations (issue 14): logs and proxies ---
+    # Log lines: "text" (readable in a terminal) or "json" (one JSON object a line: time, level,
+    # logger, message, request_id and, per GraphQL operation, its name, type, viewer_id,
+    # read_path, duration_ms, error_codes, variable names; never values, tokens or passwords).
+    log_format: Literal["text", "json"] = "text"
+    # The least level written: DEBUG, INFO, WARNING, ERROR (database drivers stay at INFO:
+    # their DEBUG lines carry statement parameters).
+    log_level: str = "INFO"
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma-separated IPs or
+    # networks ("10.0.0.0/8"), or "*" for any. Empty: none, the client is the TCP peer. Behind
+    # a proxy set it, or every client shares the proxy's address (login throttling, socket
+    # limits per address). Read by uvicorn when `mentorgraph serve` starts.
+    forwarded_allow_ips: str = ""
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -59,6 +59,7 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.unset import UnsetType
 
 from mentorgraph.live_sink import OperationSink
+from mentorgraph.request_log import OperationRecord, codes_of, note_codes, operation_logged
 from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
 from mentorgraph.security import Credentials, InvalidToken, TokenService
 from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
@@ -343,6 +344,10 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         return None
 
     async def _send_error(self, operation_id: str, error: Mapping[str, object]) -> None:
+        # A refused `subscribe` is an operation too: one log line with its code.
+        with operation_logged("ws", self._client()) as record:
+            self._describe(record, None)
+            note_codes(codes_of([error]))
         await self.send_message(
             cast("Message", {"id": operation_id, "type": "error", "payload": [error]})
         )
@@ -383,7 +388,22 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
     async def run_operation(self, operation: Operation[Any, None]) -> None:
         # Runs in the operation's own task: the sink is seen by this operation only.
         LIVE_SINK.set(OperationSink(self, operation))
-        await super().run_operation(operation)
+        with operation_logged("ws", self._client()) as record:
+            self._describe(record, operation)
+            await super().run_operation(operation)
+
+    def _client(self) -> str | None:
+        return getattr(self.context, "client_address", None)
+
+    def _describe(self, record: OperationRecord, operation: Operation[Any, None] | None) -> None:
+        context = self.context
+        viewer = getattr(context, "viewer", None)
+        record.viewer_id = getattr(viewer, "id", None)
+        record.path = "ordinary"  # sockets always use the executor
+        if operation is not None:
+            record.name = operation.operation_name
+            # Names only: values may hold passwords and tokens.
+            record.variables = sorted(operation.variables or ())
 
     async def _send_result_stream(
         self, operation: Operation[Any, None], result_source: Any
@@ -391,6 +411,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         # Strawberry's loop, with the two additions above.
         first = True
         async for result in result_source:
+            note_codes(codes_of(getattr(result, "errors", None)))
             if first and isinstance(result, PreExecutionError):
                 await self._handle_pre_execution_error(operation, result)
                 return

@@ -1,0 +1,141 @@
+"""Logs as an operator reads them, and the client address behind a trusted proxy: a real
+`mentorgraph serve` with LOG_FORMAT=json, driven over HTTP and a WebSocket, its log parsed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from mentorgraph.settings import Settings
+from tests.utils import raw_ws
+from tests.utils.live_server import LiveServer
+
+PASSWORD = "correct horse battery staple 9"
+SIGN_UP = """mutation SignUp($input: SignUpInput!) {
+  signUp(input: $input) { token viewer { id } userErrors { code } }
+}"""
+LOG_IN = """mutation LogIn($input: LogInInput!) {
+  logIn(input: $input) { token userErrors { code } }
+}"""
+VIEWER = "query Me { viewer { id name } }"
+
+
+def json_lines(server: LiveServer) -> list[dict[str, Any]]:
+    """Every line of the server's log, each parsed as JSON (a line that is not fails)."""
+    lines = [line for line in server.read_log().splitlines() if line.strip()]
+    assert lines
+    parsed = [json.loads(line) for line in lines]
+    for line in parsed:
+        assert {"time", "level", "logger", "message"} <= line.keys(), line
+    return parsed
+
+
+def operations(lines: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    return [
+        line
+        for line in lines
+        if line["logger"] == "mentorgraph.operation" and line.get("operation_name") == name
+    ]
+
+
+@pytest.fixture
+def json_server(settings: Settings, db: None) -> Iterator[LiveServer]:
+    server = LiveServer(settings, LOG_FORMAT="json", LOG_LEVEL="INFO", BACKGROUND_JOBS="false")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def test_json_log_lines_name_each_operation_and_never_a_secret(
+    json_server: LiveServer, settings: Settings
+) -> None:
+    url = f"{json_server.url}/graphql"
+    credentials = {"email": "ada@example.org", "password": PASSWORD}
+    async with httpx.AsyncClient(timeout=30) as http:
+        signed_up = await http.post(
+            url,
+            json={"query": SIGN_UP, "variables": {"input": {**credentials, "name": "Ada"}}},
+            headers={"X-Request-ID": "deploy-check.42"},
+        )
+        assert signed_up.headers["x-request-id"] == "deploy-check.42"
+        user_id = signed_up.json()["data"]["signUp"]["viewer"]["id"]
+        logged_in = await http.post(
+            url,
+            json={"query": LOG_IN, "variables": {"input": credentials}},
+            headers={"X-Request-ID": "not a sane id; " + "x" * 100},
+        )
+        generated = logged_in.headers["x-request-id"]
+        assert len(generated) == 32 and generated.isalnum()
+        token = logged_in.json()["data"]["logIn"]["token"]
+        me = await http.post(
+            url, json={"query": VIEWER}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert me.json()["data"]["viewer"]["id"] == user_id
+        wrong = await http.post(url, json={"query": "query Broken { nothing }"})
+        assert wrong.status_code == 200  # application/json: errors in a 200 body
+
+    ws = await raw_ws.open_socket(json_server.url)
+    try:
+        await raw_ws.init(ws, token)
+        assert (await raw_ws.receive(ws))["type"] == "connection_ack"
+        await raw_ws.subscribe(ws, VIEWER, {})
+        assert (await raw_ws.receive(ws))["type"] == "next"
+        assert (await raw_ws.receive(ws))["type"] == "complete"
+    finally:
+        await ws.close()
+    json_server.stop()
+
+    text = json_server.read_log()
+    for secret in (PASSWORD, token, token.split(".")[-1], "Bearer"):
+        assert secret not in text
+    lines = json_lines(json_server)
+    assert {line["logger"] for line in lines} >= {"uvicorn.error", "mentorgraph.operation"}
+
+    [sign_up] = operations(lines, "SignUp")
+    assert sign_up["request_id"] == "deploy-check.42"
+    assert sign_up["operation_type"] == "mutation"
+    assert sign_up["read_path"] == "ordinary"
+    assert sign_up["variables"] == ["input"]  # the name, never the value
+    assert sign_up["error_codes"] == []
+    assert sign_up["viewer_id"] is None
+    assert isinstance(sign_up["duration_ms"], float)
+    [log_in] = operations(lines, "LogIn")
+    assert log_in["request_id"] == generated
+
+    http_me, ws_me = sorted(operations(lines, "Me"), key=lambda line: line["transport"])
+    assert http_me["transport"] == "http" and ws_me["transport"] == "ws"
+    assert http_me["viewer_id"] is not None
+    assert http_me["operation_type"] == ws_me["operation_type"] == "query"
+    # PostgreSQL answers the query with one compiled statement; SQLite with the executor.
+    assert http_me["read_path"] == ("ordinary" if settings.is_sqlite else "fast")
+    assert ws_me["viewer_id"] == http_me["viewer_id"]
+
+    [broken] = operations(lines, "Broken")
+    assert broken["error_codes"] == ["BAD_USER_INPUT"]
+    assert broken["operation_type"] == "query"
+
+
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted-proxy", "no-proxy-setting"])
+def test_the_client_address_behind_a_trusted_proxy(
+    settings: Settings, db: None, trusted: bool
+) -> None:
+    proxy = {"FORWARDED_ALLOW_IPS": "127.0.0.1"} if trusted else {}
+    server = LiveServer(settings, LOG_FORMAT="json", BACKGROUND_JOBS="false", **proxy)
+    server.start()
+    try:
+        answer = httpx.post(
+            f"{server.url}/graphql",
+            json={"query": "query Anyone { viewer { id } }"},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
+        assert answer.status_code == 200
+    finally:
+        server.stop()
+    [line] = operations(json_lines(server), "Anyone")
+    assert line["client"] == ("203.0.113.7" if trusted else "127.0.0.1")
