@@ -20,8 +20,10 @@ __all__ = ["main"]
 
 def _run(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
     # Every command that runs model code (create-user, seed-demo, sweep, ...) sees the
-    # configured rules, as the server does.
+    # configured rules, as the server does, and logs as it does (deliver-emails with the
+    # console backend prints each email through the log).
     configure_rules(settings)
+    configure_logging(settings.log_level, settings.log_format)
 
     async def wrapped() -> int:
         await init_db(settings.resolved_database_url, settings)

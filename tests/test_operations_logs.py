@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,8 +15,9 @@ import httpx
 import pytest
 
 from mentorgraph.settings import Settings
+from models.outbox import Email, enqueue_email
 from tests.utils import raw_ws
-from tests.utils.live_server import LiveServer
+from tests.utils.live_server import ROOT, LiveServer
 
 PASSWORD = "correct horse battery staple 9"
 SIGN_UP = """mutation SignUp($input: SignUpInput!) {
@@ -139,3 +144,37 @@ def test_the_client_address_behind_a_trusted_proxy(
         server.stop()
     [line] = operations(json_lines(server), "Anyone")
     assert line["client"] == ("203.0.113.7" if trusted else "127.0.0.1")
+
+
+async def test_the_console_backend_prints_each_email(settings: Settings, db: None) -> None:
+    """`deliver-emails` with EMAIL_BACKEND=console (the default): the whole email readable on
+    stderr (before, it was logged at INFO, below the unconfigured WARNING, and lost)."""
+    await enqueue_email(
+        Email(
+            kind="test",
+            to="ada@example.org",
+            subject="Your request was accepted",
+            text="Grace accepted your request.\nSay hello: https://example.org/requests/7",
+            html="<p>Grace accepted your request.</p>",
+        )
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": settings.resolved_database_url,
+        "DATA_DIR": str(settings.data_dir),
+        "EMAIL_BACKEND": "console",
+    }
+    env.pop("LOG_FORMAT", None)
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "mentorgraph", "deliver-emails"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "sent 1, failed 0" in done.stdout
+    assert "email to ada@example.org: Your request was accepted" in done.stderr
+    assert "Grace accepted your request.\nSay hello: https://example.org/requests/7" in done.stderr
