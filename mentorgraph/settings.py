@@ -21,12 +21,14 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     # Empty means the embedded SQLite database in `data_dir`.
     database_url: str = ""
+    # Where `mentorgraph serve` listens, and its server processes (SQLite: always 1).
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
 
     # Empty means: generate one and keep it in `data_dir` (development only).
     jwt_secret: str = ""
+    # How long a token from logIn / signUp is valid (a week).
     token_ttl_minutes: int = 60 * 24 * 7
 
     # The rules of the request lifecycle.
