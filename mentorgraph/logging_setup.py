@@ -53,7 +53,11 @@ class TextFormatter(logging.Formatter):
 
     def formatMessage(self, record: logging.LogRecord) -> str:
         text = super().formatMessage(record)
-        fields = " ".join(f"{k}={v}" for k, v in _fields(record).items() if v not in (None, []))
+        fields = " ".join(
+            f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}"
+            for k, v in _fields(record).items()
+            if v not in (None, [])
+        )
         return f"{text} [{fields}]" if fields else text
 
 
@@ -65,10 +69,15 @@ def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers[:] = []
         uvicorn_logger.propagate = True
+    # Off: its lines carry query strings (a GET's variables); each GraphQL operation has a line
+    # of its own (`request_log`).
+    access = logging.getLogger("uvicorn.access")
+    access.handlers[:] = []
+    access.propagate = False
     for name in _QUIET_BELOW_INFO:
         quiet = logging.getLogger(name)
         quiet.setLevel(max(quiet.getEffectiveLevel(), logging.INFO))

@@ -146,7 +146,11 @@ class RequestIds:
         header = (b"x-request-id", request_id.encode())
 
         async def send_with_id(message: Message) -> None:
-            if message["type"] in ("http.response.start", "websocket.accept"):
+            if message["type"] in (
+                "http.response.start",
+                "websocket.accept",
+                "websocket.http.response.start",  # a refused upgrade (429)
+            ):
                 message = {**message, "headers": [*message.get("headers", ()), header]}
             await send(message)
 

@@ -20,6 +20,7 @@ from tests.utils import raw_ws
 from tests.utils.live_server import ROOT, LiveServer
 
 PASSWORD = "correct horse battery staple 9"
+QUERY_STRING_SECRET = "s3cr3t-in-the-query-string"
 SIGN_UP = """mutation SignUp($input: SignUpInput!) {
   signUp(input: $input) { token viewer { id } userErrors { code } }
 }"""
@@ -82,6 +83,11 @@ async def test_json_log_lines_name_each_operation_and_never_a_secret(
             url, json={"query": VIEWER}, headers={"Authorization": f"Bearer {token}"}
         )
         assert me.json()["data"]["viewer"]["id"] == user_id
+        # A GET's variables travel in the URL: no access log writes it.
+        leaky = await http.get(
+            url, params={"query": VIEWER, "variables": json.dumps({"token": QUERY_STRING_SECRET})}
+        )
+        assert leaky.status_code == 200
         wrong = await http.post(url, json={"query": "query Broken { nothing }"})
         assert wrong.status_code == 200  # application/json: errors in a 200 body
 
@@ -97,10 +103,11 @@ async def test_json_log_lines_name_each_operation_and_never_a_secret(
     json_server.stop()
 
     text = json_server.read_log()
-    for secret in (PASSWORD, token, token.split(".")[-1], "Bearer"):
+    for secret in (PASSWORD, token, token.split(".")[-1], "Bearer", QUERY_STRING_SECRET):
         assert secret not in text
     lines = json_lines(json_server)
     assert {line["logger"] for line in lines} >= {"uvicorn.error", "mentorgraph.operation"}
+    assert "uvicorn.access" not in {line["logger"] for line in lines}
 
     [sign_up] = operations(lines, "SignUp")
     assert sign_up["request_id"] == "deploy-check.42"
@@ -113,7 +120,8 @@ async def test_json_log_lines_name_each_operation_and_never_a_secret(
     [log_in] = operations(lines, "LogIn")
     assert log_in["request_id"] == generated
 
-    http_me, ws_me = sorted(operations(lines, "Me"), key=lambda line: line["transport"])
+    http_me, get_me, ws_me = sorted(operations(lines, "Me"), key=lambda line: line["transport"])
+    assert get_me["variables"] == ["token"]
     assert http_me["transport"] == "http" and ws_me["transport"] == "ws"
     assert http_me["viewer_id"] is not None
     assert http_me["operation_type"] == ws_me["operation_type"] == "query"
