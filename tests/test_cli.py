@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
+import pty
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -183,3 +186,38 @@ def test_version_and_help_on_every_command_and_option(env: dict[str, str], tmp_p
         helped = mentorgraph(env, tmp_path, name, "--help")
         assert helped.returncode == 0, helped.stderr
         assert "usage: mentorgraph" in helped.stdout
+
+
+def test_create_user_asks_for_the_password_at_a_terminal(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """On a terminal (a pseudo-terminal here) the password is typed twice, unechoed."""
+    assert mentorgraph(env, tmp_path, "migrate").returncode == 0
+    master, terminal = pty.openpty()
+
+    def own_terminal() -> None:  # the child's controlling terminal, which getpass opens
+        os.setsid()
+        fcntl.ioctl(terminal, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mentorgraph", "create-user", "--email", "t@example.org",
+         "--name", "T"],
+        env=env, cwd=tmp_path, stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=own_terminal,
+    )  # fmt: skip
+    os.close(terminal)
+    seen = b""
+    try:
+        for prompt in (b"Password: ", b"Password again: "):
+            while prompt not in seen:
+                seen += os.read(master, 1024)
+            seen = seen.split(prompt, 1)[1]
+            os.write(master, b"typed at a terminal 7\n")
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(master)
+    assert process.returncode == 0, err
+    assert b"<t@example.org>" in out
+    assert b"typed at a terminal" not in out + err + seen  # never echoed
+    token = mentorgraph(env, tmp_path, "token", "--email", "t@example.org")
+    assert token.returncode == 0
