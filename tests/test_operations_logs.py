@@ -13,11 +13,14 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.asyncio.client import connect
+from websockets.typing import Subprotocol
 
 from mentorgraph.settings import Settings
 from models.outbox import Email, enqueue_email
 from tests.utils import raw_ws
 from tests.utils.live_server import ROOT, LiveServer
+from tests.utils.subscriptions import ws_url
 
 PASSWORD = "correct horse battery staple 9"
 QUERY_STRING_SECRET = "s3cr3t-in-the-query-string"
@@ -135,23 +138,39 @@ async def test_json_log_lines_name_each_operation_and_never_a_secret(
 
 
 @pytest.mark.parametrize("trusted", [True, False], ids=["trusted-proxy", "no-proxy-setting"])
-def test_the_client_address_behind_a_trusted_proxy(
+async def test_the_client_address_behind_a_trusted_proxy(
     settings: Settings, db: None, trusted: bool
 ) -> None:
+    """What the proxy says is believed only from FORWARDED_ALLOW_IPS, over HTTP and WebSocket
+    (the address login throttling and socket limits count by)."""
     proxy = {"FORWARDED_ALLOW_IPS": "127.0.0.1"} if trusted else {}
     server = LiveServer(settings, LOG_FORMAT="json", BACKGROUND_JOBS="false", **proxy)
     server.start()
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
     try:
-        answer = httpx.post(
-            f"{server.url}/graphql",
-            json={"query": "query Anyone { viewer { id } }"},
-            headers={"X-Forwarded-For": "203.0.113.7"},
-        )
+        async with httpx.AsyncClient() as http:
+            answer = await http.post(
+                f"{server.url}/graphql",
+                json={"query": "query Anyone { viewer { id } }"},
+                headers=forwarded,
+            )
         assert answer.status_code == 200
+        async with connect(
+            ws_url(server.url), subprotocols=[Subprotocol("graphql-transport-ws")],
+            additional_headers=forwarded,
+        ) as ws:  # fmt: skip
+            await raw_ws.init(ws, None)
+            assert (await raw_ws.receive(ws))["type"] == "connection_ack"
+            await raw_ws.subscribe(ws, "query OverSocket { viewer { id } }", {})
+            assert (await raw_ws.receive(ws))["type"] == "next"
+            assert (await raw_ws.receive(ws))["type"] == "complete"
     finally:
         server.stop()
-    [line] = operations(json_lines(server), "Anyone")
-    assert line["client"] == ("203.0.113.7" if trusted else "127.0.0.1")
+    lines = json_lines(server)
+    [http_line] = operations(lines, "Anyone")
+    [ws_line] = operations(lines, "OverSocket")
+    expected = "203.0.113.7" if trusted else "127.0.0.1"
+    assert http_line["client"] == ws_line["client"] == expected
 
 
 async def test_the_console_backend_prints_each_email(settings: Settings, db: None) -> None:
