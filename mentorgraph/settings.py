@@ -136,7 +136,7 @@ class Settings(BaseSettings):
     # WebSocket limits (`mentorgraph.socket_limits`, `mentorgraph.ws_transport`). Counted per
     # server process: with WORKERS processes a client may hold up to WORKERS times as many.
     # Open sockets per client address (beyond: HTTP 429 on the upgrade). Behind a reverse proxy
-    # every client has the proxy's address: raise it there.
+    # set FORWARDED_ALLOW_IPS, or every client has the proxy's address.
     ws_max_sockets_per_address: int = 50
     # Open sockets per signed-in account (beyond: closed with 4429 at `connection_init`).
     ws_max_sockets_per_user: int = 10
