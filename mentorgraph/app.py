@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -25,6 +26,7 @@ from mentorgraph.metrics import MetricsEndpoint
 from mentorgraph.origins import cors_middleware, normalized_origins
 from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.read_replica import ReadReplica
+from mentorgraph.request_log import RecordOperation, RequestIds
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
@@ -80,6 +82,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         max_merge_work=settings.max_field_merge_work,
         max_cost=settings.max_query_cost,
     )
+    # Each operation's type and name, for its log line (`request_log`).
+    schema.extensions = (*schema.extensions, RecordOperation)
     tokens = TokenService.from_settings(settings)
     replica = read_replica(settings)
     fast_reads = (
@@ -162,7 +166,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             Route("/metrics", metrics_endpoint.handle),
         ],
         # Browser pages on other origins: the same list guards the WebSocket handshake.
-        middleware=[cors_middleware(normalized_origins(settings.allowed_origins))],
+        middleware=[
+            # Outermost: every answer carries the request id, CORS refusals too.
+            Middleware(RequestIds),
+            cors_middleware(normalized_origins(settings.allowed_origins)),
+        ],
         lifespan=lifespan,
     )
     app.state.schema = schema

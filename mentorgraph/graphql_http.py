@@ -23,6 +23,7 @@ from mentorgraph.graphiql import GraphiQLAssets, GraphiQLPage
 from mentorgraph.media_types import JSON, negotiate, request_error_status
 from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.read_replica import READ_AFTER_HEADER, parse_lsn, primary_position
+from mentorgraph.request_log import CURRENT, codes_of, note_codes, operation_logged
 from mentorgraph.request_rules import (
     RequestRefused,
     check_size,
@@ -63,6 +64,7 @@ def json_response(body: dict[str, Any], status_code: int = 200) -> Answer:
 
 
 def error_response(status: int, message: str, code: str) -> Answer:
+    note_codes([code])
     return json_response({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
 
 
@@ -103,12 +105,16 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
         media_type = negotiate(request.headers.get("accept"))
-        try:
-            response = await self._answer(request, media_type)
-        except Exception as exc:
-            if not is_database_unavailable(exc):
-                raise
-            response = error_response(503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
+        client = request.client.host if request.client else None
+        with operation_logged("http", client) as record:
+            try:
+                response = await self._answer(request, media_type)
+            except Exception as exc:
+                if not is_database_unavailable(exc):
+                    note_codes(["INTERNAL_SERVER_ERROR"])
+                    raise
+                response = error_response(503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
+            record.skip = response.media_type != JSON  # GraphiQL's page: not an operation
         if response.status_code == 503:
             self._unavailable(response)
         if isinstance(response, Answer):  # not GraphiQL's page
@@ -191,8 +197,14 @@ class GraphQLEndpoint:
         media_type: str,
     ) -> tuple[Response, bool]:
         """The answer, and whether the document ran (parsed, validated, executed)."""
+        record = CURRENT.get()
+        if record is not None:
+            record.name = operation_name
+            record.variables = sorted(variables or ())  # names only: values hold passwords
         try:
             viewer_id = self.tokens.user_id_for_header(request.headers.get("authorization"))
+            if record is not None:
+                record.viewer_id = viewer_id
             if self.fast_reads is not None:
                 # Queries it supports, answered by one statement (which reads the viewer's
                 # row itself); None for everything else, and for a viewer who no longer exists.
@@ -201,6 +213,9 @@ class GraphQLEndpoint:
                     query, operation_name, variables, viewer_id, read_after
                 )
                 if answer is not None:
+                    if record is not None:
+                        record.path, record.type = "fast", OperationType.QUERY.value
+                        record.name = self.fast_reads.operation_name(query, operation_name)
                     fast = Answer(answer, media_type=JSON)
                     fast.path, fast.kind = "fast", "query"
                     return fast, True
@@ -240,6 +255,7 @@ class GraphQLEndpoint:
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [classify_error(error).formatted for error in result.errors]
+            note_codes(codes_of(body["errors"]))
         if result.errors and all(error.path is None for error in result.errors):
             # Nothing executed (the document did not parse or validate, or the variables did
             # not coerce): a client fault, 400 only for clients that read such a body (spec).

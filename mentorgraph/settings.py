@@ -21,12 +21,14 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     # Empty means the embedded SQLite database in `data_dir`.
     database_url: str = ""
+    # Where `mentorgraph serve` listens, and its server processes (SQLite: always 1).
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
 
     # Empty means: generate one and keep it in `data_dir` (development only).
     jwt_secret: str = ""
+    # How long a token from logIn / signUp is valid (a week).
     token_ttl_minutes: int = 60 * 24 * 7
 
     # The rules of the request lifecycle.
@@ -134,7 +136,7 @@ class Settings(BaseSettings):
     # WebSocket limits (`mentorgraph.socket_limits`, `mentorgraph.ws_transport`). Counted per
     # server process: with WORKERS processes a client may hold up to WORKERS times as many.
     # Open sockets per client address (beyond: HTTP 429 on the upgrade). Behind a reverse proxy
-    # every client has the proxy's address: raise it there.
+    # set FORWARDED_ALLOW_IPS, or every client has the proxy's address.
     ws_max_sockets_per_address: int = 50
     # Open sockets per signed-in account (beyond: closed with 4429 at `connection_init`).
     ws_max_sockets_per_user: int = 10
@@ -186,6 +188,20 @@ class Settings(BaseSettings):
     metrics_max_operation_names: int = 200
     # Seconds a scrape waits for the outbox figures from the database before answering without.
     metrics_db_timeout_seconds: float = 1.0
+
+    # --- Operations (issue 14): logs and proxies ---
+    # Log lines: "text" (readable in a terminal) or "json" (one JSON object a line: time, level,
+    # logger, message, request_id and, per GraphQL operation, its name, type, viewer_id,
+    # read_path, duration_ms, error_codes, variable names; never values, tokens or passwords).
+    log_format: Literal["text", "json"] = "text"
+    # The least level written: DEBUG, INFO, WARNING, ERROR (database drivers stay at INFO:
+    # their DEBUG lines carry statement parameters).
+    log_level: str = "INFO"
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma-separated IPs or
+    # networks ("10.0.0.0/8"), or "*" for any. Empty: none, the client is the TCP peer. Behind
+    # a proxy set it, or every client shares the proxy's address (login throttling, socket
+    # limits per address). Read by uvicorn when `mentorgraph serve` starts.
+    forwarded_allow_ips: str = ""
 
     @property
     def resolved_database_url(self) -> str:

@@ -60,6 +60,7 @@ from strawberry.types.unset import UnsetType
 
 from mentorgraph import metrics
 from mentorgraph.live_sink import OperationSink
+from mentorgraph.request_log import OperationRecord, codes_of, note_codes, operation_logged
 from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
 from mentorgraph.security import Credentials, InvalidToken, TokenService
 from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
@@ -354,6 +355,10 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         return None
 
     async def _send_error(self, operation_id: str, error: Mapping[str, object]) -> None:
+        # A refused `subscribe` is an operation too: one log line with its code.
+        with operation_logged("ws", self._client()) as record:
+            self._describe(record, None)
+            note_codes(codes_of([error]))
         await self.send_message(
             cast("Message", {"id": operation_id, "type": "error", "payload": [error]})
         )
@@ -394,28 +399,43 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
     async def run_operation(self, operation: Operation[Any, None]) -> None:
         # Runs in the operation's own task: the sink is seen by this operation only.
         LIVE_SINK.set(OperationSink(self, operation))
-        started = time.perf_counter()
-        kind = metrics.operation_type(operation.query, operation.operation_name)
-        outcome = "ok"
-        try:
-            if kind == "subscription":
-                with metrics.live_subscription():
+        with operation_logged("ws", self._client()) as record:
+            self._describe(record, operation)
+            started = time.perf_counter()
+            kind = metrics.operation_type(operation.query, operation.operation_name)
+            outcome = "ok"
+            try:
+                if kind == "subscription":
+                    with metrics.live_subscription():
+                        await super().run_operation(operation)
+                else:
                     await super().run_operation(operation)
-            else:
-                await super().run_operation(operation)
-        except Exception:  # not a cancellation: the client's `complete` or goodbye is "ok"
-            outcome = "INTERNAL_SERVER_ERROR"
-            raise
-        finally:
-            outcome = self._refused.pop(operation.id, outcome)
-            metrics.record_operation(
-                operation.operation_name,
-                kind,
-                "ws",
-                outcome,
-                outcome == "ok",
-                None if kind == "subscription" else time.perf_counter() - started,
-            )
+            except Exception:  # not a cancellation: the client's `complete` or goodbye is "ok"
+                outcome = "INTERNAL_SERVER_ERROR"
+                raise
+            finally:
+                outcome = self._refused.pop(operation.id, outcome)
+                metrics.record_operation(
+                    operation.operation_name,
+                    kind,
+                    "ws",
+                    outcome,
+                    outcome == "ok",
+                    None if kind == "subscription" else time.perf_counter() - started,
+                )
+
+    def _client(self) -> str | None:
+        return getattr(self.context, "client_address", None)
+
+    def _describe(self, record: OperationRecord, operation: Operation[Any, None] | None) -> None:
+        context = self.context
+        viewer = getattr(context, "viewer", None)
+        record.viewer_id = getattr(viewer, "id", None)
+        record.path = "ordinary"  # sockets always use the executor
+        if operation is not None:
+            record.name = operation.operation_name
+            # Names only: values may hold passwords and tokens.
+            record.variables = sorted(operation.variables or ())
 
     async def _send_result_stream(
         self, operation: Operation[Any, None], result_source: Any
@@ -423,6 +443,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         # Strawberry's loop, with the two additions above.
         first = True
         async for result in result_source:
+            note_codes(codes_of(getattr(result, "errors", None)))
             if first and isinstance(result, PreExecutionError):
                 self._refused[operation.id] = _first_code(result.errors)
                 await self._handle_pre_execution_error(operation, result)

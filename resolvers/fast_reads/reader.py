@@ -127,6 +127,13 @@ class FastReads:
             client.log.debug("%s: %s", sql, params)
             return await connection.fetchval(sql, *params)
 
+    def operation_name(self, query: str, operation_name: str | None) -> str | None:
+        """The name of the operation answered for (query, operation_name), from the cache
+        (for logs: a client need not send `operationName`); None if anonymous or forgotten."""
+        prepared = self._prepared.get((query, operation_name))
+        name = prepared.operation.name if prepared is not None else None
+        return name.value if name is not None else operation_name
+
     def _statement(
         self,
         query: str,
