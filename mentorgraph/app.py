@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
+from mentorgraph import tracing
 from mentorgraph.background import Job, JobRunner
 from mentorgraph.bus import create_bus
 from mentorgraph.db import close_db, init_db
@@ -25,6 +26,7 @@ from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
+from mentorgraph.tracing_graphql import TracedRootFields
 from models.sweep import sweep
 from resolvers.fast_reads import FastReads
 from schema import build_schema
@@ -57,6 +59,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     """The server. With `manage_db=False` the caller opens and closes the database (tests)."""
     settings = settings or get_settings()
     configure_rules(settings)
+    # Per process: uvicorn's workers each import the app afresh (`mentorgraph.asgi`).
+    traced = tracing.setup()
     schema = build_schema(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
@@ -64,6 +68,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         max_fields=settings.max_document_fields,
         max_merge_work=settings.max_field_merge_work,
         max_cost=settings.max_query_cost,
+        extra_extensions=[TracedRootFields] if traced else (),
     )
     tokens = TokenService.from_settings(settings)
     fast_reads = (
@@ -72,6 +77,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             schema.extra_rules,
             max_tokens=settings.max_tokens,
             cost_refusal=schema.cost.refusal if schema.cost else None,
+            span=tracing.span,
         )
         if settings.fast_reads and not settings.is_sqlite
         else None
@@ -119,6 +125,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             await jobs.stop()
             if manage_db:
                 await close_db()
+            tracing.shutdown()
 
     app = Starlette(
         routes=[

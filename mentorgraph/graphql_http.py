@@ -17,6 +17,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from mentorgraph import tracing
 from mentorgraph.graphiql import GraphiQLAssets, GraphiQLPage
 from mentorgraph.media_types import JSON, negotiate, request_error_status
 from mentorgraph.persisted_queries import PersistedQueries
@@ -26,6 +27,7 @@ from mentorgraph.request_rules import (
     graphql_params,
 )
 from mentorgraph.security import InvalidToken, TokenService
+from mentorgraph.tracing_graphql import operation_outcome, traced_fast_read
 from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
 from resolvers.context import Context
 from resolvers.fast_reads import FastReads
@@ -132,9 +134,17 @@ class GraphQLEndpoint:
             resolved = await self.persisted.resolve(checked)
         except RequestRefused as refused:
             return error_response(refused.status, refused.message, refused.code)
-        response, ran = await self._execute(
-            request, resolved.query, checked.variables, checked.operation_name, allowed, media_type
-        )
+        with tracing.span("graphql") as span:
+            response, ran = await self._execute(
+                request,
+                resolved.query,
+                checked.variables,
+                checked.operation_name,
+                allowed,
+                media_type,
+            )
+            if span is not None:
+                tracing.annotate(operation_outcome(response))
         if resolved.store_as is not None and ran:
             # It parsed, validated and ran: worth keeping. (Not the status: an
             # `application/json` client gets 200 for a document that cannot run too.)
@@ -153,11 +163,14 @@ class GraphQLEndpoint:
         """The answer, and whether the document ran (parsed, validated, executed)."""
         try:
             viewer_id = self.tokens.user_id_for_header(request.headers.get("authorization"))
+            tracing.annotate({"enduser.id": viewer_id})
             if self.fast_reads is not None:
                 # Queries it supports, answered by one statement (which reads the viewer's
                 # row itself); None for everything else, and for a viewer who no longer exists.
                 answer = await self.fast_reads.answer(query, operation_name, variables, viewer_id)
                 if answer is not None:
+                    if tracing.enabled():
+                        traced_fast_read(self.fast_reads.operation_name(query, operation_name))
                     return Response(answer, media_type=JSON), True
             viewer = None if viewer_id is None else await self.tokens.user_by_id(viewer_id)
         except InvalidToken as exc:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +36,20 @@ __all__ = ["FastReads"]
 
 logger = logging.getLogger("mentorgraph.fast_reads")
 
+# A span's name -> a context manager yielding the span (None: tracing is off).
+SpanFactory = Callable[[str], AbstractContextManager[Any]]
+
 # (schema, document, operation name, variables) -> the refusal of an operation over budget.
 CostRefusal = Callable[
     [GraphQLSchema, DocumentNode, str | None, Mapping[str, Any]], GraphQLError | None
 ]
+
+
+def _no_span(_name: str) -> AbstractContextManager[Any]:
+    return _NO_SPAN
+
+
+_NO_SPAN: AbstractContextManager[Any] = nullcontext()
 
 
 @dataclass(frozen=True)
@@ -59,8 +71,11 @@ class FastReads:
         max_tokens: int,
         cost_refusal: CostRefusal | None = None,
         cache_size: int = 512,
+        span: SpanFactory = _no_span,
     ) -> None:
         self.schema = schema
+        # Tracing's spans (`mentorgraph.tracing.span`): compile or cache hit, then execution.
+        self.span = span
         # The ordinary path's cost budget (`schema.cost.QueryCost.refusal`): an operation above
         # it is declined here, and refused there.
         self.cost_refusal = cost_refusal
@@ -77,6 +92,7 @@ class FastReads:
         self.served = 0
         self.declined = 0
         self.failed = 0
+        self.compiled = 0
 
     async def answer(
         self,
@@ -90,16 +106,28 @@ class FastReads:
         `viewer_id`: the id a valid token names (None: anonymous); the statement reads the
         viewer's row itself and answers nothing when it is gone."""
         try:
-            statement = self._statement(query, operation_name, variables, viewer_id)
+            with self.span("fast_reads.compile") as span:
+                compiled = self.compiled
+                statement = self._statement(query, operation_name, variables, viewer_id)
+                if span is not None:
+                    span.set_attributes(_described(query, operation_name, statement))
+                    span.set_attribute(
+                        "mentorgraph.statement.cache_hit",
+                        statement is not None and compiled == self.compiled,
+                    )
             if statement is None:
                 self.declined += 1
                 return None
             params = statement.bind(viewer_id)
             client = connections.get("default")
-            async with client.acquire_connection() as connection:
-                # Logged where Tortoise logs its own statements (statement counts see it).
-                client.log.debug("%s: %s", statement.sql, params)
-                text = await connection.fetchval(statement.sql, *params)
+            with self.span("fast_reads.execute") as span:
+                if span is not None:
+                    span.set_attributes(_described(query, operation_name, statement))
+                    span.set_attributes({"db.system": "postgresql", "db.operation.name": "SELECT"})
+                async with client.acquire_connection() as connection:
+                    # Logged where Tortoise logs its own statements (statement counts see it).
+                    client.log.debug("%s: %s", statement.sql, params)
+                    text = await connection.fetchval(statement.sql, *params)
             if text is None:  # the viewer's account is gone: the ordinary path says so
                 self.declined += 1
                 return None
@@ -110,6 +138,12 @@ class FastReads:
             return None
         self.served += 1
         return body
+
+    def operation_name(self, query: str, operation_name: str | None) -> str | None:
+        """The name of the operation `answer` just answered, as its document gives it."""
+        prepared = self._prepared.get((query, operation_name))
+        name = prepared.operation.name if prepared is not None else None
+        return name.value if name is not None else operation_name
 
     def _statement(
         self,
@@ -150,6 +184,7 @@ class FastReads:
             _remember(self._prepared, (query, operation_name), None, self.cache_size)
             return None
         _remember(self._statements, key, statement, self.cache_size)
+        self.compiled += 1
         return statement
 
     def _prepare(self, query: str, operation_name: str | None) -> _Prepared | None:
@@ -181,6 +216,18 @@ class FastReads:
         if any(s.name not in ROOT_FIELDS for s in roots.values()):
             return None
         return _Prepared(document, operation, fragments, roots)
+
+
+def _described(
+    query: str, operation_name: str | None, statement: Statement | None
+) -> dict[str, Any]:
+    """The statement's shape for a span: a hash of the document and the operation's name (the
+    cache's key without the variables' values), never the SQL, whose literals are values."""
+    shape = hashlib.sha256(f"{operation_name}\n{query}".encode()).hexdigest()[:16]
+    return {
+        "mentorgraph.statement.shape": shape,
+        "mentorgraph.statement.answered": statement is not None,
+    }
 
 
 def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
