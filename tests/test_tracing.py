@@ -19,6 +19,7 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from mentorgraph.settings import Settings
+from tests.utils import raw_ws
 from tests.utils.factories import PASSWORD, make_mentor, make_user
 from tests.utils.live_server import ROOT, LiveServer
 
@@ -157,7 +158,10 @@ async def test_operations_export_their_spans_without_secrets(
             assert "errors" not in spotlight.json()
             refused = await http.post("/graphql", json={"query": "query Bad { nope }"})
             assert refused.status_code == 200
-        spans = collector.wait_for("mutation LogIn", "query Me", "query Spotlight", "graphql")
+        await over_a_socket(server.url, token)
+        spans = collector.wait_for(
+            "mutation LogIn", "query Me", "query Spotlight", "graphql", "subscribe"
+        )
     finally:
         server.stop()
     system = "sqlite" if settings.is_sqlite else "postgresql"
@@ -214,7 +218,23 @@ async def test_operations_export_their_spans_without_secrets(
 
     # Only operations' statements: no root span but the operations'.
     roots = sorted(s.name for s in spans if s.parent_id == b"")
-    assert roots == ["graphql", "mutation LogIn", "query Me", "query Spotlight"]
+    assert roots == [
+        "graphql",
+        "mutation LogIn",
+        "query Me",
+        "query Spotlight",
+        "subscribe",
+        "subscribe",
+    ]
+
+    # The socket: a span per `subscribe` (the viewer, the name), and the operation's own spans
+    # below it; nothing per event.
+    subscribes = [s for s in spans if s.name == "subscribe"]
+    assert {s.attributes["graphql.operation.name"] for s in subscribes} == {"Events", "Who"}
+    assert all(s.attributes["enduser.id"] == user.id for s in subscribes)
+    assert all(s.attributes["mentorgraph.outcome"] == "ok" for s in subscribes)
+    (who,) = [s for s in subscribes if s.attributes["graphql.operation.name"] == "Who"]
+    assert "resolve Query.viewer" in [s.name for s in children(spans, who)]
 
     # A client's fault (it did not validate: its type is never known): its code.
     bad = one(spans, "graphql")
@@ -224,6 +244,26 @@ async def test_operations_export_their_spans_without_secrets(
     exported = b"".join(collector.bodies)
     for secret in (PASSWORD, token, "traced@example.org", "logIn(input", "Bearer"):
         assert secret.encode() not in exported, secret
+
+
+async def over_a_socket(url: str, token: str) -> None:
+    """A subscription and a query over one WebSocket, the query answered."""
+    socket = await raw_ws.open_socket(url)
+    try:
+        await raw_ws.init(socket, token)
+        assert (await raw_ws.receive(socket))["type"] == "connection_ack"
+        for number, (name, query) in enumerate(
+            [
+                ("Events", "subscription Events { mentorshipRequestEvents { cursor } }"),
+                ("Who", "query Who { viewer { id } }"),
+            ]
+        ):
+            payload = {"query": query, "operationName": name}
+            await raw_ws.send(socket, {"id": str(number), "type": "subscribe", "payload": payload})
+        while (await raw_ws.receive(socket)).get("id") != "1":
+            pass
+    finally:
+        await socket.close()
 
 
 def test_without_an_endpoint_the_sdk_is_never_imported(settings: Settings) -> None:
