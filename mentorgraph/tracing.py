@@ -2,9 +2,11 @@
 
 On when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set (and
 `OTEL_SDK_DISABLED` is not `true`); the service is named by `OTEL_SERVICE_NAME` (default
-`mentorgraph`). Spans leave over OTLP/HTTP (protobuf) in batches; the SDK's own variables
-(`OTEL_BSP_SCHEDULE_DELAY`, `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_RESOURCE_ATTRIBUTES`, ...) apply.
-The packages come with the `otel` extra: `pip install mentorgraph[otel]`.
+`mentorgraph`), each process by `service.instance.id` (host and pid). Spans leave over
+OTLP/HTTP (protobuf) in batches; the SDK's own variables (`OTEL_BSP_SCHEDULE_DELAY`,
+`OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_RESOURCE_ATTRIBUTES`, ...) apply. A collector that is down
+costs no request anything: the batch queue drops spans when full. The packages come with the
+`otel` extra: `pip install mentorgraph[otel]`.
 
 When off, nothing of OpenTelemetry is imported and each hook costs one `is None` check
 (`span` returns a shared null context yielding None; `annotate` returns at once).
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -75,12 +78,12 @@ def enabled() -> bool:
     return _tracer is not None
 
 
-def setup(environ: Mapping[str, str] = os.environ) -> bool:
-    """Start exporting when configured (idempotent). Whether tracing is on."""
+def setup() -> bool:
+    """Start exporting when the environment asks for it (idempotent). Whether tracing is on."""
     global _tracer, _provider, _current_span
     if _tracer is not None:
         return True
-    if not configured(environ):
+    if not configured():
         return False
     from opentelemetry import trace
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -90,8 +93,12 @@ def setup(environ: Mapping[str, str] = os.environ) -> bool:
 
     from mentorgraph.tracing_db import trace_database
 
-    name = environ.get("OTEL_SERVICE_NAME", "").strip() or DEFAULT_SERVICE_NAME
-    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
+    # Each worker its own instance (which process answered); the SDK reads OTEL_SERVICE_NAME
+    # and OTEL_RESOURCE_ATTRIBUTES itself, and names the service only when neither does.
+    resource = Resource.create({"service.instance.id": f"{socket.gethostname()}-{os.getpid()}"})
+    if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
+        resource = resource.merge(Resource({SERVICE_NAME: DEFAULT_SERVICE_NAME}))
+    provider = TracerProvider(resource=resource)
     # The exporter reads the endpoint, headers and timeout from the standard variables.
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)

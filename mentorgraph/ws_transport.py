@@ -297,7 +297,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         # One span while the operation is accepted or refused; nothing per delivered event.
         with tracing.span("subscribe") as span:
             if span is not None:
-                tracing.annotate(subscribe_attributes(message, self.socket_context.viewer))
+                tracing.annotate(
+                    subscribe_attributes(message, getattr(self.context, "viewer", None))
+                )
             await self._subscribe(message)
             if span is not None:
                 accepted = message.get("id") in self.operations

@@ -137,7 +137,6 @@ async def test_operations_export_their_spans_without_secrets(
         settings,
         OTEL_EXPORTER_OTLP_ENDPOINT=collector.url,
         OTEL_BSP_SCHEDULE_DELAY="100",
-        OTEL_SERVICE_NAME="mentorgraph-test",
     )
     server.start()
     try:
@@ -165,7 +164,7 @@ async def test_operations_export_their_spans_without_secrets(
     finally:
         server.stop()
     system = "sqlite" if settings.is_sqlite else "postgresql"
-    assert {s.service for s in spans} == {"mentorgraph-test"}
+    assert {s.service for s in spans} == {"mentorgraph"}  # OTEL_SERVICE_NAME's default
 
     # The mutation: the operation, its root field, and the statements below it.
     log_in = one(spans, "mutation LogIn")
