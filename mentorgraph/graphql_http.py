@@ -134,7 +134,7 @@ class GraphQLEndpoint:
             resolved = await self.persisted.resolve(checked)
         except RequestRefused as refused:
             return error_response(refused.status, refused.message, refused.code)
-        with tracing.span("graphql") as span:
+        with tracing.operation_span("graphql", request.headers) as span:
             response, ran = await self._execute(
                 request,
                 resolved.query,

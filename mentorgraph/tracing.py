@@ -14,10 +14,11 @@ When off, nothing of OpenTelemetry is imported and each hook costs one `is None`
 The spans (names and attributes; never a token, a password, the document's text nor a variable's
 value — `tests/test_tracing.py` checks the exported bytes):
 
-- `graphql` (HTTP; renamed `query Name` / `mutation Name` once known): `graphql.operation.name`,
-  `graphql.operation.type`, `mentorgraph.read_path` (`fast` or `ordinary`), `enduser.id` (the
-  viewer's id), `mentorgraph.outcome` (`ok` or `error`), `error.type` (the first error's
-  `extensions.code`), `http.response.status_code`.
+- `graphql` (HTTP, a server span continuing a `traceparent` the request carries; renamed
+  `query Name` / `mutation Name` once known): `graphql.operation.name`, `graphql.operation.type`,
+  `mentorgraph.read_path` (`fast` or `ordinary`), `enduser.id` (the viewer's id),
+  `mentorgraph.outcome` (`ok` or `error`), `error.type` (the first error's `extensions.code`),
+  `http.response.status_code`.
 - `subscribe` (WebSocket): one span while a `subscribe` message is accepted (or refused);
   nothing per delivered event: a busy subscription would emit a span per subscriber per event,
   and an event's fan-out is a metric's job. Queries and mutations sent over the socket run in the
@@ -28,10 +29,9 @@ value — `tests/test_tracing.py` checks the exported bytes):
   the same shape).
 - Ordinary path: `resolve Type.field` per root field (`TracedRootFields`; one per root field,
   not per field: a page of results would otherwise cost a span per object per field).
-- Database: `db NAME` per statement Tortoise runs within an operation (`mentorgraph.tracing_db`),
-  with `db.system`,
-  `db.operation.name` and `db.collection.name` read off the SQL's head, never the SQL itself
-  (literals can sit in it).
+- Database: `db OPERATION table` per statement Tortoise runs within an operation
+  (`mentorgraph.tracing_db`), with `db.system`, `db.operation.name` and `db.collection.name`
+  read off the SQL's head, never the SQL itself (literals can sit in it).
 
 Set up once per process by `create_app` (uvicorn starts each worker as a fresh process that
 imports the app, so each has its own exporter thread); `shutdown` flushes at exit.
@@ -125,6 +125,18 @@ def span(name: str) -> Any:
 def in_span() -> bool:
     """Whether a span is open in this task (an operation is being traced)."""
     return _tracer is not None and _current_span().is_recording()
+
+
+def operation_span(name: str, headers: Mapping[str, str] | None = None) -> Any:
+    """A server span for one GraphQL operation, continuing the caller's trace when its headers
+    carry one (W3C `traceparent`: a proxy or a client that traces); None when off."""
+    if _tracer is None:
+        return _NO_SPAN
+    from opentelemetry.propagate import extract
+    from opentelemetry.trace import SpanKind
+
+    parent = extract(headers) if headers is not None else None
+    return _tracer.start_as_current_span(name, context=parent, kind=SpanKind.SERVER)
 
 
 def annotate(attributes: Mapping[str, Any]) -> None:

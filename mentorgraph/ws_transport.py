@@ -295,7 +295,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         # One span while the operation is accepted or refused; nothing per delivered event.
-        with tracing.span("subscribe") as span:
+        with tracing.operation_span("subscribe") as span:
             if span is not None:
                 tracing.annotate(
                     subscribe_attributes(message, getattr(self.context, "viewer", None))

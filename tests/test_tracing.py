@@ -124,6 +124,8 @@ def descendants(spans: list[Span], parent: Span) -> list[Span]:
 LOG_IN = """mutation LogIn($email: String!) {
   logIn(input: {email: $email, password: "%s"}) { token userErrors { code } }
 }"""
+CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+CALLER_SPAN = "00f067aa0ba902b7"
 ME = "query Me { viewer { id name } }"
 SPOTLIGHT = "query Spotlight($first: Int!) { spotlightMentors(first: $first) { id name } }"
 
@@ -149,7 +151,11 @@ async def test_operations_export_their_spans_without_secrets(
             token = answer.json()["data"]["logIn"]["token"]
             assert token
             auth = {"authorization": f"Bearer {token}"}
-            me = await http.post("/graphql", json={"query": ME}, headers=auth)
+            # A caller that traces: the operation joins its trace.
+            traceparent = f"00-{CALLER_TRACE}-{CALLER_SPAN}-01"
+            me = await http.post(
+                "/graphql", json={"query": ME}, headers=auth | {"traceparent": traceparent}
+            )
             assert me.json()["data"]["viewer"]["name"] == user.name
             spotlight = await http.post(
                 "/graphql", json={"query": SPOTLIGHT, "variables": {"first": 2}}, headers=auth
@@ -188,6 +194,7 @@ async def test_operations_export_their_spans_without_secrets(
 
     # The viewer's query: the compiled statement on PostgreSQL, a root field on SQLite.
     me_span = one(spans, "query Me")
+    assert (me_span.trace_id.hex(), me_span.parent_id.hex()) == (CALLER_TRACE, CALLER_SPAN)
     assert me_span.attributes["enduser.id"] == user.id
     assert me_span.attributes["mentorgraph.outcome"] == "ok"
     if settings.is_sqlite:
@@ -216,7 +223,7 @@ async def test_operations_export_their_spans_without_secrets(
     assert any(s.name.startswith("db SELECT") for s in descendants(spans, spotlight_span))
 
     # Only operations' statements: no root span but the operations'.
-    roots = sorted(s.name for s in spans if s.parent_id == b"")
+    roots = sorted(s.name for s in spans if s.parent_id == b"" or s.name == "query Me")
     assert roots == [
         "graphql",
         "mutation LogIn",
