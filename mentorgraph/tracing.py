@@ -42,7 +42,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 __all__ = [
@@ -119,7 +119,24 @@ def span(name: str) -> Any:
     """A context manager around a child of the current span, yielding it; None when off."""
     if _tracer is None:
         return _NO_SPAN
-    return _tracer.start_as_current_span(name)
+    return _started(name)
+
+
+@contextlib.contextmanager
+def _started(name: str, **options: Any) -> Iterator[Any]:
+    """The SDK's span, but an exception leaves only its type: the SDK would record its message
+    (and stack), where a database error quotes the row's values (`Key (email)=(...)`)."""
+    from opentelemetry.trace import StatusCode
+
+    with _tracer.start_as_current_span(
+        name, record_exception=False, set_status_on_exception=False, **options
+    ) as current:
+        try:
+            yield current
+        except Exception as exc:
+            current.set_status(StatusCode.ERROR)
+            current.set_attribute("error.type", type(exc).__qualname__)
+            raise
 
 
 def in_span() -> bool:
@@ -136,7 +153,7 @@ def operation_span(name: str, headers: Mapping[str, str] | None = None) -> Any:
     from opentelemetry.trace import SpanKind
 
     parent = extract(headers) if headers is not None else None
-    return _tracer.start_as_current_span(name, context=parent, kind=SpanKind.SERVER)
+    return _started(name, context=parent, kind=SpanKind.SERVER)
 
 
 def annotate(attributes: Mapping[str, Any]) -> None:
