@@ -40,6 +40,7 @@ imports the app, so each has its own exporter thread); `shutdown` flushes at exi
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 from collections.abc import Iterator, Mapping
@@ -56,6 +57,8 @@ __all__ = [
     "shutdown",
     "span",
 ]
+
+logger = logging.getLogger("mentorgraph.tracing")
 
 DEFAULT_SERVICE_NAME = "mentorgraph"
 ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
@@ -85,11 +88,20 @@ def setup() -> bool:
         return True
     if not configured():
         return False
-    from opentelemetry import trace
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    try:
+        from opentelemetry import trace
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    except ImportError:
+        # Serving untraced beats not serving: an observability setting must not take the API
+        # down. Said loudly, once per process.
+        logger.error(
+            "An OTLP endpoint is configured but OpenTelemetry is not installed: serving without"
+            " traces. Install it with: pip install 'mentorgraph[otel]'"
+        )
+        return False
 
     from mentorgraph.tracing_db import trace_database
 

@@ -284,3 +284,27 @@ def test_without_an_endpoint_the_sdk_is_never_imported(settings: Settings) -> No
         "assert app.state.schema is not None\n"
     )
     subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=ROOT, timeout=60)
+
+
+def test_an_endpoint_without_the_packages_serves_untraced(settings: Settings) -> None:
+    """The `otel` extra not installed (an image built without it): the app still starts, and
+    says why there are no traces."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    env |= {
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": settings.resolved_database_url,
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9",
+    }
+    script = (
+        "import sys\n"
+        "sys.modules['opentelemetry'] = None  # as if not installed\n"
+        "from mentorgraph import tracing\n"
+        "from mentorgraph.app import create_app\n"
+        "create_app()\n"
+        "assert not tracing.enabled()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, timeout=60, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"pip install 'mentorgraph[otel]'" in done.stderr
