@@ -3,11 +3,11 @@ WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HOST=0.0.0.0 PORT=8000 DATA_DIR=/data
 
-# Dependencies first, from pyproject.toml alone, so that a code change does not reinstall them.
+# Dependencies first, at the exact versions of requirements.lock (`make lock`), so that every
+# build installs the same packages and a code change does not reinstall them.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --no-deps -r requirements.lock
 COPY pyproject.toml README.md ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt && rm /tmp/requirements.txt
 COPY mentorgraph ./mentorgraph
 COPY schema ./schema
 COPY resolvers ./resolvers
@@ -23,6 +23,8 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=5 \
   CMD python -c "import os, urllib.request as u; u.urlopen('http://127.0.0.1:%s/readyz' % os.environ.get('PORT', '8000'), timeout=2)"
-# Migrate before serving: the image is the only thing that knows its own schema version.
-# `exec` makes the server PID 1, so `docker stop`'s SIGTERM reaches it and it shuts down cleanly.
-CMD ["sh", "-c", "mentorgraph migrate && exec mentorgraph serve"]
+# Serving only: migrations run once per deployment, before any server starts (`mentorgraph
+# migrate`; docker-compose.yml's one-shot `migrate` service), never in each of several replicas
+# at once. Exec form: the server is PID 1, so `docker stop`'s SIGTERM reaches it and it shuts
+# down cleanly.
+CMD ["mentorgraph", "serve"]

@@ -5,12 +5,14 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .PHONY: serve test clients lint typecheck schema migrations install clean bench bench-data \
-	bench-postgraphile soak browser graphiql-assets
+	bench-postgraphile soak browser prometheus graphiql-assets lock env-example compose
 
-$(INSTALLED): pyproject.toml
+# The run-time dependencies at requirements.lock's versions (as in the image); the test tools
+# at pyproject.toml's pins.
+$(INSTALLED): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[test]"
 	touch $@
 
 install: $(INSTALLED)
@@ -23,7 +25,7 @@ serve: $(INSTALLED)
 	$(BIN)/mentorgraph serve
 
 ## Lint, type-check, then the whole suite on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
-test: $(INSTALLED) lint typecheck browser clients
+test: $(INSTALLED) lint typecheck browser prometheus clients compose
 	TEST_DB=sqlite $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then TEST_DB=postgres $(BIN)/pytest; \
 	else echo "TEST_DATABASE_URL not set: skipped the PostgreSQL run"; fi
@@ -31,6 +33,25 @@ test: $(INSTALLED) lint typecheck browser clients
 ## The browser tests/test_graphiql_browser.py drives: Debian's Chromium (installed if missing).
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+## The Prometheus server (and promtool) tests/test_metrics.py scrapes /metrics and checks the
+## dashboard with: Debian's package (installed if missing).
+prometheus:
+	@test -x /usr/bin/prometheus -a -x /usr/bin/promtool || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus)
+
+## A validator for docker-compose.yml (tests/test_deployment.py runs `config`, which needs no
+## Docker engine): the compose plugin if present, else Debian's docker-compose (installed if missing).
+compose:
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose)
+
+## Re-resolve requirements.lock (the image's exact run-time packages) from pyproject.toml.
+lock: $(INSTALLED)
+	$(BIN)/python scripts/lock_requirements.py
+
+## Rewrite .env.example from mentorgraph/settings.py (a test fails while it is stale).
+env-example: $(INSTALLED)
+	$(BIN)/python scripts/env_example.py
 
 ## Vendor GraphiQL's pinned builds (scripts/graphiql/package-lock.json) into
 ## mentorgraph/graphiql/static with their hashes and licences; GRAPHIQL_ARGS=--update-lock

@@ -8,12 +8,13 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
-from mentorgraph import tracing
+from mentorgraph import metrics, tracing
 from mentorgraph.background import Job, JobRunner
 from mentorgraph.bus import create_bus
 from mentorgraph.db import close_db, init_db
@@ -21,12 +22,16 @@ from mentorgraph.email_setup import outbox_worker
 from mentorgraph.graphiql import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from mentorgraph.graphql_http import GraphQLEndpoint
 from mentorgraph.graphql_ws import SubscriptionEndpoint
+from mentorgraph.metrics import MetricsEndpoint
 from mentorgraph.origins import cors_middleware, normalized_origins
 from mentorgraph.persisted_queries import PersistedQueries
+from mentorgraph.read_replica import ReadReplica
+from mentorgraph.request_log import RecordOperation, RequestIds
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
 from mentorgraph.tracing_graphql import TracedRootFields
+from models.login_guard import THROTTLE_LISTENERS
 from models.sweep import sweep
 from resolvers.fast_reads import FastReads
 from schema import build_schema
@@ -55,6 +60,17 @@ def readiness_check(timeout: float) -> Callable[[Request], Awaitable[JSONRespons
     return readyz
 
 
+def read_replica(settings: Settings) -> ReadReplica | None:
+    """The streaming replica compiled reads run on, when `DATABASE_READ_URL` names one (only
+    with PostgreSQL and the fast read path: nothing else reads there)."""
+    if not settings.database_read_url:
+        return None
+    if settings.is_sqlite or not settings.fast_reads:
+        logger.warning("DATABASE_READ_URL is ignored: only PostgreSQL's fast read path uses it")
+        return None
+    return ReadReplica(settings.database_read_url, settings)
+
+
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
     """The server. With `manage_db=False` the caller opens and closes the database (tests)."""
     settings = settings or get_settings()
@@ -70,7 +86,10 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         max_cost=settings.max_query_cost,
         extra_extensions=[TracedRootFields] if traced else (),
     )
+    # Each operation's type and name, for its log line (`request_log`).
+    schema.extensions = (*schema.extensions, RecordOperation)
     tokens = TokenService.from_settings(settings)
+    replica = read_replica(settings)
     fast_reads = (
         FastReads(
             schema._schema,
@@ -78,6 +97,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             max_tokens=settings.max_tokens,
             cost_refusal=schema.cost.refusal if schema.cost else None,
             span=tracing.span,
+            replica=replica,
         )
         if settings.fast_reads and not settings.is_sqlite
         else None
@@ -96,6 +116,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             cache_entries=settings.persisted_queries_cache_entries,
             max_document_bytes=settings.max_body_bytes,
         ),
+        read_positions=replica is not None,
     )
     bus = create_bus(settings)
     subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)
@@ -103,26 +124,40 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     jobs = JobRunner(
         [
             Job("outbox", settings.outbox_interval_seconds, outbox_worker(settings).deliver_due),
-            Job("sweep", settings.sweep_interval_seconds, sweep),
+            Job("sweep", settings.sweep_interval_seconds, metrics.timed_sweep(sweep)),
         ]
+    )
+    metrics.configure(settings.metrics_max_operation_names)
+    if metrics.login_throttled not in THROTTLE_LISTENERS:
+        THROTTLE_LISTENERS.append(metrics.login_throttled)
+    metrics_endpoint = MetricsEndpoint(
+        enabled=settings.metrics_enabled,
+        allow_ips=settings.metrics_allow_ips,
+        outbox_max_attempts=settings.outbox_max_attempts,
+        db_timeout=settings.metrics_db_timeout_seconds,
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_db:
             await init_db(settings.resolved_database_url, settings)
+        if replica is not None:
+            await replica.start()
         if settings.background_jobs:
             jobs.start()
         try:
             await bus.start()
             subscriptions.sockets.start()
             try:
-                yield
+                async with metrics.running(settings.metrics_enabled):
+                    yield
             finally:
                 await subscriptions.sockets.stop()
                 await bus.stop()
         finally:
             await jobs.stop()
+            if replica is not None:
+                await replica.stop()
             if manage_db:
                 await close_db()
             tracing.shutdown()
@@ -134,14 +169,20 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             Route(ASSETS_PATH, graphiql.serve),
             Route("/healthz", healthz),
             Route("/readyz", readiness_check(settings.readiness_timeout_seconds)),
+            Route("/metrics", metrics_endpoint.handle),
         ],
         # Browser pages on other origins: the same list guards the WebSocket handshake.
-        middleware=[cors_middleware(normalized_origins(settings.allowed_origins))],
+        middleware=[
+            # Outermost: every answer carries the request id, CORS refusals too.
+            Middleware(RequestIds),
+            cors_middleware(normalized_origins(settings.allowed_origins)),
+        ],
         lifespan=lifespan,
     )
     app.state.schema = schema
     app.state.tokens = tokens
     app.state.fast_reads = fast_reads
+    app.state.read_replica = replica
     app.state.bus = bus
     app.state.settings = settings
     return app

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import importlib.metadata
 import sys
 from collections.abc import Awaitable, Callable
 
 from mentorgraph.db import close_db, init_db, migrate_db
+from mentorgraph.logging_setup import configure_logging
+from mentorgraph.metrics_dir import prepare as prepare_metrics_dir
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.settings import Settings, get_settings
 
@@ -17,8 +21,10 @@ __all__ = ["main"]
 
 def _run(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
     # Every command that runs model code (create-user, seed-demo, sweep, ...) sees the
-    # configured rules, as the server does.
+    # configured rules, as the server does, and logs as it does (deliver-emails with the
+    # console backend prints each email through the log).
     configure_rules(settings)
+    configure_logging(settings.log_level, settings.log_format)
 
     async def wrapped() -> int:
         await init_db(settings.resolved_database_url, settings)
@@ -41,27 +47,42 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         workers = 1
+    configure_logging(settings.log_level, settings.log_format)
     # Each worker reads the development secret; create it once here, before they race to.
     settings.resolved_jwt_secret  # noqa: B018
+    # Every worker's metrics in one place, so a scrape of any of them counts all (`metrics_dir`).
+    prepare_metrics_dir()
+    trusted_proxies = settings.forwarded_allow_ips.strip()
     uvicorn.run(
         "mentorgraph.asgi:app",
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=workers,
-        proxy_headers=False,
+        # X-Forwarded-For / -Proto are believed only from the proxies listed in
+        # FORWARDED_ALLOW_IPS (none by default: a client could claim any address).
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=trusted_proxies or None,
         ws_per_message_deflate=settings.websocket_compression,
         # A WebSocket message is a request: the HTTP body limit, refused by uvicorn with 1009.
         ws_max_size=settings.max_body_bytes,
         # SIGTERM: open requests and sockets get this long, then they are cut (and the
         # process exits), whatever they are doing.
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-        log_level="info",
+        # Our handler and format (`logging_setup`), not uvicorn's; its access log is off: it
+        # writes query strings (a GET's variables), and each operation has its own line.
+        log_config=None,
+        log_level=settings.log_level.lower(),
+        access_log=False,
     )
     return 0
 
 
 def cmd_migrate(_: argparse.Namespace, settings: Settings) -> int:
-    asyncio.run(migrate_db(settings.resolved_database_url))
+    applied = asyncio.run(migrate_db(settings.resolved_database_url))
+    for name in applied:
+        print(f"Applied {name}")
+    if not applied:
+        print("Nothing to apply.")
     print("Database is up to date.")
     return 0
 
@@ -72,15 +93,39 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
     return _run(settings, lambda: seed_demo(mentors=args.mentors, only_if_empty=args.if_empty))
 
 
+def read_password(from_stdin: bool) -> str | None:
+    """The new account's password: one line of stdin (scripts), else typed twice at a prompt.
+    Never argv: a command line is visible to every user of the machine (`ps`) and kept in
+    shell history."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif not sys.stdin.isatty():
+        print("No terminal to ask for a password: pipe it with --password-stdin.", file=sys.stderr)
+        return None
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            print("The passwords differ; nothing created.", file=sys.stderr)
+            return None
+    if not password:
+        print("The password is empty; nothing created.", file=sys.stderr)
+        return None
+    return password
+
+
 def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     from models.accounts import create_user
     from models.errors import RuleViolation, RuleViolations
+
+    password = read_password(args.password_stdin)
+    if password is None:
+        return 1
 
     async def work() -> int:
         try:
             user = await create_user(
                 email=args.email,
-                password=args.password,
+                password=password,
                 name=args.name,
                 is_mentor=args.mentor,
                 is_admin=args.admin,
@@ -159,46 +204,92 @@ def cmd_persist_operations(args: argparse.Namespace, settings: Settings) -> int:
     return _run(settings, work)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mentorgraph", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def package_version() -> str:
+    try:
+        return importlib.metadata.version("mentorgraph")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout never installed
+        return "unknown"
 
-    serve = commands.add_parser("serve", help="serve the API (GraphiQL at /graphql)")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int)
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mentorgraph",
+        description="The mentorgraph GraphQL server and its maintenance commands. Settings come"
+        " from the environment and .env (see .env.example).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve", help="serve the API (GraphiQL at /graphql)", description="Serve the API."
+    )
+    serve.add_argument("--host", help="address to listen on (default: HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: PORT, 8000)")
+    serve.add_argument(
+        "--workers", type=int, help="server processes (default: WORKERS, 1; SQLite: always 1)"
+    )
     serve.set_defaults(handler=cmd_serve)
 
-    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate = commands.add_parser(
+        "migrate",
+        help="apply database migrations",
+        description="Apply the migrations the database lacks and list them.",
+    )
     migrate.set_defaults(handler=cmd_migrate)
 
-    seed = commands.add_parser("seed-demo", help="load deterministic demo data")
-    seed.add_argument("--mentors", type=int, default=200)
+    seed = commands.add_parser(
+        "seed-demo", help="load deterministic demo data", description="Load demo data."
+    )
+    seed.add_argument(
+        "--mentors", type=int, default=200, help="mentors to create (default: %(default)s)"
+    )
     seed.add_argument(
         "--if-empty", action="store_true", help="do nothing when the database has users"
     )
     seed.set_defaults(handler=cmd_seed_demo)
 
-    create = commands.add_parser("create-user", help="create an account")
-    create.add_argument("--email", required=True)
-    create.add_argument("--password", required=True)
-    create.add_argument("--name", required=True)
-    create.add_argument("--mentor", action="store_true")
-    create.add_argument("--admin", action="store_true")
+    create = commands.add_parser(
+        "create-user",
+        # Else the removed `--password PW` would be taken for --password-stdin, PW left over.
+        allow_abbrev=False,
+        help="create an account",
+        description="Create an account. The password is asked for twice at a prompt, or read"
+        " as one line from stdin with --password-stdin; never from the command line.",
+    )
+    create.add_argument("--email", required=True, help="the account's email (its login)")
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password as one line from stdin (e.g. from a secrets file)",
+    )
+    create.add_argument("--name", required=True, help="the name shown to other members")
+    create.add_argument("--mentor", action="store_true", help="make the account a mentor")
+    create.add_argument("--admin", action="store_true", help="make the account an administrator")
     create.set_defaults(handler=cmd_create_user)
 
-    token = commands.add_parser("token", help="print a bearer token for a user")
-    token.add_argument("--email", required=True)
+    token = commands.add_parser(
+        "token",
+        help="print a bearer token for a user",
+        description="Print a bearer token for a user (for scripts and testing).",
+    )
+    token.add_argument("--email", required=True, help="the account's email")
     token.set_defaults(handler=cmd_token)
-    deliver = commands.add_parser("deliver-emails", help="send due emails from the outbox once")
+    deliver = commands.add_parser(
+        "deliver-emails",
+        help="send due emails from the outbox once",
+        description="Send due emails from the outbox once (for cron).",
+    )
     deliver.set_defaults(handler=cmd_deliver_emails)
     sweeper = commands.add_parser(
-        "sweep", help="remind, expire and set silent mentors unavailable once (for cron)"
+        "sweep",
+        help="remind, expire and set silent mentors unavailable once (for cron)",
+        description="Remind, expire and set silent mentors unavailable once (for cron).",
     )
     sweeper.set_defaults(handler=cmd_sweep)
     persist = commands.add_parser(
         "persist-operations",
         help="register an app's operations for persisted queries (PERSISTED_QUERIES)",
+        description="Register an app's operations for persisted queries (PERSISTED_QUERIES).",
     )
     persist.add_argument(
         "file", help="a JSON manifest: Apollo's persisted-query manifest or {hash: document}"

@@ -89,11 +89,19 @@ async def init_db(database_url: str, settings: Settings | None = None) -> None:
     await connections.get("default").execute_query("SELECT 1")
 
 
-async def migrate_db(database_url: str) -> None:
+async def migrate_db(database_url: str) -> list[str]:
+    """Applies the migrations the database lacks; their names ("app.name"), in order."""
     from tortoise.migrations.api.migrate import migrate
 
-    await migrate(config=tortoise_config(database_url))
+    applied: list[str] = []
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            applied.append(f"{app_label}.{name}")
+
+    await migrate(config=tortoise_config(database_url), progress=progress)
     await Tortoise.close_connections()
+    return applied
 
 
 async def close_db() -> None:

@@ -8,19 +8,22 @@ status of a document that cannot run follow the request's `Accept` (`media_types
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from mentorgraph import tracing
+from mentorgraph import metrics, tracing
 from mentorgraph.graphiql import GraphiQLAssets, GraphiQLPage
 from mentorgraph.media_types import JSON, negotiate, request_error_status
 from mentorgraph.persisted_queries import PersistedQueries
+from mentorgraph.read_replica import READ_AFTER_HEADER, parse_lsn, primary_position
+from mentorgraph.request_log import CURRENT, codes_of, note_codes, operation_logged
 from mentorgraph.request_rules import (
     RequestRefused,
     check_size,
@@ -37,13 +40,33 @@ from schema.extensions import classify_error
 __all__ = ["GraphQLEndpoint"]
 
 
-def json_response(body: dict[str, Any], status_code: int = 200) -> Response:
+class Answer(Response):
+    """A GraphQL answer, with what the metrics count of it (`mentorgraph.metrics`)."""
+
+    # "ok", or the code of the first error.
+    outcome = "ok"
+    # "fast" (one compiled statement) or "ordinary" (the resolvers).
+    path = "ordinary"
+    operation: str | None = None
+    # query, mutation, subscription; "unknown" when refused before the document was read.
+    kind = "unknown"
+    # Whether the document parsed, validated and ran.
+    ran = False
+
+
+def json_response(body: dict[str, Any], status_code: int = 200) -> Answer:
     # orjson: several times faster than json.dumps on a page of results, same compact UTF-8.
-    return Response(orjson.dumps(body), status_code, media_type=JSON)
+    answer = Answer(orjson.dumps(body), status_code, media_type=JSON)
+    errors = body.get("errors")
+    if errors:
+        code = errors[0].get("extensions", {}).get("code")
+        answer.outcome = code[:40] if isinstance(code, str) else "ERROR"
+    return answer
 
 
-def error_response(status: int, message: str, code: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
+def error_response(status: int, message: str, code: str) -> Answer:
+    note_codes([code])
+    return json_response({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
 
 
 def is_json(content_type: str | None) -> bool:
@@ -65,12 +88,15 @@ class GraphQLEndpoint:
         retry_after_seconds: int = 5,
         graphiql: GraphiQLPage | None = None,
         persisted: PersistedQueries | None = None,
+        read_positions: bool = False,
     ) -> None:
         self.schema = schema
         self.retry_after = str(retry_after_seconds)
         self.tokens = tokens
         self.max_body = max_body
         self.fast_reads = fast_reads
+        # With a read replica: mutations answer the primary's WAL position (`read_replica`).
+        self.read_positions = read_positions
         # Our own page, its scripts served by this server (no CDN): works offline.
         self.graphiql = graphiql or GraphiQLPage(GraphiQLAssets())
         self.persisted = persisted or PersistedQueries(
@@ -78,15 +104,29 @@ class GraphQLEndpoint:
         )
 
     async def handle(self, request: Request) -> Response:
+        started = time.perf_counter()
         media_type = negotiate(request.headers.get("accept"))
-        try:
-            response = await self._answer(request, media_type)
-        except Exception as exc:
-            if not is_database_unavailable(exc):
-                raise
-            response = error_response(503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
+        client = request.client.host if request.client else None
+        with operation_logged("http", client) as record:
+            try:
+                response = await self._answer(request, media_type)
+            except Exception as exc:
+                if not is_database_unavailable(exc):
+                    note_codes(["INTERNAL_SERVER_ERROR"])
+                    raise
+                response = error_response(503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
+            record.skip = response.media_type != JSON  # GraphiQL's page: not an operation
         if response.status_code == 503:
             self._unavailable(response)
+        if isinstance(response, Answer):  # not GraphiQL's page
+            metrics.record_operation(
+                response.operation,
+                response.kind,
+                response.path,
+                response.outcome,
+                response.ran,
+                time.perf_counter() - started,
+            )
         return self._in_media_type(response, media_type)
 
     @staticmethod
@@ -145,6 +185,11 @@ class GraphQLEndpoint:
             )
             if span is not None:
                 tracing.annotate(operation_outcome(response))
+        if isinstance(response, Answer):
+            response.operation = checked.operation_name
+            response.ran = ran
+            if response.path == "ordinary":
+                response.kind = metrics.operation_type(resolved.query, checked.operation_name)
         if resolved.store_as is not None and ran:
             # It parsed, validated and ran: worth keeping. (Not the status: an
             # `application/json` client gets 200 for a document that cannot run too.)
@@ -161,17 +206,31 @@ class GraphQLEndpoint:
         media_type: str,
     ) -> tuple[Response, bool]:
         """The answer, and whether the document ran (parsed, validated, executed)."""
+        record = CURRENT.get()
+        if record is not None:
+            record.name = operation_name
+            record.variables = sorted(variables or ())  # names only: values hold passwords
         try:
             viewer_id = self.tokens.user_id_for_header(request.headers.get("authorization"))
             tracing.annotate({"enduser.id": viewer_id})
+            if record is not None:
+                record.viewer_id = viewer_id
             if self.fast_reads is not None:
                 # Queries it supports, answered by one statement (which reads the viewer's
                 # row itself); None for everything else, and for a viewer who no longer exists.
-                answer = await self.fast_reads.answer(query, operation_name, variables, viewer_id)
+                read_after = parse_lsn(request.headers.get(READ_AFTER_HEADER))
+                answer = await self.fast_reads.answer(
+                    query, operation_name, variables, viewer_id, read_after
+                )
                 if answer is not None:
                     if tracing.enabled():
                         traced_fast_read(self.fast_reads.operation_name(query, operation_name))
-                    return Response(answer, media_type=JSON), True
+                    if record is not None:
+                        record.path, record.type = "fast", OperationType.QUERY.value
+                        record.name = self.fast_reads.operation_name(query, operation_name)
+                    fast = Answer(answer, media_type=JSON)
+                    fast.path, fast.kind = "fast", "query"
+                    return fast, True
             viewer = None if viewer_id is None else await self.tokens.user_by_id(viewer_id)
         except InvalidToken as exc:
             return error_response(401, str(exc), "UNAUTHENTICATED"), False
@@ -208,6 +267,7 @@ class GraphQLEndpoint:
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [classify_error(error).formatted for error in result.errors]
+            note_codes(codes_of(body["errors"]))
         if result.errors and all(error.path is None for error in result.errors):
             # Nothing executed (the document did not parse or validate, or the variables did
             # not coerce): a client fault, 400 only for clients that read such a body (spec).
@@ -218,7 +278,12 @@ class GraphQLEndpoint:
             for e in body.get("errors", ())
         ):
             return json_response(body, status_code=503), False
-        return json_response(body), True
+        response = json_response(body)
+        if self.read_positions and context.ran_mutation:
+            position = await primary_position()
+            if position is not None:
+                response.headers[READ_AFTER_HEADER] = position
+        return response, True
 
     async def _read_body(self, request: Request) -> bytes:
         declared = request.headers.get("content-length")

@@ -25,6 +25,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
+from mentorgraph import metrics
 from mentorgraph.connection_params import AmbiguousAuthorization, authorization_param
 from mentorgraph.origins import normalized_origins
 from mentorgraph.security import InvalidToken, TokenService
@@ -98,9 +99,11 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
             await self._refuse_upgrade(WebSocket(scope, receive, send))
             return
         scope[SLOT_KEY] = slot
+        metrics.socket_opened()
         try:
             await super().__call__(scope, receive, send)
         finally:
+            metrics.socket_closed()
             slot.release()
 
     async def _refuse_upgrade(self, websocket: WebSocket) -> None:

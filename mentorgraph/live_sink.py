@@ -19,6 +19,7 @@ from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
 from strawberry.types.execution import ExecutionResult
 
+from mentorgraph.metrics import event_sent
 from models.requests import RequestEvent
 from schema.extensions import classify_error
 from schema.shared_events import SOURCE_EXECUTOR, SharedEventExecution, execute_event
@@ -54,6 +55,7 @@ class OperationSink:
                 await self._send_errors(result.data, result.errors)
             else:
                 await self._handler.send_data(self._operation, result.data)
+            event_sent(event.occurred_at)
 
     async def _send_errors(self, data: Any, errors: list[Any]) -> None:
         # As Strawberry's stream would: log what the server got wrong, classify for the client.

@@ -53,7 +53,15 @@ class ConsoleBackend:
     async def send(self, message: EmailMessage) -> None:
         body = message.get_body(preferencelist=("plain",))
         text = body.get_content() if body is not None else ""
-        logger.info("email to %s: %s\n%s", message["To"], message["Subject"], text.rstrip())
+        # INFO, which the server's logging (`logging_setup`) writes: one record per email,
+        # readable in a terminal, one JSON line with LOG_FORMAT=json.
+        logger.info(
+            "email to %s: %s\n%s\n-- end of email",
+            message["To"],
+            message["Subject"],
+            text.rstrip(),
+            extra={"fields": {"email_to": message["To"]}},
+        )
 
 
 @dataclass

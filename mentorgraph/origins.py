@@ -41,6 +41,7 @@ ALLOWED_REQUEST_HEADERS = (
     "Authorization",
     "Content-Type",
     "X-Request-ID",
+    "X-Read-After",
     "apollographql-client-name",
     "apollographql-client-version",
     "apollo-require-preflight",
@@ -48,8 +49,9 @@ ALLOWED_REQUEST_HEADERS = (
     "graphql-client-name",
     "graphql-client-version",
 )
-# Headers of the answer a page may read: when to retry after a 503.
-EXPOSED_HEADERS = ("Retry-After",)
+# Headers of the answer a page may read: when to retry after a 503; the primary's WAL
+# position after a mutation (read-your-writes with a read replica, `read_replica`).
+EXPOSED_HEADERS = ("Retry-After", "X-Read-After")
 # How long a browser may reuse a preflight's answer (seconds).
 PREFLIGHT_MAX_AGE = 600
 

@@ -21,12 +21,14 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     # Empty means the embedded SQLite database in `data_dir`.
     database_url: str = ""
+    # Where `mentorgraph serve` listens, and its server processes (SQLite: always 1).
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
 
     # Empty means: generate one and keep it in `data_dir` (development only).
     jwt_secret: str = ""
+    # How long a token from logIn / signUp is valid (a week).
     token_ttl_minutes: int = 60 * 24 * 7
 
     # The rules of the request lifecycle.
@@ -134,7 +136,7 @@ class Settings(BaseSettings):
     # WebSocket limits (`mentorgraph.socket_limits`, `mentorgraph.ws_transport`). Counted per
     # server process: with WORKERS processes a client may hold up to WORKERS times as many.
     # Open sockets per client address (beyond: HTTP 429 on the upgrade). Behind a reverse proxy
-    # every client has the proxy's address: raise it there.
+    # set FORWARDED_ALLOW_IPS, or every client has the proxy's address.
     ws_max_sockets_per_address: int = 50
     # Open sockets per signed-in account (beyond: closed with 4429 at `connection_init`).
     ws_max_sockets_per_user: int = 10
@@ -165,6 +167,41 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: int = 10
     # Delivery attempts of one email before it is marked failed and no longer retried.
     outbox_max_attempts: int = 8
+
+    # --- Reads on a streaming replica (issue 14; `mentorgraph/read_replica.py`) ---
+    # A PostgreSQL hot standby of `database_url`: the fast read path's statements run there
+    # (read-only connections); everything else uses the primary. Empty: the primary reads too.
+    # Read-your-writes: mutations answer `X-Read-After: <LSN>`; a read sending it back is
+    # answered by the primary while the replica has not replayed that far.
+    database_read_url: str = ""
+    # After the replica could not be reached, reads use the primary this long before the
+    # replica is tried again.
+    read_replica_retry_seconds: float = 5.0
+
+    # --- Metrics (issue 14; `mentorgraph/metrics.py`) ---
+    # Serve Prometheus metrics at `/metrics` (404 when false).
+    metrics_enabled: bool = True
+    # Comma-separated addresses or networks (CIDR) allowed to read `/metrics`; empty: everyone.
+    # Behind a proxy this is the proxy's view of the client (see the proxy settings).
+    metrics_allow_ips: str = ""
+    # Distinct `operationName` labels per process; more are counted under "other".
+    metrics_max_operation_names: int = 200
+    # Seconds a scrape waits for the outbox figures from the database before answering without.
+    metrics_db_timeout_seconds: float = 1.0
+
+    # --- Operations (issue 14): logs and proxies ---
+    # Log lines: "text" (readable in a terminal) or "json" (one JSON object a line: time, level,
+    # logger, message, request_id and, per GraphQL operation, its name, type, viewer_id,
+    # read_path, duration_ms, error_codes, variable names; never values, tokens or passwords).
+    log_format: Literal["text", "json"] = "text"
+    # The least level written: DEBUG, INFO, WARNING, ERROR (database drivers stay at INFO:
+    # their DEBUG lines carry statement parameters).
+    log_level: str = "INFO"
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma-separated IPs or
+    # networks ("10.0.0.0/8"), or "*" for any. Empty: none, the client is the TCP peer. Behind
+    # a proxy set it, or every client shares the proxy's address (login throttling, socket
+    # limits per address). Read by uvicorn when `mentorgraph serve` starts.
+    forwarded_allow_ips: str = ""
 
     @property
     def resolved_database_url(self) -> str:

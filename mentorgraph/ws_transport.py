@@ -58,14 +58,16 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.unset import UnsetType
 
-from mentorgraph import tracing
+from mentorgraph import metrics, tracing
 from mentorgraph.live_sink import OperationSink
+from mentorgraph.request_log import OperationRecord, codes_of, note_codes, operation_logged
 from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
 from mentorgraph.security import Credentials, InvalidToken, TokenService
 from mentorgraph.tracing_graphql import subscribe_attributes
 from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
 from resolvers.context import Context
 from resolvers.event_feed import LIVE_SINK
+from schema.extensions import classify_error
 
 if TYPE_CHECKING:
     from mentorgraph.socket_limits import SocketSlot
@@ -185,6 +187,13 @@ def _close_reason(message: str) -> str:
     return encoded[: MAX_REASON_BYTES - 3].decode(errors="ignore") + "..."
 
 
+def _first_code(errors: list[Any] | None) -> str:
+    if not errors:
+        return "ERROR"
+    code = classify_error(errors[0]).formatted.get("extensions", {}).get("code")
+    return code[:40] if isinstance(code, str) else "ERROR"
+
+
 class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -200,6 +209,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         # Operations cancelled by `close_socket`: awaited at shutdown, as Strawberry awaits its
         # own, so their clean-up (a transaction's rollback) is done when the socket is.
         self._cancelled: list[asyncio.Task[Any]] = []
+        # Operations answered with errors only, by id: the first error's code (metrics).
+        self._refused: dict[str, str] = {}
 
     # The socket's life: connection, limits, closing.
 
@@ -360,6 +371,10 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         extensions = error.get("extensions")
         if isinstance(extensions, Mapping):
             tracing.annotate({"error.type": str(extensions.get("code"))[:100]})
+        # A refused `subscribe` is an operation too: one log line with its code.
+        with operation_logged("ws", self._client()) as record:
+            self._describe(record, None)
+            note_codes(codes_of([error]))
         await self.send_message(
             cast("Message", {"id": operation_id, "type": "error", "payload": [error]})
         )
@@ -400,7 +415,43 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
     async def run_operation(self, operation: Operation[Any, None]) -> None:
         # Runs in the operation's own task: the sink is seen by this operation only.
         LIVE_SINK.set(OperationSink(self, operation))
-        await super().run_operation(operation)
+        with operation_logged("ws", self._client()) as record:
+            self._describe(record, operation)
+            started = time.perf_counter()
+            kind = metrics.operation_type(operation.query, operation.operation_name)
+            outcome = "ok"
+            try:
+                if kind == "subscription":
+                    with metrics.live_subscription():
+                        await super().run_operation(operation)
+                else:
+                    await super().run_operation(operation)
+            except Exception:  # not a cancellation: the client's `complete` or goodbye is "ok"
+                outcome = "INTERNAL_SERVER_ERROR"
+                raise
+            finally:
+                outcome = self._refused.pop(operation.id, outcome)
+                metrics.record_operation(
+                    operation.operation_name,
+                    kind,
+                    "ws",
+                    outcome,
+                    outcome == "ok",
+                    None if kind == "subscription" else time.perf_counter() - started,
+                )
+
+    def _client(self) -> str | None:
+        return getattr(self.context, "client_address", None)
+
+    def _describe(self, record: OperationRecord, operation: Operation[Any, None] | None) -> None:
+        context = self.context
+        viewer = getattr(context, "viewer", None)
+        record.viewer_id = getattr(viewer, "id", None)
+        record.path = "ordinary"  # sockets always use the executor
+        if operation is not None:
+            record.name = operation.operation_name
+            # Names only: values may hold passwords and tokens.
+            record.variables = sorted(operation.variables or ())
 
     async def _send_result_stream(
         self, operation: Operation[Any, None], result_source: Any
@@ -408,7 +459,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         # Strawberry's loop, with the two additions above.
         first = True
         async for result in result_source:
+            note_codes(codes_of(getattr(result, "errors", None)))
             if first and isinstance(result, PreExecutionError):
+                self._refused[operation.id] = _first_code(result.errors)
                 await self._handle_pre_execution_error(operation, result)
                 return
             if not isinstance(result, ExecutionResult):
@@ -416,6 +469,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
                 return
             if first and self._needs_sign_in(result):
                 assert result.errors
+                self._refused[operation.id] = "UNAUTHENTICATED"
                 await operation.send_initial_errors(result.errors)
                 return
             first = False

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tortoise.exceptions import IntegrityError
@@ -32,12 +33,16 @@ from models.throttle import Rule
 from models.users import User
 
 __all__ = [
+    "THROTTLE_LISTENERS",
     "LoginReservation",
     "login_failed",
     "login_succeeded",
     "reserve_login",
     "reserve_sign_up",
 ]
+
+# Called with the code of every refused attempt (the server counts them: `mentorgraph.metrics`).
+THROTTLE_LISTENERS: list[Callable[[str], None]] = []
 
 # Longer is not an address (IPv6 text is at most 45 characters); cut, not refused.
 _ADDRESS_LENGTH = 64
@@ -56,6 +61,8 @@ def _rule(free: int) -> Rule:
 def _throttled(code: ErrorCode, seconds: float, longest: float, field_name: str) -> RuleViolation:
     # Within [1, longest]: another process's clock may run a little ahead of this one's.
     wait = max(1, math.ceil(min(seconds, longest)))
+    for listener in THROTTLE_LISTENERS:
+        listener(code.value)
     return RuleViolation(
         code,
         f"Too many attempts. Try again in {wait} seconds.",

@@ -24,6 +24,10 @@ class Context:
     # Fresh for every operation: `renew` sets them (the `FreshLoaders` extension calls it as
     # each operation starts), so nothing builds them here only to be replaced.
     loaders: Loaders = field(init=False, repr=False)
+    # Whether the last operation run with this context was a mutation (set by the
+    # `FreshLoaders` extension once parsed): an HTTP mutation's answer then carries the
+    # primary's WAL position for read-your-writes (`mentorgraph.read_replica`).
+    ran_mutation: bool = field(default=False, init=False)
 
     def renew(self, viewer: User | None, loaders: Loaders | None = None) -> None:
         """Start over with `viewer` and fresh caches (each operation; each subscription event)."""

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterator
 
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types import StreamExecutionResult
 
@@ -83,3 +83,12 @@ class FreshLoaders(SchemaExtension):
         if isinstance(context, Context):
             context.renew(context.viewer)
         yield
+        if isinstance(context, Context):
+            document = self.execution_context.graphql_document
+            context.ran_mutation = document is not None and _is_mutation(
+                get_operation_ast(document, self.execution_context.operation_name)
+            )
+
+
+def _is_mutation(operation: OperationDefinitionNode | None) -> bool:
+    return operation is not None and operation.operation is OperationType.MUTATION

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
+import fcntl
 import os
+import pty
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,11 +36,14 @@ def env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def mentorgraph(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def mentorgraph(
+    env: dict[str, str], cwd: Path, *args: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mentorgraph", *args],
         env=env,
         cwd=cwd,  # away from the repository's own .env and data/
+        input=stdin,  # never a terminal: create-user must be told --password-stdin
         capture_output=True,
         text=True,
         timeout=60,
@@ -87,16 +94,23 @@ def viewer(url: str, token: str) -> dict[str, object]:
 def test_migrate_create_user_token_and_seed_demo(env: dict[str, str], tmp_path: Path) -> None:
     done = mentorgraph(env, tmp_path, "migrate")
     assert done.returncode == 0, done.stderr
+    assert "Applied models.0001_initial" in done.stdout
+    assert "Nothing to apply" not in done.stdout
+    again_migrated = mentorgraph(env, tmp_path, "migrate")
+    assert again_migrated.returncode == 0, again_migrated.stderr
+    assert "Applied" not in again_migrated.stdout
+    assert "Nothing to apply." in again_migrated.stdout
 
     done = mentorgraph(
-        env, tmp_path, "create-user", "--email", "Ada@example.org", "--password",
-        "a long passphrase 1", "--name", "Ada", "--mentor",
+        env, tmp_path, "create-user", "--email", "Ada@example.org", "--password-stdin",
+        "--name", "Ada", "--mentor", stdin="a long passphrase 1\n",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "<ada@example.org>" in done.stdout
     again = mentorgraph(
-        env, tmp_path, "create-user", "--email", "ada@example.org", "--password", "x", "--name", "A"
-    )
+        env, tmp_path, "create-user", "--email", "ada@example.org", "--password-stdin",
+        "--name", "A", stdin="x\n",
+    )  # fmt: skip
     assert again.returncode == 1
     assert "Not created" in again.stderr
 
@@ -125,3 +139,85 @@ def test_migrate_create_user_token_and_seed_demo(env: dict[str, str], tmp_path: 
             "roles": ["MEMBER", "MENTOR"],
         }
         assert viewer(url, tokens["admin"]) == {"email": ADMIN_EMAIL, "roles": ["MEMBER", "ADMIN"]}
+
+
+def test_passwords_never_come_from_the_command_line(env: dict[str, str], tmp_path: Path) -> None:
+    """`--password` is gone (argv is visible in `ps` and shell history); without a terminal and
+    without --password-stdin nothing is created."""
+    assert mentorgraph(env, tmp_path, "migrate").returncode == 0
+    on_argv = mentorgraph(
+        env, tmp_path, "create-user", "--email", "a@example.org", "--password", "pw", "--name", "A"
+    )
+    assert on_argv.returncode == 2
+    assert "unrecognized arguments: --password" in on_argv.stderr
+    no_terminal = mentorgraph(
+        env, tmp_path, "create-user", "--email", "a@example.org", "--name", "A"
+    )
+    assert no_terminal.returncode == 1
+    assert "--password-stdin" in no_terminal.stderr
+    empty = mentorgraph(
+        env, tmp_path, "create-user", "--email", "a@example.org", "--name", "A",
+        "--password-stdin", stdin="\n",
+    )  # fmt: skip
+    assert empty.returncode == 1
+    assert "empty" in empty.stderr
+
+
+def test_version_and_help_on_every_command_and_option(env: dict[str, str], tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    from mentorgraph.cli import build_parser
+
+    shown = mentorgraph(env, tmp_path, "--version")
+    assert shown.returncode == 0
+    assert shown.stdout.strip() == f"mentorgraph {version('mentorgraph')}"
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    undocumented = [
+        f"{name} {option.option_strings or option.dest}"
+        for name, command in commands.choices.items()
+        for option in command._actions
+        if not option.help
+    ]
+    assert undocumented == []
+    assert all(choice.help for choice in commands._choices_actions)
+    for name in commands.choices:
+        helped = mentorgraph(env, tmp_path, name, "--help")
+        assert helped.returncode == 0, helped.stderr
+        assert "usage: mentorgraph" in helped.stdout
+
+
+def test_create_user_asks_for_the_password_at_a_terminal(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """On a terminal (a pseudo-terminal here) the password is typed twice, unechoed."""
+    assert mentorgraph(env, tmp_path, "migrate").returncode == 0
+    master, terminal = pty.openpty()
+
+    def own_terminal() -> None:  # the child's controlling terminal, which getpass opens
+        os.setsid()
+        fcntl.ioctl(terminal, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mentorgraph", "create-user", "--email", "t@example.org",
+         "--name", "T"],
+        env=env, cwd=tmp_path, stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=own_terminal,
+    )  # fmt: skip
+    os.close(terminal)
+    seen = b""
+    try:
+        for prompt in (b"Password: ", b"Password again: "):
+            while prompt not in seen:
+                seen += os.read(master, 1024)
+            seen = seen.split(prompt, 1)[1]
+            os.write(master, b"typed at a terminal 7\n")
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(master)
+    assert process.returncode == 0, err
+    assert b"<t@example.org>" in out
+    assert b"typed at a terminal" not in out + err + seen  # never echoed
+    token = mentorgraph(env, tmp_path, "token", "--email", "t@example.org")
+    assert token.returncode == 0

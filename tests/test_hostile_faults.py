@@ -283,11 +283,17 @@ def outage_database(database_url: str) -> Iterator[str]:
     asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     asyncio.run(run(f'CREATE DATABASE "{name}"'))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": url}
-    for command in (
-        ["migrate"],
-        ["create-user", "--email", "o@example.org", "--password", "s3cret-enough!", "--name", "O"],
-    ):
-        subprocess.run([sys.executable, "-m", "mentorgraph", *command], env=env, check=True)
+    for command, stdin in (
+        (["migrate"], ""),
+        (["create-user", "--email", "o@example.org", "--password-stdin", "--name", "O"],
+         "s3cret-enough!\n"),
+    ):  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "mentorgraph", *command],
+            env=env,
+            check=True,
+            input=stdin.encode(),
+        )
     try:
         yield url
     finally:

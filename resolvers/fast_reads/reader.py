@@ -29,6 +29,7 @@ from tortoise import connections
 
 from resolvers.fast_reads.build import Statement
 from resolvers.fast_reads.finish import finish
+from resolvers.fast_reads.replica import Replica
 from resolvers.fast_reads.roots import ROOT_FIELDS, compile_operation
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue, collect
 
@@ -71,9 +72,12 @@ class FastReads:
         max_tokens: int,
         cost_refusal: CostRefusal | None = None,
         cache_size: int = 512,
+        replica: Replica | None = None,
         span: SpanFactory = _no_span,
     ) -> None:
         self.schema = schema
+        # Where the statements run first when a streaming replica is configured.
+        self.replica = replica
         # Tracing's spans (`mentorgraph.tracing.span`): compile or cache hit, then execution.
         self.span = span
         # The ordinary path's cost budget (`schema.cost.QueryCost.refusal`): an operation above
@@ -100,11 +104,14 @@ class FastReads:
         operation_name: str | None,
         variables: dict[str, Any] | None,
         viewer_id: int | None,
+        read_after: str | None = None,
     ) -> bytes | None:
         """The JSON body of the answer, or None: the ordinary executor must answer.
 
         `viewer_id`: the id a valid token names (None: anonymous); the statement reads the
-        viewer's row itself and answers nothing when it is gone."""
+        viewer's row itself and answers nothing when it is gone. `read_after`: the primary's
+        WAL position the client has written up to (`mentorgraph.read_replica`): the replica
+        answers only once it has replayed that far."""
         try:
             with self.span("fast_reads.compile") as span:
                 compiled = self.compiled
@@ -119,15 +126,11 @@ class FastReads:
                 self.declined += 1
                 return None
             params = statement.bind(viewer_id)
-            client = connections.get("default")
             with self.span("fast_reads.execute") as span:
                 if span is not None:
                     span.set_attributes(_described(query, operation_name, statement))
                     span.set_attributes({"db.system": "postgresql", "db.operation.name": "SELECT"})
-                async with client.acquire_connection() as connection:
-                    # Logged where Tortoise logs its own statements (statement counts see it).
-                    client.log.debug("%s: %s", statement.sql, params)
-                    text = await connection.fetchval(statement.sql, *params)
+                text = await self._run(statement.sql, params, read_after)
             if text is None:  # the viewer's account is gone: the ordinary path says so
                 self.declined += 1
                 return None
@@ -139,8 +142,22 @@ class FastReads:
         self.served += 1
         return body
 
+    async def _run(self, sql: str, params: list[Any], read_after: str | None) -> Any:
+        """The statement's value: from the replica when there is one and it is current enough
+        for this client, else from the primary."""
+        if self.replica is not None:
+            answered = await self.replica.fetchval(sql, params, read_after)
+            if answered is not None:
+                return answered.value
+        client = connections.get("default")
+        async with client.acquire_connection() as connection:
+            # Logged where Tortoise logs its own statements (statement counts see it).
+            client.log.debug("%s: %s", sql, params)
+            return await connection.fetchval(sql, *params)
+
     def operation_name(self, query: str, operation_name: str | None) -> str | None:
-        """The name of the operation `answer` just answered, as its document gives it."""
+        """The name of the operation answered for (query, operation_name), from the cache
+        (for logs: a client need not send `operationName`); None if anonymous or forgotten."""
         prepared = self._prepared.get((query, operation_name))
         name = prepared.operation.name if prepared is not None else None
         return name.value if name is not None else operation_name

@@ -1,0 +1,161 @@
+"""Request ids and one log line per GraphQL operation (HTTP and WebSocket).
+
+The line says who asked what and how it went: operation name and type, viewer id, duration,
+which read path answered (`fast`: one compiled statement, `resolvers/fast_reads`; `ordinary`:
+the executor), the error codes, and the names of the variables sent (never their values:
+passwords and tokens travel in variables)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import SchemaExtension
+
+from mentorgraph.logging_setup import REQUEST_ID
+
+__all__ = [
+    "OperationRecord",
+    "RecordOperation",
+    "RequestIds",
+    "note_codes",
+    "operation_logged",
+]
+
+logger = logging.getLogger("mentorgraph.operation")
+
+# A client's own id is kept only if it is a short token of safe characters (it is written into
+# logs and headers as is).
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+@dataclass
+class OperationRecord:
+    transport: str
+    name: str | None = None
+    type: str | None = None
+    viewer_id: int | None = None
+    path: str | None = None
+    variables: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    # Not an operation after all (GraphiQL's page): no line.
+    skip: bool = False
+
+
+CURRENT: ContextVar[OperationRecord | None] = ContextVar("operation_record", default=None)
+
+
+def note_codes(codes: Any) -> None:
+    """Adds error codes to the operation being served (if any)."""
+    record = CURRENT.get()
+    if record is not None:
+        record.codes.extend(str(code) for code in codes if code and str(code) not in record.codes)
+
+
+def codes_of(errors: Any) -> list[str]:
+    codes = []
+    for error in errors or ():
+        extensions = error.get("extensions") if isinstance(error, dict) else error.extensions
+        codes.append((extensions or {}).get("code") or "INTERNAL_SERVER_ERROR")
+    return codes
+
+
+@contextmanager
+def operation_logged(transport: str, client: str | None = None) -> Iterator[OperationRecord]:
+    """Records the operation run inside, and logs it when it ends (however it ends)."""
+    record = OperationRecord(transport)
+    token = CURRENT.set(record)
+    started = time.perf_counter()
+    try:
+        yield record
+    finally:
+        CURRENT.reset(token)
+        if not record.skip:
+            _log(record, time.perf_counter() - started, client)
+
+
+def _log(record: OperationRecord, seconds: float, client: str | None) -> None:
+    fields = {
+        "transport": record.transport,
+        "operation_name": record.name,
+        "operation_type": record.type,
+        "viewer_id": record.viewer_id,
+        "read_path": record.path,
+        "duration_ms": round(seconds * 1000, 2),
+        "error_codes": record.codes,
+        "variables": record.variables,
+        "client": client,
+    }
+    logger.info(
+        "%s %s %s",
+        record.type or "operation",
+        record.name or "(anonymous)",
+        ",".join(record.codes) or "ok",
+        extra={"fields": fields},
+    )
+
+
+class RecordOperation(SchemaExtension):
+    """Tells the current record the operation's type and name, once the document is parsed."""
+
+    def on_validate(self) -> Iterator[None]:
+        # Parsed by now: a document that fails validation is named in its line too.
+        self._note()
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        self._note()
+        yield
+
+    def _note(self) -> None:
+        record = CURRENT.get()
+        if record is None:
+            return
+        context = self.execution_context
+        # No operation to run raises: the executor answers why.
+        with suppress(Exception):
+            record.type = context.operation_type.value
+        with suppress(Exception):
+            record.name = record.name or context.operation_name
+        if record.path is None:
+            record.path = "ordinary"
+
+
+class RequestIds:
+    """ASGI middleware: each HTTP request and WebSocket gets an id (the client's `X-Request-ID`
+    if sane, else a new one), in every log line written while it is served and in the
+    response's `X-Request-ID` header."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        offered = dict(scope.get("headers") or ()).get(b"x-request-id", b"").decode("latin-1")
+        request_id = offered if _SANE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        header = (b"x-request-id", request_id.encode())
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] in (
+                "http.response.start",
+                "websocket.accept",
+                "websocket.http.response.start",  # a refused upgrade (429)
+            ):
+                message = {**message, "headers": [*message.get("headers", ()), header]}
+            await send(message)
+
+        token = REQUEST_ID.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            REQUEST_ID.reset(token)
