@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from mentorgraph.settings import Settings
 from tests.utils.live_server import ROOT
@@ -37,8 +38,8 @@ def lock_pins() -> dict[str, str]:
     for line in (ROOT / "requirements.lock").read_text().splitlines():
         if line and not line.startswith("#"):
             name, version = line.split("==")
-            assert name not in pins
-            pins[name] = version
+            assert canonicalize_name(name) not in pins
+            pins[canonicalize_name(name)] = version
     return pins
 
 
@@ -48,7 +49,7 @@ def test_the_lock_file_pins_what_pyproject_asks_for() -> None:
     pins = lock_pins()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     for dependency in map(Requirement, project["dependencies"]):
-        name = dependency.name.lower()
+        name = canonicalize_name(dependency.name)  # prometheus_client is prometheus-client
         assert name in pins, f"{name} is not in requirements.lock: run `make lock`"
         assert dependency.specifier.contains(pins[name]), f"{name}=={pins[name]}: run `make lock`"
     dockerfile = (ROOT / "Dockerfile").read_text()
