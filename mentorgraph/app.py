@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 
-from mentorgraph import metrics
+from mentorgraph import metrics, tracing
 from mentorgraph.background import Job, JobRunner
 from mentorgraph.bus import create_bus
 from mentorgraph.db import close_db, init_db
@@ -30,6 +30,7 @@ from mentorgraph.request_log import RecordOperation, RequestIds
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
+from mentorgraph.tracing_graphql import TracedRootFields
 from models.login_guard import THROTTLE_LISTENERS
 from models.sweep import sweep
 from resolvers.fast_reads import FastReads
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     """The server. With `manage_db=False` the caller opens and closes the database (tests)."""
     settings = settings or get_settings()
     configure_rules(settings)
+    # Per process: uvicorn's workers each import the app afresh (`mentorgraph.asgi`).
+    traced = tracing.setup()
     schema = build_schema(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
@@ -81,6 +84,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         max_fields=settings.max_document_fields,
         max_merge_work=settings.max_field_merge_work,
         max_cost=settings.max_query_cost,
+        extra_extensions=[TracedRootFields] if traced else (),
     )
     # Each operation's type and name, for its log line (`request_log`).
     schema.extensions = (*schema.extensions, RecordOperation)
@@ -92,6 +96,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             schema.extra_rules,
             max_tokens=settings.max_tokens,
             cost_refusal=schema.cost.refusal if schema.cost else None,
+            span=tracing.span,
             replica=replica,
         )
         if settings.fast_reads and not settings.is_sqlite
@@ -155,6 +160,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
                 await replica.stop()
             if manage_db:
                 await close_db()
+            tracing.shutdown()
 
     app = Starlette(
         routes=[

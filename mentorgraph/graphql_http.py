@@ -18,7 +18,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from mentorgraph import metrics
+from mentorgraph import metrics, tracing
 from mentorgraph.graphiql import GraphiQLAssets, GraphiQLPage
 from mentorgraph.media_types import JSON, negotiate, request_error_status
 from mentorgraph.persisted_queries import PersistedQueries
@@ -30,6 +30,7 @@ from mentorgraph.request_rules import (
     graphql_params,
 )
 from mentorgraph.security import InvalidToken, TokenService
+from mentorgraph.tracing_graphql import operation_outcome, traced_fast_read
 from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
 from resolvers.context import Context
 from resolvers.fast_reads import FastReads
@@ -173,9 +174,17 @@ class GraphQLEndpoint:
             resolved = await self.persisted.resolve(checked)
         except RequestRefused as refused:
             return error_response(refused.status, refused.message, refused.code)
-        response, ran = await self._execute(
-            request, resolved.query, checked.variables, checked.operation_name, allowed, media_type
-        )
+        with tracing.operation_span("graphql", request.headers) as span:
+            response, ran = await self._execute(
+                request,
+                resolved.query,
+                checked.variables,
+                checked.operation_name,
+                allowed,
+                media_type,
+            )
+            if span is not None:
+                tracing.annotate(operation_outcome(response))
         if isinstance(response, Answer):
             response.operation = checked.operation_name
             response.ran = ran
@@ -203,6 +212,7 @@ class GraphQLEndpoint:
             record.variables = sorted(variables or ())  # names only: values hold passwords
         try:
             viewer_id = self.tokens.user_id_for_header(request.headers.get("authorization"))
+            tracing.annotate({"enduser.id": viewer_id})
             if record is not None:
                 record.viewer_id = viewer_id
             if self.fast_reads is not None:
@@ -213,6 +223,8 @@ class GraphQLEndpoint:
                     query, operation_name, variables, viewer_id, read_after
                 )
                 if answer is not None:
+                    if tracing.enabled():
+                        traced_fast_read(self.fast_reads.operation_name(query, operation_name))
                     if record is not None:
                         record.path, record.type = "fast", OperationType.QUERY.value
                         record.name = self.fast_reads.operation_name(query, operation_name)

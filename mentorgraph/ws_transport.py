@@ -58,11 +58,12 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.unset import UnsetType
 
-from mentorgraph import metrics
+from mentorgraph import metrics, tracing
 from mentorgraph.live_sink import OperationSink
 from mentorgraph.request_log import OperationRecord, codes_of, note_codes, operation_logged
 from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
 from mentorgraph.security import Credentials, InvalidToken, TokenService
+from mentorgraph.tracing_graphql import subscribe_attributes
 from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
 from resolvers.context import Context
 from resolvers.event_feed import LIVE_SINK
@@ -304,6 +305,18 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         await super().handle_message(message)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        # One span while the operation is accepted or refused; nothing per delivered event.
+        with tracing.operation_span("subscribe") as span:
+            if span is not None:
+                tracing.annotate(
+                    subscribe_attributes(message, getattr(self.context, "viewer", None))
+                )
+            await self._subscribe(message)
+            if span is not None:
+                accepted = message.get("id") in self.operations
+                span.set_attribute("mentorgraph.outcome", "ok" if accepted else "error")
+
+    async def _subscribe(self, message: SubscribeMessage) -> None:
         operation_id = message["id"]
         if not isinstance(operation_id, str):
             await self.handle_invalid_message("'id' must be a string.")
@@ -355,6 +368,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         return None
 
     async def _send_error(self, operation_id: str, error: Mapping[str, object]) -> None:
+        extensions = error.get("extensions")
+        if isinstance(extensions, Mapping):
+            tracing.annotate({"error.type": str(extensions.get("code"))[:100]})
         # A refused `subscribe` is an operation too: one log line with its code.
         with operation_logged("ws", self._client()) as record:
             self._describe(record, None)

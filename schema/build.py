@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import strawberry
@@ -10,6 +11,7 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -101,6 +103,7 @@ def build_schema(
     max_fields: int = 5000,
     max_cost: int = 25_000,
     max_merge_work: int = 10_000,
+    extra_extensions: Sequence[type[SchemaExtension]] = (),
 ) -> MentorgraphSchema:
     # NOTE: the rule classes are made once, here: the validation cache is keyed by the rule
     # classes (a new class per operation made it never hit). Depth and aliases are counted by
@@ -129,6 +132,8 @@ def build_schema(
             lambda: ValidationCache(maxsize=512),
             # After the validation cache: a document's own errors come first.
             lambda: CostLimit(cost),
+            # The server's own (tracing, when on: `mentorgraph.tracing_schema`).
+            *extra_extensions,
         ],
     )
     readable_by_graphql_js_16(schema._schema)

@@ -1,6 +1,7 @@
 """Writes requirements.lock: every package the server needs at run time (pyproject's
-`dependencies` and theirs), each at the exact version pip resolves today, for Linux and this
-Python (3.11, as the image). `make lock` runs it; the Dockerfile installs exactly these.
+`dependencies`, the `otel` extra so that the image can trace when told to, and theirs), each
+at the exact version pip resolves today, for Linux and this Python (3.11, as the image).
+`make lock` runs it; the Dockerfile installs exactly these.
 
 pip's own resolver in dry-run mode (`pip install --dry-run --report`): no extra tool, nothing
 installed. Versions only, no hashes: pip reports the hash of the one wheel it picked for this
@@ -29,7 +30,7 @@ def resolve() -> dict[str, str]:
         subprocess.run(
             [
                 sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed",
-                "--quiet", "--report", str(report), str(ROOT),
+                "--quiet", "--report", str(report), f"{ROOT}[otel]",
             ],
             check=True,
         )  # fmt: skip

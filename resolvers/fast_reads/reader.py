@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,10 +37,20 @@ __all__ = ["FastReads"]
 
 logger = logging.getLogger("mentorgraph.fast_reads")
 
+# A span's name -> a context manager yielding the span (None: tracing is off).
+SpanFactory = Callable[[str], AbstractContextManager[Any]]
+
 # (schema, document, operation name, variables) -> the refusal of an operation over budget.
 CostRefusal = Callable[
     [GraphQLSchema, DocumentNode, str | None, Mapping[str, Any]], GraphQLError | None
 ]
+
+
+def _no_span(_name: str) -> AbstractContextManager[Any]:
+    return _NO_SPAN
+
+
+_NO_SPAN: AbstractContextManager[Any] = nullcontext()
 
 
 @dataclass(frozen=True)
@@ -61,10 +73,13 @@ class FastReads:
         cost_refusal: CostRefusal | None = None,
         cache_size: int = 512,
         replica: Replica | None = None,
+        span: SpanFactory = _no_span,
     ) -> None:
         self.schema = schema
         # Where the statements run first when a streaming replica is configured.
         self.replica = replica
+        # Tracing's spans (`mentorgraph.tracing.span`): compile or cache hit, then execution.
+        self.span = span
         # The ordinary path's cost budget (`schema.cost.QueryCost.refusal`): an operation above
         # it is declined here, and refused there.
         self.cost_refusal = cost_refusal
@@ -81,6 +96,7 @@ class FastReads:
         self.served = 0
         self.declined = 0
         self.failed = 0
+        self.compiled = 0
 
     async def answer(
         self,
@@ -97,12 +113,24 @@ class FastReads:
         WAL position the client has written up to (`mentorgraph.read_replica`): the replica
         answers only once it has replayed that far."""
         try:
-            statement = self._statement(query, operation_name, variables, viewer_id)
+            with self.span("fast_reads.compile") as span:
+                compiled = self.compiled
+                statement = self._statement(query, operation_name, variables, viewer_id)
+                if span is not None:
+                    span.set_attributes(_described(query, operation_name, statement))
+                    span.set_attribute(
+                        "mentorgraph.statement.cache_hit",
+                        statement is not None and compiled == self.compiled,
+                    )
             if statement is None:
                 self.declined += 1
                 return None
             params = statement.bind(viewer_id)
-            text = await self._run(statement.sql, params, read_after)
+            with self.span("fast_reads.execute") as span:
+                if span is not None:
+                    span.set_attributes(_described(query, operation_name, statement))
+                    span.set_attributes({"db.system": "postgresql", "db.operation.name": "SELECT"})
+                text = await self._run(statement.sql, params, read_after)
             if text is None:  # the viewer's account is gone: the ordinary path says so
                 self.declined += 1
                 return None
@@ -173,6 +201,7 @@ class FastReads:
             _remember(self._prepared, (query, operation_name), None, self.cache_size)
             return None
         _remember(self._statements, key, statement, self.cache_size)
+        self.compiled += 1
         return statement
 
     def _prepare(self, query: str, operation_name: str | None) -> _Prepared | None:
@@ -204,6 +233,18 @@ class FastReads:
         if any(s.name not in ROOT_FIELDS for s in roots.values()):
             return None
         return _Prepared(document, operation, fragments, roots)
+
+
+def _described(
+    query: str, operation_name: str | None, statement: Statement | None
+) -> dict[str, Any]:
+    """The statement's shape for a span: a hash of the document and the operation's name (the
+    cache's key without the variables' values), never the SQL, whose literals are values."""
+    shape = hashlib.sha256(f"{operation_name}\n{query}".encode()).hexdigest()[:16]
+    return {
+        "mentorgraph.statement.shape": shape,
+        "mentorgraph.statement.answered": statement is not None,
+    }
 
 
 def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
