@@ -97,6 +97,16 @@ class SoakServer:
                 total += rss_mb(pid)
         return total
 
+    def workers_cpu_seconds(self) -> dict[int, float]:
+        """CPU seconds (user and system) each worker has used so far, by pid."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError):  # gone meanwhile
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        return used
+
     def kill_one_worker(self) -> int:
         pid = self.worker_pids()[0]
         os.kill(pid, signal.SIGKILL)
