@@ -73,16 +73,21 @@ class ReaderProcess:
     def __init__(self, url: str, tokens: list[str], browsers: int) -> None:
         context = multiprocessing.get_context("spawn")
         self._stop = context.Event()
-        self._receive, send = context.Pipe(duplex=False)
+        self._receive, self._send = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_main, args=(url, tokens, browsers, self._stop, send), daemon=True
+            target=_main, args=(url, tokens, browsers, self._stop, self._send), daemon=True
         )
 
     def start(self) -> None:
         self._process.start()
+        self._send.close()  # the child's copy only: a child that died is an EOF, not a hang
 
     async def stop(self) -> Reads:
+        """Their reads; none if the process died (the caller notes it: no latencies)."""
         self._stop.set()
-        reads: Reads = await asyncio.to_thread(self._receive.recv)
+        try:
+            reads: Reads = await asyncio.to_thread(self._receive.recv)
+        except EOFError:
+            reads = Reads()
         await asyncio.to_thread(self._process.join, 30)
         return reads

@@ -253,7 +253,10 @@ async def _run(
         await _sleep_until(stats, start + plan.seconds)
         stats.begin("after")
         stop.set()
-        _merge(stats, await readers.stop())
+        reads = await readers.stop()
+        if not reads.latencies:
+            stats.notes.append("the reader process timed no read (it failed): no latencies")
+        _merge(stats, reads)
         await _finish(tasks, 20, stats)
         await asyncio.sleep(5)  # what a finished request leaves behind must be gone by now
         result.sessions = await check_sessions(pg.url)
