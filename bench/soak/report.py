@@ -213,12 +213,13 @@ def render(result: Result) -> str:
         "",
         f"## CPU (cores busy on average; the machine has {os.cpu_count()})",
         "",
-        "| phase | server workers | soak clients (abuse included; timed browsers not) |",
-        "| --- | --- | --- |",
+        "| phase | server workers | PostgreSQL | soak clients (abuse in, timed reads out) |",
+        "| --- | --- | --- | --- |",
     ]
     for phase in ("baseline", "abuse"):
         lines.append(
             f"| {phase} | {stats.cpu_share(phase, stats.server_cpu):.2f} |"
+            f" {stats.cpu_share(phase, stats.database_cpu):.2f} |"
             f" {stats.cpu_share(phase, stats.client_cpu):.2f} |"
         )
     lines += ["", "## Memory of the workers (RSS, together)", ""]

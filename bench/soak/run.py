@@ -34,7 +34,7 @@ from bench.soak.invariants import Check, Sessions, check_database, check_session
 from bench.soak.load import Crowd, log_in, mentee, mentor, wrong_logins
 from bench.soak.postgres import ThrowawayPostgres
 from bench.soak.readers import ReaderProcess, Reads
-from bench.soak.server import SoakServer
+from bench.soak.server import SoakServer, cpu_seconds
 from bench.soak.stats import Stats
 from bench.soak.subscribers import Subscriber
 from bench.soak.world import PASSWORD, Seeded, seed
@@ -97,19 +97,27 @@ class Result:
     server_exceptions: Counter[str] = field(default_factory=Counter)
 
 
-async def _rss_sampler(server: SoakServer, stats: Stats, stop: asyncio.Event) -> None:
+def _used(before: dict[int, float], now: dict[int, float]) -> float:
+    # A process killed and replaced: its successor counts from 0, the dead one not at all.
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
+
+
+async def _rss_sampler(
+    server: SoakServer, pg: ThrowawayPostgres, stats: Stats, stop: asyncio.Event
+) -> None:
     server_cpu, client_cpu = server.workers_cpu_seconds(), _own_cpu_seconds()
+    database_cpu = cpu_seconds(pg.processes())
     sampled = time.monotonic()
     while not stop.is_set():
         stats.rss.append((stats.now(), stats.phase, server.workers_rss_mb()))
         stats.load.append(os.getloadavg()[0])
         now_server, now_client = server.workers_cpu_seconds(), _own_cpu_seconds()
-        # A worker killed and replaced: its successor counts from 0, the dead one not at all.
-        used = sum(cpu - server_cpu.get(pid, 0.0) for pid, cpu in now_server.items())
+        now_database = cpu_seconds(pg.processes())
         elapsed, sampled = time.monotonic() - sampled, time.monotonic()
-        stats.server_cpu.append((stats.phase, elapsed, used))
+        stats.server_cpu.append((stats.phase, elapsed, _used(server_cpu, now_server)))
         stats.client_cpu.append((stats.phase, elapsed, now_client - client_cpu))
-        server_cpu, client_cpu = now_server, now_client
+        stats.database_cpu.append((stats.phase, elapsed, _used(database_cpu, now_database)))
+        server_cpu, client_cpu, database_cpu = now_server, now_client, now_database
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)
 
@@ -203,7 +211,7 @@ async def _run(
             user_id = await _user_id(http, stats, token)
             assert user_id is not None
             subscribers.append(Subscriber(name, user_id, is_admin, token, ws_url, stats))
-        spawn(_rss_sampler(server, stats, stop))
+        spawn(_rss_sampler(server, pg, stats, stop))
         for _ in range(plan.mentees):
             spawn(mentee(crowd))
         for email in mentor_emails:

@@ -38,6 +38,8 @@ class Stats:
     # the soak process itself (its clients: the abuse ones run there, the timed browsers not).
     server_cpu: list[tuple[str, float, float]] = field(default_factory=list)
     client_cpu: list[tuple[str, float, float]] = field(default_factory=list)
+    # The same for PostgreSQL's processes (backends that exited between samples uncounted).
+    database_cpu: list[tuple[str, float, float]] = field(default_factory=list)
     # The machine's 1-minute load average, sampled with `rss` (other work skews latencies).
     load: list[float] = field(default_factory=list)
     # (seconds since start, phase, outcome) of every answer that is a failure.
