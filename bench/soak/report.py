@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import subprocess
 from collections import Counter
 from datetime import UTC, datetime
@@ -226,7 +227,15 @@ def render(result: Result) -> str:
     for label, phase in (("baseline", "baseline"), ("abuse", "abuse")):
         values = [mb for _, p, mb in stats.rss if p == phase]
         if values:
-            lines.append(f"- {label}: {min(values):.0f} - {max(values):.0f} MB")
+            lines.append(
+                f"- {label}: {min(values):.0f} - {max(values):.0f} MB"
+                f" (median {statistics.median(values):.0f} MB)"
+            )
+    lines += [
+        "",
+        "Single samples swing with the argon2 hashes of logins (64 MiB each while it runs);"
+        " a worker killed restarts small. The goal compares medians (see `bench/soak/run.py`).",
+    ]
     lines += ["", "## Exceptions in the server's log", "", "| count | exception |", "| --- | --- |"]
     for line, n in result.server_exceptions.most_common(15):
         lines.append(f"| {n} | `{line.replace('|', '/')}` |")

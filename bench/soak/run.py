@@ -7,6 +7,18 @@ then the checks.
                      slow readers; at 50% of it PostgreSQL restarts, at 75% a worker is killed
     checks           the load stops; sessions in pg_stat_activity, subscribers caught up,
                      the rules in SQL
+
+What is measured, and why so:
+- Latency of ordinary reads: timed by the browsers in a child process with its own event loop
+  (`readers.py`), not in the loop that runs the abuse clients, whose callbacks would delay
+  the timing of every read queued behind them. All share the machine's CPUs, which the report
+  shows per phase (server workers, PostgreSQL, the soak's own clients).
+- RSS growth under WebSocket abuse: the median of the workers' RSS (together) over the last
+  10 s of the baseline against the same over the last 10 s before PostgreSQL restarts (the
+  WebSocket abuse alone, ~35% of the run in). Not a single sample or a peak: logins hash with
+  argon2 (64 MiB while a hash runs, in both phases), so single samples swing by hundreds of
+  MB with nothing retained. Part of the growth is the warm-up of bounded caches, which a
+  control run (`--abuse none`: the same load and faults, no abuse) shows on its own.
 """
 
 from __future__ import annotations
