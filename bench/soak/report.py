@@ -66,8 +66,8 @@ def render(result: Result) -> str:
         f" {plan.listed_mentors} more in the directory), {plan.mentees} mentees"
         f" signing up, {plan.browsers} browsers, {plan.slow_readers} slow readers of"
         f" {plan.slow_reader_queries} queries each",
-        f"- Abuse: {', '.join(sorted(plan.abuse)) or 'none (a control run)'}"
-        f"{'' if plan.abuse == ABUSE_KINDS else ' (not all: a control run)'}",
+        f"- Abuse: {', '.join(sorted(plan.abuse)) or 'none'}"
+        f"{'' if plan.abuse == ABUSE_KINDS else ' (a control run: `--abuse`)'}",
         "- Ordinary reads are timed by the browsers in a process of their own (not in the"
         " event loop of the abuse clients); all share the machine's CPUs with the server.",
         "",
