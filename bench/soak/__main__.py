@@ -1,4 +1,5 @@
-"""`python -m bench.soak [--seconds 180 | --short] [--report docs/reliability.md]`.
+"""`python -m bench.soak [--seconds 180 | --short] [--abuse ws,http,slow | none]
+[--report docs/reliability.md]`.
 
 Needs PostgreSQL's server binaries (`/usr/lib/postgresql/*/bin`): it runs its own throw-away
 cluster, never the machine's. Exits 1 when an invariant is violated (a rule in SQL, a
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from bench.servers import ROOT
 from bench.soak.report import render
-from bench.soak.run import Plan, soak
+from bench.soak.run import ABUSE_KINDS, Plan, soak
 
 
 def main() -> int:
@@ -28,8 +29,17 @@ def main() -> int:
         default=ROOT / "docs" / "reliability.md",
         help="where to write the report ('-': standard output only)",
     )
+    parser.add_argument(
+        "--abuse",
+        default=",".join(sorted(ABUSE_KINDS)),
+        help="the abuse to run, comma-separated: http, slow, ws; 'none' for a control run"
+        " (default: all)",
+    )
     args = parser.parse_args()
-    plan = Plan(seconds=30 if args.short else args.seconds, workers=args.workers)
+    kinds = frozenset(k for k in args.abuse.split(",") if k and k != "none")
+    if kinds - ABUSE_KINDS:
+        parser.error(f"unknown abuse: {', '.join(sorted(kinds - ABUSE_KINDS))}")
+    plan = Plan(seconds=30 if args.short else args.seconds, workers=args.workers, abuse=kinds)
     result = asyncio.run(soak(plan))
     text = render(result)
     print(text)

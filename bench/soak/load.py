@@ -1,8 +1,9 @@
 """The ordinary users of the soak: mentees who sign up and ask, mentors who answer, people who
 log in (some with the wrong password), and anonymous visitors browsing the directory.
 
-Each actor loops until `stop` is set, with short random pauses. Reads of the directory and of
-the viewer are "ordinary reads": their latency is what the report compares between phases.
+Each actor loops until `stop` is set, with short random pauses. The browsers' reads (directory,
+facets, viewer) are "ordinary reads": their latency is what the report compares between phases
+(timed in a process of their own, bench/soak/readers.py).
 """
 
 from __future__ import annotations
@@ -112,8 +113,7 @@ async def mentee(crowd: Crowd) -> None:
                 await call(crowd.http, crowd.stats, "completeMentorship", ops.COMPLETE,
                            {"id": rng.choice(active)["id"]}, token=token)  # fmt: skip
         else:
-            await call(crowd.http, crowd.stats, "viewer", ops.VIEWER, token=token,
-                       ordinary_read=True)  # fmt: skip
+            await call(crowd.http, crowd.stats, "viewer", ops.VIEWER, token=token)
         await crowd.pause()
 
 

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from bench.servers import free_port
+from bench.soak.server import children
 
 __all__ = ["ThrowawayPostgres"]
 
@@ -69,6 +70,14 @@ class ThrowawayPostgres:
             action,
             *extra,
         )
+
+    def processes(self) -> list[int]:
+        """The postmaster and its children (backends, background workers)."""
+        try:
+            postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return []
+        return [postmaster, *children(postmaster)]
 
     def restart(self) -> None:
         """Stop (fast: every connection is cut) and start again."""

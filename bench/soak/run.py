@@ -7,6 +7,18 @@ then the checks.
                      slow readers; at 50% of it PostgreSQL restarts, at 75% a worker is killed
     checks           the load stops; sessions in pg_stat_activity, subscribers caught up,
                      the rules in SQL
+
+What is measured, and why so:
+- Latency of ordinary reads: timed by the browsers in a child process with its own event loop
+  (`readers.py`), not in the loop that runs the abuse clients, whose callbacks would delay
+  the timing of every read queued behind them. All share the machine's CPUs, which the report
+  shows per phase (server workers, PostgreSQL, the soak's own clients).
+- RSS growth under WebSocket abuse: the median of the workers' RSS (together) over the last
+  10 s of the baseline against the same over the last 10 s before PostgreSQL restarts (the
+  WebSocket abuse alone, ~35% of the run in). Not a single sample or a peak: logins hash with
+  argon2 (64 MiB while a hash runs, in both phases), so single samples swing by hundreds of
+  MB with nothing retained. Part of the growth is the warm-up of bounded caches, which a
+  control run (`--abuse none`: the same load and faults, no abuse) shows on its own.
 """
 
 from __future__ import annotations
@@ -31,9 +43,10 @@ import httpx
 from bench.soak import abuse
 from bench.soak.client import call
 from bench.soak.invariants import Check, Sessions, check_database, check_sessions, visible_event_ids
-from bench.soak.load import Crowd, browse, log_in, mentee, mentor, wrong_logins
+from bench.soak.load import Crowd, log_in, mentee, mentor, wrong_logins
 from bench.soak.postgres import ThrowawayPostgres
-from bench.soak.server import SoakServer
+from bench.soak.readers import ReaderProcess, Reads
+from bench.soak.server import SoakServer, cpu_seconds
 from bench.soak.stats import Stats
 from bench.soak.subscribers import Subscriber
 from bench.soak.world import PASSWORD, Seeded, seed
@@ -47,6 +60,11 @@ MAX_OPEN_REQUESTS = 5
 POOL_MAXSIZE = 20
 # Per worker: the pool, plus the LISTEN connection of the event bus and one spare.
 SESSIONS_PER_WORKER = POOL_MAXSIZE + 2
+# The window of RSS samples (one a second) whose median is a phase's memory.
+RSS_WINDOW_S = 10.0
+
+
+ABUSE_KINDS = frozenset({"ws", "http", "slow"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,9 @@ class Plan:
     browsers: int = 3
     slow_readers: int = 4
     slow_reader_queries: int = 100
+    # Which abuse runs in the abuse phase (`--abuse`): "ws" (WS mutations cancelled at once),
+    # "http" (HTTP requests aborted), "slow" (slow readers). Control runs leave some out.
+    abuse: frozenset[str] = ABUSE_KINDS
 
 
 @dataclass
@@ -71,7 +92,15 @@ class Result:
     # The same, just before PostgreSQL restarts: what the cancellations alone left behind.
     sessions_before_restart: Sessions | None = None
     subscribers: list[dict[str, Any]] = field(default_factory=list)
+    # What the workers hold (RSS, together): the median of the samples over the last
+    # RSS_WINDOW_S seconds of the baseline, and of the WebSocket abuse (just before PostgreSQL
+    # restarts). A median, not a single sample or a peak: every login hashes with argon2
+    # (64 MiB for the length of a hash, up to four at once per worker, in both phases), so one
+    # sample swings by hundreds of MB (a baseline spanned 167 - 385 MB) with nothing retained.
     rss_before_abuse_mb: float = 0.0
+    rss_ws_abuse_mb: float = 0.0
+    # The peaks of the same windows, for comparison.
+    rss_peak_before_abuse_mb: float = 0.0
     rss_peak_ws_abuse_mb: float = 0.0
     worker_back_after_s: float | None = None
     ready_after_pg_restart_s: float | None = None
@@ -80,12 +109,34 @@ class Result:
     server_exceptions: Counter[str] = field(default_factory=Counter)
 
 
-async def _rss_sampler(server: SoakServer, stats: Stats, stop: asyncio.Event) -> None:
+def _used(before: dict[int, float], now: dict[int, float]) -> float:
+    # A process killed and replaced: its successor counts from 0, the dead one not at all.
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in now.items())
+
+
+async def _rss_sampler(
+    server: SoakServer, pg: ThrowawayPostgres, stats: Stats, stop: asyncio.Event
+) -> None:
+    server_cpu, client_cpu = server.workers_cpu_seconds(), _own_cpu_seconds()
+    database_cpu = cpu_seconds(pg.processes())
+    sampled = time.monotonic()
     while not stop.is_set():
         stats.rss.append((stats.now(), stats.phase, server.workers_rss_mb()))
         stats.load.append(os.getloadavg()[0])
+        now_server, now_client = server.workers_cpu_seconds(), _own_cpu_seconds()
+        now_database = cpu_seconds(pg.processes())
+        elapsed, sampled = time.monotonic() - sampled, time.monotonic()
+        stats.server_cpu.append((stats.phase, elapsed, _used(server_cpu, now_server)))
+        stats.client_cpu.append((stats.phase, elapsed, now_client - client_cpu))
+        stats.database_cpu.append((stats.phase, elapsed, _used(database_cpu, now_database)))
+        server_cpu, client_cpu, database_cpu = now_server, now_client, now_database
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)
+
+
+def _own_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 async def _ready_within(url: str, seconds: float) -> float | None:
@@ -172,9 +223,7 @@ async def _run(
             user_id = await _user_id(http, stats, token)
             assert user_id is not None
             subscribers.append(Subscriber(name, user_id, is_admin, token, ws_url, stats))
-        spawn(_rss_sampler(server, stats, stop))
-        for _ in range(plan.browsers):
-            spawn(browse(crowd))
+        spawn(_rss_sampler(server, pg, stats, stop))
         for _ in range(plan.mentees):
             spawn(mentee(crowd))
         for email in mentor_emails:
@@ -182,6 +231,9 @@ async def _run(
         spawn(wrong_logins(crowd))
         while len(crowd.mentee_tokens) < 2 and stats.now() < 30:  # noqa: ASYNC110 (a list)
             await asyncio.sleep(0.2)
+        # The ordinary reads, timed in a process of their own (see bench/soak/readers.py).
+        readers = ReaderProcess(server.url, crowd.mentee_tokens[:2], plan.browsers)
+        readers.start()
         for n, token in enumerate(crowd.mentee_tokens[:2]):
             user_id = await _user_id(http, stats, token)
             if user_id is not None:
@@ -197,18 +249,17 @@ async def _run(
         abuse_seconds = plan.seconds - baseline
         await _sleep_until(stats, start + baseline)
         stats.begin("abuse")
-        recent = [mb for _, phase, mb in stats.rss if phase == "baseline"][-5:]
-        result.rss_before_abuse_mb = statistics.median(recent) if recent else 0.0
+        result.rss_before_abuse_mb, result.rss_peak_before_abuse_mb = _rss_window(stats, "baseline")
         for _ in range(2):
-            spawn(abuse.ws_canceller(crowd, ws_url))
-            spawn(abuse.http_aborter(crowd, server.url))
-        for _ in range(plan.slow_readers):
+            if "ws" in plan.abuse:
+                spawn(abuse.ws_canceller(crowd, ws_url))
+            if "http" in plan.abuse:
+                spawn(abuse.http_aborter(crowd, server.url))
+        for _ in range(plan.slow_readers if "slow" in plan.abuse else 0):
             spawn(abuse.slow_reader(crowd, server.url, ws_url, plan.slow_reader_queries))
 
         await _sleep_until(stats, start + baseline + abuse_seconds * 0.5)
-        result.rss_peak_ws_abuse_mb = max(
-            (mb for _, phase, mb in stats.rss if phase == "abuse"), default=0.0
-        )
+        result.rss_ws_abuse_mb, result.rss_peak_ws_abuse_mb = _rss_window(stats, "abuse")
         result.sessions_before_restart = await check_sessions(pg.url)
         stats.fault("PostgreSQL restarted (pg_ctl restart -m fast)")
         await asyncio.to_thread(pg.restart)
@@ -222,6 +273,10 @@ async def _run(
         await _sleep_until(stats, start + plan.seconds)
         stats.begin("after")
         stop.set()
+        reads = await readers.stop()
+        if not reads.latencies:
+            stats.notes.append("the reader process timed no read (it failed): no latencies")
+        _merge(stats, reads)
         await _finish(tasks, 20, stats)
         await asyncio.sleep(5)  # what a finished request leaves behind must be gone by now
         result.sessions = await check_sessions(pg.url)
@@ -253,6 +308,26 @@ async def _run(
                 }
             )
         result.checks = await check_database(pg.url, MAX_OPEN_REQUESTS)
+
+
+def _rss_window(stats: Stats, phase: str) -> tuple[float, float]:
+    """The median and the peak of `phase`'s RSS samples over its last RSS_WINDOW_S seconds."""
+    now = stats.now()
+    recent = [mb for at, p, mb in stats.rss if p == phase and now - at <= RSS_WINDOW_S]
+    return (statistics.median(recent), max(recent)) if recent else (0.0, 0.0)
+
+
+def _merge(stats: Stats, reads: Reads) -> None:
+    """The reader process's reads, in the phases they started in."""
+    for at, seconds in reads.latencies:
+        since = at - stats.started
+        stats.latencies.append((since, stats.phase_at(since), seconds))
+    for (kind, outcome), n in reads.outcomes.items():
+        stats.operations[kind] += n
+        stats.outcomes[(kind, outcome)] += n
+    for at, outcome in reads.failures:
+        since = at - stats.started
+        stats.failures.append((since, stats.phase_at(since), outcome))
 
 
 EXCEPTION_LINE = re.compile(r"^((?:\w+\.)*\w*(?:Error|Exception|Exit)\b.*)$", re.MULTILINE)

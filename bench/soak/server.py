@@ -19,10 +19,21 @@ import httpx
 
 from bench.servers import ROOT, free_port, rss_mb
 
-__all__ = ["SoakServer"]
+__all__ = ["SoakServer", "children", "cpu_seconds"]
 
 
-def _children(pid: int) -> list[int]:
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user and system) each process has used so far, by pid (gone ones left out)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):  # gone meanwhile
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -87,7 +98,7 @@ class SoakServer:
         child too, has no socket and is told apart by its command line)."""
         assert self.process is not None
         return [
-            pid for pid in _children(self.process.pid) if "resource_tracker" not in _cmdline(pid)
+            pid for pid in children(self.process.pid) if "resource_tracker" not in _cmdline(pid)
         ]
 
     def workers_rss_mb(self) -> float:
@@ -96,6 +107,10 @@ class SoakServer:
             with contextlib.suppress(OSError):  # gone meanwhile
                 total += rss_mb(pid)
         return total
+
+    def workers_cpu_seconds(self) -> dict[int, float]:
+        """CPU seconds (user and system) each worker has used so far, by pid."""
+        return cpu_seconds(self.worker_pids())
 
     def kill_one_worker(self) -> int:
         pid = self.worker_pids()[0]

@@ -34,15 +34,24 @@ class Stats:
     # (seconds since start, phase, seconds) of ordinary reads.
     latencies: list[tuple[float, str, float]] = field(default_factory=list)
     rss: list[tuple[float, str, float]] = field(default_factory=list)
+    # (phase, seconds, CPU seconds) between two samples: used by the server's workers, and by
+    # the soak process itself (its clients: the abuse ones run there, the timed browsers not).
+    server_cpu: list[tuple[str, float, float]] = field(default_factory=list)
+    client_cpu: list[tuple[str, float, float]] = field(default_factory=list)
+    # The same for PostgreSQL's processes (backends that exited between samples uncounted).
+    database_cpu: list[tuple[str, float, float]] = field(default_factory=list)
     # The machine's 1-minute load average, sampled with `rss` (other work skews latencies).
     load: list[float] = field(default_factory=list)
     # (seconds since start, phase, outcome) of every answer that is a failure.
     failures: list[tuple[float, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # (seconds since start, phase) of every phase after the warm-up.
+    phase_starts: list[tuple[float, str]] = field(default_factory=list)
 
     def begin(self, phase: str) -> float:
         """Enter `phase`; the time it began."""
         self.phase = phase
+        self.phase_starts.append((self.now(), phase))
         self.notes.append(f"{phase} from {self.now():.0f} s")
         return self.now()
 
@@ -57,6 +66,14 @@ class Stats:
 
     def near_fault(self, at: float, seconds: float) -> bool:
         return any(0 <= at - when <= seconds for when, _ in self.faults)
+
+    def phase_at(self, at: float) -> str:
+        """The phase at `at` seconds since start."""
+        phase = "warm-up"
+        for start, name in self.phase_starts:
+            if start <= at:
+                phase = name
+        return phase
 
     def latency(self, seconds: float) -> None:
         self.latencies.append((self.now(), self.phase, seconds))
@@ -73,6 +90,12 @@ class Stats:
             if p == phase and not any(0 <= at - when <= away_from_faults for when, _ in self.faults)
         ]
         return percentile(values, 99)
+
+    @staticmethod
+    def cpu_share(phase: str, samples: list[tuple[str, float, float]]) -> float:
+        """CPU seconds per second of `phase` (1.0: one core busy)."""
+        seconds = sum(elapsed for p, elapsed, _ in samples if p == phase)
+        return sum(used for p, _, used in samples if p == phase) / seconds if seconds else 0.0
 
     def reads(self, phase: str) -> int:
         return sum(1 for _, p, _ in self.latencies if p == phase)
