@@ -94,7 +94,23 @@ async def _roll_back_quietly(client: TransactionalDBClient) -> None:
         pass
 
 
-class SqliteTransaction(SqliteTransactionContext):
+class _EndsToCompletion:
+    """The exit both transaction contexts share: COMMIT or ROLLBACK and the release run to
+    completion even when the task is cancelled meanwhile (`_exit`, per backend)."""
+
+    token: Any
+
+    async def _exit(self, exc_type: type[BaseException] | None) -> None:
+        raise NotImplementedError
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        try:
+            await run_to_completion(self._exit(exc_type))
+        finally:
+            get_connections().reset(self.token)
+
+
+class SqliteTransaction(_EndsToCompletion, SqliteTransactionContext):
     async def __aenter__(self) -> TransactionalDBClient:
         await self._trxlock.acquire()
         try:
@@ -116,12 +132,6 @@ class SqliteTransaction(SqliteTransactionContext):
         finally:
             self._trxlock.release()
 
-    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
-        try:
-            await run_to_completion(self._exit(exc_type))
-        finally:
-            get_connections().reset(self.token)
-
     async def _exit(self, exc_type: type[BaseException] | None) -> None:
         try:
             await _end(self.connection, exc_type)
@@ -129,7 +139,7 @@ class SqliteTransaction(SqliteTransactionContext):
             self._trxlock.release()
 
 
-class PooledTransaction(TransactionContextPooled):
+class PooledTransaction(_EndsToCompletion, TransactionContextPooled):
     async def __aenter__(self) -> TransactionalDBClient:
         await self.ensure_connection()
         self.client._connection = await _acquire(self.client._parent._pool)
@@ -140,12 +150,6 @@ class PooledTransaction(TransactionContextPooled):
             raise
         self.token = get_connections().set(self.connection_name, self.client)
         return self.client
-
-    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
-        try:
-            await run_to_completion(self._exit(exc_type))
-        finally:
-            get_connections().reset(self.token)
 
     async def _exit(self, exc_type: type[BaseException] | None) -> None:
         try:

@@ -11,7 +11,12 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.limits import Limits
+
 __all__ = ["Settings", "get_settings"]
+
+# The rules' numbers are declared once, in `models/limits.py`; their settings default to them.
+RULES = Limits()
 
 
 class Settings(BaseSettings):
@@ -32,16 +37,16 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = 60 * 24 * 7
 
     # The rules of the request lifecycle.
-    max_open_requests_per_mentee: int = 5
-    default_mentor_capacity: int = 3
+    max_open_requests_per_mentee: int = RULES.max_open_requests_per_mentee
+    default_mentor_capacity: int = RULES.default_mentor_capacity
 
     # The ladder for unanswered requests (days since the request was made), and when a mentor
     # is set unavailable: this many expired requests within the window (days).
-    first_reminder_days: float = 5
-    second_reminder_days: float = 10
-    expire_after_days: float = 14
-    inactive_expiries: int = 2
-    inactive_window_days: float = 60
+    first_reminder_days: float = RULES.first_reminder_days
+    second_reminder_days: float = RULES.second_reminder_days
+    expire_after_days: float = RULES.expire_after_days
+    inactive_expiries: int = RULES.inactive_expiries
+    inactive_window_days: float = RULES.inactive_window_days
 
     # --- LogIn and signUp throttling, password hashing (issue 11; `models/accounts.py`) ---
     # Failed logIns are counted per (account, client address) pair, per account and per
@@ -50,20 +55,20 @@ class Settings(BaseSettings):
     # `login_backoff_max_seconds`; a refused attempt gets LOGIN_THROTTLED and retryAfterSeconds.
     # From an address the user has signed in from before, only the pair's ceiling applies:
     # strangers guessing elsewhere slow an account down but never lock its owner out.
-    login_pair_failures: int = 5
+    login_pair_failures: int = RULES.login_pair_failures
     # All addresses together, for one account (guessing from many addresses).
-    login_account_failures: int = 20
+    login_account_failures: int = RULES.login_account_failures
     # One address, all accounts together (credential stuffing).
-    login_address_failures: int = 50
-    login_backoff_base_seconds: float = 1
-    login_backoff_max_seconds: float = 15 * 60
+    login_address_failures: int = RULES.login_address_failures
+    login_backoff_base_seconds: float = RULES.login_backoff_base_seconds
+    login_backoff_max_seconds: float = RULES.login_backoff_max_seconds
     # A counter with no failure for this long starts over (keep it above the longest wait,
     # or waiting it out would reset the count).
-    login_forget_seconds: float = 60 * 60
+    login_forget_seconds: float = RULES.login_forget_seconds
     # Accounts one client address may create; past that, SIGN_UP_THROTTLED for
     # `signup_window_seconds` (the count starts over after that long without a sign-up).
-    signup_max_per_address: int = 10
-    signup_window_seconds: float = 60 * 60
+    signup_max_per_address: int = RULES.signup_max_per_address
+    signup_window_seconds: float = RULES.signup_window_seconds
     # Password hashes or checks computed at once (each ~0.1 s of one core and 64 MiB; on
     # worker threads, off the event loop); more wait in line. Default: the number of cores.
     password_hash_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
@@ -115,7 +120,7 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_security: Literal["none", "starttls", "tls"] = "none"
     # Links in emails point here.
-    app_url: str = "http://127.0.0.1:8000"
+    app_url: str = RULES.app_url
 
     # Periodic work inside each server process (also available as CLI commands for cron).
     background_jobs: bool = True

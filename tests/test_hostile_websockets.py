@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -183,36 +182,26 @@ def peak_rss_mb(pid: int) -> float:
     raise AssertionError("no VmHWM")
 
 
-@pytest.fixture
-def live(settings: Settings, db: None) -> Iterator[LiveServer]:
-    server = LiveServer(settings)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 async def test_a_client_that_does_not_read_cannot_grow_the_servers_memory(
-    live: LiveServer, settings: Settings
+    live_server: LiveServer, settings: Settings
 ) -> None:
     for _ in range(HEAVY_MENTORS):
         await make_mentor(bio="b" * BIO_BYTES)
-    async with httpx.AsyncClient(base_url=live.url, timeout=PATIENCE * 3) as http:
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=PATIENCE * 3) as http:
         # One heavy answer read normally: its cost is part of the baseline.
         warm = await http.post("/graphql", json={"query": HEAVY})
         assert warm.status_code == 200
         assert len(warm.content) > 1_500_000
-        assert live.process is not None
-        baseline = peak_rss_mb(live.process.pid)
+        assert live_server.process is not None
+        baseline = peak_rss_mb(live_server.process.pid)
 
-        slow = await connected(live.url, receive_buffer=4096)
+        slow = await connected(live_server.url, receive_buffer=4096)
         for i in range(UNREAD_QUERIES):
             await start(slow, str(i), HEAVY)
 
         # Others are still served, over HTTP and WebSocket.
         token = tokens_of(settings).issue(await make_user())
-        other = await connected(live.url, token)
+        other = await connected(live_server.url, token)
         assert (await ask(other, "v", VIEWER))["payload"]["data"]["viewer"] is not None
         await other.close()
         served = await http.post(
@@ -231,7 +220,7 @@ async def test_a_client_that_does_not_read_cannot_grow_the_servers_memory(
             await slow.close()
         except ConnectionClosed as ended:
             close_code = ended.rcvd.code if ended.rcvd else None
-        growth = peak_rss_mb(live.process.pid) - baseline
+        growth = peak_rss_mb(live_server.process.pid) - baseline
         assert growth < 100, f"the server's peak memory grew by {growth:.0f} MB"
         # It was dropped as a slow reader, with the code that says so.
         assert close_code == 4008, f"{answered} answers, then closed with {close_code}"
