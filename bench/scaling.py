@@ -27,7 +27,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.load import PreparedRequest, run_load  # noqa: E402
 from bench.servers import free_port  # noqa: E402
+from bench.subscriptions import cpu_seconds, start_server  # noqa: E402
 from tests.utils.replication import ReplicatedPostgres  # noqa: E402
 
 JWT_SECRET = "bench-secret-bench-secret-bench-secret"
-TICKS = os.sysconf("SC_CLK_TCK")
 DIRECTORY = (
     "query Directory($after: String) { mentors(first: 20, after: $after) "
     "{ edges { node { id name title bio tags } } pageInfo { endCursor } } }"
@@ -50,11 +49,6 @@ DIRECTORY = (
 UPDATE_BIO = (
     "mutation Bio($bio: String!) { updateProfile(input: {bio: $bio}) { userErrors { code } } }"
 )
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
 def cluster_cpu(data_dir: Path) -> float:
@@ -67,7 +61,7 @@ def cluster_cpu(data_dir: Path) -> float:
             try:
                 stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
                 if int(stat[1]) == postmaster:
-                    total += (int(stat[11]) + int(stat[12])) / TICKS
+                    total += cpu_seconds(int(entry.name))
             except (OSError, IndexError):
                 continue
     return total
@@ -93,33 +87,13 @@ class Measured:
 def serve(database_url: str, read_url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": database_url,
         "DATABASE_READ_URL": read_url,
-        "DATA_DIR": str(data_dir),
         "JWT_SECRET": JWT_SECRET,
         "BACKGROUND_JOBS": "false",
         "SIGNUP_MAX_PER_ADDRESS": "100000",
         "MAX_OPEN_REQUESTS_PER_MENTEE": "5",
     }
-    log = open(data_dir / f"server-{port}.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mentorgraph", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not start")
+    return start_server(database_url, port, data_dir, env), f"http://127.0.0.1:{port}"
 
 
 def measure(

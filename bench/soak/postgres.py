@@ -7,24 +7,15 @@ root the cluster belongs to the `postgres` user (`runuser`).
 
 from __future__ import annotations
 
-import glob
-import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
+from bench.clusters import AS_ROOT, pg_binary, run_as_owner
 from bench.servers import free_port
 from bench.soak.server import children
 
 __all__ = ["ThrowawayPostgres"]
-
-
-def _bin(name: str) -> str:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    if not found:
-        raise RuntimeError(f"{name} not found under /usr/lib/postgresql/*/bin")
-    return found[-1]
 
 
 class ThrowawayPostgres:
@@ -33,7 +24,6 @@ class ThrowawayPostgres:
         self.dir = Path(tempfile.mkdtemp(prefix="mg-soak-pg-"))
         self.data = self.dir / "data"
         self.log = self.dir / "postgres.log"
-        self.as_root = os.geteuid() == 0
 
     @property
     def url(self) -> str:
@@ -43,23 +33,26 @@ class ThrowawayPostgres:
     def admin_url(self) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
-    def _run(self, *command: str) -> None:
-        prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
-        subprocess.run([*prefix, *command], check=True, capture_output=True, cwd="/")
-
     def start(self) -> None:
-        if self.as_root:
+        if AS_ROOT:
             shutil.chown(self.dir, "postgres", "postgres")
-        self._run(_bin("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust")
+        run_as_owner(pg_binary("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust")
         self._pg_ctl("start")
-        self._run(
-            _bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "mg_soak"
+        run_as_owner(
+            pg_binary("createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "mg_soak",
         )
 
     def _pg_ctl(self, action: str, *extra: str) -> None:
         options = f"-p {self.port} -k {self.dir} -c max_connections=200"
-        self._run(
-            _bin("pg_ctl"),
+        run_as_owner(
+            pg_binary("pg_ctl"),
             "-D",
             str(self.data),
             "-l",

@@ -10,26 +10,14 @@ as root the clusters belong to the `postgres` user (`runuser`).
 from __future__ import annotations
 
 import contextlib
-import glob
-import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
+from bench.clusters import AS_ROOT, pg_binary, run_as_owner
 from tests.utils.live_server import free_port
 
 __all__ = ["ReplicatedPostgres"]
-
-
-def _bin(name: str) -> str:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    if not found:
-        raise RuntimeError(
-            f"{name} not found under /usr/lib/postgresql/*/bin: install the Debian package "
-            "postgresql (the replica tests make their own clusters with it)"
-        )
-    return found[-1]
 
 
 class ReplicatedPostgres:
@@ -39,7 +27,6 @@ class ReplicatedPostgres:
         self.dir = Path(tempfile.mkdtemp(prefix="mg-replica-pg-"))
         self.primary_port = free_port()
         self.replica_port = free_port()
-        self.as_root = os.geteuid() == 0
 
     @property
     def primary_url(self) -> str:
@@ -49,18 +36,12 @@ class ReplicatedPostgres:
     def replica_url(self) -> str:
         return f"postgres://postgres@127.0.0.1:{self.replica_port}/{self.DATABASE}"
 
-    def _run(self, *command: str) -> None:
-        prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
-        done = subprocess.run([*prefix, *command], capture_output=True, cwd="/", check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"{command[0]} failed: {done.stderr.decode(errors='replace')}")
-
     def _pg_ctl(self, data: str, port: int, action: str) -> None:
         options = f"-p {port} -k {self.dir} -c max_connections=100 -c fsync=off"
         log = str(self.dir / f"{data}.log")
         mode = ["-m", "immediate"] if action == "stop" else []
-        self._run(
-            _bin("pg_ctl"),
+        run_as_owner(
+            pg_binary("pg_ctl"),
             "-D",
             str(self.dir / data),
             "-l",
@@ -75,10 +56,10 @@ class ReplicatedPostgres:
     def start(self) -> None:
         """initdb's defaults suffice: wal_level=replica, max_wal_senders=10, and its pg_hba
         trusts local replication connections (`--auth=trust`)."""
-        if self.as_root:
+        if AS_ROOT:
             shutil.chown(self.dir, "postgres", "postgres")
-        self._run(
-            _bin("initdb"),
+        run_as_owner(
+            pg_binary("initdb"),
             "-D",
             str(self.dir / "primary"),
             "-U",
@@ -87,8 +68,8 @@ class ReplicatedPostgres:
             "--no-sync",  # a throw-away cluster: seconds saved, nothing at stake
         )
         self._pg_ctl("primary", self.primary_port, "start")
-        self._run(
-            _bin("createdb"),
+        run_as_owner(
+            pg_binary("createdb"),
             "-h",
             "127.0.0.1",
             "-p",
@@ -98,8 +79,8 @@ class ReplicatedPostgres:
             self.DATABASE,
         )
         # -R: standby.signal and primary_conninfo, so it starts as a streaming hot standby.
-        self._run(
-            _bin("pg_basebackup"),
+        run_as_owner(
+            pg_binary("pg_basebackup"),
             "-h",
             "127.0.0.1",
             "-p",
