@@ -68,12 +68,16 @@ async def application_decided(
 # Accounts (issue 16): password reset and change.
 
 
+# Its bodies hold a live token: blanked once sent (`models.password_reset.forget_spent`).
+PASSWORD_RESET_KIND = "password_reset"
+
+
 async def password_reset_link(user: User, token: str, connection: BaseDBAsyncClient) -> None:
     """The reset link: the token in the fragment (after #), which browsers never send to a
     server, so it stays out of the web server's access logs and Referer headers."""
     minutes = limits().password_reset_ttl_minutes
     email = render(
-        "password_reset",
+        PASSWORD_RESET_KIND,
         user,
         "Reset your mentorgraph password",
         [

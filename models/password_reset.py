@@ -16,8 +16,9 @@ under concurrent use. A reset, like a password change, ends the account's other 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models import clock, notifications, throttle, validation
@@ -29,11 +30,12 @@ from models.login_guard import (
     reserve_password_reset,
     reserve_reset_attempt,
 )
+from models.outbox import OutboxEmail
 from models.passwords import hash_password_off_loop, password_problem, verify_password_off_loop
 from models.sessions import EndReason, end_all, token_digest
 from models.users import User
 
-__all__ = ["change_password", "request_reset", "reset_password"]
+__all__ = ["change_password", "forget_spent", "request_reset", "reset_password"]
 
 
 def _check_strength(password: str, field_name: str) -> None:
@@ -130,3 +132,19 @@ async def reset_password(*, token: str, new_password: str, client_address: str) 
         await notifications.password_changed(user, connection)
         await end_all(user.id, EndReason.PASSWORD_RESET)
     return user
+
+
+async def forget_spent(now: datetime) -> None:
+    """The sweep: blank the bodies of reset emails already sent or past their token's lifetime
+    (the outbox keeps what it sent; a reset link must not outlive its use there), and delete
+    reset rows a day past their expiry."""
+    ttl = timedelta(minutes=limits().password_reset_ttl_minutes)
+    await (
+        OutboxEmail.filter(
+            Q(sent_at__not_isnull=True) | Q(created_at__lt=now - ttl),
+            kind=notifications.PASSWORD_RESET_KIND,
+        )
+        .exclude(text_body="")
+        .update(text_body="", html_body="")
+    )
+    await PasswordReset.filter(expires_at__lt=now - timedelta(days=1)).delete()

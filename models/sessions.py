@@ -38,6 +38,7 @@ __all__ = [
     "end_all",
     "end_all_of",
     "end_session",
+    "forget_old",
     "is_live",
     "live_among",
     "refresh",
@@ -214,3 +215,16 @@ async def end_all(user_id: int, reason: EndReason, *, keep: int | None = None) -
     if keep is not None:
         sessions = sessions.exclude(id=keep)
     return await _end(sessions, reason)
+
+
+# Kept this long after a session ended or expired (for the owner's and an admin's questions),
+# then deleted with its refresh tokens by the sweep.
+ENDED_KEPT_FOR = timedelta(days=30)
+
+
+async def forget_old(now: datetime) -> int:
+    """Delete sessions that ended or expired more than `ENDED_KEPT_FOR` ago (the sweep)."""
+    before = now - ENDED_KEPT_FOR
+    ended = await Session.filter(ended_at__lt=before).delete()
+    expired = await Session.filter(ended_at=None, expires_at__lt=before).delete()
+    return int(ended) + int(expired)

@@ -19,6 +19,7 @@ from models import clock
 from models.auth import PasswordReset
 from models.outbox import OutboxEmail
 from models.sessions import token_digest
+from models.sweep import sweep
 from tests.test_sessions import log_in, post, refresh, works
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import PASSWORD, make_user
@@ -309,3 +310,21 @@ async def log_in_as(http: httpx.AsyncClient, password: str) -> str:
         http, LOG_IN, {"input": {"email": "ada@example.org", "password": password}}
     )
     return str(body["data"]["logIn"]["token"])
+
+
+async def test_the_sweep_blanks_sent_reset_links_in_the_outbox(
+    client: GraphQLClient, smtp: SmtpServer
+) -> None:
+    await make_user(email="ada@example.org")
+    await ask_reset(client.http, "ada@example.org")
+    await ask_reset(client.http, "nobody@example.org")
+    token = await emailed_token(smtp, "ada@example.org")
+    [row] = await OutboxEmail.filter(kind="password_reset")
+    assert token in row.text_body  # sent, and until the sweep still there
+    await sweep()
+    for email in await OutboxEmail.all():
+        assert token not in email.text_body + email.html_body
+    assert (await OutboxEmail.get(id=row.id)).sent_at is not None
+    # The other kinds keep their bodies; the token still works (only its copy is gone).
+    assert "there is none" in (await OutboxEmail.get(kind="password_reset_no_account")).text_body
+    assert (await reset(client.http, token))["ok"] is True

@@ -15,6 +15,7 @@ from mentorgraph.settings import Settings
 from models import clock
 from models.auth import RefreshToken, Session
 from models.sessions import token_digest
+from models.sweep import sweep
 from models.users import User
 from tests.conftest import StartServer
 from tests.test_hostile_websockets import ask, closed, connected, start
@@ -304,3 +305,18 @@ async def connected_or_closed(url: str, token: str) -> int:
     await init(ws, token)
     code, _ = await closed(ws)
     return code
+
+
+async def test_the_sweep_forgets_sessions_long_ended(client: GraphQLClient) -> None:
+    await make_user(email="ada@example.org")
+    ended = await log_in(client.http, "ada@example.org", "ended")
+    await post(client.http, LOG_OUT, token=ended["token"])
+    clock.advance(timedelta(days=29))
+    live = await log_in(client.http, "ada@example.org", "live")
+    await sweep()
+    assert await Session.all().count() == 2  # ended, but kept a while
+    clock.advance(timedelta(days=2))
+    await sweep()
+    assert [s.user_agent for s in await Session.all()] == ["live"]
+    assert await RefreshToken.all().count() == 1
+    assert (await refresh(client.http, live["refreshToken"]))["userErrors"] == []
