@@ -141,6 +141,7 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
     from mentorgraph.security import TokenService
+    from models import sessions
     from models.users import User
 
     tokens = TokenService.from_settings(settings)
@@ -150,7 +151,10 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
         if user is None:
             print(f"No user with email {args.email}", file=sys.stderr)
             return 1
-        print(tokens.issue(user))
+        # A session of its own, listed and ended like any other (`models/sessions.py`); the
+        # token lasts as long as an unused session would (TOKEN_TTL_MINUTES), not refreshed.
+        started = await sessions.start(user, address="cli", user_agent="mentorgraph token")
+        print(tokens.issue(user, started.session.id, tokens.long_ttl))
         return 0
 
     return _run(settings, work)

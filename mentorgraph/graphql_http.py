@@ -211,7 +211,10 @@ class GraphQLEndpoint:
             record.name = operation_name
             record.variables = sorted(variables or ())  # names only: values hold passwords
         try:
-            viewer_id = self.tokens.user_id_for_header(request.headers.get("authorization"))
+            credentials = self.tokens.credentials_for_header(request.headers.get("authorization"))
+            viewer_id = None if credentials is None else credentials.user_id
+            if credentials is not None:
+                await self.tokens.check_session(credentials)  # ended (logOut...): refused
             tracing.annotate({"enduser.id": viewer_id})
             if record is not None:
                 record.viewer_id = viewer_id
@@ -238,6 +241,8 @@ class GraphQLEndpoint:
             viewer=viewer,
             client_address=request.client.host if request.client else "unknown",
             issue_token=self.tokens.issue,
+            session_id=None if credentials is None else credentials.session_id,
+            user_agent=request.headers.get("user-agent", ""),
         )
         try:
             result = await self.schema.execute(

@@ -136,9 +136,7 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
             raise SocketRefused(FORBIDDEN, "'Authorization' must be a string.")
         try:
             credentials = self.tokens.credentials_for_header(header)
-            viewer = (
-                None if credentials is None else await self.tokens.user_by_id(credentials.user_id)
-            )
+            viewer = None if credentials is None else await self.tokens.viewer_for(credentials)
         except InvalidToken as exc:
             raise SocketRefused(FORBIDDEN, str(exc)) from None
         if (
@@ -151,5 +149,7 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
                 TOO_MANY_SOCKETS, f"Too many open sockets for this account (at most {limit})."
             )
         context.credentials = credentials
+        if credentials is not None and context.slot is not None:
+            context.slot.session_id = credentials.session_id
         context.renew(viewer)
         return UNSET

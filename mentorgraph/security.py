@@ -1,4 +1,10 @@
-"""Bearer tokens (JWT, HS256) for signed-in users."""
+"""Bearer tokens (JWT, HS256) for signed-in users.
+
+A token from logIn, signUp or refreshSession names its session (`sid`, `models/sessions.py`):
+it is short-lived (`access_token_ttl_minutes`) and refused as soon as its session ends. Tokens
+without `sid` (issued by `issue` without a session: tests, benchmarks, tokens from before
+sessions existed) are valid until they expire, as before.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from datetime import timedelta
 import jwt
 
 from mentorgraph.settings import Settings
-from models import clock
+from models import clock, sessions
 from models.users import User
 
 __all__ = ["Credentials", "InvalidToken", "TokenService"]
@@ -24,20 +30,39 @@ class Credentials:
 
     user_id: int
     expires_at: float
+    # The session it belongs to; None for a session-less token (see the module's docstring).
+    session_id: int | None = None
 
 
 class TokenService:
-    def __init__(self, secret: str, ttl: timedelta) -> None:
+    def __init__(self, secret: str, ttl: timedelta, session_ttl: timedelta | None = None) -> None:
         self._secret = secret
+        # Session-less tokens (`issue` without a session), e.g. `mentorgraph token`'s.
         self._ttl = ttl
+        # Tokens of a session (logIn, signUp, refreshSession).
+        self._session_ttl = session_ttl or ttl
+
+    @property
+    def long_ttl(self) -> timedelta:
+        """The lifetime of tokens for scripts (`mentorgraph token`): a session's."""
+        return self._ttl
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenService:
-        return cls(settings.resolved_jwt_secret, timedelta(minutes=settings.token_ttl_minutes))
+        return cls(
+            settings.resolved_jwt_secret,
+            timedelta(minutes=settings.token_ttl_minutes),
+            timedelta(minutes=settings.access_token_ttl_minutes),
+        )
 
-    def issue(self, user: User) -> str:
+    def issue(self, user: User, session_id: int | None = None, ttl: timedelta | None = None) -> str:
+        """A token for `user` in `session_id` (access-token lifetime), or session-less."""
         issued = clock.now()
-        claims = {"sub": str(user.id), "iat": issued, "exp": issued + self._ttl}
+        if ttl is None:
+            ttl = self._ttl if session_id is None else self._session_ttl
+        claims: dict[str, object] = {"sub": str(user.id), "iat": issued, "exp": issued + ttl}
+        if session_id is not None:
+            claims["sid"] = session_id
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def user_id_for(self, token: str) -> int:
@@ -52,9 +77,25 @@ class TokenService:
                 algorithms=["HS256"],
                 options={"require": ["sub", "exp"], "verify_iat": False},
             )
-            return Credentials(int(claims["sub"]), float(claims["exp"]))
+            sid = claims.get("sid")
+            if sid is not None and (not isinstance(sid, int) or isinstance(sid, bool)):
+                raise ValueError("sid")
+            return Credentials(int(claims["sub"]), float(claims["exp"]), sid)
         except (jwt.PyJWTError, ValueError, TypeError):
             raise InvalidToken("The token is invalid or expired: sign in again.") from None
+
+    @staticmethod
+    async def check_session(credentials: Credentials) -> None:
+        """InvalidToken when the token's session has ended (logOut, a password change...)."""
+        if credentials.session_id is not None and not await sessions.is_live(
+            credentials.session_id, credentials.user_id
+        ):
+            raise InvalidToken("The token's session has ended: sign in again.")
+
+    async def viewer_for(self, credentials: Credentials) -> User:
+        """The user a token names, if its session is live and the account exists."""
+        await self.check_session(credentials)
+        return await self.user_by_id(credentials.user_id)
 
     @staticmethod
     async def user_by_id(user_id: int) -> User:
@@ -79,5 +120,5 @@ class TokenService:
 
     async def user_for_header(self, header: str | None) -> User | None:
         """None for no header; InvalidToken for a bad one (never silently anonymous)."""
-        user_id = self.user_id_for_header(header)
-        return None if user_id is None else await self.user_by_id(user_id)
+        credentials = self.credentials_for_header(header)
+        return None if credentials is None else await self.viewer_for(credentials)

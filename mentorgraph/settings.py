@@ -33,8 +33,13 @@ class Settings(BaseSettings):
 
     # Empty means: generate one and keep it in `data_dir` (development only).
     jwt_secret: str = ""
-    # How long a token from logIn / signUp is valid (a week).
-    token_ttl_minutes: int = 60 * 24 * 7
+    # How long a session lasts without being used (refreshed): its refresh token's lifetime,
+    # moved on by every refresh; also the lifetime of `mentorgraph token`'s tokens (a week).
+    token_ttl_minutes: int = RULES.token_ttl_minutes
+    # How long an access token (`token` of logIn, signUp, refreshSession) is valid. Short: a
+    # client gets new ones with its refresh token (`refreshSession`), and an ended session's
+    # tokens are refused at once anyway (`models/sessions.py`).
+    access_token_ttl_minutes: int = Field(default=15, ge=1)
 
     # The rules of the request lifecycle.
     max_open_requests_per_mentee: int = RULES.max_open_requests_per_mentee
@@ -72,6 +77,15 @@ class Settings(BaseSettings):
     # Password hashes or checks computed at once (each ~0.1 s of one core and 64 MiB; on
     # worker threads, off the event loop); more wait in line. Default: the number of cores.
     password_hash_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+
+    # --- Password reset (issue 16; `models/password_reset.py`) ---
+    # How long an emailed reset token is valid (single use).
+    password_reset_ttl_minutes: int = RULES.password_reset_ttl_minutes
+    # Resets one email address may be sent, and one client address may ask for (any emails),
+    # within the window; past that, PASSWORD_RESET_THROTTLED (the same for unknown emails).
+    password_reset_max_per_email: int = RULES.password_reset_max_per_email
+    password_reset_max_per_address: int = RULES.password_reset_max_per_address
+    password_reset_window_seconds: float = RULES.password_reset_window_seconds
 
     # Guard rails against expensive or abusive documents.
     max_query_depth: int = 12

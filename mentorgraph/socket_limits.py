@@ -8,7 +8,9 @@ for no gain in safety.
 A socket takes a `SocketSlot` at the upgrade (its address) and adds its account at
 `connection_init`. The registry also checks, every `account_check_seconds`, with one query for
 all of them, that the accounts of its open sockets still exist, and closes the sockets of a
-deleted account (a token stays valid until it expires; its account may not).
+deleted account (a token stays valid until it expires; its account may not); and, with one
+more, that their sessions are live, closing those of an ended session (logOut, a password
+change: `models/sessions.py`), whichever process ended it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TypeVar
 
+from models.sessions import live_among
 from models.users import User
 
 __all__ = ["SocketRegistry", "SocketSlot"]
@@ -31,7 +34,15 @@ Key = TypeVar("Key", str, int)
 class SocketSlot:
     """One open socket's place in the registry: released exactly once when it closes."""
 
-    __slots__ = ("_registry", "address", "on_account_deleted", "released", "user_id")
+    __slots__ = (
+        "_registry",
+        "address",
+        "on_account_deleted",
+        "on_session_ended",
+        "released",
+        "session_id",
+        "user_id",
+    )
 
     def __init__(self, registry: SocketRegistry, address: str) -> None:
         self._registry = registry
@@ -40,6 +51,10 @@ class SocketSlot:
         self.released = False
         # Set by the socket's handler: how to close it when its account is gone.
         self.on_account_deleted: Callable[[], None] | None = None
+        # The session its token names (None: a session-less token), and how to close the
+        # socket when that session ends.
+        self.session_id: int | None = None
+        self.on_session_ended: Callable[[], None] | None = None
 
     def claim_user(self, user_id: int) -> bool:
         """Count this socket for `user_id`; False (and not counted) beyond the limit."""
@@ -112,6 +127,12 @@ class SocketRegistry:
         for slot in list(self._signed_in):
             if slot.user_id not in existing and slot.on_account_deleted is not None:
                 slot.on_account_deleted()
+        session_ids = {s.session_id for s in self._signed_in if s.session_id is not None}
+        live = await live_among(session_ids)
+        for slot in list(self._signed_in):
+            ended = slot.session_id is not None and slot.session_id not in live
+            if ended and slot.on_session_ended is not None:
+                slot.on_session_ended()
 
 
 def _decrement(counter: Counter[Key], key: Key) -> None:

@@ -10,8 +10,9 @@
   message above `max_body_bytes` closes the socket with 1009; bad parameters (NUL, variables
   not an object, ...) get an `error` message with BAD_USER_INPUT, and the socket stays open.
 - The token is checked at `connection_init` and again at each `subscribe` (expired, or its
-  account deleted: closed with 4403), and a timer closes the socket when it expires. Deleted
-  accounts of live sockets are found by `SocketRegistry`'s periodic check.
+  account deleted, or its session ended: closed with 4403), and a timer closes the socket when
+  it expires. Deleted accounts and ended sessions (logOut, a password change, in any process)
+  of live sockets are found by `SocketRegistry`'s periodic check.
 - At most `ws_max_operations_per_socket` operations in flight (beyond: an `error` message with
   TOO_MANY_OPERATIONS). At most `ws_max_queued_bytes` of answers waiting for a client that does
   not read them: beyond, its operations are cancelled and it is closed with 4008.
@@ -256,6 +257,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         self.connection_acknowledged = True
         if context.slot is not None:
             context.slot.on_account_deleted = self._account_deleted
+            context.slot.on_session_ended = self._session_ended
         if context.credentials is not None:
             delay = max(0.0, context.credentials.expires_at - time.time())
             self._expiry = asyncio.get_running_loop().call_later(delay, self._token_expired)
@@ -265,6 +267,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
 
     def _account_deleted(self) -> None:
         self.close_socket(FORBIDDEN, "The token's account no longer exists: sign in again.")
+
+    def _session_ended(self) -> None:
+        self.close_socket(FORBIDDEN, "The token's session has ended: sign in again.")
 
     def close_socket(self, code: int, reason: str) -> None:
         """Stop every operation now, and close the socket (as soon as it can be written to).
@@ -362,7 +367,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             return "The token has expired: sign in again."
         try:
             # As an HTTP request would: the account as it is now (deleted, or no longer admin).
-            context.viewer = await self.tokens.user_by_id(credentials.user_id)
+            context.viewer = await self.tokens.viewer_for(credentials)
         except InvalidToken as exc:
             return str(exc)
         return None

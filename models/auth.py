@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-__all__ = ["KnownAddress", "Throttle"]
+__all__ = ["KnownAddress", "PasswordReset", "RefreshToken", "Session", "Throttle"]
 
 
 class Throttle(Model):
@@ -43,3 +43,69 @@ class KnownAddress(Model):
     class Meta:
         table = "known_addresses"
         unique_together = (("user", "address"),)
+
+
+class Session(Model):
+    """One sign-in (logIn, signUp, `mentorgraph token`): the family of its refresh tokens, and
+    what its access tokens name (`sid`), so that ending it ends them (`models/sessions.py`)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "models.User", related_name=False, on_delete=fields.CASCADE
+    )
+    # What the client said it was at sign-in or its last refresh (cut, never trusted).
+    user_agent = fields.CharField(max_length=200, default="")
+    user_id: int
+    address = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+    # The sign-in or the last refresh.
+    last_used_at = fields.DatetimeField()
+    # Unless refreshed before, the session ends then (sliding: each refresh moves it).
+    expires_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True)
+    # Why it ended (`models.sessions.EndReason`), for the owner and the audit.
+    end_reason = fields.CharField(max_length=20, null=True)
+
+    class Meta:
+        table = "sessions"
+        indexes = [("user_id", "ended_at")]
+
+
+class RefreshToken(Model):
+    """Every refresh token a session was given, by its SHA-256 (the token itself is never
+    stored). A used one stays: presenting it again is reuse, and ends its session."""
+
+    token_hash = fields.CharField(max_length=64, primary_key=True)
+    session: fields.ForeignKeyRelation[Session] = fields.ForeignKeyField(
+        "models.Session", related_name=False, on_delete=fields.CASCADE
+    )
+    session_id: int
+    created_at = fields.DatetimeField()
+    # Set once, by the one refresh that spent it (a conditional update: of concurrent
+    # refreshes with the same token exactly one sets it).
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "refresh_tokens"
+        # Ending or deleting a session finds its tokens (cascades) without a scan.
+        indexes = [("session_id",)]
+
+
+class PasswordReset(Model):
+    """An emailed password-reset token, by its SHA-256 (`models/password_reset.py`): single
+    use (`used_at`, set by a conditional update), valid until `expires_at`."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "models.User", related_name=False, on_delete=fields.CASCADE
+    )
+    user_id: int
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "password_resets"
+        # A reset spends the account's other live tokens.
+        indexes = [("user_id", "used_at")]

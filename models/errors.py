@@ -25,6 +25,12 @@ class ErrorCode(StrEnum):
     # Too many attempts: nothing was checked; try again after `retryAfterSeconds`.
     LOGIN_THROTTLED = "LOGIN_THROTTLED"
     SIGN_UP_THROTTLED = "SIGN_UP_THROTTLED"
+    PASSWORD_THROTTLED = "PASSWORD_THROTTLED"
+    PASSWORD_RESET_THROTTLED = "PASSWORD_RESET_THROTTLED"
+    # Sessions and password resets (issue 16).
+    INVALID_REFRESH_TOKEN = "INVALID_REFRESH_TOKEN"
+    REFRESH_TOKEN_REUSED = "REFRESH_TOKEN_REUSED"
+    INVALID_RESET_TOKEN = "INVALID_RESET_TOKEN"
 
 
 class RuleViolation(Exception):

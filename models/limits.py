@@ -21,6 +21,14 @@ class Limits:
     signup_max_per_address: int = 10
     signup_window_seconds: float = 60 * 60
     password_hash_concurrency: int = 2
+    # Sessions (`models/sessions.py`): a session unused (not refreshed) this long ends.
+    token_ttl_minutes: int = 60 * 24 * 7
+    # Password resets (`models/password_reset.py`): how long an emailed token is valid, and
+    # how many may be asked for per email and per client address within the window.
+    password_reset_ttl_minutes: int = 60
+    password_reset_max_per_email: int = 3
+    password_reset_max_per_address: int = 10
+    password_reset_window_seconds: float = 60 * 60
     # The ladder for unanswered (NEW or VIEWED) requests, in days since the request was made.
     first_reminder_days: float = 5
     second_reminder_days: float = 10

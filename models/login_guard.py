@@ -38,6 +38,9 @@ __all__ = [
     "login_failed",
     "login_succeeded",
     "reserve_login",
+    "reserve_password_check",
+    "reserve_password_reset",
+    "reserve_reset_attempt",
     "reserve_sign_up",
 ]
 
@@ -146,3 +149,71 @@ async def reserve_sign_up(client_address: str) -> None:
     if not await throttle.count(key, rule, now):
         wait = await throttle.retry_after([key], clock.now())
         raise _throttled(ErrorCode.SIGN_UP_THROTTLED, wait, rule.max_seconds, "email")
+
+
+async def reserve_password_check(user: User) -> str:
+    """Count one check of the user's current password (changePassword) before it is made;
+    raises PASSWORD_THROTTLED while wrong ones wait. Returns the key, to `clear` when right.
+
+    Keyed by the account alone: only its signed-in owner can ask, so a stolen access token
+    cannot be used to guess the password (and then take the account) faster than logIn."""
+    lim = limits()
+    key = throttle.key("password-check", str(user.id))
+    rule = _rule(lim.login_pair_failures)
+    now = clock.now()
+    wait = await throttle.retry_after([key], now)
+    if wait > 0 or not await throttle.count(key, rule, now):
+        wait = await throttle.retry_after([key], clock.now())
+        raise _throttled(
+            ErrorCode.PASSWORD_THROTTLED, wait, lim.login_backoff_max_seconds, "currentPassword"
+        )
+    return key
+
+
+def _reset_rule(free: int) -> Rule:
+    window = limits().password_reset_window_seconds
+    return Rule(free=free, base_seconds=window, max_seconds=window, forget_seconds=window)
+
+
+async def reserve_password_reset(email: str, client_address: str) -> None:
+    """Count one requestPasswordReset for `email` (normalised, whether or not it has an
+    account) from `client_address`; raises PASSWORD_RESET_THROTTLED past either ceiling. The
+    per-email ceiling bounds the mail one stranger can make us send to one inbox."""
+    lim = limits()
+    counted = [
+        (throttle.key("reset-email", email), _reset_rule(lim.password_reset_max_per_email)),
+        (
+            throttle.key("reset-address", client_address[:_ADDRESS_LENGTH]),
+            _reset_rule(lim.password_reset_max_per_address),
+        ),
+    ]
+    await _count_all(counted, ErrorCode.PASSWORD_RESET_THROTTLED, "email")
+
+
+async def reserve_reset_attempt(client_address: str) -> str:
+    """Count one resetPassword from `client_address` before its token is looked up; raises
+    PASSWORD_THROTTLED past the ceiling. Returns the key, to give back when the token was good."""
+    key = throttle.key("reset-use", client_address[:_ADDRESS_LENGTH])
+    await _count_all(
+        [(key, _reset_rule(limits().password_reset_max_per_address))],
+        ErrorCode.PASSWORD_THROTTLED,
+        "token",
+    )
+    return key
+
+
+async def _count_all(counted: list[tuple[str, Rule]], code: ErrorCode, field_name: str) -> None:
+    keys = [key for key, _ in counted]
+    longest = max(rule.max_seconds for _, rule in counted)
+    now = clock.now()
+    wait = await throttle.retry_after(keys, now)
+    if wait > 0:
+        raise _throttled(code, wait, longest, field_name)
+    reserved: list[str] = []
+    for key, rule in counted:
+        if not await throttle.count(key, rule, now):
+            await throttle.refund(reserved)
+            raise _throttled(
+                code, await throttle.retry_after(keys, clock.now()), longest, field_name
+            )
+        reserved.append(key)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tortoise import connections
 
-from models import clock, throttle
+from models import clock, password_reset, sessions, throttle
 from models.ladder import LadderReport, run_ladder
 from models.limits import limits
 from models.response_scores import refresh_scores
@@ -70,4 +70,7 @@ async def sweep() -> SweepReport:
         await throttle.forget_stale(
             clock.now(), max(lim.login_forget_seconds, lim.signup_window_seconds)
         )
+        # Old sessions, spent reset tokens, and the reset links in sent emails (issue 16).
+        await sessions.forget_old(clock.now())
+        await password_reset.forget_spent(clock.now())
         return SweepReport(ladder=ladder, scores_changed=await refresh_scores())

@@ -17,10 +17,15 @@ __all__ = ["Context"]
 class Context:
     viewer: User | None
     client_address: str
-    # Issues a bearer token for a user; the server owns the secret and the expiry.
-    issue_token: Callable[[User], str]
+    # Issues a bearer token for a user (and their session); the server owns the secret and
+    # the expiry.
+    issue_token: Callable[[User, int | None], str]
     # The server's event bus, for subscriptions (None where nothing is live, e.g. HTTP).
     event_feed: EventFeed | None = None
+    # The session the request's token names (None: anonymous, or a session-less token), and
+    # what the client says it is (shown in the owner's list of sessions).
+    session_id: int | None = None
+    user_agent: str = ""
     # Fresh for every operation: `renew` sets them (the `FreshLoaders` extension calls it as
     # each operation starts), so nothing builds them here only to be replaced.
     loaders: Loaders = field(init=False, repr=False)
@@ -34,10 +39,12 @@ class Context:
         self.viewer = viewer
         self.loaders = loaders or Loaders(viewer)
 
-    def sign_in(self, user: User) -> str:
-        """The rest of this operation runs as `user` (signUp, logIn); returns their token."""
+    def sign_in(self, user: User, session_id: int) -> str:
+        """The rest of this operation runs as `user` in a new session (signUp, logIn,
+        refreshSession); returns its access token."""
         self.renew(user)
-        return self.issue_token(user)
+        self.session_id = session_id
+        return self.issue_token(user, session_id)
 
     def require_viewer(self) -> User:
         if self.viewer is None:

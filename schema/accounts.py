@@ -46,11 +46,16 @@ class LogInInput:
     password: str = strawberry.field(description="The account's password.")
 
 
-@strawberry.type(description="A signed-in session: the bearer token and whom it names.")
+@strawberry.type(description="A signed-in session: its tokens and whom they name.")
 class AuthPayload:
     token: str | None = strawberry.field(
-        description="Send it as `Authorization: Bearer <token>` (HTTP) or in `connectionParams`"
-        " (WebSocket); it expires (sign in again). Null when refused."
+        description="The access token: send it as `Authorization: Bearer <token>` (HTTP) or in"
+        " `connectionParams` (WebSocket). Short-lived: before it expires, get a new one with"
+        " `refreshSession` (or sign in again). Null when refused."
+    )
+    refresh_token: str | None = strawberry.field(
+        description="Keep it secret, and spend it with `refreshSession` for new tokens; each"
+        " works once. Null when refused.",
     )
     viewer: User | None = strawberry.field(description="The signed-in user; null when refused.")
     user_errors: list[UserError] = user_errors_field()
@@ -137,7 +142,7 @@ class AccountMutation:
         work = accounts.sign_up(
             info.context, email=input.email, password=input.password, name=input.name
         )
-        return await payload(AuthPayload, work, "token", "viewer")
+        return await payload(AuthPayload, work, "token", "refresh_token", "viewer")
 
     @strawberry.mutation(
         description="Sign in: a token for the account. After repeated failures for an email"
@@ -145,7 +150,7 @@ class AccountMutation:
     )
     async def log_in(self, info: Info, input: Annotated[LogInInput, INPUT]) -> AuthPayload:
         work = accounts.log_in(info.context, email=input.email, password=input.password)
-        return await payload(AuthPayload, work, "token", "viewer")
+        return await payload(AuthPayload, work, "token", "refresh_token", "viewer")
 
     @strawberry.mutation(description="Change your own profile (signed in).")
     async def update_profile(

@@ -34,6 +34,7 @@ from schema.introspected_directives import readable_by_graphql_js_16
 from schema.nodes import NodeQuery
 from schema.requests import RequestMutation
 from schema.rules import NoNulInStrings
+from schema.sessions import SessionMutation, SessionQuery
 from schema.shared_events import SharedEventExecution
 from schema.subscriptions import RequestSubscription
 from schema.types.request import MentorshipRequest, RequestEvent
@@ -49,6 +50,7 @@ NODE_TYPES = [MentorshipRequest, RequestEvent]
 QUERIES = (
     NodeQuery,
     AccountQuery,
+    SessionQuery,
     DirectoryQuery,
     ApplicationQuery,
     AdminQuery,
@@ -56,6 +58,7 @@ QUERIES = (
 )
 MUTATIONS = (
     AccountMutation,
+    SessionMutation,
     FavoriteMutation,
     ApplicationMutation,
     RequestMutation,

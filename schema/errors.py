@@ -33,6 +33,16 @@ UserErrorCode = described_enum(
         "LOGIN_THROTTLED": "Too many logIn attempts: nothing was checked; wait"
         " `retryAfterSeconds`.",
         "SIGN_UP_THROTTLED": "Too many sign-ups from here: wait `retryAfterSeconds`.",
+        "PASSWORD_THROTTLED": "Too many wrong current passwords (changePassword) or reset"
+        " tokens (resetPassword): nothing was checked; wait `retryAfterSeconds`.",
+        "PASSWORD_RESET_THROTTLED": "Too many resets asked for this email or from here (the"
+        " same whether the account exists or not): wait `retryAfterSeconds`.",
+        "INVALID_REFRESH_TOKEN": "The refresh token is unknown, expired, or its session has"
+        " ended: sign in again.",
+        "REFRESH_TOKEN_REUSED": "The refresh token was already used: it may have been stolen,"
+        " so its session has been ended. Sign in again.",
+        "INVALID_RESET_TOKEN": "The reset token is unknown, already used, or expired: ask for"
+        " a new one.",
     },
 )
 

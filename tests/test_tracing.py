@@ -199,14 +199,18 @@ async def test_operations_export_their_spans_without_secrets(
     assert me_span.attributes["mentorgraph.outcome"] == "ok"
     if settings.is_sqlite:
         assert me_span.attributes["mentorgraph.read_path"] == "ordinary"
-        # The viewer's row (the token's account), then the root field.
+        # The token's session (live?), the viewer's row (the token's account), the root field.
         assert [s.name for s in children(spans, me_span)] == [
+            "db SELECT sessions",
             "db SELECT users",
             "resolve Query.viewer",
         ]
     else:
         assert me_span.attributes["mentorgraph.read_path"] == "fast"
-        compile_span, execute = sorted(children(spans, me_span), key=lambda s: s.name)
+        session_check, compile_span, execute = sorted(
+            children(spans, me_span), key=lambda s: s.name
+        )
+        assert session_check.name == "db SELECT sessions"  # the token's session: live?
         assert compile_span.name == "fast_reads.compile"
         assert compile_span.attributes["mentorgraph.statement.cache_hit"] is False
         assert execute.name == "fast_reads.execute"
