@@ -31,6 +31,7 @@ __all__ = [
     "Rating",
     "average_rating",
     "can_read_comment",
+    "can_read_comment_sql",
     "leave_feedback",
     "rating_sql",
     "ratings_of",
@@ -138,6 +139,17 @@ async def leave_feedback(
 def can_read_comment(viewer: User | None, feedback: MentorshipFeedback) -> bool:
     return viewer is not None and (
         viewer.is_admin or viewer.id in (feedback.author_id, feedback.subject_id)
+    )
+
+
+def can_read_comment_sql(viewer: str | None, feedback_alias: str) -> str:
+    """`can_read_comment` for the `mentorship_feedback` row `feedback_alias`, `viewer` the alias
+    of the viewer's `users` row (None when anonymous), as `models.privacy`'s SQL twins."""
+    if viewer is None:
+        return "false"
+    return (
+        f"({viewer}.is_admin OR {viewer}.id IN"
+        f" ({feedback_alias}.author_id, {feedback_alias}.subject_id))"
     )
 
 

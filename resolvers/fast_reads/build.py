@@ -60,6 +60,9 @@ class Build:
     params: list[Any] = field(default_factory=list)
     has_markers: bool = False
     since_at: int | None = None
+    # An admins' view is selected: the statement answers nothing for any other viewer (the
+    # ordinary path refuses them).
+    requires_admin: bool = False
     _aliases: int = 0
 
     def alias(self, prefix: str) -> str:

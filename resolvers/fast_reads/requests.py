@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType
 
+import resolvers.fast_reads.feedback as feedback_sql
 import resolvers.fast_reads.users as users_sql
 from models import json_sql as js
 from models.privacy import can_see_request_sql
@@ -16,7 +17,7 @@ from resolvers.fast_reads.connections import Page, connection, cursor_values, pa
 from resolvers.fast_reads.selection import Selected, Unsupported
 from resolvers.pagination import NEWEST_FIRST
 
-__all__ = ["one_request", "request_list", "request_object"]
+__all__ = ["event_object", "one_event", "one_request", "request_list", "request_object"]
 
 REQUESTS = MentorshipRequest._meta.db_table
 EVENTS = RequestEvent._meta.db_table
@@ -68,6 +69,8 @@ def request_object(
             return _history(build, child, r)
         if name in ("menteeOpenRequestCount", "menteeActiveMentorshipCount"):
             return _mentee_load(build, name, r)
+        if name == "feedback":
+            return feedback_sql.feedback_list(build, child, r)
         raise Unsupported(f"MentorshipRequest.{name}")
 
     return each(build, selected, field_sql, runtime)
@@ -93,6 +96,35 @@ def _mentee_load(build: Build, name: str, r: str) -> str:
 def _history(build: Build, selected: Selected, r: str) -> str:
     """Every status change of the request `r`, oldest first."""
     e = build.alias("e")
+    event = event_object(build, selected, e, r)
+    return (
+        f"(SELECT coalesce(json_agg({event} ORDER BY {e}.id), '[]') FROM {EVENTS} {e}"
+        f" WHERE {e}.request_id = {r}.id)"
+    )
+
+
+def one_event(
+    build: Build, selected: Selected, id_sql: str, runtime: GraphQLObjectType | None = None
+) -> str:
+    """The event whose id is `id_sql` if the viewer may see its request (`visible_event`)."""
+    e, r = build.alias("e"), build.alias("r")
+    event = event_object(build, selected, e, r, runtime)
+    visible = can_see_request_sql(build.viewer, r)
+    return (
+        f"(SELECT {event} FROM {EVENTS} {e} JOIN {REQUESTS} {r} ON {r}.id = {e}.request_id"
+        f" WHERE {e}.id = {id_sql} AND {visible})"
+    )
+
+
+def event_object(
+    build: Build,
+    selected: Selected,
+    e: str,
+    r: str,
+    runtime: GraphQLObjectType | None = None,
+) -> str:
+    """The `RequestEvent` fields selected, for the event row `e` of the request row `r` (one the
+    viewer may see)."""
 
     def field_sql(child: Selected) -> str:
         name = child.name
@@ -114,11 +146,7 @@ def _history(build: Build, selected: Selected, r: str) -> str:
             return request_object(build, child, r)
         raise Unsupported(f"RequestEvent.{name}")
 
-    event = each(build, selected, field_sql)
-    return (
-        f"(SELECT coalesce(json_agg({event} ORDER BY {e}.id), '[]') FROM {EVENTS} {e}"
-        f" WHERE {e}.request_id = {r}.id)"
-    )
+    return each(build, selected, field_sql, runtime)
 
 
 def request_list(build: Build, selected: Selected, u: str, side: str) -> str:

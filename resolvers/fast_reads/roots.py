@@ -13,25 +13,37 @@ from models.directory import ORDER_KEYS, FacetKind, MentorFilter, MentorOrder
 from models.errors import RuleViolation
 from models.users import User
 from resolvers.errors import BadUserInput
+from resolvers.fast_reads.admin import (
+    admin_requests,
+    availability_changes,
+    mentor_applications,
+    one_application,
+)
 from resolvers.fast_reads.build import Build, Statement, each, json_object
 from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
-from resolvers.fast_reads.requests import one_request
+from resolvers.fast_reads.embedded import sql_of
+from resolvers.fast_reads.graph import mentorship_graph
+from resolvers.fast_reads.requests import one_event, one_request
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
 from resolvers.fast_reads.users import USERS, one_user, user_object
 from resolvers.ids import decode_global_id
-from resolvers.pagination import reverse, sliced
+from resolvers.pagination import MAX_PAGE_SIZE, reverse, sliced
 
 __all__ = ["ROOT_FIELDS", "compile_operation"]
 
 
 def _node(build: Build, selected: Selected) -> str:
+    return _one_node(build, selected, build.arguments(selected)["id"])
+
+
+def _one_node(build: Build, selected: Selected, global_id: str) -> str:
     try:
-        type_name, pk = decode_global_id(build.arguments(selected)["id"])
+        type_name, pk = decode_global_id(global_id)
     except BadUserInput:
         raise UnsupportedValue("bad id") from None
     one = _NODES.get(type_name)
-    if one is None:
-        raise UnsupportedValue(f"node of {type_name}")
+    if one is None:  # no such type: null, as `load_node`
+        return "NULL::json"
     # The sub-selection is collected for the id's type (fragments on it or on Node apply).
     runtime = build.schema.get_type(type_name)
     assert isinstance(runtime, GraphQLObjectType)
@@ -39,7 +51,25 @@ def _node(build: Build, selected: Selected) -> str:
 
 
 # The node types answered here, each by who may see it (as `resolvers/nodes.py::NODE_LOADERS`).
-_NODES = {"User": one_user, "MentorshipRequest": one_request}
+_NODES = {
+    "User": one_user,
+    "MentorshipRequest": one_request,
+    "RequestEvent": one_event,
+    "MentorApplication": one_application,
+}
+
+
+def _nodes(build: Build, selected: Selected) -> str:
+    """`nodes(ids:)`: each id as `node(id:)` answers it, in order (`resolvers.nodes.load_nodes`);
+    more ids than it takes, or any id it refuses, is declined (it reports them)."""
+    ids = build.arguments(selected)["ids"]
+    if len(ids) > MAX_PAGE_SIZE:
+        raise UnsupportedValue("too many ids")
+    if not ids:
+        return "'[]'::json"
+    # json_build_array takes at most 100 arguments: MAX_PAGE_SIZE is 100.
+    items = ", ".join(_one_node(build, selected, global_id) for global_id in ids)
+    return f"json_build_array({items})"
 
 
 def _viewer(build: Build, selected: Selected) -> str:
@@ -60,14 +90,6 @@ def _filter(arguments: Mapping[str, Any]) -> MentorFilter:
         raise UnsupportedValue("bad filter") from None
 
 
-def _sql_of(queryset: Any) -> tuple[str, list[Any]]:
-    """The SQL and values a Tortoise query would send. NOTE: `_make_query` is Tortoise's own
-    (1.1.9, pinned); `QuerySet.sql()` builds the same but gives no values."""
-    queryset._make_query()
-    sql, values = queryset.query.get_parameterized_sql()
-    return sql, list(values)
-
-
 def _mentors(build: Build, selected: Selected) -> str:
     """The directory (`resolvers/directory.py::mentors`): the same Tortoise query for the page,
     embedded, so filters and keyset seek are the ordinary path's own."""
@@ -79,7 +101,7 @@ def _mentors(build: Build, selected: Selected) -> str:
         cursor_values(given, User, keys)  # declined here rather than refused by `sliced`
     matching = directory.matching_mentors(cleaned)
     limited = sliced(matching, keys, asked)
-    page_sql = build.embed(*_sql_of(limited.values(*(name for name, _ in keys))))
+    page_sql = build.embed(*sql_of(limited.values(*(name for name, _ in keys))))
     if not asked.size:
         # `first: 0` reads nothing in the ordinary path, so hasNextPage is false there.
         page_sql = f"SELECT * FROM ({page_sql}) nothing LIMIT 0"
@@ -99,7 +121,7 @@ def _mentors(build: Build, selected: Selected) -> str:
         return build.marker("cursor", f"json_build_array({columns})")
 
     def total() -> str:
-        count_sql = build.embed(*_sql_of(matching.values("id")))
+        count_sql = build.embed(*sql_of(matching.values("id")))
         return f"(SELECT count(*) FROM ({count_sql}) matching)"
 
     page = Page(
@@ -138,7 +160,7 @@ def _mentor_facets(build: Build, selected: Selected) -> str:
             raise Unsupported(f"FacetCount.{part.name}")
 
         one = each(build, child, count_field)
-        rows = build.embed(*_sql_of(counted))
+        rows = build.embed(*sql_of(counted))
         return (
             f"(SELECT coalesce(json_agg({one} ORDER BY {f}.count DESC, {f}.{column}), '[]')"
             f" FROM ({rows}) {f})"
@@ -149,6 +171,11 @@ def _mentor_facets(build: Build, selected: Selected) -> str:
 
 _ROOTS: dict[str, Callable[[Build, Selected], str]] = {
     "node": _node,
+    "nodes": _nodes,
+    "mentorshipGraph": mentorship_graph,
+    "adminRequests": admin_requests,
+    "availabilityChanges": availability_changes,
+    "mentorApplications": mentor_applications,
     "viewer": _viewer,
     "mentors": _mentors,
     "mentorFacets": _mentor_facets,
@@ -182,4 +209,6 @@ def compile_operation(
     if viewer_id is not None:
         sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
         viewer_at = len(build.params) - 1
+        if build.requires_admin:
+            sql += " AND v.is_admin"
     return Statement(sql, build.params, build.has_markers, build.since_at, viewer_at)
