@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -145,11 +146,20 @@ def _admin(ids: Ids) -> list[tuple[str, dict[str, Any]]]:
         (requests, {"filter": {"status": "APPROVED"}, "last": 3}),
         (requests, {"filter": {"mentorId": ids.mentor}}),
         (requests, {"filter": {"menteeId": ids.mentee, "status": "COMPLETED"}}),
+        (requests, {"filter": {"olderThanDays": 3}, "first": 4}),
+        (requests, {"filter": {"olderThanDays": 0.5, "status": "NEW"}}),
+        (requests, {"filter": {"olderThanDays": 5000}}),  # refused there, declined here
         (applications, {}),
         (applications, {"status": "PENDING", "first": 1}),
         (changes, {}),
         (changes, {"mentorId": ids.mentor, "last": 1}),
     ]
+
+
+def _spotlight(ids: Ids) -> list[tuple[str, dict[str, Any]]]:
+    query = f"""query($first: Int!) {{ spotlightMentors(first: $first) {{ ...Person
+        rating {{ average count }} responsiveness {{ responseRate lastActiveAt }} }} }} {USER}"""
+    return [(query, {"first": n}) for n in (1, 3, 20, 21)]
 
 
 @pytest.fixture
@@ -205,11 +215,17 @@ async def apps(settings: Settings, db: None) -> AsyncIterator[AppPair]:
         yield pair
 
 
-@pytest.mark.parametrize("area", ["graph", "mentorships", "nodes", "admin"])
+@pytest.mark.parametrize("area", ["graph", "mentorships", "nodes", "admin", "spotlight"])
 async def test_fast_path_answers_as_the_ordinary_path(
     area: str, world: World, ids: Ids, apps: AppPair
 ) -> None:
-    operations = {"graph": _graph, "mentorships": _mentorships, "nodes": _nodes, "admin": _admin}
+    operations = {
+        "graph": _graph,
+        "mentorships": _mentorships,
+        "nodes": _nodes,
+        "admin": _admin,
+        "spotlight": _spotlight,
+    }
     state = apps.fast_app.state.fast_reads
     differences: list[Difference] = []
     unserved: list[tuple[str, str, dict[str, Any]]] = []
@@ -229,3 +245,23 @@ async def test_fast_path_answers_as_the_ordinary_path(
     assert not differences, report(differences)
     assert clean, "no operation answered cleanly: the table tests nothing"
     assert not unserved, f"{len(unserved)} answered on the ordinary path; first: {unserved[0]}"
+
+
+async def test_what_follows_the_clock_is_renewed_for_each_run(
+    world: World, ids: Ids, apps: AppPair
+) -> None:
+    """A cached statement runs again later: `olderThanDays`' cutoff and the spotlight's week
+    and 30 days are computed for each run, not when the statement was compiled."""
+    admin = world.viewers["admin"]
+    older = """{ adminRequests(filter: {olderThanDays: 2}, first: 100) { totalCount } }"""
+    spotlight = "{ spotlightMentors(first: 20) { id } }"
+    answers: dict[str, set[bytes]] = {older: set(), spotlight: set()}
+    for _ in range(4):
+        for query in (older, spotlight):
+            ordinary = await apps.ordinary.execute(query, as_user=admin)
+            fast = await apps.fast.execute(query, as_user=admin)
+            assert compare(ordinary, fast), (query, ordinary.body, fast.body)
+            answers[query].add(fast.raw)
+        clock.advance(timedelta(days=4))
+    # The clock moved the answers: a statement frozen at its first run would have failed above.
+    assert len(answers[older]) > 1 and len(answers[spotlight]) > 1

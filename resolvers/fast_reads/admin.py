@@ -9,6 +9,7 @@ else, so the ordinary path refuses them (the statement is shared by every signed
 from __future__ import annotations
 
 from graphql import GraphQLObjectType
+from tortoise.expressions import RawSQL
 
 import resolvers.fast_reads.users as users_sql
 from models import admin_views
@@ -17,7 +18,7 @@ from models.applications import ApplicationStatus, MentorApplication
 from models.availability_changes import AvailabilityChange
 from models.privacy import is_self_or_admin_sql
 from models.requests import RequestStatus
-from resolvers.admin import _OLDEST_FIRST
+from resolvers.admin import _OLDEST_FIRST, _days
 from resolvers.errors import BadUserInput
 from resolvers.fast_reads.build import Build, each
 from resolvers.fast_reads.embedded import int_keyset_connection
@@ -35,6 +36,8 @@ __all__ = [
 ]
 
 APPLICATIONS = MentorApplication._meta.db_table
+# Where the cutoff of `olderThanDays` goes in the embedded query (no column or value has it).
+_CUTOFF = "__fast_reads_cutoff__"
 
 
 def _admins_only(build: Build) -> None:
@@ -105,22 +108,29 @@ def admin_requests(build: Build, selected: Selected) -> str:
     """`adminRequests(filter)` (`resolvers.admin.admin_requests`): oldest first."""
     _admins_only(build)
     given = build.arguments(selected).get("filter") or {}
-    if given.get("olderThanDays") is not None:
-        # Its cutoff is the clock at compile time, and statements are reused: left to the
-        # ordinary path until the cutoff is a parameter renewed per run (`Statement.bind`).
-        raise UnsupportedValue("olderThanDays")
     status = given.get("status")
     queryset = admin_views.filtered_requests(
         status=None if status is None else RequestStatus(status),
         mentor_id=_user_id(given.get("mentorId"), "filter.mentorId"),
         mentee_id=_user_id(given.get("menteeId"), "filter.menteeId"),
     )
+    days = given.get("olderThanDays")
+    if days is not None:
+        try:
+            _days(days, "filter.olderThanDays")
+        except BadUserInput:  # the ordinary path reports it
+            raise UnsupportedValue("olderThanDays") from None
+        # The cutoff follows the clock: a parameter renewed per run, outside the embedded SQL.
+        cutoff = build.renewed_param(lambda: admin_views.cutoff(days))
+        older = RawSQL(f"(created_at <= {_CUTOFF})")
+        queryset = queryset.annotate(older=older).filter(older=True)
     return int_keyset_connection(
         build,
         selected,
         queryset,
         _OLDEST_FIRST,
         lambda child, r: request_object(build, child, r),
+        tokens={_CUTOFF: f"{cutoff}::timestamptz"} if days is not None else None,
     )
 
 

@@ -38,6 +38,9 @@ class Statement:
     # of the responsiveness window (it moves with the clock) and the viewer's id.
     since_at: int | None = None
     viewer_at: int | None = None
+    # Other parameters that follow the clock (a cutoff, this week's shuffle): where, and how
+    # to compute them again for each run.
+    renewed: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
 
     def bind(self, viewer_id: int | None) -> list[Any]:
         """The parameters for another run of this statement, now, for `viewer_id` (who must be
@@ -47,6 +50,8 @@ class Statement:
             params[self.since_at] = clock.now() - WINDOW
         if self.viewer_at is not None:
             params[self.viewer_at] = viewer_id
+        for at, value in self.renewed:
+            params[at] = value()
         return params
 
 
@@ -63,6 +68,7 @@ class Build:
     # An admins' view is selected: the statement answers nothing for any other viewer (the
     # ordinary path refuses them).
     requires_admin: bool = False
+    renewed: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
     _aliases: int = 0
 
     def alias(self, prefix: str) -> str:
@@ -80,6 +86,13 @@ class Build:
         offset = len(self.params)
         self.params.extend(values)
         return re.sub(r"\$(\d+)", lambda m: f"${int(m.group(1)) + offset}", sql)
+
+    def renewed_param(self, value: Callable[[], Any]) -> str:
+        """A parameter computed again for each run of the statement (`Statement.bind`): what
+        depends on the clock, which moves between runs of a cached statement."""
+        placeholder = self.param(value())
+        self.renewed.append((len(self.params) - 1, value))
+        return placeholder
 
     def since(self) -> str:
         """The start of the responsiveness window, a parameter (`Statement.bind` renews it)."""

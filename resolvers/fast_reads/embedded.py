@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from tortoise.queryset import QuerySet
@@ -31,10 +31,19 @@ def int_keyset_connection(
     queryset: QuerySet[Any],
     keys: Sequence[OrderKey],
     item: Callable[[Selected, str], str],
+    tokens: Mapping[str, str] | None = None,
 ) -> str:
     """The connection `selected` asks for over `queryset` in the order `keys` (integer columns),
     as `resolvers.pagination.keyset_page` pages it; `item(selection, alias)` renders one row of
-    the query's table under `alias`."""
+    the query's table under `alias`. `tokens`: words of the query's raw SQL (`RawSQL`) to
+    replace by SQL of the statement once embedded (a parameter `Build.renewed_param` renews)."""
+
+    def embedded(query: Any) -> str:
+        sql = build.embed(*sql_of(query))
+        for token, replacement in (tokens or {}).items():
+            sql = sql.replace(token, replacement)
+        return sql
+
     arguments = build.arguments(selected)
     asked = page_slice(arguments)
     model = queryset.model
@@ -42,7 +51,7 @@ def int_keyset_connection(
         cursor_values(given, model, keys)  # declined here rather than refused by `sliced`
     names = [name for name, _ in keys]
     assert "id" in names, "rows are joined back by id"
-    page_sql = build.embed(*sql_of(sliced(queryset, keys, asked).values(*names)))
+    page_sql = embedded(sliced(queryset, keys, asked).values(*names))
     if not asked.size:
         # `first: 0` reads nothing in the ordinary path, so hasNextPage is false there.
         page_sql = f"SELECT * FROM ({page_sql}) nothing LIMIT 0"
@@ -56,7 +65,7 @@ def int_keyset_connection(
     )
 
     def total() -> str:
-        count_sql = build.embed(*sql_of(queryset.values("id")))
+        count_sql = embedded(queryset.values("id"))
         return f"(SELECT count(*) FROM ({count_sql}) matching)"
 
     page = Page(

@@ -25,6 +25,7 @@ from resolvers.fast_reads.embedded import sql_of
 from resolvers.fast_reads.graph import mentorship_graph
 from resolvers.fast_reads.requests import one_event, one_request
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
+from resolvers.fast_reads.spotlight import spotlight_mentors
 from resolvers.fast_reads.users import USERS, one_user, user_object
 from resolvers.ids import decode_global_id
 from resolvers.pagination import MAX_PAGE_SIZE, reverse, sliced
@@ -176,6 +177,7 @@ _ROOTS: dict[str, Callable[[Build, Selected], str]] = {
     "adminRequests": admin_requests,
     "availabilityChanges": availability_changes,
     "mentorApplications": mentor_applications,
+    "spotlightMentors": spotlight_mentors,
     "viewer": _viewer,
     "mentors": _mentors,
     "mentorFacets": _mentor_facets,
@@ -211,4 +213,4 @@ def compile_operation(
         viewer_at = len(build.params) - 1
         if build.requires_admin:
             sql += " AND v.is_admin"
-    return Statement(sql, build.params, build.has_markers, build.since_at, viewer_at)
+    return Statement(sql, build.params, build.has_markers, build.since_at, viewer_at, build.renewed)
