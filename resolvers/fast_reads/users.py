@@ -6,6 +6,7 @@ from __future__ import annotations
 from graphql import GraphQLObjectType
 
 import resolvers.fast_reads.graph as graph_sql
+import resolvers.fast_reads.recommendations as recommendations_sql
 import resolvers.fast_reads.requests as requests_sql
 from models import json_sql as js
 from models.favorites import favorites_of_sql
@@ -93,6 +94,8 @@ def _field(build: Build, child: Selected, u: str) -> str:
         return f"CASE WHEN {u}.is_mentor THEN {_LINEAGE[name](f'{u}.id')} END"
     if name == "rating":
         return _rating(build, child, u)
+    if name == "recommendedMentors":
+        return recommendations_sql.recommended_mentors(build, child, u)
     if name == "mentorships":
         return graph_sql.user_mentorships(build, child, u)
     if name == "channels":
