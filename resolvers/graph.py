@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from models import graph
 from models.graph import MentorshipStatus, Role
 from models.lineage import Lineage
+from models.policies import sees_mentee_load
 from models.request_guards import others_open_and_active
 from models.requests import MentorshipRequest
 from models.users import User
@@ -74,7 +75,7 @@ async def lineage_of(ctx: Context, user: User) -> Lineage | None:
 async def mentee_load(ctx: Context, request: MentorshipRequest) -> tuple[int, int] | None:
     """(other open requests, other active mentorships) of the request's mentee, for the
     request's mentor only: what they weigh before approving. Null for everyone else."""
-    if ctx.viewer is None or ctx.viewer.id != request.mentor_id:
+    if not sees_mentee_load(ctx.viewer, request):
         return None
     counts = await ctx.loaders.sent_counts.load(request.mentee_id)
     return others_open_and_active(counts, request.status)
