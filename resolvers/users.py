@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Sequence, Set
 
-from models.policies import channels_visible, is_self_or_admin
+from models.policies import MENTOR_PUBLIC, channels_visible, is_self_or_admin
 from models.responsiveness import Responsiveness
 from models.users import Channel, User
 from resolvers.context import Context
@@ -55,7 +55,9 @@ def responsiveness_of(
     ctx: Context, user: User
 ) -> Responsiveness | Awaitable[Responsiveness] | None:
     """Public for mentors (a reputation mentees rely on); null for other members."""
-    return now_or_later(ctx.loaders.responsiveness, user.id) if user.is_mentor else None
+    if not MENTOR_PUBLIC.python(ctx.viewer, user):
+        return None
+    return now_or_later(ctx.loaders.responsiveness, user.id)
 
 
 async def preload(ctx: Context, users: Sequence[User], fields: Set[str]) -> None:
