@@ -18,7 +18,7 @@ from tortoise.models import Model
 from models import clock
 from models.errors import ErrorCode, RuleViolation
 from models.lifecycle import request_not_found
-from models.privacy import can_see_request
+from models.policies import can_read_comment, can_see_request
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 
@@ -31,7 +31,6 @@ __all__ = [
     "Rating",
     "average_rating",
     "can_read_comment",
-    "can_read_comment_sql",
     "leave_feedback",
     "rating_sql",
     "ratings_of",
@@ -134,23 +133,6 @@ async def leave_feedback(
             ["requestId"],
         ) from None
     return left, request
-
-
-def can_read_comment(viewer: User | None, feedback: MentorshipFeedback) -> bool:
-    return viewer is not None and (
-        viewer.is_admin or viewer.id in (feedback.author_id, feedback.subject_id)
-    )
-
-
-def can_read_comment_sql(viewer: str | None, feedback_alias: str) -> str:
-    """`can_read_comment` for the `mentorship_feedback` row `feedback_alias`, `viewer` the alias
-    of the viewer's `users` row (None when anonymous), as `models.privacy`'s SQL twins."""
-    if viewer is None:
-        return "false"
-    return (
-        f"({viewer}.is_admin OR {viewer}.id IN"
-        f" ({feedback_alias}.author_id, {feedback_alias}.subject_id))"
-    )
 
 
 def average_rating(total: int | None, count: int) -> float | None:

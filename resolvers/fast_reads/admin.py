@@ -1,9 +1,11 @@
-"""Admins' views and mentor applications as SQL: `adminRequests`, `availabilityChanges`,
-`mentorApplications`, and a `MentorApplication` by id.
+"""Admins' views and mentor applications as SQL (declared per field, `fields.py`):
+`adminRequests`, `availabilityChanges`, `mentorApplications`, and a `MentorApplication` by id.
 
-The lists are admins' only (`Context.require_admin`): anonymous, they are declined when
-compiled; signed in, the statement is marked `requires_admin` and answers nothing for anyone
-else, so the ordinary path refuses them (the statement is shared by every signed-in viewer).
+The lists are admins' only (`Context.require_admin`, which refuses everyone else): anonymous,
+they are declined when compiled; signed in, the statement is marked `requires_admin` and then
+holds the `ADMIN_ONLY` policy as a condition of the whole answer (`roots.compile_operation`):
+it answers nothing for anyone else, and the ordinary path refuses them (one statement serves
+every signed-in viewer).
 """
 
 from __future__ import annotations
@@ -16,26 +18,23 @@ from models import admin_views
 from models import json_sql as js
 from models.applications import ApplicationStatus, MentorApplication
 from models.availability_changes import AvailabilityChange
-from models.privacy import is_self_or_admin_sql
+from models.policies import SELF_OR_ADMIN
 from models.requests import RequestStatus
 from resolvers.admin import _OLDEST_FIRST, _days
 from resolvers.errors import BadUserInput
-from resolvers.fast_reads.build import Build, each
+from resolvers.fast_reads.build import Build
+from resolvers.fast_reads.connections import declare_connection
 from resolvers.fast_reads.embedded import int_keyset_connection
+from resolvers.fast_reads.fields import object_sql, reads_input, renders
 from resolvers.fast_reads.requests import request_object
-from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
+from resolvers.fast_reads.selection import Selected, UnsupportedValue
 from resolvers.ids import decode_id_of
 from resolvers.pagination import NEWEST_FIRST
 
-__all__ = [
-    "admin_requests",
-    "application_object",
-    "availability_changes",
-    "mentor_applications",
-    "one_application",
-]
+__all__ = ["one_application"]
 
 APPLICATIONS = MentorApplication._meta.db_table
+_PAGED = ("first", "after", "last", "before")
 # Where the cutoff of `olderThanDays` goes in the embedded query (no column or value has it).
 _CUTOFF = "__fast_reads_cutoff__"
 
@@ -53,59 +52,72 @@ def _user_id(global_id: str | None, field: str) -> int | None:
         raise UnsupportedValue(f"bad {field}") from None
 
 
+# --- `MentorApplication`, over an application row.
+
+
 def one_application(
     build: Build, selected: Selected, id_sql: str, runtime: GraphQLObjectType | None = None
 ) -> str:
     """The application whose id is `id_sql`, for the applicant and admins
     (`resolvers.applications.visible_application`); null for anyone else."""
     a = build.alias("a")
-    application = application_object(build, selected, a, runtime)
-    visible = is_self_or_admin_sql(build.viewer, f"{a}.user_id")
+    application = object_sql(build, selected, a, runtime)
+    visible = SELF_OR_ADMIN.sql(build.viewer, f"{a}.user_id")
     return f"(SELECT {application} FROM {APPLICATIONS} {a} WHERE {a}.id = {id_sql} AND {visible})"
 
 
-def application_object(
-    build: Build, selected: Selected, a: str, runtime: GraphQLObjectType | None = None
-) -> str:
-    def field_sql(child: Selected) -> str:
-        name = child.name
-        if name == "id":
-            return js.global_id("MentorApplication", f"{a}.id")
-        if name == "applicant":
-            return users_sql.one_user(build, child, f"{a}.user_id")
-        if name == "motivation":
-            return f"{a}.motivation"
-        if name == "status":
-            return f"{a}.status"
-        if name == "decisionReason":
-            return f"{a}.decision_reason"
-        if name == "createdAt":
-            return js.iso_timestamp(f"{a}.created_at")
-        if name == "decidedAt":
-            return js.iso_timestamp(f"{a}.decided_at")
-        raise Unsupported(f"MentorApplication.{name}")
-
-    return each(build, selected, field_sql, runtime)
+_APPLICATION_COLUMNS = {
+    "motivation": "motivation",
+    "status": "status",
+    "decisionReason": "decision_reason",
+}
+_APPLICATION_TIMES = {"createdAt": "created_at", "decidedAt": "decided_at"}
 
 
-def mentor_applications(build: Build, selected: Selected) -> str:
-    """`mentorApplications(status)` (`resolvers.applications.list_for_admin`): oldest first."""
+@renders("MentorApplication", *_APPLICATION_COLUMNS)
+def _application_column(build: Build, child: Selected, a: str) -> str:
+    return f"{a}.{_APPLICATION_COLUMNS[child.name]}"
+
+
+@renders("MentorApplication", *_APPLICATION_TIMES)
+def _application_time(build: Build, child: Selected, a: str) -> str:
+    return js.iso_timestamp(f"{a}.{_APPLICATION_TIMES[child.name]}")
+
+
+@renders("MentorApplication", "id")
+def _application_id(build: Build, child: Selected, a: str) -> str:
+    return js.global_id("MentorApplication", f"{a}.id")
+
+
+@renders("MentorApplication", "applicant")
+def _applicant(build: Build, child: Selected, a: str) -> str:
+    return users_sql.one_user(build, child, f"{a}.user_id")
+
+
+declare_connection("MentorApplicationConnection", "MentorApplicationEdge")
+
+
+@renders("Query", "mentorApplications", arguments=(*_PAGED, "status"))
+def _mentor_applications(build: Build, selected: Selected, _row: None) -> str:
+    """`resolvers.applications.list_for_admin`: oldest first."""
     _admins_only(build)
     status = build.arguments(selected).get("status")
     queryset = MentorApplication.all()
     if status is not None:
         queryset = queryset.filter(status=ApplicationStatus(status))
     return int_keyset_connection(
-        build,
-        selected,
-        queryset,
-        [("id", False)],
-        lambda child, a: application_object(build, child, a),
+        build, selected, queryset, [("id", False)], lambda child, a: object_sql(build, child, a)
     )
 
 
-def admin_requests(build: Build, selected: Selected) -> str:
-    """`adminRequests(filter)` (`resolvers.admin.admin_requests`): oldest first."""
+# --- `adminRequests`.
+
+reads_input("AdminRequestFilter", ["status", "mentorId", "menteeId", "olderThanDays"])
+
+
+@renders("Query", "adminRequests", arguments=(*_PAGED, "filter"))
+def _admin_requests(build: Build, selected: Selected, _row: None) -> str:
+    """`resolvers.admin.admin_requests`: oldest first."""
     _admins_only(build)
     given = build.arguments(selected).get("filter") or {}
     status = given.get("status")
@@ -115,46 +127,56 @@ def admin_requests(build: Build, selected: Selected) -> str:
         mentee_id=_user_id(given.get("menteeId"), "filter.menteeId"),
     )
     days = given.get("olderThanDays")
+    tokens = None
     if days is not None:
         try:
             _days(days, "filter.olderThanDays")
         except BadUserInput:  # the ordinary path reports it
             raise UnsupportedValue("olderThanDays") from None
-        # The cutoff follows the clock: a parameter renewed per run, outside the embedded SQL.
+        # The cutoff follows the clock: a parameter renewed for each run of the statement,
+        # put where the embedded query holds the token.
         cutoff = build.renewed_param(lambda: admin_views.cutoff(days))
-        older = RawSQL(f"(created_at <= {_CUTOFF})")
-        queryset = queryset.annotate(older=older).filter(older=True)
+        queryset = queryset.annotate(older=RawSQL(f"(created_at <= {_CUTOFF})")).filter(older=True)
+        tokens = {_CUTOFF: f"{cutoff}::timestamptz"}
     return int_keyset_connection(
         build,
         selected,
         queryset,
         _OLDEST_FIRST,
         lambda child, r: request_object(build, child, r),
-        tokens={_CUTOFF: f"{cutoff}::timestamptz"} if days is not None else None,
+        tokens,
     )
 
 
-def availability_changes(build: Build, selected: Selected) -> str:
-    """`availabilityChanges(mentorId)` (`resolvers.admin.availability_changes`): newest first."""
+# --- `availabilityChanges`.
+
+
+@renders("Query", "availabilityChanges", arguments=(*_PAGED, "mentorId"))
+def _availability_changes(build: Build, selected: Selected, _row: None) -> str:
+    """`resolvers.admin.availability_changes`: newest first."""
     _admins_only(build)
     queryset = AvailabilityChange.all()
     mentor = _user_id(build.arguments(selected).get("mentorId"), "mentorId")
     if mentor is not None:
         queryset = queryset.filter(mentor_id=mentor)
+    return int_keyset_connection(
+        build, selected, queryset, NEWEST_FIRST, lambda child, c: object_sql(build, child, c)
+    )
 
-    def change(selection: Selected, c: str) -> str:
-        def field_sql(child: Selected) -> str:
-            name = child.name
-            if name in ("mentor", "actor"):
-                return users_sql.one_user(build, child, f"{c}.{name}_id")
-            if name == "available":
-                return f"{c}.available"
-            if name == "reason":
-                return f"{c}.reason"
-            if name == "occurredAt":
-                return js.iso_timestamp(f"{c}.occurred_at")
-            raise Unsupported(f"AvailabilityChange.{name}")
 
-        return each(build, selection, field_sql)
+declare_connection("AvailabilityChangeConnection", "AvailabilityChangeEdge")
 
-    return int_keyset_connection(build, selected, queryset, NEWEST_FIRST, change)
+
+@renders("AvailabilityChange", "mentor", "actor")
+def _change_user(build: Build, child: Selected, c: str) -> str:
+    return users_sql.one_user(build, child, f"{c}.{child.name}_id")
+
+
+@renders("AvailabilityChange", "available", "reason")
+def _change_column(build: Build, child: Selected, c: str) -> str:
+    return f"{c}.{child.name}"
+
+
+@renders("AvailabilityChange", "occurredAt")
+def _occurred_at(build: Build, child: Selected, c: str) -> str:
+    return js.iso_timestamp(f"{c}.occurred_at")

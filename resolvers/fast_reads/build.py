@@ -113,7 +113,8 @@ class Build:
     ) -> tuple[GraphQLObjectType, dict[str, Selected]]:
         """The sub-fields of `selected` for its object type (or `runtime`, for an interface)."""
         runtime = runtime or child_type(self.schema, selected)
-        return runtime, collect(self.schema, runtime, selected.selection_sets(), self.fragments)
+        sets = selected.selection_sets()
+        return runtime, collect(self.schema, runtime, sets, self.fragments, self.variables)
 
 
 def literal(text: str) -> str:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 import resolvers.fast_reads.users as users_sql
 from models.graph import EDGE_STATUSES
 from models.recommendation_data import POOL, TAKEN
@@ -23,11 +21,12 @@ from models.responsiveness import response_rate, responsiveness_sql
 from models.sql import enum_list
 from models.users import UserLanguage, UserTag
 from resolvers.errors import BadUserInput, check_range
-from resolvers.fast_reads.build import Build, json_object, literal
-from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
+from resolvers.fast_reads.build import Build, json_object
+from resolvers.fast_reads.fields import object_sql, renders
+from resolvers.fast_reads.selection import Selected, UnsupportedValue
 from resolvers.recommendations import MAX_RECOMMENDATIONS
 
-__all__ = ["recommended", "recommended_mentors"]
+__all__ = ["recommended"]
 
 REQUESTS = MentorshipRequest._meta.db_table
 TAGS = UserTag._meta.db_table
@@ -35,7 +34,8 @@ LANGUAGES = UserLanguage._meta.db_table
 _EDGES = enum_list(EDGE_STATUSES)
 
 
-def recommended_mentors(build: Build, selected: Selected, u: str) -> str:
+@renders("User", "recommendedMentors", arguments=["first"])
+def _recommended_mentors(build: Build, selected: Selected, u: str) -> str:
     """For the user themself only (`resolvers.recommendations.recommended_mentors`); null for
     everyone else."""
     if build.viewer is None:
@@ -44,21 +44,9 @@ def recommended_mentors(build: Build, selected: Selected, u: str) -> str:
         first = check_range("first", build.arguments(selected)["first"], 1, MAX_RECOMMENDATIONS)
     except BadUserInput:  # the ordinary path reports it (to the user themself)
         raise UnsupportedValue("first") from None
-    runtime, children = build.fields(selected)
-    shape: list[Any] = []
-    mentors: list[tuple[str, str]] = []
     m = build.alias("m")
-    for key, child in children.items():
-        if child.name == "mentor":
-            mentors.append((key, users_sql.user_object(build, child, m)))
-            shape.append([key, "mentor"])
-        elif child.name == "reasons":
-            _, parts = build.fields(child)
-            shape.append([key, "reasons", [[k, part.name] for k, part in parts.items()]])
-        elif child.name in ("score", "__typename"):
-            shape.append([key, child.name])
-        else:
-            raise Unsupported(f"MentorRecommendation.{child.name}")
+    # Each candidate's answer as selected, with placeholders for what the ranking decides.
+    template = object_sql(build, selected, m)
     tags = f"(SELECT tag FROM {TAGS} WHERE user_id = {u}.id)"
     languages = f"(SELECT language FROM {LANGUAGES} WHERE user_id = {u}.id)"
     has_place = f"(coalesce({u}.country, '') <> '' OR EXISTS {languages})"
@@ -103,7 +91,7 @@ def recommended_mentors(build: Build, selected: Selected, u: str) -> str:
             ("answered", f"{rs}.answered"),
             ("unanswered", f"{rs}.unanswered"),
             ("peers", peers),
-            ("mentor", json_object(mentors)),
+            ("answer", template),
         ]
     )
     candidates = (
@@ -127,8 +115,6 @@ def recommended_mentors(build: Build, selected: Selected, u: str) -> str:
     raw = json_object(
         [
             ("first", str(first)),
-            ("typename", literal(runtime.name)),
-            ("shape", build.param(_json(shape)) + "::json"),
             ("seeker", seeker),
             ("candidates", candidates),
         ]
@@ -136,8 +122,30 @@ def recommended_mentors(build: Build, selected: Selected, u: str) -> str:
     return f"CASE WHEN {build.viewer}.id = {u}.id THEN {build.marker('recommend', raw)} END"
 
 
-def _json(value: Any) -> str:
-    return orjson.dumps(value).decode()
+# --- The placeholders of the template (`$` cannot start a GraphQL name, nor a marker's key).
+
+
+@renders("MentorRecommendation", "mentor")
+def _mentor(build: Build, child: Selected, m: str) -> str:
+    return users_sql.user_object(build, child, m)
+
+
+@renders("MentorRecommendation", "score")
+def _score(build: Build, child: Selected, m: str) -> str:
+    return f"'{_SCORE}'"
+
+
+@renders("MentorRecommendation", "reasons")
+def _reasons(build: Build, child: Selected, m: str) -> str:
+    return f"json_build_object('{_REASONS}', {object_sql(build, child, None)})"
+
+
+@renders("RecommendationReason", "kind", "points", "detail")
+def _reason(build: Build, child: Selected, _row: None) -> str:
+    return f"'${child.name}'"
+
+
+_SCORE, _REASONS = "$score", "$reasons"
 
 
 def recommended(raw: dict[str, Any]) -> list[dict[str, Any]]:
@@ -161,33 +169,27 @@ def recommended(raw: dict[str, Any]) -> list[dict[str, Any]]:
         for c in raw["candidates"]
     ]
     return [
-        _rendered(pick, read[pick.mentor_id], raw["shape"], raw["typename"])
+        _rendered(pick, read[pick.mentor_id]["answer"])
         for pick in rank(seeker, candidates, raw["first"])
     ]
 
 
-def _rendered(
-    pick: Recommendation, candidate: dict[str, Any], shape: list[Any], typename: str
-) -> dict[str, Any]:
+def _rendered(pick: Recommendation, template: dict[str, Any]) -> dict[str, Any]:
     answer: dict[str, Any] = {}
-    for key, name, *parts in shape:
-        if name == "mentor":
-            answer[key] = candidate["mentor"][key]
-        elif name == "score":
+    for key, value in template.items():
+        if value == _SCORE:
             answer[key] = pick.score
-        elif name == "__typename":
-            answer[key] = typename
-        else:
+        elif isinstance(value, dict) and _REASONS in value:
             answer[key] = [
                 {
-                    k: {
-                        "kind": reason.kind.value,
-                        "points": reason.points,
-                        "detail": reason.detail,
-                        "__typename": "RecommendationReason",
-                    }[field]
-                    for k, field in parts[0]
+                    k: getattr(reason, v[1:]) if v in _REASON_FIELDS else v
+                    for k, v in value[_REASONS].items()
                 }
                 for reason in pick.reasons
             ]
+        else:  # the mentor, `__typename`
+            answer[key] = value
     return answer
+
+
+_REASON_FIELDS = frozenset(["$kind", "$points", "$detail"])

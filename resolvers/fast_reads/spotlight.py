@@ -14,16 +14,18 @@ from models.responsiveness import responsiveness_sql
 from models.spotlight import _P, _POOL_FACTOR, MIN_RESPONSE_RATE, RECENT, week_shuffle
 from resolvers.errors import BadUserInput, check_range
 from resolvers.fast_reads.build import Build
+from resolvers.fast_reads.fields import renders
 from resolvers.fast_reads.selection import Selected, UnsupportedValue
 from resolvers.spotlight import MAX_SPOTLIGHT
 
-__all__ = ["spotlight_mentors"]
+__all__: list[str] = []
 
 REQUESTS = MentorshipRequest._meta.db_table
 FEEDBACK = MentorshipFeedback._meta.db_table
 
 
-def spotlight_mentors(build: Build, selected: Selected) -> str:
+@renders("Query", "spotlightMentors", arguments=["first"])
+def _spotlight_mentors(build: Build, selected: Selected, _row: None) -> str:
     try:
         first = check_range("first", build.arguments(selected)["first"], 1, MAX_SPOTLIGHT)
     except BadUserInput:  # the ordinary path reports it
