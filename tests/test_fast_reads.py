@@ -137,7 +137,7 @@ async def test_it_steps_aside_for_what_it_does_not_answer(pair: Pair) -> None:
         "{ mentors(first: 101) { nodes { id } } }",  # the ordinary path reports the error
         '{ mentors(after: "nonsense") { nodes { id } } }',
         "{ unresponsiveMentors { totalCount } }",  # a field it does not support
-        "{ mentorshipGraph(rootId: \"x\") { truncated } }",  # a bad id: reported there
+        '{ mentorshipGraph(rootId: "x") { truncated } }',  # a bad id: reported there
         'mutation { logIn(input: {email: "x@example.org", password: "y"}) { token } }',
         "{ nope }",  # does not validate
     ):
