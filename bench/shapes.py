@@ -4,7 +4,7 @@ equivalent GraphQL for PostGraphile, and one SQL statement for the bare endpoint
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["SHAPES", "Sample", "Shape"]
@@ -27,6 +27,8 @@ class Sample:
     mentor_ids: list[int]
     mentee_ids: list[int]
     admin_id: int
+    # The mentors with the most mentorships (APPROVED or COMPLETED requests), busiest first.
+    busy_mentor_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,16 @@ class Shape:
     number: int
     title: str
     ours: Operation
-    postgraphile: Operation
-    # One statement returning the whole JSON body as text; parameters named in order.
-    bare_sql: str
+    # None where PostGraphile has no equivalent (it then sits the shape out).
+    postgraphile: Operation | None
+    # One statement returning the whole JSON body as text; parameters named in order. None
+    # where no single hand-written statement answers the same (scoring done in Python).
+    bare_sql: str | None
     bare_params: tuple[str, ...]
     # Who sends the request to mentorgraph: None, "mentee" (the sample's ids) or "admin".
     viewer: Callable[[Sample], list[int | None]]
+    # The bare endpoint's variables where PostGraphile has none to share (`bare_params`).
+    bare_variables: Callable[[Sample], list[dict[str, Any]]] | None = None
 
 
 def global_id(type_name: str, pk: int) -> str:
@@ -192,6 +198,80 @@ SELECT json_build_object('data', json_build_object('viewer', json_build_object(
     viewer=lambda s: list[int | None](s.mentee_ids),
 )
 
+GRAPH_DEPTH, GRAPH_FIRST = 2, 100
+SQL_EDGES = "('APPROVED', 'COMPLETED')"
+
+MENTORSHIP_GRAPH = Shape(
+    number=7,
+    title=f"mentorshipGraph depth {GRAPH_DEPTH} around a busy mentor (at most {GRAPH_FIRST}"
+    " people and the mentorships between them), read by an admin",
+    ours=Operation(
+        query="query Graph($id: ID!) {"
+        f" mentorshipGraph(rootId: $id, depth: {GRAPH_DEPTH}, first: {GRAPH_FIRST}) {{"
+        " truncated root { id name } nodes { id name title }"
+        " edges { status since until mentor { id } mentee { id } } } }",
+        variables=lambda s: [{"id": global_id("User", i)} for i in s.busy_mentor_ids],
+    ),
+    # PostGraphile has no recursive walk (a function of our own would be the bare statement).
+    postgraphile=None,
+    bare_sql=f"""
+WITH RECURSIVE walk(user_id, depth) AS (
+  SELECT $1::int, 0
+  UNION
+  SELECT CASE WHEN r.mentor_id = w.user_id THEN r.mentee_id ELSE r.mentor_id END, w.depth + 1
+  FROM walk w JOIN mentorship_requests r ON (r.mentor_id = w.user_id OR r.mentee_id = w.user_id)
+  WHERE w.depth < {GRAPH_DEPTH} AND r.status IN {SQL_EDGES}
+), reach AS (
+  SELECT user_id, row_number() OVER (ORDER BY min(depth), user_id) AS n FROM walk
+  GROUP BY user_id ORDER BY min(depth), user_id LIMIT {GRAPH_FIRST + 1}
+), shown AS (SELECT user_id, n FROM reach WHERE n <= {GRAPH_FIRST})
+SELECT json_build_object('data', json_build_object('mentorshipGraph', json_build_object(
+  'truncated', (SELECT count(*) > {GRAPH_FIRST} FROM reach),
+  'root', (SELECT json_build_object('id', {SQL_GLOBAL_ID.format(type="'User'", pk="u.id")},
+                                    'name', u.name) FROM users u WHERE u.id = $1),
+  'nodes', (SELECT coalesce(json_agg(json_build_object(
+              'id', {SQL_GLOBAL_ID.format(type="'User'", pk="u.id")}, 'name', u.name,
+              'title', u.title) ORDER BY s.n), '[]')
+            FROM shown s JOIN users u ON u.id = s.user_id),
+  'edges', (SELECT coalesce(json_agg(json_build_object(
+              'status', CASE WHEN e.status = 'COMPLETED' THEN 'COMPLETED' ELSE 'ACTIVE' END,
+              'since', e.responded_at,
+              'until', CASE WHEN e.status = 'COMPLETED' THEN e.updated_at END,
+              'mentor', json_build_object('id', e.mentor_id),
+              'mentee', json_build_object('id', e.mentee_id)) ORDER BY e.id), '[]')
+            FROM (SELECT * FROM mentorship_requests e WHERE e.status IN {SQL_EDGES}
+                  AND e.mentor_id IN (SELECT user_id FROM shown)
+                  AND e.mentee_id IN (SELECT user_id FROM shown) ORDER BY e.id LIMIT 1000) e)
+)))::text""",
+    bare_params=("id",),
+    viewer=lambda s: [s.admin_id],
+    bare_variables=lambda s: [{"id": i} for i in s.busy_mentor_ids],
+)
+
+RECOMMENDED = Shape(
+    number=8,
+    title="recommendedMentors: a mentee's 10 best mentors with the reasons and each profile",
+    ours=Operation(
+        query="query Recommended { viewer { recommendedMentors(first: 10) {"
+        f" score reasons {{ kind points detail }} mentor {{ {PROFILE} }} }} }} }}",
+        variables=lambda s: [{} for _ in s.mentee_ids],
+    ),
+    # The ranking is Python's (`models.recommendations`): neither PostGraphile nor one
+    # hand-written statement answers the same.
+    postgraphile=None,
+    bare_sql=None,
+    bare_params=(),
+    viewer=lambda s: list[int | None](s.mentee_ids),
+)
+
 SHAPES: dict[int, Shape] = {
-    shape.number: shape for shape in (DIRECTORY, HEAVY_PAGE, MENTEE_OVERVIEW, SINGLE_MENTOR)
+    shape.number: shape
+    for shape in (
+        DIRECTORY,
+        HEAVY_PAGE,
+        MENTEE_OVERVIEW,
+        SINGLE_MENTOR,
+        MENTORSHIP_GRAPH,
+        RECOMMENDED,
+    )
 }

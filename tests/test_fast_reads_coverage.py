@@ -10,6 +10,7 @@ refused there, and the fast path declines).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -17,7 +18,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from tortoise import connections
 
+from bench.run import comparable
+from bench.shapes import SHAPES
 from mentorgraph.settings import Settings
 from models import clock
 from models.applications import ApplicationStatus, MentorApplication
@@ -289,3 +293,37 @@ async def test_what_follows_the_clock_is_renewed_for_each_run(
         clock.advance(timedelta(days=4))
     # The clock moved the answers: a statement frozen at its first run would have failed above.
     assert len(answers[older]) > 1 and len(answers[spotlight]) > 1
+
+
+async def test_the_bench_shapes_of_part_b_are_answered_compiled(
+    world: World, ids: Ids, apps: AppPair
+) -> None:
+    """`bench/shapes.py` 7 and 8 as the bench sends them: compiled, equal to the ordinary path,
+    and shape 7's bare statement answers the same data (what `bench.run` checks before it
+    measures)."""
+    admin, mentee = world.viewers["admin"], world.viewers["mentee"]
+    assert admin is not None and mentee is not None
+    graph, recommended = SHAPES[7], SHAPES[8]
+    mentor = world.viewers["mentor"]
+    assert mentor is not None
+    root = mentor.id
+    for query, variables, viewer in (
+        (graph.ours.query, {"id": encode_global_id("User", root)}, admin),
+        (recommended.ours.query, {}, mentee),
+    ):
+        state = apps.fast_app.state.fast_reads
+        served = state.served
+        ordinary = await apps.ordinary.execute(query, variables, as_user=viewer)
+        fast = await apps.fast.execute(query, variables, as_user=viewer)
+        assert ordinary.status == 200 and not ordinary.errors, ordinary.body
+        assert compare(ordinary, fast) and state.served == served + 1
+    assert graph.bare_sql is not None
+    bare = await connections.get("default").execute_query_dict(
+        graph.bare_sql.replace("$1::int", f"{root}::int").replace("= $1", f"= {root}")
+    )
+    ours = await apps.fast.execute(
+        graph.ours.query, {"id": encode_global_id("User", root)}, as_user=admin
+    )
+    bare_data = json.loads(bare[0]["json_build_object"])["data"]
+    assert comparable(list(bare_data.values())) == comparable(list(ours.data.values()))
+    assert ours.data["mentorshipGraph"]["edges"], "a graph with no edges tests little"
