@@ -27,7 +27,9 @@ from models import clock
 from models.applications import ApplicationStatus, MentorApplication
 from models.availability_changes import AvailabilityChange
 from models.feedback import MentorshipFeedback
-from models.requests import RequestEvent
+from models.reminders import RequestReminder
+from models.request_guards import OPEN_STATUSES
+from models.requests import MentorshipRequest, RequestEvent
 from resolvers.ids import encode_global_id
 from tests.utils.app_pair import AppPair, app_pair
 from tests.utils.differences import Difference, compare, report
@@ -143,6 +145,11 @@ def _admin(ids: Ids) -> list[tuple[str, dict[str, Any]]]:
       adminRequests(filter: $filter, first: $first, last: $last, after: $after) {{
         totalCount pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }}
         edges {{ cursor node {{ ...Req }} }} }} }} {REQUEST}"""
+    silent = """query($days: Float, $first: Int, $last: Int) {
+      unresponsiveMentors(olderThanDays: $days, first: $first, last: $last) { totalCount
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        edges { cursor node { waitingRequests oldestRequestAt oldestRequestAgeDays
+          remindersSent lastRespondedAt responseRate mentor { name } } } } }"""
     applications = """query($status: ApplicationStatus, $first: Int) {
       mentorApplications(status: $status, first: $first) { totalCount
         nodes { id status motivation applicant { name email } }
@@ -159,6 +166,10 @@ def _admin(ids: Ids) -> list[tuple[str, dict[str, Any]]]:
         (requests, {"filter": {"olderThanDays": 3}, "first": 4}),
         (requests, {"filter": {"olderThanDays": 0.5, "status": "NEW"}}),
         (requests, {"filter": {"olderThanDays": 5000}}),  # refused there, declined here
+        (silent, {}),
+        (silent, {"days": 1.5, "first": 2}),
+        (silent, {"days": 0, "last": 3}),
+        (silent, {"days": -1}),  # refused there, declined here
         (applications, {}),
         (applications, {"status": "PENDING", "first": 1}),
         (changes, {}),
@@ -218,6 +229,9 @@ async def ids(world: World) -> Ids:
     await AvailabilityChange.create(
         mentor=mentor, available=True, reason="Back.", actor=admin, occurred_at=now
     )
+    waiting = await MentorshipRequest.filter(status__in=OPEN_STATUSES).order_by("id").limit(6)
+    for number, request in enumerate(waiting):
+        await RequestReminder.create(request=request, number=1 + number % 2, sent_at=now)
     events = await RequestEvent.all().order_by("id").values_list("id", flat=True)
     rated = await MentorshipFeedback.all().order_by("id").values_list("request_id", flat=True)
     return Ids(
@@ -278,21 +292,24 @@ async def test_fast_path_answers_as_the_ordinary_path(
 async def test_what_follows_the_clock_is_renewed_for_each_run(
     world: World, ids: Ids, apps: AppPair
 ) -> None:
-    """A cached statement runs again later: `olderThanDays`' cutoff and the spotlight's week
-    and 30 days are computed for each run, not when the statement was compiled."""
+    """A cached statement runs again later: `olderThanDays`' cutoff, the spotlight's week and
+    30 days, the age in days of a waiting request are computed for each run, not when the
+    statement was compiled."""
     admin = world.viewers["admin"]
     older = """{ adminRequests(filter: {olderThanDays: 2}, first: 100) { totalCount } }"""
     spotlight = "{ spotlightMentors(first: 20) { id } }"
-    answers: dict[str, set[bytes]] = {older: set(), spotlight: set()}
+    silent = """{ unresponsiveMentors(olderThanDays: 2, first: 100) { totalCount
+      nodes { oldestRequestAgeDays waitingRequests } } }"""
+    answers: dict[str, set[bytes]] = {older: set(), spotlight: set(), silent: set()}
     for _ in range(4):
-        for query in (older, spotlight):
+        for query in (older, spotlight, silent):
             ordinary = await apps.ordinary.execute(query, as_user=admin)
             fast = await apps.fast.execute(query, as_user=admin)
             assert compare(ordinary, fast), (query, ordinary.body, fast.body)
             answers[query].add(fast.raw)
         clock.advance(timedelta(days=4))
     # The clock moved the answers: a statement frozen at its first run would have failed above.
-    assert len(answers[older]) > 1 and len(answers[spotlight]) > 1
+    assert all(len(seen) > 1 for seen in answers.values())
 
 
 async def test_the_bench_shapes_of_part_b_are_answered_compiled(

@@ -10,16 +10,24 @@ every signed-in viewer).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
 from graphql import GraphQLObjectType
-from tortoise.expressions import RawSQL
+from tortoise.expressions import RawSQL, Subquery
 
 import resolvers.fast_reads.users as users_sql
-from models import admin_views
+from models import admin_views, clock
 from models import json_sql as js
 from models.applications import ApplicationStatus, MentorApplication
 from models.availability_changes import AvailabilityChange
 from models.policies import SELF_OR_ADMIN
-from models.requests import RequestStatus
+from models.reminders import RequestReminder
+from models.request_guards import OPEN_STATUSES
+from models.requests import MentorshipRequest, RequestStatus
+from models.responsiveness import responsiveness_sql
+from models.sql import enum_list
+from models.users import User
 from resolvers.admin import _OLDEST_FIRST, _days
 from resolvers.errors import BadUserInput
 from resolvers.fast_reads.build import Build
@@ -31,9 +39,12 @@ from resolvers.fast_reads.selection import Selected, UnsupportedValue
 from resolvers.ids import decode_id_of
 from resolvers.pagination import NEWEST_FIRST
 
-__all__ = ["one_application"]
+__all__ = ["age_days", "one_application"]
 
 APPLICATIONS = MentorApplication._meta.db_table
+REQUESTS = MentorshipRequest._meta.db_table
+REMINDERS = RequestReminder._meta.db_table
+_OPEN_SQL = enum_list(OPEN_STATUSES)
 _PAGED = ("first", "after", "last", "before")
 # Where the cutoff of `olderThanDays` goes in the embedded query (no column or value has it).
 _CUTOFF = "__fast_reads_cutoff__"
@@ -180,3 +191,106 @@ def _change_column(build: Build, child: Selected, c: str) -> str:
 @renders("AvailabilityChange", "occurredAt")
 def _occurred_at(build: Build, child: Selected, c: str) -> str:
     return js.iso_timestamp(f"{c}.occurred_at")
+
+
+# --- `unresponsiveMentors`.
+
+
+@dataclass(frozen=True)
+class _Silent:
+    """An unresponsive mentor's figures are rendered over their `users` row and the cutoff."""
+
+    u: str
+    cutoff: str
+
+    def waiting(self, columns: str) -> str:
+        """`columns` over the mentor's NEW or VIEWED requests older than the cutoff."""
+        return (
+            f"(SELECT {columns} FROM {REQUESTS} w WHERE w.mentor_id = {self.u}.id"
+            f" AND w.status IN ({_OPEN_SQL}) AND w.created_at <= {self.cutoff})"
+        )
+
+
+@renders("Query", "unresponsiveMentors", arguments=(*_PAGED, "olderThanDays"))
+def _unresponsive_mentors(build: Build, selected: Selected, _row: None) -> str:
+    """`resolvers.admin.unresponsive_mentors`: mentors with an open request older than the
+    cutoff, oldest first (by id), each with `admin_views.summarise_unresponsive`'s figures."""
+    _admins_only(build)
+    days = build.arguments(selected)["olderThanDays"]
+    try:
+        _days(days, "olderThanDays")
+    except BadUserInput:  # the ordinary path reports it
+        raise UnsupportedValue("olderThanDays") from None
+    cutoff = f"{build.renewed_param(lambda: admin_views.cutoff(days))}::timestamptz"
+    # `admin_views.unresponsive`, with the cutoff where the embedded query holds the token.
+    waiting = (
+        admin_views.filtered_requests()
+        .filter(status__in=OPEN_STATUSES)
+        .annotate(older=RawSQL(f"(created_at <= {_CUTOFF})"))
+        .filter(older=True)
+    )
+    mentors = User.filter(id__in=Subquery(waiting.values("mentor_id")))
+    return int_keyset_connection(
+        build,
+        selected,
+        mentors,
+        _OLDEST_FIRST,
+        lambda child, u: object_sql(build, child, _Silent(u, cutoff)),
+        {_CUTOFF: cutoff},
+    )
+
+
+declare_connection("UnresponsiveMentorConnection", "UnresponsiveMentorEdge")
+
+
+@renders("UnresponsiveMentor", "mentor")
+def _silent_mentor(build: Build, child: Selected, silent: _Silent) -> str:
+    return users_sql.user_object(build, child, silent.u)
+
+
+@renders("UnresponsiveMentor", "waitingRequests")
+def _waiting_requests(build: Build, child: Selected, silent: _Silent) -> str:
+    return silent.waiting("count(*)")
+
+
+@renders("UnresponsiveMentor", "oldestRequestAt")
+def _oldest_request_at(build: Build, child: Selected, silent: _Silent) -> str:
+    return js.iso_timestamp(silent.waiting("min(w.created_at)"))
+
+
+@renders("UnresponsiveMentor", "oldestRequestAgeDays")
+def _oldest_request_age(build: Build, child: Selected, silent: _Silent) -> str:
+    """Rounded in Python against the clock when answered (`UnresponsiveMentor`'s property):
+    the oldest request's time in whole microseconds since the epoch, for `age_days`."""
+    micros = silent.waiting("(extract(epoch FROM min(w.created_at)) * 1000000)::bigint")
+    return build.marker("age", micros)
+
+
+@renders("UnresponsiveMentor", "remindersSent")
+def _reminders_sent(build: Build, child: Selected, silent: _Silent) -> str:
+    return f"(SELECT count(*) FROM {REMINDERS} rr WHERE rr.request_id IN {silent.waiting('w.id')})"
+
+
+@renders("UnresponsiveMentor", "lastRespondedAt")
+def _last_responded_at(build: Build, child: Selected, silent: _Silent) -> str:
+    return js.iso_timestamp(
+        f"(SELECT max(responded_at) FROM {REQUESTS} WHERE mentor_id = {silent.u}.id)"
+    )
+
+
+@renders("UnresponsiveMentor", "responseRate")
+def _silent_response_rate(build: Build, child: Selected, silent: _Silent) -> str:
+    rs = build.alias("rs")
+    rate = build.marker("rate", f"json_build_array({rs}.answered, {rs}.unanswered)")
+    return f"(SELECT {rate} FROM {responsiveness_sql(f'{silent.u}.id', build.since())} {rs})"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def age_days(micros: int | None) -> float | None:
+    """`UnresponsiveMentor.oldest_request_age_days` of the oldest request at `micros`."""
+    if micros is None:
+        return None
+    oldest = _EPOCH + timedelta(microseconds=micros)
+    return round((clock.now() - oldest).total_seconds() / 86400, 1)

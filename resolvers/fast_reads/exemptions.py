@@ -23,10 +23,6 @@ EXEMPT: dict[str, str] = {
     "AuthPayload": "signUp/logIn issue a token: a write's result, never a read",
     # Part B (graph, lineage, recommendations, spotlight, admin views, mentorships, feedback,
     # nodes, payloads).
-    "Query.unresponsiveMentors": _PENDING,
-    "UnresponsiveMentor": _PENDING,
-    "UnresponsiveMentorConnection": _PENDING,
-    "UnresponsiveMentorEdge": _PENDING,
     "AddFavoriteMentorPayload": _PENDING,
     "ApplyToMentorPayload": _PENDING,
     "ApproveMentorshipRequestPayload": _PENDING,

@@ -1,10 +1,11 @@
 """Values only Python renders exactly, filled in after PostgreSQL built the answer.
 
 The statement leaves `{"$rate": [answered, unanswered]}`, `{"$hours": median}`,
-`{"$average": [total, count]}`, `{"$cursor": [keys]}` and `{"$recommend": candidates}` where
-the ordinary path's rounding (Python's `round`, half to even on the binary value; PostgreSQL's
-`round(numeric)` rounds halves away from zero), its cursor encoding (`json.dumps` with ASCII
-escapes) or its ranking (`recommendations.py`) must be used: here they are, the same functions.
+`{"$average": [total, count]}`, `{"$cursor": [keys]}`, `{"$age": micros}` (days ago, against the
+clock when answered) and `{"$recommend": candidates}` where the ordinary path's rounding
+(Python's `round`, half to even on the binary value; PostgreSQL's `round(numeric)` rounds halves
+away from zero), its cursor encoding (`json.dumps` with ASCII escapes) or its ranking
+(`recommendations.py`) must be used: here they are, the same functions.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import orjson
 
 from models.feedback import average_rating
 from models.responsiveness import median_hours_rounded, response_rate
+from resolvers.fast_reads.admin import age_days
 from resolvers.fast_reads.recommendations import recommended
 from resolvers.pagination import encode_cursor
 
@@ -29,6 +31,7 @@ _MARKERS: dict[str, Callable[[Any], Any]] = {
     "$average": lambda raw: average_rating(*raw),
     # The candidates read, ranked by the ordinary path's `rank`; their mentors may hold markers.
     "$recommend": lambda raw: _replace(recommended(raw)),
+    "$age": age_days,
 }
 
 
