@@ -198,6 +198,98 @@ SELECT json_build_object('data', json_build_object('viewer', json_build_object(
     viewer=lambda s: list[int | None](s.mentee_ids),
 )
 
+# The README's mentor overview (`MyReceivedRequests`): open received requests with each mentee
+# and each request's history with its actors' names. (Its counts and active mentees aside:
+# PostGraphile would need functions of its own for them.)
+OVERVIEW_REQUEST = "id status message background expectation createdAt"
+OVERVIEW_MENTEE = "id name title country spokenLanguages"
+OVERVIEW_EVENT = "fromStatus toStatus occurredAt note"
+OPEN_RECEIVED = "mentor_id = $1 AND status IN ('NEW', 'VIEWED')"
+
+MENTOR_OVERVIEW = Shape(
+    number=5,
+    title="mentor overview (README): the viewer's 20 latest open received requests, each"
+    " mentee, each request's history with its actors' names, totalCount, pageInfo",
+    ours=Operation(
+        query="query MyReceivedRequests { viewer { receivedRequests(status: [NEW, VIEWED],"
+        " first: 20) { totalCount pageInfo { hasNextPage endCursor } nodes {"
+        f" {OVERVIEW_REQUEST} mentee {{ {OVERVIEW_MENTEE} }}"
+        f" history {{ {OVERVIEW_EVENT} actor {{ name }} }} }} }} }} }}",
+        variables=lambda s: [{} for _ in s.mentor_ids],
+    ),
+    postgraphile=Operation(
+        query="query MyReceivedRequests($viewer: Int!) { viewer: userByRowId(rowId: $viewer) {"
+        " receivedRequests: openReceivedRequests(first: 20) {"
+        " totalCount pageInfo { hasNextPage endCursor } nodes {"
+        f" {OVERVIEW_REQUEST} mentee: userByMenteeId {{ {OVERVIEW_MENTEE} }}"
+        f" history: historyList {{ {OVERVIEW_EVENT} actor: userByActorId {{ name }} }} }} }} }} }}",
+        variables=lambda s: [{"viewer": i} for i in s.mentor_ids],
+    ),
+    bare_sql=f"""
+WITH page AS (
+  SELECT * FROM mentorship_requests WHERE {OPEN_RECEIVED} ORDER BY id DESC LIMIT 21
+), shown AS (SELECT * FROM page ORDER BY id DESC LIMIT 20)
+SELECT json_build_object('data', json_build_object('viewer', json_build_object(
+  'receivedRequests', json_build_object(
+    'totalCount', (SELECT count(*) FROM mentorship_requests WHERE {OPEN_RECEIVED}),
+    'pageInfo', json_build_object(
+      'hasNextPage', (SELECT count(*) > 20 FROM page),
+      'endCursor', (SELECT {SQL_CURSOR.format(pk="id")} FROM shown ORDER BY id LIMIT 1)),
+    'nodes', (SELECT coalesce(json_agg(json_build_object(
+      'id', {SQL_GLOBAL_ID.format(type="'MentorshipRequest'", pk="r.id")},
+      'status', r.status, 'message', r.message, 'background', r.background,
+      'expectation', r.expectation, 'createdAt', r.created_at,
+      'mentee', (SELECT json_build_object(
+        'id', {SQL_GLOBAL_ID.format(type="'User'", pk="e.id")}, 'name', e.name,
+        'title', e.title, 'country', e.country, 'spokenLanguages', users_spoken_languages(e))
+        FROM users e WHERE e.id = r.mentee_id),
+      'history', (SELECT coalesce(json_agg(json_build_object(
+        'fromStatus', ev.from_status, 'toStatus', ev.to_status,
+        'occurredAt', ev.occurred_at, 'note', ev.note,
+        'actor', (SELECT json_build_object('name', a.name) FROM users a WHERE a.id = ev.actor_id))
+        ORDER BY ev.id), '[]') FROM request_events ev WHERE ev.request_id = r.id)
+    ) ORDER BY r.id DESC), '[]') FROM shown r)
+  ))))::text""",
+    bare_params=("viewer",),
+    viewer=lambda s: list[int | None](s.mentor_ids),
+)
+
+# Shape 1's page as Apollo and Relay clients write it: variables for everything, named fragments
+# (one on `PageInfo`), and the responsiveness under `@include(if: $withResponsiveness)`.
+CLIENT_DIRECTORY_FRAGMENTS = f"""
+fragment MentorCard on User {{ {PROFILE.replace(f" responsiveness {{ {RESPONSIVENESS} }}", "")}
+  ...Responsiveness @include(if: $withResponsiveness) }}
+fragment Responsiveness on User {{ responsiveness {{ {RESPONSIVENESS} }} }}
+fragment PageInfoFields on PageInfo {{ hasNextPage endCursor }}"""
+
+CLIENT_DIRECTORY = Shape(
+    number=6,
+    title="directory page as Apollo/Relay write it: shape 1 with variables, named fragments"
+    " and @include(if: $withResponsiveness)",
+    ours=Operation(
+        query="query DirectoryPage($first: Int!, $after: String, $filter: MentorFilter,"
+        " $withResponsiveness: Boolean!) {"
+        " mentors(first: $first, after: $after, filter: $filter) {"
+        " edges { cursor node { ...MentorCard } } pageInfo { ...PageInfoFields } } }"
+        + CLIENT_DIRECTORY_FRAGMENTS,
+        variables=lambda s: [
+            {"first": 20, "filter": {"tags": [tag]}, "withResponsiveness": True} for tag in s.tags
+        ],
+    ),
+    postgraphile=Operation(
+        query="query DirectoryPage($tag: String!, $first: Int!, $withResponsiveness: Boolean!) {"
+        " mentors: mentorsByTag(tag: $tag, first: $first) {"
+        " edges { cursor node { ...MentorCard } } pageInfo { ...PageInfoFields } } }"
+        + CLIENT_DIRECTORY_FRAGMENTS,
+        variables=lambda s: [
+            {"tag": tag, "first": 20, "withResponsiveness": True} for tag in s.tags
+        ],
+    ),
+    bare_sql=DIRECTORY.bare_sql,
+    bare_params=("tag",),
+    viewer=_anonymous,
+)
+
 GRAPH_DEPTH, GRAPH_FIRST = 2, 100
 SQL_EDGES = "('APPROVED', 'COMPLETED')"
 
@@ -271,6 +363,8 @@ SHAPES: dict[int, Shape] = {
         HEAVY_PAGE,
         MENTEE_OVERVIEW,
         SINGLE_MENTOR,
+        MENTOR_OVERVIEW,
+        CLIENT_DIRECTORY,
         MENTORSHIP_GRAPH,
         RECOMMENDED,
     )

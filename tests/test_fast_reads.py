@@ -369,3 +369,44 @@ async def test_every_client_shape_is_answered_here(pair: Pair) -> None:
     assert "viewer" not in hidden["data"]
     assert shown["data"]["same"]["nodes"] == [{"title": other.title}]
     assert fast.failed == 0
+
+
+async def test_the_bench_client_shapes_are_one_statement_each(pair: Pair) -> None:
+    """Shapes 5 and 6 of `make bench` (the README's mentor overview; the directory page as
+    Apollo and Relay write it) are answered here, equal to the ordinary path, in one statement."""
+    from bench.shapes import SHAPES
+    from tests.utils.client import GraphQLClient
+    from tests.utils.lifecycle import act, create
+
+    mentor, mentee, _ = await _world()
+    client = GraphQLClient(pair.ordinary, pair.ordinary_app.state.tokens)
+    await create(client, await make_user(name="New"), mentor.id)
+    viewed = await create(client, await make_user(name="Viewed"), mentor.id)
+    await act(client, "markViewed", _pk(viewed["request"]["id"]), mentor)
+    transport = httpx.ASGITransport(pair.fast_app)
+    overview, directory = SHAPES[5].ours, SHAPES[6].ours
+    seen = await pair.same(overview.query, {}, mentor)
+    requests = seen["data"]["viewer"]["receivedRequests"]["nodes"]
+    assert [r["status"] for r in requests] == ["VIEWED", "NEW"]
+    assert [e["toStatus"] for e in requests[0]["history"]] == ["NEW", "VIEWED"]
+    assert requests[0]["history"][-1]["actor"] == {"name": mentor.name}
+    for query, variables, viewer in (
+        (overview.query, {}, mentor),
+        (
+            directory.query,
+            {"first": 20, "filter": {"tags": ["python"]}, "withResponsiveness": True},
+            None,
+        ),
+        (directory.query, {"first": 1, "withResponsiveness": False}, mentee),
+    ):
+        data = await pair.same(query, variables, viewer)
+        assert "errors" not in data
+        headers = {}
+        if viewer is not None:
+            headers["Authorization"] = f"Bearer {pair.fast_app.state.tokens.issue(viewer)}"
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            with count_statements() as statements:
+                response = await http.post(
+                    "/graphql", json={"query": query, "variables": variables}, headers=headers
+                )
+        assert response.status_code == 200 and len(statements) == 1

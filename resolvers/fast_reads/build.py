@@ -1,7 +1,7 @@
 """What compiling one operation into one statement keeps track of, and the JSON object builder.
 
 Each supported field becomes an SQL expression that renders its value exactly as the ordinary
-executor would (`models/json_sql.py`, the privacy predicates of `models/privacy.py`, the
+executor would (`models/json_sql.py`, the policies' SQL forms of `models/policies.py`, the
 responsiveness twin in `models/responsiveness.py`). Values whose text only Python renders
 exactly (response rate, median hours, cursors with text keys) leave a marker object
 `{"$name": raw}` that `finish.py` replaces with the ordinary path's own functions; `$` cannot
