@@ -10,7 +10,9 @@ from __future__ import annotations
 
 __all__ = ["EXEMPT", "is_exempt"]
 
-_PENDING = "not compiled yet (issue 12, part B): answered by the ordinary executor"
+_PENDING = (
+    "a mutation's payload: resolved by Strawberry after the write (not compiled yet, issue 12)"
+)
 
 EXEMPT: dict[str, str] = {
     # Writes are the resolvers' (rules in `models/`, transactions, outbox): never compiled. Their
@@ -21,8 +23,10 @@ EXEMPT: dict[str, str] = {
     # Never reached by a query's data: only mutation payloads hold them.
     "UserError": "only in mutation payloads, built by the resolvers from the rule violated",
     "AuthPayload": "signUp/logIn issue a token: a write's result, never a read",
-    # Part B (graph, lineage, recommendations, spotlight, admin views, mentorships, feedback,
-    # nodes, payloads).
+    # Mutation payloads: the write runs in the resolvers and Strawberry resolves the payload's
+    # selection after it. Compiling it means reading that selection with this compiler after the
+    # write, in the write's transaction, and answering the mutation without the executor's
+    # sub-field resolution; not done yet. Every query type is compiled.
     "AddFavoriteMentorPayload": _PENDING,
     "ApplyToMentorPayload": _PENDING,
     "ApproveMentorshipRequestPayload": _PENDING,
