@@ -39,6 +39,8 @@ def create_app(database_url: str) -> Starlette:
 
     async def answer(request: Request) -> Response:
         shape = SHAPES[int(request.path_params["shape"])]
+        if shape.bare_sql is None:  # no statement of ours answers it (`bench.run.serves`)
+            return Response(status_code=404)
         variables = json.loads(await request.body()).get("variables") or {}
         assert pool is not None
         body = await pool.fetchval(shape.bare_sql, *(variables[p] for p in shape.bare_params))

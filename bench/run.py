@@ -68,6 +68,10 @@ async def load_sample(url: str, seed: int = 6) -> Sample:
             "SELECT DISTINCT mentee_id FROM mentorship_requests ORDER BY mentee_id LIMIT 5000"
         )
         admin = await conn.fetchval("SELECT max(id) FROM users WHERE is_admin")
+        busy = await conn.fetch(
+            "SELECT mentor_id FROM mentorship_requests WHERE status IN ('APPROVED', 'COMPLETED')"
+            " GROUP BY mentor_id ORDER BY count(*) DESC, mentor_id LIMIT 20"
+        )
     finally:
         await conn.close()
     rng = random.Random(seed)
@@ -76,6 +80,7 @@ async def load_sample(url: str, seed: int = 6) -> Sample:
         mentor_ids=rng.sample([r["id"] for r in mentors], min(200, len(mentors))),
         mentee_ids=rng.sample([r["mentee_id"] for r in mentees], min(100, len(mentees))),
         admin_id=admin,
+        busy_mentor_ids=[r["mentor_id"] for r in busy],
     )
 
 
@@ -89,21 +94,34 @@ def _token(user_id: int) -> str:
     return jwt.encode(claims, JWT_SECRET, algorithm="HS256")
 
 
+def serves(kind: ServerKind, shape: Shape) -> bool:
+    """Whether `kind` has an equivalent of `shape` (PostGraphile and the bare endpoint may not)."""
+    if kind.speaks == "postgraphile":
+        return shape.postgraphile is not None
+    if kind.speaks == "bare":
+        return shape.bare_sql is not None
+    return True
+
+
 def prepare(kind: ServerKind, shape: Shape, sample: Sample) -> list[PreparedRequest]:
     if kind.speaks == "mentorgraph":
         operation = shape.ours
         viewers = shape.viewer(sample)
+        query, variables_of = operation.query, operation.variables
+    elif kind.speaks == "bare" and shape.bare_variables is not None:
+        query, variables_of, viewers = "", shape.bare_variables, [None]
     else:
-        operation = shape.postgraphile
+        assert shape.postgraphile is not None, f"{kind.name} has no shape {shape.number}"
+        query, variables_of = shape.postgraphile.query, shape.postgraphile.variables
         viewers = [None]
     path = kind.path.format(shape=shape.number)
     prepared = []
-    for i, variables in enumerate(operation.variables(sample)):
+    for i, variables in enumerate(variables_of(sample)):
         viewer = viewers[i % len(viewers)]
         headers = {"authorization": f"Bearer {_token(viewer)}"} if viewer else {}
         body: dict[str, Any] = {"variables": variables}
         if kind.speaks != "bare":
-            body["query"] = operation.query
+            body["query"] = query
         prepared.append(PreparedRequest(path, json.dumps(body).encode(), headers))
     return prepared
 
@@ -184,12 +202,13 @@ def run(options: Options, log: Any = print) -> list[ShapeResult]:
     results: list[ShapeResult] = []
     reference: dict[int, list[Any]] = {}
     for kind in (k for k in SERVERS if k.name in options.servers):
-        requests = {shape.number: prepare(kind, shape, sample) for shape in shapes}
+        served = [shape for shape in shapes if serves(kind, shape)]
+        requests = {shape.number: prepare(kind, shape, sample) for shape in served}
         log(f"{kind.name}: checking answers and counting statements")
         counts, answers = count_and_check(kind, options, requests)
         log(f"{kind.name}: load, {options.warmup:g}s warm-up + {options.seconds:g}s per shape")
         loads, rss, load_avgs = measure(kind, options, requests)
-        for shape in shapes:
+        for shape in served:
             n = shape.number
             reference.setdefault(n, answers[n])
             result = ShapeResult(

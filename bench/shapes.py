@@ -4,7 +4,7 @@ equivalent GraphQL for PostGraphile, and one SQL statement for the bare endpoint
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["SHAPES", "Sample", "Shape"]
@@ -27,6 +27,8 @@ class Sample:
     mentor_ids: list[int]
     mentee_ids: list[int]
     admin_id: int
+    # The mentors with the most mentorships (APPROVED or COMPLETED requests), busiest first.
+    busy_mentor_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,16 @@ class Shape:
     number: int
     title: str
     ours: Operation
-    postgraphile: Operation
-    # One statement returning the whole JSON body as text; parameters named in order.
-    bare_sql: str
+    # None where PostGraphile has no equivalent (it then sits the shape out).
+    postgraphile: Operation | None
+    # One statement returning the whole JSON body as text; parameters named in order. None
+    # where no single hand-written statement answers the same (scoring done in Python).
+    bare_sql: str | None
     bare_params: tuple[str, ...]
     # Who sends the request to mentorgraph: None, "mentee" (the sample's ids) or "admin".
     viewer: Callable[[Sample], list[int | None]]
+    # The bare endpoint's variables where PostGraphile has none to share (`bare_params`).
+    bare_variables: Callable[[Sample], list[dict[str, Any]]] | None = None
 
 
 def global_id(type_name: str, pk: int) -> str:
@@ -192,6 +198,174 @@ SELECT json_build_object('data', json_build_object('viewer', json_build_object(
     viewer=lambda s: list[int | None](s.mentee_ids),
 )
 
+# The README's mentor overview (`MyReceivedRequests`): open received requests with each mentee
+# and each request's history with its actors' names. (Its counts and active mentees aside:
+# PostGraphile would need functions of its own for them.)
+OVERVIEW_REQUEST = "id status message background expectation createdAt"
+OVERVIEW_MENTEE = "id name title country spokenLanguages"
+OVERVIEW_EVENT = "fromStatus toStatus occurredAt note"
+OPEN_RECEIVED = "mentor_id = $1 AND status IN ('NEW', 'VIEWED')"
+
+MENTOR_OVERVIEW = Shape(
+    number=5,
+    title="mentor overview (README): the viewer's 20 latest open received requests, each"
+    " mentee, each request's history with its actors' names, totalCount, pageInfo",
+    ours=Operation(
+        query="query MyReceivedRequests { viewer { receivedRequests(status: [NEW, VIEWED],"
+        " first: 20) { totalCount pageInfo { hasNextPage endCursor } nodes {"
+        f" {OVERVIEW_REQUEST} mentee {{ {OVERVIEW_MENTEE} }}"
+        f" history {{ {OVERVIEW_EVENT} actor {{ name }} }} }} }} }} }}",
+        variables=lambda s: [{} for _ in s.mentor_ids],
+    ),
+    postgraphile=Operation(
+        query="query MyReceivedRequests($viewer: Int!) { viewer: userByRowId(rowId: $viewer) {"
+        " receivedRequests: openReceivedRequests(first: 20) {"
+        " totalCount pageInfo { hasNextPage endCursor } nodes {"
+        f" {OVERVIEW_REQUEST} mentee: userByMenteeId {{ {OVERVIEW_MENTEE} }}"
+        f" history: historyList {{ {OVERVIEW_EVENT} actor: userByActorId {{ name }} }} }} }} }} }}",
+        variables=lambda s: [{"viewer": i} for i in s.mentor_ids],
+    ),
+    bare_sql=f"""
+WITH page AS (
+  SELECT * FROM mentorship_requests WHERE {OPEN_RECEIVED} ORDER BY id DESC LIMIT 21
+), shown AS (SELECT * FROM page ORDER BY id DESC LIMIT 20)
+SELECT json_build_object('data', json_build_object('viewer', json_build_object(
+  'receivedRequests', json_build_object(
+    'totalCount', (SELECT count(*) FROM mentorship_requests WHERE {OPEN_RECEIVED}),
+    'pageInfo', json_build_object(
+      'hasNextPage', (SELECT count(*) > 20 FROM page),
+      'endCursor', (SELECT {SQL_CURSOR.format(pk="id")} FROM shown ORDER BY id LIMIT 1)),
+    'nodes', (SELECT coalesce(json_agg(json_build_object(
+      'id', {SQL_GLOBAL_ID.format(type="'MentorshipRequest'", pk="r.id")},
+      'status', r.status, 'message', r.message, 'background', r.background,
+      'expectation', r.expectation, 'createdAt', r.created_at,
+      'mentee', (SELECT json_build_object(
+        'id', {SQL_GLOBAL_ID.format(type="'User'", pk="e.id")}, 'name', e.name,
+        'title', e.title, 'country', e.country, 'spokenLanguages', users_spoken_languages(e))
+        FROM users e WHERE e.id = r.mentee_id),
+      'history', (SELECT coalesce(json_agg(json_build_object(
+        'fromStatus', ev.from_status, 'toStatus', ev.to_status,
+        'occurredAt', ev.occurred_at, 'note', ev.note,
+        'actor', (SELECT json_build_object('name', a.name) FROM users a WHERE a.id = ev.actor_id))
+        ORDER BY ev.id), '[]') FROM request_events ev WHERE ev.request_id = r.id)
+    ) ORDER BY r.id DESC), '[]') FROM shown r)
+  ))))::text""",
+    bare_params=("viewer",),
+    viewer=lambda s: list[int | None](s.mentor_ids),
+)
+
+# Shape 1's page as Apollo and Relay clients write it: variables for everything, named fragments
+# (one on `PageInfo`), and the responsiveness under `@include(if: $withResponsiveness)`.
+CLIENT_DIRECTORY_FRAGMENTS = f"""
+fragment MentorCard on User {{ {PROFILE.replace(f" responsiveness {{ {RESPONSIVENESS} }}", "")}
+  ...Responsiveness @include(if: $withResponsiveness) }}
+fragment Responsiveness on User {{ responsiveness {{ {RESPONSIVENESS} }} }}
+fragment PageInfoFields on PageInfo {{ hasNextPage endCursor }}"""
+
+CLIENT_DIRECTORY = Shape(
+    number=6,
+    title="directory page as Apollo/Relay write it: shape 1 with variables, named fragments"
+    " and @include(if: $withResponsiveness)",
+    ours=Operation(
+        query="query DirectoryPage($first: Int!, $after: String, $filter: MentorFilter,"
+        " $withResponsiveness: Boolean!) {"
+        " mentors(first: $first, after: $after, filter: $filter) {"
+        " edges { cursor node { ...MentorCard } } pageInfo { ...PageInfoFields } } }"
+        + CLIENT_DIRECTORY_FRAGMENTS,
+        variables=lambda s: [
+            {"first": 20, "filter": {"tags": [tag]}, "withResponsiveness": True} for tag in s.tags
+        ],
+    ),
+    postgraphile=Operation(
+        query="query DirectoryPage($tag: String!, $first: Int!, $withResponsiveness: Boolean!) {"
+        " mentors: mentorsByTag(tag: $tag, first: $first) {"
+        " edges { cursor node { ...MentorCard } } pageInfo { ...PageInfoFields } } }"
+        + CLIENT_DIRECTORY_FRAGMENTS,
+        variables=lambda s: [
+            {"tag": tag, "first": 20, "withResponsiveness": True} for tag in s.tags
+        ],
+    ),
+    bare_sql=DIRECTORY.bare_sql,
+    bare_params=("tag",),
+    viewer=_anonymous,
+)
+
+GRAPH_DEPTH, GRAPH_FIRST = 2, 100
+SQL_EDGES = "('APPROVED', 'COMPLETED')"
+
+MENTORSHIP_GRAPH = Shape(
+    number=7,
+    title=f"mentorshipGraph depth {GRAPH_DEPTH} around a busy mentor (at most {GRAPH_FIRST}"
+    " people and the mentorships between them), read by an admin",
+    ours=Operation(
+        query="query Graph($id: ID!) {"
+        f" mentorshipGraph(rootId: $id, depth: {GRAPH_DEPTH}, first: {GRAPH_FIRST}) {{"
+        " truncated root { id name } nodes { id name title }"
+        " edges { status since until mentor { id } mentee { id } } } }",
+        variables=lambda s: [{"id": global_id("User", i)} for i in s.busy_mentor_ids],
+    ),
+    # PostGraphile has no recursive walk (a function of our own would be the bare statement).
+    postgraphile=None,
+    bare_sql=f"""
+WITH RECURSIVE walk(user_id, depth) AS (
+  SELECT $1::int, 0
+  UNION
+  SELECT CASE WHEN r.mentor_id = w.user_id THEN r.mentee_id ELSE r.mentor_id END, w.depth + 1
+  FROM walk w JOIN mentorship_requests r ON (r.mentor_id = w.user_id OR r.mentee_id = w.user_id)
+  WHERE w.depth < {GRAPH_DEPTH} AND r.status IN {SQL_EDGES}
+), reach AS (
+  SELECT user_id, row_number() OVER (ORDER BY min(depth), user_id) AS n FROM walk
+  GROUP BY user_id ORDER BY min(depth), user_id LIMIT {GRAPH_FIRST + 1}
+), shown AS (SELECT user_id, n FROM reach WHERE n <= {GRAPH_FIRST})
+SELECT json_build_object('data', json_build_object('mentorshipGraph', json_build_object(
+  'truncated', (SELECT count(*) > {GRAPH_FIRST} FROM reach),
+  'root', (SELECT json_build_object('id', {SQL_GLOBAL_ID.format(type="'User'", pk="u.id")},
+                                    'name', u.name) FROM users u WHERE u.id = $1),
+  'nodes', (SELECT coalesce(json_agg(json_build_object(
+              'id', {SQL_GLOBAL_ID.format(type="'User'", pk="u.id")}, 'name', u.name,
+              'title', u.title) ORDER BY s.n), '[]')
+            FROM shown s JOIN users u ON u.id = s.user_id),
+  'edges', (SELECT coalesce(json_agg(json_build_object(
+              'status', CASE WHEN e.status = 'COMPLETED' THEN 'COMPLETED' ELSE 'ACTIVE' END,
+              'since', e.responded_at,
+              'until', CASE WHEN e.status = 'COMPLETED' THEN e.updated_at END,
+              'mentor', json_build_object('id', e.mentor_id),
+              'mentee', json_build_object('id', e.mentee_id)) ORDER BY e.id), '[]')
+            FROM (SELECT * FROM mentorship_requests e WHERE e.status IN {SQL_EDGES}
+                  AND e.mentor_id IN (SELECT user_id FROM shown)
+                  AND e.mentee_id IN (SELECT user_id FROM shown) ORDER BY e.id LIMIT 1000) e)
+)))::text""",
+    bare_params=("id",),
+    viewer=lambda s: [s.admin_id],
+    bare_variables=lambda s: [{"id": i} for i in s.busy_mentor_ids],
+)
+
+RECOMMENDED = Shape(
+    number=8,
+    title="recommendedMentors: a mentee's 10 best mentors with the reasons and each profile",
+    ours=Operation(
+        query="query Recommended { viewer { recommendedMentors(first: 10) {"
+        f" score reasons {{ kind points detail }} mentor {{ {PROFILE} }} }} }} }}",
+        variables=lambda s: [{} for _ in s.mentee_ids],
+    ),
+    # The ranking is Python's (`models.recommendations`): neither PostGraphile nor one
+    # hand-written statement answers the same.
+    postgraphile=None,
+    bare_sql=None,
+    bare_params=(),
+    viewer=lambda s: list[int | None](s.mentee_ids),
+)
+
 SHAPES: dict[int, Shape] = {
-    shape.number: shape for shape in (DIRECTORY, HEAVY_PAGE, MENTEE_OVERVIEW, SINGLE_MENTOR)
+    shape.number: shape
+    for shape in (
+        DIRECTORY,
+        HEAVY_PAGE,
+        MENTEE_OVERVIEW,
+        SINGLE_MENTOR,
+        MENTOR_OVERVIEW,
+        CLIENT_DIRECTORY,
+        MENTORSHIP_GRAPH,
+        RECOMMENDED,
+    )
 }

@@ -18,10 +18,16 @@ from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import responsiveness_of
 from models.users import User
 
-__all__ = ["UnresponsiveMentor", "filtered_requests", "summarise_unresponsive", "unresponsive"]
+__all__ = [
+    "UnresponsiveMentor",
+    "cutoff",
+    "filtered_requests",
+    "summarise_unresponsive",
+    "unresponsive",
+]
 
 
-def _cutoff(older_than_days: float) -> datetime:
+def cutoff(older_than_days: float) -> datetime:
     return clock.now() - timedelta(days=older_than_days)
 
 
@@ -40,7 +46,7 @@ def filtered_requests(
     if mentee_id is not None:
         requests = requests.filter(mentee_id=mentee_id)
     if older_than_days is not None:
-        requests = requests.filter(created_at__lte=_cutoff(older_than_days))
+        requests = requests.filter(created_at__lte=cutoff(older_than_days))
     return requests
 
 

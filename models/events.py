@@ -118,7 +118,7 @@ async def events_after(after_id: int, limit: int) -> list[RequestEvent]:
 
 
 async def visible_events_after(viewer: User, after_id: int, limit: int) -> list[RequestEvent]:
-    """What `viewer` may see after `after_id` (the rule of `privacy.can_see_request`)."""
+    """What `viewer` may see after `after_id` (the `REQUEST` policy of `models.policies`)."""
     events = RequestEvent.filter(id__gt=after_id)
     if not viewer.is_admin:
         events = events.filter(Q(request__mentor_id=viewer.id) | Q(request__mentee_id=viewer.id))

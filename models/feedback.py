@@ -18,7 +18,7 @@ from tortoise.models import Model
 from models import clock
 from models.errors import ErrorCode, RuleViolation
 from models.lifecycle import request_not_found
-from models.privacy import can_see_request
+from models.policies import can_read_comment, can_see_request
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 
@@ -133,12 +133,6 @@ async def leave_feedback(
             ["requestId"],
         ) from None
     return left, request
-
-
-def can_read_comment(viewer: User | None, feedback: MentorshipFeedback) -> bool:
-    return viewer is not None and (
-        viewer.is_admin or viewer.id in (feedback.author_id, feedback.subject_id)
-    )
 
 
 def average_rating(total: int | None, count: int) -> float | None:

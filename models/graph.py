@@ -69,7 +69,7 @@ def edge_until(edge: MentorshipRequest) -> datetime | None:
 
 
 def visible_edges(viewer: User | None) -> Q:
-    """The edges `viewer` may see, as a filter (mirrors `models.privacy.can_see_request`)."""
+    """The edges `viewer` may see: the `REQUEST` policy of `models.policies`, as a filter."""
     if viewer is not None and viewer.is_admin:
         return Q(status__in=EDGE_STATUSES)
     seen_by = viewer.id if viewer is not None else 0  # ids start at 1: nobody's edges

@@ -1,12 +1,18 @@
-"""Who may see what of a user. Applied wherever a `User` is reached."""
+"""Who may see what of a user: the Python forms of `models/policies.py`, under their former names.
+
+The rules themselves, with their SQL twins, live in `models/policies.py` (one place)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from models.requests import MentorshipRequest, RequestStatus
-from models.sql import enum_list
-from models.users import User
+from models.policies import (
+    REVEALING_STATUSES,
+    can_see_request,
+    can_see_request_sql,
+    channels_visible_sql,
+    is_self_or_admin,
+    is_self_or_admin_sql,
+    mentors_revealed_to,
+)
 
 __all__ = [
     "REVEALING_STATUSES",
@@ -17,61 +23,3 @@ __all__ = [
     "is_self_or_admin_sql",
     "mentors_revealed_to",
 ]
-
-# A mentee sees a mentor's channels once the mentor approved (and still after completion).
-REVEALING_STATUSES = (RequestStatus.APPROVED, RequestStatus.COMPLETED)
-
-
-def is_self_or_admin(viewer: User | None, user_id: int) -> bool:
-    """The user themself and admins see private fields (email, channels, request lists)."""
-    return viewer is not None and (viewer.id == user_id or viewer.is_admin)
-
-
-async def mentors_revealed_to(mentee_id: int, mentor_ids: Iterable[int]) -> set[int]:
-    """Of `mentor_ids`, those whose channels `mentee_id` may see."""
-    rows = await MentorshipRequest.filter(
-        mentee_id=mentee_id, mentor_id__in=list(mentor_ids), status__in=REVEALING_STATUSES
-    ).values_list("mentor_id", flat=True)
-    return set(rows)  # type: ignore[arg-type]
-
-
-def can_see_request(viewer: User | None, request: MentorshipRequest) -> bool:
-    """A request and its history: its mentor, its mentee and admins; nobody else."""
-    return viewer is not None and (
-        viewer.is_admin or viewer.id in (request.mentor_id, request.mentee_id)
-    )
-
-
-# The same rules as SQL predicates, for reads answered in PostgreSQL (`resolvers/fast_reads/`).
-# `viewer` is the alias of the viewer's `users` row in the statement, None when anonymous: the
-# statement reads the viewer's row (and whether they are an admin) in the same snapshot.
-
-
-def is_self_or_admin_sql(viewer: str | None, user_id_sql: str) -> str:
-    """`is_self_or_admin` for the user whose id is `user_id_sql`."""
-    if viewer is None:
-        return "false"
-    return f"({viewer}.is_admin OR {user_id_sql} = {viewer}.id)"
-
-
-def channels_visible_sql(viewer: str | None, user_alias: str) -> str:
-    """Whether the viewer may see the channels of the `users` row `user_alias`: the user, admins,
-    and mentees whose request this mentor approved (`REVEALING_STATUSES`)."""
-    if viewer is None:
-        return "false"
-    return (
-        f"({is_self_or_admin_sql(viewer, f'{user_alias}.id')} OR ({user_alias}.is_mentor"
-        f" AND EXISTS (SELECT 1 FROM {MentorshipRequest._meta.db_table} revealing"
-        f" WHERE revealing.mentee_id = {viewer}.id AND revealing.mentor_id = {user_alias}.id"
-        f" AND revealing.status IN ({enum_list(REVEALING_STATUSES)}))))"
-    )
-
-
-def can_see_request_sql(viewer: str | None, request_alias: str) -> str:
-    """`can_see_request` for the `mentorship_requests` row `request_alias`."""
-    if viewer is None:
-        return "false"
-    return (
-        f"({viewer}.is_admin OR {viewer}.id IN"
-        f" ({request_alias}.mentor_id, {request_alias}.mentee_id))"
-    )

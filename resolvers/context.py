@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from models.policies import ADMIN_ONLY
 from models.users import User
 from resolvers.errors import Forbidden, Unauthenticated
 from resolvers.event_feed import EventFeed
@@ -53,6 +54,6 @@ class Context:
 
     def require_admin(self) -> User:
         viewer = self.require_viewer()
-        if not viewer.is_admin:
+        if not ADMIN_ONLY.python(viewer):
             raise Forbidden("Only admins may do this.")
         return viewer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models import feedback
 from models.feedback import MentorshipFeedback, Rating
+from models.policies import FEEDBACK_COMMENT, MENTOR_PUBLIC
 from models.requests import MentorshipRequest
 from models.users import User
 from resolvers.context import Context
@@ -29,9 +30,11 @@ async def feedback_of(ctx: Context, request: MentorshipRequest) -> list[Mentorsh
 
 
 def comment_of(ctx: Context, left: MentorshipFeedback) -> str | None:
-    return left.comment if feedback.can_read_comment(ctx.viewer, left) else None
+    return left.comment if FEEDBACK_COMMENT.python(ctx.viewer, left) else None
 
 
 async def rating_of(ctx: Context, user: User) -> Rating | None:
     """Public for mentors; null for other members."""
-    return await ctx.loaders.rating.load(user.id) if user.is_mentor else None
+    return (
+        await ctx.loaders.rating.load(user.id) if MENTOR_PUBLIC.python(ctx.viewer, user) else None
+    )

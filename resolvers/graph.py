@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from models import graph
 from models.graph import MentorshipStatus, Role
 from models.lineage import Lineage
+from models.policies import MENTOR_PUBLIC, sees_mentee_load
 from models.request_guards import others_open_and_active
 from models.requests import MentorshipRequest
 from models.users import User
@@ -68,13 +69,15 @@ async def mentorship_graph(ctx: Context, root_id: str, depth: int, first: int) -
 
 async def lineage_of(ctx: Context, user: User) -> Lineage | None:
     """Public for mentors; null for members who never became one."""
-    return await ctx.loaders.lineage.load(user.id) if user.is_mentor else None
+    return (
+        await ctx.loaders.lineage.load(user.id) if MENTOR_PUBLIC.python(ctx.viewer, user) else None
+    )
 
 
 async def mentee_load(ctx: Context, request: MentorshipRequest) -> tuple[int, int] | None:
     """(other open requests, other active mentorships) of the request's mentee, for the
     request's mentor only: what they weigh before approving. Null for everyone else."""
-    if ctx.viewer is None or ctx.viewer.id != request.mentor_id:
+    if not sees_mentee_load(ctx.viewer, request):
         return None
     counts = await ctx.loaders.sent_counts.load(request.mentee_id)
     return others_open_and_active(counts, request.status)

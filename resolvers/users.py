@@ -1,11 +1,11 @@
-"""Reading users: their private fields (privacy from `models.privacy`) and relations."""
+"""Reading users: their private fields (privacy from `models.policies`) and relations."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Sequence, Set
 
-from models.privacy import is_self_or_admin
+from models.policies import MENTOR_PUBLIC, channels_visible, is_self_or_admin
 from models.responsiveness import Responsiveness
 from models.users import Channel, User
 from resolvers.context import Context
@@ -27,9 +27,13 @@ def email_of(ctx: Context, user: User) -> str | None:
 
 
 async def channels_of(ctx: Context, user: User) -> list[Channel] | None:
-    if is_self_or_admin(ctx.viewer, user.id) or (
-        user.is_mentor and await ctx.loaders.channels_revealed.load(user.id)
-    ):
+    revealed = (
+        ctx.viewer is not None
+        and user.is_mentor
+        and not is_self_or_admin(ctx.viewer, user.id)
+        and await ctx.loaders.channels_revealed.load(user.id)
+    )
+    if channels_visible(ctx.viewer, user, bool(revealed)):
         return await ctx.loaders.channels.load(user.id)
     return None
 
@@ -51,7 +55,9 @@ def responsiveness_of(
     ctx: Context, user: User
 ) -> Responsiveness | Awaitable[Responsiveness] | None:
     """Public for mentors (a reputation mentees rely on); null for other members."""
-    return now_or_later(ctx.loaders.responsiveness, user.id) if user.is_mentor else None
+    if not MENTOR_PUBLIC.python(ctx.viewer, user):
+        return None
+    return now_or_later(ctx.loaders.responsiveness, user.id)
 
 
 async def preload(ctx: Context, users: Sequence[User], fields: Set[str]) -> None:

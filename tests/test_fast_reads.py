@@ -136,8 +136,8 @@ async def test_it_steps_aside_for_what_it_does_not_answer(pair: Pair) -> None:
     for query in (
         "{ mentors(first: 101) { nodes { id } } }",  # the ordinary path reports the error
         '{ mentors(after: "nonsense") { nodes { id } } }',
-        "{ viewer { mentorships { totalCount } } }",  # a field it does not support
-        "{ viewer { name @include(if: true) } }",  # directives
+        "{ unresponsiveMentors { totalCount } }",  # a field it does not support
+        '{ mentorshipGraph(rootId: "x") { truncated } }',  # a bad id: reported there
         'mutation { logIn(input: {email: "x@example.org", password: "y"}) { token } }',
         "{ nope }",  # does not validate
     ):
@@ -307,3 +307,106 @@ async def test_a_get_request_is_answered_here_too(pair: Pair) -> None:
         "tags": ["python", "go"],
     }
     assert pair.fast_app.state.fast_reads.served == 1
+
+
+# The way Apollo and Relay clients write a directory page: named fragments (one on the `Node`
+# interface), inline fragments, `@include`/`@skip` on variables and literals, aliases, variables
+# of every kind the arguments take (ints, strings, ids, booleans, enums, enum lists, input
+# objects), `__typename` everywhere.
+CLIENT_SHAPES = """
+query Directory($first: Int!, $after: String, $filter: MentorFilter, $order: MentorOrder,
+    $withProfile: Boolean!, $withoutCounts: Boolean!, $statuses: [RequestStatus!],
+    $node: ID!, $search: String) {
+  __typename
+  page: mentors(first: $first, after: $after, filter: $filter, orderBy: $order) {
+    __typename
+    edges { cursor node { ...Card ...Profile @include(if: $withProfile) } }
+    pageInfo { hasNextPage endCursor }
+    totalCount @skip(if: $withoutCounts)
+  }
+  same: mentors(first: 1, filter: {search: $search, availableOnly: false}) {
+    nodes { ... on User { name @include(if: false) title @skip(if: false) } }
+  }
+  one: node(id: $node) { ...NodeId ... on User { alias: name ...Card } }
+  viewer @include(if: $withProfile) {
+    ...NodeId
+    received: receivedRequests(first: 2, status: $statuses) {
+      nodes { status mentee { ...Card } history @skip(if: $withoutCounts) { toStatus } }
+    }
+    sentRequestCounts @include(if: $withProfile) { open total }
+  }
+}
+fragment NodeId on Node { __typename id }
+fragment Card on User { id name avatarUrl tags isFavorite }
+fragment Profile on User { bio country spokenLanguages responsiveness { responseRate } }
+"""
+
+
+async def test_every_client_shape_is_answered_here(pair: Pair) -> None:
+    mentor, mentee, other = await _world()
+    fast = pair.fast_app.state.fast_reads
+    base = {
+        "first": 2,
+        "filter": {"tags": ["python"], "availableOnly": False},
+        "order": "NAME",
+        "statuses": ["APPROVED", "EXPIRED"],
+        "node": encode_global_id("User", mentor.id),
+        "search": "Other",
+    }
+    for flags in ((True, False), (False, True), (True, True), (False, False)):
+        variables = {**base, "withProfile": flags[0], "withoutCounts": flags[1]}
+        for viewer in (None, mentee, mentor, other):
+            served = fast.served
+            data = await pair.same(CLIENT_SHAPES, variables, viewer)
+            assert "errors" not in data, data
+            assert fast.served == served + 1, (flags, viewer)
+            after = data["data"]["page"]["pageInfo"]["endCursor"]
+            await pair.same(CLIENT_SHAPES, {**variables, "after": after}, viewer)
+    # Included or not, per the variables: the selection follows them.
+    shown = await pair.same(CLIENT_SHAPES, {**base, "withProfile": True, "withoutCounts": False})
+    hidden = await pair.same(CLIENT_SHAPES, {**base, "withProfile": False, "withoutCounts": True})
+    assert "totalCount" in shown["data"]["page"] and "totalCount" not in hidden["data"]["page"]
+    assert "viewer" not in hidden["data"]
+    assert shown["data"]["same"]["nodes"] == [{"title": other.title}]
+    assert fast.failed == 0
+
+
+async def test_the_bench_client_shapes_are_one_statement_each(pair: Pair) -> None:
+    """Shapes 5 and 6 of `make bench` (the README's mentor overview; the directory page as
+    Apollo and Relay write it) are answered here, equal to the ordinary path, in one statement."""
+    from bench.shapes import SHAPES
+    from tests.utils.client import GraphQLClient
+    from tests.utils.lifecycle import act, create
+
+    mentor, mentee, _ = await _world()
+    client = GraphQLClient(pair.ordinary, pair.ordinary_app.state.tokens)
+    await create(client, await make_user(name="New"), mentor.id)
+    viewed = await create(client, await make_user(name="Viewed"), mentor.id)
+    await act(client, "markViewed", _pk(viewed["request"]["id"]), mentor)
+    transport = httpx.ASGITransport(pair.fast_app)
+    overview, directory = SHAPES[5].ours, SHAPES[6].ours
+    seen = await pair.same(overview.query, {}, mentor)
+    requests = seen["data"]["viewer"]["receivedRequests"]["nodes"]
+    assert [r["status"] for r in requests] == ["VIEWED", "NEW"]
+    assert [e["toStatus"] for e in requests[0]["history"]] == ["NEW", "VIEWED"]
+    assert requests[0]["history"][-1]["actor"] == {"name": mentor.name}
+    for query, variables, viewer in (
+        (overview.query, {}, mentor),
+        (
+            directory.query,
+            {"first": 20, "filter": {"tags": ["python"]}, "withResponsiveness": True},
+            None,
+        ),
+        (directory.query, {"first": 1, "withResponsiveness": False}, mentee),
+    ):
+        data = await pair.same(query, variables, viewer)
+        assert "errors" not in data
+        headers = {}
+        if viewer is not None:
+            headers["Authorization"] = f"Bearer {pair.fast_app.state.tokens.issue(viewer)}"
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            with count_statements() as statements:
+                response = await http.post(
+                    "/graphql", json={"query": query, "variables": variables}, headers=headers
+                )
+        assert response.status_code == 200 and len(statements) == 1

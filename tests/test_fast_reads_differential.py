@@ -23,6 +23,7 @@ import pytest
 from starlette.applications import Starlette
 
 from mentorgraph.settings import Settings
+from models.policies import POLICIES
 from models.users import User
 from resolvers.ids import encode_global_id
 from tests.utils.app_pair import AppPair, app_pair
@@ -30,6 +31,7 @@ from tests.utils.client import GraphQLResponse
 from tests.utils.differences import Difference, compare, report
 from tests.utils.fixed_operations import fixed_operations
 from tests.utils.query_gen import MAX_PAGES, Operation, Vocabulary, generate_operations
+from tests.utils.schema_queries import SchemaOperation, schema_operations
 from tests.utils.world import World, build_world
 
 pytestmark = pytest.mark.skipif(
@@ -145,3 +147,101 @@ async def test_fast_path_answers_as_the_ordinary_path(world: World, apps: AppPai
         )
     )
     assert served >= MIN_SERVED_SHARE * tally.supported, f"{served} of {tally.supported}"
+
+
+# --- The vocabulary of the schema itself (`tests/utils/schema_queries.py`) ------------------
+
+SCHEMA_SEED = 12
+SCHEMA_OPERATIONS = 150
+
+
+def _vocabulary(world: World) -> Vocabulary:
+    return Vocabulary(
+        user_ids=[encode_global_id("User", pk) for pk in world.user_ids],
+        request_ids=[encode_global_id("MentorshipRequest", pk) for pk in world.request_ids],
+    )
+
+
+async def _schema_round(
+    apps: AppPair, world: World, operations: list[SchemaOperation], stop_at_first: bool
+) -> tuple[list[Difference], int, int]:
+    """Every operation as every viewer on both paths: the differences, how many requests were
+    sent, and how many of them the ordinary path answered cleanly (no error)."""
+    differences: list[Difference] = []
+    sent = clean = 0
+    viewers = list(world.viewers.items())
+    for index, operation in enumerate(operations):
+        shift = index % len(viewers)
+        for viewer_name, viewer in viewers[shift:] + viewers[:shift]:
+            ordinary = await apps.ordinary.execute(
+                operation.query, operation.variables, as_user=viewer
+            )
+            fast = await apps.fast.execute(operation.query, operation.variables, as_user=viewer)
+            sent += 1
+            clean += ordinary.status == 200 and not ordinary.errors
+            if not compare(ordinary, fast):
+                differences.append(
+                    Difference(viewer_name, operation.query, operation.variables, ordinary, fast)
+                )
+                if stop_at_first:
+                    return differences, sent, clean
+    return differences, sent, clean
+
+
+async def test_every_compiled_field_and_argument_answers_as_the_ordinary_path(
+    world: World, apps: AppPair
+) -> None:
+    schema = apps.fast_app.state.fast_reads.schema
+    operations, coverage = schema_operations(
+        schema, SCHEMA_SEED, SCHEMA_OPERATIONS, _vocabulary(world)
+    )
+    # New fields and arguments are written by construction: each one was asked.
+    assert coverage.missing(schema) == []
+    served_before = _counter(apps.fast_app, "served")
+    failed_before = _counter(apps.fast_app, "failed")
+    differences, sent, clean = await _schema_round(apps, world, operations, stop_at_first=False)
+    served = _counter(apps.fast_app, "served") - served_before
+    print(f"schema vocabulary: {sent} requests, {clean} answered cleanly, {served} compiled")
+    assert not differences, report(differences)
+    assert _counter(apps.fast_app, "failed") == failed_before
+    # Every field is compiled: only what the ordinary path refuses (cost, a bad value, an
+    # admins' view asked by anyone else) is not.
+    assert served >= 0.8 * clean, f"{served} of {clean}"
+
+
+# What random operations seldom reach with data behind it: every completed request's feedback
+# (comments) as its mentor, its mentee and admins (`FEEDBACK_COMMENT`).
+REACHING = [
+    SchemaOperation(
+        "{ viewer { sentRequests(first: 100, status: [COMPLETED]) { nodes { feedback {"
+        " comment } } } receivedRequests(first: 100, status: [COMPLETED]) { nodes {"
+        " feedback { comment } } } } adminRequests(first: 100, filter: {status: COMPLETED}) {"
+        " nodes { feedback { comment } } } }",
+        {},
+    )
+]
+
+
+@pytest.mark.parametrize("policy_name", sorted(POLICIES))
+async def test_a_broken_policy_is_caught(
+    world: World, apps: AppPair, policy_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The policy's SQL form negated (everyone it hid from sees, everyone it showed to does
+    not): some generated operation, as some viewer, tells the two paths apart."""
+    policy = POLICIES[policy_name]
+    kept = policy.sql
+    calls = []
+
+    def broken(viewer: str | None, subject: str) -> str:
+        calls.append(subject)
+        return f"NOT ({kept(viewer, subject)})"
+
+    monkeypatch.setattr(policy, "sql", broken)
+    schema = apps.fast_app.state.fast_reads.schema
+    operations, _ = schema_operations(schema, SCHEMA_SEED, SCHEMA_OPERATIONS, _vocabulary(world))
+    differences, sent, _ = await _schema_round(
+        apps, world, [*operations, *REACHING], stop_at_first=True
+    )
+    if not calls:
+        pytest.skip(f"no compiled field reads {policy_name} yet (exempt: `exemptions.py`)")
+    assert differences, f"{policy_name} broken, yet {sent} requests answered alike"

@@ -18,7 +18,7 @@ from graphql import (
 from graphql.language import Visitor
 
 from schema import build_schema
-from tests.test_fast_reads_differential import OPERATIONS, SEED
+from tests.test_fast_reads_differential import OPERATIONS, SCHEMA_OPERATIONS, SCHEMA_SEED, SEED
 from tests.utils.query_fields import (
     EVENT_SCALARS,
     FACETS,
@@ -28,6 +28,7 @@ from tests.utils.query_fields import (
     USER_SCALARS,
 )
 from tests.utils.query_gen import Operation, Vocabulary, generate_operations
+from tests.utils.schema_queries import schema_operations
 
 # Any ids: the documents' shapes depend on the seed alone.
 VOCABULARY = Vocabulary(user_ids=["VXNlcjox"], request_ids=["TWVudG9yc2hpcFJlcXVlc3Q6MQ"])
@@ -103,3 +104,19 @@ def test_the_corpus_covers_the_fast_paths_surface() -> None:
     assert len(paged) >= OPERATIONS // 20
     # Mostly supported operations, and enough of the rest to see the hand-over work.
     assert OPERATIONS // 10 <= len(handed_over) <= OPERATIONS // 2
+
+
+def test_the_schema_corpus_asks_every_compiled_field_and_argument_in_every_client_shape() -> None:
+    """`schema_queries`: valid documents (but for a page size beyond `Int`, on purpose), every
+    declared field and argument asked, and the shapes clients write."""
+    schema = build_schema()._schema
+    operations, coverage = schema_operations(schema, SCHEMA_SEED, SCHEMA_OPERATIONS, VOCABULARY)
+    assert coverage.missing(schema) == []
+    invalid = sum(bool(validate(schema, parse(o.query))) for o in operations)
+    assert invalid <= SCHEMA_OPERATIONS // 50
+    text = "\n".join(o.query for o in operations)
+    for shape in ("@include(if: $", "@skip(if: $", "@include(if: true", "@skip(if: false"):
+        assert shape in text, shape
+    for shape in ("fragment F", " on Node {", "... on User", "... on MentorshipRequest"):
+        assert shape in text, shape
+    assert all(o.compiled for o in operations)

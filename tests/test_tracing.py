@@ -19,6 +19,7 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from mentorgraph.settings import Settings
+from resolvers.ids import encode_global_id
 from tests.utils import raw_ws
 from tests.utils.factories import PASSWORD, make_mentor, make_user
 from tests.utils.live_server import ROOT, LiveServer
@@ -127,14 +128,19 @@ LOG_IN = """mutation LogIn($email: String!) {
 CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 CALLER_SPAN = "00f067aa0ba902b7"
 ME = "query Me { viewer { id name } }"
-SPOTLIGHT = "query Spotlight($first: Int!) { spotlightMentors(first: $first) { id name } }"
+# Declined by the fast path (a `first` the user themself would be refused), answered (null) by the
+# ordinary path for anyone else.
+DECLINED = (
+    "query Declined($id: ID!) { node(id: $id) { ... on User { name"
+    " recommendedMentors(first: 0) { score } } } }"
+)
 
 
 async def test_operations_export_their_spans_without_secrets(
     settings: Settings, db: None, collector: Collector
 ) -> None:
     user = await make_user(email="traced@example.org")
-    await make_mentor()
+    mentor = await make_mentor()
     server = LiveServer(
         settings,
         OTEL_EXPORTER_OTLP_ENDPOINT=collector.url,
@@ -157,15 +163,17 @@ async def test_operations_export_their_spans_without_secrets(
                 "/graphql", json={"query": ME}, headers=auth | {"traceparent": traceparent}
             )
             assert me.json()["data"]["viewer"]["name"] == user.name
-            spotlight = await http.post(
-                "/graphql", json={"query": SPOTLIGHT, "variables": {"first": 2}}, headers=auth
+            declined = await http.post(
+                "/graphql",
+                json={"query": DECLINED, "variables": {"id": encode_global_id("User", mentor.id)}},
+                headers=auth,
             )
-            assert "errors" not in spotlight.json()
+            assert "errors" not in declined.json()
             refused = await http.post("/graphql", json={"query": "query Bad { nope }"})
             assert refused.status_code == 200
         await over_a_socket(server.url, token)
         spans = collector.wait_for(
-            "mutation LogIn", "query Me", "query Spotlight", "graphql", "subscribe"
+            "mutation LogIn", "query Me", "query Declined", "graphql", "subscribe"
         )
     finally:
         server.stop()
@@ -219,20 +227,20 @@ async def test_operations_export_their_spans_without_secrets(
         assert shape == compile_span.attributes["mentorgraph.statement.shape"]
 
     # A query the fast path declines: Strawberry's executor, a span for its root field.
-    spotlight_span = one(spans, "query Spotlight")
-    assert spotlight_span.attributes["mentorgraph.read_path"] == "ordinary"
-    assert spotlight_span.trace_id != me_span.trace_id
-    resolved = [s for s in children(spans, spotlight_span) if s.name.startswith("resolve")]
-    assert [s.name for s in resolved] == ["resolve Query.spotlightMentors"]
-    assert any(s.name.startswith("db SELECT") for s in descendants(spans, spotlight_span))
+    declined_span = one(spans, "query Declined")
+    assert declined_span.attributes["mentorgraph.read_path"] == "ordinary"
+    assert declined_span.trace_id != me_span.trace_id
+    resolved = [s for s in children(spans, declined_span) if s.name.startswith("resolve")]
+    assert [s.name for s in resolved] == ["resolve Query.node"]
+    assert any(s.name.startswith("db SELECT") for s in descendants(spans, declined_span))
 
     # Only operations' statements: no root span but the operations'.
     roots = sorted(s.name for s in spans if s.parent_id == b"" or s.name == "query Me")
     assert roots == [
         "graphql",
         "mutation LogIn",
+        "query Declined",
         "query Me",
-        "query Spotlight",
         "subscribe",
         "subscribe",
     ]

@@ -71,3 +71,20 @@ LANGUAGE sql STABLE AS $$
     AND u.id IN (SELECT t.user_id FROM user_tags t WHERE t.tag = mentors_by_tag.tag)
   ORDER BY u.id DESC
 $$;
+
+-- The README's mentor overview (shape 5): a mentor's open received requests, newest first
+-- (receivedRequests(status: [NEW, VIEWED])), and a request's history as a list, oldest first.
+CREATE OR REPLACE FUNCTION users_open_received_requests(u users) RETURNS SETOF mentorship_requests
+LANGUAGE sql STABLE AS $$
+  SELECT * FROM mentorship_requests
+  WHERE mentor_id = u.id AND status IN ('NEW', 'VIEWED')
+  ORDER BY id DESC
+$$;
+
+CREATE OR REPLACE FUNCTION mentorship_requests_history(r mentorship_requests)
+RETURNS SETOF request_events
+LANGUAGE sql STABLE AS $$
+  SELECT * FROM request_events WHERE request_id = r.id ORDER BY id
+$$;
+COMMENT ON FUNCTION mentorship_requests_history(mentorship_requests) IS
+  E'@behavior -connection +list';

@@ -1,7 +1,7 @@
 """What compiling one operation into one statement keeps track of, and the JSON object builder.
 
 Each supported field becomes an SQL expression that renders its value exactly as the ordinary
-executor would (`models/json_sql.py`, the privacy predicates of `models/privacy.py`, the
+executor would (`models/json_sql.py`, the policies' SQL forms of `models/policies.py`, the
 responsiveness twin in `models/responsiveness.py`). Values whose text only Python renders
 exactly (response rate, median hours, cursors with text keys) leave a marker object
 `{"$name": raw}` that `finish.py` replaces with the ordinary path's own functions; `$` cannot
@@ -38,6 +38,9 @@ class Statement:
     # of the responsiveness window (it moves with the clock) and the viewer's id.
     since_at: int | None = None
     viewer_at: int | None = None
+    # Other parameters that follow the clock (a cutoff, this week's shuffle): where, and how
+    # to compute them again for each run.
+    renewed: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
 
     def bind(self, viewer_id: int | None) -> list[Any]:
         """The parameters for another run of this statement, now, for `viewer_id` (who must be
@@ -47,6 +50,8 @@ class Statement:
             params[self.since_at] = clock.now() - WINDOW
         if self.viewer_at is not None:
             params[self.viewer_at] = viewer_id
+        for at, value in self.renewed:
+            params[at] = value()
         return params
 
 
@@ -60,6 +65,10 @@ class Build:
     params: list[Any] = field(default_factory=list)
     has_markers: bool = False
     since_at: int | None = None
+    # An admins' view is selected: the statement answers nothing for any other viewer (the
+    # ordinary path refuses them).
+    requires_admin: bool = False
+    renewed: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
     _aliases: int = 0
 
     def alias(self, prefix: str) -> str:
@@ -77,6 +86,13 @@ class Build:
         offset = len(self.params)
         self.params.extend(values)
         return re.sub(r"\$(\d+)", lambda m: f"${int(m.group(1)) + offset}", sql)
+
+    def renewed_param(self, value: Callable[[], Any]) -> str:
+        """A parameter computed again for each run of the statement (`Statement.bind`): what
+        depends on the clock, which moves between runs of a cached statement."""
+        placeholder = self.param(value())
+        self.renewed.append((len(self.params) - 1, value))
+        return placeholder
 
     def since(self) -> str:
         """The start of the responsiveness window, a parameter (`Statement.bind` renews it)."""
@@ -97,7 +113,8 @@ class Build:
     ) -> tuple[GraphQLObjectType, dict[str, Selected]]:
         """The sub-fields of `selected` for its object type (or `runtime`, for an interface)."""
         runtime = runtime or child_type(self.schema, selected)
-        return runtime, collect(self.schema, runtime, selected.selection_sets(), self.fragments)
+        sets = selected.selection_sets()
+        return runtime, collect(self.schema, runtime, sets, self.fragments, self.variables)
 
 
 def literal(text: str) -> str:

@@ -13,11 +13,12 @@ from typing import Any
 from tortoise.models import Model
 
 from resolvers.errors import BadUserInput
-from resolvers.fast_reads.build import Build, each
-from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
+from resolvers.fast_reads.build import Build
+from resolvers.fast_reads.fields import declare, object_sql, renders
+from resolvers.fast_reads.selection import Selected, UnsupportedValue
 from resolvers.pagination import OrderKey, Slice, checked_cursor
 
-__all__ = ["Page", "connection", "cursor_values", "page_slice"]
+__all__ = ["Page", "connection", "cursor_values", "declare_connection", "page_slice"]
 
 
 @dataclass
@@ -31,6 +32,23 @@ class Page:
     item: Callable[[Selected], str]
     cursor: Callable[[], str]
     total: Callable[[], str]
+
+    def on_page(self) -> str:
+        """Ranks 1..size are shown; rank size + 1 only says that more follow."""
+        return f"{self.alias}.n <= {int(self.slice.size)}"
+
+    def orders(self) -> tuple[str, str]:
+        """The list's order over the ranks, and its reverse."""
+        n = f"{self.alias}.n"
+        return (f"{n} DESC", n) if self.slice.backward else (n, f"{n} DESC")
+
+    def shown(self, item_sql: str) -> str:
+        """The items on the page as a JSON array, in the list's order."""
+        listed, _ = self.orders()
+        return (
+            f"coalesce(json_agg({item_sql} ORDER BY {listed}) FILTER (WHERE {self.on_page()}),"
+            " '[]')"
+        )
 
 
 def page_slice(arguments: Mapping[str, Any]) -> Slice:
@@ -61,50 +79,38 @@ def cursor_values(
 
 
 def connection(build: Build, selected: Selected, page: Page) -> str:
-    """One aggregate over the ranked rows, whatever the selection: they are read once."""
-    n = f"{page.alias}.n"
-    size = int(page.slice.size)
-    shown = f"{n} <= {size}"
-    # The list's order, and its reverse, over the ranks.
-    listed, reversed_ = (f"{n} DESC", n) if page.slice.backward else (n, f"{n} DESC")
-    more = f"count(*) > {size}"
+    """One aggregate over the ranked rows, whatever the selection: they are read once.
+    HAVING makes it one aggregate row even when the selection aggregates nothing (only
+    `__typename` or `totalCount`): otherwise one row per ranked row, or none."""
+    return f"(SELECT {object_sql(build, selected, page)} FROM {page.ranked} HAVING true)"
 
-    def shown_items(item_sql: str) -> str:
-        return f"coalesce(json_agg({item_sql} ORDER BY {listed}) FILTER (WHERE {shown}), '[]')"
 
-    def cursor_at(order: str) -> str:
-        return f"(array_agg({page.cursor()} ORDER BY {order}) FILTER (WHERE {shown}))[1]"
+def declare_connection(connection_type: str, edge_type: str) -> None:
+    """The fields of a Relay connection type and of its edge type, over a `Page`."""
+    declare(connection_type, ["nodes"], lambda b, child, page: page.shown(page.item(child)))
+    declare(
+        connection_type,
+        ["edges"],
+        lambda b, child, page: page.shown(object_sql(b, child, page)),
+    )
+    declare(connection_type, ["pageInfo"], lambda b, child, page: object_sql(b, child, page))
+    declare(connection_type, ["totalCount"], lambda b, child, page: page.total())
+    declare(edge_type, ["cursor"], lambda b, child, page: page.cursor())
+    declare(edge_type, ["node"], lambda b, child, page: page.item(child))
 
-    def edge_field(part: Selected) -> str:
-        if part.name == "cursor":
-            return page.cursor()
-        if part.name == "node":
-            return page.item(part)
-        raise Unsupported(f"Edge.{part.name}")
 
-    def info_field(part: Selected) -> str:
-        # `more` in the direction read, false the other way (`Slice.flags`).
-        if part.name == "hasNextPage":
-            return "false" if page.slice.backward else more
-        if part.name == "hasPreviousPage":
-            return more if page.slice.backward else "false"
-        if part.name == "startCursor":
-            return cursor_at(listed)
-        if part.name == "endCursor":
-            return cursor_at(reversed_)
-        raise Unsupported(f"PageInfo.{part.name}")
+@renders("PageInfo", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor")
+def _page_info(build: Build, child: Selected, page: Page) -> str:
+    # `more` in the direction read, false the other way (`Slice.flags`).
+    more = f"count(*) > {int(page.slice.size)}"
+    if child.name == "hasNextPage":
+        return "false" if page.slice.backward else more
+    if child.name == "hasPreviousPage":
+        return more if page.slice.backward else "false"
+    listed, reversed_ = page.orders()
+    order = listed if child.name == "startCursor" else reversed_
+    return f"(array_agg({page.cursor()} ORDER BY {order}) FILTER (WHERE {page.on_page()}))[1]"
 
-    def field_sql(child: Selected) -> str:
-        if child.name == "nodes":
-            return shown_items(page.item(child))
-        if child.name == "edges":
-            return shown_items(each(build, child, edge_field))
-        if child.name == "pageInfo":
-            return each(build, child, info_field)
-        if child.name == "totalCount":
-            return page.total()
-        raise Unsupported(f"Connection.{child.name}")
 
-    # HAVING makes it one aggregate row even when the selection aggregates nothing (only
-    # `__typename` or `totalCount`): otherwise one row per ranked row, or none.
-    return f"(SELECT {each(build, selected, field_sql)} FROM {page.ranked} HAVING true)"
+declare_connection("UserConnection", "UserEdge")
+declare_connection("MentorshipRequestConnection", "MentorshipRequestEdge")

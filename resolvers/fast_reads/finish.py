@@ -1,10 +1,11 @@
 """Values only Python renders exactly, filled in after PostgreSQL built the answer.
 
 The statement leaves `{"$rate": [answered, unanswered]}`, `{"$hours": median}`,
-`{"$average": [total, count]}` and `{"$cursor": [keys]}` where the ordinary path's rounding
+`{"$average": [total, count]}`, `{"$cursor": [keys]}`, `{"$age": micros}` (days ago, against the
+clock when answered) and `{"$recommend": candidates}` where the ordinary path's rounding
 (Python's `round`, half to even on the binary value; PostgreSQL's `round(numeric)` rounds halves
-away from zero) or its cursor encoding (`json.dumps` with ASCII escapes) must be used: here they
-are, the same functions.
+away from zero), its cursor encoding (`json.dumps` with ASCII escapes) or its ranking
+(`recommendations.py`) must be used: here they are, the same functions.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import orjson
 
 from models.feedback import average_rating
 from models.responsiveness import median_hours_rounded, response_rate
+from resolvers.fast_reads.admin import age_days
+from resolvers.fast_reads.recommendations import recommended
 from resolvers.pagination import encode_cursor
 
 __all__ = ["finish"]
@@ -26,6 +29,9 @@ _MARKERS: dict[str, Callable[[Any], Any]] = {
     "$hours": lambda raw: median_hours_rounded(None if raw is None else float(raw)),
     "$cursor": encode_cursor,
     "$average": lambda raw: average_rating(*raw),
+    # The candidates read, ranked by the ordinary path's `rank`; their mentors may hold markers.
+    "$recommend": lambda raw: _replace(recommended(raw)),
+    "$age": age_days,
 }
 
 

@@ -30,7 +30,7 @@ from tortoise import connections
 from resolvers.fast_reads.build import Statement
 from resolvers.fast_reads.finish import finish
 from resolvers.fast_reads.replica import Replica
-from resolvers.fast_reads.roots import ROOT_FIELDS, compile_operation
+from resolvers.fast_reads.roots import compile_operation, is_root_declared
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue, collect
 
 __all__ = ["FastReads"]
@@ -193,12 +193,15 @@ class FastReads:
             return None  # above the budget: the ordinary path refuses it
         try:
             statement = compile_operation(
-                self.schema, prepared.roots, prepared.fragments, coerced, viewer_id
+                self.schema, prepared.operation, prepared.fragments, coerced, viewer_id
             )
         except UnsupportedValue:
             return None
         except Unsupported:
-            _remember(self._prepared, (query, operation_name), None, self.cache_size)
+            # Never answered here, whatever the variables; unless `@skip`/`@include` may
+            # leave out what was not (a marker `@` may also be in a string: merely cautious).
+            if "@" not in query:
+                _remember(self._prepared, (query, operation_name), None, self.cache_size)
             return None
         _remember(self._statements, key, statement, self.cache_size)
         self.compiled += 1
@@ -230,7 +233,7 @@ class FastReads:
         query_type = self.schema.query_type
         assert query_type is not None
         roots = collect(self.schema, query_type, [operation.selection_set], fragments)
-        if any(s.name not in ROOT_FIELDS for s in roots.values()):
+        if not all(is_root_declared(s.name) for s in roots.values()):
             return None
         return _Prepared(document, operation, fragments, roots)
 

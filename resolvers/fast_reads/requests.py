@@ -7,13 +7,14 @@ from graphql import GraphQLObjectType
 
 import resolvers.fast_reads.users as users_sql
 from models import json_sql as js
-from models.privacy import can_see_request_sql
+from models.policies import MENTEE_LOAD, REQUEST
 from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.sql import enum_list
-from resolvers.fast_reads.build import Build, each
+from resolvers.fast_reads.build import Build
 from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
-from resolvers.fast_reads.selection import Selected, Unsupported
+from resolvers.fast_reads.fields import object_sql, renders
+from resolvers.fast_reads.selection import Selected
 from resolvers.pagination import NEWEST_FIRST
 
 __all__ = ["one_request", "request_list", "request_object"]
@@ -44,7 +45,7 @@ def one_request(
     """The request whose id is `id_sql` if the viewer may see it (`can_see_request`), or null."""
     r = build.alias("r")
     request = request_object(build, selected, r, runtime)
-    visible = can_see_request_sql(build.viewer, r)
+    visible = REQUEST.sql(build.viewer, r)
     return f"(SELECT {request} FROM {REQUESTS} {r} WHERE {r}.id = {id_sql} AND {visible})"
 
 
@@ -53,72 +54,89 @@ def request_object(
 ) -> str:
     """The `MentorshipRequest` fields selected, for the request row `r` (one the viewer may
     see: reached through a request list of the viewer's own or an admin's, or checked)."""
-
-    def field_sql(child: Selected) -> str:
-        name = child.name
-        if name in _COLUMNS:
-            return f"{r}.{_COLUMNS[name]}"
-        if name in _TIMES:
-            return js.iso_timestamp(f"{r}.{_TIMES[name]}")
-        if name == "id":
-            return js.global_id("MentorshipRequest", f"{r}.id")
-        if name in ("mentor", "mentee"):
-            return users_sql.one_user(build, child, f"{r}.{name}_id")
-        if name == "history":
-            return _history(build, child, r)
-        if name in ("menteeOpenRequestCount", "menteeActiveMentorshipCount"):
-            return _mentee_load(build, name, r)
-        raise Unsupported(f"MentorshipRequest.{name}")
-
-    return each(build, selected, field_sql, runtime)
+    return object_sql(build, selected, r, runtime)
 
 
-def _mentee_load(build: Build, name: str, r: str) -> str:
-    """The mentee's other open requests / other active mentorships, for the request's mentor
-    only (`models.request_guards.others_open_and_active`)."""
-    if build.viewer is None:
-        return "NULL"
-    if name == "menteeOpenRequestCount":
-        matching, this = f"status IN ({_OPEN_SQL})", f"{r}.status IN ({_OPEN_SQL})"
-    else:
-        approved = f"'{RequestStatus.APPROVED.value}'"
-        matching, this = f"status = {approved}", f"{r}.status = {approved}"
-    others = (
-        f"(SELECT count(*) FILTER (WHERE {matching}) FROM {REQUESTS}"
-        f" WHERE mentee_id = {r}.mentee_id) - (CASE WHEN {this} THEN 1 ELSE 0 END)"
-    )
-    return f"CASE WHEN {build.viewer}.id = {r}.mentor_id THEN {others} END"
+@renders("MentorshipRequest", *_COLUMNS)
+def _column(build: Build, child: Selected, r: str) -> str:
+    return f"{r}.{_COLUMNS[child.name]}"
 
 
-def _history(build: Build, selected: Selected, r: str) -> str:
+@renders("MentorshipRequest", *_TIMES)
+def _time(build: Build, child: Selected, r: str) -> str:
+    return js.iso_timestamp(f"{r}.{_TIMES[child.name]}")
+
+
+@renders("MentorshipRequest", "id")
+def _id(build: Build, child: Selected, r: str) -> str:
+    return js.global_id("MentorshipRequest", f"{r}.id")
+
+
+@renders("MentorshipRequest", "mentor", "mentee")
+def _party(build: Build, child: Selected, r: str) -> str:
+    return users_sql.one_user(build, child, f"{r}.{child.name}_id")
+
+
+@renders("MentorshipRequest", "history")
+def _history(build: Build, child: Selected, r: str) -> str:
     """Every status change of the request `r`, oldest first."""
     e = build.alias("e")
-
-    def field_sql(child: Selected) -> str:
-        name = child.name
-        if name == "id":
-            return js.global_id("RequestEvent", f"{e}.id")
-        if name == "cursor":
-            return js.int_cursor([f"{e}.id"])
-        if name == "fromStatus":
-            return f"{e}.from_status"
-        if name == "toStatus":
-            return f"{e}.to_status"
-        if name == "occurredAt":
-            return js.iso_timestamp(f"{e}.occurred_at")
-        if name == "note":
-            return f"{e}.note"
-        if name == "actor":
-            return users_sql.one_user(build, child, f"{e}.actor_id")
-        if name == "request":
-            return request_object(build, child, r)
-        raise Unsupported(f"RequestEvent.{name}")
-
-    event = each(build, selected, field_sql)
+    event = object_sql(build, child, (e, r))
     return (
         f"(SELECT coalesce(json_agg({event} ORDER BY {e}.id), '[]') FROM {EVENTS} {e}"
         f" WHERE {e}.request_id = {r}.id)"
     )
+
+
+@renders(
+    "MentorshipRequest", "menteeOpenRequestCount", "menteeActiveMentorshipCount", policy=MENTEE_LOAD
+)
+def _mentee_load(build: Build, child: Selected, r: str) -> str:
+    """The mentee's other open requests / other active mentorships
+    (`models.request_guards.others_open_and_active`)."""
+    if child.name == "menteeOpenRequestCount":
+        matching, this = f"status IN ({_OPEN_SQL})", f"{r}.status IN ({_OPEN_SQL})"
+    else:
+        approved = f"'{RequestStatus.APPROVED.value}'"
+        matching, this = f"status = {approved}", f"{r}.status = {approved}"
+    return (
+        f"(SELECT count(*) FILTER (WHERE {matching}) FROM {REQUESTS}"
+        f" WHERE mentee_id = {r}.mentee_id) - (CASE WHEN {this} THEN 1 ELSE 0 END)"
+    )
+
+
+# A `RequestEvent` is rendered over (its row, its request's row).
+_EVENT_COLUMNS = {"fromStatus": "from_status", "toStatus": "to_status", "note": "note"}
+
+
+@renders("RequestEvent", *_EVENT_COLUMNS)
+def _event_column(build: Build, child: Selected, row: tuple[str, str]) -> str:
+    return f"{row[0]}.{_EVENT_COLUMNS[child.name]}"
+
+
+@renders("RequestEvent", "id")
+def _event_id(build: Build, child: Selected, row: tuple[str, str]) -> str:
+    return js.global_id("RequestEvent", f"{row[0]}.id")
+
+
+@renders("RequestEvent", "cursor")
+def _event_cursor(build: Build, child: Selected, row: tuple[str, str]) -> str:
+    return js.int_cursor([f"{row[0]}.id"])
+
+
+@renders("RequestEvent", "occurredAt")
+def _occurred_at(build: Build, child: Selected, row: tuple[str, str]) -> str:
+    return js.iso_timestamp(f"{row[0]}.occurred_at")
+
+
+@renders("RequestEvent", "actor")
+def _actor(build: Build, child: Selected, row: tuple[str, str]) -> str:
+    return users_sql.one_user(build, child, f"{row[0]}.actor_id")
+
+
+@renders("RequestEvent", "request")
+def _event_request(build: Build, child: Selected, row: tuple[str, str]) -> str:
+    return request_object(build, child, row[1])
 
 
 def request_list(build: Build, selected: Selected, u: str, side: str) -> str:

@@ -2,36 +2,69 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from graphql import FragmentDefinitionNode, GraphQLObjectType, GraphQLSchema, VariableValues
+from graphql import (
+    FragmentDefinitionNode,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    VariableValues,
+)
 
+# Every module that declares fields is imported here (`coverage.py` relies on it).
+import resolvers.fast_reads.feedback
+import resolvers.fast_reads.graph
+import resolvers.fast_reads.recommendations
+import resolvers.fast_reads.spotlight  # noqa: F401
 from models import directory
 from models import json_sql as js
 from models.directory import ORDER_KEYS, FacetKind, MentorFilter, MentorOrder
 from models.errors import RuleViolation
+from models.policies import ADMIN_ONLY
 from models.users import User
 from resolvers.errors import BadUserInput
-from resolvers.fast_reads.build import Build, Statement, each, json_object
+from resolvers.fast_reads.admin import one_application
+from resolvers.fast_reads.build import Build, Statement, json_object
 from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
+from resolvers.fast_reads.fields import FIELDS, field_sql, object_sql, reads_input, renders
+from resolvers.fast_reads.nodes import one_event
 from resolvers.fast_reads.requests import one_request
-from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
+from resolvers.fast_reads.selection import Selected, UnsupportedValue, collect
 from resolvers.fast_reads.users import USERS, one_user, user_object
 from resolvers.ids import decode_global_id
-from resolvers.pagination import reverse, sliced
+from resolvers.pagination import MAX_PAGE_SIZE, reverse, sliced
 
-__all__ = ["ROOT_FIELDS", "compile_operation"]
+__all__ = ["compile_operation", "is_root_declared"]
 
 
-def _node(build: Build, selected: Selected) -> str:
+@renders("Query", "node", arguments=["id"])
+def _node(build: Build, selected: Selected, _row: None) -> str:
+    return _one_node(build, selected, build.arguments(selected)["id"])
+
+
+@renders("Query", "nodes", arguments=["ids"])
+def _nodes(build: Build, selected: Selected, _row: None) -> str:
+    """Each id as `node(id:)` answers it, in order (`resolvers.nodes.load_nodes`); more ids
+    than it takes, or any id it refuses, is declined (it reports them)."""
+    ids = build.arguments(selected)["ids"]
+    if len(ids) > MAX_PAGE_SIZE:
+        raise UnsupportedValue("too many ids")
+    if not ids:
+        return "'[]'::json"
+    # json_build_array takes at most 100 arguments: MAX_PAGE_SIZE is 100.
+    return f"json_build_array({', '.join(_one_node(build, selected, i) for i in ids)})"
+
+
+def _one_node(build: Build, selected: Selected, global_id: str) -> str:
     try:
-        type_name, pk = decode_global_id(build.arguments(selected)["id"])
+        type_name, pk = decode_global_id(global_id)
     except BadUserInput:
         raise UnsupportedValue("bad id") from None
     one = _NODES.get(type_name)
-    if one is None:
-        raise UnsupportedValue(f"node of {type_name}")
+    if one is None:  # no such type: null, as `load_node`
+        return "NULL::json"
     # The sub-selection is collected for the id's type (fragments on it or on Node apply).
     runtime = build.schema.get_type(type_name)
     assert isinstance(runtime, GraphQLObjectType)
@@ -39,11 +72,20 @@ def _node(build: Build, selected: Selected) -> str:
 
 
 # The node types answered here, each by who may see it (as `resolvers/nodes.py::NODE_LOADERS`).
-_NODES = {"User": one_user, "MentorshipRequest": one_request}
+_NODES = {
+    "User": one_user,
+    "MentorshipRequest": one_request,
+    "RequestEvent": one_event,
+    "MentorApplication": one_application,
+}
 
 
-def _viewer(build: Build, selected: Selected) -> str:
+@renders("Query", "viewer")
+def _viewer(build: Build, selected: Selected, _row: None) -> str:
     return "NULL" if build.viewer is None else one_user(build, selected, f"{build.viewer}.id")
+
+
+reads_input("MentorFilter", ["search", "tags", "country", "spokenLanguage", "availableOnly"])
 
 
 def _filter(arguments: Mapping[str, Any]) -> MentorFilter:
@@ -68,7 +110,8 @@ def _sql_of(queryset: Any) -> tuple[str, list[Any]]:
     return sql, list(values)
 
 
-def _mentors(build: Build, selected: Selected) -> str:
+@renders("Query", "mentors", arguments=["first", "after", "last", "before", "filter", "orderBy"])
+def _mentors(build: Build, selected: Selected, _row: None) -> str:
     """The directory (`resolvers/directory.py::mentors`): the same Tortoise query for the page,
     embedded, so filters and keyset seek are the ordinary path's own."""
     arguments = build.arguments(selected)
@@ -120,45 +163,38 @@ _FACETS = {
 }
 
 
-def _mentor_facets(build: Build, selected: Selected) -> str:
+@renders("Query", "mentorFacets", arguments=["filter"])
+def _mentor_facets(build: Build, selected: Selected, _row: None) -> str:
     """`mentorFacets` (`models.directory.facet_query`, embedded)."""
-    cleaned = _filter(build.arguments(selected))
-
-    def facet_sql(child: Selected) -> str:
-        if child.name not in _FACETS:
-            raise Unsupported(f"MentorFacets.{child.name}")
-        counted, column = directory.facet_query(cleaned, _FACETS[child.name])
-        f = build.alias("f")
-
-        def count_field(part: Selected) -> str:
-            if part.name == "value":
-                return f"{f}.{column}"
-            if part.name == "count":
-                return f"{f}.count"
-            raise Unsupported(f"FacetCount.{part.name}")
-
-        one = each(build, child, count_field)
-        rows = build.embed(*_sql_of(counted))
-        return (
-            f"(SELECT coalesce(json_agg({one} ORDER BY {f}.count DESC, {f}.{column}), '[]')"
-            f" FROM ({rows}) {f})"
-        )
-
-    return each(build, selected, facet_sql)
+    return object_sql(build, selected, _filter(build.arguments(selected)))
 
 
-_ROOTS: dict[str, Callable[[Build, Selected], str]] = {
-    "node": _node,
-    "viewer": _viewer,
-    "mentors": _mentors,
-    "mentorFacets": _mentor_facets,
-}
-ROOT_FIELDS = frozenset([*_ROOTS, "__typename"])
+@renders("MentorFacets", *_FACETS)
+def _facet(build: Build, child: Selected, cleaned: MentorFilter) -> str:
+    counted, column = directory.facet_query(cleaned, _FACETS[child.name])
+    f = build.alias("f")
+    one = object_sql(build, child, (f, column))
+    rows = build.embed(*_sql_of(counted))
+    return (
+        f"(SELECT coalesce(json_agg({one} ORDER BY {f}.count DESC, {f}.{column}), '[]')"
+        f" FROM ({rows}) {f})"
+    )
+
+
+@renders("FacetCount", "value", "count")
+def _facet_count(build: Build, child: Selected, row: tuple[str, str]) -> str:
+    f, column = row
+    return f"{f}.{column}" if child.name == "value" else f"{f}.count"
+
+
+def is_root_declared(name: str) -> bool:
+    """Whether the root field `name` is compiled (the prepared operation's first check)."""
+    return name == "__typename" or ("Query", name) in FIELDS
 
 
 def compile_operation(
     schema: GraphQLSchema,
-    roots: Mapping[str, Selected],
+    operation: OperationDefinitionNode,
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: VariableValues,
     viewer_id: int | None,
@@ -167,19 +203,21 @@ def compile_operation(
 
     Signed in, the statement reads the viewer's row (`v`) itself, and answers nothing (NULL)
     when it no longer exists: the ordinary path then refuses the token."""
+    query_type = schema.query_type
+    assert query_type is not None
+    roots = collect(schema, query_type, [operation.selection_set], fragments, variables)
     build = Build(schema, fragments, variables, None if viewer_id is None else "v")
     entries = []
     for key, selected in roots.items():
         if selected.name == "__typename":
             entries.append((key, "'Query'"))
             continue
-        compile_root = _ROOTS.get(selected.name)
-        if compile_root is None:
-            raise Unsupported(f"Query.{selected.name}")
-        entries.append((key, compile_root(build, selected)))
+        entries.append((key, field_sql(build, "Query", selected, None)))
     sql = f"SELECT json_build_object('data', {json_object(entries)})::text"
     viewer_at = None
     if viewer_id is not None:
         sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
         viewer_at = len(build.params) - 1
-    return Statement(sql, build.params, build.has_markers, build.since_at, viewer_at)
+        if build.requires_admin:  # an admins' view is selected (`admin.py`)
+            sql += f" AND {ADMIN_ONLY.sql('v', '')}"
+    return Statement(sql, build.params, build.has_markers, build.since_at, viewer_at, build.renewed)

@@ -2,8 +2,10 @@
 
 What graphql-core's `collect_fields` does, without its execution context: fragments (named and
 inline) are flattened when their type condition applies, fields with the same response key are
-merged (validation has made sure they are mergeable). Directives (`@skip`, `@include`) are not
-evaluated here: the fast path declines any document that uses them.
+merged (validation has made sure they are mergeable), and `@skip`/`@include` are evaluated with
+the operation's variables, as graphql-core's `should_include_node` does (`@skip` first). Without
+variables (`variables=None`: the prepared operation's check of its roots) every selection counts.
+A directive other than these two is not answered here.
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLField,
+    GraphQLIncludeDirective,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLSkipDirective,
     InlineFragmentNode,
+    SelectionNode,
     SelectionSetNode,
+    VariableValues,
     get_named_type,
     is_abstract_type,
 )
+from graphql.execution.values import get_directive_values
 
 __all__ = ["Selected", "Unsupported", "UnsupportedValue", "child_type", "collect"]
 
@@ -62,11 +69,30 @@ def _applies(schema: GraphQLSchema, condition: str | None, runtime: GraphQLObjec
     return is_abstract_type(declared) and schema.is_sub_type(declared, runtime)
 
 
+def _included(selection: SelectionNode, variables: VariableValues | None) -> bool:
+    if not selection.directives:
+        return True
+    for directive in selection.directives:
+        if directive.name.value not in _CONDITIONS:
+            raise Unsupported(f"@{directive.name.value}")
+    if variables is None:
+        return True
+    skip = get_directive_values(GraphQLSkipDirective, selection, variables)
+    if skip is not None and skip["if"]:
+        return False
+    include = get_directive_values(GraphQLIncludeDirective, selection, variables)
+    return include is None or bool(include["if"])
+
+
+_CONDITIONS = frozenset([GraphQLSkipDirective.name, GraphQLIncludeDirective.name])
+
+
 def collect(
     schema: GraphQLSchema,
     runtime: GraphQLObjectType,
     selection_sets: Iterable[SelectionSetNode],
     fragments: Mapping[str, FragmentDefinitionNode],
+    variables: VariableValues | None = None,
 ) -> dict[str, Selected]:
     """Response key -> the merged field, in the order the keys first appear."""
     selected: dict[str, Selected] = {}
@@ -76,8 +102,8 @@ def collect(
 
     def visit(selection_set: SelectionSetNode, seen: frozenset[str]) -> None:
         for selection in selection_set.selections:
-            if selection.directives:
-                raise Unsupported("directives")
+            if not _included(selection, variables):
+                continue
             if isinstance(selection, FieldNode):
                 key = selection.alias.value if selection.alias else selection.name.value
                 name = selection.name.value

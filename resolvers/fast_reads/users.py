@@ -1,7 +1,11 @@
-"""`User` fields as SQL over a `users` row: profile, private fields (with the privacy rules'
-SQL twins), responsiveness, request overviews and active mentorships."""
+"""`User` fields as SQL over a `users` row (declared per field, `fields.py`): profile, private
+fields (the policies' SQL forms), responsiveness, rating, request overviews, active mentorships
+and favourites; and the small types only a user reaches (`Channel`, `Responsiveness`, `Rating`,
+`RequestStatusCounts`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from graphql import GraphQLObjectType
 
@@ -10,18 +14,19 @@ from models import json_sql as js
 from models.favorites import favorites_of_sql
 from models.feedback import rating_sql
 from models.lineage import lineage_size_sql, mentored_count_sql, was_mentee_here_sql
-from models.privacy import channels_visible_sql, is_self_or_admin_sql
+from models.policies import CHANNELS, MENTOR_PUBLIC, SELF_OR_ADMIN
 from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import responsiveness_sql
 from models.sql import enum_list
 from models.users import Favorite, User, UserLanguage, UserTag
-from resolvers.fast_reads.build import Build, each
+from resolvers.fast_reads.build import Build
 from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
-from resolvers.fast_reads.selection import Selected, Unsupported
+from resolvers.fast_reads.fields import object_sql, renders
+from resolvers.fast_reads.selection import Selected
 from resolvers.favorites import FAVORITE_ORDER
 
-__all__ = ["USERS", "one_user", "user_object"]
+__all__ = ["USERS", "one_user", "user_id", "user_object"]
 
 USERS = User._meta.db_table
 REQUESTS = MentorshipRequest._meta.db_table
@@ -57,7 +62,7 @@ def user_object(
     build: Build, selected: Selected, u: str, runtime: GraphQLObjectType | None = None
 ) -> str:
     """The `User` fields selected under `selected`, for the `users` row `u`."""
-    return each(build, selected, lambda child: _field(build, child, u), runtime)
+    return object_sql(build, selected, u, runtime)
 
 
 def one_user(
@@ -69,115 +74,80 @@ def one_user(
     return f"(SELECT {user} FROM {USERS} {u} WHERE {u}.id = {id_sql})"
 
 
-def _field(build: Build, child: Selected, u: str) -> str:
-    name = child.name
-    if name in _COLUMNS:
-        return f"{u}.{_COLUMNS[name]}"
-    if name == "id":
-        return js.global_id("User", f"{u}.id")
-    if name == "createdAt":
-        return js.iso_timestamp(f"{u}.created_at")
-    if name == "roles":
-        return js.roles(u)
-    if name == "tags":
-        return js.ordered_values(UserTag, f"{u}.id")
-    if name == "spokenLanguages":
-        return js.ordered_values(UserLanguage, f"{u}.id")
-    if name == "isFavorite":
-        return js.favorite(build.viewer, f"{u}.id")
-    if name == "responsiveness":
-        return _responsiveness(build, child, u)
-    if name in _LINEAGE:
-        # Public for mentors; null for members who never became one (`graph.lineage_of`).
-        return f"CASE WHEN {u}.is_mentor THEN {_LINEAGE[name](f'{u}.id')} END"
-    if name == "rating":
-        return _rating(build, child, u)
-    if name == "channels":
-        channel = each(build, child, _channel_field)
-        return (
-            f"CASE WHEN {channels_visible_sql(build.viewer, u)}"
-            f" THEN {js.user_channels(f'{u}.id', channel)} END"
-        )
-    # The rest is the user's own (and admins'): null for everyone else.
-    visible = is_self_or_admin_sql(build.viewer, f"{u}.id")
-    if name == "email":
-        return f"CASE WHEN {visible} THEN {u}.email END"
-    if name in ("sentRequests", "receivedRequests"):
-        page = requests_sql.request_list(build, child, u, _SIDES[name])
-        return f"CASE WHEN {visible} THEN {page} END"
-    if name in ("sentRequestCounts", "receivedRequestCounts"):
-        return f"CASE WHEN {visible} THEN {_status_counts(build, child, u, _SIDES[name])} END"
-    if name in ("activeMentors", "activeMentees"):
-        return f"CASE WHEN {visible} THEN {_active_partners(build, child, u, _SIDES[name])} END"
-    if name == "favoriteMentors":
-        return f"CASE WHEN {visible} THEN {_favorite_mentors(build, child, u)} END"
-    raise Unsupported(f"User.{name}")
+def user_id(u: str) -> str:
+    """The subject of `SELF_OR_ADMIN` for the `users` row `u`."""
+    return f"{u}.id"
 
 
-def _channel_field(child: Selected) -> str:
-    if child.name in ("type", "handle"):
-        return f"c.{child.name}"
-    raise Unsupported(f"Channel.{child.name}")
+# Private fields: the user's own (and admins'), null for everyone else.
+_PRIVATE: dict[str, Any] = {"policy": SELF_OR_ADMIN, "subject": user_id}
+_PAGED = ("first", "after", "last", "before")
 
 
-def _responsiveness(build: Build, selected: Selected, u: str) -> str:
-    rs = build.alias("rs")
-
-    def field_sql(child: Selected) -> str:
-        name = child.name
-        if name == "responseRate":
-            return build.marker("rate", f"json_build_array({rs}.answered, {rs}.unanswered)")
-        if name == "medianResponseHours":
-            return build.marker("hours", f"{rs}.median_hours")
-        if name == "lastActiveAt":
-            return js.iso_timestamp(f"{rs}.last_active_at")
-        if name == "openRequests":
-            return f"{rs}.open_requests"
-        if name == "activeMentees":
-            return f"{rs}.active_mentees"
-        raise Unsupported(f"Responsiveness.{name}")
-
-    record = each(build, selected, field_sql)
-    source = responsiveness_sql(f"{u}.id", build.since())
-    # Public for mentors, null for other members (`resolvers.users.responsiveness_of`).
-    return f"CASE WHEN {u}.is_mentor THEN (SELECT {record} FROM {source} {rs}) END"
+@renders("User", *_COLUMNS)
+def _column(build: Build, child: Selected, u: str) -> str:
+    return f"{u}.{_COLUMNS[child.name]}"
 
 
-def _rating(build: Build, selected: Selected, u: str) -> str:
-    """A mentor's rating by their mentees (`feedback.rating_of`); null for other members."""
-    rt = build.alias("rt")
-
-    def field_sql(child: Selected) -> str:
-        if child.name == "average":
-            return build.marker("average", f"json_build_array({rt}.total, {rt}.count)")
-        if child.name == "count":
-            return f"{rt}.count"
-        raise Unsupported(f"Rating.{child.name}")
-
-    rating = each(build, selected, field_sql)
-    return f"CASE WHEN {u}.is_mentor THEN (SELECT {rating} FROM {rating_sql(f'{u}.id')} {rt}) END"
+@renders("User", "id")
+def _id(build: Build, child: Selected, u: str) -> str:
+    return js.global_id("User", f"{u}.id")
 
 
-def _status_counts(build: Build, selected: Selected, u: str, side: str) -> str:
+@renders("User", "createdAt")
+def _created_at(build: Build, child: Selected, u: str) -> str:
+    return js.iso_timestamp(f"{u}.created_at")
+
+
+@renders("User", "roles")
+def _roles(build: Build, child: Selected, u: str) -> str:
+    return js.roles(u)
+
+
+@renders("User", "tags", "spokenLanguages")
+def _profile_values(build: Build, child: Selected, u: str) -> str:
+    return js.ordered_values(UserTag if child.name == "tags" else UserLanguage, f"{u}.id")
+
+
+@renders("User", "isFavorite")
+def _is_favorite(build: Build, child: Selected, u: str) -> str:
+    return js.favorite(build.viewer, f"{u}.id")
+
+
+@renders("User", *_LINEAGE, policy=MENTOR_PUBLIC)
+def _lineage(build: Build, child: Selected, u: str) -> str:
+    # Null for members who never became mentors (`graph.lineage_of`).
+    return _LINEAGE[child.name](f"{u}.id")
+
+
+@renders("User", "channels", policy=CHANNELS)
+def _channels(build: Build, child: Selected, u: str) -> str:
+    return js.user_channels(f"{u}.id", object_sql(build, child, None))
+
+
+@renders("User", "email", **_PRIVATE)
+def _email(build: Build, child: Selected, u: str) -> str:
+    return f"{u}.email"
+
+
+@renders("User", "sentRequests", "receivedRequests", arguments=(*_PAGED, "status"), **_PRIVATE)
+def _request_list(build: Build, child: Selected, u: str) -> str:
+    return requests_sql.request_list(build, child, u, _SIDES[child.name])
+
+
+@renders("User", "sentRequestCounts", "receivedRequestCounts", **_PRIVATE)
+def _counts(build: Build, child: Selected, u: str) -> str:
     """`RequestStatusCounts` (`schema/types/request_overview.py::counts_of`)."""
-    per_status = {s.value.lower(): f"status = '{s.value}'" for s in RequestStatus}
-    per_status["open"] = f"status IN ({enum_list(OPEN_STATUSES)})"
-
-    def field_sql(child: Selected) -> str:
-        if child.name == "total":
-            return "count(*)"
-        if child.name in per_status:
-            return f"count(*) FILTER (WHERE {per_status[child.name]})"
-        raise Unsupported(f"RequestStatusCounts.{child.name}")
-
-    counts = each(build, selected, field_sql)
-    return f"(SELECT {counts} FROM {REQUESTS} WHERE {side} = {u}.id)"
+    counts = object_sql(build, child, None)
+    return f"(SELECT {counts} FROM {REQUESTS} WHERE {_SIDES[child.name]} = {u}.id)"
 
 
-def _active_partners(build: Build, selected: Selected, u: str, side: str) -> str:
+@renders("User", "activeMentors", "activeMentees", **_PRIVATE)
+def _active_partners(build: Build, child: Selected, u: str) -> str:
     """The users on the other side of the user's APPROVED requests, oldest request first."""
+    side = _SIDES[child.name]
     other, partner, r = _OTHER_SIDE[side], build.alias("u"), build.alias("r")
-    person = user_object(build, selected, partner)
+    person = user_object(build, child, partner)
     return (
         f"(SELECT coalesce(json_agg({person} ORDER BY {r}.id), '[]') FROM {REQUESTS} {r}"
         f" JOIN {USERS} {partner} ON {partner}.id = {r}.{other}"
@@ -185,6 +155,67 @@ def _active_partners(build: Build, selected: Selected, u: str, side: str) -> str
     )
 
 
+@renders("Channel", "type", "handle")
+def _channel_field(build: Build, child: Selected, _row: None) -> str:
+    return f"c.{child.name}"
+
+
+@renders("User", "responsiveness", policy=MENTOR_PUBLIC)
+def _responsiveness(build: Build, child: Selected, u: str) -> str:
+    rs = build.alias("rs")
+    record = object_sql(build, child, rs)
+    return f"(SELECT {record} FROM {responsiveness_sql(f'{u}.id', build.since())} {rs})"
+
+
+@renders("Responsiveness", "responseRate")
+def _response_rate(build: Build, child: Selected, rs: str) -> str:
+    return build.marker("rate", f"json_build_array({rs}.answered, {rs}.unanswered)")
+
+
+@renders("Responsiveness", "medianResponseHours")
+def _median_hours(build: Build, child: Selected, rs: str) -> str:
+    return build.marker("hours", f"{rs}.median_hours")
+
+
+@renders("Responsiveness", "lastActiveAt")
+def _last_active(build: Build, child: Selected, rs: str) -> str:
+    return js.iso_timestamp(f"{rs}.last_active_at")
+
+
+@renders("Responsiveness", "openRequests", "activeMentees")
+def _responsiveness_count(build: Build, child: Selected, rs: str) -> str:
+    return f"{rs}.{'open_requests' if child.name == 'openRequests' else 'active_mentees'}"
+
+
+@renders("User", "rating", policy=MENTOR_PUBLIC)
+def _rating(build: Build, child: Selected, u: str) -> str:
+    """A mentor's rating by their mentees (`feedback.rating_of`)."""
+    rt = build.alias("rt")
+    return f"(SELECT {object_sql(build, child, rt)} FROM {rating_sql(f'{u}.id')} {rt})"
+
+
+@renders("Rating", "average")
+def _average(build: Build, child: Selected, rt: str) -> str:
+    return build.marker("average", f"json_build_array({rt}.total, {rt}.count)")
+
+
+@renders("Rating", "count")
+def _rating_count(build: Build, child: Selected, rt: str) -> str:
+    return f"{rt}.count"
+
+
+_PER_STATUS = {s.value.lower(): f"status = '{s.value}'" for s in RequestStatus}
+_PER_STATUS["open"] = f"status IN ({enum_list(OPEN_STATUSES)})"
+
+
+@renders("RequestStatusCounts", "total", *_PER_STATUS)
+def _status_count(build: Build, child: Selected, _row: None) -> str:
+    if child.name == "total":
+        return "count(*)"
+    return f"count(*) FILTER (WHERE {_PER_STATUS[child.name]})"
+
+
+@renders("User", "favoriteMentors", arguments=_PAGED, **_PRIVATE)
 def _favorite_mentors(build: Build, selected: Selected, u: str) -> str:
     """The user's favourite mentors, newest favourite first (`resolvers/favorites.py`)."""
     arguments = build.arguments(selected)

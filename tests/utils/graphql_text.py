@@ -29,7 +29,7 @@ def literal(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, EnumValue):
         return str(value)
-    if isinstance(value, int | str):
+    if isinstance(value, int | float | str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return "[" + ", ".join(literal(v) for v in value) + "]"

@@ -37,8 +37,6 @@ FACETS = ["tags", "countries", "spokenLanguages"]
 OTHER_USER_FIELDS = [
     "mentorships(first: 2) { totalCount nodes { status since } }",
     "recommendedMentors(first: 2) { score }",
-    "name @include(if: true)",
-    "email @skip(if: false)",
 ]
 OTHER_REQUEST_FIELDS = [
     "feedback { rating authorRole }",

@@ -4,9 +4,10 @@ An operation has one to three roots among `node(id:)`, `viewer`, `mentors(...)` 
 `mentorFacets(...)`, selecting a user's profile (U), their counts per status, active partners,
 sent and received requests (R) with their history, and the users on those requests, two levels
 deep at most; with aliases, named and inline fragments, variables and `__typename`
-anywhere. That is what the fast path answers itself. A few operations also hold something it must
-hand to the ordinary executor (a field outside its list, a directive, another root, an invalid
-argument, an id that is not a user's): `Operation.expect_fast` is False for those.
+anywhere; paged operations follow their cursors. A few operations also hold something the fast
+path hands to the ordinary executor (an exempt field, another root, an invalid argument, an id
+that is not a user's): `Operation.expect_fast` is False for those. The vocabulary written from
+the schema itself (every compiled field and argument, `@skip`/`@include`) is `schema_queries.py`.
 
 Argumented fields inside fragments always carry a fresh alias: fragments merge with the fields
 around them, and the same response key with other arguments would make the document invalid.

@@ -248,6 +248,8 @@ async def _feedback(reqs: _Requests, rng: random.Random, rated: User) -> None:
             subject_id=request.mentor_id,
             author_role=AuthorRole.MENTEE,
             rating=mentee_rating,
+            # Comments on most (not all): visible to their author, their subject and admins.
+            comment=None if request.id % 3 == 0 else f"Thanks for mentorship {request.id}.",
             created_at=reqs.now,
         )
         if rng.random() < 0.5:

@@ -1,0 +1,57 @@
+"""`python -m bench.coverage`: how much of the schema the fast read path answers compiled.
+
+Prints (1) the share of the schema's fields that have a compiled rendering (all object types, and
+the read types alone: `Mutation` and `Subscription` themselves aside, which are writes and pushes),
+and (2) the share of generated read operations that select only compiled fields, the operations
+written over every read field of the schema (`tests/utils/schema_queries.py`, `every_field`),
+as a client would. No database: it reads the schema and the registry.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from resolvers.fast_reads.coverage import field_coverage
+from resolvers.fast_reads.exemptions import EXEMPT
+from resolvers.fast_reads.fields import FIELDS, schema_fields
+from schema import build_schema
+from tests.utils.query_inputs import Vocabulary
+from tests.utils.schema_queries import schema_operations
+
+__all__ = ["main"]
+
+# Ids of some world: the operations' shapes do not depend on them.
+_VOCABULARY = Vocabulary(user_ids=["VXNlcjox"], request_ids=["TWVudG9yc2hpcFJlcXVlc3Q6MQ"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--operations", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=12)
+    args = parser.parse_args()
+    schema = build_schema()._schema
+    compiled, total = field_coverage(schema)
+    reads = [
+        (t.name, n)
+        for t, n, _ in schema_fields(schema)
+        if t.name not in ("Mutation", "Subscription")
+    ]
+    read_compiled = sum(key in FIELDS for key in reads)
+    print(f"schema fields compiled: {compiled} of {total} ({compiled / total:.0%})")
+    print(
+        f"read fields compiled (Mutation and Subscription roots aside): {read_compiled} of"
+        f" {len(reads)} ({read_compiled / len(reads):.0%})"
+    )
+    print(f"exemptions listed: {len(EXEMPT)} (resolvers/fast_reads/exemptions.py)")
+    operations, _ = schema_operations(
+        schema, args.seed, args.operations, _VOCABULARY, every_field=True
+    )
+    answered = sum(operation.compiled for operation in operations)
+    print(
+        f"generated read operations over every read field answered compiled: {answered} of"
+        f" {len(operations)} ({answered / len(operations):.0%})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""Every read rule, once: who may see what, as a named policy with its two forms side by side.
+
+A policy's Python form decides for the ordinary executor (resolvers and schema types call it);
+its SQL form is the same rule as a predicate for reads answered in PostgreSQL
+(`resolvers/fast_reads/`, which wraps a field in `CASE WHEN <predicate> THEN ... END`: null for
+those not entitled, as the resolver answers). The SQL forms take `viewer`, the alias of the
+viewer's `users` row in the statement (None when anonymous: the statement then sees nothing
+private), and the policy's subject as SQL (each policy says which: a user's id, a `users` row,
+a `mentorship_requests` row...). `tests/test_privacy.py` and the differential test
+(`tests/test_fast_reads_differential.py`, which also breaks each SQL form on purpose) hold the
+two forms to the same answers.
+
+`models/privacy.py` re-exports the Python forms under their former names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from models.requests import MentorshipRequest, RequestStatus
+from models.sql import enum_list
+from models.users import User
+
+__all__ = [
+    "ADMIN_ONLY",
+    "CHANNELS",
+    "FEEDBACK_COMMENT",
+    "MENTEE_LOAD",
+    "MENTOR_PUBLIC",
+    "POLICIES",
+    "REQUEST",
+    "REVEALING_STATUSES",
+    "SELF_OR_ADMIN",
+    "Policy",
+    "can_see_request",
+    "can_see_request_sql",
+    "channels_visible",
+    "channels_visible_sql",
+    "is_admin",
+    "is_self_or_admin",
+    "is_self_or_admin_sql",
+    "mentors_revealed_to",
+    "sees_mentee_load",
+]
+
+REQUESTS = MentorshipRequest._meta.db_table
+
+# A mentee sees a mentor's channels once the mentor approved (and still after completion).
+REVEALING_STATUSES = (RequestStatus.APPROVED, RequestStatus.COMPLETED)
+
+
+@dataclass
+class Policy:
+    """A read rule: `python(viewer, subject, ...) -> bool` and `sql(viewer_alias, subject_sql)
+    -> predicate`, the same rule twice. `subject` says what the SQL form's second argument is.
+    Not frozen: the differential test swaps a form for a broken one to see it caught."""
+
+    name: str
+    rule: str
+    subject: str
+    python: Callable[..., bool]
+    sql: Callable[[str | None, str], str]
+
+
+# --- The user themself and admins: email, request lists and counts, active partners, favourites,
+# applications.
+
+
+def is_self_or_admin(viewer: User | None, user_id: int) -> bool:
+    """The user themself and admins see private fields (email, channels, request lists)."""
+    return viewer is not None and (viewer.id == user_id or viewer.is_admin)
+
+
+def is_self_or_admin_sql(viewer: str | None, user_id_sql: str) -> str:
+    """`is_self_or_admin` for the user whose id is `user_id_sql`."""
+    if viewer is None:
+        return "false"
+    return f"({viewer}.is_admin OR {user_id_sql} = {viewer}.id)"
+
+
+SELF_OR_ADMIN = Policy(
+    "self_or_admin",
+    "The user themself and admins; null for everyone else.",
+    "the user's id",
+    is_self_or_admin,
+    is_self_or_admin_sql,
+)
+
+
+# --- Channels: the user, admins, and mentees whose request this mentor approved.
+
+
+async def mentors_revealed_to(mentee_id: int, mentor_ids: Iterable[int]) -> set[int]:
+    """Of `mentor_ids`, those whose channels `mentee_id` may see (the batch that feeds
+    `channels_visible`'s `revealed`)."""
+    rows = await MentorshipRequest.filter(
+        mentee_id=mentee_id, mentor_id__in=list(mentor_ids), status__in=REVEALING_STATUSES
+    ).values_list("mentor_id", flat=True)
+    return set(rows)  # type: ignore[arg-type]
+
+
+def channels_visible(viewer: User | None, user: User, revealed: bool) -> bool:
+    """`revealed`: whether `user` (a mentor) approved a request of the viewer's
+    (`mentors_revealed_to`, loaded in batches by the resolvers)."""
+    return is_self_or_admin(viewer, user.id) or (viewer is not None and user.is_mentor and revealed)
+
+
+def channels_visible_sql(viewer: str | None, user_alias: str) -> str:
+    """Whether the viewer may see the channels of the `users` row `user_alias`: the user, admins,
+    and mentees whose request this mentor approved (`REVEALING_STATUSES`)."""
+    if viewer is None:
+        return "false"
+    return (
+        f"({is_self_or_admin_sql(viewer, f'{user_alias}.id')} OR ({user_alias}.is_mentor"
+        f" AND EXISTS (SELECT 1 FROM {REQUESTS} revealing"
+        f" WHERE revealing.mentee_id = {viewer}.id AND revealing.mentor_id = {user_alias}.id"
+        f" AND revealing.status IN ({enum_list(REVEALING_STATUSES)}))))"
+    )
+
+
+CHANNELS = Policy(
+    "channels",
+    "The user, admins, and mentees whose request this mentor approved (or completed).",
+    "a users row",
+    channels_visible,
+    channels_visible_sql,
+)
+
+
+# --- A request and its history: its mentor, its mentee and admins.
+
+
+def can_see_request(viewer: User | None, request: MentorshipRequest) -> bool:
+    """A request and its history: its mentor, its mentee and admins; nobody else."""
+    return viewer is not None and (
+        viewer.is_admin or viewer.id in (request.mentor_id, request.mentee_id)
+    )
+
+
+def can_see_request_sql(viewer: str | None, request_alias: str) -> str:
+    """`can_see_request` for the `mentorship_requests` row `request_alias`."""
+    if viewer is None:
+        return "false"
+    return (
+        f"({viewer}.is_admin OR {viewer}.id IN"
+        f" ({request_alias}.mentor_id, {request_alias}.mentee_id))"
+    )
+
+
+REQUEST = Policy(
+    "request",
+    "A request and its history: its mentor, its mentee and admins; nobody else.",
+    "a mentorship_requests row",
+    can_see_request,
+    can_see_request_sql,
+)
+
+
+# --- The mentee's load (other open requests, other active mentorships): the request's mentor.
+
+
+def sees_mentee_load(viewer: User | None, request: MentorshipRequest) -> bool:
+    """What the mentor weighs before approving: for the request's mentor only."""
+    return viewer is not None and viewer.id == request.mentor_id
+
+
+def sees_mentee_load_sql(viewer: str | None, request_alias: str) -> str:
+    if viewer is None:
+        return "false"
+    return f"({viewer}.id = {request_alias}.mentor_id)"
+
+
+MENTEE_LOAD = Policy(
+    "mentee_load",
+    "The request's mentor only (admins included only when they are its mentor).",
+    "a mentorship_requests row",
+    sees_mentee_load,
+    sees_mentee_load_sql,
+)
+
+
+# --- A mentor's public reputation (responsiveness, rating, lineage): anyone, for mentors only.
+
+
+def is_mentor_subject(_viewer: User | None, user: User) -> bool:
+    return bool(user.is_mentor)
+
+
+def is_mentor_subject_sql(_viewer: str | None, user_alias: str) -> str:
+    return f"{user_alias}.is_mentor"
+
+
+MENTOR_PUBLIC = Policy(
+    "mentor_public",
+    "Public for mentors (a reputation mentees rely on); null for members who are not mentors.",
+    "a users row",
+    is_mentor_subject,
+    is_mentor_subject_sql,
+)
+
+
+# --- Feedback comments: their author, their subject and admins.
+
+
+def can_read_comment(viewer: User | None, feedback: Any) -> bool:
+    """`feedback`: a `MentorshipFeedback` (its `author_id` and `subject_id`)."""
+    return viewer is not None and (
+        viewer.is_admin or viewer.id in (feedback.author_id, feedback.subject_id)
+    )
+
+
+def can_read_comment_sql(viewer: str | None, feedback_alias: str) -> str:
+    if viewer is None:
+        return "false"
+    return (
+        f"({viewer}.is_admin OR {viewer}.id IN"
+        f" ({feedback_alias}.author_id, {feedback_alias}.subject_id))"
+    )
+
+
+FEEDBACK_COMMENT = Policy(
+    "feedback_comment",
+    "A feedback's comment: its author, its subject and admins.",
+    "a mentorship_feedback row",
+    can_read_comment,
+    can_read_comment_sql,
+)
+
+
+# --- Admin-only views.
+
+
+def is_admin(viewer: User | None, _subject: Any = None) -> bool:
+    return viewer is not None and bool(viewer.is_admin)
+
+
+def is_admin_sql(viewer: str | None, _subject: str = "") -> str:
+    return "false" if viewer is None else f"{viewer}.is_admin"
+
+
+ADMIN_ONLY = Policy(
+    "admin_only",
+    "Admins only (the admin views).",
+    "nothing (the viewer alone decides)",
+    is_admin,
+    is_admin_sql,
+)
+
+
+# Every policy by name: the differential test breaks each SQL form in turn.
+POLICIES: dict[str, Policy] = {
+    p.name: p
+    for p in (
+        SELF_OR_ADMIN,
+        CHANNELS,
+        REQUEST,
+        MENTEE_LOAD,
+        MENTOR_PUBLIC,
+        FEEDBACK_COMMENT,
+        ADMIN_ONLY,
+    )
+}

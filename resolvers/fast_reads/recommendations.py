@@ -1,0 +1,195 @@
+"""`User.recommendedMentors` as SQL: the candidates and their numbers read in the statement, the
+ranking left to the ordinary path's own function.
+
+The statement gathers what `models.recommendation_data.recommend` gathers (the same pool of
+mentors, the same exclusions, each candidate's tags, languages, responsiveness counts and
+peers) and renders each candidate's `mentor` selection; it leaves a `{"$recommend": ...}`
+marker that `finish.py` replaces with `models.recommendations.rank` over those candidates,
+so the scores, their rounding, the reasons' words and the order are Python's, exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import resolvers.fast_reads.users as users_sql
+from models.graph import EDGE_STATUSES
+from models.recommendation_data import POOL, TAKEN
+from models.recommendations import Candidate, Recommendation, Seeker, rank
+from models.requests import MentorshipRequest
+from models.responsiveness import response_rate, responsiveness_sql
+from models.sql import enum_list
+from models.users import UserLanguage, UserTag
+from resolvers.errors import BadUserInput, check_range
+from resolvers.fast_reads.build import Build, json_object
+from resolvers.fast_reads.fields import object_sql, renders
+from resolvers.fast_reads.selection import Selected, UnsupportedValue
+from resolvers.recommendations import MAX_RECOMMENDATIONS
+
+__all__ = ["recommended"]
+
+REQUESTS = MentorshipRequest._meta.db_table
+TAGS = UserTag._meta.db_table
+LANGUAGES = UserLanguage._meta.db_table
+_EDGES = enum_list(EDGE_STATUSES)
+
+
+@renders("User", "recommendedMentors", arguments=["first"])
+def _recommended_mentors(build: Build, selected: Selected, u: str) -> str:
+    """For the user themself only (`resolvers.recommendations.recommended_mentors`); null for
+    everyone else."""
+    if build.viewer is None:
+        return "NULL"
+    try:
+        first = check_range("first", build.arguments(selected)["first"], 1, MAX_RECOMMENDATIONS)
+    except BadUserInput:  # the ordinary path reports it (to the user themself)
+        raise UnsupportedValue("first") from None
+    m = build.alias("m")
+    # Each candidate's answer as selected, with placeholders for what the ranking decides.
+    template = object_sql(build, selected, m)
+    tags = f"(SELECT tag FROM {TAGS} WHERE user_id = {u}.id)"
+    languages = f"(SELECT language FROM {LANGUAGES} WHERE user_id = {u}.id)"
+    has_place = f"(coalesce({u}.country, '') <> '' OR EXISTS {languages})"
+    # `models.recommendation_data._pool`: by shared tags, by peers, by country or language.
+    by_tags = (
+        f"(SELECT t.user_id AS id FROM {TAGS} t JOIN {users_sql.USERS} tm ON tm.id = t.user_id"
+        f" WHERE t.tag IN {tags} AND tm.is_mentor AND tm.available AND tm.id <> {u}.id"
+        f" GROUP BY t.user_id ORDER BY count(*) DESC, t.user_id LIMIT {POOL})"
+    )
+    by_peers = (
+        f"(SELECT r.mentor_id AS id FROM {REQUESTS} r JOIN {TAGS} t ON t.user_id = r.mentee_id"
+        f" WHERE t.tag IN {tags} AND r.status IN ({_EDGES}) AND r.mentee_id <> {u}.id"
+        f" GROUP BY r.mentor_id ORDER BY count(DISTINCT r.mentee_id) DESC, r.mentor_id"
+        f" LIMIT {POOL})"
+    )
+    by_place = (
+        f"(SELECT pm.id FROM {users_sql.USERS} pm WHERE {has_place}"
+        f" AND pm.is_mentor AND pm.available AND pm.id <> {u}.id"
+        f" AND (pm.country = {u}.country OR EXISTS (SELECT 1 FROM {LANGUAGES} l"
+        f" WHERE l.user_id = pm.id AND l.language IN {languages})) ORDER BY pm.id LIMIT {POOL})"
+    )
+    taken = (
+        f"(SELECT mentor_id FROM {REQUESTS} WHERE mentee_id = {u}.id"
+        f" AND status IN ({enum_list(TAKEN)}))"
+    )
+    rs = build.alias("rs")
+    peers = (
+        f"(SELECT count(DISTINCT r.mentee_id) FROM {REQUESTS} r"
+        f" JOIN {TAGS} t ON t.user_id = r.mentee_id WHERE t.tag IN {tags}"
+        f" AND r.status IN ({_EDGES}) AND r.mentee_id <> {u}.id AND r.mentor_id = {m}.id)"
+    )
+    candidate = json_object(
+        [
+            ("id", f"{m}.id"),
+            ("tags", f"(SELECT coalesce(json_agg(tag), '[]') FROM {TAGS} WHERE user_id = {m}.id)"),
+            (
+                "languages",
+                f"(SELECT coalesce(json_agg(language), '[]') FROM {LANGUAGES}"
+                f" WHERE user_id = {m}.id)",
+            ),
+            ("country", f"{m}.country"),
+            ("answered", f"{rs}.answered"),
+            ("unanswered", f"{rs}.unanswered"),
+            ("peers", peers),
+            ("answer", template),
+        ]
+    )
+    candidates = (
+        f"(SELECT coalesce(json_agg({candidate} ORDER BY {m}.id), '[]')"
+        f" FROM {users_sql.USERS} {m}"
+        f" CROSS JOIN LATERAL {responsiveness_sql(f'{m}.id', build.since())} {rs}"
+        f" WHERE {m}.id IN ({by_tags} UNION {by_peers} UNION {by_place})"
+        f" AND {m}.id NOT IN {taken} AND {m}.is_mentor AND {m}.available"
+        f" AND {rs}.active_mentees < {m}.capacity)"
+    )
+    seeker = json_object(
+        [
+            ("tags", f"(SELECT coalesce(json_agg(tag), '[]') FROM {tags} st(tag))"),
+            (
+                "languages",
+                f"(SELECT coalesce(json_agg(language), '[]') FROM {languages} sl(language))",
+            ),
+            ("country", f"{u}.country"),
+        ]
+    )
+    raw = json_object(
+        [
+            ("first", str(first)),
+            ("seeker", seeker),
+            ("candidates", candidates),
+        ]
+    )
+    return f"CASE WHEN {build.viewer}.id = {u}.id THEN {build.marker('recommend', raw)} END"
+
+
+# --- The placeholders of the template (`$` cannot start a GraphQL name, nor a marker's key).
+
+
+@renders("MentorRecommendation", "mentor")
+def _mentor(build: Build, child: Selected, m: str) -> str:
+    return users_sql.user_object(build, child, m)
+
+
+@renders("MentorRecommendation", "score")
+def _score(build: Build, child: Selected, m: str) -> str:
+    return f"'{_SCORE}'"
+
+
+@renders("MentorRecommendation", "reasons")
+def _reasons(build: Build, child: Selected, m: str) -> str:
+    return f"json_build_object('{_REASONS}', {object_sql(build, child, None)})"
+
+
+@renders("RecommendationReason", "kind", "points", "detail")
+def _reason(build: Build, child: Selected, _row: None) -> str:
+    return f"'${child.name}'"
+
+
+_SCORE, _REASONS = "$score", "$reasons"
+
+
+def recommended(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    """The marker's answer: `rank` over the candidates read, each pick rendered as selected."""
+    given = raw["seeker"]
+    seeker = Seeker(
+        tags=frozenset(given["tags"]),
+        languages=frozenset(given["languages"]),
+        country=given["country"],
+    )
+    read = {c["id"]: c for c in raw["candidates"]}
+    candidates = [
+        Candidate(
+            mentor_id=c["id"],
+            tags=frozenset(c["tags"]),
+            languages=frozenset(c["languages"]),
+            country=c["country"],
+            response_rate=response_rate(c["answered"], c["unanswered"]),
+            peers=c["peers"],
+        )
+        for c in raw["candidates"]
+    ]
+    return [
+        _rendered(pick, read[pick.mentor_id]["answer"])
+        for pick in rank(seeker, candidates, raw["first"])
+    ]
+
+
+def _rendered(pick: Recommendation, template: dict[str, Any]) -> dict[str, Any]:
+    answer: dict[str, Any] = {}
+    for key, value in template.items():
+        if value == _SCORE:
+            answer[key] = pick.score
+        elif isinstance(value, dict) and _REASONS in value:
+            answer[key] = [
+                {
+                    k: getattr(reason, v[1:]) if v in _REASON_FIELDS else v
+                    for k, v in value[_REASONS].items()
+                }
+                for reason in pick.reasons
+            ]
+        else:  # the mentor, `__typename`
+            answer[key] = value
+    return answer
+
+
+_REASON_FIELDS = frozenset(["$kind", "$points", "$detail"])

@@ -1,0 +1,70 @@
+"""`spotlightMentors(first)` as SQL (`models.spotlight.spotlight`): this week's shuffle of the
+qualifying mentors, the live checks (`is_worthy`) on each candidate's responsiveness record,
+the first `first` who pass. The shuffle and the 30-day bound follow the clock: parameters
+renewed for each run of a cached statement.
+"""
+
+from __future__ import annotations
+
+import resolvers.fast_reads.users as users_sql
+from models import clock
+from models.feedback import AuthorRole, MentorshipFeedback
+from models.requests import MentorshipRequest, RequestStatus
+from models.responsiveness import responsiveness_sql
+from models.spotlight import _P, _POOL_FACTOR, MIN_RESPONSE_RATE, RECENT, week_shuffle
+from resolvers.errors import BadUserInput, check_range
+from resolvers.fast_reads.build import Build
+from resolvers.fast_reads.fields import renders
+from resolvers.fast_reads.selection import Selected, UnsupportedValue
+from resolvers.spotlight import MAX_SPOTLIGHT
+
+__all__: list[str] = []
+
+REQUESTS = MentorshipRequest._meta.db_table
+FEEDBACK = MentorshipFeedback._meta.db_table
+
+
+@renders("Query", "spotlightMentors", arguments=["first"])
+def _spotlight_mentors(build: Build, selected: Selected, _row: None) -> str:
+    try:
+        first = check_range("first", build.arguments(selected)["first"], 1, MAX_SPOTLIGHT)
+    except BadUserInput:  # the ordinary path reports it
+        raise UnsupportedValue("first") from None
+    multiplier = build.renewed_param(lambda: week_shuffle(clock.now()).multiplier)
+    offset = build.renewed_param(lambda: week_shuffle(clock.now()).offset)
+    recent = build.renewed_param(lambda: clock.now() - RECENT)
+    c, rs, u = build.alias("c"), build.alias("rs"), build.alias("u")
+    # `models.spotlight._CANDIDATES`, ranked in this week's order.
+    candidates = (
+        f"SELECT r.mentor_id AS id, row_number() OVER"
+        f" (ORDER BY (r.mentor_id::bigint * {multiplier}::bigint + {offset}::bigint) % {_P},"
+        f" r.mentor_id) AS n"
+        f" FROM {REQUESTS} r JOIN {users_sql.USERS} cu ON cu.id = r.mentor_id"
+        f" WHERE cu.is_mentor AND r.status = '{RequestStatus.COMPLETED.value}'"
+        f" AND r.mentor_id IN (SELECT f.subject_id FROM {FEEDBACK} f"
+        f" WHERE f.author_role = '{AuthorRole.MENTEE.value}'"
+        f" GROUP BY f.subject_id HAVING sum(f.rating) >= 4 * count(*))"
+        f" GROUP BY r.mentor_id"
+        f" ORDER BY (r.mentor_id::bigint * {multiplier}::bigint + {offset}::bigint) % {_P},"
+        f" r.mentor_id LIMIT {first * _POOL_FACTOR}"
+    )
+    # `is_worthy`: `response_rate` is round(answered / settled, 4) in Python; numeric's round
+    # agrees with it unless the quotient lies within 1e-15 of a half at the fifth place, which
+    # takes 20,000 settled requests in the window (no mentor answers that many).
+    worthy = (
+        f"{rs}.answered + {rs}.unanswered > 0"
+        f" AND round({rs}.answered::numeric / ({rs}.answered + {rs}.unanswered), 4)"
+        f" >= {MIN_RESPONSE_RATE}"
+        f" AND {rs}.last_active_at >= {recent}::timestamptz"
+    )
+    mentor = users_sql.user_object(build, selected, u)
+    chosen = (
+        f"SELECT {c}.id, {c}.n FROM ({candidates}) {c}"
+        f" CROSS JOIN LATERAL {responsiveness_sql(f'{c}.id', build.since())} {rs}"
+        f" WHERE {worthy} ORDER BY {c}.n LIMIT {first}"
+    )
+    k = build.alias("k")
+    return (
+        f"(SELECT coalesce(json_agg({mentor} ORDER BY {k}.n), '[]') FROM ({chosen}) {k}"
+        f" JOIN {users_sql.USERS} {u} ON {u}.id = {k}.id)"
+    )
