@@ -102,6 +102,8 @@ def _field(build: Build, child: Selected, u: str) -> str:
     visible = is_self_or_admin_sql(build.viewer, f"{u}.id")
     if name == "email":
         return f"CASE WHEN {visible} THEN {u}.email END"
+    if name == "locale":
+        return f"CASE WHEN {visible} THEN {u}.locale END"
     if name in ("sentRequests", "receivedRequests"):
         page = requests_sql.request_list(build, child, u, _SIDES[name])
         return f"CASE WHEN {visible} THEN {page} END"
