@@ -80,7 +80,8 @@ def content_security_policy(nonce: str) -> str:
         [
             "default-src 'none'",
             f"style-src 'nonce-{nonce}'",
-            "img-src 'none'",
+            # The empty data: favicon only (else the browser asks for /favicon.ico).
+            "img-src data:",
             "form-action 'self'",
             "base-uri 'none'",
             "frame-ancestors 'none'",
