@@ -16,5 +16,6 @@ def configure_rules(settings: Settings) -> None:
     # Every field of Limits is a setting of the same name.
     configure(Limits(**{field.name: getattr(settings, field.name) for field in fields(Limits)}))
     # The answer links in emails are signed with a key derived from the token secret, so every
-    # process (and the CLI's sweep) signs and checks them alike.
-    configure_link_key(settings.resolved_jwt_secret)
+    # process (and the CLI) signs and checks them alike; read when a link is first signed, so
+    # `migrate` does not create a secret file.
+    configure_link_key(lambda: settings.resolved_jwt_secret)

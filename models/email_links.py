@@ -16,6 +16,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -43,8 +44,11 @@ __all__ = [
 
 _VERSION = "m1"
 _CONTEXT = b"mentorgraph email links v1"
-# Until the server configures it (`mentorgraph.rules_setup`): links work in this process only.
-_key = secrets.token_bytes(32)
+# Where the signing key comes from: the server's secret, asked for when a link is first signed
+# or checked (`mentorgraph.rules_setup`; commands that never touch a link never read it).
+# Unconfigured: a random key, and links work in this process only.
+_secret: Callable[[], str] | None = None
+_key: bytes | None = None
 
 
 class EmailLink(Model):
@@ -91,10 +95,18 @@ class LinkClaims:
     digest: str
 
 
-def configure_link_key(secret: str) -> None:
-    """Derive the signing key from the server's secret (the same in every process)."""
+def configure_link_key(secret: Callable[[], str]) -> None:
+    """Sign with a key derived from the server's secret (the same in every process)."""
+    global _secret, _key
+    _secret, _key = secret, None
+
+
+def _signing_key() -> bytes:
     global _key
-    _key = hmac.new(secret.encode(), _CONTEXT, hashlib.sha256).digest()
+    if _key is None:
+        secret = _secret() if _secret is not None else secrets.token_hex(32)
+        _key = hmac.new(secret.encode(), _CONTEXT, hashlib.sha256).digest()
+    return _key
 
 
 def _b64(raw: bytes) -> str:
@@ -102,7 +114,7 @@ def _b64(raw: bytes) -> str:
 
 
 def _signature(body: str) -> str:
-    return _b64(hmac.new(_key, body.encode(), hashlib.sha256).digest())
+    return _b64(hmac.new(_signing_key(), body.encode(), hashlib.sha256).digest())
 
 
 def _digest(nonce: str) -> str:
