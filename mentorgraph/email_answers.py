@@ -18,11 +18,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from models.email_answers import Choice, answer_by_link, open_link
+from models.email_answers import Choice, LinkView, answer_by_link, open_link
 from models.email_links import LinkRefusal, LinkRefused
 from models.errors import ErrorCode, RuleViolation, RuleViolations
 from models.request_guards import OPEN_STATUSES
-from models.requests import DeclineReason
+from models.requests import DeclineReason, RequestStatus
 
 __all__ = ["ANSWER_PATH", "EmailAnswerPage", "content_security_policy"]
 
@@ -115,6 +115,27 @@ def _refused(refusal: LinkRefusal) -> HTMLResponse:
     return _page(status, title=title, detail=detail)
 
 
+# What a request that can no longer be answered says, by its status.
+_CLOSED = {
+    RequestStatus.APPROVED: ("This request is answered already", "You approved it."),
+    RequestStatus.COMPLETED: ("This request is answered already", "You approved it."),
+    RequestStatus.DECLINED: ("This request is answered already", "It was declined."),
+    RequestStatus.CANCELLED: (
+        "The mentee withdrew this request",
+        "They withdrew it before it was answered; nothing is needed from you.",
+    ),
+    RequestStatus.EXPIRED: (
+        "This request has expired",
+        "It went unanswered for too long and was closed; the mentee was told.",
+    ),
+}
+
+
+def _closed(view: LinkView) -> HTMLResponse:
+    title, detail = _CLOSED[view.request.status]
+    return _page(409, title=title, detail=detail, view=view)
+
+
 def _choice(value: str | None) -> Choice:
     return Choice.DECLINE if value == Choice.DECLINE.value else Choice.APPROVE
 
@@ -129,12 +150,7 @@ class EmailAnswerPage:
         except LinkRefused as refused:
             return _refused(refused.refusal)
         if view.request.status not in OPEN_STATUSES:
-            return _page(
-                409,
-                title="This request is answered already",
-                detail=f"It is {view.request.status.value.lower()} now; nothing more to do here.",
-                view=view,
-            )
+            return _closed(view)
         return _page(
             200,
             title="Approve this request?" if choice is Choice.APPROVE else "Decline this request?",
@@ -174,12 +190,21 @@ class EmailAnswerPage:
             return _page(400, title="Please check your answer", view=view, form=form,
                          error=violations.violations[0].message)  # fmt: skip
         except RuleViolation as violation:
+            if violation.code is ErrorCode.INVALID_TRANSITION:  # answered or closed meanwhile
+                await view.request.refresh_from_db()
+                if view.request.status in _CLOSED:
+                    return _closed(view)
+            if violation.code is ErrorCode.MENTOR_AT_CAPACITY:
+                return _page(409, title="You have no room for another mentee", view=view,
+                             detail=f"{violation.message} Decline the request, or make room"
+                             " first (complete a mentorship, or raise your capacity on your"
+                             " profile) and use this link again.")  # fmt: skip
             if violation.code in _CONFLICTS:
                 return _page(409, title="Your answer could not be made", view=view,
                              detail=violation.message)  # fmt: skip
             return _page(400, title="Please check your answer", view=view, form=form,
                          error=violation.message)  # fmt: skip
-        approved = done.status.value == "APPROVED"
+        approved = done.status is RequestStatus.APPROVED
         return _page(
             200,
             title="You approved the request" if approved else "You declined the request",

@@ -331,14 +331,13 @@ async def test_a_request_answered_or_withdrawn_elsewhere(
 
     server = servers[0]
     shown = await http.get(on(server, links["approve"]))
-    assert shown.status_code == 409 and "answered already" in shown.text
+    assert shown.status_code == 409 and "The mentee withdrew this request" in shown.text
     assert "<form" not in shown.text
     posted = await http.post(
         f"{server.url}/email/answer",
         data={"token": token_of(links["approve"]), "choice": "approve"},
     )
-    assert posted.status_code == 409
-    assert "This request is CANCELLED" in posted.text
+    assert posted.status_code == 409 and "The mentee withdrew this request" in posted.text
     assert await status_of(request_id) is RequestStatus.CANCELLED
     assert (await EmailLink.get(request_id=request_id)).used_at is None
 
@@ -358,6 +357,7 @@ async def test_a_refused_approval_leaves_the_link_usable(
     token = token_of(links["approve"])
     full = await http.post(f"{server.url}/email/answer", data={"token": token, "choice": "approve"})
     assert full.status_code == 409 and "already mentors 1 of at most 1" in full.text
+    assert "You have no room for another mentee" in full.text
     assert await status_of(request_id) is RequestStatus.NEW
     # The refusal rolled back with the link: the mentor can still decline from it.
     declined = await http.post(
