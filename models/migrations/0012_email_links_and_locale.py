@@ -5,6 +5,18 @@ from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
+
+class AddLocaleColumn(ops.AddField):
+    """AddField writes no DEFAULT, which fails on a table that has rows (and leaves statements
+    that insert users without naming the column failing): existing users write in English."""
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None) -> None:
+        if state_editor:
+            await state_editor.client.execute_script(
+                'ALTER TABLE "users" ADD COLUMN "locale" VARCHAR(16) NOT NULL DEFAULT \'en\''
+            )
+
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0008_persisted_queries')]
 
@@ -25,7 +37,7 @@ class Migration(migrations.Migration):
             options={'table': 'email_links', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
-        ops.AddField(
+        AddLocaleColumn(
             model_name='User',
             name='locale',
             field=fields.CharField(default='en', max_length=16),
