@@ -18,6 +18,7 @@ from mentorgraph import metrics, tracing
 from mentorgraph.background import Job, JobRunner
 from mentorgraph.bus import create_bus
 from mentorgraph.db import close_db, init_db
+from mentorgraph.email_answers import ANSWER_PATH, EmailAnswerPage
 from mentorgraph.email_setup import outbox_worker
 from mentorgraph.graphiql import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from mentorgraph.graphql_http import GraphQLEndpoint
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         else None
     )
     graphiql = GraphiQLAssets()
+    email_answers = EmailAnswerPage()
     endpoint = GraphQLEndpoint(
         schema,
         tokens,
@@ -167,6 +169,9 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", subscriptions),
             Route(ASSETS_PATH, graphiql.serve),
+            # The approve / decline links of the new-request email: GET shows, POST decides.
+            Route(ANSWER_PATH, email_answers.show, methods=["GET"]),
+            Route(ANSWER_PATH, email_answers.answer, methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readiness_check(settings.readiness_timeout_seconds)),
             Route("/metrics", metrics_endpoint.handle),

@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "models.availability_changes",
     "models.feedback",
     "models.persisted_queries",
+    "models.email_links",
 ]
 
 

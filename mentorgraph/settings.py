@@ -133,8 +133,14 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_security: Literal["none", "starttls", "tls"] = "none"
-    # Links in emails point here.
-    app_url: str = RULES.app_url
+    # Links in emails point at the web app people use (pages /requests/<id>, /mentors,
+    # /profile), no trailing slash needed.
+    public_web_url: str = RULES.public_web_url
+    # This server as the outside world reaches it (behind a proxy: the proxy's https address):
+    # the approve / decline links of the new-request email lead to its page /email/answer.
+    public_api_url: str = RULES.public_api_url
+    # Days those links work after the email was queued (each works once).
+    email_link_days: float = Field(default=RULES.email_link_days, gt=0)
 
     # Periodic work inside each server process (also available as CLI commands for cron).
     background_jobs: bool = True

@@ -115,6 +115,7 @@ class ProfileChanges:
     tags: Sequence[str] | None = None
     capacity: int | None = None
     channels: Sequence[tuple[ChannelType, str]] | None = None
+    locale: str | None = None
 
 
 async def update_profile(user: User, changes: ProfileChanges) -> User:
@@ -133,6 +134,8 @@ async def update_profile(user: User, changes: ProfileChanges) -> User:
         plain["country"] = c.clean(validation.clean_country, changes.country)
     if changes.capacity is not None:
         plain["capacity"] = c.clean(validation.clean_capacity, changes.capacity)
+    if changes.locale is not None:
+        plain["locale"] = c.clean(validation.clean_locale, changes.locale)
     tags = c.clean(validation.clean_tags, changes.tags) if changes.tags is not None else None
     languages = (
         c.clean(validation.clean_languages, changes.spoken_languages)

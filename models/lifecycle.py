@@ -9,7 +9,7 @@ announce it with `committed` and refresh the mentor's response score.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from enum import StrEnum
 from typing import cast
 
@@ -141,13 +141,16 @@ async def transition(
     decline_reason: DeclineReason | None = None,
     response_message: str | None = None,
     unchanged_if_already: bool = False,
+    also: Callable[[BaseDBAsyncClient], Awaitable[None]] | None = None,
 ) -> MentorshipRequest:
     """Move one request to `to` as `actor` (None: the system); returns the request.
 
     Refusals: NOT_FOUND (absent, or not the actor's to see), FORBIDDEN (the actor's role may
     never make this change), INVALID_TRANSITION (not from the current status),
     MENTOR_AT_CAPACITY (approvals). With `unchanged_if_already`, a request already in `to`
-    is returned as it is, and nothing is written.
+    is returned as it is, and nothing is written. `also` runs in the change's transaction once
+    every rule passed, before the write (an email link spends itself there: what it raises
+    rolls the change back).
     """
     if to is S.DECLINED and decline_reason is None:
         raise ValueError("A decline needs a DeclineReason.")
@@ -170,6 +173,8 @@ async def transition(
             raise _invalid_transition(current.status, to)
         if mentor is not None:
             await ensure_mentor_has_room(conn, mentor, field="requestId")
+        if also is not None:
+            await also(conn)
         event = await _apply(
             conn,
             current,

@@ -36,8 +36,13 @@ class Limits:
     # This many expiries within the window (days) set a mentor unavailable.
     inactive_expiries: int = 2
     inactive_window_days: float = 60
-    # Where links in emails point.
-    app_url: str = "http://127.0.0.1:8000"
+    # Where links in emails point: the web app people use (its pages /requests/<id>,
+    # /mentors, /profile), and this server's own address as the outside world reaches it (the
+    # one-click answer page of the new-request email, `mentorgraph/email_answers.py`).
+    public_web_url: str = "http://127.0.0.1:3000"
+    public_api_url: str = "http://127.0.0.1:8000"
+    # How long the approve / decline links of a new-request email work (days since it was sent).
+    email_link_days: float = 14
 
 
 _current = Limits()

@@ -1,12 +1,23 @@
-"""The emails the platform sends, as plain text and HTML, built from one template each.
+"""The emails the platform sends, written as templates (`models/templates/emails/<locale>/`).
+
+Each email is a pair of Jinja2 templates of one name: `<kind>.txt` (the plain-text part, and
+the subject in its `subject` block) and `<kind>.html` (the HTML part, autoescaped: whatever
+people typed arrives as text). Python hands them data and full links only; every word is in the
+templates, so a translation is a directory of the same files (`de/`, `pt-BR/`), looked up by the
+recipient's `locale` (then its language alone, then English).
 
 Queued through the outbox inside the transaction of the change they announce.
 """
 
 from __future__ import annotations
 
-from html import escape
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from markupsafe import Markup
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.limits import limits
@@ -14,54 +25,100 @@ from models.outbox import Email, enqueue_email
 from models.users import User
 
 __all__ = [
+    "DEFAULT_LOCALE",
     "application_decided",
+    "compose",
     "password_changed",
     "password_reset_link",
     "password_reset_no_account",
     "render",
+    "web_link",
 ]
+
+TEMPLATES = Path(__file__).parent / "templates" / "emails"
+DEFAULT_LOCALE = "en"
+
+
+def _paragraphs(text: str) -> Markup:
+    """Free text as HTML paragraphs: blank lines part them, single line breaks stay."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>\n").format(Markup("<br>\n").join(block.splitlines())) for block in blocks
+    )
+
+
+def _days(value: float) -> str:
+    """14.0 -> "14 days", 1 -> "1 day", 0.5 -> "0.5 days"."""
+    return f"{value:g} day" if value == 1 else f"{value:g} days"
+
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    undefined=StrictUndefined,  # a misspelt name fails the test that renders it, not an email
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+_env.filters["paragraphs"] = _paragraphs
+_env.filters["days"] = _days
+
+
+def web_link(path: str) -> str:
+    """A page of the web app (`PUBLIC_WEB_URL`), e.g. "/requests/5"."""
+    return f"{limits().public_web_url.rstrip('/')}{path}"
+
+
+def _candidates(locale: str, name: str) -> list[str]:
+    language = locale.split("-")[0]
+    return [f"{code}/{name}" for code in dict.fromkeys([locale, language, DEFAULT_LOCALE])]
+
+
+def _template(locale: str, name: str) -> Template:
+    return _env.select_template(_candidates(locale, name))
+
+
+def _tidy_text(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def compose(kind: str, to: User, context: Mapping[str, Any] | None = None) -> Email:
+    """One email to `to`, both parts from the `kind` templates in their locale."""
+    values = {"to": to, **(context or {})}
+    locale = getattr(to, "locale", None) or DEFAULT_LOCALE
+    text_template = _template(locale, f"{kind}.txt")
+    html_template = _template(locale, f"{kind}.html")
+    subject_block = text_template.blocks["subject"]
+    subject = " ".join("".join(subject_block(text_template.new_context(values))).split())
+    return Email(
+        kind=kind,
+        to=to.email,
+        subject=subject,
+        text=_tidy_text(text_template.render(values)),
+        html=html_template.render(values),
+    )
 
 
 def render(kind: str, to: User, subject: str, paragraphs: list[str], link: str | None) -> Email:
-    """One email in both forms; `paragraphs` are plain text, escaped for the HTML part."""
-    url = f"{limits().app_url.rstrip('/')}{link}" if link else None
-    text = "\n\n".join([f"Hi {to.name},", *paragraphs, *([url] if url else []), "— mentorgraph"])
-    html_parts = [f"<p>Hi {escape(to.name)},</p>", *(f"<p>{escape(p)}</p>" for p in paragraphs)]
-    if url:
-        html_parts.append(f'<p><a href="{escape(url)}">{escape(url)}</a></p>')
-    html_parts.append("<p>— mentorgraph</p>")
-    return Email(
-        kind=kind, to=to.email, subject=subject, text=text + "\n", html="\n".join(html_parts)
+    """An email from ready sentences (`paragraphs`, plain text), in the generic templates.
+
+    For an email that has no templates of its own yet; prefer `compose` and a pair of templates,
+    which a translation can follow."""
+    email = compose(
+        "generic",
+        to,
+        {"subject": subject, "paragraphs": paragraphs, "url": web_link(link) if link else None},
     )
+    email.kind = kind
+    return email
 
 
 async def application_decided(
     applicant: User, approved: bool, reason: str | None, connection: BaseDBAsyncClient
 ) -> None:
-    if approved:
-        email = render(
-            "application_approved",
-            applicant,
-            "You are now a mentor on mentorgraph",
-            [
-                "Your application to mentor was approved. Mentees can now find you in the"
-                " directory and send you requests.",
-                "Keep your availability up to date, so nobody waits on you in vain.",
-            ],
-            "/profile",
-        )
-    else:
-        email = render(
-            "application_rejected",
-            applicant,
-            "Your mentor application",
-            [
-                "Thank you for applying to mentor. This time the application was not approved.",
-                f"The reviewer's reason: {reason}" if reason else "No reason was given.",
-                "You can apply again once you have addressed it.",
-            ],
-            "/profile",
-        )
+    kind = "application_approved" if approved else "application_rejected"
+    email = compose(kind, applicant, {"reason": reason, "profile_url": web_link("/profile")})
     await enqueue_email(email, connection=connection)
 
 

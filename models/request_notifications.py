@@ -7,36 +7,25 @@ emails are written by the ladder (`models/ladder.py`), in its own transactions.
 
 from __future__ import annotations
 
+import pycountry
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from models.email_links import issue_link
 from models.limits import limits
-from models.notifications import render
+from models.notifications import compose, web_link
 from models.outbox import Email, enqueue_email
 from models.request_guards import OPEN_STATUSES
-from models.requests import DeclineReason, MentorshipRequest, RequestStatus
+from models.requests import MentorshipRequest, RequestStatus
 from models.suggestions import suggest_mentors
-from models.users import User
+from models.users import User, UserLanguage, UserTag
 
 __all__ = ["announce_change", "availability_email", "reminder_email"]
 
 S = RequestStatus
 
-_REASONS = {
-    DeclineReason.NOT_A_GOOD_FIT: "they do not think they are the right fit for what you ask",
-    DeclineReason.NO_CAPACITY: "they have no room for another mentee at the moment",
-    DeclineReason.NOT_ENOUGH_INFORMATION: "they need more information than the request gives",
-    DeclineReason.OUT_OF_EXPERTISE: "what you ask is outside their expertise",
-    DeclineReason.MENTOR_INACTIVE: "the mentor has not been answering requests",
-    DeclineReason.OTHER: "of another reason",
-}
 
-
-def _link(request: MentorshipRequest) -> str:
-    return f"/requests/{request.id}"
-
-
-def _days(value: float) -> str:
-    return f"{value:g} days"
+def _request_url(request: MentorshipRequest) -> str:
+    return web_link(f"/requests/{request.id}")
 
 
 async def announce_change(
@@ -56,7 +45,7 @@ async def announce_change(
     mentor, mentee = people[request.mentor_id], people[request.mentee_id]
     emails: list[Email]
     if to_status is S.NEW:
-        emails = [_new_request(request, mentor, mentee)]
+        emails = [await _new_request(conn, request, mentor, mentee)]
     elif to_status is S.APPROVED:
         others = (
             await MentorshipRequest.filter(mentee_id=mentee.id, status__in=OPEN_STATUSES)
@@ -79,94 +68,99 @@ async def announce_change(
         await enqueue_email(email, connection=conn)
 
 
-def _new_request(request: MentorshipRequest, mentor: User, mentee: User) -> Email:
-    return render(
+async def _mentee_profile(conn: BaseDBAsyncClient, mentee: User) -> dict[str, object]:
+    """What the mentor reads about the mentee, in words (country and language names)."""
+    tags = await UserTag.filter(user_id=mentee.id).using_db(conn).order_by("position")
+    languages = await UserLanguage.filter(user_id=mentee.id).using_db(conn).order_by("position")
+    country = pycountry.countries.get(alpha_2=mentee.country) if mentee.country else None
+    names = [pycountry.languages.get(alpha_2=lang.language) for lang in languages]
+    return {
+        "title": mentee.title,
+        "country": country.name if country is not None else None,
+        "languages": [name.name for name in names if name is not None],
+        "tags": [tag.tag for tag in tags],
+        "bio": mentee.bio,
+    }
+
+
+async def _new_request(
+    conn: BaseDBAsyncClient, request: MentorshipRequest, mentor: User, mentee: User
+) -> Email:
+    """The whole request, the mentee's profile, and signed links to answer it from the inbox."""
+    token = await issue_link(conn, request)
+    answer_page = f"{limits().public_api_url.rstrip('/')}/email/answer?token={token}"
+    return compose(
         "request_new",
         mentor,
-        f"{mentee.name} asks you for mentorship",
-        [
-            f"{mentee.name} sent you a mentorship request:",
-            request.message,
-            "Please approve or decline it, even if the answer is no: they wait for you."
-            f" Requests without an answer expire after {_days(limits().expire_after_days)}.",
-        ],
-        _link(request),
+        {
+            "request": request,
+            "mentee": mentee,
+            "profile": await _mentee_profile(conn, mentee),
+            "approve_url": f"{answer_page}&choice=approve",
+            "decline_url": f"{answer_page}&choice=decline",
+            "request_url": _request_url(request),
+            "link_days": limits().email_link_days,
+            "expire_days": limits().expire_after_days,
+        },
     )
 
 
 def _approved(request: MentorshipRequest, mentor: User, mentee: User, others: int) -> Email:
-    paragraphs = [f"{mentor.name} approved your mentorship request."]
-    if request.response_message:
-        paragraphs.append(f"Their message: {request.response_message}")
-    paragraphs.append("Their contact channels are now visible on their profile.")
-    if others:
-        waiting = "1 other request" if others == 1 else f"{others} other requests"
-        paragraphs.append(
-            f"You still have {waiting} waiting for an answer. If you go ahead with"
-            f" {mentor.name}, withdraw them all at once with cancelOtherMentorshipRequests"
-            " (keeping this request), so other mentors do not spend time on them."
-        )
-    return render(
-        "request_approved", mentee, f"{mentor.name} will mentor you", paragraphs, _link(request)
+    return compose(
+        "request_approved",
+        mentee,
+        {
+            "request": request,
+            "mentor": mentor,
+            "others": others,
+            "request_url": _request_url(request),
+        },
     )
 
 
 def _declined(request: MentorshipRequest, mentor: User, mentee: User) -> Email:
-    reason = _REASONS.get(
-        request.decline_reason or DeclineReason.OTHER, _REASONS[DeclineReason.OTHER]
+    return compose(
+        "request_declined",
+        mentee,
+        {"request": request, "mentor": mentor, "directory_url": web_link("/mentors")},
     )
-    if request.decline_reason is DeclineReason.MENTOR_INACTIVE:
-        first = f"Your request to {mentor.name} was closed because {reason}."
-    else:
-        first = f"{mentor.name} declined your mentorship request because {reason}."
-    paragraphs = [first]
-    if request.response_message:
-        paragraphs.append(f"Their message: {request.response_message}")
-    paragraphs.append("Your open-request slot is free again: other mentors are in the directory.")
-    return render("request_declined", mentee, "Your mentorship request", paragraphs, "/mentors")
 
 
 def _cancelled(request: MentorshipRequest, mentor: User, mentee: User, note: str | None) -> Email:
-    paragraphs = [f"{mentee.name} withdrew their mentorship request; nothing is needed from you."]
-    if note:
-        paragraphs.append(f"Their note: {note}")
-    return render(
-        "request_cancelled", mentor, f"{mentee.name} withdrew their request", paragraphs, None
-    )
+    return compose("request_cancelled", mentor, {"mentee": mentee, "note": note})
 
 
 def _expired_for_mentee(
     request: MentorshipRequest, mentor: User, mentee: User, suggestions: list[User]
 ) -> Email:
-    paragraphs = [
-        f"{mentor.name} did not answer your request within"
-        f" {_days(limits().expire_after_days)}, so it has expired and your open-request slot is"
-        " free again."
-    ]
-    if suggestions:
-        paragraphs.append("These mentors share your interests and have room for a mentee:")
-        paragraphs.extend(f"- {m.name}, {m.title} (/mentors/{m.id})" for m in suggestions)
-    else:
-        paragraphs.append("Other mentors who share your interests are in the directory.")
-    return render(
-        "request_expired_mentee", mentee, "Your mentorship request expired", paragraphs, "/mentors"
+    return compose(
+        "request_expired_mentee",
+        mentee,
+        {
+            "mentor": mentor,
+            "expire_days": limits().expire_after_days,
+            "suggestions": [
+                {"name": m.name, "title": m.title, "url": web_link(f"/mentors/{m.id}")}
+                for m in suggestions
+            ],
+            "directory_url": web_link("/mentors"),
+        },
     )
 
 
 def _expired_for_mentor(request: MentorshipRequest, mentor: User, mentee: User) -> Email:
     rule = limits()
-    return render(
+    return compose(
         "request_expired_mentor",
         mentor,
-        f"{mentee.name}'s request expired unanswered",
-        [
-            f"The mentorship request from {mentee.name} went unanswered for"
-            f" {_days(rule.expire_after_days)} and has expired.",
-            f"Mentors with {rule.inactive_expiries} expired requests within"
-            f" {_days(rule.inactive_window_days)} are set unavailable automatically. If you cannot"
-            " take mentees now, set yourself unavailable, or decline requests with a reason.",
-        ],
-        _link(request),
+        {
+            "mentee": mentee,
+            "expire_days": rule.expire_after_days,
+            "inactive_expiries": rule.inactive_expiries,
+            "inactive_window_days": rule.inactive_window_days,
+            "request_url": _request_url(request),
+            "profile_url": web_link("/profile"),
+        },
     )
 
 
@@ -174,35 +168,24 @@ def reminder_email(
     request: MentorshipRequest, mentor: User, mentee: User, *, number: int | None, age_days: int
 ) -> Email:
     """The nudge about one unanswered request (`number` None: an admin sent it)."""
-    expires = limits().expire_after_days
-    paragraphs = [
-        f"{mentee.name}'s mentorship request has been waiting for your answer for {age_days} days.",
-        f"Please approve or decline it; unanswered requests expire after {_days(expires)}.",
-    ]
-    if number is None:
-        paragraphs.insert(0, "An admin of mentorgraph asked us to remind you of this request.")
-    subject = "Reminder" if number in (None, 1) else "Second reminder"
-    return render(
+    return compose(
         "request_reminder",
         mentor,
-        f"{subject}: {mentee.name} is waiting for your answer",
-        paragraphs,
-        _link(request),
+        {
+            "mentee": mentee,
+            "number": number,
+            "by_admin": number is None,
+            "age_days": age_days,
+            "expire_days": limits().expire_after_days,
+            "request_url": _request_url(request),
+        },
     )
 
 
 def availability_email(mentor: User, *, by_system: bool, reason: str) -> Email:
     """The mentor was set unavailable by someone else: why, and how to come back."""
-    who = "We have" if by_system else "An admin has"
-    return render(
+    return compose(
         "mentor_unavailable",
         mentor,
-        "You are set unavailable on mentorgraph",
-        [
-            f"{who} set you unavailable as a mentor: {reason}",
-            "Mentees no longer see you among available mentors and cannot send you requests.",
-            "When you are ready to answer requests again, set yourself available on your"
-            " profile (the setAvailability mutation with available: true).",
-        ],
-        "/profile",
+        {"by_system": by_system, "reason": reason, "profile_url": web_link("/profile")},
     )

@@ -44,6 +44,9 @@ class User(Model):
     # unknown. Maintained by `models/response_scores.py` after each answer or expiry and by the
     # sweep, so the directory can page it with keyset cursors like any other column.
     response_score = fields.IntField(default=-1)
+    # The language emails are written in: a BCP 47 tag such as "en" or "pt-BR"
+    # (`validation.clean_locale`); templates missing in it fall back to English.
+    locale = fields.CharField(max_length=16, default="en")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -151,6 +151,19 @@ def clean_languages(values: Sequence[str], field: str = "spokenLanguages") -> li
     return codes
 
 
+def clean_locale(value: str, field: str = "locale") -> str:
+    """A language, optionally with a region: "en", "de", "pt-BR" (normalised to that case)."""
+    language, _, region = value.strip().replace("_", "-").partition("-")
+    language, region = language.lower(), region.upper()
+    if language not in LANGUAGE_CODES or (region and region not in COUNTRY_CODES):
+        raise _invalid(
+            field,
+            f"'{value}' is not a language code (ISO 639-1, like en), optionally with a"
+            " country (like pt-BR).",
+        )
+    return f"{language}-{region}" if region else language
+
+
 def clean_tags(values: Sequence[str], field: str = "tags") -> list[str]:
     tags = _unique([" ".join(v.split()).lower() for v in values])
     if not 1 <= len(tags) <= MAX_TAGS:

@@ -16,6 +16,7 @@ __all__ = [
     "email_of",
     "is_favorite",
     "languages_of",
+    "locale_of",
     "preload",
     "responsiveness_of",
     "tags_of",
@@ -24,6 +25,10 @@ __all__ = [
 
 def email_of(ctx: Context, user: User) -> str | None:
     return user.email if is_self_or_admin(ctx.viewer, user.id) else None
+
+
+def locale_of(ctx: Context, user: User) -> str | None:
+    return user.locale if is_self_or_admin(ctx.viewer, user.id) else None
 
 
 async def channels_of(ctx: Context, user: User) -> list[Channel] | None:

@@ -104,6 +104,11 @@ class UpdateProfileInput:
         default=None,
         description=f"Replaces all your channels: 1-{MAX_CHANNELS} of them.",
     )
+    locale: str | None = strawberry.field(
+        default=None,
+        description="The language of your emails: an ISO 639-1 code, optionally with a country"
+        " (like en or pt-BR); where no translation exists yet, emails come in English.",
+    )
 
 
 @strawberry.type(description="The result of `updateProfile`.")
@@ -168,6 +173,7 @@ class AccountMutation:
             channels=(
                 [(c.type, c.handle) for c in input.channels] if input.channels is not None else None
             ),
+            locale=input.locale,
         )
         return await payload(
             UpdateProfilePayload, accounts.update_profile(info.context, changes), "user"

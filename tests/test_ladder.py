@@ -107,7 +107,7 @@ async def test_a_request_walks_the_whole_ladder(client: GraphQLClient, smtp: Smt
     await worker.deliver_due()
     told = inbox(smtp, "sam@example.org")[-1]
     assert told["Subject"] == "You are set unavailable on mentorgraph"
-    assert "setAvailability" in text_of(told)
+    assert "set yourself available on your profile" in text_of(told)
     assert "2 requests to you expired unanswered" in text_of(told)
 
     # The admin's view shows it: both requests expired, and why Sam is unavailable.

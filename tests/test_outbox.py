@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email.header import decode_header, make_header
 
 import pytest
 from tortoise.transactions import in_transaction
 
 from models import clock
+from models.notifications import compose
 from models.outbox import Email, OutboxEmail, enqueue_email
-from tests.utils.mail import worker_for
+from tests.utils.factories import make_user
+from tests.utils.mail import part_of, worker_for
 from tests.utils.smtp import SmtpServer
 
 
@@ -82,3 +85,22 @@ async def test_a_live_lease_keeps_other_workers_off(db: None, smtp: SmtpServer) 
     clock.advance(timedelta(minutes=2))  # the other worker died; its lease ran out
     assert (await worker_for(smtp).deliver_due()).sent == 1
     assert len(smtp.messages) == 1
+
+
+async def test_a_templated_email_arrives_as_text_and_escaped_html(
+    db: None, smtp: SmtpServer
+) -> None:
+    # Names as people type them: accents, quotes, markup.
+    to = await make_user(name="Zoë <b>O'Brien</b>", email="zoe@example.org")
+    await enqueue_email(compose("request_cancelled", to, {"mentee": to, "note": "Ça va & <ok>"}))
+    assert (await worker_for(smtp).deliver_due()).sent == 1
+    [message] = smtp.messages
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert subject == "Zoë <b>O'Brien</b> withdrew their request"
+    assert message.get_content_type() == "multipart/alternative"
+    text, html = part_of(message, "text/plain"), part_of(message, "text/html")
+    assert text.startswith("Hi Zoë <b>O'Brien</b>,")
+    assert "Ça va & <ok>" in text
+    assert "Hi Zoë &lt;b&gt;O&#39;Brien&lt;/b&gt;," in html
+    assert "Ça va &amp; &lt;ok&gt;" in html
+    assert "<b>" not in html

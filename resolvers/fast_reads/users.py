@@ -130,6 +130,11 @@ def _email(build: Build, child: Selected, u: str) -> str:
     return f"{u}.email"
 
 
+@renders("User", "locale", **_PRIVATE)
+def _locale(build: Build, child: Selected, u: str) -> str:
+    return f"{u}.locale"
+
+
 @renders("User", "sentRequests", "receivedRequests", arguments=(*_PAGED, "status"), **_PRIVATE)
 def _request_list(build: Build, child: Selected, u: str) -> str:
     return requests_sql.request_list(build, child, u, _SIDES[child.name])

@@ -116,6 +116,13 @@ class User(Node, UserGraphFields):
         return users.email_of(info.context, root)
 
     @strawberry.field(
+        description="The language of the user's emails (like en or pt-BR). Visible to the user"
+        " and admins; null for everyone else."
+    )
+    def locale(self, root: strawberry.Parent[UserModel], info: Info) -> str | None:
+        return users.locale_of(info.context, root)
+
+    @strawberry.field(
         description="Visible to the user, admins and mentees with an approved or completed"
         " mentorship with this mentor; null for everyone else."
     )
