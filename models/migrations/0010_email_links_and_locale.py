@@ -18,7 +18,7 @@ class AddLocaleColumn(ops.AddField):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_persisted_queries')]
+    dependencies = [('models', '0009_sessions_and_password_resets')]
 
     initial = False
 
