@@ -28,6 +28,13 @@ class Limits:
     # This many expiries within the window (days) set a mentor unavailable.
     inactive_expiries: int = 2
     inactive_window_days: float = 60
+    # The message thread of a request (`models.request_messages`): the longest message, the
+    # most messages one request holds, and an author's flood ceiling (messages per window,
+    # over all their requests).
+    max_message_length: int = 2000
+    max_messages_per_request: int = 50
+    message_burst: int = 10
+    message_burst_window_seconds: float = 60
     # Where links in emails point.
     app_url: str = "http://127.0.0.1:8000"
 

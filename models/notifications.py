@@ -11,9 +11,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.limits import limits
 from models.outbox import Email, enqueue_email
+from models.requests import MentorshipRequest
 from models.users import User
 
-__all__ = ["application_decided", "render"]
+__all__ = ["application_decided", "render", "request_message"]
 
 
 def render(kind: str, to: User, subject: str, paragraphs: list[str], link: str | None) -> Email:
@@ -56,4 +57,23 @@ async def application_decided(
             ],
             "/profile",
         )
+    await enqueue_email(email, connection=connection)
+
+
+async def request_message(
+    request: MentorshipRequest,
+    author: User,
+    to: User,
+    text: str,
+    *,
+    connection: BaseDBAsyncClient,
+) -> None:
+    """The other party of a request is told of a message in its thread, with the message."""
+    email = render(
+        "request_message",
+        to,
+        f"{author.name} wrote about your mentorship request",
+        [f"{author.name} wrote:", text, "Read the thread and answer on the request's page:"],
+        f"/requests/{request.id}",
+    )
     await enqueue_email(email, connection=connection)

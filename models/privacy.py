@@ -12,13 +12,14 @@ __all__ = [
     "REVEALING_STATUSES",
     "can_see_request",
     "can_see_request_sql",
-    "channels_visible_sql",
+    "contact_visible_sql",
+    "contacts_revealed_to",
     "is_self_or_admin",
     "is_self_or_admin_sql",
-    "mentors_revealed_to",
 ]
 
-# A mentee sees a mentor's channels once the mentor approved (and still after completion).
+# Once a mentor approved (and still after completion), the mentor and the mentee each see the
+# other's contact (channels and email); before that, neither does.
 REVEALING_STATUSES = (RequestStatus.APPROVED, RequestStatus.COMPLETED)
 
 
@@ -27,12 +28,18 @@ def is_self_or_admin(viewer: User | None, user_id: int) -> bool:
     return viewer is not None and (viewer.id == user_id or viewer.is_admin)
 
 
-async def mentors_revealed_to(mentee_id: int, mentor_ids: Iterable[int]) -> set[int]:
-    """Of `mentor_ids`, those whose channels `mentee_id` may see."""
-    rows = await MentorshipRequest.filter(
-        mentee_id=mentee_id, mentor_id__in=list(mentor_ids), status__in=REVEALING_STATUSES
-    ).values_list("mentor_id", flat=True)
-    return set(rows)  # type: ignore[arg-type]
+async def contacts_revealed_to(viewer_id: int, user_ids: Iterable[int]) -> set[int]:
+    """Of `user_ids`, those whose contact (channels, email) `viewer_id` may see as their
+    partner: a request between the two, either way round, in `REVEALING_STATUSES`."""
+    wanted = list(user_ids)
+    pairs = MentorshipRequest.filter(status__in=REVEALING_STATUSES)
+    mentors = await pairs.filter(mentee_id=viewer_id, mentor_id__in=wanted).values_list(
+        "mentor_id", flat=True
+    )
+    mentees = await pairs.filter(mentor_id=viewer_id, mentee_id__in=wanted).values_list(
+        "mentee_id", flat=True
+    )
+    return {*mentors, *mentees}  # type: ignore[arg-type]
 
 
 def can_see_request(viewer: User | None, request: MentorshipRequest) -> bool:
@@ -54,16 +61,17 @@ def is_self_or_admin_sql(viewer: str | None, user_id_sql: str) -> str:
     return f"({viewer}.is_admin OR {user_id_sql} = {viewer}.id)"
 
 
-def channels_visible_sql(viewer: str | None, user_alias: str) -> str:
-    """Whether the viewer may see the channels of the `users` row `user_alias`: the user, admins,
-    and mentees whose request this mentor approved (`REVEALING_STATUSES`)."""
+def contact_visible_sql(viewer: str | None, user_alias: str) -> str:
+    """Whether the viewer may see the channels and email of the `users` row `user_alias`: the
+    user, admins, and their partners (`contacts_revealed_to`)."""
     if viewer is None:
         return "false"
     return (
-        f"({is_self_or_admin_sql(viewer, f'{user_alias}.id')} OR ({user_alias}.is_mentor"
-        f" AND EXISTS (SELECT 1 FROM {MentorshipRequest._meta.db_table} revealing"
-        f" WHERE revealing.mentee_id = {viewer}.id AND revealing.mentor_id = {user_alias}.id"
-        f" AND revealing.status IN ({enum_list(REVEALING_STATUSES)}))))"
+        f"({is_self_or_admin_sql(viewer, f'{user_alias}.id')}"
+        f" OR EXISTS (SELECT 1 FROM {MentorshipRequest._meta.db_table} revealing"
+        f" WHERE ((revealing.mentee_id = {viewer}.id AND revealing.mentor_id = {user_alias}.id)"
+        f" OR (revealing.mentor_id = {viewer}.id AND revealing.mentee_id = {user_alias}.id))"
+        f" AND revealing.status IN ({enum_list(REVEALING_STATUSES)})))"
     )
 
 

@@ -22,14 +22,22 @@ __all__ = [
 ]
 
 
-def email_of(ctx: Context, user: User) -> str | None:
-    return user.email if is_self_or_admin(ctx.viewer, user.id) else None
+def email_of(ctx: Context, user: User) -> str | Awaitable[str | None] | None:
+    """At once for the user themself, admins and anonymous viewers; a partner's (see
+    `models.privacy.contacts_revealed_to`) after one batched look-up."""
+    if is_self_or_admin(ctx.viewer, user.id):
+        return user.email
+    if ctx.viewer is None:
+        return None
+    return _partner_email(ctx, user)
+
+
+async def _partner_email(ctx: Context, user: User) -> str | None:
+    return user.email if await ctx.loaders.contact_revealed.load(user.id) else None
 
 
 async def channels_of(ctx: Context, user: User) -> list[Channel] | None:
-    if is_self_or_admin(ctx.viewer, user.id) or (
-        user.is_mentor and await ctx.loaders.channels_revealed.load(user.id)
-    ):
+    if is_self_or_admin(ctx.viewer, user.id) or await ctx.loaders.contact_revealed.load(user.id):
         return await ctx.loaders.channels.load(user.id)
     return None
 

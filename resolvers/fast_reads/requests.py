@@ -1,5 +1,5 @@
 """`MentorshipRequest` fields as SQL over a request row, a user's request pages, and a request's
-history."""
+history and message thread."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import resolvers.fast_reads.users as users_sql
 from models import json_sql as js
 from models.privacy import can_see_request_sql
 from models.request_guards import OPEN_STATUSES
-from models.requests import MentorshipRequest, RequestEvent, RequestStatus
+from models.requests import EventKind, MentorshipRequest, RequestEvent, RequestStatus
 from models.sql import enum_list
 from resolvers.fast_reads.build import Build, each
 from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
@@ -65,7 +65,9 @@ def request_object(
         if name in ("mentor", "mentee"):
             return users_sql.one_user(build, child, f"{r}.{name}_id")
         if name == "history":
-            return _history(build, child, r)
+            return _events(build, child, r, EventKind.STATUS_CHANGE)
+        if name == "messages":
+            return _events(build, child, r, EventKind.MESSAGE)
         if name in ("menteeOpenRequestCount", "menteeActiveMentorshipCount"):
             return _mentee_load(build, name, r)
         raise Unsupported(f"MentorshipRequest.{name}")
@@ -90,8 +92,9 @@ def _mentee_load(build: Build, name: str, r: str) -> str:
     return f"CASE WHEN {build.viewer}.id = {r}.mentor_id THEN {others} END"
 
 
-def _history(build: Build, selected: Selected, r: str) -> str:
-    """Every status change of the request `r`, oldest first."""
+def _events(build: Build, selected: Selected, r: str, kind: EventKind) -> str:
+    """The events of one kind of the request `r`, oldest first: its status changes
+    (`history`) or its message thread (`messages`)."""
     e = build.alias("e")
 
     def field_sql(child: Selected) -> str:
@@ -100,6 +103,8 @@ def _history(build: Build, selected: Selected, r: str) -> str:
             return js.global_id("RequestEvent", f"{e}.id")
         if name == "cursor":
             return js.int_cursor([f"{e}.id"])
+        if name == "kind":
+            return f"{e}.kind"
         if name == "fromStatus":
             return f"{e}.from_status"
         if name == "toStatus":
@@ -117,7 +122,7 @@ def _history(build: Build, selected: Selected, r: str) -> str:
     event = each(build, selected, field_sql)
     return (
         f"(SELECT coalesce(json_agg({event} ORDER BY {e}.id), '[]') FROM {EVENTS} {e}"
-        f" WHERE {e}.request_id = {r}.id)"
+        f" WHERE {e}.request_id = {r}.id AND {e}.kind = '{kind.value}')"
     )
 
 

@@ -10,7 +10,7 @@ from models import json_sql as js
 from models.favorites import favorites_of_sql
 from models.feedback import rating_sql
 from models.lineage import lineage_size_sql, mentored_count_sql, was_mentee_here_sql
-from models.privacy import channels_visible_sql, is_self_or_admin_sql
+from models.privacy import contact_visible_sql, is_self_or_admin_sql
 from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import responsiveness_sql
@@ -95,13 +95,13 @@ def _field(build: Build, child: Selected, u: str) -> str:
     if name == "channels":
         channel = each(build, child, _channel_field)
         return (
-            f"CASE WHEN {channels_visible_sql(build.viewer, u)}"
+            f"CASE WHEN {contact_visible_sql(build.viewer, u)}"
             f" THEN {js.user_channels(f'{u}.id', channel)} END"
         )
+    if name == "email":
+        return f"CASE WHEN {contact_visible_sql(build.viewer, u)} THEN {u}.email END"
     # The rest is the user's own (and admins'): null for everyone else.
     visible = is_self_or_admin_sql(build.viewer, f"{u}.id")
-    if name == "email":
-        return f"CASE WHEN {visible} THEN {u}.email END"
     if name in ("sentRequests", "receivedRequests"):
         page = requests_sql.request_list(build, child, u, _SIDES[name])
         return f"CASE WHEN {visible} THEN {page} END"
