@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from tortoise.expressions import Q
+
 from models.requests import MentorshipRequest, RequestStatus
 from models.sql import enum_list
 from models.users import User
@@ -30,16 +32,14 @@ def is_self_or_admin(viewer: User | None, user_id: int) -> bool:
 
 async def contacts_revealed_to(viewer_id: int, user_ids: Iterable[int]) -> set[int]:
     """Of `user_ids`, those whose contact (channels, email) `viewer_id` may see as their
-    partner: a request between the two, either way round, in `REVEALING_STATUSES`."""
+    partner: a request between the two, either way round, in `REVEALING_STATUSES`. One
+    statement (each side of it served by the index on that side's id and status)."""
     wanted = list(user_ids)
-    pairs = MentorshipRequest.filter(status__in=REVEALING_STATUSES)
-    mentors = await pairs.filter(mentee_id=viewer_id, mentor_id__in=wanted).values_list(
-        "mentor_id", flat=True
-    )
-    mentees = await pairs.filter(mentor_id=viewer_id, mentee_id__in=wanted).values_list(
-        "mentee_id", flat=True
-    )
-    return {*mentors, *mentees}  # type: ignore[arg-type]
+    pairs = await MentorshipRequest.filter(
+        Q(mentee_id=viewer_id, mentor_id__in=wanted) | Q(mentor_id=viewer_id, mentee_id__in=wanted),
+        status__in=REVEALING_STATUSES,
+    ).values_list("mentor_id", "mentee_id")
+    return {mentee if mentor == viewer_id else mentor for mentor, mentee in pairs}
 
 
 def can_see_request(viewer: User | None, request: MentorshipRequest) -> bool:
