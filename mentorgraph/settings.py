@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     expire_after_days: float = RULES.expire_after_days
     inactive_expiries: int = RULES.inactive_expiries
     inactive_window_days: float = RULES.inactive_window_days
+    # The message thread of a request: the longest message (characters), the most messages a
+    # request holds, and at most `message_burst` messages per author within
+    # `message_burst_window_seconds` (a further one gets TOO_SOON and retryAfterSeconds).
+    max_message_length: int = RULES.max_message_length
+    max_messages_per_request: int = RULES.max_messages_per_request
+    message_burst: int = RULES.message_burst
+    message_burst_window_seconds: float = RULES.message_burst_window_seconds
 
     # --- LogIn and signUp throttling, password hashing (issue 11; `models/accounts.py`) ---
     # Failed logIns are counted per (account, client address) pair, per account and per

@@ -22,6 +22,8 @@ class ErrorCode(StrEnum):
     # Allowed, but not again so soon (an admin's reminder: once a day per request).
     TOO_SOON = "TOO_SOON"
     DUPLICATE_FEEDBACK = "DUPLICATE_FEEDBACK"
+    # A request's message thread holds as many messages as it may (`models.request_messages`).
+    MESSAGE_LIMIT = "MESSAGE_LIMIT"
     # Too many attempts: nothing was checked; try again after `retryAfterSeconds`.
     LOGIN_THROTTLED = "LOGIN_THROTTLED"
     SIGN_UP_THROTTLED = "SIGN_UP_THROTTLED"

@@ -29,7 +29,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
 from models import clock
-from models.requests import MentorshipRequest, RequestEvent, RequestStatus
+from models.requests import EventKind, MentorshipRequest, RequestEvent, RequestStatus
 from models.users import User
 
 __all__ = [
@@ -69,6 +69,7 @@ async def record_event(
     actor_id: int | None,
     note: str | None,
     connection: BaseDBAsyncClient,
+    kind: EventKind = EventKind.STATUS_CHANGE,
 ) -> RequestEvent:
     postgres = _is_postgres(connection)
     if postgres:
@@ -80,6 +81,7 @@ async def record_event(
         actor_id=actor_id,
         occurred_at=clock.now(),
         note=note,
+        kind=kind,
         using_db=connection,
     )
     if postgres:

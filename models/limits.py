@@ -43,6 +43,13 @@ class Limits:
     public_api_url: str = "http://127.0.0.1:8000"
     # How long the approve / decline links of a new-request email work (days since it was sent).
     email_link_days: float = 14
+    # The message thread of a request (`models.request_messages`): the longest message, the
+    # most messages one request holds, and an author's flood ceiling (messages per window,
+    # over all their requests).
+    max_message_length: int = 2000
+    max_messages_per_request: int = 50
+    message_burst: int = 10
+    message_burst_window_seconds: float = 60
 
 
 _current = Limits()

@@ -22,6 +22,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.limits import limits
 from models.outbox import Email, enqueue_email
+from models.requests import MentorshipRequest
 from models.users import User
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "password_reset_link",
     "password_reset_no_account",
     "render",
+    "request_message",
     "web_link",
 ]
 
@@ -177,5 +179,24 @@ async def password_changed(user: User, connection: BaseDBAsyncClient) -> None:
             "If it was not you, reset your password now with the link below.",
         ],
         "/forgot-password",
+    )
+    await enqueue_email(email, connection=connection)
+
+
+async def request_message(
+    request: MentorshipRequest,
+    author: User,
+    to: User,
+    text: str,
+    *,
+    connection: BaseDBAsyncClient,
+) -> None:
+    """The other party of a request is told of a message in its thread, with the message."""
+    email = render(
+        "request_message",
+        to,
+        f"{author.name} wrote about your mentorship request",
+        [f"{author.name} wrote:", text, "Read the thread and answer on the request's page:"],
+        f"/requests/{request.id}",
     )
     await enqueue_email(email, connection=connection)

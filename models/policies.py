@@ -19,13 +19,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tortoise.expressions import Q
+
 from models.requests import MentorshipRequest, RequestStatus
 from models.sql import enum_list
 from models.users import User
 
 __all__ = [
     "ADMIN_ONLY",
-    "CHANNELS",
+    "CONTACT",
     "FEEDBACK_COMMENT",
     "MENTEE_LOAD",
     "MENTOR_PUBLIC",
@@ -36,18 +38,18 @@ __all__ = [
     "Policy",
     "can_see_request",
     "can_see_request_sql",
-    "channels_visible",
-    "channels_visible_sql",
+    "contact_visible",
+    "contact_visible_sql",
+    "contacts_revealed_to",
     "is_admin",
     "is_self_or_admin",
     "is_self_or_admin_sql",
-    "mentors_revealed_to",
     "sees_mentee_load",
 ]
 
 REQUESTS = MentorshipRequest._meta.db_table
 
-# A mentee sees a mentor's channels once the mentor approved (and still after completion).
+# Statuses in which a request's two sides see each other's contact (`CONTACT`).
 REVEALING_STATUSES = (RequestStatus.APPROVED, RequestStatus.COMPLETED)
 
 
@@ -64,7 +66,7 @@ class Policy:
     sql: Callable[[str | None, str], str]
 
 
-# --- The user themself and admins: email, request lists and counts, active partners, favourites,
+# --- The user themself and admins: locale, request lists and counts, active partners, favourites,
 # applications.
 
 
@@ -89,43 +91,49 @@ SELF_OR_ADMIN = Policy(
 )
 
 
-# --- Channels: the user, admins, and mentees whose request this mentor approved.
+# --- Contact (channels and email): the user, admins, and their partners. Once a mentor approved
+# (and still after completion), the mentor and the mentee each see the other's contact; before
+# that, neither does.
 
 
-async def mentors_revealed_to(mentee_id: int, mentor_ids: Iterable[int]) -> set[int]:
-    """Of `mentor_ids`, those whose channels `mentee_id` may see (the batch that feeds
-    `channels_visible`'s `revealed`)."""
-    rows = await MentorshipRequest.filter(
-        mentee_id=mentee_id, mentor_id__in=list(mentor_ids), status__in=REVEALING_STATUSES
-    ).values_list("mentor_id", flat=True)
-    return set(rows)  # type: ignore[arg-type]
+async def contacts_revealed_to(viewer_id: int, user_ids: Iterable[int]) -> set[int]:
+    """Of `user_ids`, those whose contact `viewer_id` may see as their partner: a request between
+    the two, either way round, in `REVEALING_STATUSES` (the batch that feeds `contact_visible`'s
+    `revealed`). One statement, each side served by the index on that side's id and status."""
+    wanted = list(user_ids)
+    pairs = await MentorshipRequest.filter(
+        Q(mentee_id=viewer_id, mentor_id__in=wanted) | Q(mentor_id=viewer_id, mentee_id__in=wanted),
+        status__in=REVEALING_STATUSES,
+    ).values_list("mentor_id", "mentee_id")
+    return {mentee if mentor == viewer_id else mentor for mentor, mentee in pairs}
 
 
-def channels_visible(viewer: User | None, user: User, revealed: bool) -> bool:
-    """`revealed`: whether `user` (a mentor) approved a request of the viewer's
-    (`mentors_revealed_to`, loaded in batches by the resolvers)."""
-    return is_self_or_admin(viewer, user.id) or (viewer is not None and user.is_mentor and revealed)
+def contact_visible(viewer: User | None, user: User, revealed: bool) -> bool:
+    """`revealed`: whether `user` is the viewer's partner (`contacts_revealed_to`, loaded in
+    batches by the resolvers)."""
+    return is_self_or_admin(viewer, user.id) or (viewer is not None and revealed)
 
 
-def channels_visible_sql(viewer: str | None, user_alias: str) -> str:
-    """Whether the viewer may see the channels of the `users` row `user_alias`: the user, admins,
-    and mentees whose request this mentor approved (`REVEALING_STATUSES`)."""
+def contact_visible_sql(viewer: str | None, user_alias: str) -> str:
+    """Whether the viewer may see the channels and email of the `users` row `user_alias`."""
     if viewer is None:
         return "false"
     return (
-        f"({is_self_or_admin_sql(viewer, f'{user_alias}.id')} OR ({user_alias}.is_mentor"
-        f" AND EXISTS (SELECT 1 FROM {REQUESTS} revealing"
-        f" WHERE revealing.mentee_id = {viewer}.id AND revealing.mentor_id = {user_alias}.id"
-        f" AND revealing.status IN ({enum_list(REVEALING_STATUSES)}))))"
+        f"({is_self_or_admin_sql(viewer, f'{user_alias}.id')}"
+        f" OR EXISTS (SELECT 1 FROM {REQUESTS} revealing"
+        f" WHERE ((revealing.mentee_id = {viewer}.id AND revealing.mentor_id = {user_alias}.id)"
+        f" OR (revealing.mentor_id = {viewer}.id AND revealing.mentee_id = {user_alias}.id))"
+        f" AND revealing.status IN ({enum_list(REVEALING_STATUSES)})))"
     )
 
 
-CHANNELS = Policy(
-    "channels",
-    "The user, admins, and mentees whose request this mentor approved (or completed).",
+CONTACT = Policy(
+    "contact",
+    "Channels and email: the user, admins, and the other side of an approved (or completed)"
+    " request between them.",
     "a users row",
-    channels_visible,
-    channels_visible_sql,
+    contact_visible,
+    contact_visible_sql,
 )
 
 
@@ -254,7 +262,7 @@ POLICIES: dict[str, Policy] = {
     p.name: p
     for p in (
         SELF_OR_ADMIN,
-        CHANNELS,
+        CONTACT,
         REQUEST,
         MENTEE_LOAD,
         MENTOR_PUBLIC,

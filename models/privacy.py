@@ -8,18 +8,18 @@ from models.policies import (
     REVEALING_STATUSES,
     can_see_request,
     can_see_request_sql,
-    channels_visible_sql,
+    contact_visible_sql,
+    contacts_revealed_to,
     is_self_or_admin,
     is_self_or_admin_sql,
-    mentors_revealed_to,
 )
 
 __all__ = [
     "REVEALING_STATUSES",
     "can_see_request",
     "can_see_request_sql",
-    "channels_visible_sql",
+    "contact_visible_sql",
+    "contacts_revealed_to",
     "is_self_or_admin",
     "is_self_or_admin_sql",
-    "mentors_revealed_to",
 ]

@@ -10,7 +10,13 @@ from tortoise.models import Model
 
 from models.users import User
 
-__all__ = ["DeclineReason", "MentorshipRequest", "RequestEvent", "RequestStatus"]
+__all__ = [
+    "DeclineReason",
+    "EventKind",
+    "MentorshipRequest",
+    "RequestEvent",
+    "RequestStatus",
+]
 
 
 class RequestStatus(StrEnum):
@@ -30,6 +36,14 @@ class DeclineReason(StrEnum):
     OUT_OF_EXPERTISE = "OUT_OF_EXPERTISE"
     MENTOR_INACTIVE = "MENTOR_INACTIVE"
     OTHER = "OTHER"
+
+
+class EventKind(StrEnum):
+    """What a `RequestEvent` records: a status change, or a message of the request's thread
+    (`models.request_messages`; its text is the note, the status stays as it was)."""
+
+    STATUS_CHANGE = "STATUS_CHANGE"
+    MESSAGE = "MESSAGE"
 
 
 class MentorshipRequest(Model):
@@ -82,6 +96,13 @@ class RequestEvent(Model):
     )
     occurred_at = fields.DatetimeField()
     note = fields.TextField(null=True)
+    # A database default too: the rows written before threads existed are status changes.
+    kind = fields.CharEnumField(
+        EventKind,
+        max_length=16,
+        default=EventKind.STATUS_CHANGE,
+        db_default=EventKind.STATUS_CHANGE.value,
+    )
 
     request_id: int
     actor_id: int | None
@@ -95,5 +116,10 @@ class RequestEvent(Model):
             PartialIndex(
                 fields=["occurred_at", "request_id"],
                 condition={"to_status": RequestStatus.EXPIRED.value},
-            )
+            ),
+            # An author's recent messages, for the flood throttle (`models.request_messages`).
+            PartialIndex(
+                fields=["actor_id", "occurred_at"],
+                condition={"kind": EventKind.MESSAGE.value},
+            ),
         ]

@@ -12,8 +12,8 @@ from tortoise.models import Model
 
 from models.feedback import MentorshipFeedback, Rating, ratings_of
 from models.lineage import Lineage, lineage_of
-from models.privacy import mentors_revealed_to
-from models.requests import MentorshipRequest, RequestEvent, RequestStatus
+from models.policies import contacts_revealed_to
+from models.requests import EventKind, MentorshipRequest, RequestEvent, RequestStatus
 from models.responsiveness import Responsiveness, responsiveness_of
 from models.users import Channel, Favorite, User, UserLanguage, UserTag
 from resolvers import request_loaders
@@ -57,10 +57,10 @@ async def _channels(user_ids: Sequence[int]) -> list[list[Channel]]:
     return [by_user[i] for i in user_ids]
 
 
-async def _per_request(model: type[R], request_ids: Sequence[int]) -> list[list[R]]:
-    """Each request's rows of `model` (events, feedback), oldest first."""
+async def _per_request(model: type[R], request_ids: Sequence[int], **only: object) -> list[list[R]]:
+    """Each request's rows of `model` (events of one kind, feedback), oldest first."""
     by_request: dict[int, list[R]] = defaultdict(list)
-    for row in await model.filter(request_id__in=list(request_ids)).order_by("id"):
+    for row in await model.filter(request_id__in=list(request_ids), **only).order_by("id"):
         by_request[row.request_id].append(row)  # type: ignore[attr-defined]
     return [by_request[i] for i in request_ids]
 
@@ -121,14 +121,18 @@ class Loaders:
 
     @cached_property
     def history(self) -> DataLoader[int, list[RequestEvent]]:
-        return DataLoader(partial(_per_request, RequestEvent))
+        return DataLoader(partial(_per_request, RequestEvent, kind=EventKind.STATUS_CHANGE))
+
+    @cached_property
+    def thread(self) -> DataLoader[int, list[RequestEvent]]:
+        return DataLoader(partial(_per_request, RequestEvent, kind=EventKind.MESSAGE))
 
     @cached_property
     def is_favorite(self) -> DataLoader[int, bool]:
         return DataLoader(self._favorites)
 
     @cached_property
-    def channels_revealed(self) -> DataLoader[int, bool]:
+    def contact_revealed(self) -> DataLoader[int, bool]:
         return DataLoader(self._revealed)
 
     @cached_property
@@ -198,8 +202,8 @@ class Loaders:
         )
         return [i in favorites for i in mentor_ids]
 
-    async def _revealed(self, mentor_ids: Sequence[int]) -> list[bool]:
+    async def _revealed(self, user_ids: Sequence[int]) -> list[bool]:
         if self.viewer is None:
-            return [False] * len(mentor_ids)
-        revealed = await mentors_revealed_to(self.viewer.id, mentor_ids)
-        return [i in revealed for i in mentor_ids]
+            return [False] * len(user_ids)
+        revealed = await contacts_revealed_to(self.viewer.id, user_ids)
+        return [i in revealed for i in user_ids]

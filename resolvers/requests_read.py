@@ -14,6 +14,7 @@ from resolvers.ready import now_or_later
 __all__ = [
     "event_cursor",
     "history_of",
+    "thread_of",
     "user_now",
     "user_of",
     "visible_event",
@@ -35,6 +36,11 @@ async def visible_event(ctx: Context, event_id: int) -> RequestEvent | None:
 
 async def history_of(ctx: Context, request: MentorshipRequest) -> list[RequestEvent]:
     return await ctx.loaders.history.load(request.id)
+
+
+async def thread_of(ctx: Context, request: MentorshipRequest) -> list[RequestEvent]:
+    """Reached through the request, so only its mentor, its mentee and admins get here."""
+    return await ctx.loaders.thread.load(request.id)
 
 
 async def user_of(ctx: Context, user_id: int | None) -> User | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Sequence, Set
 
-from models.policies import MENTOR_PUBLIC, channels_visible, is_self_or_admin
+from models.policies import MENTOR_PUBLIC, contact_visible, is_self_or_admin
 from models.responsiveness import Responsiveness
 from models.users import Channel, User
 from resolvers.context import Context
@@ -23,8 +23,16 @@ __all__ = [
 ]
 
 
-def email_of(ctx: Context, user: User) -> str | None:
-    return user.email if is_self_or_admin(ctx.viewer, user.id) else None
+def email_of(ctx: Context, user: User) -> str | Awaitable[str | None] | None:
+    """At once for the user themself, admins and anonymous viewers; a partner's (the `CONTACT`
+    policy) after one batched look-up."""
+    if ctx.viewer is None or is_self_or_admin(ctx.viewer, user.id):
+        return user.email if contact_visible(ctx.viewer, user, revealed=False) else None
+    return _partner_email(ctx, user)
+
+
+async def _partner_email(ctx: Context, user: User) -> str | None:
+    return user.email if await _contact_visible(ctx, user) else None
 
 
 def locale_of(ctx: Context, user: User) -> str | None:
@@ -32,15 +40,19 @@ def locale_of(ctx: Context, user: User) -> str | None:
 
 
 async def channels_of(ctx: Context, user: User) -> list[Channel] | None:
-    revealed = (
-        ctx.viewer is not None
-        and user.is_mentor
-        and not is_self_or_admin(ctx.viewer, user.id)
-        and await ctx.loaders.channels_revealed.load(user.id)
-    )
-    if channels_visible(ctx.viewer, user, bool(revealed)):
+    if await _contact_visible(ctx, user):
         return await ctx.loaders.channels.load(user.id)
     return None
+
+
+async def _contact_visible(ctx: Context, user: User) -> bool:
+    """The `CONTACT` policy, its partner look-up batched (and skipped when it cannot matter)."""
+    revealed = (
+        ctx.viewer is not None
+        and not is_self_or_admin(ctx.viewer, user.id)
+        and await ctx.loaders.contact_revealed.load(user.id)
+    )
+    return contact_visible(ctx.viewer, user, bool(revealed))
 
 
 # Profile relations answer at once when the page loaded them ahead (`preload`), else they load.

@@ -32,6 +32,7 @@ from schema.fragment_limits import DocumentLimits, limit_field_merging, limits_r
 from schema.graph import GraphQuery
 from schema.introspected_directives import readable_by_graphql_js_16
 from schema.nodes import NodeQuery
+from schema.request_messages import RequestMessageMutation
 from schema.requests import RequestMutation
 from schema.rules import NoNulInStrings
 from schema.sessions import SessionMutation, SessionQuery
@@ -64,6 +65,7 @@ MUTATIONS = (
     RequestMutation,
     AdminMutation,
     FeedbackMutation,
+    RequestMessageMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

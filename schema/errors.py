@@ -28,8 +28,10 @@ UserErrorCode = described_enum(
         "SELF_REQUEST": "You cannot ask yourself for mentorship.",
         "EMAIL_TAKEN": "An account with this email exists.",
         "INVALID_CREDENTIALS": "Wrong email or password.",
-        "TOO_SOON": "Allowed, but not again so soon (e.g. an admin's reminder).",
+        "TOO_SOON": "Allowed, but not again so soon (e.g. an admin's reminder, a flood of"
+        " messages: then see `retryAfterSeconds`).",
         "DUPLICATE_FEEDBACK": "You already left feedback on this mentorship.",
+        "MESSAGE_LIMIT": "The request's message thread is full.",
         "LOGIN_THROTTLED": "Too many logIn attempts: nothing was checked; wait"
         " `retryAfterSeconds`.",
         "SIGN_UP_THROTTLED": "Too many sign-ups from here: wait `retryAfterSeconds`.",
@@ -59,7 +61,8 @@ class UserError:
     )
     retry_after_seconds: int | None = strawberry.field(
         default=None,
-        description="For a refusal that passes with time (LOGIN_THROTTLED, SIGN_UP_THROTTLED):"
+        description="For a refusal that passes with time (LOGIN_THROTTLED, SIGN_UP_THROTTLED,"
+        " a TOO_SOON for a flood of messages):"
         " the seconds to wait before trying again.",
     )
 

@@ -64,6 +64,7 @@ ADMIN_UNIFORM = frozenset(
         "__typename",
         "mentorshipRequestEvents",
         # RequestEvent
+        "kind",
         "id",
         "cursor",
         "actor",
@@ -86,6 +87,7 @@ ADMIN_UNIFORM = frozenset(
         "mentor",
         "mentee",
         "history",
+        "messages",
         # User
         "name",
         "email",

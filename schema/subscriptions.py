@@ -21,9 +21,10 @@ __all__ = ["RequestSubscription"]
 class RequestSubscription:
     @strawberry.subscription(
         description=(
-            "Every status change of a request where you are mentor or mentee (admins: all), "
-            "in order, as it commits. With `after` (an event's `cursor`) it first replays what "
-            "you missed since that event, then goes live: nothing missed, nothing twice."
+            "Every status change and every message (`kind`) of a request where you are "
+            "mentor or mentee (admins: all), in order, as it commits. With `after` (an "
+            "event's `cursor`) it first replays what you missed since that event, then goes "
+            "live: nothing missed, nothing twice."
         )
     )
     async def mentorship_request_events(

@@ -61,7 +61,8 @@ async def test_statements_do_not_grow_with_page_size(ordinary_client: GraphQLCli
         large = await _statements(client, 100, viewer)
         assert small == large, viewer
     # Anonymous: page, count, tags, languages. Signed in: also the viewer, their favourites,
-    # and for a mentee which mentors revealed channels; an admin reads every channel at once.
+    # and which of the users revealed their contact (channels, email) to the viewer as a partner;
+    # an admin reads every channel at once.
     assert [await _statements(client, 100, v) for v in (None, mentee, admin)] == [4, 7, 7]
 
 

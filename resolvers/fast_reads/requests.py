@@ -1,5 +1,5 @@
 """`MentorshipRequest` fields as SQL over a request row, a user's request pages, and a request's
-history."""
+history and message thread."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import resolvers.fast_reads.users as users_sql
 from models import json_sql as js
 from models.policies import MENTEE_LOAD, REQUEST
 from models.request_guards import OPEN_STATUSES
-from models.requests import MentorshipRequest, RequestEvent, RequestStatus
+from models.requests import EventKind, MentorshipRequest, RequestEvent, RequestStatus
 from models.sql import enum_list
 from resolvers.fast_reads.build import Build
 from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
@@ -77,14 +77,16 @@ def _party(build: Build, child: Selected, r: str) -> str:
     return users_sql.one_user(build, child, f"{r}.{child.name}_id")
 
 
-@renders("MentorshipRequest", "history")
-def _history(build: Build, child: Selected, r: str) -> str:
-    """Every status change of the request `r`, oldest first."""
+@renders("MentorshipRequest", "history", "messages")
+def _events(build: Build, child: Selected, r: str) -> str:
+    """The events of one kind of the request `r`, oldest first: its status changes
+    (`history`) or its message thread (`messages`)."""
+    kind = EventKind.STATUS_CHANGE if child.name == "history" else EventKind.MESSAGE
     e = build.alias("e")
     event = object_sql(build, child, (e, r))
     return (
         f"(SELECT coalesce(json_agg({event} ORDER BY {e}.id), '[]') FROM {EVENTS} {e}"
-        f" WHERE {e}.request_id = {r}.id)"
+        f" WHERE {e}.request_id = {r}.id AND {e}.kind = '{kind.value}')"
     )
 
 
@@ -106,7 +108,12 @@ def _mentee_load(build: Build, child: Selected, r: str) -> str:
 
 
 # A `RequestEvent` is rendered over (its row, its request's row).
-_EVENT_COLUMNS = {"fromStatus": "from_status", "toStatus": "to_status", "note": "note"}
+_EVENT_COLUMNS = {
+    "kind": "kind",
+    "fromStatus": "from_status",
+    "toStatus": "to_status",
+    "note": "note",
+}
 
 
 @renders("RequestEvent", *_EVENT_COLUMNS)

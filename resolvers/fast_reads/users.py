@@ -14,7 +14,7 @@ from models import json_sql as js
 from models.favorites import favorites_of_sql
 from models.feedback import rating_sql
 from models.lineage import lineage_size_sql, mentored_count_sql, was_mentee_here_sql
-from models.policies import CHANNELS, MENTOR_PUBLIC, SELF_OR_ADMIN
+from models.policies import CONTACT, MENTOR_PUBLIC, SELF_OR_ADMIN
 from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import responsiveness_sql
@@ -120,12 +120,12 @@ def _lineage(build: Build, child: Selected, u: str) -> str:
     return _LINEAGE[child.name](f"{u}.id")
 
 
-@renders("User", "channels", policy=CHANNELS)
+@renders("User", "channels", policy=CONTACT)
 def _channels(build: Build, child: Selected, u: str) -> str:
     return js.user_channels(f"{u}.id", object_sql(build, child, None))
 
 
-@renders("User", "email", **_PRIVATE)
+@renders("User", "email", policy=CONTACT)
 def _email(build: Build, child: Selected, u: str) -> str:
     return f"{u}.email"
 

@@ -14,10 +14,16 @@ from resolvers.ids import encode_global_id
 from schema.context import Info
 from schema.node import Node
 from schema.types.feedback import MentorshipFeedback
-from schema.types.request_enums import DeclineReason, RequestStatus
+from schema.types.request_enums import DeclineReason, RequestEventKind, RequestStatus
 from schema.types.user import User
 
-__all__ = ["DeclineReason", "MentorshipRequest", "RequestEvent", "RequestStatus"]
+__all__ = [
+    "DeclineReason",
+    "MentorshipRequest",
+    "RequestEvent",
+    "RequestEventKind",
+    "RequestStatus",
+]
 
 
 @strawberry.type(
@@ -67,6 +73,16 @@ class MentorshipRequest(Node):
     ) -> list[RequestEvent]:
         return await requests_read.history_of(info.context, root)  # type: ignore[return-value]
 
+    @strawberry.field(
+        description="The message thread (events of kind MESSAGE), oldest first: the mentor"
+        " asks for more before deciding, the mentee answers, the pair arranges its start."
+        " Written with `sendMentorshipRequestMessage`."
+    )
+    async def messages(
+        self, root: strawberry.Parent[RequestModel], info: Info
+    ) -> list[RequestEvent]:
+        return await requests_read.thread_of(info.context, root)  # type: ignore[return-value]
+
     @strawberry.field(description="Each side's feedback once the mentorship is COMPLETED.")
     async def feedback(
         self, root: strawberry.Parent[RequestModel], info: Info
@@ -94,16 +110,22 @@ class MentorshipRequest(Node):
         return load[1] if load else None
 
 
-@strawberry.type(description="One status change of a request: the audit trail and the live feed.")
+@strawberry.type(
+    description="One status change of a request, or one message of its thread (`kind`): the"
+    " audit trail and the live feed."
+)
 class RequestEvent(Node):
+    kind: RequestEventKind = strawberry.field(description="A status change or a message.")
     from_status: RequestStatus | None = strawberry.field(
         description="The status before; null for the request's creation."
     )
-    to_status: RequestStatus = strawberry.field(description="The status after.")
+    to_status: RequestStatus = strawberry.field(
+        description="The status after (for a message: the status it was written in)."
+    )
     occurred_at: datetime = strawberry.field(description="When it happened.")
     note: str | None = strawberry.field(
         description="Words that came with the change (a decline's message, a cancellation's"
-        " reason, why it expired); null when none."
+        " reason, why it expired), or a message's text; null when none."
     )
 
     @classmethod
@@ -124,6 +146,8 @@ class RequestEvent(Node):
     ) -> MentorshipRequest | None:
         return await requests_read.visible_request(info.context, root.request_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="Who changed the status; null when the system did.")
+    @strawberry.field(
+        description="Who changed the status (null when the system did), or who wrote the message."
+    )
     async def actor(self, root: strawberry.Parent[EventModel], info: Info) -> User | None:
         return await requests_read.user_of(info.context, root.actor_id)  # type: ignore[return-value]

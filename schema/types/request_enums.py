@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from models.requests import DeclineReason as DeclineReasonEnum
+from models.requests import EventKind as EventKindEnum
 from models.requests import RequestStatus as RequestStatusEnum
 from schema.documentation import described_enum
 
-__all__ = ["DeclineReason", "RequestStatus"]
+__all__ = ["DeclineReason", "RequestEventKind", "RequestStatus"]
 
 RequestStatus = described_enum(
     RequestStatusEnum,
@@ -34,5 +35,15 @@ DeclineReason = described_enum(
         "OUT_OF_EXPERTISE": "The topic is outside the mentor's expertise.",
         "MENTOR_INACTIVE": "The mentor was set unavailable (by an admin or the system).",
         "OTHER": "Another reason, given in the response message.",
+    },
+)
+RequestEventKind = described_enum(
+    EventKindEnum,
+    name="RequestEventKind",
+    description="What a `RequestEvent` records.",
+    values={
+        "STATUS_CHANGE": "The request moved from `fromStatus` to `toStatus`.",
+        "MESSAGE": "A message in the request's thread: `note` is its text, `actor` its author;"
+        " the status did not change (`fromStatus` = `toStatus`).",
     },
 )

@@ -111,9 +111,12 @@ class User(Node, UserGraphFields):
         description="MEMBER always; MENTOR and ADMIN as they apply."
     )
 
-    @strawberry.field(description="Visible to the user and admins; null for everyone else.")
+    @strawberry.field(
+        description="Visible to the user, admins and the other side of an approved or"
+        " completed mentorship with this user; null for everyone else."
+    )
     def email(self, root: strawberry.Parent[UserModel], info: Info) -> str | None:
-        return users.email_of(info.context, root)
+        return users.email_of(info.context, root)  # type: ignore[return-value]
 
     @strawberry.field(
         description="The language of the user's emails (like en or pt-BR). Visible to the user"
@@ -123,8 +126,8 @@ class User(Node, UserGraphFields):
         return users.locale_of(info.context, root)
 
     @strawberry.field(
-        description="Visible to the user, admins and mentees with an approved or completed"
-        " mentorship with this mentor; null for everyone else."
+        description="Visible to the user, admins and the other side of an approved or"
+        " completed mentorship with this user; null for everyone else."
     )
     async def channels(
         self, root: strawberry.Parent[UserModel], info: Info
