@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.indexes import PartialIndex
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_persisted_queries')]
+    dependencies = [('models', '0010_email_links_and_locale')]
 
     initial = False
 
