@@ -121,10 +121,11 @@ async def on_approved(world: World, mentee_id: int) -> None:
         await lifecycle.cancel_others(keep.id, actor=await User.get(id=mentee_id))
 
 
-async def on_answer(world: World, mentee_id: int, suggested: Sequence[int]) -> None:
-    """Declined or expired: ask someone else within a couple of days."""
+async def on_answer(world: World, mentee_id: int, suggested: Sequence[int], source: str) -> None:
+    """Declined or expired (the email may suggest other mentors): ask someone else within a
+    couple of days."""
     if suggested:
-        await note_suggestions(world, "expiry email", suggested)
+        await note_suggestions(world, source, suggested)
     if mentee_id in world.matched:
         return
     follow = list(suggested) if world.rng.random() < FOLLOWS_SUGGESTIONS else []

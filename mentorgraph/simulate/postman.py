@@ -47,9 +47,11 @@ class Postman:
             "request_reminder": lambda to, _: mentors.on_reminder(world, to),
             "mentor_unavailable": lambda to, _: mentors.on_flagged(world, to),
             "request_approved": lambda to, _: mentees.on_approved(world, to),
-            "request_declined": lambda to, _: mentees.on_answer(world, to, ()),
+            "request_declined": lambda to, text: mentees.on_answer(
+                world, to, suggested_mentor_ids(text), "decline email"
+            ),
             "request_expired_mentee": lambda to, text: mentees.on_answer(
-                world, to, suggested_mentor_ids(text)
+                world, to, suggested_mentor_ids(text), "expiry email"
             ),
         }
 

@@ -26,7 +26,7 @@ def later(now: int, seconds: float) -> int:
 class Suggested:
     """A mentor the platform put in front of a mentee, and their state at that moment."""
 
-    source: str  # "expiry email", "recommendations", "spotlight"
+    source: str  # "expiry email", "decline email", "recommendations", "spotlight"
     at: int
     mentor_id: int
     silent: bool
