@@ -186,10 +186,20 @@ async def silence_of(conn: BaseDBAsyncClient, mentor: User, now: datetime) -> Si
     if total < rule.silent_signals:
         return None
     parts = ", ".join(f"{count} {what}" for what, count in signs.items() if count)
+    # Silent since they were back, or since their first request after that.
+    first = (
+        await MentorshipRequest.filter(mentor_id=mentor.id, created_at__gt=back)
+        .using_db(conn)
+        .order_by("created_at")
+        .first()
+        .values_list("created_at", flat=True)
+    )
+    silent_since = _latest(back, cast("datetime | None", first))
+    assert silent_since is not None
     return Silence(
         mentor.id,
         f"you have not viewed or answered any mentorship request for"
-        f" {(now - back).days} days while requests waited for you ({parts}).",
+        f" {(now - silent_since).days} days while requests waited for you ({parts}).",
     )
 
 
