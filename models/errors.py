@@ -25,6 +25,9 @@ class ErrorCode(StrEnum):
     # Too many attempts: nothing was checked; try again after `retryAfterSeconds`.
     LOGIN_THROTTLED = "LOGIN_THROTTLED"
     SIGN_UP_THROTTLED = "SIGN_UP_THROTTLED"
+    # A mentor's pause (`unavailableUntil`) must end in the future, and within the limit.
+    PAUSE_IN_PAST = "PAUSE_IN_PAST"
+    PAUSE_TOO_LONG = "PAUSE_TOO_LONG"
 
 
 class RuleViolation(Exception):

@@ -28,6 +28,18 @@ class Limits:
     # This many expiries within the window (days) set a mentor unavailable.
     inactive_expiries: int = 2
     inactive_window_days: float = 60
+    # The silent-mentor rule (`models/silent_mentors.py`): a mentor with no activity (no view
+    # or answer of any request) for `silent_idle_days`, counted from their latest activity or
+    # return to availability, is set unavailable once `silent_signals` signs of silence add up
+    # since then: each expiry, each request withdrawn unviewed after waiting at least
+    # `silent_withdrawn_after_days`, each reminder left without activity for
+    # `silent_reminder_grace_days`, and each request left unviewed for `silent_idle_days`.
+    silent_signals: int = 2
+    silent_idle_days: float = 7
+    silent_reminder_grace_days: float = 2
+    silent_withdrawn_after_days: float = 2
+    # The longest pause a mentor may set (`unavailableUntil`), in days from now.
+    max_pause_days: float = 365
     # Where links in emails point.
     app_url: str = "http://127.0.0.1:8000"
 

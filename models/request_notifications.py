@@ -31,6 +31,10 @@ _REASONS = {
 }
 
 
+# Declines that say nothing about the mentee's request: other mentors to ask come with them.
+_WITH_ALTERNATIVES = (DeclineReason.MENTOR_INACTIVE, DeclineReason.NO_CAPACITY)
+
+
 def _link(request: MentorshipRequest) -> str:
     return f"/requests/{request.id}"
 
@@ -66,7 +70,12 @@ async def announce_change(
         )
         emails = [_approved(request, mentor, mentee, others)]
     elif to_status is S.DECLINED:
-        emails = [_declined(request, mentor, mentee)]
+        alternatives = (
+            await suggest_mentors(conn, mentee, excluding=mentor.id)
+            if request.decline_reason in _WITH_ALTERNATIVES
+            else []
+        )
+        emails = [_declined(request, mentor, mentee, alternatives)]
     elif to_status is S.CANCELLED:
         emails = [_cancelled(request, mentor, mentee, note)]
     else:
@@ -111,7 +120,9 @@ def _approved(request: MentorshipRequest, mentor: User, mentee: User, others: in
     )
 
 
-def _declined(request: MentorshipRequest, mentor: User, mentee: User) -> Email:
+def _declined(
+    request: MentorshipRequest, mentor: User, mentee: User, alternatives: list[User]
+) -> Email:
     reason = _REASONS.get(
         request.decline_reason or DeclineReason.OTHER, _REASONS[DeclineReason.OTHER]
     )
@@ -123,6 +134,7 @@ def _declined(request: MentorshipRequest, mentor: User, mentee: User) -> Email:
     if request.response_message:
         paragraphs.append(f"Their message: {request.response_message}")
     paragraphs.append("Your open-request slot is free again: other mentors are in the directory.")
+    paragraphs.extend(_alternatives(alternatives))
     return render("request_declined", mentee, "Your mentorship request", paragraphs, "/mentors")
 
 
@@ -143,14 +155,19 @@ def _expired_for_mentee(
         f" {_days(limits().expire_after_days)}, so it has expired and your open-request slot is"
         " free again."
     ]
-    if suggestions:
-        paragraphs.append("These mentors share your interests and have room for a mentee:")
-        paragraphs.extend(f"- {m.name}, {m.title} (/mentors/{m.id})" for m in suggestions)
-    else:
-        paragraphs.append("Other mentors who share your interests are in the directory.")
+    paragraphs.extend(_alternatives(suggestions) or ["Other mentors are in the directory."])
     return render(
         "request_expired_mentee", mentee, "Your mentorship request expired", paragraphs, "/mentors"
     )
+
+
+def _alternatives(suggestions: list[User]) -> list[str]:
+    if not suggestions:
+        return []
+    return [
+        "These mentors have room for a mentee and answer their requests:",
+        *(f"- {m.name}, {m.title} (/mentors/{m.id})" for m in suggestions),
+    ]
 
 
 def _expired_for_mentor(request: MentorshipRequest, mentor: User, mentee: User) -> Email:

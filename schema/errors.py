@@ -33,6 +33,8 @@ UserErrorCode = described_enum(
         "LOGIN_THROTTLED": "Too many logIn attempts: nothing was checked; wait"
         " `retryAfterSeconds`.",
         "SIGN_UP_THROTTLED": "Too many sign-ups from here: wait `retryAfterSeconds`.",
+        "PAUSE_IN_PAST": "A pause (`unavailableUntil`) must end in the future.",
+        "PAUSE_TOO_LONG": "A pause (`unavailableUntil`) ends too far ahead: see the message.",
     },
 )
 

@@ -77,6 +77,13 @@ def _field(build: Build, child: Selected, u: str) -> str:
         return js.global_id("User", f"{u}.id")
     if name == "createdAt":
         return js.iso_timestamp(f"{u}.created_at")
+    if name == "unavailableUntil":
+        return js.iso_timestamp(f"{u}.unavailable_until")
+    if name == "openSlots":
+        # `resolvers.users.open_slots_of`: null for members who are no mentor.
+        return f"CASE WHEN {u}.is_mentor THEN greatest({_open_slots(u)}, 0) END"
+    if name == "hasRoom":
+        return f"({u}.is_mentor AND {u}.available AND {_open_slots(u)} > 0)"
     if name == "roles":
         return js.roles(u)
     if name == "tags":
@@ -112,6 +119,16 @@ def _field(build: Build, child: Selected, u: str) -> str:
     if name == "favoriteMentors":
         return f"CASE WHEN {visible} THEN {_favorite_mentors(build, child, u)} END"
     raise Unsupported(f"User.{name}")
+
+
+def _open_slots(u: str) -> str:
+    """`models.directory.OPEN_SLOTS` over the row `u`."""
+    return f"{u}.capacity - {_active_count(u)}"
+
+
+def _active_count(u: str) -> str:
+    approved = RequestStatus.APPROVED.value
+    return f"(SELECT count(*) FROM {REQUESTS} WHERE mentor_id = {u}.id AND status = '{approved}')"
 
 
 def _channel_field(child: Selected) -> str:
