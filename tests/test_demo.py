@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from datetime import datetime, timedelta
 
 from mentorgraph.demo import seed_demo
 from mentorgraph.demo.people import (
@@ -20,7 +21,7 @@ from mentorgraph.demo.people import (
     validated,
 )
 from mentorgraph.demo.progress import Progress
-from models import validation
+from models import clock, validation
 from models.availability_changes import AvailabilityChange
 from models.passwords import password_problem, verify_password
 from models.requests import MentorshipRequest, RequestEvent
@@ -308,7 +309,8 @@ async def test_the_demo_mentee_and_mentor_carry_a_request_to_completion(
 STORY = """
 query($ids: [ID!]!) {
   nodes(ids: $ids) {
-    ... on User { email available mentoredCount lineageSize rating { average count } }
+    ... on User { email available unavailableUntil mentoredCount lineageSize
+                  rating { average count } }
   }
 }"""
 
@@ -349,3 +351,7 @@ async def test_the_demo_tells_the_story(client: GraphQLClient) -> None:
     assert nodes[0]["lineageSize"] >= 2  # their former mentees mentor others
     assert nodes[0]["rating"] == {"average": 4.67, "count": 3}
     assert [node["available"] for node in nodes[1:]] == [False, False]
+    # The silent mentor stays away until they come back; the paused one has a date.
+    assert nodes[1]["unavailableUntil"] is None
+    until = datetime.fromisoformat(nodes[2]["unavailableUntil"])
+    assert timedelta(days=9) < until - clock.now() <= timedelta(days=10)

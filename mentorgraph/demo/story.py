@@ -6,7 +6,8 @@
   make the demo mentor's lineage.
 - A silent mentor: two requests expired unanswered, so the system set them unavailable (with
   its record, as the sweep does) and released their last waiting request (`MENTOR_INACTIVE`).
-- A paused mentor: away, unavailable until ten days after the seed.
+- A paused mentor: away since two days before the seed, until ten days after it
+  (`unavailableUntil`; the sweep brings them back).
 
 The story owns these mentors' requests (the random ones involving them are left out), so it
 holds with any number of mentors; a tiny demo tells what its people allow.

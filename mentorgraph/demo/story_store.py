@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from mentorgraph.demo.requests import DemoRequest
 from mentorgraph.demo.store import StoredPeople
-from mentorgraph.demo.story import Story
+from mentorgraph.demo.story import PAUSE, Story
 from models.availability_changes import AvailabilityChange
 from models.feedback import AuthorRole, MentorshipFeedback
 from models.limits import limits
@@ -38,7 +38,9 @@ async def store_story(story: Story, request_ids: list[int], stored: StoredPeople
     if story.silent is not None and story.silenced_at is not None:
         mentor_id = stored.id_of(story.silent)
         rule = limits()
-        await User.filter(id=mentor_id).update(available=False, updated_at=story.silenced_at)
+        await User.filter(id=mentor_id).update(
+            available=False, availability_changed_at=story.silenced_at, updated_at=story.silenced_at
+        )
         await AvailabilityChange.create(
             mentor_id=mentor_id,
             available=False,
@@ -47,10 +49,14 @@ async def store_story(story: Story, request_ids: list[int], stored: StoredPeople
             f" {rule.inactive_window_days:g} days (the limit is {rule.inactive_expiries}).",
             occurred_at=story.silenced_at,
         )
-    if story.paused is not None:
-        # Their own change, as `setAvailability` makes it: no record, no email.
+    if story.paused is not None and story.paused_until is not None:
+        # Their own pause, as `setAvailability(unavailableUntil)` makes it: no record, no email;
+        # the sweep ends it.
         await User.filter(id=stored.id_of(story.paused)).update(
-            available=False, updated_at=story.paused.created_at
+            available=False,
+            unavailable_until=story.paused_until,
+            availability_changed_at=story.paused_until - PAUSE - timedelta(days=2),
+            updated_at=story.paused.created_at,
         )
 
 

@@ -19,12 +19,9 @@ Action = Callable[[], Awaitable[None]]
 
 
 def move_clock_to(seconds: int) -> None:
-    """Set the project's clock (`models/clock.py`, as the tests move it) to this instant.
-
-    Real time runs on while a step works, so what it writes is stamped a little later (a few
-    milliseconds); `outcomes.py` rounds every timestamp down to the simulation's grid.
-    """
-    clock.advance(START + timedelta(seconds=seconds) - clock.now())
+    """Pin the project's clock (`models/clock.py`) at this instant of the simulation: the
+    step that follows sees it alone, however long it takes on this machine."""
+    clock.pin(START + timedelta(seconds=seconds))
 
 
 @dataclass(order=True)

@@ -1,25 +1,21 @@
 """A simulated mentor's own availability: full, on holiday, back. The one place that knows which
-self-service the rules offer (here: `setAvailability`, and declining waiting requests one by one
-before leaving)."""
+self-service the rules offer: `set_own_availability` (`setAvailability`), a pause until a date
+that the sweep ends, optionally declining the waiting requests in the same step."""
 
 from __future__ import annotations
 
-import contextlib
-from typing import cast
+from datetime import timedelta
 
+from mentorgraph.simulate.config import START
 from mentorgraph.simulate.world import World
-from models import lifecycle
-from models.accounts import set_availability
-from models.errors import RuleViolation
-from models.request_guards import OPEN_STATUSES
-from models.requests import DeclineReason, MentorshipRequest, RequestStatus
+from models.mentor_availability import set_own_availability
 from models.users import User
 
 __all__ = ["come_back", "go_away", "reopen_after_full", "set_available", "set_unavailable"]
 
 
 async def set_available(mentor_id: int) -> None:
-    await set_availability(await User.get(id=mentor_id), True)
+    await set_own_availability(await User.get(id=mentor_id), available=True)
 
 
 async def set_unavailable(mentor_id: int, world: World) -> None:
@@ -27,7 +23,7 @@ async def set_unavailable(mentor_id: int, world: World) -> None:
     user = await User.get(id=mentor_id)
     if user.available:
         world.closed_full.add(mentor_id)
-        await set_availability(user, False)
+        await set_own_availability(user, available=False)
 
 
 async def reopen_after_full(mentor_id: int, world: World) -> None:
@@ -37,25 +33,15 @@ async def reopen_after_full(mentor_id: int, world: World) -> None:
 
 
 async def go_away(mentor_id: int, *, until: int, decline: bool) -> None:
-    """On holiday until `until` (seconds from the start); some decline what waits first."""
-    user = await User.get(id=mentor_id)
-    if decline:
-        waiting = cast(
-            "list[int]",
-            await MentorshipRequest.filter(mentor_id=mentor_id, status__in=OPEN_STATUSES)
-            .order_by("id")
-            .values_list("id", flat=True),
-        )
-        for request_id in waiting:
-            with contextlib.suppress(RuleViolation):  # answered meanwhile
-                await lifecycle.transition(
-                    request_id,
-                    RequestStatus.DECLINED,
-                    actor=user,
-                    decline_reason=DeclineReason.NO_CAPACITY,
-                )
-    await set_availability(user, False)
+    """A pause until `until` (seconds from the start); some decline what waits in the same step."""
+    await set_own_availability(
+        await User.get(id=mentor_id),
+        available=False,
+        until=START + timedelta(seconds=until),
+        decline_waiting=decline,
+    )
 
 
 async def come_back(mentor_id: int) -> None:
-    await set_available(mentor_id)
+    """The sweep ended the pause already; nothing to do (a mentor still closed because full
+    stays so)."""

@@ -2,8 +2,9 @@
 availability changes, the outbox. Who was silent comes from the mentors' addresses
 (`population.habit_of`); what was suggested, from the notes taken when it was (`observe.py`).
 
-Timestamps are rounded down to the simulation's 30-second grid: every step happens on it, and
-what a step writes is stamped a few milliseconds after (real time runs on while it works).
+Timestamps are read as seconds from the start, on the simulation's 30-second grid (the clock is
+pinned at each step's instant; rounding down keeps a hand-made scenario with a running clock
+readable too).
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ MINUTE = 60
 
 def later(now: int, seconds: float) -> int:
     """`seconds` after `now`, on the people's grid: whole minutes plus 30 s, never the instant
-    of a sweep (whole hours), so which of the two came first never depends on real time."""
+    of a sweep (whole hours), so no request is ever exactly as old as a threshold of the
+    ladder when a sweep looks at it."""
     return max(now, int((now + seconds) // MINUTE * MINUTE + 30))
 
 
