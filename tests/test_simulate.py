@@ -6,15 +6,17 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from mentorgraph.simulate.agenda import move_clock_to
-from mentorgraph.simulate.config import SimConfig
+from mentorgraph.simulate.config import START, SimConfig
 from mentorgraph.simulate.engine import simulate
 from mentorgraph.simulate.outcomes import DAY, Outcomes, measure, summary
 from mentorgraph.simulate.postman import suggested_mentor_ids
 from mentorgraph.simulate.report import goals, render_report
-from models import lifecycle
+from models import clock, lifecycle
 from models.request_rules import create_request
 from models.requests import DeclineReason, RequestStatus
 from models.sweep import sweep
@@ -161,3 +163,15 @@ def test_outcomes_are_plain_data() -> None:
     out = Outcomes(days=1, rules={})
     assert out.as_dict()["requests"] == 0
     assert out.flagged_share is None and out.match_rate is None
+
+
+def test_a_pinned_clock_stands_still_until_reset() -> None:
+    moment = START + timedelta(days=3)
+    clock.pin(moment)
+    try:
+        assert clock.now() == moment
+        time.sleep(0.01)
+        assert clock.now() == moment
+    finally:
+        clock.reset()
+    assert abs(clock.now() - datetime.now(UTC)) < timedelta(seconds=5)
