@@ -193,8 +193,14 @@ async def set_silent_mentors_unavailable() -> tuple[int, int]:
     """Silent mentors (`models/silent_mentors.py`) are set unavailable and their waiting
     requests released. Returns (mentors set unavailable, requests released)."""
     now = clock.now()
+    conn = connections.get("default")
     changed = released = 0
-    for mentor_id in await silent_candidates(connections.get("default"), now):
+    for mentor_id in await silent_candidates(conn, now):
+        # Judged first without a lock (most candidates are merely slow): no write per minute
+        # for them; `release_silent_mentor` judges again under the lock.
+        mentor = await User.get_or_none(id=mentor_id)
+        if mentor is None or await silence_of(conn, mentor, now) is None:
+            continue
         count = await release_silent_mentor(mentor_id)
         if count is not None:
             changed += 1

@@ -15,10 +15,12 @@ from models.errors import ErrorCode, RuleViolation
 from models.ladder import release_silent_mentor, run_ladder
 from models.outbox import OutboxEmail
 from models.reminders import RequestReminder
+from models.request_guards import OPEN_STATUSES
+from models.request_rules import create_request
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.sweep import sweep, sweep_lock
 from models.users import User
-from tests.utils.factories import make_mentor, make_request, make_user
+from tests.utils.factories import TEXT, make_mentor, make_request, make_user
 from tests.utils.rules import rules
 
 postgres_only = pytest.mark.skipif(
@@ -135,3 +137,25 @@ async def test_a_release_and_an_approval_never_both_happen(db: None) -> None:
             outcomes.append("approved")
         assert await RequestEvent.filter(request_id=request_id).count() == 1
     assert len(outcomes) == 10
+
+
+async def test_no_request_is_left_waiting_on_a_released_mentor(db: None) -> None:
+    """A mentee asks while the sweep releases the mentor: the mentor's row lock orders them.
+    Asked first: the request is released with the others. Released first: MENTOR_UNAVAILABLE."""
+    pairs = await _silent_mentors(10)
+    for mentor_id, _ in pairs:
+        mentee = await make_user()
+        released, created = await asyncio.gather(
+            release_silent_mentor(mentor_id),
+            create_request(
+                mentee, mentor_id=mentor_id, message=TEXT, background=TEXT, expectation=TEXT
+            ),
+            return_exceptions=True,
+        )
+        assert released in (1, 2), released
+        if isinstance(created, BaseException):
+            assert isinstance(created, RuleViolation), created
+            assert (created.code, released) == (ErrorCode.MENTOR_UNAVAILABLE, 1)
+        assert not (await User.get(id=mentor_id)).available
+        waiting = MentorshipRequest.filter(mentor_id=mentor_id, status__in=OPEN_STATUSES)
+        assert not await waiting.exists()
