@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +33,8 @@ GRID = 30
 # The goal: silent mentors flagged within this many days of their first unanswered request.
 FLAG_WITHIN_DAYS = 14
 _OPEN = {s.value for s in OPEN_STATUSES}
+# The settings (`models/limits.py`) of the ladder and the silent-mentor rule, shown with a run.
+_LADDER_SETTINGS = ("first_reminder", "second_reminder", "expire_", "inactive_", "silent_")
 
 
 def _at(moment: datetime) -> int:
@@ -113,14 +115,9 @@ async def measure(
     out = Outcomes(
         days=config.days,
         rules={
-            name: getattr(rule, name)
-            for name in (
-                "first_reminder_days",
-                "second_reminder_days",
-                "expire_after_days",
-                "inactive_expiries",
-                "inactive_window_days",
-            )
+            f.name: getattr(rule, f.name)
+            for f in fields(rule)
+            if f.name.startswith(_LADDER_SETTINGS)
         },
         refusals=dict(sorted((refusals or Counter()).items())),
     )
