@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .PHONY: serve test clients lint typecheck schema migrations install clean bench bench-data \
-	bench-postgraphile soak browser prometheus graphiql-assets lock env-example compose
+	bench-postgraphile soak browser prometheus graphiql-assets lock env-example compose outcomes
 
 # The run-time dependencies at requirements.lock's versions (as in the image); the test tools
 # at pyproject.toml's pins.
@@ -102,6 +102,14 @@ SOAK_SECONDS ?= 180
 SOAK_ARGS ?=
 soak: $(INSTALLED)
 	$(BIN)/python -m bench.soak --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
+
+## The request process's outcomes, simulated (not part of `make test`): 60 days of synthetic
+## mentors and mentees through the real rules, sweep, clock and outbox on a throw-away SQLite
+## database; writes docs/outcomes.md and docs/outcomes/*.png. The rules' thresholds are the
+## settings (e.g. `INACTIVE_EXPIRIES=1 make outcomes`); SIMULATE_ARGS go to `mentorgraph simulate`.
+SIMULATE_ARGS ?=
+outcomes: $(INSTALLED)
+	$(BIN)/python -m mentorgraph simulate --write-docs $(SIMULATE_ARGS)
 
 ## Re-export the SDL snapshot after changing the schema.
 schema: $(INSTALLED)

@@ -1,5 +1,5 @@
 """`mentorgraph serve | migrate | seed-demo | create-user | token | deliver-emails | sweep |
-persist-operations`."""
+persist-operations | simulate`."""
 
 from __future__ import annotations
 
@@ -208,6 +208,58 @@ def cmd_persist_operations(args: argparse.Namespace, settings: Settings) -> int:
     return _run(settings, work)
 
 
+def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from mentorgraph.simulate import SimConfig, run_simulation
+    from mentorgraph.simulate.database import NotThrowAway
+    from mentorgraph.simulate.plots import PlotsUnavailable
+
+    config = SimConfig(
+        days=args.days,
+        mentors=args.mentors,
+        silent_share=args.silent_share,
+        mentees_per_day_given=args.mentees_per_day,
+        seed=args.seed,
+    )
+    # The rules' thresholds come from the settings (environment), as in the server.
+    configure_rules(settings)
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        report = asyncio.run(
+            run_simulation(
+                config,
+                settings,
+                database_url=args.database_url,
+                plots_dir=Path(args.plots) if args.plots else None,
+                docs_dir=Path(args.docs_dir) if args.write_docs else None,
+                progress=sys.stderr,
+            )
+        )
+    except (NotThrowAway, PlotsUnavailable) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(report, end="")
+    return 0
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+        return value
+
+    return parse
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"a share from 0 to 1, not {text}")
+    return value
+
+
 def package_version() -> str:
     try:
         return importlib.metadata.version("mentorgraph")
@@ -299,6 +351,46 @@ def build_parser() -> argparse.ArgumentParser:
         "file", help="a JSON manifest: Apollo's persisted-query manifest or {hash: document}"
     )
     persist.set_defaults(handler=cmd_persist_operations)
+    simulate = commands.add_parser(
+        "simulate",
+        help="simulate days of mentors and mentees through the real rules, and report",
+        description="Simulate days of mentors and mentees on a throw-away database, through the"
+        " real rules, sweep, clock and outbox, and print what came of it (Markdown). The same"
+        " options and settings give the same report. The rules' thresholds are the settings"
+        " (e.g. INACTIVE_EXPIRIES=1 mentorgraph simulate).",
+    )
+    simulate.add_argument(
+        "--days", type=_positive(int), default=60, help="simulated days (default: %(default)s)"
+    )
+    simulate.add_argument(
+        "--mentors", type=_positive(int), default=300, help="mentors (default: %(default)s)"
+    )
+    simulate.add_argument(
+        "--silent-share",
+        type=_share,
+        default=0.3,
+        help="share of mentors who never answer (default: %(default)s)",
+    )
+    simulate.add_argument(
+        "--mentees-per-day",
+        type=_positive(float),
+        help="new mentees a day (default: one for every 25 mentors)",
+    )
+    simulate.add_argument("--seed", type=int, default=1, help="(default: %(default)s)")
+    simulate.add_argument(
+        "--database-url",
+        help="an empty PostgreSQL (or SQLite) database to use; default: a temporary SQLite file",
+    )
+    simulate.add_argument("--plots", metavar="DIR", help="also write the PNG plots into DIR")
+    simulate.add_argument(
+        "--write-docs",
+        action="store_true",
+        help="write DOCS_DIR/outcomes.md and its plots in DOCS_DIR/outcomes/ (needs matplotlib)",
+    )
+    simulate.add_argument(
+        "--docs-dir", default="docs", help="where --write-docs writes (default: %(default)s)"
+    )
+    simulate.set_defaults(handler=cmd_simulate)
     return parser
 
 

@@ -99,7 +99,7 @@ SWEEP_SECONDS = Histogram(
 )
 SWEEP_ACTIONS = Counter(
     "mentorgraph_sweep_actions",
-    "What sweeps did: reminded, expired, set_unavailable, scores_changed.",
+    "What sweeps did: reminded, expired, set_unavailable, released, returned, scores_changed.",
     ["action"],
 )
 DB_CONNECTIONS = Gauge(
@@ -281,6 +281,8 @@ def timed_sweep(run: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Any
             ("reminded", report.ladder.reminded),
             ("expired", report.ladder.expired),
             ("set_unavailable", report.ladder.set_unavailable),
+            ("released", report.ladder.released),
+            ("returned", report.ladder.returned),
             ("scores_changed", report.scores_changed),
         ):
             if count:

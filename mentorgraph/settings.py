@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     max_messages_per_request: int = RULES.max_messages_per_request
     message_burst: int = RULES.message_burst
     message_burst_window_seconds: float = RULES.message_burst_window_seconds
+    # The silent-mentor rule (signs of silence since a mentor's latest activity; see
+    # `models/limits.py`) and the longest pause a mentor may set.
+    silent_signals: int = RULES.silent_signals
+    silent_idle_days: float = RULES.silent_idle_days
+    silent_reminder_grace_days: float = RULES.silent_reminder_grace_days
+    silent_withdrawn_after_days: float = RULES.silent_withdrawn_after_days
+    max_pause_days: float = RULES.max_pause_days
 
     # --- LogIn and signUp throttling, password hashing (issue 11; `models/accounts.py`) ---
     # Failed logIns are counted per (account, client address) pair, per account and per

@@ -24,7 +24,6 @@ __all__ = [
     "ProfileChanges",
     "authenticate",
     "create_user",
-    "set_availability",
     "sign_up",
     "update_profile",
 ]
@@ -175,14 +174,4 @@ async def update_profile(user: User, changes: ProfileChanges) -> User:
                     for i, (kind, handle) in enumerate(channels)
                 ]
             )
-    return user
-
-
-async def set_availability(user: User, available: bool) -> User:
-    if not user.is_mentor:
-        raise RuleViolation(
-            ErrorCode.FORBIDDEN, "Only mentors have an availability to set.", ["available"]
-        )
-    user.available = available
-    await user.save(update_fields=["available", "updated_at"])
     return user

@@ -17,12 +17,14 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet, ValuesQuery
 
 from models.errors import ErrorCode, RuleViolation
+from models.requests import MentorshipRequest, RequestStatus
 from models.users import User, UserLanguage, UserTag
 from models.validation import LANGUAGE_CODES, clean_country, clean_tags
 
 __all__ = [
     "FACET_LIMITS",
     "MAX_SEARCH_LENGTH",
+    "OPEN_SLOTS",
     "ORDER_KEYS",
     "SEARCH_TEXT",
     "FacetCount",
@@ -36,6 +38,14 @@ __all__ = [
 ]
 
 MAX_SEARCH_LENGTH = 100
+
+# A mentor's open slots: how many more mentees they take now (their capacity less their APPROVED
+# requests), over a `users` row. Negative when the capacity was lowered below the active count.
+OPEN_SLOTS = (
+    f"capacity - (SELECT COUNT(*) FROM {MentorshipRequest._meta.db_table} slot_r"
+    f" WHERE slot_r.mentor_id = {User._meta.db_table}.id"
+    f" AND slot_r.status = '{RequestStatus.APPROVED.value}')"
+)
 
 # NOTE: exactly the expression of `idx_users_search_trgm`; PostgreSQL uses an expression index
 # only for the same expression, so change both together (or neither).
@@ -77,6 +87,8 @@ class MentorFilter:
     country: str | None = None
     spoken_language: str | None = None
     available_only: bool = True
+    # Only mentors a mentee can ask now: available, with fewer active mentees than they take.
+    with_room: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,7 @@ def clean_filter(
     country: str | None = None,
     spoken_language: str | None = None,
     available_only: bool = True,
+    with_room: bool = False,
 ) -> MentorFilter:
     """The filter as the queries need it; `RuleViolation` naming the first bad field."""
     return MentorFilter(
@@ -130,14 +143,18 @@ def clean_filter(
         country=clean_country(country, field="country"),
         spoken_language=_clean_language(spoken_language),
         available_only=available_only,
+        with_room=with_room,
     )
 
 
 def matching_mentors(mentor_filter: MentorFilter) -> QuerySet[User]:
     """Mentors matching every part of the filter (unordered; the caller pages it)."""
     mentors = User.filter(is_mentor=True)
-    if mentor_filter.available_only:
+    if mentor_filter.available_only or mentor_filter.with_room:
         mentors = mentors.filter(available=True)
+    if mentor_filter.with_room:
+        # The mentor's active mentees, counted by the (mentor_id, status, id) index.
+        mentors = mentors.annotate(open_slots=RawSQL(OPEN_SLOTS)).filter(open_slots__gt=0)
     if mentor_filter.country:
         mentors = mentors.filter(country=mentor_filter.country)
     for tag in mentor_filter.tags:

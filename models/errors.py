@@ -33,6 +33,9 @@ class ErrorCode(StrEnum):
     INVALID_REFRESH_TOKEN = "INVALID_REFRESH_TOKEN"
     REFRESH_TOKEN_REUSED = "REFRESH_TOKEN_REUSED"
     INVALID_RESET_TOKEN = "INVALID_RESET_TOKEN"
+    # A mentor's pause (`unavailableUntil`) must end in the future, and within the limit.
+    PAUSE_IN_PAST = "PAUSE_IN_PAST"
+    PAUSE_TOO_LONG = "PAUSE_TOO_LONG"
 
 
 class RuleViolation(Exception):

@@ -1,9 +1,15 @@
-"""The ladder for unanswered requests: reminders, expiry, and setting silent mentors unavailable.
+"""The ladder for unanswered requests: the end of pauses, expiry, reminders, and setting silent
+mentors unavailable (the rule in `models/silent_mentors.py`), releasing their waiting requests.
+
+Time a mentor is away never counts against them: no reminders go to an unavailable (or paused)
+mentor, and the silent-mentor rule counts only what happened since they came back. Requests to
+an away mentor still expire on time: no mentee waits longer for a mentor who is not there.
 
 Each step is safe to run concurrently with itself (the sweep's advisory lock is an economy, not
 the guarantee): a reminder is one row of `request_reminders`, whose unique (request, number)
 index refuses a second; expiry goes through `transition`, which re-checks the status under the
-row lock; setting a mentor unavailable is a conditional change of their locked row.
+row lock; setting a mentor unavailable is a conditional change of their locked row, re-judged
+under that lock, with the release of their waiting requests in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,25 +19,31 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from models import clock, lifecycle
-from models.availability_changes import AvailabilityChange
 from models.errors import RuleViolation
+from models.events import committed
 from models.limits import limits
-from models.mentor_availability import change_availability
+from models.mentor_availability import change_availability, end_pauses
 from models.outbox import enqueue_email
 from models.reminders import RequestReminder
-from models.request_guards import OPEN_STATUSES, lock_request
+from models.request_guards import OPEN_STATUSES, lock_request, lock_user
 from models.request_notifications import reminder_email
-from models.requests import MentorshipRequest, RequestEvent, RequestStatus
+from models.requests import DeclineReason, MentorshipRequest, RequestStatus
+from models.response_scores import refresh_scores
+from models.silent_mentors import silence_of, silent_candidates
 from models.users import User
 
 __all__ = [
+    "RELEASE_NOTE",
     "LadderReport",
     "expire_overdue",
+    "expires_at",
+    "release_silent_mentor",
     "remind_waiting",
     "run_ladder",
     "send_reminder",
@@ -39,11 +51,26 @@ __all__ = [
 ]
 
 
+RELEASE_NOTE = "The mentor has not been answering requests and was set unavailable."
+
+
 @dataclass
 class LadderReport:
     reminded: int = 0
     expired: int = 0
     set_unavailable: int = 0
+    # Waiting requests of mentors set unavailable, declined at once (MENTOR_INACTIVE).
+    released: int = 0
+    # Mentors whose pause ended.
+    returned: int = 0
+
+
+def expires_at(request: MentorshipRequest) -> datetime | None:
+    """When the open request expires unanswered (the sweep expires it within its minute after);
+    None once it is settled."""
+    if request.status not in OPEN_STATUSES:
+        return None
+    return request.created_at + timedelta(days=limits().expire_after_days)
 
 
 def _days_ago(days: float) -> datetime:
@@ -51,11 +78,14 @@ def _days_ago(days: float) -> datetime:
 
 
 async def run_ladder() -> LadderReport:
-    """One pass of every step, expiry first (an overdue request needs no more reminders)."""
+    """One pass of every step: pauses end first (a mentor back today is neither reminded as
+    away nor judged on their time away), then expiry (an overdue request needs no more
+    reminders), reminders, and the silent-mentor rule."""
     report = LadderReport()
+    report.returned = await end_pauses()
     report.expired = await expire_overdue()
     report.reminded = await remind_waiting()
-    report.set_unavailable = await set_silent_mentors_unavailable()
+    report.set_unavailable, report.released = await set_silent_mentors_unavailable()
     return report
 
 
@@ -81,7 +111,8 @@ async def expire_overdue() -> int:
 
 
 async def remind_waiting() -> int:
-    """The due reminder of every open request that has not had it (or a later one) yet.
+    """The due reminder of every open request that has not had it (or a later one) yet,
+    unless its mentor is unavailable (away: their time away does not count against them).
 
     The later step goes first: a request the sweep first sees past the second reminder's day
     gets only the second, never both at once.
@@ -92,7 +123,7 @@ async def remind_waiting() -> int:
         already = RequestReminder.filter(number__gte=number).values("request_id")
         due = (
             await MentorshipRequest.filter(
-                status__in=OPEN_STATUSES, created_at__lte=_days_ago(days)
+                status__in=OPEN_STATUSES, created_at__lte=_days_ago(days), mentor__available=True
             )
             .exclude(id__in=Subquery(already))
             .order_by("id")
@@ -158,38 +189,50 @@ async def send_reminder(
     return reminder
 
 
-async def set_silent_mentors_unavailable() -> int:
-    """Available mentors with too many expiries in the window are set unavailable.
-
-    Expiries count only since the mentor's last recorded availability change, so a mentor who
-    comes back is not set unavailable again for the expiries that sent them away.
-    """
-    rule = limits()
-    since = _days_ago(rule.inactive_window_days)
-    expired_request_ids = RequestEvent.filter(
-        to_status=RequestStatus.EXPIRED, occurred_at__gte=since
-    ).values("request_id")
-    suspects = await (
-        MentorshipRequest.filter(id__in=Subquery(expired_request_ids))
-        .filter(mentor__available=True, mentor__is_mentor=True)
-        .distinct()
-        .values_list("mentor_id", flat=True)
-    )
-    changed = 0
-    for mentor_id in sorted(set(cast("list[int]", suspects))):
-        last_change = await AvailabilityChange.filter(mentor_id=mentor_id).order_by("-id").first()
-        start = max(since, last_change.occurred_at) if last_change else since
-        count = await RequestEvent.filter(
-            to_status=RequestStatus.EXPIRED,
-            occurred_at__gt=start,
-            request__mentor_id=mentor_id,
-        ).count()
-        if count < rule.inactive_expiries:
+async def set_silent_mentors_unavailable() -> tuple[int, int]:
+    """Silent mentors (`models/silent_mentors.py`) are set unavailable and their waiting
+    requests released. Returns (mentors set unavailable, requests released)."""
+    now = clock.now()
+    conn = connections.get("default")
+    changed = released = 0
+    for mentor_id in await silent_candidates(conn, now):
+        # Judged first without a lock (most candidates are merely slow): no write per minute
+        # for them; `release_silent_mentor` judges again under the lock.
+        mentor = await User.get_or_none(id=mentor_id)
+        if mentor is None or await silence_of(conn, mentor, now) is None:
             continue
-        reason = (
-            f"{count} requests to you expired unanswered within the last"
-            f" {rule.inactive_window_days:g} days (the limit is {rule.inactive_expiries})."
-        )
-        if await change_availability(mentor_id, available=False, actor=None, reason=reason):
+        count = await release_silent_mentor(mentor_id)
+        if count is not None:
             changed += 1
-    return changed
+            released += count
+    return changed, released
+
+
+async def release_silent_mentor(mentor_id: int) -> int | None:
+    """If the rule holds for this mentor under their row lock, set them unavailable and decline
+    every waiting request of theirs (MENTOR_INACTIVE, the system acting; each mentee is told,
+    with other mentors to ask), all in one transaction. The row lock orders this with the
+    mentor's approvals (which lock it too): a request approved first is not released, one
+    released first cannot be approved. Returns the requests released, or None when the mentor
+    was not set unavailable."""
+    async with in_transaction() as conn:
+        mentor = await lock_user(conn, mentor_id)
+        if mentor is None:
+            return None
+        silence = await silence_of(conn, mentor, clock.now())
+        if silence is None:
+            return None
+        if (
+            await change_availability(
+                mentor_id, available=False, actor=None, reason=silence.reason, connection=conn
+            )
+            is None
+        ):
+            return None
+        declined, events = await lifecycle.decline_open_requests(
+            conn, mentor_id, reason=DeclineReason.MENTOR_INACTIVE, note=RELEASE_NOTE
+        )
+    committed(events)
+    if declined:
+        await refresh_scores([mentor_id])
+    return len(declined)

@@ -252,11 +252,17 @@ async def cancel_others(keep_request_id: int, *, actor: User) -> list[Mentorship
 
 
 async def decline_open_requests(
-    conn: BaseDBAsyncClient, mentor_id: int, *, reason: DeclineReason, note: str
+    conn: BaseDBAsyncClient,
+    mentor_id: int,
+    *,
+    reason: DeclineReason,
+    note: str,
+    actor: User | None = None,
 ) -> tuple[list[MentorshipRequest], list[RequestEvent]]:
-    """The system declines every NEW or VIEWED request of the mentor, inside the caller's
-    transaction (whose commit makes them all declined, or none), which holds the mentor's row.
-    Returns the declined requests and their events, for the caller to announce after commit."""
+    """The system (or the mentor themselves, as `actor`: pausing) declines every NEW or VIEWED
+    request of the mentor, inside the caller's transaction (whose commit makes them all
+    declined, or none), which holds the mentor's row. Returns the declined requests and their
+    events, for the caller to announce after commit."""
     open_ids = cast(
         "list[int]",
         await MentorshipRequest.filter(mentor_id=mentor_id, status__in=OPEN_STATUSES)
@@ -266,7 +272,7 @@ async def decline_open_requests(
     )
     # Every row locked (in id order) before the first event, as in `cancel_others`.
     requests = [await lock_request(conn, request_id) for request_id in open_ids]
-    roles = frozenset({Actor.SYSTEM})
+    roles = frozenset({Actor.SYSTEM}) if actor is None else frozenset({Actor.MENTOR})
     declined: list[MentorshipRequest] = []
     events: list[RequestEvent] = []
     for request in requests:
@@ -277,7 +283,7 @@ async def decline_open_requests(
                 conn,
                 request,
                 S.DECLINED,
-                actor=None,
+                actor=actor,
                 roles=roles,
                 note=note,
                 decline_reason=reason,

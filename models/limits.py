@@ -50,6 +50,18 @@ class Limits:
     max_messages_per_request: int = 50
     message_burst: int = 10
     message_burst_window_seconds: float = 60
+    # The silent-mentor rule (`models/silent_mentors.py`): a mentor with no activity (no view
+    # or answer of any request) for `silent_idle_days`, counted from their latest activity or
+    # return to availability, is set unavailable once `silent_signals` signs of silence add up
+    # since then: each expiry, each request withdrawn unviewed after waiting at least
+    # `silent_withdrawn_after_days`, each reminder left without activity for
+    # `silent_reminder_grace_days`, and each request left unviewed for `silent_idle_days`.
+    silent_signals: int = 2
+    silent_idle_days: float = 7
+    silent_reminder_grace_days: float = 2
+    silent_withdrawn_after_days: float = 2
+    # The longest pause a mentor may set (`unavailableUntil`), in days from now.
+    max_pause_days: float = 365
 
 
 _current = Limits()

@@ -4,7 +4,8 @@ their numbers, in a fixed number of statements whatever the size of the director
 The pool: mentors sharing the most tags with the member, mentors who mentored the most members
 with overlapping interests, and mentors in the member's country or speaking their languages
 (each part at most `POOL` mentors). Then only the available ones with capacity left, who are
-not the member and hold no open or active request from them, are scored.
+not the member, hold no open or active request from them and are not going quiet
+(`models/silent_mentors.quiet_mentors`), are scored.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from tortoise import connections
+
+from models import clock
 from models.graph import EDGE_STATUSES
 from models.recommendations import Candidate, Recommendation, Seeker, rank
 from models.request_guards import PAIR_BLOCKING_STATUSES
 from models.requests import MentorshipRequest
 from models.responsiveness import responsiveness_of
+from models.silent_mentors import quiet_mentors
 from models.sql import fetch, in_list
 from models.users import User, UserLanguage, UserTag
 
@@ -126,8 +131,9 @@ async def recommend(viewer: User, first: int) -> tuple[list[Recommendation], dic
     if not ids:
         return [], {}
     records = dict(zip(ids, await responsiveness_of(ids), strict=True))
-    # Capacity left: fewer active mentees than the mentor takes.
-    ids = [i for i in ids if records[i].active_mentees < mentors[i].capacity]
+    # Capacity left (fewer active mentees than the mentor takes), and not going quiet.
+    quiet = await quiet_mentors(connections.get("default"), ids, clock.now())
+    ids = [i for i in ids if records[i].active_mentees < mentors[i].capacity and i not in quiet]
     tags = await _values_by_user(UserTag, "tag", ids)
     languages = await _values_by_user(UserLanguage, "language", ids)
     peers = await _peers(viewer, seeker, ids)

@@ -15,7 +15,7 @@ from models.limits import limits
 from models.notifications import compose, web_link
 from models.outbox import Email, enqueue_email
 from models.request_guards import OPEN_STATUSES
-from models.requests import MentorshipRequest, RequestStatus
+from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.suggestions import suggest_mentors
 from models.users import User, UserLanguage, UserTag
 
@@ -26,6 +26,10 @@ S = RequestStatus
 
 def _request_url(request: MentorshipRequest) -> str:
     return web_link(f"/requests/{request.id}")
+
+
+# Declines that say nothing about the mentee's request: other mentors to ask come with them.
+_WITH_ALTERNATIVES = (DeclineReason.MENTOR_INACTIVE, DeclineReason.NO_CAPACITY)
 
 
 async def announce_change(
@@ -55,7 +59,12 @@ async def announce_change(
         )
         emails = [_approved(request, mentor, mentee, others)]
     elif to_status is S.DECLINED:
-        emails = [_declined(request, mentor, mentee)]
+        alternatives = (
+            await suggest_mentors(conn, mentee, excluding=mentor.id)
+            if request.decline_reason in _WITH_ALTERNATIVES
+            else []
+        )
+        emails = [_declined(request, mentor, mentee, alternatives)]
     elif to_status is S.CANCELLED:
         emails = [_cancelled(request, mentor, mentee, note)]
     else:
@@ -118,11 +127,18 @@ def _approved(request: MentorshipRequest, mentor: User, mentee: User, others: in
     )
 
 
-def _declined(request: MentorshipRequest, mentor: User, mentee: User) -> Email:
+def _declined(
+    request: MentorshipRequest, mentor: User, mentee: User, alternatives: list[User]
+) -> Email:
     return compose(
         "request_declined",
         mentee,
-        {"request": request, "mentor": mentor, "directory_url": web_link("/mentors")},
+        {
+            "request": request,
+            "mentor": mentor,
+            "suggestions": _suggested(alternatives),
+            "directory_url": web_link("/mentors"),
+        },
     )
 
 
@@ -139,13 +155,17 @@ def _expired_for_mentee(
         {
             "mentor": mentor,
             "expire_days": limits().expire_after_days,
-            "suggestions": [
-                {"name": m.name, "title": m.title, "url": web_link(f"/mentors/{m.id}")}
-                for m in suggestions
-            ],
+            "suggestions": _suggested(suggestions),
             "directory_url": web_link("/mentors"),
         },
     )
+
+
+def _suggested(mentors: list[User]) -> list[dict[str, object]]:
+    """Other mentors to ask, as the templates list them (`models.suggestions`)."""
+    return [
+        {"name": m.name, "title": m.title, "url": web_link(f"/mentors/{m.id}")} for m in mentors
+    ]
 
 
 def _expired_for_mentor(request: MentorshipRequest, mentor: User, mentee: User) -> Email:

@@ -1,9 +1,10 @@
 """Creating a mentorship request: the rules of the `(none) -> NEW` row of the lifecycle table.
 
 Input is checked first (every bad field at once), then who may ask whom, then, inside one
-transaction holding the mentee's row lock, the rules that count: the mentor's capacity, one
-open request per pair and the mentee's open-request limit. The lock makes concurrent creates
-by one mentee take turns, in every server process; the partial unique index
+transaction holding the mentee's and the mentor's row locks, the rules that count: the
+mentor's availability and capacity, one open request per pair and the mentee's open-request
+limit. The locks make concurrent creates by one mentee take turns, and order a create with
+the mentor going unavailable, in every server process; the partial unique index
 `uniq_open_request_per_pair` backs the pair rule whatever else races.
 """
 
@@ -69,15 +70,18 @@ async def create_request(
     if mentor is None:
         raise RuleViolation(ErrorCode.NOT_FOUND, "No such mentor.", ["mentorId"])
     if not mentor.is_mentor or not mentor.available:
-        raise RuleViolation(
-            ErrorCode.MENTOR_UNAVAILABLE,
-            f"{mentor.name} does not take new mentees at the moment.",
-            ["mentorId"],
-        )
+        raise _unavailable(mentor)
 
     try:
         async with in_transaction() as conn:
-            await lock_user(conn, mentee.id)
+            # Both users' rows, in id order (two people asking each other at once must not
+            # deadlock). The mentee's makes their creates take turns; the mentor's orders this
+            # create with the mentor going unavailable (a pause, or the sweep releasing a
+            # silent mentor's requests), so no request is left waiting on an unavailable mentor.
+            locked = {i: await lock_user(conn, i) for i in sorted({mentee.id, mentor.id})}
+            mentor = locked[mentor.id] or mentor
+            if not mentor.is_mentor or not mentor.available:
+                raise _unavailable(mentor)
             await ensure_mentor_has_room(conn, mentor)
             await ensure_no_open_request_for_pair(conn, mentor_id=mentor.id, mentee_id=mentee.id)
             await ensure_mentee_below_open_limit(conn, mentee.id)
@@ -99,3 +103,11 @@ async def create_request(
         raise duplicate_request() from None
     committed([event])
     return request
+
+
+def _unavailable(mentor: User) -> RuleViolation:
+    return RuleViolation(
+        ErrorCode.MENTOR_UNAVAILABLE,
+        f"{mentor.name} does not take new mentees at the moment.",
+        ["mentorId"],
+    )

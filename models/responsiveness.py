@@ -3,7 +3,8 @@
 - response rate: of the requests of the last 180 days that were settled either way, the share the
   mentor answered (approved or declined) before they expired; requests the mentee cancelled first,
   and those still waiting, count neither way. A decline by the system because the mentor was
-  inactive counts as unanswered.
+  inactive counts as unanswered; an admin's decline for any other reason counts neither way
+  (the admin answered, not the mentor, and the mentor may never have had the chance).
 - median hours from a request to the mentor's answer, over the same window;
 - last active: the mentor's latest view or answer of any request;
 - open requests (NEW or VIEWED) and active mentees (APPROVED), now.
@@ -24,6 +25,7 @@ from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.sql import enum_list, fetch, in_list
 
 __all__ = [
+    "RESPONSIVE_RATE",
     "WINDOW",
     "Responsiveness",
     "median_hours_rounded",
@@ -33,6 +35,9 @@ __all__ = [
 ]
 
 WINDOW = timedelta(days=180)
+# A responsive mentor answers at least this share: the spotlight's bar, and the bar of the
+# mentors suggested to a mentee when none shares their interests.
+RESPONSIVE_RATE = 0.8
 # asyncpg refuses a statement with more than 32,767 parameters (SQLite's limit depends on its
 # build), and the sweep asks for every mentor, 100,000 in the largest benchmark: longer lists
 # go in several statements.
@@ -58,8 +63,15 @@ _INACTIVE = DeclineReason.MENTOR_INACTIVE.value
 _ANSWERED = (
     f"(responded_at IS NOT NULL AND (decline_reason IS NULL OR decline_reason <> '{_INACTIVE}'))"
 )
-_SETTLED_UNANSWERED = enum_list((RequestStatus.EXPIRED, RequestStatus.DECLINED))
-_UNANSWERED = f"(NOT {_ANSWERED} AND status IN ({_SETTLED_UNANSWERED}))"
+_EXPIRED = RequestStatus.EXPIRED.value
+_DECLINED = RequestStatus.DECLINED.value
+# Settled without the mentor's answer, and held against them: expired, or declined by the
+# system (or an admin) because they were inactive. Other declines without their answer were
+# an admin's call, and count neither way.
+_UNANSWERED = (
+    f"(NOT {_ANSWERED} AND (status = '{_EXPIRED}'"
+    f" OR (status = '{_DECLINED}' AND decline_reason = '{_INACTIVE}')))"
+)
 
 
 def _relevant(mentors_sql: str, since_sql: str) -> str:

@@ -1,8 +1,10 @@
 """Spotlight: a few mentors worth meeting, the same all week, different the next.
 
-Who qualifies: a mentor with at least one COMPLETED mentorship, an average rating by their
-mentees of at least 4 (rated at least once), a response rate of at least 80% over the
-responsiveness window, and a view or answer of a request in the last 30 days.
+Who qualifies: an available mentor with room for a mentee, at least one COMPLETED mentorship,
+an average rating by their mentees of at least 4 (rated at least once), a response rate of at
+least 80% over the responsiveness window, a view or answer of a request in the last 30 days,
+and not going quiet (`models/silent_mentors.quiet_mentors`): a mentee cannot ask a mentor who
+is away or full, and should not ask one who has stopped answering.
 Who is shown: the qualifying mentors in an order shuffled by the ISO week of `clock.now()`,
 so the choice holds for a week and then rotates instead of always crowning the same few.
 """
@@ -13,16 +15,19 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise import connections
+
 from models import clock
 from models.feedback import AuthorRole
 from models.requests import RequestStatus
-from models.responsiveness import Responsiveness, responsiveness_of
+from models.responsiveness import RESPONSIVE_RATE, Responsiveness, responsiveness_of
+from models.silent_mentors import quiet_mentors
 from models.sql import fetch
 from models.users import User
 
 __all__ = ["MIN_RESPONSE_RATE", "RECENT", "WeekShuffle", "is_worthy", "spotlight", "week_shuffle"]
 
-MIN_RESPONSE_RATE = 0.8
+MIN_RESPONSE_RATE = RESPONSIVE_RATE
 RECENT = timedelta(days=30)
 # A prime above any user id we expect: `(id * a + b) % P` is a different order for each (a, b).
 _P = 2_147_483_659
@@ -31,7 +36,7 @@ _POOL_FACTOR = 10
 
 _CANDIDATES = """
 SELECT r.mentor_id AS id FROM mentorship_requests r JOIN users u ON u.id = r.mentor_id
-WHERE u.is_mentor = ? AND r.status = ?
+WHERE u.is_mentor = ? AND u.available = ? AND r.status = ?
   AND r.mentor_id IN (SELECT f.subject_id FROM mentorship_feedback f WHERE f.author_role = ?
                       GROUP BY f.subject_id HAVING SUM(f.rating) >= 4 * COUNT(*))
 GROUP BY r.mentor_id
@@ -64,12 +69,13 @@ def is_worthy(record: Responsiveness, now: datetime) -> bool:
 
 
 async def spotlight(first: int) -> list[User]:
-    """At most `first` mentors, this week's order. Three statements."""
+    """At most `first` mentors, this week's order. Five statements at most."""
     now = clock.now()
     shuffle = week_shuffle(now)
     rows = await fetch(
         _CANDIDATES,
         [
+            True,
             True,
             RequestStatus.COMPLETED.value,
             AuthorRole.MENTEE.value,
@@ -82,7 +88,12 @@ async def spotlight(first: int) -> list[User]:
     ids = [int(row["id"]) for row in rows]
     if not ids:
         return []
-    records = await responsiveness_of(ids)
-    chosen = [i for i, record in zip(ids, records, strict=True) if is_worthy(record, now)][:first]
-    users = {u.id: u for u in await User.filter(id__in=chosen)}
-    return [users[i] for i in chosen if i in users]
+    records = dict(zip(ids, await responsiveness_of(ids), strict=True))
+    worthy = [i for i in ids if is_worthy(records[i], now)]
+    users = {u.id: u for u in await User.filter(id__in=worthy, available=True)}
+    quiet = await quiet_mentors(connections.get("default"), list(users), now)
+    return [
+        users[i]
+        for i in worthy
+        if i in users and records[i].active_mentees < users[i].capacity and i not in quiet
+    ][:first]

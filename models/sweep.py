@@ -39,6 +39,7 @@ class SweepReport:
         return (
             f"reminded {self.ladder.reminded}, expired {self.ladder.expired},"
             f" set unavailable {self.ladder.set_unavailable},"
+            f" released {self.ladder.released}, back from a pause {self.ladder.returned},"
             f" response scores changed {self.scores_changed}"
         )
 

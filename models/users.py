@@ -40,6 +40,13 @@ class User(Model):
     is_admin = fields.BooleanField(default=False)
     available = fields.BooleanField(default=True)
     capacity = fields.IntField(default=3)
+    # A mentor's own pause: unavailable until then, when the sweep makes them available again
+    # (`models/mentor_availability.py`). NULL when not paused (or unavailable with no end).
+    unavailable_until = fields.DatetimeField(null=True)
+    # When the availability last changed, whoever changed it (the mentor, an admin, the
+    # system, the end of a pause). The silent-mentor rule counts only what happened since:
+    # nothing that happened while a mentor was away counts against them on their return.
+    availability_changed_at = fields.DatetimeField(null=True)
     # The directory's RESPONSIVENESS order: the response rate in basis points (0-10000), -1 while
     # unknown. Maintained by `models/response_scores.py` after each answer or expiry and by the
     # sweep, so the directory can page it with keyset cursors like any other column.
@@ -65,6 +72,8 @@ class User(Model):
             # which says nothing about order, and would walk the primary key backwards through
             # every newer member instead (500,000 of them in the 100,000-mentor benchmark).
             PartialIndex(fields=["id"], condition={"is_mentor": True}),
+            # The sweep's pauses that have ended: a few rows, not a scan of every user.
+            ("unavailable_until",),
         ]
 
     @property

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from models import accounts, password_reset, sessions
 from models.accounts import ProfileChanges
 from models.auth import Session
+from models.mentor_availability import set_own_availability
+from models.requests import MentorshipRequest
 from models.sessions import EndReason, SignedIn
 from models.users import User
 from resolvers.context import Context
@@ -108,5 +112,9 @@ async def update_profile(ctx: Context, changes: ProfileChanges) -> User:
     return await accounts.update_profile(ctx.require_viewer(), changes)
 
 
-async def set_availability(ctx: Context, available: bool) -> User:
-    return await accounts.set_availability(ctx.require_viewer(), available)
+async def set_availability(
+    ctx: Context, available: bool, *, until: datetime | None, decline_waiting: bool
+) -> tuple[User, list[MentorshipRequest]]:
+    return await set_own_availability(
+        ctx.require_viewer(), available=available, until=until, decline_waiting=decline_waiting
+    )

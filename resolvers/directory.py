@@ -19,6 +19,7 @@ def clean_filter(
     country: str | None = None,
     spoken_language: str | None = None,
     available_only: bool = True,
+    with_room: bool = False,
 ) -> MentorFilter:
     """The client's filter, checked; a bad value is the client's fault (BAD_USER_INPUT)."""
     try:
@@ -28,6 +29,7 @@ def clean_filter(
             country=country,
             spoken_language=spoken_language,
             available_only=available_only,
+            with_room=with_room,
         )
     except RuleViolation as bad:
         field = ".".join(["filter", *(bad.field or [])])

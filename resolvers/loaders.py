@@ -13,6 +13,7 @@ from tortoise.models import Model
 from models.feedback import MentorshipFeedback, Rating, ratings_of
 from models.lineage import Lineage, lineage_of
 from models.policies import contacts_revealed_to
+from models.reminders import RequestReminder
 from models.requests import EventKind, MentorshipRequest, RequestEvent, RequestStatus
 from models.responsiveness import Responsiveness, responsiveness_of
 from models.users import Channel, Favorite, User, UserLanguage, UserTag
@@ -126,6 +127,10 @@ class Loaders:
     @cached_property
     def thread(self) -> DataLoader[int, list[RequestEvent]]:
         return DataLoader(partial(_per_request, RequestEvent, kind=EventKind.MESSAGE))
+
+    @cached_property
+    def reminders(self) -> DataLoader[int, list[RequestReminder]]:
+        return DataLoader(partial(_per_request, RequestReminder))
 
     @cached_property
     def is_favorite(self) -> DataLoader[int, bool]:

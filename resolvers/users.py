@@ -14,9 +14,11 @@ from resolvers.ready import now_or_later
 __all__ = [
     "channels_of",
     "email_of",
+    "has_room",
     "is_favorite",
     "languages_of",
     "locale_of",
+    "open_slots_of",
     "preload",
     "responsiveness_of",
     "tags_of",
@@ -75,6 +77,22 @@ def responsiveness_of(
     if not MENTOR_PUBLIC.python(ctx.viewer, user):
         return None
     return now_or_later(ctx.loaders.responsiveness, user.id)
+
+
+async def open_slots_of(ctx: Context, user: User) -> int | None:
+    """How many more mentees a mentor takes now (capacity less active mentees, never below
+    0); null for members who are no mentor."""
+    if not user.is_mentor:
+        return None
+    active = await ctx.loaders.active_mentees.load(user.id)
+    return max(user.capacity - len(active), 0)
+
+
+async def has_room(ctx: Context, user: User) -> bool:
+    """Whether a mentee can ask this mentor now: an available mentor with an open slot."""
+    if not user.is_mentor or not user.available:
+        return False
+    return bool(await open_slots_of(ctx, user))
 
 
 async def preload(ctx: Context, users: Sequence[User], fields: Set[str]) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from models.accounts import ProfileChanges
+from models.limits import Limits
 from models.passwords import MAX_LENGTH as PASSWORD_MAX
 from models.passwords import MIN_LENGTH as PASSWORD_MIN
 from models.validation import (
@@ -28,7 +30,13 @@ from schema.documentation import INPUT
 from schema.errors import UserError, payload, user_errors_field
 from schema.types.user import ChannelType, User
 
+if TYPE_CHECKING:
+    from schema.types.request import MentorshipRequest
+
 __all__ = ["AccountMutation", "AccountQuery"]
+
+# The rules' defaults, for the documentation (the server's settings may differ).
+RULES = Limits()
 
 
 @strawberry.input(description="A new member account (anyone may become a mentor later).")
@@ -117,16 +125,36 @@ class UpdateProfilePayload:
     user_errors: list[UserError] = user_errors_field()
 
 
-@strawberry.input(description="Whether you, a mentor, accept new requests.")
+@strawberry.input(
+    description="Whether you, a mentor, accept new requests; going unavailable, optionally"
+    " until a date (a pause) and declining your waiting requests in the same step."
+)
 class SetAvailabilityInput:
     available: bool = strawberry.field(
-        description="False: you leave the directory's available mentors; open requests stay."
+        description="False: you leave the directory's available mentors; waiting requests stay"
+        " unless `declineWaitingRequests`. Time away never counts against you: no reminders"
+        " reach you, and nothing that happens meanwhile counts as silence when you are back."
+    )
+    unavailable_until: datetime | None = strawberry.field(
+        default=None,
+        description="With `available: false`: pause until then (UTC if no zone is given),"
+        f" in the future (PAUSE_IN_PAST) and at most {RULES.max_pause_days:g} days ahead"
+        " (PAUSE_TOO_LONG, by default); you are available again automatically. Null: until"
+        " you come back yourself.",
+    )
+    decline_waiting_requests: bool = strawberry.field(
+        default=False,
+        description="With `available: false`: decline your NEW and VIEWED requests now"
+        " (NO_CAPACITY, as your answer); each mentee is told at once, with other mentors.",
     )
 
 
 @strawberry.type(description="The result of `setAvailability`.")
 class SetAvailabilityPayload:
     user: User | None = strawberry.field(description="You, as changed; null when refused.")
+    declined_requests: (
+        list[Annotated[MentorshipRequest, strawberry.lazy("schema.types.request")]] | None
+    ) = strawberry.field(description="The requests declined now (`declineWaitingRequests`).")
     user_errors: list[UserError] = user_errors_field()
 
 
@@ -179,9 +207,16 @@ class AccountMutation:
             UpdateProfilePayload, accounts.update_profile(info.context, changes), "user"
         )
 
-    @strawberry.mutation(description="Mentors: open or close yourself to new requests.")
+    @strawberry.mutation(
+        description="Mentors: open or close yourself to new requests, or pause until a date."
+    )
     async def set_availability(
         self, info: Info, input: Annotated[SetAvailabilityInput, INPUT]
     ) -> SetAvailabilityPayload:
-        work = accounts.set_availability(info.context, input.available)
-        return await payload(SetAvailabilityPayload, work, "user")
+        work = accounts.set_availability(
+            info.context,
+            input.available,
+            until=input.unavailable_until,
+            decline_waiting=input.decline_waiting_requests,
+        )
+        return await payload(SetAvailabilityPayload, work, "user", "declined_requests")

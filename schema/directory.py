@@ -54,6 +54,10 @@ class MentorFilter:
     available_only: bool = strawberry.field(
         default=True, description="Only mentors who accept new requests."
     )
+    with_room: bool = strawberry.field(
+        default=False,
+        description="Only mentors a mentee can ask now: available, with an open slot (`hasRoom`).",
+    )
 
 
 def _clean(mentor_filter: MentorFilter | None) -> CleanFilter:
@@ -64,6 +68,7 @@ def _clean(mentor_filter: MentorFilter | None) -> CleanFilter:
         country=given.country,
         spoken_language=given.spoken_language,
         available_only=given.available_only,
+        with_room=given.with_room,
     )
 
 

@@ -45,6 +45,8 @@ UserErrorCode = described_enum(
         " so its session has been ended. Sign in again.",
         "INVALID_RESET_TOKEN": "The reset token is unknown, already used, or expired: ask for"
         " a new one.",
+        "PAUSE_IN_PAST": "A pause (`unavailableUntil`) must end in the future.",
+        "PAUSE_TOO_LONG": "A pause (`unavailableUntil`) ends too far ahead: see the message.",
     },
 )
 

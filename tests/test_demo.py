@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from datetime import datetime, timedelta
 
 from mentorgraph.demo import seed_demo
 from mentorgraph.demo.people import (
@@ -20,7 +21,8 @@ from mentorgraph.demo.people import (
     validated,
 )
 from mentorgraph.demo.progress import Progress
-from models import validation
+from models import clock, validation
+from models.availability_changes import AvailabilityChange
 from models.passwords import password_problem, verify_password
 from models.requests import MentorshipRequest, RequestEvent
 from models.users import Channel, ChannelType, User, UserLanguage, UserTag
@@ -302,3 +304,54 @@ async def test_the_demo_mentee_and_mentor_carry_a_request_to_completion(
     assert node["status"] == "COMPLETED"
     assert [e["toStatus"] for e in node["history"]] == ["NEW", "VIEWED", "APPROVED", "COMPLETED"]
     assert node["mentor"]["channels"]  # revealed by the approval
+
+
+STORY = """
+query($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on User { email available unavailableUntil mentoredCount lineageSize
+                  rating { average count } }
+  }
+}"""
+
+
+async def test_the_demo_tells_the_story(client: GraphQLClient) -> None:
+    """The demo mentor has mentees waiting, active and done (rated, with a lineage); a silent
+    mentor was set unavailable by the system, their last request released; one mentor pauses."""
+    out = io.StringIO()
+    assert await seed_demo(mentors=30, only_if_empty=False, out=out, err=io.StringIO()) == 0
+    mentor = await User.get(email=MENTOR_EMAIL)
+    statuses = Counter(
+        await MentorshipRequest.filter(mentor_id=mentor.id).values_list("status", flat=True)
+    )
+    assert statuses == {"NEW": 1, "VIEWED": 1, "APPROVED": 2, "COMPLETED": 3}
+    mentee = await User.get(email=MENTEE_EMAIL)
+    assert not await MentorshipRequest.filter(mentor_id=mentor.id, mentee_id=mentee.id).exists()
+
+    changes = await AvailabilityChange.all().values("mentor_id", "available", "actor_id")
+    assert len(changes) == 1 and changes[0]["actor_id"] is None and not changes[0]["available"]
+    silent = await User.get(id=changes[0]["mentor_id"])
+    rows = (
+        await MentorshipRequest.filter(mentor_id=silent.id)
+        .order_by("id")
+        .values_list("status", "decline_reason", "responded_at")
+    )
+    assert rows == [
+        ("EXPIRED", None, None), ("EXPIRED", None, None), ("DECLINED", "MENTOR_INACTIVE", None)
+    ]  # fmt: skip
+    printed = out.getvalue()
+    assert f"silent  {silent.email}" in printed
+    paused_email = printed.split("paused  ")[1].split()[0]
+    paused = await User.get(email=paused_email)
+    assert not paused.available and paused.is_mentor
+
+    ids = [encode_global_id("User", pk) for pk in (mentor.id, silent.id, paused.id)]
+    nodes = (await client.execute(STORY, {"ids": ids})).data["nodes"]
+    assert nodes[0]["available"] and nodes[0]["mentoredCount"] == 5
+    assert nodes[0]["lineageSize"] >= 2  # their former mentees mentor others
+    assert nodes[0]["rating"] == {"average": 4.67, "count": 3}
+    assert [node["available"] for node in nodes[1:]] == [False, False]
+    # The silent mentor stays away until they come back; the paused one has a date.
+    assert nodes[1]["unavailableUntil"] is None
+    until = datetime.fromisoformat(nodes[2]["unavailableUntil"])
+    assert timedelta(days=9) < until - clock.now() <= timedelta(days=10)

@@ -1,5 +1,8 @@
 """The ladder end to end: a request walks through both reminders and expiry on a moved clock,
-every email reaches a real SMTP server, and the silent mentor ends up unavailable."""
+every email reaches a real SMTP server, and the silent mentor ends up unavailable.
+
+Here by the expiries alone (the silence signals turned off); `test_ladder_silence.py` has the
+faster rule."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_user
 from tests.utils.lifecycle import create, request_gid, user_gid
 from tests.utils.mail import inbox, text_of, worker_for
+from tests.utils.rules import rules
 from tests.utils.smtp import SmtpServer
 
 
@@ -25,6 +29,11 @@ def days(n: float) -> timedelta:
 
 
 async def test_a_request_walks_the_whole_ladder(client: GraphQLClient, smtp: SmtpServer) -> None:
+    with rules(silent_signals=1_000):
+        await _walk_the_whole_ladder(client, smtp)
+
+
+async def _walk_the_whole_ladder(client: GraphQLClient, smtp: SmtpServer) -> None:
     silent = await make_mentor(name="Silent Sam", email="sam@example.org", tags=["python"])
     mentee = await make_user(name="Mia Mentee", email="mia@example.org", tags=["python", "sql"])
     other_mentee = await make_user(name="Otto", email="otto@example.org", tags=["go"])

@@ -96,7 +96,7 @@ async def make_scene() -> User:
     # Mentored a member who shares an interest with the seeker (and answered: rate 1.0).
     m7 = await make_mentor(name="m7", tags=["go"])
     await make_mentorship(m7, await make_user(tags=["python"]))
-    # Declined the seeker once (unanswered by the mentor: rate 0): still suggested.
+    # Declined the seeker once, not by the mentor (an admin: no rate either way): still suggested.
     m8 = await make_mentor(name="m8", tags=["graphql", "python"])
     await make_request(seeker, m8, status=RequestStatus.DECLINED)
     await make_mentor(name="stranger", tags=["cooking"], country="US")
@@ -157,3 +157,21 @@ async def test_statements_do_not_grow_with_the_directory(client: GraphQLClient) 
         await make_mentorship(mentor, await make_user(tags=["graphql"]))
     assert await statements() == before
     assert before <= 14
+
+
+async def test_mentors_going_quiet_are_not_recommended(client: GraphQLClient) -> None:
+    from datetime import timedelta
+
+    from models import clock
+
+    seeker = await make_user(tags=["python"])
+    await make_mentor(name="answers", tags=["python"])
+    quiet = await make_mentor(name="quiet", tags=["python"])
+    await make_request(await make_user(), quiet)
+    assert [r["mentor"]["name"] for r in await recommended(client, seeker, seeker)] == [
+        "answers",
+        "quiet",
+    ]
+    # Unread past its first reminder: no longer recommended, until the mentor reads it.
+    clock.advance(timedelta(days=6))
+    assert [r["mentor"]["name"] for r in await recommended(client, seeker, seeker)] == ["answers"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from models import lifecycle
 from models.requests import DeclineReason, RequestStatus
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_user, request_row
@@ -91,3 +92,38 @@ def _id(pk: int) -> str:
     from resolvers.ids import encode_global_id
 
     return encode_global_id("User", pk)
+
+
+async def test_an_admins_decline_never_counts_against_the_mentor(client: GraphQLClient) -> None:
+    mentor = await make_mentor()
+    admin = await make_user(admin=True)
+    day = timedelta(days=1)
+    answered = await request_row(
+        mentor=mentor,
+        mentee=await make_user(),
+        status=RequestStatus.APPROVED,
+        age=3 * day,
+        answered_after=timedelta(hours=5),
+    )
+    assert answered.responded_at is not None
+    # An admin declines one request (spam, say), through the lifecycle: neither way.
+    spam = await request_row(
+        mentor=mentor, mentee=await make_user(), status=RequestStatus.NEW, age=day
+    )
+    await lifecycle.transition(
+        spam.id, RequestStatus.DECLINED, actor=admin, decline_reason=DeclineReason.OTHER
+    )
+    record = (await client.execute(QUERY, {"id": _id(mentor.id)})).data["node"]["responsiveness"]
+    assert record["responseRate"] == 1.0
+    # An admin (or the system) declining because the mentor is inactive: held against them.
+    waiting = await request_row(
+        mentor=mentor, mentee=await make_user(), status=RequestStatus.NEW, age=day
+    )
+    await lifecycle.transition(
+        waiting.id,
+        RequestStatus.DECLINED,
+        actor=admin,
+        decline_reason=DeclineReason.MENTOR_INACTIVE,
+    )
+    record = (await client.execute(QUERY, {"id": _id(mentor.id)})).data["node"]["responsiveness"]
+    assert record["responseRate"] == 0.5

@@ -91,3 +91,21 @@ async def test_a_bad_first_is_refused(client: GraphQLClient) -> None:
     for first in (0, 21):
         response = await client.execute(SPOTLIGHT, {"first": first})
         assert response.error_codes == ["BAD_USER_INPUT"]
+
+
+async def test_only_mentors_a_mentee_can_ask_are_spotlit(client: GraphQLClient) -> None:
+    """Never an unavailable, full or quiet mentor: the spotlight sends mentees to ask them."""
+    good = await make_mentor(name="good")
+    await completed_with_rating(good, 5)
+    away = await make_mentor(name="away")
+    await completed_with_rating(away, 5)
+    await User.filter(id=away.id).update(available=False)
+    full = await make_mentor(name="full", capacity=1)
+    await completed_with_rating(full, 5)
+    await make_mentorship(full, await make_user())
+    quiet = await make_mentor(name="quiet")
+    await completed_with_rating(quiet, 5)
+    # A request unread past its first reminder: going quiet.
+    await make_request(await make_user(), quiet)
+    clock.advance(timedelta(days=6))
+    assert await spotlit(client, 20) == ["good"]

@@ -13,6 +13,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from mentorgraph.demo.people import BASE_TIME, DemoPeople, DemoPerson
 from mentorgraph.demo.store import StoredPeople
@@ -45,6 +46,18 @@ class DemoRequest:
     # (to status, at, actor: "mentee" | "mentor" | None for the system), after NEW.
     steps: list[tuple[RequestStatus, datetime, str | None]] = field(default_factory=list)
     decline_reason: DeclineReason | None = None
+
+    @property
+    def answered_at(self) -> datetime | None:
+        """When the mentor answered (a decline by the system is no answer of theirs)."""
+        return next(
+            (
+                at
+                for to, at, who in self.steps
+                if to in (S.APPROVED, S.DECLINED) and who == "mentor"
+            ),
+            None,
+        )
 
     @property
     def status(self) -> RequestStatus:
@@ -141,11 +154,12 @@ def _waiting(
     return waiting
 
 
-async def store_requests(planned: list[DemoRequest], stored: StoredPeople) -> None:
-    """Insert the requests in order, then their events; then score every mentor."""
+async def store_requests(planned: list[DemoRequest], stored: StoredPeople) -> list[int]:
+    """Insert the requests in order, then their events; then score every mentor. Returns the
+    requests' ids, in the order of `planned`."""
     rows = []
     for r in planned:
-        answered = r.at(S.APPROVED) or r.at(S.DECLINED)
+        answered = r.answered_at
         viewed = r.at(S.VIEWED) or answered
         rows.append(
             MentorshipRequest(
@@ -188,3 +202,4 @@ async def store_requests(planned: list[DemoRequest], stored: StoredPeople) -> No
             previous = to
     await RequestEvent.bulk_create(events, batch_size=500)
     await refresh_scores()
+    return [int(cast("int", pk)) for pk in ids]

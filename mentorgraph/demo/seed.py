@@ -2,7 +2,8 @@
 
 The demo is built in steps, each drawing from its own seeded `random.Random` so that adding a step
 never changes what the earlier ones produce: the people, then their mentorship requests
-(`mentorgraph/demo/requests.py`), built on `StoredPeople`.
+(`mentorgraph/demo/requests.py`), built on `StoredPeople`, then the story a first look should
+find (`mentorgraph/demo/story.py`: the demo mentor's mentees, a silent and a paused mentor).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from mentorgraph.demo.people import (
 from mentorgraph.demo.progress import Progress
 from mentorgraph.demo.requests import plan_requests, store_requests
 from mentorgraph.demo.store import StoredPeople, store_people
+from mentorgraph.demo.story import Story, plan_story
+from mentorgraph.demo.story_store import store_story
 from models import clock
 from models.passwords import hash_password
 from models.users import User
@@ -78,14 +81,24 @@ async def seed_demo(
         await store_people(everyone[1 + len(people.mentors) :], password_hash, stored, progress)
         progress.finish()
         # Further steps go here, each with its own Random.
-        requests = plan_requests(people, random.Random(f"{SEED}/requests"), clock.now())
-        await store_requests(requests, stored)
-    _print_welcome(people, time.perf_counter() - started, out)
+        now = clock.now()
+        requests = plan_requests(people, random.Random(f"{SEED}/requests"), now)
+        story = plan_story(people, requests, now)
+        await store_story(story, await store_requests(story.requests, stored), stored)
+    _print_welcome(people, story, time.perf_counter() - started, out)
     return 0
 
 
-def _print_welcome(people: DemoPeople, seconds: float, out: TextIO) -> None:
+def _print_welcome(people: DemoPeople, story: Story, seconds: float, out: TextIO) -> None:
     mentor, mentee = people.mentors[0], people.mentees[0]
+    others = "".join(
+        f"  {role:<7} {person.email:<22} {person.name}: {what}\n"
+        for role, person, what in (
+            ("silent", story.silent, "set unavailable by the system"),
+            ("paused", story.paused, "taking a break"),
+        )
+        if person is not None
+    )
     print(
         f"Loaded the demo in {seconds:.1f} s: {len(people.mentors)} mentors,"
         f" {len(people.mentees)} mentees, 1 admin and their mentorship requests.\n"
@@ -93,6 +106,7 @@ def _print_welcome(people: DemoPeople, seconds: float, out: TextIO) -> None:
         f"  admin   {people.admin.email:<22} {people.admin.name}\n"
         f"  mentor  {mentor.email:<22} {mentor.name}\n"
         f"  mentee  {mentee.email:<22} {mentee.name}\n"
+        f"{others}"
         "Log in with the logIn mutation in GraphiQL, or get a bearer token with\n"
         f"  mentorgraph token --email {ADMIN_EMAIL}",
         file=out,

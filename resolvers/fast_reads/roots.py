@@ -97,6 +97,7 @@ def _filter(arguments: Mapping[str, Any]) -> MentorFilter:
             country=given.get("country"),
             spoken_language=given.get("spokenLanguage"),
             available_only=given.get("availableOnly", True),
+            with_room=given.get("withRoom", False),
         )
     except RuleViolation:  # the ordinary path reports it
         raise UnsupportedValue("bad filter") from None

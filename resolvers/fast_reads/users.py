@@ -84,6 +84,32 @@ _PRIVATE: dict[str, Any] = {"policy": SELF_OR_ADMIN, "subject": user_id}
 _PAGED = ("first", "after", "last", "before")
 
 
+@renders("User", "unavailableUntil")
+def _unavailable_until(build: Build, child: Selected, u: str) -> str:
+    return js.iso_timestamp(f"{u}.unavailable_until")
+
+
+@renders("User", "openSlots")
+def _open_slots_field(build: Build, child: Selected, u: str) -> str:
+    """`resolvers.users.open_slots_of`: null for members who are no mentor."""
+    return f"CASE WHEN {u}.is_mentor THEN greatest({_open_slots(u)}, 0) END"
+
+
+@renders("User", "hasRoom")
+def _has_room(build: Build, child: Selected, u: str) -> str:
+    return f"({u}.is_mentor AND {u}.available AND {_open_slots(u)} > 0)"
+
+
+def _open_slots(u: str) -> str:
+    """`models.directory.OPEN_SLOTS` over the row `u`."""
+    return f"{u}.capacity - {_active_count(u)}"
+
+
+def _active_count(u: str) -> str:
+    approved = RequestStatus.APPROVED.value
+    return f"(SELECT count(*) FROM {REQUESTS} WHERE mentor_id = {u}.id AND status = '{approved}')"
+
+
 @renders("User", *_COLUMNS)
 def _column(build: Build, child: Selected, u: str) -> str:
     return f"{u}.{_COLUMNS[child.name]}"

@@ -7,9 +7,10 @@ from typing import Any
 
 import strawberry
 
+from models.reminders import RequestReminder as ReminderModel
 from models.requests import MentorshipRequest as RequestModel
 from models.requests import RequestEvent as EventModel
-from resolvers import feedback, graph, requests_read
+from resolvers import feedback, graph, request_clock, requests_read
 from resolvers.ids import encode_global_id
 from schema.context import Info
 from schema.node import Node
@@ -22,6 +23,7 @@ __all__ = [
     "MentorshipRequest",
     "RequestEvent",
     "RequestEventKind",
+    "RequestReminder",
     "RequestStatus",
 ]
 
@@ -67,6 +69,26 @@ class MentorshipRequest(Node):
     def mentee(self, root: strawberry.Parent[RequestModel], info: Info) -> User:
         return requests_read.user_now(info.context, root.mentee_id)  # type: ignore[return-value]
 
+    @strawberry.field(
+        description="While it waits (NEW or VIEWED): when it expires unanswered, freeing the"
+        " mentee to ask others. Null once settled."
+    )
+    def expires_at(self, root: strawberry.Parent[RequestModel]) -> datetime | None:
+        return request_clock.expires_at_of(root)
+
+    @strawberry.field(
+        description="The reminders sent to the mentor about it, oldest first: the ladder's"
+        " and admins'. (No reminders reach a mentor while they are unavailable or paused.)"
+    )
+    async def reminders(
+        self, root: strawberry.Parent[RequestModel], info: Info
+    ) -> list[RequestReminder]:
+        return await request_clock.reminders_of(info.context, root)  # type: ignore[return-value]
+
+    @strawberry.field(description="How many reminders were sent to the mentor about it.")
+    async def reminders_sent(self, root: strawberry.Parent[RequestModel], info: Info) -> int:
+        return len(await request_clock.reminders_of(info.context, root))
+
     @strawberry.field(description="Every status change, oldest first.")
     async def history(
         self, root: strawberry.Parent[RequestModel], info: Info
@@ -108,6 +130,29 @@ class MentorshipRequest(Node):
     ) -> int | None:
         load = await graph.mentee_load(info.context, root)
         return load[1] if load else None
+
+
+@strawberry.type(description="A reminder of an unanswered request, sent to its mentor.")
+class RequestReminder:
+    sent_at: datetime = strawberry.field(description="When it was sent.")
+
+    @strawberry.field(
+        description="The ladder's step (1: the first reminder, 2: the second); null for a"
+        " reminder an admin sent by hand."
+    )
+    def step(self, root: strawberry.Parent[ReminderModel]) -> int | None:
+        return root.number
+
+    @strawberry.field(
+        description="The admin who sent it by hand. Admins only: null for everyone else, and"
+        " for the ladder's reminders."
+    )
+    async def sent_by(self, root: strawberry.Parent[ReminderModel], info: Info) -> User | None:
+        return await request_clock.reminder_sender(info.context, root)  # type: ignore[return-value]
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Any) -> bool:
+        return isinstance(obj, cls | ReminderModel)
 
 
 @strawberry.type(

@@ -97,6 +97,25 @@ class User(Node, UserGraphFields):
     is_mentor: bool = strawberry.field(description="Listed in the mentor directory.")
     available: bool = strawberry.field(description="Whether a mentor accepts new requests.")
     capacity: int = strawberry.field(description="How many active mentees a mentor takes.")
+    unavailable_until: datetime | None = strawberry.field(
+        description="A mentor's pause: unavailable until then, available again automatically"
+        " after. Null when not paused."
+    )
+
+    @strawberry.field(
+        description="How many more mentees a mentor takes now: `capacity` less active"
+        " mentees, never below 0. Null for members who are no mentor."
+    )
+    async def open_slots(self, root: strawberry.Parent[UserModel], info: Info) -> int | None:
+        return await users.open_slots_of(info.context, root)
+
+    @strawberry.field(
+        description="Whether a mentee can ask this mentor now: available, with an open slot"
+        " (else a request is refused MENTOR_UNAVAILABLE or MENTOR_AT_CAPACITY)."
+    )
+    async def has_room(self, root: strawberry.Parent[UserModel], info: Info) -> bool:
+        return await users.has_room(info.context, root)
+
     created_at: datetime = strawberry.field(description="When the account was created.")
 
     @classmethod

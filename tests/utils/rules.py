@@ -1,0 +1,21 @@
+"""The rules' numbers changed for one test (they are process-wide: restored after)."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterator
+
+from models.limits import configure, limits
+
+__all__ = ["rules"]
+
+
+@contextlib.contextmanager
+def rules(**changes: object) -> Iterator[None]:
+    previous = limits()
+    configure(dataclasses.replace(previous, **changes))  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        configure(previous)
