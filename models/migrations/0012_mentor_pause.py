@@ -7,7 +7,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_persisted_queries')]
+    dependencies = [('models', '0011_request_messages')]
 
     initial = False
 
