@@ -17,6 +17,7 @@ from graphql import (
 import resolvers.fast_reads.feedback
 import resolvers.fast_reads.graph
 import resolvers.fast_reads.recommendations
+import resolvers.fast_reads.request_clock
 import resolvers.fast_reads.spotlight  # noqa: F401
 from models import directory
 from models import json_sql as js
@@ -85,7 +86,9 @@ def _viewer(build: Build, selected: Selected, _row: None) -> str:
     return "NULL" if build.viewer is None else one_user(build, selected, f"{build.viewer}.id")
 
 
-reads_input("MentorFilter", ["search", "tags", "country", "spokenLanguage", "availableOnly"])
+reads_input(
+    "MentorFilter", ["search", "tags", "country", "spokenLanguage", "availableOnly", "withRoom"]
+)
 
 
 def _filter(arguments: Mapping[str, Any]) -> MentorFilter:
