@@ -22,8 +22,11 @@ def now() -> datetime:
 
 
 def advance(delta: timedelta) -> None:
-    global _offset
+    """Move the clock on by `delta` (a pinned clock stays pinned, `delta` later)."""
+    global _offset, _pinned
     _offset += delta
+    if _pinned is not None:
+        _pinned += delta
 
 
 def pin(moment: datetime | None) -> None:
