@@ -163,7 +163,8 @@ def start_server(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + (180 if traced else 30)  # tracemalloc slows the imports
+    # A loaded machine (or tracemalloc) can take long to import everything.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError((data_dir / f"server-{port}.log").read_text())
@@ -176,6 +177,7 @@ def start_server(
         except (httpx.HTTPError, OSError):
             pass
         time.sleep(0.1)
+    process.terminate()
     raise RuntimeError("server did not start")
 
 
