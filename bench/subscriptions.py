@@ -22,6 +22,8 @@ import asyncio
 import json
 import multiprocessing as mp
 import os
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.fanout_client import run_client  # noqa: E402
-from bench.servers import JWT_SECRET, free_port, peak_rss_mb, rss_mb  # noqa: E402
+from bench.servers import JWT_SECRET, free_port, rss_mb  # noqa: E402
 
 SUBSCRIPTION = """subscription {
   mentorshipRequestEvents {
@@ -49,6 +51,7 @@ SUBSCRIPTION = """subscription {
 
 @dataclass
 class Result:
+    server: str
     subscribers: int
     events: int
     latencies: list[float]
@@ -67,7 +70,7 @@ class Result:
             return f"N={self.subscribers}: nothing delivered"
         p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
         return (
-            f"N={self.subscribers:>5}  events={self.events}  deliveries={len(lat)}"
+            f"{self.server}  N={self.subscribers:>5}  events={self.events}  deliveries={len(lat)}"
             f"  missing={self.missing}  p50={p(0.50):.0f} ms  p99={p(0.99):.0f} ms"
             f"  max={lat[-1] * 1000:.0f} ms  mean={statistics.fmean(lat) * 1000:.0f} ms"
             f"  RSS idle={self.rss_idle_mb:.0f} MB  subscribed={self.rss_subscribed_mb:.0f} MB"
@@ -80,6 +83,25 @@ class Result:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (uvicorn's workers are children of its supervisor)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            todo += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    return sum(cpu_seconds(p) for p in process_tree(pid))
+
+
+def tree_rss_mb(pid: int, field: str = "VmRSS") -> float:
+    return sum(rss_mb(p, field) for p in process_tree(pid))
 
 
 async def reset_database(url: str) -> None:
@@ -107,7 +129,16 @@ async def seed(url: str, admins: int) -> tuple[Any, list[str]]:
     return request, [tokens.issue(u) for u in users]
 
 
-def start_server(url: str, port: int, data_dir: Path, env_extra: dict[str, str]) -> Any:
+def start_server(
+    url: str,
+    port: int,
+    data_dir: Path,
+    env_extra: dict[str, str],
+    *,
+    traced: bool = False,
+    workers: int = 1,
+    bare: bool = False,
+) -> Any:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -117,22 +148,36 @@ def start_server(url: str, port: int, data_dir: Path, env_extra: dict[str, str])
         **env_extra,
     }
     log = open(data_dir / f"server-{port}.log", "wb")  # noqa: SIM115
+    command = [
+        sys.executable, "-m", "mentorgraph", "serve", "--port", str(port),
+        "--workers", str(workers),
+    ]  # fmt: skip
+    if bare:  # the practical limit (`bench.bare_broadcast`)
+        command = [sys.executable, "-m", "bench.bare_broadcast"]
+        env["PORT"] = str(port)
+    if traced:  # the same server under tracemalloc (`bench.traced_server`)
+        command = [sys.executable, "-m", "bench.traced_server", str(port), str(data_dir / "mem")]
     process = subprocess.Popen(
-        [sys.executable, "-m", "mentorgraph", "serve", "--port", str(port), "--workers", "1"],
+        command,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
+    # A loaded machine (or tracemalloc) can take long to import everything.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError((data_dir / f"server-{port}.log").read_text())
         try:
+            if bare:  # no HTTP: listening is ready
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return process
             if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
                 return process
-        except httpx.HTTPError:
+        except (httpx.HTTPError, OSError):
             pass
         time.sleep(0.1)
+    process.terminate()
     raise RuntimeError("server did not start")
 
 
@@ -155,7 +200,47 @@ async def wait_seen(queue: Any, clients: int, event_id: int, patience: float) ->
     return True
 
 
-async def run_one(args: argparse.Namespace, n: int, data_dir: Path) -> Result:
+async def snapshot(server: Any, data_dir: Path, number: int) -> None:
+    """Have the traced server dump its tracemalloc snapshot number `number`; wait for it."""
+    path = data_dir / f"mem-{number}.snapshot"
+    path.unlink(missing_ok=True)
+    server.send_signal(signal.SIGUSR1)
+    deadline = time.monotonic() + 120
+    size = -1
+    while time.monotonic() < deadline:  # written once the size stops changing
+        await asyncio.sleep(1)
+        if path.exists() and path.stat().st_size == size > 0:
+            return
+        size = path.stat().st_size if path.exists() else -1
+    raise RuntimeError("no tracemalloc snapshot")
+
+
+def memory_report(data_dir: Path, n: int, top: int = 25) -> str:
+    """Python memory the N subscriptions added, per subscription, by where it was allocated."""
+    import tracemalloc
+
+    before = tracemalloc.Snapshot.load(str(data_dir / "mem-0.snapshot"))
+    after = tracemalloc.Snapshot.load(str(data_dir / "mem-1.snapshot"))
+    lines = [f"tracemalloc, subscribed - idle, per subscription (N={n}):"]
+    total = sum(d.size_diff for d in after.compare_to(before, "filename"))
+    count = sum(d.count_diff for d in after.compare_to(before, "filename"))
+    lines.append(f"  total {total / n:,.0f} B in {count / n:.1f} blocks")
+    for diff in after.compare_to(before, "filename")[:12]:
+        frame = diff.traceback[0]
+        lines.append(f"  {diff.size_diff / n:8,.0f} B {diff.count_diff / n:6.1f}  {frame.filename}")
+    lines.append("  by line:")
+    for diff in after.compare_to(before, "lineno")[:top]:
+        frame = diff.traceback[0]
+        lines.append(
+            f"  {diff.size_diff / n:8,.0f} B {diff.count_diff / n:6.1f}"
+            f"  {frame.filename}:{frame.lineno}"
+        )
+    return "\n".join(lines)
+
+
+async def run_one(
+    args: argparse.Namespace, n: int, data_dir: Path, *, bare: bool = False
+) -> Result:
     from mentorgraph.db import close_db
     from models.requests import RequestStatus
     from tests.utils.status import change_status
@@ -170,14 +255,26 @@ async def run_one(args: argparse.Namespace, n: int, data_dir: Path) -> Result:
         "WS_MAX_SOCKETS_PER_ADDRESS": str(n + 10),
         "WS_MAX_SOCKETS_PER_USER": str(n + 10),
     }
-    server = start_server(args.database_url, port, data_dir, env_extra)
+    if args.memory:  # tracemalloc slows the server down: let it take its time
+        env_extra["DB_ACQUIRE_TIMEOUT_SECONDS"] = "120"
+    server = start_server(
+        args.database_url,
+        port,
+        data_dir,
+        env_extra,
+        traced=args.memory and not bare,
+        workers=1 if bare else args.workers,
+        bare=bare,
+    )
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     stop = ctx.Event()
     shares = [n // args.clients + (1 if i < n % args.clients else 0) for i in range(args.clients)]
     clients = []
     try:
-        rss_idle = rss_mb(server.pid)
+        rss_idle = tree_rss_mb(server.pid)
+        if args.memory and not bare:
+            await snapshot(server, data_dir, 0)
         started = time.monotonic()
         for i, share in enumerate(shares):
             process = ctx.Process(
@@ -207,16 +304,19 @@ async def run_one(args: argparse.Namespace, n: int, data_dir: Path) -> Result:
                 break
         else:
             raise RuntimeError("subscribers never all became live")
-        rss_subscribed = rss_mb(server.pid)
+        rss_subscribed = tree_rss_mb(server.pid)
+        if args.memory and not bare:
+            await snapshot(server, data_dir, 1)
+            print(memory_report(data_dir, n), flush=True)
         commits: dict[int, float] = {}
-        cpu_before = cpu_seconds(server.pid)
+        cpu_before = tree_cpu_seconds(server.pid)
         for i in range(args.events):
             await asyncio.sleep(args.pause)
             event = await change_status(request, statuses[i % 2], note=f"bench {i}")
             commits[event.id] = time.time()
             await wait_seen(queue, len(clients), event.id, args.event_timeout)
-        rss_peak = peak_rss_mb(server.pid)
-        cpu_used = cpu_seconds(server.pid) - cpu_before
+        rss_peak = tree_rss_mb(server.pid, "VmHWM")
+        cpu_used = tree_cpu_seconds(server.pid) - cpu_before
         stop.set()
         received: dict[int, list[float]] = {}
         collected = 0
@@ -233,6 +333,7 @@ async def run_one(args: argparse.Namespace, n: int, data_dir: Path) -> Result:
             missing += n - len(times)
             latencies += [t - committed_at for t in times]
         return Result(
+            server="bare" if bare else f"mentorgraph x{args.workers}",
             subscribers=n,
             events=len(commits),
             latencies=latencies,
@@ -263,6 +364,17 @@ async def main_async(args: argparse.Namespace, data_dir: Path) -> list[Result]:
         result = await asyncio.wait_for(run_one(args, n, data_dir), args.budget)
         print(result.line(), flush=True)
         results.append(result)
+        if args.compare_bare:
+            limit = await asyncio.wait_for(run_one(args, n, data_dir, bare=True), args.budget)
+            print(limit.line(), flush=True)
+            results.append(limit)
+            # Deliveries per second of server CPU, as a share of the bare server's.
+            ratio = limit.cpu_us_per_delivery / max(result.cpu_us_per_delivery, 1e-9)
+            print(
+                f"N={n}: mentorgraph's delivery throughput = {ratio:.2f}x the bare server's"
+                " (per server CPU second)",
+                flush=True,
+            )
     return results
 
 
@@ -279,6 +391,17 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=600.0, help="seconds per N at most")
     parser.add_argument("--data-dir", default="/tmp/mentorgraph-bench")
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument(
+        "--compare-bare",
+        action="store_true",
+        help="after each N, the same run against the bare broadcast server (bench.bare_broadcast)",
+    )
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="run the server under tracemalloc and report where subscriptions' memory goes",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", ""),

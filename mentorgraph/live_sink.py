@@ -19,15 +19,18 @@ from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
 from strawberry.types.execution import ExecutionResult
 
-from mentorgraph.metrics import event_sent
+from mentorgraph.metrics import event_rendered, event_sent
 from models.requests import RequestEvent
 from schema.extensions import classify_error
-from schema.shared_events import SOURCE_EXECUTOR, SharedEventExecution, execute_event
+from schema.shared_events import RENDERED, SOURCE_EXECUTOR, SharedEventExecution, execute_event
 
 if TYPE_CHECKING:
     from mentorgraph.ws_transport import TransportHandler
 
 __all__ = ["OperationSink"]
+
+# Each shared answer computed counts in `mentorgraph_event_renders_total`.
+RENDERED.callback = event_rendered
 
 
 class OperationSink:

@@ -82,6 +82,11 @@ EVENTS_DELIVERED = Counter(
     "mentorgraph_events_delivered",
     "Live request events sent to subscriptions.",
 )
+EVENT_RENDERS = Counter(
+    "mentorgraph_event_renders",
+    "Live event answers computed: one per event, document, variables and visibility class"
+    " (every subscriber of one class shares it).",
+)
 FANOUT_SECONDS = Histogram(
     "mentorgraph_event_fanout_seconds",
     "Seconds from an event's commit to its frame written to a subscriber's socket (sampled).",
@@ -131,6 +136,7 @@ _OURS = (
     WEBSOCKETS_OPEN,
     SUBSCRIPTIONS_LIVE,
     EVENTS_DELIVERED,
+    EVENT_RENDERS,
     FANOUT_SECONDS,
     SWEEP_RUNS,
     SWEEP_SECONDS,
@@ -245,6 +251,10 @@ def live_subscription() -> Iterator[None]:
 # subscribers should not pay 10,000 histogram writes; a uniform sample keeps the quantiles.
 FANOUT_SAMPLE = 16
 _sends = 0
+
+
+def event_rendered() -> None:
+    EVENT_RENDERS.inc()
 
 
 def event_sent(occurred_at: datetime) -> None:

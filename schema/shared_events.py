@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -44,6 +45,7 @@ from schema.awaitable import is_awaitable
 
 __all__ = [
     "ADMIN_UNIFORM",
+    "RENDERED",
     "SOURCE_EXECUTOR",
     "SharedEventExecution",
     "admin_uniform",
@@ -107,6 +109,23 @@ ADMIN_UNIFORM = frozenset(
         "type",
     }
 )
+
+
+class _Observer:
+    """Who hears of each shared answer computed (the server's metrics set `callback`)."""
+
+    __slots__ = ("callback",)
+
+    def __init__(self) -> None:
+        self.callback: Callable[[], None] | None = None
+
+    def notify(self) -> None:
+        if self.callback is not None:
+            self.callback()
+
+
+# One call per answer computed, i.e. per (event, document, variables, visibility class).
+RENDERED = _Observer()
 
 # key -> (the objects whose ids are in the key, kept alive so ids stay unique; the result)
 _shared: OrderedDict[tuple[Any, ...], tuple[tuple[Any, Any], Any]] = OrderedDict()
@@ -205,6 +224,7 @@ class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
         found = _shared.get(key)
         if found is not None:
             return _settled(found[1])
+        RENDERED.notify()
         result = super().execute_operation(serially)
         shared = _Pending(asyncio.ensure_future(result)) if self.is_awaitable(result) else result
         _shared[key] = ((root, self.operation), shared)

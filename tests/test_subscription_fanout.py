@@ -112,3 +112,57 @@ async def test_grouped_answers_equal_per_viewer_execution(
         assert received[2] == received[3]  # both admins: one answer
     for ws in sockets:
         await ws.close()
+
+
+UNIFORM = """
+subscription Uniform($after: String) {
+  mentorshipRequestEvents(after: $after) { id toStatus request { id status } }
+}
+"""
+
+
+def _renders(text: str) -> float:
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("mentorgraph_event_renders_total ")
+    )
+
+
+async def test_a_live_event_is_rendered_once_per_visibility_class(
+    serve: StartServer, client: GraphQLClient
+) -> None:
+    # Eight subscriptions, three visibility classes (mentor, mentee, admins who are neither):
+    # a live event is computed three times, whatever the number of subscribers.
+    import httpx
+
+    url = await serve()
+    mentor, mentee = await make_mentor(), await make_user()
+    admins = [await make_user(admin=True) for _ in range(3)]
+    request = await make_request(mentee, mentor)
+    sockets = []
+    for user in (mentor, mentee, *admins, *admins):
+        ws = await open_socket(url)
+        await init(ws, client.tokens.issue(user))
+        assert (await receive(ws))["type"] == "connection_ack"
+        await subscribe(ws, UNIFORM, {"after": FROM_START})
+        sockets.append(ws)
+    # The first event may be replayed from the table (not shared); once every subscriber has
+    # it, all of them are live.
+    first = await change_status(request, RequestStatus.VIEWED, actor=mentor)
+    for ws in sockets:
+        message = await receive(ws)
+        assert message["payload"]["data"]["mentorshipRequestEvents"]["id"] == encode_global_id(
+            "RequestEvent", first.id
+        )
+    async with httpx.AsyncClient(base_url=url) as http:
+        before = _renders((await http.get("/metrics")).text)
+        second = await change_status(request, RequestStatus.APPROVED, actor=mentor)
+        for ws in sockets:
+            message = await receive(ws)
+            event = message["payload"]["data"]["mentorshipRequestEvents"]
+            assert event["id"] == encode_global_id("RequestEvent", second.id)
+        after = _renders((await http.get("/metrics")).text)
+    for ws in sockets:
+        await ws.close()
+    assert after - before == 3
