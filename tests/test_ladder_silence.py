@@ -10,6 +10,7 @@ from typing import Any
 
 from models import clock, lifecycle
 from models.availability_changes import AvailabilityChange
+from models.notifications import web_link
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.sweep import sweep
 from models.users import User
@@ -232,7 +233,7 @@ async def test_a_pause_can_decline_the_waiting_requests_in_one_step(
     await worker_for(smtp).deliver_due()
     body = text_of(inbox(smtp, "tess@example.org")[-1])
     assert "Busy Bea declined your mentorship request" in body
-    assert f"- Other Olga, Gopher (/mentors/{other.id})" in body
+    assert f"- Other Olga, Gopher: {web_link(f'/mentors/{other.id}')}" in body
 
 
 async def test_bad_pauses_are_refused_with_codes(client: GraphQLClient) -> None:
