@@ -38,8 +38,9 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = RULES.token_ttl_minutes
     # How long an access token (`token` of logIn, signUp, refreshSession) is valid. Short: a
     # client gets new ones with its refresh token (`refreshSession`), and an ended session's
-    # tokens are refused at once anyway (`models/sessions.py`).
-    access_token_ttl_minutes: int = Field(default=15, ge=1)
+    # tokens are refused at once anyway (`models/sessions.py`). Fractions are accepted (0.1 is
+    # six seconds): the browser test watches GraphiQL refresh a session without waiting minutes.
+    access_token_ttl_minutes: float = Field(default=15, gt=0)
 
     # The rules of the request lifecycle.
     max_open_requests_per_mentee: int = RULES.max_open_requests_per_mentee

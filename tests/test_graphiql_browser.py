@@ -1,31 +1,37 @@
 """GraphiQL in a real browser (Debian's Chromium, driven by Playwright), against a real server
 with the demo data: the page loads with no request to any other origin and no Content-Security-
 Policy violation, the sign-in panel puts a token into the Headers pane, a query shows its result,
-and a subscription receives a status change made while it runs."""
+and a subscription receives a status change made while it runs; the panel keeps the session alive
+with its refresh token, says when the session ends, and signs out."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import json
 import os
 import tempfile
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from mentorgraph.demo import seed_demo
 from mentorgraph.demo.people import DEMO_PASSWORD, MENTEE_EMAIL
+from models.auth import RefreshToken, Session
 from models.requests import RequestEvent, RequestStatus
+from models.sessions import EndReason, token_digest
 from models.users import User
 from resolvers.ids import encode_global_id
 from resolvers.pagination import encode_cursor
 from tests.conftest import StartServer
-from tests.utils.factories import make_mentor, make_request
+from tests.utils.factories import PASSWORD, make_mentor, make_request, make_user
 from tests.utils.status import change_status
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -169,6 +175,33 @@ async def wait_for_text(page: Any, selector: str, *texts: str) -> str:
     return value
 
 
+def claims_of(token: str) -> dict[str, Any]:
+    """A JWT's payload, unchecked (the server checks it)."""
+    payload = token.split(".")[1]
+    claims: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
+    return claims
+
+
+async def set_headers(page: Any, headers: dict[str, str]) -> None:
+    await page.evaluate(
+        f"(text) => document.querySelector({json.dumps(HEADERS_EDITOR + ' .CodeMirror')})"
+        ".CodeMirror.setValue(text)",
+        json.dumps(headers),
+    )
+
+
+def is_operation(name: str) -> Any:
+    """A predicate for `page.expect_response`: the page's POST of operation `name`."""
+
+    def matches(response: Any) -> bool:
+        body = response.request.post_data or ""
+        return response.request.method == "POST" and f'"operationName":"{name}"' in body
+
+    return matches
+
+
 async def run(page: Any, document: str, operation: str) -> None:
     """Put `document` into the query editor (as a paste would) and press the run button, once
     GraphiQL has read it (the tab is named after its `operation`)."""
@@ -297,3 +330,142 @@ async def test_a_subscription_with_a_forged_token_shows_why(
     }
     assert recorded.sockets == [url.replace("http", "ws", 1) + "/graphql"]
     assert recorded.foreign() == []
+
+
+async def test_the_sign_in_panel_renews_the_session_until_it_ends_and_signs_out(
+    serve: StartServer, browser: Any
+) -> None:
+    user = await make_user(name="Ada Lovelace")
+    # Six-second access tokens: the panel renews each one about five seconds after it came.
+    url = await serve(access_token_ttl_minutes=0.1)
+    page, recorded, _ = await open_graphiql(browser, url)
+    await set_headers(page, {"X-Note": "kept"})
+
+    await page.click('.graphiql-sidebar button[aria-label="Show Sign in"]')
+    await page.fill(".mentorgraph-sign-in input[name=email]", user.email)
+    await page.fill(".mentorgraph-sign-in input[name=password]", PASSWORD)
+    async with page.expect_response(is_operation("LogIn")) as answer:
+        await page.click(".mentorgraph-sign-in button[type=submit]")
+    signed_in = (await (await answer.value).json())["data"]["logIn"]
+    await page.wait_for_selector(".mentorgraph-sign-in-status.done", timeout=PATIENCE_MS)
+    first = json.loads(await wait_for_text(page, HEADERS_EDITOR, "Bearer "))
+    assert first == {"X-Note": "kept", "Authorization": f"Bearer {signed_in['token']}"}
+    claims = claims_of(signed_in["token"])
+    assert claims["exp"] - claims["iat"] == 6
+
+    # Renewed before it expires: a new token of the same session in the pane, the other header
+    # kept, and the sign-in's refresh token spent (the server's record).
+    try:
+        await page.wait_for_function(
+            f"(old) => {{ const value = ({editor_value(HEADERS_EDITOR)})();"
+            " return value.includes('Bearer ') && !value.includes(old); }",
+            arg=signed_in["token"],
+            timeout=PATIENCE_MS,
+        )
+    except Exception as exc:
+        shown = await page.inner_text(".mentorgraph-sign-in")
+        raise AssertionError(f"the token was never renewed; the panel says {shown!r}") from exc
+    pane = await page.evaluate(editor_value(HEADERS_EDITOR))
+    renewed = json.loads(pane)
+    assert list(renewed) == ["X-Note", "Authorization"] and renewed["X-Note"] == "kept"
+    assert claims_of(renewed["Authorization"].removeprefix("Bearer "))["sid"] == claims["sid"]
+    spent = await RefreshToken.get(token_hash=token_digest(signed_in["refreshToken"]))
+    assert spent.used_at is not None
+    assert await RefreshToken.filter(session_id=claims["sid"], used_at=None).count() == 1
+    # The refresh token is kept in memory only: not in the pane, not in what GraphiQL persists.
+    stored = await page.evaluate("() => JSON.stringify(Object.assign({}, window.localStorage))")
+    assert signed_in["refreshToken"] not in stored + pane
+    assert "Token renewed at" in await page.inner_text(".mentorgraph-session-renewed")
+
+    # A query with the renewed token is answered (200, not a 401 renewed on the way).
+    async with page.expect_response(is_operation("Me")) as answer:
+        await run(page, "query Me { viewer { name email } }", "Me")
+    response = await answer.value
+    assert response.status == 200
+    sent = (await response.request.all_headers())["authorization"]
+    assert sent != first["Authorization"]
+    assert claims_of(sent.removeprefix("Bearer "))["sid"] == claims["sid"]
+    result = json.loads(await wait_for_text(page, RESPONSE, user.email))
+    assert result == {"data": {"viewer": {"name": user.name, "email": user.email}}}
+
+    # Someone replays the spent refresh token: reuse ends the session (docs/sessions.md), so the
+    # panel's next renewal is refused, and it says to sign in again.
+    async with httpx.AsyncClient(base_url=url) as http:
+        reply = await http.post(
+            "/graphql",
+            json={
+                "query": "mutation($t: String!) { refreshSession(input: {refreshToken: $t})"
+                " { token userErrors { code } } }",
+                "variables": {"t": signed_in["refreshToken"]},
+            },
+        )
+    assert reply.json()["data"]["refreshSession"] == {
+        "token": None,
+        "userErrors": [{"code": "REFRESH_TOKEN_REUSED"}],
+    }
+    ended = await page.wait_for_selector(".mentorgraph-sign-in-status.error", timeout=PATIENCE_MS)
+    assert (await ended.inner_text()).endswith("sign in again.")
+    assert await page.query_selector(".mentorgraph-sign-out") is None
+
+    # Signing in again, then out: logOut ends that session and the pane loses the token only.
+    await page.fill(".mentorgraph-sign-in input[name=password]", PASSWORD)
+    async with page.expect_response(is_operation("LogIn")) as answer:
+        await page.click(".mentorgraph-sign-in button[type=submit]")
+    again = (await (await answer.value).json())["data"]["logIn"]
+    await wait_for_text(page, HEADERS_EDITOR, again["token"])
+    await page.click(".mentorgraph-sign-out")
+    signed_out = await page.wait_for_selector(
+        ".mentorgraph-sign-in-status.idle:has-text('Signed out')", timeout=PATIENCE_MS
+    )
+    assert await signed_out.inner_text() == "Signed out."
+    assert json.loads(await page.evaluate(editor_value(HEADERS_EDITOR))) == {"X-Note": "kept"}
+    session = await Session.get(id=claims_of(again["token"])["sid"])
+    assert session.ended_at is not None and session.end_reason == EndReason.LOG_OUT
+
+    await asyncio.sleep(0)  # let the last recorded events land
+    assert recorded.foreign() == []
+    assert await page.evaluate("() => window.__cspViolations") == []
+    assert recorded.problems == []
+
+
+async def test_a_401_to_the_sessions_token_renews_it_once_and_sends_the_query_again(
+    serve: StartServer, browser: Any
+) -> None:
+    user = await make_user(name="Grace Hopper")
+    url = await serve(access_token_ttl_minutes=0.1)
+    # The page's timers on a clock of the test's: paused, the panel's renewal never comes, as in
+    # a tab the browser put to sleep, and the six-second token expires.
+    await browser.clock.install()
+    page, recorded, _ = await open_graphiql(browser, url)
+    await page.click('.graphiql-sidebar button[aria-label="Show Sign in"]')
+    await page.fill(".mentorgraph-sign-in input[name=email]", user.email)
+    await page.fill(".mentorgraph-sign-in input[name=password]", PASSWORD)
+    async with page.expect_response(is_operation("LogIn")) as answer:
+        await page.click(".mentorgraph-sign-in button[type=submit]")
+    signed_in = (await (await answer.value).json())["data"]["logIn"]
+    await wait_for_text(page, HEADERS_EDITOR, signed_in["token"])
+    await page.clock.pause_at(await page.evaluate("() => Date.now()") + 100)
+    expires = claims_of(signed_in["token"])["exp"]
+    # Until the token has expired by the server's clock (this machine's).
+    await asyncio.sleep(max(0.0, expires + 1 - time.time()))
+
+    await page.evaluate(
+        f"(text) => document.querySelector({json.dumps(QUERY_EDITOR + ' .CodeMirror')})"
+        ".CodeMirror.setValue(text)",
+        "query Me { viewer { name } }",
+    )
+    # GraphiQL names the tab after a short debounce: let that much of the page's time pass, far
+    # less than the 4.8 s until the panel's own renewal.
+    await page.clock.run_for(500)
+    statuses: list[int] = []
+    page.on("response", lambda r: statuses.append(r.status) if is_operation("Me")(r) else None)
+    await page.click(".graphiql-execute-button")
+    result = json.loads(await wait_for_text(page, RESPONSE, user.name))
+    assert result == {"data": {"viewer": {"name": user.name}}}
+    assert statuses == [401, 200]
+    renewed = json.loads(await page.evaluate(editor_value(HEADERS_EDITOR)))["Authorization"]
+    assert renewed != f"Bearer {signed_in['token']}"
+    spent = await RefreshToken.get(token_hash=token_digest(signed_in["refreshToken"]))
+    assert spent.used_at is not None
+    # The one console error is Chromium reporting the 401 it was answered.
+    assert [p for p in recorded.problems if "401" not in p] == []
