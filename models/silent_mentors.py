@@ -24,10 +24,10 @@ shows that). Paused and unavailable mentors are never looked at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q, Subquery
@@ -40,7 +40,7 @@ from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.users import User
 
-__all__ = ["Silence", "quiet_mentors", "silence_of", "silent_candidates"]
+__all__ = ["Silence", "quiet_mentors", "quiet_sql", "silence_of", "silent_candidates"]
 
 
 @dataclass(frozen=True)
@@ -272,3 +272,30 @@ async def quiet_mentors(
         if since is None or expired_at[mentor_id] > since:
             quiet.add(mentor_id)
     return quiet
+
+
+def quiet_sql(user_alias: str, now_sql: str, param: Callable[[Any], str]) -> str:
+    """`quiet_mentors` as a predicate over the `users` row `user_alias`, for reads answered in
+    PostgreSQL (`resolvers/fast_reads/`): the same two signs, the latest activity or return
+    taken as PostgreSQL's `greatest` (which skips nulls) of the same three moments. `param`
+    adds a statement parameter and returns its placeholder."""
+    rule = limits()
+    table = MentorshipRequest._meta.db_table
+    reminder = param(rule.first_reminder_days * 86400.0)
+    window = param(rule.inactive_window_days * 86400.0)
+    second = "interval '1 second'"
+    open_statuses = ", ".join(f"'{status.value}'" for status in OPEN_STATUSES)
+    activity = (
+        f"greatest((SELECT max(a.viewed_at) FROM {table} a WHERE a.mentor_id = {user_alias}.id),"
+        f" (SELECT max(a.responded_at) FROM {table} a WHERE a.mentor_id = {user_alias}.id),"
+        f" {user_alias}.availability_changed_at)"
+    )
+    return (
+        f"(EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user_alias}.id"
+        f" AND q.status IN ({open_statuses}) AND q.viewed_at IS NULL"
+        f" AND q.created_at <= {now_sql} - {second} * {reminder}::float8)"
+        f" OR EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user_alias}.id"
+        f" AND q.status = '{RequestStatus.EXPIRED.value}'"
+        f" AND q.updated_at >= {now_sql} - {second} * {window}::float8"
+        f" AND q.updated_at > coalesce({activity}, '-infinity'::timestamptz)))"
+    )

@@ -13,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 import resolvers.fast_reads.users as users_sql
+from models import clock
 from models.graph import EDGE_STATUSES
 from models.recommendation_data import POOL, TAKEN
 from models.recommendations import Candidate, Recommendation, Seeker, rank
 from models.requests import MentorshipRequest
 from models.responsiveness import response_rate, responsiveness_sql
+from models.silent_mentors import quiet_sql
 from models.sql import enum_list
 from models.users import UserLanguage, UserTag
 from resolvers.errors import BadUserInput, check_range
@@ -100,7 +102,8 @@ def _recommended_mentors(build: Build, selected: Selected, u: str) -> str:
         f" CROSS JOIN LATERAL {responsiveness_sql(f'{m}.id', build.since())} {rs}"
         f" WHERE {m}.id IN ({by_tags} UNION {by_peers} UNION {by_place})"
         f" AND {m}.id NOT IN {taken} AND {m}.is_mentor AND {m}.available"
-        f" AND {rs}.active_mentees < {m}.capacity)"
+        f" AND {rs}.active_mentees < {m}.capacity"
+        f" AND NOT {quiet_sql(m, f'{build.renewed_param(clock.now)}::timestamptz', build.param)})"
     )
     seeker = json_object(
         [

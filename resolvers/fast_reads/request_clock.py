@@ -24,7 +24,7 @@ def _expires_at(build: Build, child: Selected, r: str) -> str:
     """`models.ladder.expires_at`: created + the expiry setting while open, else null. In seconds,
     so that a fractional setting and a DST-free UTC timestamp agree with Python's timedelta."""
     seconds = build.param(limits().expire_after_days * 86400.0)
-    expires = f"{r}.created_at + interval '1 second' * {seconds}::float8"
+    expires = f"({r}.created_at + interval '1 second' * {seconds}::float8)"
     return (
         f"CASE WHEN {r}.status IN ({enum_list(OPEN_STATUSES)}) THEN {js.iso_timestamp(expires)} END"
     )

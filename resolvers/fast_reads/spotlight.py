@@ -11,6 +11,7 @@ from models import clock
 from models.feedback import AuthorRole, MentorshipFeedback
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import responsiveness_sql
+from models.silent_mentors import quiet_sql
 from models.spotlight import _P, _POOL_FACTOR, MIN_RESPONSE_RATE, RECENT, week_shuffle
 from resolvers.errors import BadUserInput, check_range
 from resolvers.fast_reads.build import Build
@@ -40,7 +41,7 @@ def _spotlight_mentors(build: Build, selected: Selected, _row: None) -> str:
         f" (ORDER BY (r.mentor_id::bigint * {multiplier}::bigint + {offset}::bigint) % {_P},"
         f" r.mentor_id) AS n"
         f" FROM {REQUESTS} r JOIN {users_sql.USERS} cu ON cu.id = r.mentor_id"
-        f" WHERE cu.is_mentor AND r.status = '{RequestStatus.COMPLETED.value}'"
+        f" WHERE cu.is_mentor AND cu.available AND r.status = '{RequestStatus.COMPLETED.value}'"
         f" AND r.mentor_id IN (SELECT f.subject_id FROM {FEEDBACK} f"
         f" WHERE f.author_role = '{AuthorRole.MENTEE.value}'"
         f" GROUP BY f.subject_id HAVING sum(f.rating) >= 4 * count(*))"
@@ -58,10 +59,18 @@ def _spotlight_mentors(build: Build, selected: Selected, _row: None) -> str:
         f" AND {rs}.last_active_at >= {recent}::timestamptz"
     )
     mentor = users_sql.user_object(build, selected, u)
+    # `spotlight`'s last filter: still available, with room, and not going quiet.
+    now = build.renewed_param(clock.now)
+    cm = build.alias("cm")
+    askable = (
+        f"{cm}.available AND {rs}.active_mentees < {cm}.capacity"
+        f" AND NOT {quiet_sql(cm, f'{now}::timestamptz', build.param)}"
+    )
     chosen = (
         f"SELECT {c}.id, {c}.n FROM ({candidates}) {c}"
         f" CROSS JOIN LATERAL {responsiveness_sql(f'{c}.id', build.since())} {rs}"
-        f" WHERE {worthy} ORDER BY {c}.n LIMIT {first}"
+        f" JOIN {users_sql.USERS} {cm} ON {cm}.id = {c}.id"
+        f" WHERE {worthy} AND {askable} ORDER BY {c}.n LIMIT {first}"
     )
     k = build.alias("k")
     return (
