@@ -134,17 +134,13 @@ PASSWORD_RESET_KIND = "password_reset"
 async def password_reset_link(user: User, token: str, connection: BaseDBAsyncClient) -> None:
     """The reset link: the token in the fragment (after #), which browsers never send to a
     server, so it stays out of the web server's access logs and Referer headers."""
-    minutes = limits().password_reset_ttl_minutes
-    email = render(
+    email = compose(
         PASSWORD_RESET_KIND,
         user,
-        "Reset your mentorgraph password",
-        [
-            "Someone (we hope you) asked to reset the password of your mentorgraph account."
-            f" The link below sets a new one; it works once, within {minutes} minutes.",
-            "If it was not you, ignore this email: your password stays as it is.",
-        ],
-        f"/reset-password#token={token}",
+        {
+            "minutes": limits().password_reset_ttl_minutes,
+            "reset_url": web_link(f"/reset-password#token={token}"),
+        },
     )
     await enqueue_email(email, connection=connection)
 
@@ -153,33 +149,13 @@ async def password_reset_no_account(address: str, connection: BaseDBAsyncClient)
     """To an address without an account that a reset was asked for: say so (the owner of the
     inbox may have an account under another address); nobody else learns anything."""
     stranger = User(email=address, name="there")
-    email = render(
-        "password_reset_no_account",
-        stranger,
-        "Your mentorgraph password reset",
-        [
-            "Someone (we hope you) asked to reset the password of a mentorgraph account with"
-            " this email address, but there is none. Perhaps you signed up with another one?",
-            "If it was not you, ignore this email.",
-        ],
-        "/sign-up",
-    )
+    email = compose("password_reset_no_account", stranger, {"sign_up_url": web_link("/sign-up")})
     await enqueue_email(email, connection=connection)
 
 
 async def password_changed(user: User, connection: BaseDBAsyncClient) -> None:
     """After a change or a reset: so that an owner who did not do it finds out."""
-    email = render(
-        "password_changed",
-        user,
-        "Your mentorgraph password was changed",
-        [
-            "The password of your mentorgraph account was just changed, and every other"
-            " session signed out.",
-            "If it was not you, reset your password now with the link below.",
-        ],
-        "/forgot-password",
-    )
+    email = compose("password_changed", user, {"forgot_url": web_link("/forgot-password")})
     await enqueue_email(email, connection=connection)
 
 
@@ -192,11 +168,9 @@ async def request_message(
     connection: BaseDBAsyncClient,
 ) -> None:
     """The other party of a request is told of a message in its thread, with the message."""
-    email = render(
+    email = compose(
         "request_message",
         to,
-        f"{author.name} wrote about your mentorship request",
-        [f"{author.name} wrote:", text, "Read the thread and answer on the request's page:"],
-        f"/requests/{request.id}",
+        {"author": author, "text": text, "request_url": web_link(f"/requests/{request.id}")},
     )
     await enqueue_email(email, connection=connection)
