@@ -17,8 +17,8 @@ from tortoise.models import Model
 
 from models import clock
 from models.errors import ErrorCode, RuleViolation
-from models.lifecycle import request_not_found
-from models.policies import can_read_comment, can_see_request
+from models.lifecycle import party_request
+from models.policies import can_read_comment
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 
@@ -99,15 +99,11 @@ async def leave_feedback(
     author: User, request_id: int, *, rating: int, comment: str | None
 ) -> tuple[MentorshipFeedback, MentorshipRequest]:
     """The feedback left, and the request it is about (as read for the checks)."""
-    request = await MentorshipRequest.get_or_none(id=request_id)
-    if request is None or not can_see_request(author, request):
-        raise request_not_found()
-    if author.id not in (request.mentor_id, request.mentee_id):
-        raise RuleViolation(
-            ErrorCode.FORBIDDEN,
-            "Only the mentor or the mentee of a mentorship may leave feedback on it.",
-            ["requestId"],
-        )
+    request = await party_request(
+        author,
+        request_id,
+        "Only the mentor or the mentee of a mentorship may leave feedback on it.",
+    )
     if request.status != RequestStatus.COMPLETED:
         raise RuleViolation(
             ErrorCode.INVALID_TRANSITION,

@@ -33,6 +33,7 @@ __all__ = [
     "decline_open_requests",
     "is_allowed",
     "may_ever",
+    "party_request",
     "record_change",
     "request_not_found",
     "roles_of",
@@ -110,6 +111,18 @@ def may_ever(to: RequestStatus, roles: frozenset[Actor]) -> bool:
 def request_not_found(field: str = "requestId") -> RuleViolation:
     # Also for requests that exist but are not the viewer's: existence is not revealed.
     return RuleViolation(ErrorCode.NOT_FOUND, "No such mentorship request.", [field])
+
+
+async def party_request(author: User, request_id: int, forbidden: str) -> MentorshipRequest:
+    """The request `author` is the mentor or the mentee of, for what only the two parties do
+    (feedback, the message thread): NOT_FOUND when they may not see it, FORBIDDEN (`forbidden`
+    says why) for an admin who is neither."""
+    request = await MentorshipRequest.get_or_none(id=request_id)
+    if request is None or not can_see_request(author, request):
+        raise request_not_found()
+    if author.id not in (request.mentor_id, request.mentee_id):
+        raise RuleViolation(ErrorCode.FORBIDDEN, forbidden, ["requestId"])
+    return request
 
 
 def _forbidden(to: RequestStatus, field: str) -> RuleViolation:

@@ -32,7 +32,6 @@ __all__ = [
     "password_changed",
     "password_reset_link",
     "password_reset_no_account",
-    "render",
     "request_message",
     "web_link",
 ]
@@ -100,20 +99,6 @@ def compose(kind: str, to: User, context: Mapping[str, Any] | None = None) -> Em
         text=_tidy_text(text_template.render(values)),
         html=html_template.render(values),
     )
-
-
-def render(kind: str, to: User, subject: str, paragraphs: list[str], link: str | None) -> Email:
-    """An email from ready sentences (`paragraphs`, plain text), in the generic templates.
-
-    For an email that has no templates of its own yet; prefer `compose` and a pair of templates,
-    which a translation can follow."""
-    email = compose(
-        "generic",
-        to,
-        {"subject": subject, "paragraphs": paragraphs, "url": web_link(link) if link else None},
-    )
-    email.kind = kind
-    return email
 
 
 async def application_decided(

@@ -33,12 +33,11 @@ from tortoise.transactions import in_transaction
 from models import clock, validation
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed, record_event
-from models.lifecycle import request_not_found
+from models.lifecycle import party_request, request_not_found
 from models.limits import limits
 from models.notifications import request_message
-from models.privacy import can_see_request
 from models.request_guards import lock_request, lock_user
-from models.requests import EventKind, MentorshipRequest, RequestEvent, RequestStatus
+from models.requests import EventKind, RequestEvent, RequestStatus
 from models.users import User
 
 __all__ = ["WRITABLE_STATUSES", "messages_of", "post_message"]
@@ -71,15 +70,9 @@ async def post_message(author: User, request_id: int, text: str) -> RequestEvent
     `retry_after_seconds`).
     """
     body = _clean(text)
-    request = await MentorshipRequest.get_or_none(id=request_id)
-    if request is None or not can_see_request(author, request):
-        raise request_not_found()
-    if author.id not in (request.mentor_id, request.mentee_id):
-        raise RuleViolation(
-            ErrorCode.FORBIDDEN,
-            "Only the mentor and the mentee of a request write in its thread.",
-            ["requestId"],
-        )
+    await party_request(
+        author, request_id, "Only the mentor and the mentee of a request write in its thread."
+    )
     rules = limits()
     async with in_transaction() as conn:
         # Users before requests, as every lifecycle change locks them; both before the event
