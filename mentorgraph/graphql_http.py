@@ -32,6 +32,7 @@ from mentorgraph.request_rules import (
 from mentorgraph.security import InvalidToken, TokenService
 from mentorgraph.tracing_graphql import operation_outcome, traced_fast_read
 from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
+from models.errors import FaultCode
 from resolvers.context import Context
 from resolvers.fast_reads import FastReads
 from schema.build import MentorgraphSchema
@@ -112,7 +113,7 @@ class GraphQLEndpoint:
                 response = await self._answer(request, media_type)
             except Exception as exc:
                 if not is_database_unavailable(exc):
-                    note_codes(["INTERNAL_SERVER_ERROR"])
+                    note_codes([FaultCode.INTERNAL_SERVER_ERROR])
                     raise
                 response = error_response(503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
             record.skip = response.media_type != JSON  # GraphiQL's page: not an operation
@@ -153,19 +154,23 @@ class GraphQLEndpoint:
                     try:
                         params[name] = json.loads(params[name])
                     except (ValueError, RecursionError):
-                        return error_response(400, f"'{name}' must be JSON.", "BAD_USER_INPUT")
+                        return error_response(
+                            400, f"'{name}' must be JSON.", FaultCode.BAD_USER_INPUT
+                        )
             allowed: tuple[OperationType, ...] = (OperationType.QUERY,)
         else:
             if not is_json(request.headers.get("content-type")):
                 return error_response(
-                    415, "Send the request as application/json.", "UNSUPPORTED_MEDIA_TYPE"
+                    415, "Send the request as application/json.", FaultCode.UNSUPPORTED_MEDIA_TYPE
                 )
             try:
                 params = json.loads(await self._read_body(request))
             except RequestRefused as refused:
                 return error_response(refused.status, refused.message, refused.code)
             except (ValueError, RecursionError):  # RecursionError: nested thousands deep
-                return error_response(400, "The body must be a JSON object.", "BAD_USER_INPUT")
+                return error_response(
+                    400, "The body must be a JSON object.", FaultCode.BAD_USER_INPUT
+                )
             allowed = (OperationType.QUERY, OperationType.MUTATION)
         try:
             # The rules a WebSocket's `subscribe` meets too (`request_rules`).
@@ -236,7 +241,7 @@ class GraphQLEndpoint:
                     return fast, True
             viewer = None if viewer_id is None else await self.tokens.user_by_id(viewer_id)
         except InvalidToken as exc:
-            return error_response(401, str(exc), "UNAUTHENTICATED"), False
+            return error_response(401, str(exc), FaultCode.UNAUTHENTICATED), False
         context = Context(
             viewer=viewer,
             client_address=request.client.host if request.client else "unknown",
@@ -257,10 +262,10 @@ class GraphQLEndpoint:
                 hint = "Subscribe over a WebSocket (graphql-transport-ws) to /graphql."
             else:
                 hint = "Send mutations with POST."
-            return error_response(405, hint, "BAD_USER_INPUT"), False
+            return error_response(405, hint, FaultCode.BAD_USER_INPUT), False
         except MissingQueryError:
             status = request_error_status(media_type)
-            return error_response(status, "The query is empty.", "BAD_USER_INPUT"), False
+            return error_response(status, "The query is empty.", FaultCode.BAD_USER_INPUT), False
         except CannotGetOperationTypeError:
             # No operation to run: `operationName` names none of the document's, or it is
             # missing where the document holds several, or the document holds only fragments.
@@ -268,7 +273,9 @@ class GraphQLEndpoint:
                 hint = "The document holds no operation, or several: name one in 'operationName'."
             else:
                 hint = f"The document holds no operation named '{operation_name[:100]}'."
-            return error_response(request_error_status(media_type), hint, "BAD_USER_INPUT"), False
+            return error_response(
+                request_error_status(media_type), hint, FaultCode.BAD_USER_INPUT
+            ), False
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [classify_error(error).formatted for error in result.errors]

@@ -40,6 +40,7 @@ from mentorgraph.ws_transport import (
     SocketRefused,
     TransportHandler,
 )
+from models.errors import FaultCode
 from resolvers.event_feed import EventFeed
 from schema.build import MentorgraphSchema
 
@@ -109,7 +110,9 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
     async def _refuse_upgrade(self, websocket: WebSocket) -> None:
         limit = self.sockets.per_address
         message = f"Too many open sockets from this address (at most {limit}): close some first."
-        body = {"errors": [{"message": message, "extensions": {"code": "TOO_MANY_SOCKETS"}}]}
+        body = {
+            "errors": [{"message": message, "extensions": {"code": FaultCode.TOO_MANY_SOCKETS}}]
+        }
         try:
             await websocket.send_denial_response(JSONResponse(body, status_code=429))
         except RuntimeError:  # a server without denial responses: a bare 403

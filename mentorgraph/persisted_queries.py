@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mentorgraph.request_rules import GraphQLParams, RequestRefused, check_size
+from models.errors import FaultCode
 from models.persisted_queries import (
     StoredDocument,
     document_hash,
@@ -35,10 +36,10 @@ __all__ = ["PersistedQueries", "ResolvedQuery"]
 
 Mode = Literal["off", "automatic", "registered-only"]
 
-NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
-NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
-NOT_REGISTERED = "PERSISTED_QUERY_NOT_REGISTERED"
-HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
+NOT_FOUND = FaultCode.PERSISTED_QUERY_NOT_FOUND
+NOT_SUPPORTED = FaultCode.PERSISTED_QUERY_NOT_SUPPORTED
+NOT_REGISTERED = FaultCode.PERSISTED_QUERY_NOT_REGISTERED
+HASH_MISMATCH = FaultCode.PERSISTED_QUERY_HASH_MISMATCH
 
 
 @dataclass(frozen=True, slots=True)

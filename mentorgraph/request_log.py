@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from mentorgraph.logging_setup import REQUEST_ID
+from models.errors import FaultCode
 
 __all__ = [
     "OperationRecord",
@@ -64,7 +65,7 @@ def codes_of(errors: Any) -> list[str]:
     codes = []
     for error in errors or ():
         extensions = error.get("extensions") if isinstance(error, dict) else error.extensions
-        codes.append((extensions or {}).get("code") or "INTERNAL_SERVER_ERROR")
+        codes.append((extensions or {}).get("code") or FaultCode.INTERNAL_SERVER_ERROR)
     return codes
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mentorgraph.json_text import text_problem
+from models.errors import FaultCode
 
 __all__ = [
     "GraphQLParams",
@@ -30,7 +31,9 @@ __all__ = [
 class RequestRefused(Exception):
     """A request that breaks a rule: the client's fault, answered with `code` (HTTP: `status`)."""
 
-    def __init__(self, message: str, *, status: int = 400, code: str = "BAD_USER_INPUT") -> None:
+    def __init__(
+        self, message: str, *, status: int = 400, code: str = FaultCode.BAD_USER_INPUT
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
 from mentorgraph import tracing
+from models.errors import FaultCode
 
 __all__ = [
     "TracedRootFields",
@@ -31,7 +32,7 @@ __all__ = [
 
 NAME_LIMIT = 100
 # Codes that say the server failed (the span's status is then ERROR), not the client.
-SERVER_FAULTS = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"})
+SERVER_FAULTS = frozenset({FaultCode.INTERNAL_SERVER_ERROR, FaultCode.SERVICE_UNAVAILABLE})
 
 
 def traced_fast_read(operation_name: str | None) -> None:

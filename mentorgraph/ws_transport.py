@@ -66,6 +66,7 @@ from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
 from mentorgraph.security import Credentials, InvalidToken, TokenService
 from mentorgraph.tracing_graphql import subscribe_attributes
 from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
+from models.errors import FaultCode
 from resolvers.context import Context
 from resolvers.event_feed import LIVE_SINK
 from schema.extensions import classify_error
@@ -352,7 +353,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             limit = self.limits.max_operations
             reason = f"At most {limit} operations run at once on a socket: wait for one to end."
             await self._send_error(
-                operation_id, {"message": reason, "extensions": {"code": "TOO_MANY_OPERATIONS"}}
+                operation_id,
+                {"message": reason, "extensions": {"code": FaultCode.TOO_MANY_OPERATIONS}},
             )
             return
         await super().handle_subscribe(message)
@@ -432,7 +434,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
                 else:
                     await super().run_operation(operation)
             except Exception:  # not a cancellation: the client's `complete` or goodbye is "ok"
-                outcome = "INTERNAL_SERVER_ERROR"
+                outcome = FaultCode.INTERNAL_SERVER_ERROR
                 raise
             finally:
                 outcome = self._refused.pop(operation.id, outcome)
@@ -474,7 +476,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
                 return
             if first and self._needs_sign_in(result):
                 assert result.errors
-                self._refused[operation.id] = "UNAUTHENTICATED"
+                self._refused[operation.id] = FaultCode.UNAUTHENTICATED
                 await operation.send_initial_errors(result.errors)
                 return
             first = False
@@ -501,4 +503,4 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         context = self.context
         if not isinstance(context, Context) or context.viewer is not None:
             return False
-        return (result.errors[0].extensions or {}).get("code") == "UNAUTHENTICATED"
+        return (result.errors[0].extensions or {}).get("code") == FaultCode.UNAUTHENTICATED

@@ -28,7 +28,7 @@ REMINDER_GAP = timedelta(days=1)
 
 def _not_open(request: MentorshipRequest) -> RuleViolation:
     return RuleViolation(
-        ErrorCode.INVALID_TRANSITION,
+        ErrorCode.REQUEST_NOT_WAITING,
         f"This request is {request.status.value}; only NEW or VIEWED requests wait for the mentor.",
         ["requestId"],
     )

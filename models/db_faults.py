@@ -12,14 +12,16 @@ import sqlite3
 import asyncpg
 from tortoise.exceptions import DBConnectionError
 
+from models.errors import FaultCode
+
 __all__ = [
-    "SERVICE_UNAVAILABLE",
+    FaultCode.SERVICE_UNAVAILABLE,
     "UNAVAILABLE_MESSAGE",
     "DatabaseUnavailable",
     "is_database_unavailable",
 ]
 
-SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+SERVICE_UNAVAILABLE = FaultCode.SERVICE_UNAVAILABLE
 UNAVAILABLE_MESSAGE = "The service is briefly unavailable; try again shortly."
 
 

@@ -106,7 +106,7 @@ async def leave_feedback(
     )
     if request.status != RequestStatus.COMPLETED:
         raise RuleViolation(
-            ErrorCode.INVALID_TRANSITION,
+            ErrorCode.MENTORSHIP_NOT_COMPLETED,
             f"This request is {request.status.value}; feedback follows a COMPLETED mentorship.",
             ["requestId"],
         )

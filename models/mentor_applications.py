@@ -47,7 +47,7 @@ async def apply_to_mentor(user: User, motivation: str) -> MentorApplication:
     if violations:
         raise RuleViolations(violations)
     pending = RuleViolation(
-        ErrorCode.DUPLICATE_REQUEST, "You already have an application waiting for review."
+        ErrorCode.APPLICATION_PENDING, "You already have an application waiting for review."
     )
     if await MentorApplication.filter(user_id=user.id, status=ApplicationStatus.PENDING).exists():
         raise pending
@@ -86,7 +86,7 @@ async def review_application(
         )
         if not decided:
             raise RuleViolation(
-                ErrorCode.INVALID_TRANSITION,
+                ErrorCode.APPLICATION_DECIDED,
                 "This application was already decided.",
                 ["applicationId"],
             )

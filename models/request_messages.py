@@ -54,7 +54,7 @@ def _clean(text: str) -> str:
 
 def _closed(status: RequestStatus) -> RuleViolation:
     return RuleViolation(
-        ErrorCode.INVALID_TRANSITION,
+        ErrorCode.REQUEST_CLOSED,
         f"This request is {status.value}; messages can be written while a request is NEW,"
         " VIEWED or APPROVED.",
         ["requestId"],
@@ -65,7 +65,7 @@ async def post_message(author: User, request_id: int, text: str) -> RequestEvent
     """Add `text` to the thread of the request as `author` (its mentor or mentee).
 
     Refusals: INVALID_INPUT (empty or too long), NOT_FOUND (absent, or not the author's to
-    see), FORBIDDEN (an admin who is neither party), INVALID_TRANSITION (the request is over),
+    see), FORBIDDEN (an admin who is neither party), REQUEST_CLOSED (the request is over),
     MESSAGE_LIMIT (the thread is full), TOO_SOON (the author's flood ceiling; with
     `retry_after_seconds`).
     """

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
+from models.errors import FaultCode
+
 __all__ = [
     "BadUserInput",
     "ClientError",
@@ -14,22 +16,22 @@ __all__ = [
 
 
 class ClientError(GraphQLError):
-    code = "BAD_USER_INPUT"
+    code = FaultCode.BAD_USER_INPUT
 
     def __init__(self, message: str, **extensions: object) -> None:
         super().__init__(message, extensions={"code": self.code, **extensions})
 
 
 class BadUserInput(ClientError):
-    code = "BAD_USER_INPUT"
+    code = FaultCode.BAD_USER_INPUT
 
 
 class Unauthenticated(ClientError):
-    code = "UNAUTHENTICATED"
+    code = FaultCode.UNAUTHENTICATED
 
 
 class Forbidden(ClientError):
-    code = "FORBIDDEN"
+    code = FaultCode.FORBIDDEN
 
 
 def check_range(name: str, value: int, low: int, high: int) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 
+from models.errors import FaultCode
 from models.events import visible_events_after
 from models.privacy import can_see_request
 from models.requests import RequestEvent
@@ -32,7 +33,7 @@ REPLAY_PAGE = 100
 
 
 class SubscriberLagged(ClientError):
-    code = "SUBSCRIBER_TOO_SLOW"
+    code = FaultCode.SUBSCRIBER_TOO_SLOW
 
 
 def _lagged(last_id: int) -> SubscriberLagged:

@@ -70,6 +70,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from models.directory import FACET_LIMITS, FacetKind
+from models.errors import FaultCode
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 __all__ = ["UNPAGED_LIST_SIZE", "CostLimit", "QueryCost", "operation_cost"]
@@ -285,7 +286,7 @@ class QueryCost:
         return GraphQLError(
             f"The operation may return {cost} objects; at most {self.budget} are allowed."
             " Ask for smaller pages (first) or fewer nested lists.",
-            extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost, "budget": self.budget},
+            extensions={"code": FaultCode.QUERY_TOO_COMPLEX, "cost": cost, "budget": self.budget},
         )
 
 

@@ -16,38 +16,7 @@ UserErrorCode = described_enum(
     ErrorCode,
     name="UserErrorCode",
     description="Why a mutation refused to act: stable, for code to branch on.",
-    values={
-        "INVALID_INPUT": "A value breaks a rule (length, format, range): see `field`.",
-        "NOT_FOUND": "No such object, or one you may not see.",
-        "FORBIDDEN": "You may not do this (sign in, or another role is needed).",
-        "INVALID_TRANSITION": "The request's status does not allow this (e.g. already answered).",
-        "OPEN_REQUEST_LIMIT": "You have as many open requests as a mentee may have.",
-        "DUPLICATE_REQUEST": "You already have an open request (or application) like this.",
-        "MENTOR_UNAVAILABLE": "The mentor does not accept new requests now.",
-        "MENTOR_AT_CAPACITY": "The mentor has as many active mentees as they take.",
-        "SELF_REQUEST": "You cannot ask yourself for mentorship.",
-        "EMAIL_TAKEN": "An account with this email exists.",
-        "INVALID_CREDENTIALS": "Wrong email or password.",
-        "TOO_SOON": "Allowed, but not again so soon (e.g. an admin's reminder, a flood of"
-        " messages: then see `retryAfterSeconds`).",
-        "DUPLICATE_FEEDBACK": "You already left feedback on this mentorship.",
-        "MESSAGE_LIMIT": "The request's message thread is full.",
-        "LOGIN_THROTTLED": "Too many logIn attempts: nothing was checked; wait"
-        " `retryAfterSeconds`.",
-        "SIGN_UP_THROTTLED": "Too many sign-ups from here: wait `retryAfterSeconds`.",
-        "PASSWORD_THROTTLED": "Too many wrong current passwords (changePassword) or reset"
-        " tokens (resetPassword): nothing was checked; wait `retryAfterSeconds`.",
-        "PASSWORD_RESET_THROTTLED": "Too many resets asked for this email or from here (the"
-        " same whether the account exists or not): wait `retryAfterSeconds`.",
-        "INVALID_REFRESH_TOKEN": "The refresh token is unknown, expired, or its session has"
-        " ended: sign in again.",
-        "REFRESH_TOKEN_REUSED": "The refresh token was already used: it may have been stolen,"
-        " so its session has been ended. Sign in again.",
-        "INVALID_RESET_TOKEN": "The reset token is unknown, already used, or expired: ask for"
-        " a new one.",
-        "PAUSE_IN_PAST": "A pause (`unavailableUntil`) must end in the future.",
-        "PAUSE_TOO_LONG": "A pause (`unavailableUntil`) ends too far ahead: see the message.",
-    },
+    values={code.name: code.description for code in ErrorCode},
 )
 
 

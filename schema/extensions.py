@@ -11,6 +11,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import StreamExecutionResult
 
 from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
+from models.errors import FaultCode
 from resolvers.context import Context
 from resolvers.errors import ClientError
 
@@ -53,8 +54,12 @@ def classify_error(error: GraphQLError) -> GraphQLError:
     if is_unexpected(error):
         if is_database_unavailable(original):  # an outage, not a fault: the client may retry
             return _with_code(error, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
-        return _with_code(error, MASKED_MESSAGE, "INTERNAL_SERVER_ERROR")
-    code = "QUERY_TOO_COMPLEX" if TOO_COMPLEX.search(error.message) else "BAD_USER_INPUT"
+        return _with_code(error, MASKED_MESSAGE, FaultCode.INTERNAL_SERVER_ERROR)
+    code = (
+        FaultCode.QUERY_TOO_COMPLEX
+        if TOO_COMPLEX.search(error.message)
+        else FaultCode.BAD_USER_INPUT
+    )
     return _with_code(error, error.message, code)
 
 

@@ -44,6 +44,8 @@ from graphql import (
 from graphql.validation.rules import overlapping_fields_can_be_merged
 from graphql.validation.validate import ValidationAbortedError
 
+from models.errors import FaultCode
+
 __all__ = [
     "SATURATED",
     "DocumentLimits",
@@ -173,7 +175,7 @@ def limits_rule(limits: DocumentLimits) -> type[ValidationRule]:
                 raise ValidationAbortedError(
                     message,
                     extensions={
-                        "code": "QUERY_TOO_COMPLEX",
+                        "code": FaultCode.QUERY_TOO_COMPLEX,
                         "depth": figures.depth,
                         "aliases": figures.aliases,
                         "fields": figures.fields,

@@ -6,6 +6,8 @@ from typing import Any
 
 from graphql import GraphQLError, StringValueNode, ValidationRule
 
+from models.errors import FaultCode
+
 __all__ = ["NoNulInStrings"]
 
 
@@ -21,6 +23,6 @@ class NoNulInStrings(ValidationRule):
                 GraphQLError(
                     "Text must not contain NUL characters.",
                     node,
-                    extensions={"code": "BAD_USER_INPUT"},
+                    extensions={"code": FaultCode.BAD_USER_INPUT},
                 )
             )

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
+from models.errors import FaultCode
 from resolvers.errors import ClientError
 from resolvers.request_events import follow_request_events
 from schema.context import Info
@@ -47,5 +48,5 @@ class RequestSubscription:
             # path (which `classify_error` takes for a client fault): mask it here.
             logger.error("Unexpected error in mentorshipRequestEvents", exc_info=exc)
             raise GraphQLError(
-                MASKED_MESSAGE, extensions={"code": "INTERNAL_SERVER_ERROR"}
+                MASKED_MESSAGE, extensions={"code": FaultCode.INTERNAL_SERVER_ERROR}
             ) from None

@@ -201,4 +201,4 @@ async def test_a_reminder_by_hand_at_most_once_a_day(client: GraphQLClient, db: 
 
     await MentorshipRequest.filter(id=request.id).update(status=RequestStatus.APPROVED)
     clock.advance(days(2))
-    assert await remind() == ["INVALID_TRANSITION"]
+    assert await remind() == ["REQUEST_NOT_WAITING"]

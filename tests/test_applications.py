@@ -50,7 +50,7 @@ async def test_apply_then_approve_makes_a_mentor_and_emails_them(
     assert application["status"] == "PENDING"
 
     again = await client.execute(APPLY, {"m": MOTIVATION}, as_user=member)
-    assert again.data["applyToMentor"]["userErrors"][0]["code"] == "DUPLICATE_REQUEST"
+    assert again.data["applyToMentor"]["userErrors"][0]["code"] == "APPLICATION_PENDING"
 
     reviewed = await client.execute(
         REVIEW, {"id": application["id"], "d": "APPROVE"}, as_user=admin
@@ -63,7 +63,7 @@ async def test_apply_then_approve_makes_a_mentor_and_emails_them(
     twice = await client.execute(
         REVIEW, {"id": application["id"], "d": "REJECT", "r": "x"}, as_user=admin
     )
-    assert twice.data["reviewMentorApplication"]["userErrors"][0]["code"] == "INVALID_TRANSITION"
+    assert twice.data["reviewMentorApplication"]["userErrors"][0]["code"] == "APPLICATION_DECIDED"
 
     assert (await worker_for(smtp).deliver_due()).sent == 1
     [message] = smtp.messages

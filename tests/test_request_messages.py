@@ -151,9 +151,7 @@ async def test_who_may_write_and_while_what_status(serve: StartServer, settings:
         assert codes(await send(client, mentor, request.id, "Thursday.")) == []
         # Over: the thread is closed.
         assert result_of(await act(client, "complete", request.id, mentee), "complete")
-        assert codes(await send(client, mentor, request.id, "One more thing")) == [
-            "INVALID_TRANSITION"
-        ]
+        assert codes(await send(client, mentor, request.id, "One more thing")) == ["REQUEST_CLOSED"]
         for operation in ("decline", "cancel"):
             asker = await make_user()
             other = await make_request(asker, mentor)
@@ -162,11 +160,11 @@ async def test_who_may_write_and_while_what_status(serve: StartServer, settings:
             assert done["userErrors"] == []
             for author in (mentor, asker):
                 assert codes(await send(client, author, other.id, "Still there?")) == [
-                    "INVALID_TRANSITION"
+                    "REQUEST_CLOSED"
                 ]
         expired = await make_request(await make_user(), mentor, status=RequestStatus.EXPIRED)
         assert codes(await send(client, mentor, expired.id, "Sorry I missed it")) == [
-            "INVALID_TRANSITION"
+            "REQUEST_CLOSED"
         ]
         seen = await thread(client, mentee, request.id)
         assert [m["toStatus"] for m in seen["messages"]] == [
