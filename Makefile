@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .PHONY: serve test clients lint typecheck schema migrations install clean bench bench-data \
-	bench-postgraphile soak browser prometheus graphiql-assets lock env-example compose outcomes
+	bench-postgraphile soak docs browser prometheus graphiql-assets lock env-example compose outcomes
 
 # The run-time dependencies at requirements.lock's versions (as in the image); the test tools
 # at pyproject.toml's pins.
@@ -49,6 +49,11 @@ compose:
 lock: $(INSTALLED)
 	$(BIN)/python scripts/lock_requirements.py
 
+## Rewrite docs/lifecycle.md, docs/read-rules.md and docs/error-codes.md from the code (a test
+## fails while one is stale).
+docs: $(INSTALLED)
+	$(BIN)/python -m mentorgraph.reference_docs
+
 ## Rewrite .env.example from mentorgraph/settings.py (a test fails while it is stale).
 env-example: $(INSTALLED)
 	$(BIN)/python scripts/env_example.py
@@ -74,6 +79,7 @@ clients:
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(INSTALLED)
 	$(BIN)/mypy

@@ -1,4 +1,6 @@
-"""The request lifecycle: API.md's transition table, and the only code that changes a status.
+"""The request lifecycle: its transition table, and the only code that changes a status.
+
+`TRANSITIONS` is the table; `docs/lifecycle.md` is written from it (`make docs`).
 
 Every status change (the mutations, and the sweep's expiries and declines with `actor=None`)
 goes through `transition` or `cancel_others`, and each change is one transaction: lock the row,

@@ -1,7 +1,7 @@
-"""Every (from status, change, role) of API.md's lifecycle table, through GraphQL and the models.
+"""Every (from status, change, role) of the lifecycle table, through GraphQL and the models.
 
-The expected table is written out here from API.md on purpose, not imported from
-`models.lifecycle`: the test holds the code to the contract.
+The expected table (docs/lifecycle.md) is written out here on purpose, not imported from
+`models.lifecycle`: changing who may do what takes changing this test too, knowingly.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ TARGET = {
     "cancel": S.CANCELLED,
     "complete": S.COMPLETED,
 }
-# (operation, from) -> roles allowed, copied from API.md "The request lifecycle".
+# (operation, from) -> roles allowed, as docs/lifecycle.md says.
 ALLOWED: dict[tuple[str, RequestStatus], set[str]] = {
     ("markViewed", S.NEW): {"mentor"},
     ("approve", S.NEW): {"mentor"},
