@@ -142,6 +142,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_db:
+            settings.provision()
             await init_db(settings.resolved_database_url, settings)
         if replica is not None:
             await replica.start()

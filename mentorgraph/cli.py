@@ -10,11 +10,13 @@ import importlib.metadata
 import sys
 from collections.abc import Awaitable, Callable
 
+from pydantic import ValidationError
+
 from mentorgraph.db import close_db, init_db, migrate_db
 from mentorgraph.logging_setup import configure_logging
 from mentorgraph.metrics_dir import prepare as prepare_metrics_dir
 from mentorgraph.rules_setup import configure_rules
-from mentorgraph.settings import Settings, get_settings
+from mentorgraph.settings import Settings, describe_invalid, get_settings
 
 __all__ = ["main"]
 
@@ -48,8 +50,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         )
         workers = 1
     configure_logging(settings.log_level, settings.log_format)
-    # Each worker reads the development secret; create it once here, before they race to.
-    settings.resolved_jwt_secret  # noqa: B018
     # Every worker's metrics in one place, so a scrape of any of them counts all (`metrics_dir`).
     prepare_metrics_dir()
     trusted_proxies = settings.forwarded_allow_ips.strip()
@@ -396,4 +396,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    sys.exit(args.handler(args, get_settings()))
+    try:
+        settings = get_settings()
+    except ValidationError as invalid:
+        sys.exit(describe_invalid(invalid))
+    # Before any command (and any worker) runs: the embedded database's folder and the
+    # development secret, made once here rather than by whoever first reads them.
+    settings.provision()
+    sys.exit(args.handler(args, settings))

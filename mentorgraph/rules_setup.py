@@ -3,8 +3,6 @@ environment of its own."""
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 from mentorgraph.settings import Settings
 from models.email_links import configure_link_key
 from models.limits import Limits, configure
@@ -13,8 +11,8 @@ __all__ = ["configure_rules"]
 
 
 def configure_rules(settings: Settings) -> None:
-    # Every field of Limits is a setting of the same name.
-    configure(Limits(**{field.name: getattr(settings, field.name) for field in fields(Limits)}))
+    # Settings inherits Limits: its validated values, as the rules' own object.
+    configure(Limits(**{name: getattr(settings, name) for name in Limits.model_fields}))
     # The answer links in emails are signed with a key derived from the token secret, so every
     # process (and the CLI) signs and checks them alike; read when a link is first signed, so
     # `migrate` does not create a secret file.

@@ -1,4 +1,11 @@
-"""Every knob of the server, read once from the environment (and `.env`)."""
+"""Every knob of the server, read once from the environment (and `.env`), validated at start-up.
+
+The rules' numbers (limits, the reminder ladder, throttles, links in emails) are declared once,
+with their defaults, meanings and the checks between them, in `models/limits.py`: `Settings`
+inherits them, so each is a setting of the same name. Reading a setting has no side effect: the
+embedded database's folder and the development secret are created by `provision()`, which the
+commands and the app's start-up call explicitly.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +15,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.limits import Limits
 
-__all__ = ["Settings", "get_settings"]
-
-# The rules' numbers are declared once, in `models/limits.py`; their settings default to them.
-RULES = Limits()
+__all__ = ["Settings", "describe_invalid", "get_settings"]
 
 
-class Settings(BaseSettings):
+class Settings(BaseSettings, Limits):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     # Where the embedded database and the generated development secret live.
@@ -33,74 +37,11 @@ class Settings(BaseSettings):
 
     # Empty means: generate one and keep it in `data_dir` (development only).
     jwt_secret: str = ""
-    # How long a session lasts without being used (refreshed): its refresh token's lifetime,
-    # moved on by every refresh; also the lifetime of `mentorgraph token`'s tokens (a week).
-    token_ttl_minutes: int = RULES.token_ttl_minutes
     # How long an access token (`token` of logIn, signUp, refreshSession) is valid. Short: a
     # client gets new ones with its refresh token (`refreshSession`), and an ended session's
     # tokens are refused at once anyway (`models/sessions.py`). Fractions are accepted (0.1 is
     # six seconds): the browser test watches GraphiQL refresh a session without waiting minutes.
     access_token_ttl_minutes: float = Field(default=15, gt=0)
-
-    # The rules of the request lifecycle.
-    max_open_requests_per_mentee: int = RULES.max_open_requests_per_mentee
-    default_mentor_capacity: int = RULES.default_mentor_capacity
-
-    # The ladder for unanswered requests (days since the request was made), and when a mentor
-    # is set unavailable: this many expired requests within the window (days).
-    first_reminder_days: float = RULES.first_reminder_days
-    second_reminder_days: float = RULES.second_reminder_days
-    expire_after_days: float = RULES.expire_after_days
-    inactive_expiries: int = RULES.inactive_expiries
-    inactive_window_days: float = RULES.inactive_window_days
-    # The message thread of a request: the longest message (characters), the most messages a
-    # request holds, and at most `message_burst` messages per author within
-    # `message_burst_window_seconds` (a further one gets TOO_SOON and retryAfterSeconds).
-    max_message_length: int = RULES.max_message_length
-    max_messages_per_request: int = RULES.max_messages_per_request
-    message_burst: int = RULES.message_burst
-    message_burst_window_seconds: float = RULES.message_burst_window_seconds
-    # The silent-mentor rule (signs of silence since a mentor's latest activity; see
-    # `models/limits.py`) and the longest pause a mentor may set.
-    silent_signals: int = RULES.silent_signals
-    silent_idle_days: float = RULES.silent_idle_days
-    silent_reminder_grace_days: float = RULES.silent_reminder_grace_days
-    silent_withdrawn_after_days: float = RULES.silent_withdrawn_after_days
-    max_pause_days: float = RULES.max_pause_days
-
-    # --- LogIn and signUp throttling, password hashing (issue 11; `models/accounts.py`) ---
-    # Failed logIns are counted per (account, client address) pair, per account and per
-    # address. The failure that reaches a ceiling makes the next check wait
-    # `login_backoff_base_seconds`, and each further one twice the previous wait, up to
-    # `login_backoff_max_seconds`; a refused attempt gets LOGIN_THROTTLED and retryAfterSeconds.
-    # From an address the user has signed in from before, only the pair's ceiling applies:
-    # strangers guessing elsewhere slow an account down but never lock its owner out.
-    login_pair_failures: int = RULES.login_pair_failures
-    # All addresses together, for one account (guessing from many addresses).
-    login_account_failures: int = RULES.login_account_failures
-    # One address, all accounts together (credential stuffing).
-    login_address_failures: int = RULES.login_address_failures
-    login_backoff_base_seconds: float = RULES.login_backoff_base_seconds
-    login_backoff_max_seconds: float = RULES.login_backoff_max_seconds
-    # A counter with no failure for this long starts over (keep it above the longest wait,
-    # or waiting it out would reset the count).
-    login_forget_seconds: float = RULES.login_forget_seconds
-    # Accounts one client address may create; past that, SIGN_UP_THROTTLED for
-    # `signup_window_seconds` (the count starts over after that long without a sign-up).
-    signup_max_per_address: int = RULES.signup_max_per_address
-    signup_window_seconds: float = RULES.signup_window_seconds
-    # Password hashes or checks computed at once (each ~0.1 s of one core and 64 MiB; on
-    # worker threads, off the event loop); more wait in line. Default: the number of cores.
-    password_hash_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
-
-    # --- Password reset (issue 16; `models/password_reset.py`) ---
-    # How long an emailed reset token is valid (single use).
-    password_reset_ttl_minutes: int = RULES.password_reset_ttl_minutes
-    # Resets one email address may be sent, and one client address may ask for (any emails),
-    # within the window; past that, PASSWORD_RESET_THROTTLED (the same for unknown emails).
-    password_reset_max_per_email: int = RULES.password_reset_max_per_email
-    password_reset_max_per_address: int = RULES.password_reset_max_per_address
-    password_reset_window_seconds: float = RULES.password_reset_window_seconds
 
     # Guard rails against expensive or abusive documents.
     max_query_depth: int = 12
@@ -148,14 +89,6 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_security: Literal["none", "starttls", "tls"] = "none"
-    # Links in emails point at the web app people use (pages /requests/<id>, /mentors,
-    # /profile), no trailing slash needed.
-    public_web_url: str = RULES.public_web_url
-    # This server as the outside world reaches it (behind a proxy: the proxy's https address):
-    # the approve / decline links of the new-request email lead to its page /email/answer.
-    public_api_url: str = RULES.public_api_url
-    # Days those links work after the email was queued (each works once).
-    email_link_days: float = Field(default=RULES.email_link_days, gt=0)
 
     # Periodic work inside each server process (also available as CLI commands for cron).
     background_jobs: bool = True
@@ -247,7 +180,6 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite://{(self.data_dir / 'mentorgraph.sqlite3').resolve()}"
 
     @property
@@ -255,15 +187,44 @@ class Settings(BaseSettings):
         return self.resolved_database_url.startswith("sqlite")
 
     @property
+    def _secret_path(self) -> Path:
+        return self.data_dir / "jwt-secret"
+
+    @property
     def resolved_jwt_secret(self) -> str:
         if self.jwt_secret:
             return self.jwt_secret
-        path = self.data_dir / "jwt-secret"
-        if not path.exists():
+        try:
+            return self._secret_path.read_text().strip()
+        except FileNotFoundError:
+            raise RuntimeError(
+                f"No JWT_SECRET and no {self._secret_path}: run a mentorgraph command (or set"
+                " JWT_SECRET) so the server provisions one"
+            ) from None
+
+    def provision(self) -> None:
+        """Create what the settings point at and nothing provides: the folder of the embedded
+        database, and (without JWT_SECRET) a development secret in it. Idempotent, and safe
+        when several processes start at once (the secret is created exclusively)."""
+        if not self.database_url or not self.jwt_secret:
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        if self.jwt_secret:
+            return
+        try:
+            descriptor = os.open(self._secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return  # another process (or an earlier start) made it
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+
+
+def describe_invalid(error: ValidationError) -> str:
+    """A start-up refusal people can act on: each setting at fault and why, no traceback."""
+    lines = ["The settings are invalid:"]
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"]).upper() or "settings"
+        lines.append(f"  {where}: {problem['msg'].removeprefix('Value error, ')}")
+    return "\n".join(lines)
 
 
 @lru_cache

@@ -1,67 +1,143 @@
-"""The configurable numbers of the rules, set once by the server from its settings."""
+"""The configurable numbers of the rules: declared once here, with their defaults, meaning and
+the checks between them.
+
+`mentorgraph.settings.Settings` inherits every field (so each is also a setting of the same
+name, read from the environment), and the server hands its validated settings to `configure` at
+start-up; `models/` reads them through `limits()` and reads no environment of its own. A value
+that breaks a check (a reminder after the expiry, say) stops the server at start-up with the
+reason, rather than producing a ladder that never fires.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+
+from pydantic import BaseModel, Field, model_validator
 
 __all__ = ["Limits", "configure", "limits"]
 
 
-@dataclass
-class Limits:
-    max_open_requests_per_mentee: int = 5
-    default_mentor_capacity: int = 3
-    # LogIn and signUp throttling (see `mentorgraph/settings.py`).
-    login_pair_failures: int = 5
-    login_account_failures: int = 20
-    login_address_failures: int = 50
-    login_backoff_base_seconds: float = 1
-    login_backoff_max_seconds: float = 15 * 60
-    login_forget_seconds: float = 60 * 60
-    signup_max_per_address: int = 10
-    signup_window_seconds: float = 60 * 60
-    password_hash_concurrency: int = 2
-    # Sessions (`models/sessions.py`): a session unused (not refreshed) this long ends.
-    token_ttl_minutes: int = 60 * 24 * 7
-    # Password resets (`models/password_reset.py`): how long an emailed token is valid, and
-    # how many may be asked for per email and per client address within the window.
-    password_reset_ttl_minutes: int = 60
-    password_reset_max_per_email: int = 3
-    password_reset_max_per_address: int = 10
-    password_reset_window_seconds: float = 60 * 60
-    # The ladder for unanswered (NEW or VIEWED) requests, in days since the request was made.
+class Limits(BaseModel):
+    # --- The request lifecycle (`models/request_rules.py`, `models/request_guards.py`) ---
+    # Open (NEW or VIEWED) requests one mentee may have at once.
+    max_open_requests_per_mentee: int = Field(default=5, ge=1)
+    # Active mentees a mentor takes unless they set their own capacity.
+    default_mentor_capacity: int = Field(default=3, ge=1)
+    # The ladder for unanswered requests (days since the request was made): two reminders to
+    # the mentor, then the request expires. Each below the next.
     first_reminder_days: float = 5
     second_reminder_days: float = 10
     expire_after_days: float = 14
-    # This many expiries within the window (days) set a mentor unavailable.
-    inactive_expiries: int = 2
-    inactive_window_days: float = 60
-    # Where links in emails point: the web app people use (its pages /requests/<id>,
-    # /mentors, /profile), and this server's own address as the outside world reaches it (the
-    # one-click answer page of the new-request email, `mentorgraph/email_answers.py`).
-    public_web_url: str = "http://127.0.0.1:3000"
-    public_api_url: str = "http://127.0.0.1:8000"
-    # How long the approve / decline links of a new-request email work (days since it was sent).
-    email_link_days: float = 14
-    # The message thread of a request (`models.request_messages`): the longest message, the
-    # most messages one request holds, and an author's flood ceiling (messages per window,
-    # over all their requests).
-    max_message_length: int = 2000
-    max_messages_per_request: int = 50
-    message_burst: int = 10
-    message_burst_window_seconds: float = 60
+    # A mentor is set unavailable when this many of their requests expired within the window
+    # (days).
+    inactive_expiries: int = Field(default=2, ge=1)
+    inactive_window_days: float = Field(default=60, gt=0)
     # The silent-mentor rule (`models/silent_mentors.py`): a mentor with no activity (no view
     # or answer of any request) for `silent_idle_days`, counted from their latest activity or
     # return to availability, is set unavailable once `silent_signals` signs of silence add up
     # since then: each expiry, each request withdrawn unviewed after waiting at least
     # `silent_withdrawn_after_days`, each reminder left without activity for
     # `silent_reminder_grace_days`, and each request left unviewed for `silent_idle_days`.
-    silent_signals: int = 2
-    silent_idle_days: float = 7
-    silent_reminder_grace_days: float = 2
-    silent_withdrawn_after_days: float = 2
+    silent_signals: int = Field(default=2, ge=1)
+    silent_idle_days: float = Field(default=7, gt=0)
+    silent_reminder_grace_days: float = Field(default=2, ge=0)
+    silent_withdrawn_after_days: float = Field(default=2, ge=0)
     # The longest pause a mentor may set (`unavailableUntil`), in days from now.
-    max_pause_days: float = 365
+    max_pause_days: float = Field(default=365, gt=0)
+    # The message thread of a request (`models/request_messages.py`): the longest message
+    # (characters), the most messages a request holds, and at most `message_burst` messages per
+    # author within `message_burst_window_seconds` (a further one gets TOO_SOON and
+    # retryAfterSeconds).
+    max_message_length: int = Field(default=2000, ge=1)
+    max_messages_per_request: int = Field(default=50, ge=1)
+    message_burst: int = Field(default=10, ge=1)
+    message_burst_window_seconds: float = Field(default=60, gt=0)
+
+    # --- LogIn and signUp throttling, password hashing (`models/accounts.py`) ---
+    # Failed logIns are counted per (account, client address) pair, per account and per
+    # address. The failure that reaches a ceiling makes the next check wait
+    # `login_backoff_base_seconds`, and each further one twice the previous wait, up to
+    # `login_backoff_max_seconds`; a refused attempt gets LOGIN_THROTTLED and retryAfterSeconds.
+    # From an address the user has signed in from before, only the pair's ceiling applies:
+    # strangers guessing elsewhere slow an account down but never lock its owner out.
+    login_pair_failures: int = Field(default=5, ge=1)
+    # All addresses together, for one account (guessing from many addresses).
+    login_account_failures: int = Field(default=20, ge=1)
+    # One address, all accounts together (credential stuffing).
+    login_address_failures: int = Field(default=50, ge=1)
+    login_backoff_base_seconds: float = Field(default=1, gt=0)
+    login_backoff_max_seconds: float = Field(default=15 * 60, gt=0)
+    # A counter with no failure for this long starts over (above the longest wait, or waiting
+    # it out would reset the count).
+    login_forget_seconds: float = 60 * 60
+    # Accounts one client address may create; past that, SIGN_UP_THROTTLED for
+    # `signup_window_seconds` (the count starts over after that long without a sign-up).
+    signup_max_per_address: int = Field(default=10, ge=1)
+    signup_window_seconds: float = Field(default=60 * 60, gt=0)
+    # Password hashes or checks computed at once (each ~0.1 s of one core and 64 MiB; on
+    # worker threads, off the event loop); more wait in line. Default: the number of cores.
+    password_hash_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+
+    # --- Sessions and password resets (`models/sessions.py`, `models/password_reset.py`) ---
+    # How long a session lasts without being used (refreshed): its refresh token's lifetime,
+    # moved on by every refresh; also the lifetime of `mentorgraph token`'s tokens (a week).
+    token_ttl_minutes: int = Field(default=60 * 24 * 7, gt=0)
+    # How long an emailed reset token is valid (single use).
+    password_reset_ttl_minutes: int = Field(default=60, gt=0)
+    # Resets one email address may be sent, and one client address may ask for (any emails),
+    # within the window; past that, PASSWORD_RESET_THROTTLED (the same for unknown emails).
+    password_reset_max_per_email: int = Field(default=3, ge=1)
+    password_reset_max_per_address: int = Field(default=10, ge=1)
+    password_reset_window_seconds: float = Field(default=60 * 60, gt=0)
+
+    # --- Links in emails (`models/email_links.py`, `mentorgraph/email_answers.py`) ---
+    # Links in emails point at the web app people use (pages /requests/<id>, /mentors,
+    # /profile), no trailing slash needed.
+    public_web_url: str = "http://127.0.0.1:3000"
+    # This server as the outside world reaches it (behind a proxy: the proxy's https address):
+    # the approve / decline links of the new-request email lead to its page /email/answer.
+    public_api_url: str = "http://127.0.0.1:8000"
+    # Days those links work after the email was queued (each works once).
+    email_link_days: float = Field(default=14, gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Limits:
+        """The checks between numbers: each names the settings at fault."""
+        problems = [
+            message
+            for broken, message in (
+                (
+                    not 0 < self.first_reminder_days < self.second_reminder_days,
+                    "FIRST_REMINDER_DAYS must be above 0 and below SECOND_REMINDER_DAYS",
+                ),
+                (
+                    not self.second_reminder_days < self.expire_after_days,
+                    "SECOND_REMINDER_DAYS must be below EXPIRE_AFTER_DAYS (a reminder after"
+                    " the expiry is never sent)",
+                ),
+                (
+                    self.login_backoff_base_seconds > self.login_backoff_max_seconds,
+                    "LOGIN_BACKOFF_BASE_SECONDS must not exceed LOGIN_BACKOFF_MAX_SECONDS",
+                ),
+                (
+                    self.login_forget_seconds <= self.login_backoff_max_seconds,
+                    "LOGIN_FORGET_SECONDS must exceed LOGIN_BACKOFF_MAX_SECONDS (or waiting out"
+                    " the longest back-off would reset the count)",
+                ),
+                (
+                    self.silent_reminder_grace_days >= self.silent_idle_days,
+                    "SILENT_REMINDER_GRACE_DAYS must be below SILENT_IDLE_DAYS",
+                ),
+                (
+                    self.inactive_window_days < self.expire_after_days,
+                    "INACTIVE_WINDOW_DAYS must be at least EXPIRE_AFTER_DAYS",
+                ),
+            )
+            if broken
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 _current = Limits()

@@ -65,7 +65,7 @@ def serving(env: dict[str, str], cwd: Path) -> Iterator[str]:
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 120  # a loaded machine starts slowly
             while True:
                 assert process.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, log.read_text()
@@ -221,3 +221,21 @@ def test_create_user_asks_for_the_password_at_a_terminal(
     assert b"typed at a terminal" not in out + err + seen  # never echoed
     token = mentorgraph(env, tmp_path, "token", "--email", "t@example.org")
     assert token.returncode == 0
+
+
+def test_settings_that_contradict_each_other_stop_every_command_with_the_reason(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    contradicting = {**env, "SECOND_REMINDER_DAYS": "20", "EXPIRE_AFTER_DAYS": "14"}
+    out_of_range = {**env, "LOGIN_PAIR_FAILURES": "0"}
+    for bad, reason in (
+        (contradicting, "SECOND_REMINDER_DAYS must be below EXPIRE_AFTER_DAYS"),
+        (out_of_range, "LOGIN_PAIR_FAILURES: Input should be greater than or equal to 1"),
+    ):
+        for command in (("migrate",), ("sweep",)):
+            result = mentorgraph(bad, tmp_path, *command)
+            assert result.returncode != 0
+            assert reason in result.stderr
+            assert "Traceback" not in result.stderr
+    # Nothing was provisioned or migrated on the way out.
+    assert not (tmp_path / "data").exists() and not (tmp_path / "cli.sqlite3").exists()

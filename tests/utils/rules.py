@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Iterator
 
 from models.limits import configure, limits
@@ -14,7 +13,7 @@ __all__ = ["rules"]
 @contextlib.contextmanager
 def rules(**changes: object) -> Iterator[None]:
     previous = limits()
-    configure(dataclasses.replace(previous, **changes))  # type: ignore[arg-type]
+    configure(previous.model_copy(update=changes))
     try:
         yield
     finally:
