@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -115,9 +115,9 @@ async def measure(
     out = Outcomes(
         days=config.days,
         rules={
-            f.name: getattr(rule, f.name)
-            for f in fields(rule)
-            if f.name.startswith(_LADDER_SETTINGS)
+            name: getattr(rule, name)
+            for name in type(rule).model_fields
+            if name.startswith(_LADDER_SETTINGS)
         },
         refusals=dict(sorted((refusals or Counter()).items())),
     )
