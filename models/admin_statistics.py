@@ -1,10 +1,9 @@
 """Admins' statistics over time, week by week (`models/statistics_weeks.py`: ISO weeks, UTC).
 
-Each figure is one statement over the range's weeks, passed as a small table of boundaries
-(`_weeks`) that the rows are joined to by range: the database reads only the rows of the range,
-by index, whatever the size of the history (see docs/admin-statistics.md for the plans and
-times at 100,000 members and 2,000,000 requests). The same text runs on PostgreSQL and SQLite
-but for two small differences (a cast of the boundaries and the duration's expression).
+Each figure is one statement over the range's rows, read by an index range scan and grouped
+by week (see docs/admin-statistics.md for the plans and times at 100,000 members and 2,000,000
+requests). The same text runs on PostgreSQL and SQLite but for the week's expression, the
+duration's and a cast of the bounds.
 
 What each figure counts (the requests ones by the week the request was *made*: a cohort, whose
 figures still move while its requests are waiting):
@@ -21,8 +20,10 @@ figures still move while its requests are waiting):
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -42,9 +43,14 @@ __all__ = [
     "CountWeek",
     "StatusWeek",
     "active_mentorships",
+    "active_sql",
+    "by_status_sql",
     "first_answers",
+    "first_answers_sql",
+    "flagged_sql",
     "requests_by_status",
     "silent_mentors_flagged",
+    "week_of",
 ]
 
 REQUESTS = MentorshipRequest._meta.db_table
@@ -99,14 +105,94 @@ def _dialect() -> str:
     return str(connections.get("default").capabilities.dialect)
 
 
-def _weeks(weeks: WeekRange) -> tuple[str, list[Any]]:
-    """`weeks(n, s, e)`: the range's weeks as rows (n from 0, start, end), for a WITH clause.
-    The boundaries are parameters; PostgreSQL needs them typed (a VALUES list is not)."""
-    bound = "CAST(? AS timestamptz)" if _dialect() == "postgres" else "?"
-    rows = ", ".join(f"({n}, {bound}, {bound})" for n in range(weeks.count))
-    bounds = weeks.bounds
-    values = [moment for n in range(weeks.count) for moment in (bounds[n], bounds[n + 1])]
-    return f"weeks(n, s, e) AS (VALUES {rows})", values
+# Each figure's statement is a text over the range's start `{first}` and end `{end}` (tokens
+# the caller binds: parameters here, the fast read path's own in
+# `resolvers/fast_reads/admin_statistics.py`). Rows are read by an index range scan over the
+# whole range and grouped by the index of their week, worked out from the time itself: a join
+# to a table of weeks by range made PostgreSQL guess a ninth of the table per week and scan it
+# all (docs/admin-statistics.md).
+_BOUND = re.compile(r"\{(first|end)\}")
+
+
+def week_of(column: str, dialect: str) -> str:
+    """The index (from 0) of the range's week that `column` falls in, for a time in the range.
+    SQLite's `julianday` keeps milliseconds; a week's start has none, so no time is ever put
+    in the week before its own."""
+    if dialect == "postgres":
+        return f"floor(extract(epoch FROM {column} - {{first}}) / 604800)::int"
+    return f"CAST((julianday({column}) - julianday({{first}})) / 7 AS INTEGER)"
+
+
+def by_status_sql(dialect: str) -> str:
+    """Rows (n, status, c): per week and status, the requests made that week."""
+    return f"""SELECT {week_of("r.created_at", dialect)} AS n, r.status AS status, count(*) AS c
+FROM {REQUESTS} r WHERE r.created_at >= {{first}} AND r.created_at < {{end}}
+GROUP BY 1, 2"""
+
+
+def first_answers_sql(dialect: str) -> str:
+    """Rows (n, c, created_at, responded_at): per week, its answered requests' count `c` and
+    the middle one or two of them by time to answer. `ANSWERED_SQL` names its columns
+    unqualified: only the requests have them."""
+    took = (
+        "r.responded_at - r.created_at"
+        if dialect == "postgres"
+        else "julianday(r.responded_at) - julianday(r.created_at)"
+    )
+    return f"""SELECT a.n AS n, a.c AS c, a.created_at AS created_at, a.responded_at AS responded_at
+FROM (
+  SELECT b.n AS n, b.created_at AS created_at, b.responded_at AS responded_at,
+    row_number() OVER (PARTITION BY b.n ORDER BY b.took, b.id) AS k,
+    count(*) OVER (PARTITION BY b.n) AS c
+  FROM (
+    SELECT {week_of("r.created_at", dialect)} AS n, r.id AS id, {took} AS took,
+      r.created_at AS created_at, r.responded_at AS responded_at
+    FROM {REQUESTS} r
+    WHERE r.created_at >= {{first}} AND r.created_at < {{end}} AND {ANSWERED_SQL}
+  ) b
+) a
+WHERE a.k = (a.c + 1) / 2 OR a.k = a.c / 2 + 1"""
+
+
+_ACTIVE = enum_list(APPROVED_STATUSES)
+_COMPLETED = S.COMPLETED.value
+
+
+def active_sql(dialect: str) -> str:
+    """Rows (n, d): per week, approvals less completions (n = -1: all those before the range,
+    whatever their number); and one row (n = -2, d = the mentorships active now)."""
+    approved, completed = week_of("responded_at", dialect), week_of("updated_at", dialect)
+    return f"""SELECT n, sum(d) AS d FROM (
+  SELECT CASE WHEN responded_at < {{first}} THEN -1 ELSE {approved} END AS n, 1 AS d
+  FROM {REQUESTS} WHERE status IN ({_ACTIVE}) AND responded_at < {{end}}
+  UNION ALL
+  SELECT CASE WHEN updated_at < {{first}} THEN -1 ELSE {completed} END AS n, -1 AS d
+  FROM {REQUESTS} WHERE status = '{_COMPLETED}' AND updated_at < {{end}}
+) c GROUP BY n
+UNION ALL
+SELECT -2 AS n, count(*) AS d FROM {REQUESTS} WHERE status = '{S.APPROVED.value}'"""
+
+
+def flagged_sql(dialect: str) -> str:
+    """Rows (n, c): per week, the system's changes to unavailable."""
+    return f"""SELECT {week_of("a.occurred_at", dialect)} AS n, count(*) AS c
+FROM {CHANGES} a
+WHERE a.actor_id IS NULL AND NOT a.available
+  AND a.occurred_at >= {{first}} AND a.occurred_at < {{end}}
+GROUP BY 1"""
+
+
+async def _rows(weeks: WeekRange, figure: Callable[[str], str]) -> list[dict[str, Any]]:
+    """The figure's rows over the range: its bounds bound as parameters (typed in PostgreSQL)."""
+    dialect = _dialect()
+    bounds = {"first": weeks.start(0), "end": weeks.start(weeks.count)}
+    values: list[Any] = []
+
+    def bind(token: re.Match[str]) -> str:
+        values.append(bounds[token[1]])
+        return "CAST(? AS timestamptz)" if dialect == "postgres" else "?"
+
+    return await fetch(_BOUND.sub(bind, figure(dialect)), values)
 
 
 _AT = MentorshipRequest._meta.fields_map["created_at"]
@@ -119,13 +205,8 @@ def _moment(value: Any) -> datetime:
 
 async def requests_by_status(weeks: WeekRange) -> list[StatusWeek]:
     """One statement: per week and status, the requests made that week (match rate too)."""
-    table, values = _weeks(weeks)
-    sql = f"""WITH {table}
-SELECT w.n AS n, r.status AS status, count(*) AS c
-FROM weeks w JOIN {REQUESTS} r ON r.created_at >= w.s AND r.created_at < w.e
-GROUP BY w.n, r.status"""
     counts: dict[int, dict[RequestStatus, int]] = defaultdict(dict)
-    for row in await fetch(sql, values):
+    for row in await _rows(weeks, by_status_sql):
         counts[int(row["n"])][RequestStatus(row["status"])] = int(row["c"])
     return [
         StatusWeek(weeks.name(n), weeks.start(n), {s: counts[n].get(s, 0) for s in S})
@@ -141,27 +222,11 @@ def _hours(created: Any, responded: Any) -> float:
 async def first_answers(weeks: WeekRange) -> list[AnswerWeek]:
     """One statement: per week, how many of its requests the mentor answered, and the middle
     one or two of them by time to answer (the median's operands, whose hours Python computes
-    as the mentors' own `medianResponseHours`: the same rounding). `ANSWERED_SQL` names
-    its columns unqualified: only the requests have them. SQLite orders the times to
+    as the mentors' own `medianResponseHours`: the same rounding). SQLite orders the times to
     the millisecond (its `julianday`), PostgreSQL to the microsecond."""
-    table, values = _weeks(weeks)
-    took = (
-        "r.responded_at - r.created_at"
-        if _dialect() == "postgres"
-        else "julianday(r.responded_at) - julianday(r.created_at)"
-    )
-    sql = f"""WITH {table},
-answered AS (
-  SELECT w.n AS n, r.created_at AS created_at, r.responded_at AS responded_at,
-    row_number() OVER (PARTITION BY w.n ORDER BY {took}, r.id) AS k,
-    count(*) OVER (PARTITION BY w.n) AS c
-  FROM weeks w JOIN {REQUESTS} r ON r.created_at >= w.s AND r.created_at < w.e
-  WHERE {ANSWERED_SQL}
-)
-SELECT n, c, created_at, responded_at FROM answered WHERE k = (c + 1) / 2 OR k = c / 2 + 1"""
     middle: dict[int, list[float]] = defaultdict(list)
     answered: dict[int, int] = {}
-    for row in await fetch(sql, values):
+    for row in await _rows(weeks, first_answers_sql):
         n = int(row["n"])
         answered[n] = int(row["c"])
         middle[n].append(_hours(row["created_at"], row["responded_at"]))
@@ -178,45 +243,19 @@ SELECT n, c, created_at, responded_at FROM answered WHERE k = (c + 1) / 2 OR k =
 
 async def active_mentorships(weeks: WeekRange) -> tuple[int, list[CountWeek]]:
     """One statement: the mentorships active now, and at the end of each week (for the
-    current week: now, as nothing is recorded after now), as those active when the range
-    starts plus each week's approvals less its completions (a running sum)."""
-    table, values = _weeks(weeks)
-    first = weeks.start(0)
-    active = enum_list(APPROVED_STATUSES)
-    approved, completed = S.APPROVED.value, S.COMPLETED.value
-    sql = f"""WITH {table},
-changes AS (
-  SELECT w.n AS n, 1 AS d FROM weeks w JOIN {REQUESTS} r
-    ON r.responded_at >= w.s AND r.responded_at < w.e WHERE r.status IN ({active})
-  UNION ALL
-  SELECT w.n AS n, -1 AS d FROM weeks w JOIN {REQUESTS} r
-    ON r.updated_at >= w.s AND r.updated_at < w.e WHERE r.status = '{completed}'
-),
-per_week AS (SELECT n, sum(d) AS d FROM changes GROUP BY n),
-before AS (
-  SELECT (SELECT count(*) FROM {REQUESTS} WHERE status IN ({active}) AND responded_at < ?)
-    - (SELECT count(*) FROM {REQUESTS} WHERE status = '{completed}' AND updated_at < ?) AS d
-)
-SELECT w.n AS n, b.d + sum(coalesce(p.d, 0)) OVER (ORDER BY w.n) AS active,
-  (SELECT count(*) FROM {REQUESTS} WHERE status = '{approved}') AS now
-FROM weeks w LEFT JOIN per_week p ON p.n = w.n CROSS JOIN before b
-ORDER BY w.n"""
-    rows = await fetch(sql, [*values, first, first])
-    now = int(rows[0]["now"]) if rows else 0
-    return now, [
-        CountWeek(weeks.name(int(row["n"])), weeks.start(int(row["n"])), int(row["active"]))
-        for row in rows
-    ]
+    current week: now, as nothing is recorded after now): those active when the range starts
+    plus each week's approvals less its completions, summed week by week."""
+    changes = {int(row["n"]): int(row["d"]) for row in await _rows(weeks, active_sql)}
+    active = changes.get(-1, 0)
+    weekly = []
+    for n in range(weeks.count):
+        active += changes.get(n, 0)
+        weekly.append(CountWeek(weeks.name(n), weeks.start(n), active))
+    return changes.get(-2, 0), weekly
 
 
 async def silent_mentors_flagged(weeks: WeekRange) -> list[CountWeek]:
     """One statement: per week, the mentors the silent-mentor rule set unavailable (the
     system's availability changes to unavailable; admins' have an actor)."""
-    table, values = _weeks(weeks)
-    sql = f"""WITH {table}
-SELECT w.n AS n, count(*) AS c
-FROM weeks w JOIN {CHANGES} a ON a.occurred_at >= w.s AND a.occurred_at < w.e
-WHERE a.actor_id IS NULL AND NOT a.available
-GROUP BY w.n"""
-    counts = {int(row["n"]): int(row["c"]) for row in await fetch(sql, values)}
+    counts = {int(row["n"]): int(row["c"]) for row in await _rows(weeks, flagged_sql)}
     return [CountWeek(weeks.name(n), weeks.start(n), counts.get(n, 0)) for n in range(weeks.count)]

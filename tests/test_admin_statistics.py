@@ -3,6 +3,7 @@ world (weeks' edges included), admins only, and bounded input."""
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 from datetime import UTC, date, datetime, timedelta
@@ -10,12 +11,15 @@ from typing import Any
 
 import pytest
 
+from mentorgraph.settings import Settings
 from models import clock
 from models.availability_changes import AvailabilityChange
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.statistics_weeks import iso_week
 from models.users import User
+from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
+from tests.utils.differences import compare
 from tests.utils.factories import make_mentor, make_user, request_row
 
 S = RequestStatus
@@ -225,3 +229,36 @@ async def test_the_longest_range_is_answered(client: GraphQLClient) -> None:
     assert len(got["requestsByStatus"]) == 104
     assert got["requestsByStatus"][52]["week"] == "2020-W53"
     assert date.fromisoformat(got["requestsByStatus"][0]["startsAt"][:10]) == date(2019, 12, 30)
+
+
+@pytest.mark.skipif(
+    os.environ.get("TEST_DB", "sqlite") != "postgres", reason="the fast read path is PostgreSQL's"
+)
+async def test_the_compiled_statement_answers_as_the_ordinary_path(
+    settings: Settings, db: None
+) -> None:
+    await _world(3)
+    admin = await User.get(is_admin=True)
+    mentor = await make_mentor()
+    partial = """query($to: String) { adminStatistics(toWeek: $to) {
+      toWeek matchRate { rate startsAt } timeToFirstAnswer { medianHours week }
+      activeMentorships { now } requestsByStatus { byStatus { count } __typename } } }"""
+    asked = [
+        (STATISTICS, {"from": "2025-W02", "to": "2025-W11"}, admin),
+        (STATISTICS, {"from": "2024-W50", "to": "2025-W14"}, admin),
+        (STATISTICS, {}, admin),
+        (partial, {"to": "2025-W05"}, admin),
+        ('{ adminStatistics(toWeek: "2025-W05") { fromWeek } }', {}, admin),
+        ("{ adminStatistics { __typename } }", {}, admin),
+        (STATISTICS, {"from": "2025-W02", "to": "2025-W11"}, mentor),
+        (STATISTICS, {"from": "2025-W12", "to": "2025-W11"}, admin),
+    ]
+    async with app_pair(settings) as apps:
+        served = apps.fast_app.state.fast_reads.served
+        for query, variables, viewer in asked:
+            ordinary = await apps.ordinary.execute(query, variables, as_user=viewer)
+            fast = await apps.fast.execute(query, variables, as_user=viewer)
+            assert compare(ordinary, fast), (variables, ordinary.body, fast.body)
+        assert apps.fast_app.state.fast_reads.failed == 0
+        # Every admin's valid range was answered by the compiled statement.
+        assert apps.fast_app.state.fast_reads.served - served == 6

@@ -51,20 +51,6 @@ EXEMPT: dict[str, str] = {
     # which the statement is not given; a short list read rarely (a settings page).
     "Query.sessions": "`Session.current` needs the token's session, not given to the statement",
     "Session": "only reached through `Query.sessions` (exempt above)",
-    # Admins' statistics: each figure is already one aggregate statement over the range's rows
-    # (`models/admin_statistics.py`, docs/admin-statistics.md), costing tens to hundreds of
-    # milliseconds at 2M requests, against ~16 us per field of the executor; read by a few admins
-    # now and then. A rendering would duplicate the figures' SQL (and the median's exact
-    # rounding) for nothing measurable.
-    "Query.adminStatistics": "each figure is one aggregate statement already"
-    " (models/admin_statistics.py)",
-    "AdminStatistics": "only reached through `Query.adminStatistics` (exempt above)",
-    "WeeklyRequests": "only reached through `Query.adminStatistics` (exempt above)",
-    "RequestStatusCount": "only reached through `Query.adminStatistics` (exempt above)",
-    "WeeklyMatchRate": "only reached through `Query.adminStatistics` (exempt above)",
-    "WeeklyFirstAnswer": "only reached through `Query.adminStatistics` (exempt above)",
-    "WeeklyCount": "only reached through `Query.adminStatistics` (exempt above)",
-    "ActiveMentorships": "only reached through `Query.adminStatistics` (exempt above)",
 }
 
 
