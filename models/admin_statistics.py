@@ -132,7 +132,8 @@ GROUP BY 1, 2"""
 
 def first_answers_sql(dialect: str) -> str:
     """Rows (n, c, created_at, responded_at): per week, its answered requests' count `c` and
-    the middle one or two of them by time to answer. `ANSWERED_SQL` names its columns
+    the middle one or two of them by time to answer (answers taking as long have the same
+    hours: which of them is read does not matter). `ANSWERED_SQL` names its columns
     unqualified: only the requests have them."""
     took = (
         "r.responded_at - r.created_at"
@@ -142,10 +143,10 @@ def first_answers_sql(dialect: str) -> str:
     return f"""SELECT a.n AS n, a.c AS c, a.created_at AS created_at, a.responded_at AS responded_at
 FROM (
   SELECT b.n AS n, b.created_at AS created_at, b.responded_at AS responded_at,
-    row_number() OVER (PARTITION BY b.n ORDER BY b.took, b.id) AS k,
+    row_number() OVER (PARTITION BY b.n ORDER BY b.took) AS k,
     count(*) OVER (PARTITION BY b.n) AS c
   FROM (
-    SELECT {week_of("r.created_at", dialect)} AS n, r.id AS id, {took} AS took,
+    SELECT {week_of("r.created_at", dialect)} AS n, {took} AS took,
       r.created_at AS created_at, r.responded_at AS responded_at
     FROM {REQUESTS} r
     WHERE r.created_at >= {{first}} AND r.created_at < {{end}} AND {ANSWERED_SQL}
