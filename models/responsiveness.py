@@ -25,6 +25,7 @@ from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.sql import enum_list, fetch, in_list
 
 __all__ = [
+    "ANSWERED_SQL",
     "RESPONSIVE_RATE",
     "WINDOW",
     "Responsiveness",
@@ -63,6 +64,8 @@ _INACTIVE = DeclineReason.MENTOR_INACTIVE.value
 _ANSWERED = (
     f"(responded_at IS NOT NULL AND (decline_reason IS NULL OR decline_reason <> '{_INACTIVE}'))"
 )
+# For other figures counting answers the same way (`models/admin_statistics.py`).
+ANSWERED_SQL = _ANSWERED
 _EXPIRED = RequestStatus.EXPIRED.value
 _DECLINED = RequestStatus.DECLINED.value
 # Settled without the mentor's answer, and held against them: expired, or declined by the

@@ -21,6 +21,7 @@ from strawberry.types.base import get_object_definition
 
 from schema.accounts import AccountMutation, AccountQuery
 from schema.admin import AdminMutation, AdminQuery
+from schema.admin_statistics import AdminStatisticsQuery
 from schema.applications import ApplicationMutation, ApplicationQuery
 from schema.cost import CostLimit, QueryCost
 from schema.directory import DirectoryQuery
@@ -56,6 +57,7 @@ QUERIES = (
     ApplicationQuery,
     AdminQuery,
     GraphQuery,
+    AdminStatisticsQuery,
 )
 MUTATIONS = (
     AccountMutation,

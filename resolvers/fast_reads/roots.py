@@ -14,6 +14,7 @@ from graphql import (
 )
 
 # Every module that declares fields is imported here (`coverage.py` relies on it).
+import resolvers.fast_reads.admin_statistics
 import resolvers.fast_reads.feedback
 import resolvers.fast_reads.graph
 import resolvers.fast_reads.recommendations

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import UTC, timedelta
 from typing import Any
 
 from graphql import (
@@ -36,6 +37,8 @@ from graphql import (
     is_leaf_type,
 )
 
+from models import clock
+from models.statistics_weeks import iso_week
 from resolvers.fast_reads.fields import FIELDS
 from tests.utils.graphql_text import Document, EnumValue
 from tests.utils.query_inputs import Vocabulary, choose_bound, choose_page_size
@@ -131,6 +134,10 @@ class _Values:
             return rng.choice([0, 1, 2, 3, 5])
         if scalar == "Float":
             return rng.choice([0.5, 1.0, 5.0])
+        if name in ("fromWeek", "toWeek"):
+            # ISO weeks around today's (the world's requests are recent), sometimes malformed.
+            today = clock.now().astimezone(UTC).date()
+            return rng.choice([iso_week(today - timedelta(weeks=rng.randint(0, 20))), "2026-W1"])
         # Strings: words the world holds, by what the name suggests.
         words = {"country": COUNTRIES, "spokenLanguage": LANGUAGES, "tags": TAGS}
         return rng.choice(words.get(name, [*SEARCH_WORDS, *TAGS]))
