@@ -82,6 +82,11 @@ EVENTS_DELIVERED = Counter(
     "mentorgraph_events_delivered",
     "Live request events sent to subscriptions.",
 )
+EVENTS_DIRECT = Counter(
+    "mentorgraph_events_sent_directly",
+    "Live request events written from the bus's fan-out loop, no subscription task woken"
+    " (also counted in mentorgraph_events_delivered).",
+)
 EVENT_RENDERS = Counter(
     "mentorgraph_event_renders",
     "Live event answers computed: one per event, document, variables and visibility class"
@@ -136,6 +141,7 @@ _OURS = (
     WEBSOCKETS_OPEN,
     SUBSCRIPTIONS_LIVE,
     EVENTS_DELIVERED,
+    EVENTS_DIRECT,
     EVENT_RENDERS,
     FANOUT_SECONDS,
     SWEEP_RUNS,
@@ -255,6 +261,10 @@ _sends = 0
 
 def event_rendered() -> None:
     EVENT_RENDERS.inc()
+
+
+def event_sent_directly() -> None:
+    EVENTS_DIRECT.inc()
 
 
 def event_sent(occurred_at: datetime) -> None:
