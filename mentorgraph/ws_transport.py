@@ -24,7 +24,8 @@
   `subscribe` that meets one gets an `error` message with SERVICE_UNAVAILABLE (the socket stays
   open), an operation that meets one while running the same code in its `errors`.
 - Each operation's task offers a `LiveSink` (`mentorgraph.live_sink`): live events skip the
-  GraphQL stream's per-event machinery.
+  GraphQL stream's per-event machinery, and while the socket has nothing unwritten the bus's
+  fan-out loop writes them itself (`write_now`), no task woken per frame.
 """
 
 from __future__ import annotations
