@@ -24,7 +24,8 @@
   `subscribe` that meets one gets an `error` message with SERVICE_UNAVAILABLE (the socket stays
   open), an operation that meets one while running the same code in its `errors`.
 - Each operation's task offers a `LiveSink` (`mentorgraph.live_sink`): live events skip the
-  GraphQL stream's per-event machinery.
+  GraphQL stream's per-event machinery, and while the socket has nothing unwritten the bus's
+  fan-out loop writes them itself (`write_now`), no task woken per frame.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import types
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Coroutine, Generator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from json import JSONDecodeError
@@ -182,6 +184,30 @@ class SizeCheckedWebSocketAdapter(ASGIWebSocketAdapter):
             pass
 
 
+@types.coroutine
+def _resumed(writing: Coroutine[Any, Any, None], waiting: Any) -> Generator[Any, Any, None]:
+    """The rest of `writing`, which yielded `waiting` when it was first run by hand."""
+    while True:
+        try:
+            received = yield waiting
+        except BaseException as exc:  # a cancellation (or close) goes on into the write
+            try:
+                waiting = writing.throw(exc)
+            except StopIteration:
+                return
+        else:
+            try:
+                waiting = writing.send(received)
+            except StopIteration:
+                return
+
+
+async def _finish(writing: Coroutine[Any, Any, None], waiting: Any) -> None:
+    # The socket may be gone by then: whoever writes next (an operation's task) finds out.
+    with suppress(Exception):
+        await _resumed(writing, waiting)
+
+
 def _close_reason(message: str) -> str:
     encoded = message.encode()
     if len(encoded) <= MAX_REASON_BYTES:
@@ -213,6 +239,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         self._cancelled: list[asyncio.Task[Any]] = []
         # Operations answered with errors only, by id: the first error's code (metrics).
         self._refused: dict[str, str] = {}
+        # A frame `write_now` started that waits for the socket to drain: every later frame
+        # goes after it (`_write` waits for it), and nothing more is written directly.
+        self._tail: asyncio.Task[None] | None = None
 
     # The socket's life: connection, limits, closing.
 
@@ -289,6 +318,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
                 operation.task.cancel()
                 self._cancelled.append(operation.task)
         self.operations.clear()
+        if self._tail is not None:
+            self._tail.cancel()
         self._closer = asyncio.create_task(self._close_quietly(code, _close_reason(reason)))
 
     async def _close_quietly(self, code: int, reason: str) -> None:
@@ -300,6 +331,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             self._expiry.cancel()
         if self._closer is not None and not self._closer.done():
             self._closer.cancel()
+        if self._tail is not None:
+            self._tail.cancel()
         await super().shutdown()
         for task in self._cancelled:
             with suppress(Exception, asyncio.CancelledError):
@@ -411,11 +444,49 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             return  # dropped: the operations are cancelled, the socket is closing
         self._queued += size
         try:
+            tail = self._tail
+            if tail is not None and not tail.done():
+                await asyncio.wait((tail,))  # frames go out in the order they were written
             await websocket.ws.send_text(frame)
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
         finally:
             self._queued -= size
+
+    # Writing from the fan-out loop (`mentorgraph.live_sink`): no task per frame.
+
+    def can_write_now(self) -> bool:
+        """Nothing of this socket is waiting to be written: a new frame would go out now."""
+        tail = self._tail
+        return (
+            not self._closing
+            and self._queued == 0
+            and (tail is None or tail.done())
+            and isinstance(self.websocket, ASGIWebSocketAdapter)
+        )
+
+    def encoded(self, data: object) -> str:
+        return encode_data(data)
+
+    def write_now(self, frame: str) -> bool:
+        """Write `frame` from the caller's own stack (call only when `can_write_now`).
+
+        The write (`_write`: counted, then the ASGI send) is driven by hand: a socket that
+        takes the frame at once finishes it here. One that must drain first leaves the rest
+        to a task (`_tail`), which every later write waits for; until it is done nothing more
+        is written directly, so a client that stops reading fills the subscriptions' queues
+        and the byte limit exactly as it did with a task per subscription. False: the socket
+        failed (disconnected); its operations' tasks will find out on their own.
+        """
+        writing = self._write(frame)
+        try:
+            waiting = writing.send(None)
+        except StopIteration:
+            return True
+        except Exception:
+            return False
+        self._tail = asyncio.ensure_future(_finish(writing, waiting))
+        return True
 
     # Running operations.
 

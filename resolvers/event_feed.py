@@ -6,15 +6,25 @@ touches loaded fresh, and hands that `Delivery` to every subscription that may c
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+import asyncio
+from collections.abc import AsyncGenerator, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 from models.requests import MentorshipRequest, RequestEvent
 from models.users import User
 
-__all__ = ["LIVE_SINK", "Delivery", "EventFeed", "EventStream", "LiveSink", "SubscriberTooSlow"]
+__all__ = [
+    "LIVE_SINK",
+    "Delivery",
+    "DirectTake",
+    "EventFeed",
+    "EventStream",
+    "LiveEvents",
+    "LiveSink",
+    "SubscriberTooSlow",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +37,12 @@ class Delivery:
     users: Mapping[int, User]
 
 
+# How a parked reader takes a delivery straight from the fan-out loop, without waking its
+# task: True taken (sent, or skipped as already sent), False "queue it for my task", a future
+# "not yet: offer it again when this is done" (an answer being computed for many readers).
+DirectTake: TypeAlias = Callable[[Delivery], "bool | asyncio.Future[object]"]
+
+
 class SubscriberTooSlow(Exception):
     """The subscription's bounded queue overflowed: it stopped receiving live events."""
 
@@ -34,6 +50,8 @@ class SubscriberTooSlow(Exception):
 class EventStream(Protocol):
     # Every event this stream hands out has a greater id (where a live-only client stands).
     start_after: int
+    # Offered each delivery first while the reader waits on an empty queue (None: never).
+    direct: DirectTake | None
 
     async def next(self) -> Delivery:
         """The next event for this subscriber, in id order; raises `SubscriberTooSlow`."""
@@ -48,6 +66,23 @@ class EventFeed(Protocol):
         ...
 
 
+class LiveEvents(Protocol):
+    """One subscription's live phase: its stream, where it stands, how it presents an event."""
+
+    stream: EventStream
+    viewer_id: int
+    # The id of the last event sent or skipped (what the client would resume after).
+    last_id: int
+
+    def present(self, delivery: Delivery) -> RequestEvent | None:
+        """Prepare the context for `delivery`; None when the viewer may not see it."""
+        ...
+
+    def __aiter__(self) -> AsyncGenerator[RequestEvent, None]:
+        """The visible events after `last_id`, in order, as they come (moving `last_id`)."""
+        ...
+
+
 class LiveSink(Protocol):
     """A faster way out for live events than yielding them through the GraphQL stream.
 
@@ -59,8 +94,8 @@ class LiveSink(Protocol):
         """Whether it can take this operation's live events (else: yield them as usual)."""
         ...
 
-    async def deliver(self, events: AsyncIterator[RequestEvent]) -> None:
-        """Execute and send each event as it comes; what `events` raises propagates."""
+    async def deliver(self, live: LiveEvents) -> None:
+        """Execute and send each event as it comes; what `live` raises propagates."""
         ...
 
 

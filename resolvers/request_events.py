@@ -91,21 +91,38 @@ async def _replay(ctx: Context, viewer_id: int, after_id: int) -> AsyncIterator[
         after_id = page[-1].id
 
 
-async def _live(
-    ctx: Context, viewer_id: int, stream: EventStream, last_id: int
-) -> AsyncGenerator[RequestEvent, None]:
-    """The visible live events after `last_id` (the last one sent or skipped), in order."""
-    while True:
-        try:
-            delivery = await stream.next()
-        except SubscriberTooSlow:
-            raise _lagged(last_id) from None
-        if delivery.event.id <= last_id:
-            continue  # already replayed from the table
-        visible = _present_delivery(ctx, viewer_id, delivery)
-        last_id = delivery.event.id
-        if visible is not None:
-            yield visible
+class _Live:
+    """The live phase of one subscription: the visible events after `last_id`, in order.
+
+    `last_id` lives here, not in a generator's locals, because two readers move it: this
+    subscription's own task (iterating) and, while that task waits, the fan-out loop handing
+    an event straight to the transport (`mentorgraph.live_sink`). They never run at once: the
+    bus only hands an event over directly while the task is parked on an empty queue.
+    """
+
+    __slots__ = ("ctx", "last_id", "stream", "viewer_id")
+
+    def __init__(self, ctx: Context, viewer_id: int, stream: EventStream, last_id: int) -> None:
+        self.ctx = ctx
+        self.viewer_id = viewer_id
+        self.stream = stream
+        self.last_id = last_id
+
+    def present(self, delivery: Delivery) -> RequestEvent | None:
+        return _present_delivery(self.ctx, self.viewer_id, delivery)
+
+    async def __aiter__(self) -> AsyncGenerator[RequestEvent, None]:
+        while True:
+            try:
+                delivery = await self.stream.next()
+            except SubscriberTooSlow:
+                raise _lagged(self.last_id) from None
+            if delivery.event.id <= self.last_id:
+                continue  # already replayed from the table, or already sent
+            visible = self.present(delivery)
+            self.last_id = delivery.event.id
+            if visible is not None:
+                yield visible
 
 
 async def follow_request_events(ctx: Context, after: str | None) -> AsyncIterator[RequestEvent]:
@@ -121,14 +138,15 @@ async def follow_request_events(ctx: Context, after: str | None) -> AsyncIterato
             async for event in _replay(ctx, viewer.id, after_id):
                 last_id = event.id
                 yield event
-        async with aclosing(_live(ctx, viewer.id, stream, last_id)) as live:
-            sink = LIVE_SINK.get()
-            if sink is not None and sink.ready():
-                # The transport executes and sends them itself (one shared execution and
-                # encoding per document and visibility class; see `mentorgraph.live_sink`).
-                await sink.deliver(live)
-                return
-            async for event in live:
+        live = _Live(ctx, viewer.id, stream, last_id)
+        sink = LIVE_SINK.get()
+        if sink is not None and sink.ready():
+            # The transport executes and sends them itself (one shared execution and
+            # encoding per document and visibility class; see `mentorgraph.live_sink`).
+            await sink.deliver(live)
+            return
+        async with aclosing(live.__aiter__()) as events:
+            async for event in events:
                 yield event
     finally:
         stream.close()

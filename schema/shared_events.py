@@ -49,6 +49,7 @@ __all__ = [
     "SOURCE_EXECUTOR",
     "SharedEventExecution",
     "admin_uniform",
+    "answer_now",
     "execute_event",
     "visibility_class",
 ]
@@ -212,6 +213,14 @@ class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
         return (id(root), operation_id, variables, visibility_class(viewer, root, uniform))
 
     def execute_operation(self, serially: bool | None = None) -> Any:
+        shared = self._shared_answer(serially)
+        if shared is _NOT_SHARED:
+            return super().execute_operation(serially)
+        return _settled(shared)
+
+    def _shared_answer(self, serially: bool | None) -> Any:
+        """The shared entry for this event and viewer (the result, or a `_Pending`), computed
+        here if nobody did yet; `_NOT_SHARED` for what is not a subscription's event."""
         root, context = self.root_value, self.context_value
         if (
             root is None
@@ -219,18 +228,21 @@ class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
             or not isinstance(context, Context)
             or context.viewer is None
         ):
-            return super().execute_operation(serially)
+            return _NOT_SHARED
         key = self._key(root, context.viewer)
         found = _shared.get(key)
         if found is not None:
-            return _settled(found[1])
+            return found[1]
         RENDERED.notify()
         result = super().execute_operation(serially)
         shared = _Pending(asyncio.ensure_future(result)) if self.is_awaitable(result) else result
         _shared[key] = ((root, self.operation), shared)
         if len(_shared) > MAX_SHARED:
             _shared.popitem(last=False)
-        return _settled(shared)
+        return shared
+
+
+_NOT_SHARED = object()
 
 
 class _Pending:
@@ -276,3 +288,31 @@ def execute_event(source: SharedEventExecution, event: Any) -> Any:
         if found is not None:
             return _settled(found[1])
     return execute_subscription_event(source.build_per_event_executor(event))
+
+
+def answer_now(
+    source: SharedEventExecution, event: Any, viewer: User, present: Callable[[], object]
+) -> Any:
+    """For a reader taking `event` straight from the fan-out (`mentorgraph.live_sink`).
+
+    The shared answer for `viewer` if it is computed (an `ExecutionResult`); the future
+    computing it if not yet (started here, after `present()` prepared the context, when
+    nobody started it); None when there is nothing shared to send: the computation failed,
+    or its entry was already dropped. `viewer` is the freshly read row `present` installs.
+    """
+    found = _shared.get(source._key(event, viewer))
+    if found is None:
+        present()
+        executor = source.build_per_event_executor(event)
+        assert isinstance(executor, SharedEventExecution)
+        shared = executor._shared_answer(False)
+    else:
+        shared = found[1]
+    if not isinstance(shared, _Pending):
+        return None if shared is _NOT_SHARED else shared
+    future = shared.future
+    if not future.done():
+        return future
+    if future.cancelled() or future.exception() is not None:
+        return None
+    return future.result()

@@ -121,12 +121,20 @@ subscription Uniform($after: String) {
 """
 
 
-def _renders(text: str) -> float:
+def _counter(text: str, name: str) -> float:
     return sum(
         float(line.rsplit(" ", 1)[1])
         for line in text.splitlines()
-        if line.startswith("mentorgraph_event_renders_total ")
+        if line.startswith(f"{name}_total ")
     )
+
+
+def _renders(text: str) -> float:
+    return _counter(text, "mentorgraph_event_renders")
+
+
+def _direct(text: str) -> float:
+    return _counter(text, "mentorgraph_events_sent_directly")
 
 
 async def test_a_live_event_is_rendered_once_per_visibility_class(
@@ -156,13 +164,16 @@ async def test_a_live_event_is_rendered_once_per_visibility_class(
             "RequestEvent", first.id
         )
     async with httpx.AsyncClient(base_url=url) as http:
-        before = _renders((await http.get("/metrics")).text)
+        before = (await http.get("/metrics")).text
         second = await change_status(request, RequestStatus.APPROVED, actor=mentor)
         for ws in sockets:
             message = await receive(ws)
             event = message["payload"]["data"]["mentorshipRequestEvents"]
             assert event["id"] == encode_global_id("RequestEvent", second.id)
-        after = _renders((await http.get("/metrics")).text)
+        after = (await http.get("/metrics")).text
     for ws in sockets:
         await ws.close()
-    assert after - before == 3
+    assert _renders(after) - _renders(before) == 3
+    # Every subscriber waited with an empty queue and a socket that reads: the fan-out loop
+    # wrote all eight frames itself (`mentorgraph.live_sink`), no subscription task woken.
+    assert _direct(after) - _direct(before) == len(sockets)

@@ -8,6 +8,9 @@ because committed event ids only ever grow (see `models.events`).
 Each event is read once per process, with its request and the users it touches (including the
 subscribed viewers, so permissions are re-checked on fresh rows), then offered to every
 subscription whose viewer is the request's mentor or mentee, and to admins' subscriptions.
+A subscription whose reader waits on an empty queue may take the event at once, from this
+loop (`Subscriber.direct`), instead of having its task woken to do it: with thousands of
+subscribers the wake-ups were most of a fan-out's CPU. Whatever it declines is queued.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from models.events import (
 )
 from models.requests import RequestEvent
 from models.users import User
-from resolvers.event_feed import Delivery, SubscriberTooSlow
+from resolvers.event_feed import Delivery, DirectTake, SubscriberTooSlow
 
 __all__ = ["EventBus", "Subscriber"]
 
@@ -35,6 +38,9 @@ logger = logging.getLogger("mentorgraph.bus")
 READ_BATCH = 500
 # After a failed read, wait this long before trying again.
 RETRY_SECONDS = 1.0
+# How long the fan-out waits for the shared answers its direct readers asked for; the
+# readers of answers not ready by then get the event queued (their own task waits for it).
+ANSWER_WAIT_SECONDS = 2.0
 
 
 class Subscriber:
@@ -52,6 +58,7 @@ class Subscriber:
         "_waiter",
         "capacity",
         "closed",
+        "direct",
         "is_admin",
         "overflowed",
         "start_after",
@@ -69,10 +76,51 @@ class Subscriber:
         self.start_after = bus.last_id
         self.closed = False
         self.overflowed = False
+        # Set by a reader that can take an event at once, from the fan-out loop, while it is
+        # parked on an empty queue (`resolvers.event_feed.DirectTake`); None: queue it.
+        self.direct: DirectTake | None = None
 
-    def offer(self, delivery: Delivery) -> None:
+    def offer(self, delivery: Delivery) -> asyncio.Future[object] | None:
+        """Hand `delivery` over: taken at once by `direct`, or queued for the reader.
+
+        A future means "not yet": `direct` waits for it (a shared answer being computed);
+        offer the delivery again with `offer_again` once it is done.
+        """
+        if self.closed:
+            return None
+        if self.direct is not None and self._parked():
+            taken = self._take(delivery)
+            if taken is True:
+                return None
+            if taken is not False:
+                return taken
+        self._enqueue(delivery)
+        return None
+
+    def offer_again(self, delivery: Delivery) -> None:
+        """After the future `offer` returned: taken at once if it can be now, else queued."""
         if self.closed:
             return
+        if self.direct is not None and self._parked() and self._take(delivery) is True:
+            return
+        self._enqueue(delivery)
+
+    def _parked(self) -> bool:
+        # Nothing queued and the reader waiting for more: a delivery taken now is in order.
+        waiter = self._waiter
+        return not self._queue and waiter is not None and not waiter.done()
+
+    def _take(self, delivery: Delivery) -> bool | asyncio.Future[object]:
+        direct = self.direct
+        assert direct is not None
+        try:
+            return direct(delivery)
+        except Exception:  # never the fan-out's problem: this reader goes the usual way
+            logger.exception("Taking a live event directly failed; queueing it instead")
+            self.direct = None
+            return False
+
+    def _enqueue(self, delivery: Delivery) -> None:
         queue = self._queue
         if queue is None:
             queue = self._queue = deque()
@@ -103,6 +151,7 @@ class Subscriber:
 
     def close(self) -> None:
         self.closed = True
+        self.direct = None
         if self._queue:
             self._queue.clear()
         self._bus._forget(self)
@@ -196,5 +245,14 @@ class EventBus:
         users = {user.id: user for user in await User.filter(id__in=list(user_ids))}
         for event, targets in routed:
             delivery = Delivery(event=event, request=event.request, users=users)
+            later: list[tuple[Subscriber, asyncio.Future[object]]] = []
             for subscriber in targets:
-                subscriber.offer(delivery)
+                waiting = subscriber.offer(delivery)
+                if waiting is not None:
+                    later.append((subscriber, waiting))
+            if later:
+                # One answer per visibility class is being computed (the first reader of each
+                # started it): wait for them once here, not in a task per subscriber.
+                await asyncio.wait({future for _, future in later}, timeout=ANSWER_WAIT_SECONDS)
+                for subscriber, _ in later:
+                    subscriber.offer_again(delivery)
