@@ -70,7 +70,9 @@ class LiveServer:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError(f"server did not become ready: {self.read_log()}")
+        log = self.read_log()
+        self.stop()  # never leave a half-started server behind (it would hold its port and CPU)
+        raise RuntimeError(f"server did not become ready: {log}")
 
     def wait_for_log(self, text: str, times: int = 1, timeout: float = 30) -> None:
         """Until `text` appears `times` times in the server's log (e.g. every worker started)."""
