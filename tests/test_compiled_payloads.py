@@ -84,3 +84,31 @@ async def test_a_rich_payload_is_one_statement_after_the_write(apps: AppPair) ->
     assert len(ordinary_statements) == len(write) + 4
     counters = apps.fast_app.state.fast_reads.payloads
     assert (counters.served, counters.failed) == (1, 0)
+
+
+async def test_bench_shape_9_is_one_read_and_answers_as_the_bare_statement(apps: AppPair) -> None:
+    """`make bench`'s shape 9 (marking a VIEWED request viewed again, the rich payload back):
+    one compiled read after the write, the ordinary path's answer, and the same data as the
+    bare statement (what `bench.run` checks before it measures)."""
+    import json
+
+    from tortoise import connections
+
+    from bench.run import comparable
+    from bench.shapes import SHAPES
+
+    shape = SHAPES[9]
+    mentor = await make_mentor(name="Mentor")
+    request_id = await _asked(apps, mentor)
+    variables = {"id": request_gid(request_id)}
+    await apps.ordinary.execute(shape.ours.query, variables, as_user=mentor)  # NEW -> VIEWED
+    ordinary = await apps.ordinary.execute(shape.ours.query, variables, as_user=mentor)
+    fast, statements = await _counted(apps.fast, shape.ours.query, variables, mentor)
+    assert not fast.errors and fast.body == ordinary.body
+    assert len(_reads(statements)) == 1
+    request = fast.data["markMentorshipRequestViewed"]["request"]
+    assert request["status"] == "VIEWED" and request["history"][-1]["actor"] == {"name": "Mentor"}
+    assert shape.bare_sql is not None
+    bare = await connections.get("default").execute_query_dict(shape.bare_sql, [request_id])
+    bare_data = json.loads(bare[0]["json_build_object"])["data"]
+    assert comparable(list(bare_data.values())) == comparable(list(fast.data.values()))
