@@ -307,13 +307,15 @@ def payload_operation(
     mutation: str,
     given: dict[str, Any],
     also: Sequence[str] = (),
+    *,
+    every_field: bool = False,
 ) -> SchemaOperation:
     """The mutation `mutation` with the input `given` (a variable), its payload's selection
     written from the schema as a query's is (declared fields, arguments, fragments,
     `@include`/`@skip`, aliases), and each field of `also` besides (`{ __typename }`)."""
     mutation_type = schema.mutation_type
     assert mutation_type is not None
-    writer = _Writer(schema, rng, vocabulary, coverage, every_field=False)
+    writer = _Writer(schema, rng, vocabulary, coverage, every_field)
     doc = Document(rng)
     definition = mutation_type.fields[mutation]
     arguments = ""
