@@ -2,21 +2,27 @@
 
 Prints (1) the share of the schema's fields that have a compiled rendering (all object types, and
 the read types alone: `Mutation` and `Subscription` themselves aside, which are writes and pushes),
-and (2) the share of generated read operations that select only compiled fields, the operations
+(2) the share of generated read operations that select only compiled fields, the operations
 written over every read field of the schema (`tests/utils/schema_queries.py`, `every_field`),
-as a client would. No database: it reads the schema and the registry.
+as a client would, and (3) the same for mutation payloads: the payload types' fields (and
+`UserError`'s) compiled, and the share of generated mutations (each mutation of the schema, its
+payload's selection written over every field) whose payload is read compiled after the write.
+No database: it reads the schema and the registry.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
+
+from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 
 from resolvers.fast_reads.coverage import field_coverage
 from resolvers.fast_reads.exemptions import EXEMPT
 from resolvers.fast_reads.fields import FIELDS, schema_fields
 from schema import build_schema
 from tests.utils.query_inputs import Vocabulary
-from tests.utils.schema_queries import schema_operations
+from tests.utils.schema_queries import Coverage, payload_operation, schema_operations
 
 __all__ = ["main"]
 
@@ -51,6 +57,42 @@ def main() -> None:
         f"generated read operations over every read field answered compiled: {answered} of"
         f" {len(operations)} ({answered / len(operations):.0%})"
     )
+
+    payload_fields, payloads_answered, payloads_written = payload_coverage(
+        schema, args.seed, args.operations
+    )
+    compiled_payload = sum(key in FIELDS for key in payload_fields)
+    print(
+        f"mutation payload fields compiled (UserError's too): {compiled_payload} of"
+        f" {len(payload_fields)} ({compiled_payload / len(payload_fields):.0%})"
+    )
+    print(
+        f"generated mutations whose payload is read compiled: {payloads_answered} of"
+        f" {payloads_written} ({payloads_answered / payloads_written:.0%})"
+    )
+
+
+def payload_coverage(
+    schema: GraphQLSchema, seed: int, count: int
+) -> tuple[list[tuple[str, str]], int, int]:
+    """The payload types' fields (and UserError's), and of `count` generated mutations (over
+    every mutation in turn) how many select only compiled payload fields."""
+    mutation_type = schema.mutation_type
+    assert mutation_type is not None
+    types = {get_named_type(f.type) for f in mutation_type.fields.values()}
+    types.add(schema.type_map["UserError"])
+    fields = sorted(
+        (t.name, n) for t in types if isinstance(t, GraphQLObjectType) for n in t.fields
+    )
+    rng, coverage = random.Random(seed), Coverage()
+    names = sorted(mutation_type.fields)
+    operations = [
+        payload_operation(
+            schema, rng, _VOCABULARY, coverage, names[i % len(names)], {}, every_field=True
+        )
+        for i in range(count)
+    ]
+    return fields, sum(o.compiled for o in operations), len(operations)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,10 @@ async def load_sample(url: str, seed: int = 6) -> Sample:
             "SELECT mentor_id FROM mentorship_requests WHERE status IN ('APPROVED', 'COMPLETED')"
             " GROUP BY mentor_id ORDER BY count(*) DESC, mentor_id LIMIT 20"
         )
+        viewed = await conn.fetch(
+            "SELECT id, mentor_id FROM mentorship_requests WHERE status = 'VIEWED'"
+            " ORDER BY id LIMIT 200"
+        )
     finally:
         await conn.close()
     rng = random.Random(seed)
@@ -81,6 +85,7 @@ async def load_sample(url: str, seed: int = 6) -> Sample:
         mentee_ids=rng.sample([r["mentee_id"] for r in mentees], min(100, len(mentees))),
         admin_id=admin,
         busy_mentor_ids=[r["mentor_id"] for r in busy],
+        viewed_requests=[(r["id"], r["mentor_id"]) for r in viewed],
     )
 
 

@@ -29,6 +29,9 @@ class Sample:
     admin_id: int
     # The mentors with the most mentorships (APPROVED or COMPLETED requests), busiest first.
     busy_mentor_ids: list[int] = field(default_factory=list)
+    # VIEWED requests as (request id, its mentor's id): marking one viewed again is a mutation
+    # that changes nothing, so a load can repeat it (shape 9).
+    viewed_requests: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -356,6 +359,55 @@ RECOMMENDED = Shape(
     viewer=lambda s: list[int | None](s.mentee_ids),
 )
 
+# A mutation with a rich payload: the mentor marks a request viewed (again: repeatable under
+# load, the resolver checks and changes nothing) and reads back the request with both parties
+# and its history with the actors' names. Its payload is read compiled after the write.
+MUTATION_REQUEST = "id status viewedAt message"
+MUTATION_PARTY = "id name title"
+MUTATION_EVENT = "fromStatus toStatus occurredAt note"
+
+RICH_PAYLOAD = Shape(
+    number=9,
+    title="a mutation with a rich payload: markMentorshipRequestViewed by the mentor, the"
+    " request with mentee, mentor and its history with actors' names, userErrors",
+    ours=Operation(
+        query="mutation Viewed($id: ID!) { markMentorshipRequestViewed(input: {requestId: $id})"
+        f" {{ request {{ {MUTATION_REQUEST} mentee {{ {MUTATION_PARTY} }}"
+        f" mentor {{ {MUTATION_PARTY} }} history {{ {MUTATION_EVENT} actor {{ name }} }} }}"
+        " userErrors { code field message } } }",
+        variables=lambda s: [
+            {"id": global_id("MentorshipRequest", r)} for r, _ in s.viewed_requests
+        ],
+    ),
+    # PostGraphile's generated update mutation knows neither the transition rule nor
+    # userErrors: an equivalent would be a function of our own, i.e. the bare statement.
+    postgraphile=None,
+    bare_sql=f"""
+WITH marked AS (
+  UPDATE mentorship_requests SET status = 'VIEWED', viewed_at = now(), updated_at = now()
+  WHERE id = $1 AND status = 'NEW' RETURNING id
+)
+SELECT json_build_object('data', json_build_object('markMentorshipRequestViewed',
+  json_build_object('request', (SELECT json_build_object(
+      'id', {SQL_GLOBAL_ID.format(type="'MentorshipRequest'", pk="r.id")},
+      'status', r.status, 'viewedAt', r.viewed_at, 'message', r.message,
+      'mentee', (SELECT json_build_object('id', {SQL_GLOBAL_ID.format(type="'User'", pk="e.id")},
+        'name', e.name, 'title', e.title) FROM users e WHERE e.id = r.mentee_id),
+      'mentor', (SELECT json_build_object('id', {SQL_GLOBAL_ID.format(type="'User'", pk="m.id")},
+        'name', m.name, 'title', m.title) FROM users m WHERE m.id = r.mentor_id),
+      'history', (SELECT coalesce(json_agg(json_build_object(
+        'fromStatus', ev.from_status, 'toStatus', ev.to_status,
+        'occurredAt', ev.occurred_at, 'note', ev.note,
+        'actor', (SELECT json_build_object('name', a.name) FROM users a WHERE a.id = ev.actor_id))
+        ORDER BY ev.id), '[]') FROM request_events ev
+        WHERE ev.request_id = r.id AND ev.kind = 'STATUS_CHANGE'))
+    FROM mentorship_requests r WHERE r.id = $1),
+  'userErrors', '[]'::json)))::text""",
+    bare_params=("id",),
+    viewer=lambda s: [m for _, m in s.viewed_requests],
+    bare_variables=lambda s: [{"id": r} for r, _ in s.viewed_requests],
+)
+
 SHAPES: dict[int, Shape] = {
     shape.number: shape
     for shape in (
@@ -367,5 +419,6 @@ SHAPES: dict[int, Shape] = {
         CLIENT_DIRECTORY,
         MENTORSHIP_GRAPH,
         RECOMMENDED,
+        RICH_PAYLOAD,
     )
 }

@@ -248,6 +248,7 @@ class GraphQLEndpoint:
             issue_token=self.tokens.issue,
             session_id=None if credentials is None else credentials.session_id,
             user_agent=request.headers.get("user-agent", ""),
+            payload_reads=None if self.fast_reads is None else self.fast_reads.payloads,
         )
         try:
             result = await self.schema.execute(

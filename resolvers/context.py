@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from models.policies import ADMIN_ONLY
 from models.users import User
@@ -27,6 +28,10 @@ class Context:
     # what the client says it is (shown in the owner's list of sessions).
     session_id: int | None = None
     user_agent: str = ""
+    # Reads each mutation's payload with the fast read path's compiler after the write
+    # (`resolvers.fast_reads.payload_reads.PayloadReads`, used by `schema.compiled_payloads`);
+    # None where the ordinary executor completes payloads (SQLite, fast reads off, WebSocket).
+    payload_reads: Any = None
     # Fresh for every operation: `renew` sets them (the `FreshLoaders` extension calls it as
     # each operation starts), so nothing builds them here only to be replaced.
     loaders: Loaders = field(init=False, repr=False)

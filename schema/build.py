@@ -23,6 +23,7 @@ from schema.accounts import AccountMutation, AccountQuery
 from schema.admin import AdminMutation, AdminQuery
 from schema.admin_statistics import AdminStatisticsQuery
 from schema.applications import ApplicationMutation, ApplicationQuery
+from schema.compiled_payloads import CompiledPayloads
 from schema.cost import CostLimit, QueryCost
 from schema.directory import DirectoryQuery
 from schema.documentation import SCALAR_OVERRIDES
@@ -85,6 +86,11 @@ get_object_definition(
 ).description = "Live updates over a WebSocket (graphql-transport-ws) at the same /graphql URL."
 
 
+class Execution(CompiledPayloads, SharedEventExecution):
+    """Mutation payloads read compiled (`schema.compiled_payloads`); live events' answers
+    shared (`schema.shared_events`)."""
+
+
 class MentorgraphSchema(strawberry.Schema):
     # What validates a document besides graphql-core's own rules, and the parser's token limit:
     # the fast read path (`resolvers/fast_reads/`) validates exactly as this schema does.
@@ -127,7 +133,7 @@ def build_schema(
         types=NODE_TYPES,
         scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(auto_camel_case=True, sort_schema=True),
-        execution_context_class=SharedEventExecution,
+        execution_context_class=Execution,
         # Factories: Strawberry builds fresh extensions per operation; the caches behind
         # ParserCache and ValidationCache are module-level and shared.
         extensions=[

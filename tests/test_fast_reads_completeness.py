@@ -125,3 +125,16 @@ def test_stale_declarations_and_exemptions_are_reported(schema: GraphQLSchema) -
         assert "Query.spotlight: exempt, not in the schema" in problems(schema)
     finally:
         del EXEMPT["Query.spotlight"]
+
+
+def test_a_new_payload_field_without_its_declaration_is_reported(schema: GraphQLSchema) -> None:
+    """Mutation payloads are read compiled too (`payloads.py`): a field added to one the
+    ordinary way, or a new payload type, is neither declared nor exempt until declared."""
+    changed = _extended(
+        schema,
+        "type ApproveMentorshipRequestPayload {\n",
+        "type ApproveMentorshipRequestPayload {\n  mentorshipCount: Int\n",
+    )
+    assert problems(changed) == [
+        "ApproveMentorshipRequestPayload.mentorshipCount: neither declared nor exempt"
+    ]

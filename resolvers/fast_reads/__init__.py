@@ -6,6 +6,8 @@ policy from `models/policies.py`, its SQL), every other field of the schema is e
 reason in `exemptions.py`, and `tests/test_fast_reads_completeness.py` holds the two lists to
 the schema. It declines everything else — mutations, documents that do not validate, exempt
 fields, any argument value the resolvers would refuse — which the ordinary executor then answers.
+A mutation's payload is read by the same compiler after its write (`payload_reads.py`, called by
+`schema/compiled_payloads.py`; see docs/compiled-reads.md).
 `tests/test_fast_reads_differential.py` holds the two paths to identical answers over generated
 queries and viewers.
 """

@@ -69,7 +69,17 @@ class Build:
     # ordinary path refuses them).
     requires_admin: bool = False
     renewed: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
+    # Values only Python holds (a mutation payload's userErrors, a token): the statement leaves
+    # a marker for each (`python_value`), `finish.complete` puts the value in its place, and
+    # none of them is ever sent to the database (nor logged with its parameters).
+    values: list[Any] = field(default_factory=list)
     _aliases: int = 0
+
+    @property
+    def reads_database(self) -> bool:
+        """Whether what is rendered so far reads a row or a value (a table alias or a
+        parameter); otherwise it is constants and `python_value`s only."""
+        return self._aliases > 0 or bool(self.params)
 
     def alias(self, prefix: str) -> str:
         """A table alias no other part of the statement uses."""
@@ -104,6 +114,12 @@ class Build:
     def marker(self, name: str, value_sql: str) -> str:
         self.has_markers = True
         return f"json_build_object('${name}', {value_sql})"
+
+    def python_value(self, value: Any) -> str:
+        """`value` (JSON-ready: what the ordinary executor would answer) in the answer, kept out
+        of the statement: a marker `{"$value": index}` that `finish.complete` replaces."""
+        self.values.append(value)
+        return self.marker("value", str(len(self.values) - 1))
 
     def arguments(self, selected: Selected) -> dict[str, Any]:
         return get_argument_values(selected.definition, selected.node, self.variables)

@@ -10,7 +10,7 @@ away from zero), its cursor encoding (`json.dumps` with ASCII escapes) or its ra
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -21,7 +21,7 @@ from resolvers.fast_reads.admin import age_days
 from resolvers.fast_reads.recommendations import recommended
 from resolvers.pagination import encode_cursor
 
-__all__ = ["finish"]
+__all__ = ["complete", "finish"]
 
 _MARKERS: dict[str, Callable[[Any], Any]] = {
     "$rate": lambda raw: response_rate(*raw),
@@ -30,26 +30,34 @@ _MARKERS: dict[str, Callable[[Any], Any]] = {
     "$cursor": encode_cursor,
     "$average": lambda raw: average_rating(*raw),
     # The candidates read, ranked by the ordinary path's `rank`; their mentors may hold markers.
-    "$recommend": lambda raw: _replace(recommended(raw)),
+    "$recommend": lambda raw: _replace(recommended(raw), ()),
     "$age": age_days,
 }
 
 
-def _replace(value: Any) -> Any:
+def _replace(value: Any, values: Sequence[Any]) -> Any:
     if isinstance(value, dict):
         if len(value) == 1:
             [(key, raw)] = value.items()
             if key in _MARKERS:
                 return _MARKERS[key](raw)
+            if key == "$value":  # `Build.python_value`: the value Python holds
+                return values[raw]
         for key, item in value.items():
             if isinstance(item, dict | list):
-                value[key] = _replace(item)
+                value[key] = _replace(item, values)
         return value
     if isinstance(value, list):
-        return [_replace(item) if isinstance(item, dict | list) else item for item in value]
+        return [_replace(item, values) if isinstance(item, dict | list) else item for item in value]
     return value
 
 
 def finish(text: str) -> bytes:
     """The answer with every marker replaced, as compact JSON."""
-    return orjson.dumps(_replace(orjson.loads(text)))
+    return orjson.dumps(_replace(orjson.loads(text), ()))
+
+
+def complete(text: str, values: Sequence[Any] = ()) -> Any:
+    """The answer as Python values, every marker replaced (`values`: `Build.values`, what the
+    `$value` markers stand for)."""
+    return _replace(orjson.loads(text), values)

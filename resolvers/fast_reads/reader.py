@@ -29,6 +29,7 @@ from tortoise import connections
 
 from resolvers.fast_reads.build import Statement
 from resolvers.fast_reads.finish import finish
+from resolvers.fast_reads.payload_reads import PayloadReads
 from resolvers.fast_reads.replica import Replica
 from resolvers.fast_reads.roots import compile_operation, is_root_declared
 from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue, collect
@@ -97,6 +98,8 @@ class FastReads:
         self.declined = 0
         self.failed = 0
         self.compiled = 0
+        # Mutation payloads, read by the same compiler after the write (its own counters).
+        self.payloads = PayloadReads(schema)
 
     async def answer(
         self,

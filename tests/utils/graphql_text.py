@@ -91,11 +91,13 @@ class Document:
         ]
         return self.rng.choice(fitting) if fitting else None
 
-    def text(self, roots: list[str]) -> str:
+    def text(self, roots: list[str], kind: str = "query") -> str:
         body = "{\n  " + "\n  ".join(roots) + "\n}"
         if self.definitions:
-            head = f"query Op({', '.join(self.definitions)}) "
-        else:
+            head = f"{kind} Op({', '.join(self.definitions)}) "
+        elif kind == "query":
             head = self.rng.choice(["", "query ", "query Named "])
+        else:
+            head = self.rng.choice([f"{kind} ", f"{kind} Named "])
         fragments = "".join(f"\n{text}" for text, _ in self.fragments.values())
         return head + body + fragments

@@ -18,6 +18,7 @@ sizes; `after`/`before`: cursors; ids: the world's) draw from the same choosers 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from typing import Any
@@ -45,7 +46,7 @@ from tests.utils.query_inputs import Vocabulary, choose_bound, choose_page_size
 from tests.utils.query_inputs import _pick as pick
 from tests.utils.world_profiles import COUNTRIES, LANGUAGES, SEARCH_WORDS, TAGS
 
-__all__ = ["Coverage", "SchemaOperation", "schema_operations"]
+__all__ = ["Coverage", "SchemaOperation", "payload_operation", "schema_operations"]
 
 MAX_DEPTH = 4  # object levels below a root
 DEEP = 3  # from this level on, only objects no operation asked yet (the cost stays in budget)
@@ -70,12 +71,16 @@ class Coverage:
     fields: set[tuple[str, str]] = field(default_factory=set)
     arguments: set[tuple[str, str, str]] = field(default_factory=set)
 
-    def missing(self, schema: GraphQLSchema) -> list[str]:
-        """Declared fields and their arguments no operation held."""
+    def missing(self, schema: GraphQLSchema, root: GraphQLObjectType | None = None) -> list[str]:
+        """Declared fields and their arguments no operation held, of the types reached from
+        `root` (`Query` by default; `Mutation`: the payloads)."""
         found = []
+        reached = _reached(schema, root or schema.query_type)
         for (type_name, name), _ in sorted(FIELDS.items()):
             named = schema.type_map.get(type_name)
             if not isinstance(named, GraphQLObjectType) or name not in named.fields:
+                continue
+            if type_name not in reached:
                 continue
             if (type_name, name) not in self.fields:
                 found.append(f"{type_name}.{name}")
@@ -83,6 +88,25 @@ class Coverage:
                 if (type_name, name, argument) not in self.arguments:
                     found.append(f"{type_name}.{name}({argument})")
         return found
+
+
+def _reached(schema: GraphQLSchema, root: Any) -> set[str]:
+    """The names of the object types reachable from `root` through declared fields (below
+    `root` itself: any of its fields)."""
+    reached: set[str] = set()
+    stack = [get_named_type(f.type) for f in root.fields.values()]
+    while stack:
+        named = stack.pop()
+        if isinstance(named, GraphQLInterfaceType):
+            stack.extend(schema.get_possible_types(named))
+            continue
+        if not isinstance(named, GraphQLObjectType) or named.name in reached:
+            continue
+        reached.add(named.name)
+        stack.extend(
+            get_named_type(f.type) for n, f in named.fields.items() if (named.name, n) in FIELDS
+        )
+    return reached
 
 
 def _type_text(graphql_type: Any) -> str:
@@ -280,3 +304,34 @@ def schema_operations(
     coverage = Coverage()
     writer = _Writer(schema, random.Random(seed), vocabulary, coverage, every_field)
     return [writer.operation() for _ in range(count)], coverage
+
+
+def payload_operation(
+    schema: GraphQLSchema,
+    rng: random.Random,
+    vocabulary: Vocabulary,
+    coverage: Coverage,
+    mutation: str,
+    given: dict[str, Any],
+    also: Sequence[str] = (),
+    *,
+    every_field: bool = False,
+) -> SchemaOperation:
+    """The mutation `mutation` with the input `given` (a variable), its payload's selection
+    written from the schema as a query's is (declared fields, arguments, fragments,
+    `@include`/`@skip`, aliases), and each field of `also` besides (`{ __typename }`)."""
+    mutation_type = schema.mutation_type
+    assert mutation_type is not None
+    writer = _Writer(schema, rng, vocabulary, coverage, every_field)
+    doc = Document(rng)
+    definition = mutation_type.fields[mutation]
+    arguments = ""
+    if "input" in definition.args:
+        doc.declare("input", _type_text(definition.args["input"].type), given)
+        arguments = "(input: $input)"
+    alias = doc.alias(0.3)
+    payload = get_named_type(definition.type)
+    body = writer.selection(doc, payload, 0)
+    body += "".join(f" also{i}: {name} {{ __typename }}" for i, name in enumerate(also))
+    text = doc.text([f"{alias}{mutation}{arguments} {{ {body} }}"], kind="mutation")
+    return SchemaOperation(text, dict(doc.variables), frozenset(writer.used))

@@ -1,0 +1,142 @@
+"""Mutation payloads as SQL: what a payload holds, read again after the write (`payload_reads.py`).
+
+A payload is rendered over the Python object its resolver built (`schema.errors.payload`): the
+objects it holds (a request, a user, an application...) are read again by id, with their
+selection, by the same renderings as any query (`one_request`, `one_user`...); what only Python
+holds (userErrors, a token, a count) goes into the answer as it is (`Build.python_value`), never
+through the database. So a payload type needs nothing but its fields declared, most of them by
+`declare_payload` below::
+
+    declare_payload("ApproveMentorshipRequestPayload", held=["request"])
+
+- `held`: fields holding a model object (or a list of them) whose GraphQL type has a reader in
+  `HOLDERS` (a new type: add its `one_<type>` there);
+- `values`: fields holding a JSON-ready value (Int, Boolean, String), answered as Python holds it;
+- `userErrors` is declared for every payload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from graphql import GraphQLObjectType
+
+from models.feedback import MentorshipFeedback
+from resolvers.fast_reads.admin import one_application
+from resolvers.fast_reads.build import Build
+from resolvers.fast_reads.fields import declare, object_sql, renders
+from resolvers.fast_reads.nodes import one_event
+from resolvers.fast_reads.requests import one_request
+from resolvers.fast_reads.selection import Selected, Unsupported, child_type
+from resolvers.fast_reads.users import one_user
+
+__all__ = ["HOLDERS", "declare_payload"]
+
+FEEDBACK = MentorshipFeedback._meta.db_table
+# json_build_array takes at most 100 arguments.
+_MAX_ITEMS = 100
+
+
+def one_feedback(
+    build: Build, selected: Selected, id_sql: str, runtime: GraphQLObjectType | None = None
+) -> str:
+    """The feedback whose id is `id_sql` (its comment under `FEEDBACK_COMMENT`, per field)."""
+    f = build.alias("fb")
+    feedback = object_sql(build, selected, f, runtime)
+    return f"(SELECT {feedback} FROM {FEEDBACK} {f} WHERE {f}.id = {id_sql})"
+
+
+# A held object's GraphQL type -> its reader by id (each applies its type's visibility; the
+# payloads hold only what their viewer may see, so the ordinary path answers the same).
+HOLDERS: dict[str, Callable[..., str]] = {
+    "MentorshipRequest": one_request,
+    "User": one_user,
+    "MentorApplication": one_application,
+    "RequestEvent": one_event,
+    "MentorshipFeedback": one_feedback,
+}
+
+
+def attribute(selected: Selected) -> str:
+    """The Python attribute behind a payload's field (Strawberry's own mapping)."""
+    definition = selected.definition.extensions.get("strawberry-definition")
+    if definition is None:
+        raise Unsupported(f"{selected.name}: not a Strawberry field")
+    return str(definition.python_name)
+
+
+def _held(build: Build, selected: Selected, payload: Any) -> str:
+    """The object (or the objects, in order) the payload holds, read again by id."""
+    value = getattr(payload, attribute(selected))
+    if value is None:
+        return "NULL::json"
+    one = HOLDERS[child_type(build.schema, selected).name]
+    if not isinstance(value, list | tuple):
+        return one(build, selected, f"{build.param(int(value.pk))}::bigint")
+    p = build.alias("p")
+    item = one(build, selected, f"{p}.id")
+    ids = build.param([int(v.pk) for v in value])
+    return (
+        f"(SELECT coalesce(json_agg({item} ORDER BY {p}.n), '[]'::json)"
+        f" FROM unnest({ids}::bigint[]) WITH ORDINALITY {p}(id, n))"
+    )
+
+
+def _value(build: Build, selected: Selected, payload: Any) -> str:
+    return build.python_value(getattr(payload, attribute(selected)))
+
+
+def _user_errors(build: Build, selected: Selected, payload: Any) -> str:
+    errors = getattr(payload, attribute(selected))
+    if not errors:
+        return "'[]'::json"
+    if len(errors) > _MAX_ITEMS:
+        raise Unsupported("too many userErrors for one array")
+    return f"json_build_array({', '.join(object_sql(build, selected, e) for e in errors)})"
+
+
+@renders("UserError", "field", "message", "retryAfterSeconds")
+def _user_error_value(build: Build, selected: Selected, error: Any) -> str:
+    return build.python_value(getattr(error, attribute(selected)))
+
+
+@renders("UserError", "code")
+def _user_error_code(build: Build, selected: Selected, error: Any) -> str:
+    # An enum answers its value's name (`UserErrorCode`, from `ErrorCode`).
+    return build.python_value(error.code.name)
+
+
+def declare_payload(
+    type_name: str, *, held: Iterable[str] = (), values: Iterable[str] = ()
+) -> None:
+    """Declare the payload type's fields (see the module's docstring), `userErrors` included."""
+    declare(type_name, held, _held)
+    declare(type_name, values, _value)
+    declare(type_name, ["userErrors"], _user_errors)
+
+
+for _name in (
+    "ApproveMentorshipRequestPayload",
+    "CancelMentorshipRequestPayload",
+    "CompleteMentorshipPayload",
+    "CreateMentorshipRequestPayload",
+    "DeclineMentorshipRequestPayload",
+    "MarkMentorshipRequestViewedPayload",
+    "SendMentorReminderPayload",
+):
+    declare_payload(_name, held=["request"])
+declare_payload("CancelOtherMentorshipRequestsPayload", held=["requests"])
+declare_payload("AddFavoriteMentorPayload", held=["user"])
+declare_payload("RemoveFavoriteMentorPayload", held=["user"])
+declare_payload("UpdateProfilePayload", held=["user"])
+declare_payload("SetAvailabilityPayload", held=["user", "declinedRequests"])
+declare_payload("SetMentorAvailabilityPayload", held=["user", "requests"])
+declare_payload("ApplyToMentorPayload", held=["application"])
+declare_payload("ReviewMentorApplicationPayload", held=["application"])
+declare_payload("LeaveMentorshipFeedbackPayload", held=["feedback", "request"])
+declare_payload("SendMentorshipRequestMessagePayload", held=["message"])
+declare_payload("AuthPayload", held=["viewer"], values=["token", "refreshToken"])
+declare_payload("EndSessionsPayload", values=["ended"])
+declare_payload("ChangePasswordPayload", values=["endedSessions"])
+declare_payload("PasswordResetPayload", values=["ok"])
