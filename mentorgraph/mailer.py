@@ -38,6 +38,11 @@ def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
     # Stable across retries: a receiver can recognise a re-sent message as the same one.
     message["Message-ID"] = row.message_id
     message["Date"] = formatdate(row.created_at.timestamp(), usegmt=True)
+    if row.list_unsubscribe:
+        # RFC 2369 and RFC 8058: mail clients offer "unsubscribe", and POST this URL (body
+        # `List-Unsubscribe=One-Click`) without opening it in a browser.
+        message["List-Unsubscribe"] = f"<{header_text(row.list_unsubscribe)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
     return message

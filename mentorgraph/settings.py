@@ -157,6 +157,13 @@ class Settings(BaseSettings):
     # Days those links work after the email was queued (each works once).
     email_link_days: float = Field(default=RULES.email_link_days, gt=0)
 
+    # Notifications (docs/notifications.md): read ones older than this many days are purged by
+    # the sweep; a daily digest goes once a member's oldest pending notification has waited
+    # this many hours; the one-click unsubscribe links in emails work this many days.
+    notification_retention_days: float = Field(default=RULES.notification_retention_days, gt=0)
+    digest_after_hours: float = Field(default=RULES.digest_after_hours, gt=0)
+    unsubscribe_link_days: float = Field(default=RULES.unsubscribe_link_days, gt=0)
+
     # Periodic work inside each server process (also available as CLI commands for cron).
     background_jobs: bool = True
     outbox_interval_seconds: float = 5.0

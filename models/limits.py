@@ -60,6 +60,12 @@ class Limits:
     silent_idle_days: float = 7
     silent_reminder_grace_days: float = 2
     silent_withdrawn_after_days: float = 2
+    # Notifications (`models/inbox.py`): read ones older than this (days) are purged by the
+    # sweep; a daily-digest member's pending notifications are emailed together once the
+    # oldest has waited `digest_after_hours`; unsubscribe links work this many days.
+    notification_retention_days: float = 90
+    digest_after_hours: float = 24
+    unsubscribe_link_days: float = 365
     # The longest pause a mentor may set (`unavailableUntil`), in days from now.
     max_pause_days: float = 365
 
