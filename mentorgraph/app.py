@@ -19,6 +19,7 @@ from mentorgraph.background import Job, JobRunner
 from mentorgraph.bus import create_bus
 from mentorgraph.db import close_db, init_db
 from mentorgraph.email_answers import ANSWER_PATH, EmailAnswerPage
+from mentorgraph.unsubscribe_page import UNSUBSCRIBE_PATH, UnsubscribePage
 from mentorgraph.email_setup import outbox_worker
 from mentorgraph.graphiql import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from mentorgraph.graphql_http import GraphQLEndpoint
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     )
     graphiql = GraphiQLAssets()
     email_answers = EmailAnswerPage()
+    unsubscribe = UnsubscribePage()
     endpoint = GraphQLEndpoint(
         schema,
         tokens,
@@ -172,6 +174,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             # The approve / decline links of the new-request email: GET shows, POST decides.
             Route(ANSWER_PATH, email_answers.show, methods=["GET"]),
             Route(ANSWER_PATH, email_answers.answer, methods=["POST"]),
+            Route(UNSUBSCRIBE_PATH, unsubscribe.show, methods=["GET"]),
+            Route(UNSUBSCRIBE_PATH, unsubscribe.apply, methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readiness_check(settings.readiness_timeout_seconds)),
             Route("/metrics", metrics_endpoint.handle),

@@ -23,6 +23,7 @@ from models.limits import limits
 
 __all__ = [
     "ALL_KINDS",
+    "UNSUBSCRIBE_PATH",
     "UnsubscribeClaims",
     "UnsubscribeRefusal",
     "UnsubscribeRefused",

@@ -11,10 +11,19 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol
 
+from models.inbox import Notification
 from models.requests import MentorshipRequest, RequestEvent
 from models.users import User
 
-__all__ = ["LIVE_SINK", "Delivery", "EventFeed", "EventStream", "LiveSink", "SubscriberTooSlow"]
+__all__ = [
+    "LIVE_SINK",
+    "Delivery",
+    "EventFeed",
+    "EventStream",
+    "LiveSink",
+    "NotificationStream",
+    "SubscriberTooSlow",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +51,24 @@ class EventStream(Protocol):
     def close(self) -> None: ...
 
 
+class NotificationStream(Protocol):
+    # Every notification this stream hands out has a greater id.
+    start_after: int
+
+    async def next(self) -> Notification:
+        """The subscriber's next notification, in id order; raises `SubscriberTooSlow`."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class EventFeed(Protocol):
     def subscribe(self, viewer: User) -> EventStream:
         """Events of requests where `viewer` is mentor or mentee (admins: all), from now on."""
+        ...
+
+    def subscribe_notifications(self, viewer: User) -> NotificationStream:
+        """`viewer`'s own notifications, from now on."""
         ...
 
 

@@ -8,6 +8,11 @@ because committed event ids only ever grow (see `models.events`).
 Each event is read once per process, with its request and the users it touches (including the
 subscribed viewers, so permissions are re-checked on fresh rows), then offered to every
 subscription whose viewer is the request's mentor or mentee, and to admins' subscriptions.
+
+Members' notifications (`models.inbox`) ride the same bus: the same doorbell, the same `LISTEN`
+connection and the same pump read the notification table after the last notification id, under
+the same ordering guarantee (their ids are drawn under the event-order lock), and offer each
+to the subscriptions of its member only.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import asyncio
 import logging
 from collections import defaultdict, deque
 from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
 
 from models.events import (
     add_commit_listener,
@@ -23,6 +29,7 @@ from models.events import (
     latest_event_id,
     remove_commit_listener,
 )
+from models.inbox import Notification, latest_notification_id, notifications_after
 from models.requests import RequestEvent
 from models.users import User
 from resolvers.event_feed import Delivery, SubscriberTooSlow
@@ -36,8 +43,11 @@ READ_BATCH = 500
 # After a failed read, wait this long before trying again.
 RETRY_SECONDS = 1.0
 
+# What a subscriber's queue holds: a request event's `Delivery`, or a `Notification`.
+D = TypeVar("D")
 
-class Subscriber:
+
+class Subscriber(Generic[D]):
     """One subscription's bounded queue. Never blocks the bus: a full queue ends the stream.
 
     Small on purpose (there is one per live subscription, thousands per process): the queue
@@ -52,25 +62,30 @@ class Subscriber:
         "_waiter",
         "capacity",
         "closed",
+        "for_notifications",
         "is_admin",
         "overflowed",
         "start_after",
         "viewer_id",
     )
 
-    def __init__(self, bus: EventBus, viewer: User, capacity: int) -> None:
+    def __init__(
+        self, bus: EventBus, viewer: User, capacity: int, *, for_notifications: bool = False
+    ) -> None:
         self._bus = bus
-        self._queue: deque[Delivery] | None = None
+        self._queue: deque[D] | None = None
         self._waiter: asyncio.Future[None] | None = None
         self.capacity = capacity
         self.viewer_id: int = viewer.id
-        self.is_admin: bool = viewer.is_admin
-        # Every event handed to this subscriber has a greater id.
-        self.start_after = bus.last_id
+        self.for_notifications = for_notifications
+        # Notifications are each member's own, admins' too.
+        self.is_admin: bool = viewer.is_admin and not for_notifications
+        # Every event (notification) handed to this subscriber has a greater id.
+        self.start_after = bus.last_notification_id if for_notifications else bus.last_id
         self.closed = False
         self.overflowed = False
 
-    def offer(self, delivery: Delivery) -> None:
+    def offer(self, delivery: D) -> None:
         if self.closed:
             return
         queue = self._queue
@@ -90,7 +105,7 @@ class Subscriber:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    async def next(self) -> Delivery:
+    async def next(self) -> D:
         while not self._queue:
             if self.overflowed:
                 raise SubscriberTooSlow
@@ -114,13 +129,16 @@ class EventBus:
     def __init__(self, *, queue_size: int) -> None:
         self.queue_size = queue_size
         self.last_id = 0
-        self._by_viewer: dict[int, set[Subscriber]] = defaultdict(set)
-        self._admins: set[Subscriber] = set()
+        self.last_notification_id = 0
+        self._by_viewer: dict[int, set[Subscriber[Delivery]]] = defaultdict(set)
+        self._admins: set[Subscriber[Delivery]] = set()
+        self._notified: dict[int, set[Subscriber[Notification]]] = defaultdict(set)
         self._doorbell = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.last_id = await latest_event_id()
+        self.last_notification_id = await latest_notification_id()
         self._pump = asyncio.create_task(self._run_pump(), name="event-bus-pump")
         add_commit_listener(self._on_commit)
 
@@ -131,9 +149,17 @@ class EventBus:
             await asyncio.gather(self._pump, return_exceptions=True)
             self._pump = None
 
-    def subscribe(self, viewer: User) -> Subscriber:
-        subscriber = Subscriber(self, viewer, self.queue_size)
+    def subscribe(self, viewer: User) -> Subscriber[Delivery]:
+        subscriber: Subscriber[Delivery] = Subscriber(self, viewer, self.queue_size)
         (self._admins if subscriber.is_admin else self._by_viewer[viewer.id]).add(subscriber)
+        return subscriber
+
+    def subscribe_notifications(self, viewer: User) -> Subscriber[Notification]:
+        """`viewer`'s own notifications, from now on."""
+        subscriber: Subscriber[Notification] = Subscriber(
+            self, viewer, self.queue_size, for_notifications=True
+        )
+        self._notified[viewer.id].add(subscriber)
         return subscriber
 
     def ring(self) -> None:
@@ -143,15 +169,16 @@ class EventBus:
     def _on_commit(self, _events: Sequence[RequestEvent]) -> None:
         self.ring()
 
-    def _forget(self, subscriber: Subscriber) -> None:
+    def _forget(self, subscriber: Subscriber[Any]) -> None:
+        registry: dict[int, Any] = self._notified if subscriber.for_notifications else self._by_viewer
         if subscriber.is_admin:
             self._admins.discard(subscriber)
             return
-        subscribers = self._by_viewer.get(subscriber.viewer_id)
+        subscribers = registry.get(subscriber.viewer_id)
         if subscribers is not None:
             subscribers.discard(subscriber)
             if not subscribers:
-                del self._by_viewer[subscriber.viewer_id]
+                del registry[subscriber.viewer_id]
 
     async def _run_pump(self) -> None:
         while True:
@@ -171,9 +198,18 @@ class EventBus:
                 await self._dispatch(events)
                 self.last_id = events[-1].id
             if len(events) < READ_BATCH:
+                break
+        while True:
+            notifications = await notifications_after(self.last_notification_id, READ_BATCH)
+            for notification in notifications:
+                for subscriber in list(self._notified.get(notification.user_id, ())):
+                    subscriber.offer(notification)
+            if notifications:
+                self.last_notification_id = notifications[-1].id
+            if len(notifications) < READ_BATCH:
                 return
 
-    def _targets(self, event: RequestEvent) -> list[Subscriber]:
+    def _targets(self, event: RequestEvent) -> list[Subscriber[Delivery]]:
         request = event.request
         targets = list(self._admins)
         targets += self._by_viewer.get(request.mentor_id, ())
