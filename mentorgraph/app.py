@@ -19,7 +19,6 @@ from mentorgraph.background import Job, JobRunner
 from mentorgraph.bus import create_bus
 from mentorgraph.db import close_db, init_db
 from mentorgraph.email_answers import ANSWER_PATH, EmailAnswerPage
-from mentorgraph.unsubscribe_page import UNSUBSCRIBE_PATH, UnsubscribePage
 from mentorgraph.email_setup import outbox_worker
 from mentorgraph.graphiql import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from mentorgraph.graphql_http import GraphQLEndpoint
@@ -33,6 +32,7 @@ from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
 from mentorgraph.tracing_graphql import TracedRootFields
+from mentorgraph.unsubscribe_page import UNSUBSCRIBE_PATH, UnsubscribePage
 from models.login_guard import THROTTLE_LISTENERS
 from models.sweep import sweep
 from resolvers.fast_reads import FastReads

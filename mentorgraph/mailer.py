@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 from typing import Protocol
 
 import aiosmtplib
@@ -27,6 +28,11 @@ def header_text(value: str) -> str:
     "Eve\\r\\nBcc: ..." injecting a header); Python refuses such a header outright, which made
     the email fail on every retry. Breaks fold into one space."""
     return _LINE_BREAKS.sub(" ", value).strip()
+
+
+# Header lines up to RFC 5322's limit: at the usual 78, a header with no room to fold (the
+# List-Unsubscribe URL) is written as RFC 2047 encoded words, which no client reads as a URL.
+WIRE_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
@@ -85,8 +91,11 @@ class SmtpBackend:
         self.config = config
 
     async def send(self, message: EmailMessage) -> None:
+        # Flattened here with `WIRE_POLICY` (aiosmtplib would use its own, folding at 78).
         await aiosmtplib.send(
-            message,
+            message.as_bytes(policy=WIRE_POLICY),
+            sender=parseaddr(str(message["From"]))[1],
+            recipients=[parseaddr(str(message["To"]))[1]],
             hostname=self.config.host,
             port=self.config.port,
             username=self.config.username,

@@ -11,8 +11,8 @@ from models.email_preferences import (
     preferences_of,
     set_frequency,
 )
-from models.inbox import MAX_MARK_IDS, Notification
 from models.errors import ErrorCode, RuleViolation
+from models.inbox import MAX_MARK_IDS, Notification
 from resolvers.context import Context
 from resolvers.ids import decode_id_of
 from resolvers.pagination import NEWEST_FIRST, Page, Slice, keyset_page

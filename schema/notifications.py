@@ -69,7 +69,7 @@ class Notification:
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | NotificationModel)
 
-    @strawberry.field(description="Its id (for `markNotificationsRead`).")  # type: ignore[misc]
+    @strawberry.field(description="Its id (for `markNotificationsRead`).")
     def id(self, root: strawberry.Parent[NotificationModel]) -> strawberry.ID:
         return strawberry.ID(encode_global_id("Notification", root.id))
 
@@ -120,7 +120,9 @@ class MarkNotificationsReadInput:
     )
 
 
-@strawberry.type(description="The result of `markNotificationsRead` and `markAllNotificationsRead`.")
+@strawberry.type(
+    description="The result of `markNotificationsRead` and `markAllNotificationsRead`."
+)
 class MarkNotificationsReadPayload:
     marked: int | None = strawberry.field(
         description="How many went from unread to read; null when refused."

@@ -170,7 +170,9 @@ class EventBus:
         self.ring()
 
     def _forget(self, subscriber: Subscriber[Any]) -> None:
-        registry: dict[int, Any] = self._notified if subscriber.for_notifications else self._by_viewer
+        registry: dict[int, Any] = (
+            self._notified if subscriber.for_notifications else self._by_viewer
+        )
         if subscriber.is_admin:
             self._admins.discard(subscriber)
             return
