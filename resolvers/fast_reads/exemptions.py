@@ -47,6 +47,10 @@ EXEMPT: dict[str, str] = {
     "EndSessionsPayload": _PENDING,
     "PasswordResetPayload": _PENDING,
     "SendMentorshipRequestMessagePayload": _PENDING,
+    "MarkNotificationsReadPayload": _PENDING,
+    "SetEmailPreferencePayload": _PENDING,
+    # Pushed by `Subscription.notifications` only, one per notification (exempt above).
+    "NotificationUpdate": "only in `Subscription.notifications`, pushed one by one",
     # The viewer's own sessions: `current` compares each with the session of the request's token,
     # which the statement is not given; a short list read rarely (a settings page).
     "Query.sessions": "`Session.current` needs the token's session, not given to the statement",

@@ -16,6 +16,7 @@ from graphql import (
 # Every module that declares fields is imported here (`coverage.py` relies on it).
 import resolvers.fast_reads.feedback
 import resolvers.fast_reads.graph
+import resolvers.fast_reads.notifications
 import resolvers.fast_reads.recommendations
 import resolvers.fast_reads.request_clock
 import resolvers.fast_reads.spotlight  # noqa: F401
