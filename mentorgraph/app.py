@@ -32,6 +32,7 @@ from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
 from mentorgraph.tracing_graphql import TracedRootFields
+from mentorgraph.unsubscribe_page import UNSUBSCRIBE_PATH, UnsubscribePage
 from models.login_guard import THROTTLE_LISTENERS
 from models.sweep import sweep
 from resolvers.fast_reads import FastReads
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     )
     graphiql = GraphiQLAssets()
     email_answers = EmailAnswerPage()
+    unsubscribe = UnsubscribePage()
     endpoint = GraphQLEndpoint(
         schema,
         tokens,
@@ -173,6 +175,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             # The approve / decline links of the new-request email: GET shows, POST decides.
             Route(ANSWER_PATH, email_answers.show, methods=["GET"]),
             Route(ANSWER_PATH, email_answers.answer, methods=["POST"]),
+            Route(UNSUBSCRIBE_PATH, unsubscribe.show, methods=["GET"]),
+            Route(UNSUBSCRIBE_PATH, unsubscribe.apply, methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readiness_check(settings.readiness_timeout_seconds)),
             Route("/metrics", metrics_endpoint.handle),

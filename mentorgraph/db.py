@@ -23,6 +23,8 @@ MODEL_MODULES = [
     "models.feedback",
     "models.persisted_queries",
     "models.email_links",
+    "models.email_preferences",
+    "models.inbox",
 ]
 
 

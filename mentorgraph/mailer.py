@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 from typing import Protocol
 
 import aiosmtplib
@@ -29,6 +30,11 @@ def header_text(value: str) -> str:
     return _LINE_BREAKS.sub(" ", value).strip()
 
 
+# Header lines up to RFC 5322's limit: at the usual 78, a header with no room to fold (the
+# List-Unsubscribe URL) is written as RFC 2047 encoded words, which no client reads as a URL.
+WIRE_POLICY = policy.SMTP.clone(max_line_length=998)
+
+
 def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = header_text(sender)
@@ -38,6 +44,11 @@ def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
     # Stable across retries: a receiver can recognise a re-sent message as the same one.
     message["Message-ID"] = row.message_id
     message["Date"] = formatdate(row.created_at.timestamp(), usegmt=True)
+    if row.list_unsubscribe:
+        # RFC 2369 and RFC 8058: mail clients offer "unsubscribe", and POST this URL (body
+        # `List-Unsubscribe=One-Click`) without opening it in a browser.
+        message["List-Unsubscribe"] = f"<{header_text(row.list_unsubscribe)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
     return message
@@ -80,8 +91,11 @@ class SmtpBackend:
         self.config = config
 
     async def send(self, message: EmailMessage) -> None:
+        # Flattened here with `WIRE_POLICY` (aiosmtplib would use its own, folding at 78).
         await aiosmtplib.send(
-            message,
+            message.as_bytes(policy=WIRE_POLICY),
+            sender=parseaddr(str(message["From"]))[1],
+            recipients=[parseaddr(str(message["To"]))[1]],
             hostname=self.config.host,
             port=self.config.port,
             username=self.config.username,

@@ -36,6 +36,7 @@ __all__ = [
     "LinkRefusal",
     "LinkRefused",
     "configure_link_key",
+    "derive_key",
     "find_link",
     "issue_link",
     "parse_token",
@@ -107,6 +108,12 @@ def _signing_key() -> bytes:
         secret = _secret() if _secret is not None else secrets.token_hex(32)
         _key = hmac.new(secret.encode(), _CONTEXT, hashlib.sha256).digest()
     return _key
+
+
+def derive_key(purpose: bytes) -> bytes:
+    """A key of its own for another kind of signed link (e.g. unsubscribe links), from the
+    same secret: a token of one kind never verifies as another."""
+    return hmac.new(_signing_key(), purpose, hashlib.sha256).digest()
 
 
 def _b64(raw: bytes) -> str:

@@ -35,11 +35,13 @@ from models.users import User
 __all__ = [
     "NOTIFY_CHANNEL",
     "add_commit_listener",
+    "announce_commit",
     "committed",
     "events_after",
     "latest_event_id",
     "record_event",
     "remove_commit_listener",
+    "take_event_order",
     "visible_events_after",
 ]
 
@@ -59,6 +61,22 @@ def _is_postgres(connection: BaseDBAsyncClient) -> bool:
 async def _take_order_lock(connection: BaseDBAsyncClient) -> None:
     # Held until this transaction ends; see the module docstring.
     await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [EVENT_ORDER_LOCK])
+
+
+async def take_event_order(connection: BaseDBAsyncClient) -> None:
+    """Other rows read in id order by the live feed (`models.inbox`'s notifications) take the
+    same lock before their ids are drawn, so they too commit as a prefix of their id order.
+    Re-taking it in one transaction is free; no-op on SQLite."""
+    if _is_postgres(connection):
+        await _take_order_lock(connection)
+
+
+async def announce_commit(connection: BaseDBAsyncClient, payload: str) -> None:
+    """Ring every process's bus once this transaction commits (PostgreSQL NOTIFY on the
+    event channel; the bus reads its tables whatever the payload says). No-op on SQLite,
+    where `committed` rings the only process's bus."""
+    if _is_postgres(connection):
+        await connection.execute_query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, payload])
 
 
 async def record_event(

@@ -14,11 +14,15 @@ from tortoise import fields
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
+from tortoise.transactions import in_transaction
 
 from models import clock
 from models.errors import ErrorCode, RuleViolation
+from models.events import committed
+from models.inbox import deliver
 from models.lifecycle import party_request
 from models.policies import can_read_comment
+from models.request_notifications import feedback_notice
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 
@@ -112,22 +116,31 @@ async def leave_feedback(
         )
     rating, text = _clean(rating, comment)
     by_mentor = author.id == request.mentor_id
+    subject_id = request.mentee_id if by_mentor else request.mentor_id
     try:
-        left = await MentorshipFeedback.create(
-            request_id=request.id,
-            author_id=author.id,
-            subject_id=request.mentee_id if by_mentor else request.mentor_id,
-            author_role=AuthorRole.MENTOR if by_mentor else AuthorRole.MENTEE,
-            rating=rating,
-            comment=text,
-            created_at=clock.now(),
-        )
+        # The feedback and the subject's notification (and email) commit together.
+        async with in_transaction() as conn:
+            left = await MentorshipFeedback.create(
+                request_id=request.id,
+                author_id=author.id,
+                subject_id=subject_id,
+                author_role=AuthorRole.MENTOR if by_mentor else AuthorRole.MENTEE,
+                rating=rating,
+                comment=text,
+                created_at=clock.now(),
+                using_db=conn,
+            )
+            subject = await User.get_or_none(id=subject_id, using_db=conn)
+            if subject is not None:
+                notice = feedback_notice(request, author, subject, rating, text)
+                await deliver(conn, [notice])
     except IntegrityError:
         raise RuleViolation(
             ErrorCode.DUPLICATE_FEEDBACK,
             "You already left feedback on this mentorship; it cannot be changed.",
             ["requestId"],
         ) from None
+    committed([])  # the notification: ring this process's bus
     return left, request
 
 

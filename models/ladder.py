@@ -27,12 +27,12 @@ from tortoise.transactions import in_transaction
 from models import clock, lifecycle
 from models.errors import RuleViolation
 from models.events import committed
+from models.inbox import deliver
 from models.limits import limits
 from models.mentor_availability import change_availability, end_pauses
-from models.outbox import enqueue_email
 from models.reminders import RequestReminder
 from models.request_guards import OPEN_STATUSES, lock_request, lock_user
-from models.request_notifications import reminder_email
+from models.request_notifications import reminder_notice
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.response_scores import refresh_scores
 from models.silent_mentors import silence_of, silent_candidates
@@ -176,16 +176,18 @@ async def send_reminder(
                     conn
                 )
             }
-            email = reminder_email(
+            notice = reminder_notice(
                 request,
                 people[request.mentor_id],
                 people[request.mentee_id],
                 number=number,
                 age_days=(now - request.created_at).days,
+                admin_id=admin.id if admin is not None else None,
             )
-            await enqueue_email(email, connection=conn)
+            await deliver(conn, [notice])
     except IntegrityError:
         return None  # another sweep sent this step of the ladder first
+    committed([])  # its notification: ring this process's bus
     return reminder
 
 

@@ -367,5 +367,5 @@ async def record_change(
         note=note,
         connection=conn,
     )
-    await announce_change(conn, request, to, note=note)
+    await announce_change(conn, request, to, note=note, actor_id=actor_id)
     return event

@@ -42,6 +42,12 @@ class Limits(BaseModel):
     silent_idle_days: float = Field(default=7, gt=0)
     silent_reminder_grace_days: float = Field(default=2, ge=0)
     silent_withdrawn_after_days: float = Field(default=2, ge=0)
+    # Notifications (`models/inbox.py`): read ones older than this (days) are purged by the
+    # sweep; a daily-digest member's pending notifications are emailed together once the
+    # oldest has waited `digest_after_hours`; unsubscribe links work this many days.
+    notification_retention_days: float = Field(default=90, gt=0)
+    digest_after_hours: float = Field(default=24, gt=0)
+    unsubscribe_link_days: float = Field(default=365, gt=0)
     # The longest pause a mentor may set (`unavailableUntil`), in days from now.
     max_pause_days: float = Field(default=365, gt=0)
     # The message thread of a request (`models/request_messages.py`): the longest message

@@ -22,7 +22,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.limits import limits
 from models.outbox import Email, enqueue_email
-from models.requests import MentorshipRequest
 from models.users import User
 
 __all__ = [
@@ -32,7 +31,6 @@ __all__ = [
     "password_changed",
     "password_reset_link",
     "password_reset_no_account",
-    "request_message",
     "web_link",
 ]
 
@@ -141,21 +139,4 @@ async def password_reset_no_account(address: str, connection: BaseDBAsyncClient)
 async def password_changed(user: User, connection: BaseDBAsyncClient) -> None:
     """After a change or a reset: so that an owner who did not do it finds out."""
     email = compose("password_changed", user, {"forgot_url": web_link("/forgot-password")})
-    await enqueue_email(email, connection=connection)
-
-
-async def request_message(
-    request: MentorshipRequest,
-    author: User,
-    to: User,
-    text: str,
-    *,
-    connection: BaseDBAsyncClient,
-) -> None:
-    """The other party of a request is told of a message in its thread, with the message."""
-    email = compose(
-        "request_message",
-        to,
-        {"author": author, "text": text, "request_url": web_link(f"/requests/{request.id}")},
-    )
     await enqueue_email(email, connection=connection)

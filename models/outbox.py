@@ -32,6 +32,8 @@ class OutboxEmail(Model):
     leased_until = fields.DatetimeField(null=True)
     attempts = fields.IntField(default=0)
     last_error = fields.CharField(max_length=500, null=True)
+    # A notification email's one-click unsubscribe URL (RFC 8058 headers); None otherwise.
+    list_unsubscribe = fields.CharField(max_length=400, null=True)
     sent_at = fields.DatetimeField(null=True)
 
     class Meta:
@@ -42,8 +44,18 @@ class OutboxEmail(Model):
 class Email:
     """The content of one email, before it is queued."""
 
-    def __init__(self, *, kind: str, to: str, subject: str, text: str, html: str) -> None:
+    def __init__(
+        self,
+        *,
+        kind: str,
+        to: str,
+        subject: str,
+        text: str,
+        html: str,
+        unsubscribe_url: str | None = None,
+    ) -> None:
         self.kind = kind
+        self.unsubscribe_url = unsubscribe_url
         self.to = to
         self.subject = subject
         self.text = text
@@ -60,6 +72,7 @@ async def enqueue_email(
         subject=email.subject,
         text_body=email.text,
         html_body=email.html,
+        list_unsubscribe=email.unsubscribe_url,
         message_id=f"<{uuid.uuid4().hex}@mentorgraph>",
         created_at=now,
         next_attempt_at=now,

@@ -33,10 +33,11 @@ from tortoise.transactions import in_transaction
 from models import clock, validation
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed, record_event
+from models.inbox import deliver
 from models.lifecycle import party_request, request_not_found
 from models.limits import limits
-from models.notifications import request_message
 from models.request_guards import lock_request, lock_user
+from models.request_notifications import message_notice
 from models.requests import EventKind, RequestEvent, RequestStatus
 from models.users import User
 
@@ -109,7 +110,7 @@ async def post_message(author: User, request_id: int, text: str) -> RequestEvent
         )
         recipient_id = current.mentee_id if author.id == current.mentor_id else current.mentor_id
         recipient = await User.get(id=recipient_id, using_db=conn)
-        await request_message(current, author, recipient, body, connection=conn)
+        await deliver(conn, [message_notice(current, author, recipient, body)])
     committed([event])
     return event
 

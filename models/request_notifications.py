@@ -1,8 +1,10 @@
 """Who is told what when a request changes: one hook, called by the lifecycle for every change.
 
-`announce_change` runs inside the transaction of the change (on its connection), so its emails
-enter the outbox with the change and vanish with it on rollback. Reminders and availability
-emails are written by the ladder (`models/ladder.py`), in its own transactions.
+`announce_change` runs inside the transaction of the change (on its connection): each person
+told gets a notification and (by their preference) its email through `models.inbox.deliver`,
+which commit with the change and vanish with it on rollback. Reminders (`reminder_notice`) are
+delivered by the ladder (`models/ladder.py`), messages and feedback by their own modules, each
+in its own transaction; the availability email (not a notification) by `mentor_availability`.
 """
 
 from __future__ import annotations
@@ -11,17 +13,26 @@ import pycountry
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.email_links import issue_link
+from models.email_preferences import NotificationKind
+from models.inbox import Notice, deliver
 from models.limits import limits
 from models.notifications import compose, web_link
-from models.outbox import Email, enqueue_email
+from models.outbox import Email
 from models.request_guards import OPEN_STATUSES
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.suggestions import suggest_mentors
 from models.users import User, UserLanguage, UserTag
 
-__all__ = ["announce_change", "availability_email", "reminder_email"]
+__all__ = [
+    "announce_change",
+    "availability_email",
+    "feedback_notice",
+    "message_notice",
+    "reminder_notice",
+]
 
 S = RequestStatus
+K = NotificationKind
 
 
 def _request_url(request: MentorshipRequest) -> str:
@@ -38,8 +49,9 @@ async def announce_change(
     to_status: RequestStatus,
     *,
     note: str | None,
+    actor_id: int | None = None,
 ) -> None:
-    """Queue the emails for one status change of `request` (already written on `conn`)."""
+    """Notify the people one status change of `request` (already written on `conn`) concerns."""
     if to_status not in (S.NEW, S.APPROVED, S.DECLINED, S.CANCELLED, S.EXPIRED):
         return  # VIEWED and COMPLETED concern only the person who made them
     people = {
@@ -47,9 +59,9 @@ async def announce_change(
         for u in await User.filter(id__in=[request.mentor_id, request.mentee_id]).using_db(conn)
     }
     mentor, mentee = people[request.mentor_id], people[request.mentee_id]
-    emails: list[Email]
+    notices: list[Notice]
     if to_status is S.NEW:
-        emails = [await _new_request(conn, request, mentor, mentee)]
+        notices = [await _new_request(conn, request, mentor, mentee)]
     elif to_status is S.APPROVED:
         others = (
             await MentorshipRequest.filter(mentee_id=mentee.id, status__in=OPEN_STATUSES)
@@ -57,24 +69,23 @@ async def announce_change(
             .using_db(conn)
             .count()
         )
-        emails = [_approved(request, mentor, mentee, others)]
+        notices = [_approved(request, mentor, mentee, others)]
     elif to_status is S.DECLINED:
         alternatives = (
             await suggest_mentors(conn, mentee, excluding=mentor.id)
             if request.decline_reason in _WITH_ALTERNATIVES
             else []
         )
-        emails = [_declined(request, mentor, mentee, alternatives)]
+        notices = [_declined(request, mentor, mentee, alternatives, actor_id)]
     elif to_status is S.CANCELLED:
-        emails = [_cancelled(request, mentor, mentee, note)]
+        notices = [_cancelled(request, mentor, mentee, note, actor_id)]
     else:
         suggestions = await suggest_mentors(conn, mentee, excluding=mentor.id)
-        emails = [
+        notices = [
             _expired_for_mentee(request, mentor, mentee, suggestions),
             _expired_for_mentor(request, mentor, mentee),
         ]
-    for email in emails:
-        await enqueue_email(email, connection=conn)
+    await deliver(conn, notices)
 
 
 async def _mentee_profile(conn: BaseDBAsyncClient, mentee: User) -> dict[str, object]:
@@ -94,13 +105,14 @@ async def _mentee_profile(conn: BaseDBAsyncClient, mentee: User) -> dict[str, ob
 
 async def _new_request(
     conn: BaseDBAsyncClient, request: MentorshipRequest, mentor: User, mentee: User
-) -> Email:
+) -> Notice:
     """The whole request, the mentee's profile, and signed links to answer it from the inbox."""
     token = await issue_link(conn, request)
     answer_page = f"{limits().public_api_url.rstrip('/')}/email/answer?token={token}"
-    return compose(
-        "request_new",
+    return Notice(
         mentor,
+        K.REQUEST_NEW,
+        "request_new",
         {
             "request": request,
             "mentee": mentee,
@@ -111,53 +123,77 @@ async def _new_request(
             "link_days": limits().email_link_days,
             "expire_days": limits().expire_after_days,
         },
+        request.id,
+        mentee.id,
     )
 
 
-def _approved(request: MentorshipRequest, mentor: User, mentee: User, others: int) -> Email:
-    return compose(
-        "request_approved",
+def _approved(request: MentorshipRequest, mentor: User, mentee: User, others: int) -> Notice:
+    return Notice(
         mentee,
+        K.REQUEST_APPROVED,
+        "request_approved",
         {
             "request": request,
             "mentor": mentor,
             "others": others,
             "request_url": _request_url(request),
         },
+        request.id,
+        mentor.id,
     )
 
 
 def _declined(
-    request: MentorshipRequest, mentor: User, mentee: User, alternatives: list[User]
-) -> Email:
-    return compose(
-        "request_declined",
+    request: MentorshipRequest,
+    mentor: User,
+    mentee: User,
+    alternatives: list[User],
+    actor_id: int | None,
+) -> Notice:
+    """By the mentor, or by the system (`actor_id` None: MENTOR_INACTIVE and the like)."""
+    return Notice(
         mentee,
+        K.REQUEST_DECLINED,
+        "request_declined",
         {
             "request": request,
             "mentor": mentor,
             "suggestions": _suggested(alternatives),
             "directory_url": web_link("/mentors"),
         },
+        request.id,
+        actor_id,
     )
 
 
-def _cancelled(request: MentorshipRequest, mentor: User, mentee: User, note: str | None) -> Email:
-    return compose("request_cancelled", mentor, {"mentee": mentee, "note": note})
+def _cancelled(
+    request: MentorshipRequest, mentor: User, mentee: User, note: str | None, actor_id: int | None
+) -> Notice:
+    return Notice(
+        mentor,
+        K.REQUEST_CANCELLED,
+        "request_cancelled",
+        {"mentee": mentee, "note": note},
+        request.id,
+        actor_id,
+    )
 
 
 def _expired_for_mentee(
     request: MentorshipRequest, mentor: User, mentee: User, suggestions: list[User]
-) -> Email:
-    return compose(
-        "request_expired_mentee",
+) -> Notice:
+    return Notice(
         mentee,
+        K.REQUEST_EXPIRED,
+        "request_expired_mentee",
         {
             "mentor": mentor,
             "expire_days": limits().expire_after_days,
             "suggestions": _suggested(suggestions),
             "directory_url": web_link("/mentors"),
         },
+        request.id,
     )
 
 
@@ -168,11 +204,12 @@ def _suggested(mentors: list[User]) -> list[dict[str, object]]:
     ]
 
 
-def _expired_for_mentor(request: MentorshipRequest, mentor: User, mentee: User) -> Email:
+def _expired_for_mentor(request: MentorshipRequest, mentor: User, mentee: User) -> Notice:
     rule = limits()
-    return compose(
-        "request_expired_mentor",
+    return Notice(
         mentor,
+        K.REQUEST_EXPIRED,
+        "request_expired_mentor",
         {
             "mentee": mentee,
             "expire_days": rule.expire_after_days,
@@ -181,16 +218,24 @@ def _expired_for_mentor(request: MentorshipRequest, mentor: User, mentee: User) 
             "request_url": _request_url(request),
             "profile_url": web_link("/profile"),
         },
+        request.id,
     )
 
 
-def reminder_email(
-    request: MentorshipRequest, mentor: User, mentee: User, *, number: int | None, age_days: int
-) -> Email:
+def reminder_notice(
+    request: MentorshipRequest,
+    mentor: User,
+    mentee: User,
+    *,
+    number: int | None,
+    age_days: int,
+    admin_id: int | None = None,
+) -> Notice:
     """The nudge about one unanswered request (`number` None: an admin sent it)."""
-    return compose(
-        "request_reminder",
+    return Notice(
         mentor,
+        K.REQUEST_REMINDER,
+        "request_reminder",
         {
             "mentee": mentee,
             "number": number,
@@ -199,6 +244,39 @@ def reminder_email(
             "expire_days": limits().expire_after_days,
             "request_url": _request_url(request),
         },
+        request.id,
+        admin_id,
+    )
+
+
+def message_notice(request: MentorshipRequest, author: User, to: User, text: str) -> Notice:
+    """The other party of a request is told of a message in its thread, with the message."""
+    return Notice(
+        to,
+        K.REQUEST_MESSAGE,
+        "request_message",
+        {"author": author, "text": text, "request_url": _request_url(request)},
+        request.id,
+        author.id,
+    )
+
+
+def feedback_notice(
+    request: MentorshipRequest, author: User, to: User, rating: int, comment: str | None
+) -> Notice:
+    """The other side of a completed mentorship is told of the feedback they received."""
+    return Notice(
+        to,
+        K.FEEDBACK_RECEIVED,
+        "feedback_received",
+        {
+            "author": author,
+            "rating": rating,
+            "comment": comment,
+            "request_url": _request_url(request),
+        },
+        request.id,
+        author.id,
     )
 
 

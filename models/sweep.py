@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from tortoise import connections
 
 from models import clock, password_reset, sessions, throttle
+from models.digest import send_digests
+from models.inbox import purge_read
 from models.ladder import LadderReport, run_ladder
 from models.limits import limits
 from models.response_scores import refresh_scores
@@ -31,6 +33,7 @@ SWEEP_LOCK_KEY = 0x6D67_7377_6565_70
 class SweepReport:
     ladder: LadderReport
     scores_changed: int = 0
+    digests: int = 0
     skipped: bool = False
 
     def __str__(self) -> str:
@@ -40,7 +43,7 @@ class SweepReport:
             f"reminded {self.ladder.reminded}, expired {self.ladder.expired},"
             f" set unavailable {self.ladder.set_unavailable},"
             f" released {self.ladder.released}, back from a pause {self.ladder.returned},"
-            f" response scores changed {self.scores_changed}"
+            f" response scores changed {self.scores_changed}, digests {self.digests}"
         )
 
 
@@ -74,4 +77,7 @@ async def sweep() -> SweepReport:
         # Old sessions, spent reset tokens, and the reset links in sent emails (issue 16).
         await sessions.forget_old(clock.now())
         await password_reset.forget_spent(clock.now())
-        return SweepReport(ladder=ladder, scores_changed=await refresh_scores())
+        # Notifications (docs/notifications.md): due daily digests, and old read ones purged.
+        digests = await send_digests(clock.now())
+        await purge_read(clock.now())
+        return SweepReport(ladder=ladder, scores_changed=await refresh_scores(), digests=digests)

@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
+from models.inbox import Notification
 from models.requests import MentorshipRequest, RequestEvent
 from models.users import User
 
@@ -23,6 +24,7 @@ __all__ = [
     "EventStream",
     "LiveEvents",
     "LiveSink",
+    "NotificationStream",
     "SubscriberTooSlow",
 ]
 
@@ -60,9 +62,24 @@ class EventStream(Protocol):
     def close(self) -> None: ...
 
 
+class NotificationStream(Protocol):
+    # Every notification this stream hands out has a greater id.
+    start_after: int
+
+    async def next(self) -> Notification:
+        """The subscriber's next notification, in id order; raises `SubscriberTooSlow`."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class EventFeed(Protocol):
     def subscribe(self, viewer: User) -> EventStream:
         """Events of requests where `viewer` is mentor or mentee (admins: all), from now on."""
+        ...
+
+    def subscribe_notifications(self, viewer: User) -> NotificationStream:
+        """`viewer`'s own notifications, from now on."""
         ...
 
 

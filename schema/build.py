@@ -34,6 +34,7 @@ from schema.fragment_limits import DocumentLimits, limit_field_merging, limits_r
 from schema.graph import GraphQuery
 from schema.introspected_directives import readable_by_graphql_js_16
 from schema.nodes import NodeQuery
+from schema.notifications import NotificationMutation, NotificationQuery, NotificationSubscription
 from schema.request_messages import RequestMessageMutation
 from schema.requests import RequestMutation
 from schema.rules import NoNulInStrings
@@ -59,6 +60,7 @@ QUERIES = (
     AdminQuery,
     GraphQuery,
     AdminStatisticsQuery,
+    NotificationQuery,
 )
 MUTATIONS = (
     AccountMutation,
@@ -69,10 +71,11 @@ MUTATIONS = (
     AdminMutation,
     FeedbackMutation,
     RequestMessageMutation,
+    NotificationMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
-Subscription = merge_types("Subscription", (RequestSubscription,))
+Subscription = merge_types("Subscription", (RequestSubscription, NotificationSubscription))
 get_object_definition(Query, strict=True).description = (
     "What can be read. Anonymous clients see the mentor directory; the rest needs sign-in"
     " (`Authorization: Bearer <token>` from `logIn` or `signUp`)."

@@ -11,6 +11,11 @@ subscription whose viewer is the request's mentor or mentee, and to admins' subs
 A subscription whose reader waits on an empty queue may take the event at once, from this
 loop (`Subscriber.direct`), instead of having its task woken to do it: with thousands of
 subscribers the wake-ups were most of a fan-out's CPU. Whatever it declines is queued.
+
+Members' notifications (`models.inbox`) ride the same bus: the same doorbell, the same `LISTEN`
+connection and the same pump read the notification table after the last notification id, under
+the same ordering guarantee (their ids are drawn under the event-order lock), and offer each
+to the subscriptions of its member only (always queued: they are few).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import asyncio
 import logging
 from collections import defaultdict, deque
 from collections.abc import Sequence
+from typing import Any, Generic, TypeVar, cast
 
 from models.events import (
     add_commit_listener,
@@ -26,6 +32,7 @@ from models.events import (
     latest_event_id,
     remove_commit_listener,
 )
+from models.inbox import Notification, latest_notification_id, notifications_after
 from models.requests import RequestEvent
 from models.users import User
 from resolvers.event_feed import Delivery, DirectTake, SubscriberTooSlow
@@ -42,8 +49,11 @@ RETRY_SECONDS = 1.0
 # readers of answers not ready by then get the event queued (their own task waits for it).
 ANSWER_WAIT_SECONDS = 2.0
 
+# What a subscriber's queue holds: a request event's `Delivery`, or a `Notification`.
+D = TypeVar("D")
 
-class Subscriber:
+
+class Subscriber(Generic[D]):
     """One subscription's bounded queue. Never blocks the bus: a full queue ends the stream.
 
     Small on purpose (there is one per live subscription, thousands per process): the queue
@@ -59,28 +69,33 @@ class Subscriber:
         "capacity",
         "closed",
         "direct",
+        "for_notifications",
         "is_admin",
         "overflowed",
         "start_after",
         "viewer_id",
     )
 
-    def __init__(self, bus: EventBus, viewer: User, capacity: int) -> None:
+    def __init__(
+        self, bus: EventBus, viewer: User, capacity: int, *, for_notifications: bool = False
+    ) -> None:
         self._bus = bus
-        self._queue: deque[Delivery] | None = None
+        self._queue: deque[D] | None = None
         self._waiter: asyncio.Future[None] | None = None
         self.capacity = capacity
         self.viewer_id: int = viewer.id
-        self.is_admin: bool = viewer.is_admin
-        # Every event handed to this subscriber has a greater id.
-        self.start_after = bus.last_id
+        self.for_notifications = for_notifications
+        # Notifications are each member's own, admins' too.
+        self.is_admin: bool = viewer.is_admin and not for_notifications
+        # Every event (notification) handed to this subscriber has a greater id.
+        self.start_after = bus.last_notification_id if for_notifications else bus.last_id
         self.closed = False
         self.overflowed = False
         # Set by a reader that can take an event at once, from the fan-out loop, while it is
         # parked on an empty queue (`resolvers.event_feed.DirectTake`); None: queue it.
         self.direct: DirectTake | None = None
 
-    def offer(self, delivery: Delivery) -> asyncio.Future[object] | None:
+    def offer(self, delivery: D) -> asyncio.Future[object] | None:
         """Hand `delivery` over: taken at once by `direct`, or queued for the reader.
 
         A future means "not yet": `direct` waits for it (a shared answer being computed);
@@ -97,7 +112,7 @@ class Subscriber:
         self._enqueue(delivery)
         return None
 
-    def offer_again(self, delivery: Delivery) -> None:
+    def offer_again(self, delivery: D) -> None:
         """After the future `offer` returned: taken at once if it can be now, else queued."""
         if self.closed:
             return
@@ -110,17 +125,17 @@ class Subscriber:
         waiter = self._waiter
         return not self._queue and waiter is not None and not waiter.done()
 
-    def _take(self, delivery: Delivery) -> bool | asyncio.Future[object]:
+    def _take(self, delivery: D) -> bool | asyncio.Future[object]:
         direct = self.direct
         assert direct is not None
         try:
-            return direct(delivery)
+            return direct(cast("Delivery", delivery))  # only request events' readers set it
         except Exception:  # never the fan-out's problem: this reader goes the usual way
             logger.exception("Taking a live event directly failed; queueing it instead")
             self.direct = None
             return False
 
-    def _enqueue(self, delivery: Delivery) -> None:
+    def _enqueue(self, delivery: D) -> None:
         queue = self._queue
         if queue is None:
             queue = self._queue = deque()
@@ -138,7 +153,7 @@ class Subscriber:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    async def next(self) -> Delivery:
+    async def next(self) -> D:
         while not self._queue:
             if self.overflowed:
                 raise SubscriberTooSlow
@@ -163,13 +178,16 @@ class EventBus:
     def __init__(self, *, queue_size: int) -> None:
         self.queue_size = queue_size
         self.last_id = 0
-        self._by_viewer: dict[int, set[Subscriber]] = defaultdict(set)
-        self._admins: set[Subscriber] = set()
+        self.last_notification_id = 0
+        self._by_viewer: dict[int, set[Subscriber[Delivery]]] = defaultdict(set)
+        self._admins: set[Subscriber[Delivery]] = set()
+        self._notified: dict[int, set[Subscriber[Notification]]] = defaultdict(set)
         self._doorbell = asyncio.Event()
         self._pump: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.last_id = await latest_event_id()
+        self.last_notification_id = await latest_notification_id()
         self._pump = asyncio.create_task(self._run_pump(), name="event-bus-pump")
         add_commit_listener(self._on_commit)
 
@@ -180,9 +198,17 @@ class EventBus:
             await asyncio.gather(self._pump, return_exceptions=True)
             self._pump = None
 
-    def subscribe(self, viewer: User) -> Subscriber:
-        subscriber = Subscriber(self, viewer, self.queue_size)
+    def subscribe(self, viewer: User) -> Subscriber[Delivery]:
+        subscriber: Subscriber[Delivery] = Subscriber(self, viewer, self.queue_size)
         (self._admins if subscriber.is_admin else self._by_viewer[viewer.id]).add(subscriber)
+        return subscriber
+
+    def subscribe_notifications(self, viewer: User) -> Subscriber[Notification]:
+        """`viewer`'s own notifications, from now on."""
+        subscriber: Subscriber[Notification] = Subscriber(
+            self, viewer, self.queue_size, for_notifications=True
+        )
+        self._notified[viewer.id].add(subscriber)
         return subscriber
 
     def ring(self) -> None:
@@ -192,15 +218,18 @@ class EventBus:
     def _on_commit(self, _events: Sequence[RequestEvent]) -> None:
         self.ring()
 
-    def _forget(self, subscriber: Subscriber) -> None:
+    def _forget(self, subscriber: Subscriber[Any]) -> None:
+        registry: dict[int, Any] = (
+            self._notified if subscriber.for_notifications else self._by_viewer
+        )
         if subscriber.is_admin:
             self._admins.discard(subscriber)
             return
-        subscribers = self._by_viewer.get(subscriber.viewer_id)
+        subscribers = registry.get(subscriber.viewer_id)
         if subscribers is not None:
             subscribers.discard(subscriber)
             if not subscribers:
-                del self._by_viewer[subscriber.viewer_id]
+                del registry[subscriber.viewer_id]
 
     async def _run_pump(self) -> None:
         while True:
@@ -220,9 +249,18 @@ class EventBus:
                 await self._dispatch(events)
                 self.last_id = events[-1].id
             if len(events) < READ_BATCH:
+                break
+        while True:
+            notifications = await notifications_after(self.last_notification_id, READ_BATCH)
+            for notification in notifications:
+                for subscriber in list(self._notified.get(notification.user_id, ())):
+                    subscriber.offer(notification)
+            if notifications:
+                self.last_notification_id = notifications[-1].id
+            if len(notifications) < READ_BATCH:
                 return
 
-    def _targets(self, event: RequestEvent) -> list[Subscriber]:
+    def _targets(self, event: RequestEvent) -> list[Subscriber[Delivery]]:
         request = event.request
         targets = list(self._admins)
         targets += self._by_viewer.get(request.mentor_id, ())

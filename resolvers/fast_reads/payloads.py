@@ -140,3 +140,4 @@ declare_payload("AuthPayload", held=["viewer"], values=["token", "refreshToken"]
 declare_payload("EndSessionsPayload", values=["ended"])
 declare_payload("ChangePasswordPayload", values=["endedSessions"])
 declare_payload("PasswordResetPayload", values=["ok"])
+declare_payload("MarkNotificationsReadPayload", values=["marked", "unreadCount"])

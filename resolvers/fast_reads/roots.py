@@ -17,6 +17,7 @@ from graphql import (
 import resolvers.fast_reads.admin_statistics
 import resolvers.fast_reads.feedback
 import resolvers.fast_reads.graph
+import resolvers.fast_reads.notifications
 import resolvers.fast_reads.payloads
 import resolvers.fast_reads.recommendations
 import resolvers.fast_reads.request_clock
