@@ -18,8 +18,9 @@ import resolvers.fast_reads.feedback
 import resolvers.fast_reads.graph
 import resolvers.fast_reads.recommendations
 import resolvers.fast_reads.request_clock
+import resolvers.fast_reads.sessions
 import resolvers.fast_reads.spotlight  # noqa: F401
-from models import directory
+from models import directory, sessions
 from models import json_sql as js
 from models.directory import ORDER_KEYS, FacetKind, MentorFilter, MentorOrder
 from models.errors import RuleViolation
@@ -202,15 +203,22 @@ def compile_operation(
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: VariableValues,
     viewer_id: int | None,
+    session_id: int | None = None,
+    *,
+    checks_session: bool = False,
 ) -> Statement:
     """The statement answering the operation's root fields; `Unsupported` when it cannot.
 
     Signed in, the statement reads the viewer's row (`v`) itself, and answers nothing (NULL)
-    when it no longer exists: the ordinary path then refuses the token."""
+    when it no longer exists: the ordinary path then refuses the token. With `checks_session`,
+    it also answers nothing when the token's session has ended (`models.sessions.live_sql`):
+    the caller then makes the ordinary check, which refuses the token as before, so a read
+    with a session's token is one round trip, not two."""
     query_type = schema.query_type
     assert query_type is not None
     roots = collect(schema, query_type, [operation.selection_set], fragments, variables)
     build = Build(schema, fragments, variables, None if viewer_id is None else "v")
+    build.session_id = session_id
     entries = []
     for key, selected in roots.items():
         if selected.name == "__typename":
@@ -222,6 +230,16 @@ def compile_operation(
     if viewer_id is not None:
         sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
         viewer_at = len(build.params) - 1
+        if checks_session:
+            sql += f" AND {sessions.live_sql(build.session(), 'v.id')}"
         if build.requires_admin:  # an admins' view is selected (`admin.py`)
             sql += f" AND {ADMIN_ONLY.sql('v', '')}"
-    return Statement(sql, build.params, build.has_markers, build.since_at, viewer_at, build.renewed)
+    return Statement(
+        sql,
+        build.params,
+        build.has_markers,
+        build.since_at,
+        viewer_at,
+        build.session_at,
+        build.renewed,
+    )
