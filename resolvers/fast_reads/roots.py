@@ -30,7 +30,14 @@ from resolvers.errors import BadUserInput
 from resolvers.fast_reads.admin import one_application
 from resolvers.fast_reads.build import Build, Statement, json_object
 from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
-from resolvers.fast_reads.fields import FIELDS, field_sql, object_sql, reads_input, renders
+from resolvers.fast_reads.fields import (
+    FIELDS,
+    field_sql,
+    object_sql,
+    reads_enum,
+    reads_input,
+    renders,
+)
 from resolvers.fast_reads.nodes import one_event
 from resolvers.fast_reads.requests import one_request
 from resolvers.fast_reads.selection import Selected, UnsupportedValue, collect
@@ -87,6 +94,8 @@ def _viewer(build: Build, selected: Selected, _row: None) -> str:
     return "NULL" if build.viewer is None else one_user(build, selected, f"{build.viewer}.id")
 
 
+# Each order is the keyset of its sort keys.
+reads_enum("MentorOrder", (order.name for order in ORDER_KEYS))
 reads_input(
     "MentorFilter", ["search", "tags", "country", "spokenLanguage", "availableOnly", "withRoom"]
 )
