@@ -9,7 +9,8 @@ spent is *reuse*: someone holds a copy (a thief, or the owner after a thief), so
 session (the token's family) ends, and whoever holds its tokens must sign in again.
 
 An ended session's access tokens are refused at once: every request with one checks that its
-session is live (one primary-key read), and open WebSockets are closed at the next account
+session is live (one primary-key read; for a compiled read, a condition of its own statement,
+`live_sql`), and open WebSockets are closed at the next account
 check (`mentorgraph/socket_limits.py`), in every process. Only the hashes of refresh tokens
 are stored.
 """

@@ -2,7 +2,7 @@
 `User.mentorships` and `mentorshipGraph`.
 
 An edge is its request row (`models/graph.py`); who may see one is who may see the request
-(the `REQUEST` policy, which `models.graph.visible_edges` mirrors). The graph around a user is
+(the `REQUEST` policy, whose filter form `models.graph.visible_edges` uses). The graph around a user is
 the ordinary path's recursive walk (`models.graph.neighbourhood`), here one `WITH RECURSIVE`
 inside the operation's statement, over the same visible edges only.
 """
