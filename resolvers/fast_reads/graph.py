@@ -2,8 +2,8 @@
 `User.mentorships` and `mentorshipGraph`.
 
 An edge is its request row (`models/graph.py`); who may see one is who may see the request
-(the `REQUEST` policy, whose filter form `models.graph.visible_edges` uses). The graph around a user is
-the ordinary path's recursive walk (`models.graph.neighbourhood`), here one `WITH RECURSIVE`
+(the `REQUEST` policy, whose filter form `models.graph.visible_edges` uses). The graph around a
+user is the ordinary path's recursive walk (`models.graph.neighbourhood`), here one `WITH RECURSIVE`
 inside the operation's statement, over the same visible edges only.
 """
 
