@@ -10,7 +10,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 from mentorgraph import cancel_safe_db
 from mentorgraph.settings import Settings, get_settings
 
-__all__ = ["MODEL_MODULES", "close_db", "init_db", "migrate_db", "tortoise_config"]
+__all__ = ["MODEL_MODULES", "NO_JIT", "close_db", "init_db", "migrate_db", "tortoise_config"]
 
 MODEL_MODULES = [
     "models.users",
@@ -45,7 +45,16 @@ def _bounded_sessions(credentials: dict[str, Any], settings: Settings) -> None:
         ("idle_in_transaction_session_timeout", settings.db_idle_in_transaction_timeout_seconds),
     ):
         server_settings[name] = str(int(seconds * 1000))  # milliseconds; 0 is off
+    server_settings.update(NO_JIT)
     credentials.setdefault("timeout", settings.db_acquire_timeout_seconds)
+
+
+# PostgreSQL JIT-compiles a statement whose estimated cost passes `jit_above_cost` (100,000),
+# at every execution: the compiled reads that build JSON from many correlated subqueries
+# estimate far above it (a subquery's estimate is multiplied by the rows it may run for) while
+# running in milliseconds. Profiled on the bench data (`recommendedMentors`, 10,000 mentors):
+# 2.0 s of a 2.4 s execution was JIT compilation (287 functions), the query itself 0.4 s.
+NO_JIT = {"jit": "off"}
 
 
 def tortoise_config(database_url: str, settings: Settings | None = None) -> dict[str, Any]:

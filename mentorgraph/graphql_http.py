@@ -218,8 +218,13 @@ class GraphQLEndpoint:
         try:
             credentials = self.tokens.credentials_for_header(request.headers.get("authorization"))
             viewer_id = None if credentials is None else credentials.user_id
-            if credentials is not None:
-                await self.tokens.check_session(credentials)  # ended (logOut...): refused
+            # An ended session (logOut...) is refused; a compiled read checks it in its own
+            # statement (`FastReads.checks_sessions`), everything else here first.
+            session_checked = credentials is None or not (
+                self.fast_reads is not None and self.fast_reads.checks_sessions
+            )
+            if credentials is not None and session_checked:
+                await self.tokens.check_session(credentials)
             tracing.annotate({"enduser.id": viewer_id})
             if record is not None:
                 record.viewer_id = viewer_id
@@ -228,7 +233,12 @@ class GraphQLEndpoint:
                 # row itself); None for everything else, and for a viewer who no longer exists.
                 read_after = parse_lsn(request.headers.get(READ_AFTER_HEADER))
                 answer = await self.fast_reads.answer(
-                    query, operation_name, variables, viewer_id, read_after
+                    query,
+                    operation_name,
+                    variables,
+                    viewer_id,
+                    read_after,
+                    None if credentials is None else credentials.session_id,
                 )
                 if answer is not None:
                     if tracing.enabled():
@@ -239,6 +249,8 @@ class GraphQLEndpoint:
                     fast = Answer(answer, media_type=JSON)
                     fast.path, fast.kind = "fast", "query"
                     return fast, True
+            if credentials is not None and not session_checked:
+                await self.tokens.check_session(credentials)
             viewer = None if viewer_id is None else await self.tokens.user_by_id(viewer_id)
         except InvalidToken as exc:
             return error_response(401, str(exc), FaultCode.UNAUTHENTICATED), False

@@ -32,6 +32,7 @@ from typing import Any
 import asyncpg
 from tortoise import connections
 
+from mentorgraph.db import NO_JIT
 from mentorgraph.settings import Settings
 from resolvers.fast_reads.replica import Answered
 
@@ -120,6 +121,7 @@ class ReadReplica:
             timeout=self.settings.db_acquire_timeout_seconds,
             server_settings={
                 "default_transaction_read_only": "on",
+                **NO_JIT,
                 "statement_timeout": str(int(self.settings.db_statement_timeout_seconds * 1000)),
             },
             # No session state is set on these connections: skip asyncpg's reset round trip.

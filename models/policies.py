@@ -1,6 +1,7 @@
 """Every read rule, once: who may see what, as a named policy with its two forms side by side.
 
-A policy's Python form decides for the ordinary executor (resolvers and schema types call it);
+A policy's Python form decides for the ordinary executor (resolvers and schema types call it),
+and where the ordinary path selects rows by the rule, its filter form (`Policy.rows`) does;
 its SQL form is the same rule as a predicate for reads answered in PostgreSQL
 (`resolvers/fast_reads/`, which wraps a field in `CASE WHEN <predicate> THEN ... END`: null for
 those not entitled, as the resolver answers). The SQL forms take `viewer`, the alias of the
@@ -37,6 +38,7 @@ __all__ = [
     "SELF_OR_ADMIN",
     "Policy",
     "can_see_request",
+    "can_see_request_rows",
     "can_see_request_sql",
     "contact_visible",
     "contact_visible_sql",
@@ -64,6 +66,15 @@ class Policy:
     subject: str
     python: Callable[..., bool]
     sql: Callable[[str | None, str], str]
+    # The same rule as a Tortoise filter over the subject's table, for a policy that also
+    # selects rows in the ordinary path (the graph's edges): `rows(viewer) -> Q`.
+    rows: Callable[[User | None], Q] | None = None
+
+    def filter(self, viewer: User | None) -> Q:
+        """The rows of the subject's table `viewer` may see (`rows`), as a filter."""
+        if self.rows is None:
+            raise TypeError(f"the {self.name} policy has no filter form")
+        return self.rows(viewer)
 
 
 # --- The user themself and admins: locale, request lists and counts, active partners, favourites,
@@ -157,12 +168,22 @@ def can_see_request_sql(viewer: str | None, request_alias: str) -> str:
     )
 
 
+def can_see_request_rows(viewer: User | None) -> Q:
+    """`can_see_request` as a filter over `mentorship_requests`."""
+    if viewer is None:
+        return Q(id__in=[])  # nothing
+    if viewer.is_admin:
+        return Q()  # everything
+    return Q(mentor_id=viewer.id) | Q(mentee_id=viewer.id)
+
+
 REQUEST = Policy(
     "request",
     "A request and its history: its mentor, its mentee and admins; nobody else.",
     "a mentorship_requests row",
     can_see_request,
     can_see_request_sql,
+    can_see_request_rows,
 )
 
 

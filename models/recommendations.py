@@ -16,7 +16,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Candidate", "Reason", "ReasonKind", "Recommendation", "Seeker", "rank", "score"]
+__all__ = [
+    "SHORTLIST_MARGIN",
+    "Candidate",
+    "Reason",
+    "ReasonKind",
+    "Recommendation",
+    "Seeker",
+    "approximate_score_sql",
+    "rank",
+    "score",
+]
 
 TAG_POINTS = 3.0
 LANGUAGE_POINTS, MAX_LANGUAGES = 1.0, 2
@@ -102,3 +112,35 @@ def rank(seeker: Seeker, candidates: Iterable[Candidate], first: int) -> list[Re
     scored = [score(seeker, c) for c in candidates]
     kept = [r for r in scored if r.score > 0]
     return sorted(kept, key=lambda r: (-r.score, r.mentor_id))[:first]
+
+
+# --- The score in SQL, unrounded: what a statement uses to shortlist the candidates worth
+# rendering before `rank` decides (`resolvers/fast_reads/recommendations.py`).
+
+# `score` rounds three times (the response rate to 4 places, its points and the total to 2):
+# together at most 0.0001 + 0.005 + 0.005 from the unrounded sum. Any candidate within twice
+# that of the `first`-th best unrounded score may rank among the best `first`; nothing further
+# below can (at least `first` others then score strictly more, rounded or not).
+SHORTLIST_MARGIN = 0.03
+
+
+def approximate_score_sql(
+    shared_tags: str,
+    shared_languages: str,
+    same_country: str,
+    answered: str,
+    unanswered: str,
+    peers: str,
+) -> str:
+    """`score` without its rounding, as a float8 SQL expression of its inputs (counts of shared
+    tags and languages, whether the country is the seeker's, the answered and unanswered counts
+    of the response rate, the peers): within 0.0101 of `score`'s total."""
+    settled = f"({answered} + {unanswered})"
+    rate = f"CASE WHEN {settled} > 0 THEN {answered}::float8 / {settled} ELSE 0 END"
+    return (
+        f"({TAG_POINTS} * {shared_tags}"
+        f" + {LANGUAGE_POINTS} * least({shared_languages}, {MAX_LANGUAGES})"
+        f" + CASE WHEN {same_country} THEN {COUNTRY_POINTS} ELSE 0 END"
+        f" + {RESPONSIVENESS_POINTS} * ({rate})"
+        f" + {NETWORK_POINTS} * least({peers}, {MAX_PEERS}))"
+    )

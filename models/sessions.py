@@ -9,7 +9,8 @@ spent is *reuse*: someone holds a copy (a thief, or the owner after a thief), so
 session (the token's family) ends, and whoever holds its tokens must sign in again.
 
 An ended session's access tokens are refused at once: every request with one checks that its
-session is live (one primary-key read), and open WebSockets are closed at the next account
+session is live (one primary-key read; for a compiled read, a condition of its own statement,
+`live_sql`), and open WebSockets are closed at the next account
 check (`mentorgraph/socket_limits.py`), in every process. Only the hashes of refresh tokens
 are stored.
 """
@@ -41,6 +42,7 @@ __all__ = [
     "forget_old",
     "is_live",
     "live_among",
+    "live_sql",
     "refresh",
     "start",
     "token_digest",
@@ -173,11 +175,19 @@ async def is_live(session_id: int, user_id: int) -> bool:
 
     Not ended is enough: an access token never outlives its session's expiry, which each sign-in
     or refresh sets at least as far ahead as the token it issues."""
-    rows = await sql.fetch(
-        "SELECT 1 AS live FROM sessions WHERE id = ? AND user_id = ? AND ended_at IS NULL",
-        [session_id, user_id],
-    )
+    rows = await sql.fetch(f"SELECT 1 AS live {_live_rows('?', '?')}", [session_id, user_id])
     return bool(rows)
+
+
+def _live_rows(session_sql: str, user_sql: str) -> str:
+    return f"FROM sessions WHERE id = {session_sql} AND user_id = {user_sql} AND ended_at IS NULL"
+
+
+def live_sql(session_sql: str, user_sql: str) -> str:
+    """`is_live` as an SQL condition, for a statement that checks the token's session itself
+    (the compiled reads, `resolvers/fast_reads/roots.py`): true for a session-less token (NULL
+    session), as `TokenService.check_session` lets one through."""
+    return f"({session_sql} IS NULL OR EXISTS (SELECT 1 {_live_rows(session_sql, user_sql)}))"
 
 
 async def live_among(session_ids: set[int]) -> set[int]:

@@ -96,6 +96,23 @@ def test_a_new_field_without_its_rendering_is_refused(schema: GraphQLSchema) -> 
         _compile(changed, "{ viewer { nickname } }", viewer_id=1)
 
 
+def test_a_new_enum_value_without_its_rendering_is_refused(schema: GraphQLSchema) -> None:
+    """A directory order added to the schema alone (its resolver would sort by it; the compiled
+    statement has no sort keys for it): refused, not sorted some other way."""
+    changed = _extended(schema, "enum MentorOrder {\n", "enum MentorOrder {\n  RATING\n")
+    found = problems(changed)
+    assert found == ["Query.mentors(orderBy): enum values MentorOrder.['RATING'] have no rendering"]
+    for query in ("{ mentors { totalCount } }", "{ mentors(orderBy: NAME) { totalCount } }"):
+        with pytest.raises(Undeclared):
+            _compile(changed, query)
+    # A filter's enum in an input type, and a status list, alike.
+    changed = _extended(schema, "enum RequestStatus {\n", "enum RequestStatus {\n  ARCHIVED\n")
+    found = problems(changed)
+    assert found and all("RequestStatus.['ARCHIVED']" in problem for problem in found)
+    assert any(problem.startswith("Query.adminRequests(filter).status") for problem in found)
+    assert any(problem.startswith("User.sentRequests(status)") for problem in found)
+
+
 @pytest.fixture
 def mentors_without_first() -> Iterator[None]:
     """The registry with `Query.mentors` no longer reading `first` (a declaration gone stale)."""

@@ -153,6 +153,8 @@ async def test_fast_path_answers_as_the_ordinary_path(world: World, apps: AppPai
 
 SCHEMA_SEED = 12
 SCHEMA_OPERATIONS = 150
+# At most this many more, while a declared field or argument was not asked yet.
+UNTIL_COVERED = 50
 
 
 def _vocabulary(world: World) -> Vocabulary:
@@ -193,7 +195,7 @@ async def test_every_compiled_field_and_argument_answers_as_the_ordinary_path(
 ) -> None:
     schema = apps.fast_app.state.fast_reads.schema
     operations, coverage = schema_operations(
-        schema, SCHEMA_SEED, SCHEMA_OPERATIONS, _vocabulary(world)
+        schema, SCHEMA_SEED, SCHEMA_OPERATIONS, _vocabulary(world), until_covered=UNTIL_COVERED
     )
     # New fields and arguments are written by construction: each one was asked.
     assert coverage.missing(schema) == []

@@ -33,7 +33,7 @@ from resolvers.errors import BadUserInput
 from resolvers.fast_reads.build import Build
 from resolvers.fast_reads.connections import declare_connection
 from resolvers.fast_reads.embedded import int_keyset_connection
-from resolvers.fast_reads.fields import object_sql, reads_input, renders
+from resolvers.fast_reads.fields import object_sql, reads_enum, reads_input, renders
 from resolvers.fast_reads.requests import request_object
 from resolvers.fast_reads.selection import Selected, UnsupportedValue
 from resolvers.ids import decode_id_of
@@ -106,6 +106,10 @@ def _applicant(build: Build, child: Selected, a: str) -> str:
 
 
 declare_connection("MentorApplicationConnection", "MentorApplicationEdge")
+
+
+# The column's own value: every status the model has.
+reads_enum("ApplicationStatus", (status.name for status in ApplicationStatus))
 
 
 @renders("Query", "mentorApplications", arguments=(*_PAGED, "status"))

@@ -38,18 +38,23 @@ class Statement:
     # of the responsiveness window (it moves with the clock) and the viewer's id.
     since_at: int | None = None
     viewer_at: int | None = None
+    # Where the parameters hold the session the request's token names (`Build.session`).
+    session_at: int | None = None
     # Other parameters that follow the clock (a cutoff, this week's shuffle): where, and how
     # to compute them again for each run.
     renewed: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
 
-    def bind(self, viewer_id: int | None) -> list[Any]:
+    def bind(self, viewer_id: int | None, session_id: int | None = None) -> list[Any]:
         """The parameters for another run of this statement, now, for `viewer_id` (who must be
-        signed in if and only if the statement was compiled for a signed-in viewer)."""
+        signed in if and only if the statement was compiled for a signed-in viewer) and the
+        session their token names (None: a session-less token)."""
         params = list(self.params)
         if self.since_at is not None:
             params[self.since_at] = clock.now() - WINDOW
         if self.viewer_at is not None:
             params[self.viewer_at] = viewer_id
+        if self.session_at is not None:
+            params[self.session_at] = session_id
         for at, value in self.renewed:
             params[at] = value()
         return params
@@ -73,6 +78,10 @@ class Build:
     # a marker for each (`python_value`), `finish.complete` puts the value in its place, and
     # none of them is ever sent to the database (nor logged with its parameters).
     values: list[Any] = field(default_factory=list)
+    # The session of the request's token when compiled (a cached statement is bound to each
+    # request's own by `Statement.bind`); None for a session-less token or anonymous.
+    session_id: int | None = None
+    session_at: int | None = None
     _aliases: int = 0
 
     @property
@@ -110,6 +119,14 @@ class Build:
             self.param(clock.now() - WINDOW)
             self.since_at = len(self.params) - 1
         return f"${self.since_at + 1}"
+
+    def session(self) -> str:
+        """The session the request's token names, a `bigint` parameter (NULL for a session-less
+        token), bound per request like the viewer's id (`Statement.bind`)."""
+        if self.session_at is None:
+            self.param(self.session_id)
+            self.session_at = len(self.params) - 1
+        return f"${self.session_at + 1}::bigint"
 
     def marker(self, name: str, value_sql: str) -> str:
         self.has_markers = True

@@ -1,18 +1,19 @@
 """The schema against the declarations: what is compiled, what is exempt, what is neither.
 
 `problems` is what `tests/test_fast_reads_completeness.py` asserts empty: a field neither declared
-(`fields.py`) nor exempt (`exemptions.py`); a declared field whose schema arguments or input
-fields its declaration does not read; a declaration or exemption the schema no longer has; an
-exemption of what is now declared. `field_coverage` is the share of fields compiled.
+(`fields.py`) nor exempt (`exemptions.py`); a declared field whose schema arguments, input
+fields or enum arguments' values its declaration does not read; a declaration or exemption the
+schema no longer has; an exemption of what is now declared. `field_coverage` is the share of
+fields compiled.
 """
 
 from __future__ import annotations
 
-from graphql import GraphQLObjectType, GraphQLSchema
+from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLSchema
 
 import resolvers.fast_reads.roots  # noqa: F401  (every declaring module is imported from there)
 from resolvers.fast_reads.exemptions import EXEMPT, is_exempt
-from resolvers.fast_reads.fields import FIELDS, Undeclared, check_declared, schema_fields
+from resolvers.fast_reads.fields import ENUMS, FIELDS, Undeclared, check_declared, schema_fields
 
 __all__ = ["field_coverage", "problems"]
 
@@ -35,6 +36,11 @@ def problems(schema: GraphQLSchema) -> list[str]:
         except Undeclared as refused:
             found.append(str(refused))
     found += [f"{t}.{f}: declared, not in the schema" for t, f in FIELDS if (t, f) not in seen]
+    found += [
+        f"enum {name}: declared, not in the schema"
+        for name in ENUMS
+        if not isinstance(schema.type_map.get(name), GraphQLEnumType)
+    ]
     for entry in EXEMPT:
         type_name, _, field = entry.partition(".")
         exempt = schema.type_map.get(type_name)

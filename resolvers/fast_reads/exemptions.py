@@ -22,10 +22,6 @@ EXEMPT: dict[str, str] = {
     "SetEmailPreferencePayload": "the preferences as written, merged with defaults in Python",
     # Pushed by `Subscription.notifications` only, one per notification (exempt above).
     "NotificationUpdate": "only in `Subscription.notifications`, pushed one by one",
-    # The viewer's own sessions: `current` compares each with the session of the request's token,
-    # which the statement is not given; a short list read rarely (a settings page).
-    "Query.sessions": "`Session.current` needs the token's session, not given to the statement",
-    "Session": "only reached through `Query.sessions` (exempt above)",
 }
 
 

@@ -22,7 +22,9 @@ module under `resolvers/fast_reads/`, imported by `roots.py`)::
   None for `Query`);
 - `arguments`: every argument of the field the rendering reads: all of the schema's, or the
   compiler raises `Undeclared`; an input-object argument's fields are declared once per input
-  type with `reads_input("MentorFilter", [...])`;
+  type with `reads_input("MentorFilter", [...])`, and an enum argument's (or input field's)
+  values once per enum type with `reads_enum("MentorOrder", [...])`: the names of the values the
+  rendering has SQL for (its mapping's keys), so a value added to the schema alone is refused;
 - `policy` (one of `models/policies.py`) and `subject` (row -> the policy's subject as SQL): who
   may see the field; the value is null for everyone else (`CASE WHEN <policy> THEN ... END`), as
   the ordinary resolver, which calls the policy's Python form, answers. Public fields omit both;
@@ -40,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from graphql import (
+    GraphQLEnumType,
     GraphQLField,
     GraphQLInputObjectType,
     GraphQLObjectType,
@@ -52,6 +55,7 @@ from resolvers.fast_reads.build import Build, json_object, literal
 from resolvers.fast_reads.selection import Selected, Unsupported
 
 __all__ = [
+    "ENUMS",
     "FIELDS",
     "INPUTS",
     "Declared",
@@ -61,6 +65,7 @@ __all__ = [
     "declare",
     "field_sql",
     "object_sql",
+    "reads_enum",
     "reads_input",
     "renders",
     "schema_fields",
@@ -98,6 +103,8 @@ class Declared:
 # (type, field) -> its declaration; input type -> the fields the renderings read.
 FIELDS: dict[tuple[str, str], Declared] = {}
 INPUTS: dict[str, frozenset[str]] = {}
+# Enum type (of an argument or input field) -> the names of the values the renderings read.
+ENUMS: dict[str, frozenset[str]] = {}
 
 
 def declare(
@@ -139,6 +146,13 @@ def reads_input(type_name: str, fields: Iterable[str]) -> None:
     INPUTS[type_name] = frozenset(fields)
 
 
+def reads_enum(type_name: str, values: Iterable[str]) -> None:
+    """The values of the enum `type_name` the renderings have SQL for (all of the schema's)."""
+    if type_name in ENUMS:
+        raise ValueError(f"enum {type_name} is declared twice")
+    ENUMS[type_name] = frozenset(values)
+
+
 def check_declared(
     type_name: str, name: str, definition: GraphQLField, declared: Declared | None = None
 ) -> Declared:
@@ -157,6 +171,9 @@ def check_declared(
 
 
 def _check_input(named: Any, where: str, seen: set[str]) -> None:
+    if isinstance(named, GraphQLEnumType):
+        _check_enum(named, where)
+        return
     if not isinstance(named, GraphQLInputObjectType) or named.name in seen:
         return
     seen.add(named.name)
@@ -168,6 +185,15 @@ def _check_input(named: Any, where: str, seen: set[str]) -> None:
         raise Undeclared(f"{where}: input fields {named.name}.{sorted(unread)} have no rendering")
     for field_name, input_field in named.fields.items():
         _check_input(get_named_type(input_field.type), f"{where}.{field_name}", seen)
+
+
+def _check_enum(named: GraphQLEnumType, where: str) -> None:
+    read = ENUMS.get(named.name)
+    if read is None:
+        raise Undeclared(f"{where}: enum {named.name} has no declared rendering")
+    unread = set(named.values) - read
+    if unread:
+        raise Undeclared(f"{where}: enum values {named.name}.{sorted(unread)} have no rendering")
 
 
 def field_sql(build: Build, type_name: str, selected: Selected, row: Any) -> str:

@@ -2,8 +2,8 @@
 `User.mentorships` and `mentorshipGraph`.
 
 An edge is its request row (`models/graph.py`); who may see one is who may see the request
-(the `REQUEST` policy, which `models.graph.visible_edges` mirrors). The graph around a user is
-the ordinary path's recursive walk (`models.graph.neighbourhood`), here one `WITH RECURSIVE`
+(the `REQUEST` policy, whose filter form `models.graph.visible_edges` uses). The graph around a
+user is the ordinary path's recursive walk (`models.graph.neighbourhood`), here one `WITH RECURSIVE`
 inside the operation's statement, over the same visible edges only.
 """
 
@@ -27,7 +27,7 @@ from resolvers.fast_reads.connections import (
     declare_connection,
     page_slice,
 )
-from resolvers.fast_reads.fields import object_sql, renders
+from resolvers.fast_reads.fields import object_sql, reads_enum, renders
 from resolvers.fast_reads.selection import Selected, UnsupportedValue
 from resolvers.ids import decode_id_of
 from resolvers.pagination import MAX_PAGE_SIZE, NEWEST_FIRST
@@ -78,6 +78,12 @@ def _request(build: Build, child: Selected, r: str) -> str:
 declare_connection("MentorshipConnection", "MentorshipEdge")
 
 
+# The column of each side, and the request status of each mentorship status.
+_SIDE = {Role.MENTOR: "mentor_id", Role.MENTEE: "mentee_id"}
+reads_enum("MentorshipRole", (role.name for role in _SIDE))
+reads_enum("MentorshipStatus", (status.name for status in EDGE_STATUS))
+
+
 @renders("User", "mentorships", arguments=(*_PAGED, "role", "status"))
 def _mentorships(build: Build, selected: Selected, u: str) -> str:
     """`User.mentorships` of the `users` row `u` (`resolvers.graph.mentorships`): newest first,
@@ -85,11 +91,9 @@ def _mentorships(build: Build, selected: Selected, u: str) -> str:
     arguments = build.arguments(selected)
     asked = page_slice(arguments)
     role = arguments.get("role")
-    side = {
-        None: f"({u}.id IN (mentor_id, mentee_id))",
-        Role.MENTOR: f"mentor_id = {u}.id",
-        Role.MENTEE: f"mentee_id = {u}.id",
-    }[None if role is None else Role(role)]
+    side = (
+        f"({u}.id IN (mentor_id, mentee_id))" if role is None else f"{_SIDE[Role(role)]} = {u}.id"
+    )
     wanted = [EDGE_STATUS[MentorshipStatus(s)] for s in arguments.get("status") or ()]
     where = [side, _visible(build, REQUESTS)]
     if wanted:

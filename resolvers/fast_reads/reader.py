@@ -79,6 +79,10 @@ class FastReads:
         self.schema = schema
         # Where the statements run first when a streaming replica is configured.
         self.replica = replica
+        # Whether an answer also proves the token's session live (`models.sessions.live_sql`
+        # in the statement), so the caller need not check it first. Not with a replica: a
+        # session just ended there may still look live until it replays the end.
+        self.checks_sessions = replica is None
         # Tracing's spans (`mentorgraph.tracing.span`): compile or cache hit, then execution.
         self.span = span
         # The ordinary path's cost budget (`schema.cost.QueryCost.refusal`): an operation above
@@ -108,17 +112,21 @@ class FastReads:
         variables: dict[str, Any] | None,
         viewer_id: int | None,
         read_after: str | None = None,
+        session_id: int | None = None,
     ) -> bytes | None:
-        """The JSON body of the answer, or None: the ordinary executor must answer.
+        """The JSON body of the answer, or None: the ordinary executor must answer. With
+        `checks_sessions`, an answer also proves the token's session live; None leaves that
+        check to the caller.
 
         `viewer_id`: the id a valid token names (None: anonymous); the statement reads the
-        viewer's row itself and answers nothing when it is gone. `read_after`: the primary's
+        viewer's row itself and answers nothing when it is gone; `session_id`: the session the
+        token names (None: a session-less token). `read_after`: the primary's
         WAL position the client has written up to (`mentorgraph.read_replica`): the replica
         answers only once it has replayed that far."""
         try:
             with self.span("fast_reads.compile") as span:
                 compiled = self.compiled
-                statement = self._statement(query, operation_name, variables, viewer_id)
+                statement = self._statement(query, operation_name, variables, viewer_id, session_id)
                 if span is not None:
                     span.set_attributes(_described(query, operation_name, statement))
                     span.set_attribute(
@@ -128,7 +136,7 @@ class FastReads:
             if statement is None:
                 self.declined += 1
                 return None
-            params = statement.bind(viewer_id)
+            params = statement.bind(viewer_id, session_id)
             with self.span("fast_reads.execute") as span:
                 if span is not None:
                     span.set_attributes(_described(query, operation_name, statement))
@@ -171,6 +179,7 @@ class FastReads:
         operation_name: str | None,
         variables: dict[str, Any] | None,
         viewer_id: int | None,
+        session_id: int | None = None,
     ) -> Statement | None:
         """The statement for these variables (compiled once, then reused: equal requests differ
         only in the clock and the viewer's id, which `Statement.bind` fills in)."""
@@ -196,7 +205,13 @@ class FastReads:
             return None  # above the budget: the ordinary path refuses it
         try:
             statement = compile_operation(
-                self.schema, prepared.operation, prepared.fragments, coerced, viewer_id
+                self.schema,
+                prepared.operation,
+                prepared.fragments,
+                coerced,
+                viewer_id,
+                session_id,
+                checks_session=self.checks_sessions,
             )
         except UnsupportedValue:
             return None

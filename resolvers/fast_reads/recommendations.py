@@ -3,9 +3,12 @@ ranking left to the ordinary path's own function.
 
 The statement gathers what `models.recommendation_data.recommend` gathers (the same pool of
 mentors, the same exclusions, each candidate's tags, languages, responsiveness counts and
-peers) and renders each candidate's `mentor` selection; it leaves a `{"$recommend": ...}`
-marker that `finish.py` replaces with `models.recommendations.rank` over those candidates,
-so the scores, their rounding, the reasons' words and the order are Python's, exactly.
+peers); it leaves a `{"$recommend": ...}` marker that `finish.py` replaces with
+`models.recommendations.rank` over those candidates, so the scores, their rounding, the
+reasons' words and the order are Python's, exactly. Rendering each candidate's `mentor`
+selection was most of the statement's work (a pool holds up to 600): it ranks the pool by the
+unrounded score (`approximate_score_sql`) and renders only the shortlist that can hold the
+best `first` (`SHORTLIST_MARGIN`: about `first`, more on near ties).
 """
 
 from __future__ import annotations
@@ -16,7 +19,14 @@ import resolvers.fast_reads.users as users_sql
 from models import clock
 from models.graph import EDGE_STATUSES
 from models.recommendation_data import POOL, TAKEN
-from models.recommendations import Candidate, Recommendation, Seeker, rank
+from models.recommendations import (
+    SHORTLIST_MARGIN,
+    Candidate,
+    Recommendation,
+    Seeker,
+    approximate_score_sql,
+    rank,
+)
 from models.requests import MentorshipRequest
 from models.responsiveness import response_rate, responsiveness_sql
 from models.silent_mentors import quiet_sql
@@ -74,36 +84,60 @@ def _recommended_mentors(build: Build, selected: Selected, u: str) -> str:
         f"(SELECT mentor_id FROM {REQUESTS} WHERE mentee_id = {u}.id"
         f" AND status IN ({enum_list(TAKEN)}))"
     )
-    rs = build.alias("rs")
+    rs, k, sc = build.alias("rs"), build.alias("k"), build.alias("sc")
     peers = (
         f"(SELECT count(DISTINCT r.mentee_id) FROM {REQUESTS} r"
         f" JOIN {TAGS} t ON t.user_id = r.mentee_id WHERE t.tag IN {tags}"
         f" AND r.status IN ({_EDGES}) AND r.mentee_id <> {u}.id AND r.mentor_id = {m}.id)"
     )
-    candidate = json_object(
-        [
-            ("id", f"{m}.id"),
-            ("tags", f"(SELECT coalesce(json_agg(tag), '[]') FROM {TAGS} WHERE user_id = {m}.id)"),
-            (
-                "languages",
-                f"(SELECT coalesce(json_agg(language), '[]') FROM {LANGUAGES}"
-                f" WHERE user_id = {m}.id)",
-            ),
-            ("country", f"{m}.country"),
-            ("answered", f"{rs}.answered"),
-            ("unanswered", f"{rs}.unanswered"),
-            ("peers", peers),
-            ("answer", template),
-        ]
+    # What `rank` reads of each candidate, and its score unrounded (`approximate_score_sql`).
+    approximate = approximate_score_sql(
+        shared_tags=f"(SELECT count(*) FROM {TAGS} WHERE user_id = {m}.id AND tag IN {tags})",
+        shared_languages=(
+            f"(SELECT count(*) FROM {LANGUAGES} WHERE user_id = {m}.id AND language IN {languages})"
+        ),
+        same_country=f"({u}.country IS NOT NULL AND {m}.country = {u}.country)",
+        answered=f"{rs}.answered",
+        unanswered=f"{rs}.unanswered",
+        peers=f"{k}.peers",
     )
-    candidates = (
-        f"(SELECT coalesce(json_agg({candidate} ORDER BY {m}.id), '[]')"
-        f" FROM {users_sql.USERS} {m}"
+    pool = (
+        f"SELECT {m}.id, {m}.country, {rs}.answered, {rs}.unanswered, {k}.peers,"
+        f" {approximate} AS approximate FROM {users_sql.USERS} {m}"
         f" CROSS JOIN LATERAL {responsiveness_sql(f'{m}.id', build.since())} {rs}"
+        f" CROSS JOIN LATERAL (SELECT {peers} AS peers) {k}"
         f" WHERE {m}.id IN ({by_tags} UNION {by_peers} UNION {by_place})"
         f" AND {m}.id NOT IN {taken} AND {m}.is_mentor AND {m}.available"
         f" AND {rs}.active_mentees < {m}.capacity"
-        f" AND NOT {quiet_sql(m, f'{build.renewed_param(clock.now)}::timestamptz', build.param)})"
+        f" AND NOT {quiet_sql(m, f'{build.renewed_param(clock.now)}::timestamptz', build.param)}"
+    )
+    # The `first`-th best unrounded score (NULL with fewer candidates: every one is shortlisted).
+    cut = (
+        f"nth_value(approximate, {first}) OVER (ORDER BY approximate DESC"
+        f" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+    )
+    # Only the shortlisted candidates' mentors are rendered (CASE evaluates its branch lazily).
+    shortlisted = f"({sc}.cut IS NULL OR {sc}.approximate >= {sc}.cut - {SHORTLIST_MARGIN})"
+    answer = f"(SELECT {template} FROM {users_sql.USERS} {m} WHERE {m}.id = {sc}.id)"
+    candidate = json_object(
+        [
+            ("id", f"{sc}.id"),
+            ("tags", f"(SELECT coalesce(json_agg(tag), '[]') FROM {TAGS} WHERE user_id = {sc}.id)"),
+            (
+                "languages",
+                f"(SELECT coalesce(json_agg(language), '[]') FROM {LANGUAGES}"
+                f" WHERE user_id = {sc}.id)",
+            ),
+            ("country", f"{sc}.country"),
+            ("answered", f"{sc}.answered"),
+            ("unanswered", f"{sc}.unanswered"),
+            ("peers", f"{sc}.peers"),
+            ("answer", f"CASE WHEN {shortlisted} THEN {answer} END"),
+        ]
+    )
+    candidates = (
+        f"(SELECT coalesce(json_agg({candidate} ORDER BY {sc}.id), '[]')"
+        f" FROM (SELECT *, {cut} AS cut FROM ({pool}) pool) {sc})"
     )
     seeker = json_object(
         [
@@ -171,10 +205,11 @@ def recommended(raw: dict[str, Any]) -> list[dict[str, Any]]:
         )
         for c in raw["candidates"]
     ]
-    return [
-        _rendered(pick, read[pick.mentor_id]["answer"])
-        for pick in rank(seeker, candidates, raw["first"])
-    ]
+    picks = rank(seeker, candidates, raw["first"])
+    if any(read[pick.mentor_id]["answer"] is None for pick in picks):
+        # Cannot happen (`SHORTLIST_MARGIN`); if it did, the ordinary path answers instead.
+        raise RuntimeError("a recommendation outside the statement's shortlist")
+    return [_rendered(pick, read[pick.mentor_id]["answer"]) for pick in picks]
 
 
 def _rendered(pick: Recommendation, template: dict[str, Any]) -> dict[str, Any]:

@@ -13,11 +13,14 @@ from models.requests import EventKind, MentorshipRequest, RequestEvent, RequestS
 from models.sql import enum_list
 from resolvers.fast_reads.build import Build
 from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
-from resolvers.fast_reads.fields import object_sql, renders
+from resolvers.fast_reads.fields import object_sql, reads_enum, renders
 from resolvers.fast_reads.selection import Selected
 from resolvers.pagination import NEWEST_FIRST
 
 __all__ = ["one_request", "request_list", "request_object"]
+
+# A status argument is the column's own value (`enum_list`): every status the model has.
+reads_enum("RequestStatus", (status.name for status in RequestStatus))
 
 REQUESTS = MentorshipRequest._meta.db_table
 EVENTS = RequestEvent._meta.db_table

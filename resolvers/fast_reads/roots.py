@@ -21,8 +21,9 @@ import resolvers.fast_reads.notifications
 import resolvers.fast_reads.payloads
 import resolvers.fast_reads.recommendations
 import resolvers.fast_reads.request_clock
+import resolvers.fast_reads.sessions
 import resolvers.fast_reads.spotlight  # noqa: F401
-from models import directory
+from models import directory, sessions
 from models import json_sql as js
 from models.directory import ORDER_KEYS, FacetKind, MentorFilter, MentorOrder
 from models.errors import RuleViolation
@@ -32,7 +33,14 @@ from resolvers.errors import BadUserInput
 from resolvers.fast_reads.admin import one_application
 from resolvers.fast_reads.build import Build, Statement, json_object
 from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
-from resolvers.fast_reads.fields import FIELDS, field_sql, object_sql, reads_input, renders
+from resolvers.fast_reads.fields import (
+    FIELDS,
+    field_sql,
+    object_sql,
+    reads_enum,
+    reads_input,
+    renders,
+)
 from resolvers.fast_reads.nodes import one_event
 from resolvers.fast_reads.requests import one_request
 from resolvers.fast_reads.selection import Selected, UnsupportedValue, collect
@@ -89,6 +97,8 @@ def _viewer(build: Build, selected: Selected, _row: None) -> str:
     return "NULL" if build.viewer is None else one_user(build, selected, f"{build.viewer}.id")
 
 
+# Each order is the keyset of its sort keys.
+reads_enum("MentorOrder", (order.name for order in ORDER_KEYS))
 reads_input(
     "MentorFilter", ["search", "tags", "country", "spokenLanguage", "availableOnly", "withRoom"]
 )
@@ -205,15 +215,22 @@ def compile_operation(
     fragments: Mapping[str, FragmentDefinitionNode],
     variables: VariableValues,
     viewer_id: int | None,
+    session_id: int | None = None,
+    *,
+    checks_session: bool = False,
 ) -> Statement:
     """The statement answering the operation's root fields; `Unsupported` when it cannot.
 
     Signed in, the statement reads the viewer's row (`v`) itself, and answers nothing (NULL)
-    when it no longer exists: the ordinary path then refuses the token."""
+    when it no longer exists: the ordinary path then refuses the token. With `checks_session`,
+    it also answers nothing when the token's session has ended (`models.sessions.live_sql`):
+    the caller then makes the ordinary check, which refuses the token as before, so a read
+    with a session's token is one round trip, not two."""
     query_type = schema.query_type
     assert query_type is not None
     roots = collect(schema, query_type, [operation.selection_set], fragments, variables)
     build = Build(schema, fragments, variables, None if viewer_id is None else "v")
+    build.session_id = session_id
     entries = []
     for key, selected in roots.items():
         if selected.name == "__typename":
@@ -225,6 +242,16 @@ def compile_operation(
     if viewer_id is not None:
         sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
         viewer_at = len(build.params) - 1
+        if checks_session:
+            sql += f" AND {sessions.live_sql(build.session(), 'v.id')}"
         if build.requires_admin:  # an admins' view is selected (`admin.py`)
             sql += f" AND {ADMIN_ONLY.sql('v', '')}"
-    return Statement(sql, build.params, build.has_markers, build.since_at, viewer_at, build.renewed)
+    return Statement(
+        sql,
+        build.params,
+        build.has_markers,
+        build.since_at,
+        viewer_at,
+        build.session_at,
+        build.renewed,
+    )

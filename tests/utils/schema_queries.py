@@ -298,12 +298,20 @@ def schema_operations(
     vocabulary: Vocabulary,
     *,
     every_field: bool = False,
+    until_covered: int = 0,
 ) -> tuple[list[SchemaOperation], Coverage]:
     """`count` operations over the compiled fields (`every_field`: over all the read fields, to
-    measure the share a client's operations would find compiled)."""
+    measure the share a client's operations would find compiled), then up to `until_covered`
+    more while some declared field or argument was not asked yet: a field deep in the schema
+    (a recommendation's reasons) is reached by chance, and a new field elsewhere moves chance."""
     coverage = Coverage()
     writer = _Writer(schema, random.Random(seed), vocabulary, coverage, every_field)
-    return [writer.operation() for _ in range(count)], coverage
+    operations = [writer.operation() for _ in range(count)]
+    for _ in range(until_covered):
+        if not coverage.missing(schema):
+            break
+        operations.append(writer.operation())
+    return operations, coverage
 
 
 def payload_operation(
