@@ -32,6 +32,7 @@ async def simulate(config: SimConfig, progress: TextIO | None = None) -> Outcome
         for mentee_id in sorted(world.mentees):
             mentees.arrive(world, mentee_id)
         mentors.start_holidays(world)
+        await visits.seen_before_the_start(world)
         visits.start_visits(world)
         postman = Postman(world)
         step = config.sweep_hours * 3600

@@ -10,16 +10,21 @@ bounded (`VISIT_DAYS` x 0.5 to 1.5), so a slow mentor is never unseen for more t
 from __future__ import annotations
 
 import contextlib
+import random
+from datetime import timedelta
 from functools import partial
 
+from mentorgraph.simulate.config import START
 from mentorgraph.simulate.population import Habit
 from mentorgraph.simulate.world import World
 from models import lifecycle, sessions
+from models.auth import Session
 from models.errors import RuleViolation
+from models.limits import limits
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 
-__all__ = ["VISIT_DAYS", "start_visits"]
+__all__ = ["VISIT_DAYS", "seen_before_the_start", "start_visits"]
 
 # Mean days between two visits, by habit (silent mentors never visit).
 VISIT_DAYS = {Habit.PROMPT: 1.0, Habit.STEADY: 2.0, Habit.SLOW: 3.0}
@@ -28,6 +33,31 @@ OPENS = 0.9
 DAY = 86400
 _ADDRESS = "simulated"
 _AGENT = "mentorgraph simulate"
+
+
+async def seen_before_the_start(world: World) -> None:
+    """The run starts in the middle of things: a mentor who answers came by shortly before it
+    (at most half their mean gap: the first visit of the run follows within one and a half),
+    as their session shows; a silent mentor's sign-up is long gone. Its own dice, so the
+    rest of the run draws the same numbers."""
+    rng = random.Random(f"{world.config.seed}/seen-before")
+    rows = []
+    for mentor_id, mentor in sorted(world.mentors.items()):
+        mean = VISIT_DAYS.get(mentor.habit)
+        if mean is None:
+            continue
+        seen = START - timedelta(days=rng.uniform(0, mean / 2))
+        rows.append(
+            Session(
+                user_id=mentor_id,
+                user_agent=_AGENT,
+                address=_ADDRESS,
+                created_at=seen,
+                last_used_at=seen,
+                expires_at=seen + timedelta(minutes=limits().token_ttl_minutes),
+            )
+        )
+    await Session.bulk_create(rows, batch_size=500)
 
 
 def start_visits(world: World) -> None:
