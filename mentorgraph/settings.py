@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     max_messages_per_request: int = RULES.max_messages_per_request
     message_burst: int = RULES.message_burst
     message_burst_window_seconds: float = RULES.message_burst_window_seconds
-    # The silent-mentor rule (signs of silence since a mentor's latest activity; see
+    # The silent-mentor rule (signs of silence since a mentor was last seen or back; see
     # `models/limits.py`) and the longest pause a mentor may set.
     silent_signals: int = RULES.silent_signals
     silent_idle_days: float = RULES.silent_idle_days

@@ -50,16 +50,19 @@ class Limits:
     max_messages_per_request: int = 50
     message_burst: int = 10
     message_burst_window_seconds: float = 60
-    # The silent-mentor rule (`models/silent_mentors.py`): a mentor with no activity (no view
-    # or answer of any request) for `silent_idle_days`, counted from their latest activity or
-    # return to availability, is set unavailable once `silent_signals` signs of silence add up
-    # since then: each expiry, each request withdrawn unviewed after waiting at least
-    # `silent_withdrawn_after_days`, each reminder left without activity for
-    # `silent_reminder_grace_days`, and each request left unviewed for `silent_idle_days`.
-    silent_signals: int = 2
-    silent_idle_days: float = 7
-    silent_reminder_grace_days: float = 2
-    silent_withdrawn_after_days: float = 2
+    # The silent-mentor rule (`models/silent_mentors.py`): a mentor not seen (no sign-in or
+    # session used, message, view or answer: `models/presence.py`) for `silent_idle_days`,
+    # counted from when they were last seen or back to availability, is set unavailable once
+    # `silent_signals` signs of silence add up since then: each expiry, each request withdrawn
+    # unviewed after waiting at least `silent_withdrawn_after_days`, each reminder left
+    # `silent_reminder_grace_days` while they stay unseen, and each request left unviewed for
+    # `silent_idle_days`. Chosen from `mentorgraph simulate` runs (docs/outcomes-settings.md):
+    # being seen protects slow mentors, so one sign is enough; a lone request gets its first
+    # reminder (day 5) and a day's grace before it counts.
+    silent_signals: int = 1
+    silent_idle_days: float = 6
+    silent_reminder_grace_days: float = 1
+    silent_withdrawn_after_days: float = 0
     # The longest pause a mentor may set (`unavailableUntil`), in days from now.
     max_pause_days: float = 365
 
