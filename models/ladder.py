@@ -35,7 +35,7 @@ from models.request_guards import OPEN_STATUSES, lock_request, lock_user
 from models.request_notifications import reminder_notice
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.response_scores import refresh_scores
-from models.silent_mentors import silence_of, silent_candidates
+from models.silent_mentors import silence_of, silences, silent_candidates
 from models.users import User
 
 __all__ = [
@@ -197,12 +197,9 @@ async def set_silent_mentors_unavailable() -> tuple[int, int]:
     now = clock.now()
     conn = connections.get("default")
     changed = released = 0
-    for mentor_id in await silent_candidates(conn, now):
-        # Judged first without a lock (most candidates are merely slow): no write per minute
-        # for them; `release_silent_mentor` judges again under the lock.
-        mentor = await User.get_or_none(id=mentor_id)
-        if mentor is None or await silence_of(conn, mentor, now) is None:
-            continue
+    # Judged first all at once without a lock (most candidates are merely slow): no write per
+    # minute for them; `release_silent_mentor` judges each again under the lock.
+    for mentor_id in sorted(await silences(conn, await silent_candidates(conn, now), now)):
         count = await release_silent_mentor(mentor_id)
         if count is not None:
             changed += 1

@@ -32,16 +32,19 @@ class Limits(BaseModel):
     # (days).
     inactive_expiries: int = Field(default=2, ge=1)
     inactive_window_days: float = Field(default=60, gt=0)
-    # The silent-mentor rule (`models/silent_mentors.py`): a mentor with no activity (no view
-    # or answer of any request) for `silent_idle_days`, counted from their latest activity or
-    # return to availability, is set unavailable once `silent_signals` signs of silence add up
-    # since then: each expiry, each request withdrawn unviewed after waiting at least
-    # `silent_withdrawn_after_days`, each reminder left without activity for
-    # `silent_reminder_grace_days`, and each request left unviewed for `silent_idle_days`.
-    silent_signals: int = Field(default=2, ge=1)
-    silent_idle_days: float = Field(default=7, gt=0)
-    silent_reminder_grace_days: float = Field(default=2, ge=0)
-    silent_withdrawn_after_days: float = Field(default=2, ge=0)
+    # The silent-mentor rule (`models/silent_mentors.py`): a mentor not seen (no sign-in or
+    # session used, message, view or answer: `models/presence.py`) for `silent_idle_days`,
+    # counted from when they were last seen or back to availability, is set unavailable once
+    # `silent_signals` signs of silence add up since then: each expiry, each request withdrawn
+    # unviewed after waiting at least `silent_withdrawn_after_days`, each reminder left
+    # `silent_reminder_grace_days` while they stay unseen, and each request left unviewed for
+    # `silent_idle_days`. Chosen from `mentorgraph simulate` runs (docs/outcomes-settings.md):
+    # being seen protects slow mentors, so one sign is enough; a lone request gets its first
+    # reminder (day 5) and a day's grace before it counts.
+    silent_signals: int = Field(default=1, ge=1)
+    silent_idle_days: float = Field(default=6, gt=0)
+    silent_reminder_grace_days: float = Field(default=1, ge=0)
+    silent_withdrawn_after_days: float = Field(default=0, ge=0)
     # Notifications (`models/inbox.py`): read ones older than this (days) are purged by the
     # sweep; a daily-digest member's pending notifications are emailed together once the
     # oldest has waited `digest_after_hours`; unsubscribe links work this many days.

@@ -1,25 +1,27 @@
 """Which mentors are silent, found fast: the rule the sweep sets mentors unavailable by, and the
 milder test that keeps mentors going quiet out of suggestions.
 
-A mentor's *activity* is a view or an answer of any of their requests; they are *back* at the
-later of their latest activity and their latest change of availability (a return from a pause
-or from being unavailable). Nothing before that counts against them, so time away never does.
+A mentor is *seen* when they sign in or use a session, write a message, or view or answer a
+request (`models/presence.py`); they are *back* at the later of when they were last seen and
+their latest change of availability (a return from a pause or from being unavailable). Nothing
+before that counts against them, so time away never does, and a mentor who is there never
+counts as silent: a slow mentor signs in and reads, and answers late; a silent one is absent.
 
 The rule (thresholds in `models/limits.py`, all settings) sets an available mentor unavailable
-when either holds:
-- expiries: `inactive_expiries` of their requests expired within `inactive_window_days` since
-  their latest change of availability (the rule of old, kept as it was);
-- silence: no activity for `silent_idle_days` since they were back, and at least
-  `silent_signals` signs of silence since then, each of:
+when they have not been seen for `silent_idle_days` since they were back (within
+`inactive_window_days`), and since then either
+- `inactive_expiries` of their requests expired, or
+- at least `silent_signals` signs of silence add up, each of:
   - a request of theirs expired;
   - a request withdrawn while still unviewed, after waiting `silent_withdrawn_after_days`
     (a third of a silent mentor's requests are withdrawn by mentees who matched elsewhere:
     they say as much as an expiry);
-  - a reminder (the ladder's or an admin's) left `silent_reminder_grace_days` without activity;
+  - a reminder (the ladder's or an admin's) left `silent_reminder_grace_days` without them
+    being seen;
   - a request left unviewed for `silent_idle_days`.
-A mentor who views or answers anything is not silent for `silent_idle_days` afterwards: the rule
-finds mentors who are not there, not mentors who are slow or choosy (their response rate
-shows that). Paused and unavailable mentors are never looked at.
+The rule finds mentors who are not there, not mentors who are slow or choosy (their response
+rate shows that). Paused and unavailable mentors are never looked at. It is one statement for
+any number of mentors (`silences`): the sweep judges all its candidates at once.
 """
 
 from __future__ import annotations
@@ -30,17 +32,25 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import Q, Subquery
-from tortoise.functions import Max
+from tortoise.expressions import Subquery
 
 from models.availability_changes import AvailabilityChange
 from models.limits import limits
+from models.presence import seen_moments_sql
 from models.reminders import RequestReminder
 from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
+from models.sql import enum_list, fetch, latest
 from models.users import User
 
-__all__ = ["Silence", "quiet_mentors", "quiet_sql", "silence_of", "silent_candidates"]
+__all__ = [
+    "Silence",
+    "quiet_mentors",
+    "quiet_sql",
+    "silence_of",
+    "silences",
+    "silent_candidates",
+]
 
 
 @dataclass(frozen=True)
@@ -97,126 +107,154 @@ async def silent_candidates(conn: BaseDBAsyncClient, now: datetime) -> list[int]
     return cast("list[int]", available)
 
 
-async def _last_activity(conn: BaseDBAsyncClient, mentor_id: int) -> datetime | None:
-    row = (
-        await MentorshipRequest.filter(mentor_id=mentor_id)
-        .using_db(conn)
-        .annotate(viewed=Max("viewed_at"), answered=Max("responded_at"))
-        .group_by("mentor_id")
-        .values("viewed", "answered")
-    )
-    if not row:
-        return None
-    viewed, answered = row[0]["viewed"], row[0]["answered"]
-    return _latest(_aware(viewed), _aware(answered))
-
-
+# Tables, and closed enum values inlined: one text serves both dialects.
+_REQUESTS = MentorshipRequest._meta.db_table
+_EVENTS = RequestEvent._meta.db_table
+_REMINDERS = RequestReminder._meta.db_table
+_CHANGES = AvailabilityChange._meta.db_table
+_USERS = User._meta.db_table
+_OPEN = enum_list(OPEN_STATUSES)
+_EXPIRED = RequestStatus.EXPIRED.value
+_CANCELLED = RequestStatus.CANCELLED.value
 _AT = MentorshipRequest._meta.fields_map["created_at"]
 
 
 def _aware(value: object) -> datetime | None:
-    # Aggregates come back raw (SQLite: text); the field converts them as the ORM would.
+    # asyncpg returns datetimes; SQLite the stored text, converted as the ORM would.
     return _AT.to_python_value(value) if value is not None else None
 
 
-async def _changed_at(conn: BaseDBAsyncClient, mentor: User) -> datetime | None:
-    """The latest change of availability (rows from before `availability_changed_at` existed
-    have only the admin's or the system's record)."""
-    recorded = (
-        await AvailabilityChange.filter(mentor_id=mentor.id)
-        .using_db(conn)
-        .order_by("-id")
-        .first()
-        .values_list("occurred_at", flat=True)
-    )
-    return _latest(mentor.availability_changed_at, cast("datetime | None", recorded))
+def _lasted_at_least(dialect: str, start: str, end: str) -> str:
+    """`end - start >= ?`, the bound value in seconds."""
+    if dialect == "postgres":
+        return f"extract(epoch FROM {end} - {start})::float8 >= ?::float8"
+    return f"(julianday({end}) - julianday({start})) * 86400.0 >= ?"
 
 
-async def _expiries_since(conn: BaseDBAsyncClient, mentor_id: int, start: datetime) -> int:
-    return (
-        await RequestEvent.filter(
-            to_status=RequestStatus.EXPIRED, occurred_at__gt=start, request__mentor_id=mentor_id
-        )
-        .using_db(conn)
-        .count()
-    )
+def _silence_sql(dialect: str, count: int) -> tuple[str, int]:
+    """The rule's statement for `count` mentors, and how many times it binds the window's start
+    (the floor of every moment `back` is the latest of)."""
+    moments = [
+        "u.availability_changed_at",
+        # Rows from before `availability_changed_at` existed have only the change's record.
+        f"(SELECT max(c.occurred_at) FROM {_CHANGES} c WHERE c.mentor_id = u.id)",
+        *seen_moments_sql("u.id"),
+    ]
+    back = latest(dialect, "?", moments)
+    sql = f"""
+SELECT t.id, t.back,
+  (SELECT count(*) FROM {_EVENTS} e JOIN {_REQUESTS} r ON r.id = e.request_id
+    WHERE r.mentor_id = t.id AND e.to_status = '{_EXPIRED}' AND e.occurred_at > t.back
+  ) AS expired,
+  (SELECT count(*) FROM {_REQUESTS} r
+    WHERE r.mentor_id = t.id AND r.status = '{_CANCELLED}' AND r.viewed_at IS NULL
+    AND r.updated_at > t.back AND {_lasted_at_least(dialect, "r.created_at", "r.updated_at")}
+  ) AS withdrawn,
+  (SELECT count(*) FROM {_REMINDERS} rr JOIN {_REQUESTS} r ON r.id = rr.request_id
+    WHERE r.mentor_id = t.id AND rr.sent_at > t.back AND rr.sent_at <= ?
+  ) AS reminded,
+  (SELECT count(*) FROM {_REQUESTS} r
+    WHERE r.mentor_id = t.id AND r.status IN ({_OPEN}) AND r.viewed_at IS NULL
+    AND r.created_at <= ?
+  ) AS unread,
+  (SELECT min(r.created_at) FROM {_REQUESTS} r WHERE r.mentor_id = t.id AND r.created_at > t.back
+  ) AS first_since
+FROM (SELECT u.id, {back} AS back FROM {_USERS} u
+      WHERE u.id IN ({", ".join("?" for _ in range(count))}) AND u.is_mentor AND u.available
+     ) t
+WHERE t.back <= ?
+ORDER BY t.id
+"""
+    return sql, len(moments) + 1
 
 
-async def silence_of(conn: BaseDBAsyncClient, mentor: User, now: datetime) -> Silence | None:
-    """Whether the rule sets this mentor unavailable now, and why (None: not silent)."""
+async def silences(
+    conn: BaseDBAsyncClient, mentor_ids: Iterable[int], now: datetime
+) -> dict[int, Silence]:
+    """Of these mentors, those the rule sets unavailable now, and why: one statement (per
+    `_PER_STATEMENT` mentors), whatever their number."""
+    ids = sorted(set(mentor_ids))
+    found: dict[int, Silence] = {}
+    for start in range(0, len(ids), _PER_STATEMENT):
+        part = ids[start : start + _PER_STATEMENT]
+        for row in await _judge(conn, part, now):
+            silence = _verdict(row, now)
+            if silence is not None:
+                found[silence.mentor_id] = silence
+    return found
+
+
+# asyncpg takes at most 32,767 parameters; the sweep's candidates are far fewer.
+_PER_STATEMENT = 5_000
+
+
+async def _judge(conn: BaseDBAsyncClient, ids: list[int], now: datetime) -> list[dict[str, Any]]:
     rule = limits()
-    if not mentor.is_mentor or not mentor.available:
-        return None
+    sql, floors = _silence_sql(conn.capabilities.dialect, len(ids))
     window = now - _days(rule.inactive_window_days)
-    changed = _latest(window, await _changed_at(conn, mentor))
-    assert changed is not None
-    expiries = await _expiries_since(conn, mentor.id, changed)
+    values: list[Any] = [
+        rule.silent_withdrawn_after_days * 86400.0,
+        now - _days(rule.silent_reminder_grace_days),
+        now - _days(rule.silent_idle_days),
+        *([window] * floors),
+        *ids,
+        now - _days(rule.silent_idle_days),
+    ]
+    return await fetch(sql, values, conn)
+
+
+def _verdict(row: dict[str, Any], now: datetime) -> Silence | None:
+    rule = limits()
+    mentor_id = int(row["id"])
+    expiries = int(row["expired"])
     if expiries >= rule.inactive_expiries:
         return Silence(
-            mentor.id,
+            mentor_id,
             f"{expiries} requests to you expired unanswered within the last"
             f" {rule.inactive_window_days:g} days (the limit is {rule.inactive_expiries}).",
         )
-
-    back = _latest(changed, await _last_activity(conn, mentor.id))
-    assert back is not None
-    idle_since = now - _days(rule.silent_idle_days)
-    if back > idle_since:
-        return None
     signs = {
-        "expired": await _expiries_since(conn, mentor.id, back),
-        "withdrawn unviewed": await _withdrawn_unviewed(conn, mentor.id, back),
-        "reminders without an answer": await RequestReminder.filter(
-            request__mentor_id=mentor.id,
-            sent_at__gt=back,
-            sent_at__lte=now - _days(rule.silent_reminder_grace_days),
-        )
-        .using_db(conn)
-        .count(),
-        f"unread for {rule.silent_idle_days:g} days": await MentorshipRequest.filter(
-            mentor_id=mentor.id,
-            status__in=OPEN_STATUSES,
-            viewed_at__isnull=True,
-            created_at__lte=idle_since,
-        )
-        .using_db(conn)
-        .count(),
+        "expired": expiries,
+        "withdrawn unviewed": int(row["withdrawn"]),
+        "reminders without an answer": int(row["reminded"]),
+        f"unread for {rule.silent_idle_days:g} days": int(row["unread"]),
     }
-    total = sum(signs.values())
-    if total < rule.silent_signals:
+    if sum(signs.values()) < rule.silent_signals:
         return None
     parts = ", ".join(f"{count} {what}" for what, count in signs.items() if count)
-    # Silent since they were back, or since their first request after that.
-    first = (
-        await MentorshipRequest.filter(mentor_id=mentor.id, created_at__gt=back)
-        .using_db(conn)
-        .order_by("created_at")
-        .first()
-        .values_list("created_at", flat=True)
-    )
-    silent_since = _latest(back, cast("datetime | None", first))
+    # Silent since they were last seen or back, or since their first request after that.
+    silent_since = _latest(_aware(row["back"]), _aware(row["first_since"]))
     assert silent_since is not None
     return Silence(
-        mentor.id,
+        mentor_id,
         f"you have not viewed or answered any mentorship request for"
         f" {(now - silent_since).days} days while requests waited for you ({parts}).",
     )
 
 
-async def _withdrawn_unviewed(conn: BaseDBAsyncClient, mentor_id: int, back: datetime) -> int:
-    """Requests the mentee withdrew unviewed since `back`, after waiting long enough."""
-    rows = (
-        await MentorshipRequest.filter(
-            mentor_id=mentor_id,
-            status=RequestStatus.CANCELLED,
-            viewed_at__isnull=True,
-            updated_at__gt=back,
-        )
-        .using_db(conn)
-        .values_list("created_at", "updated_at")
+async def silence_of(conn: BaseDBAsyncClient, mentor: User, now: datetime) -> Silence | None:
+    """Whether the rule sets this mentor unavailable now, and why (None: not silent)."""
+    if not mentor.is_mentor or not mentor.available:
+        return None
+    return (await silences(conn, [mentor.id], now)).get(mentor.id)
+
+
+def _quiet(user_alias: str, waited: str, window: str) -> str:
+    """The one definition of going quiet, over the `users` row `user_alias`, for both dialects:
+    a request waits unviewed since `waited` or before, or one expired since `window` after the
+    mentor's latest view, answer and change of availability (the moments an expiry must
+    follow, each skipped when NULL: so an expiry counts when nothing of theirs is as late)."""
+    table = MentorshipRequest._meta.db_table
+    return (
+        f"(EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user_alias}.id"
+        f" AND q.status IN ({_OPEN}) AND q.viewed_at IS NULL AND q.created_at <= {waited})"
+        f" OR EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user_alias}.id"
+        f" AND q.status = '{_EXPIRED}' AND q.updated_at >= {window}"
+        f" AND ({user_alias}.availability_changed_at IS NULL"
+        f" OR {user_alias}.availability_changed_at < q.updated_at)"
+        f" AND NOT EXISTS (SELECT 1 FROM {table} a WHERE a.mentor_id = {user_alias}.id"
+        f" AND (a.viewed_at >= q.updated_at OR a.responded_at >= q.updated_at))))"
     )
-    least = _days(limits().silent_withdrawn_after_days)
-    return sum(1 for created, withdrawn in rows if withdrawn - created >= least)
 
 
 async def quiet_mentors(
@@ -224,78 +262,37 @@ async def quiet_mentors(
 ) -> set[int]:
     """Of these mentors, those going quiet, never to be suggested: a request of theirs waits
     unviewed past the first reminder, or one expired after their latest activity or return.
-    One statement, and two more only when some of them had an expiry in the window, whatever
-    their number (the few dozen a suggestion, or the few hundred a recommendation, looks at)."""
+    One statement (`_quiet`, as the fast reads' `quiet_sql`), whatever their number (the few
+    dozen a suggestion, or the few hundred a recommendation, looks at)."""
     ids = sorted(set(mentor_ids))
     if not ids:
         return set()
     rule = limits()
-    waiting = Q(
-        status__in=OPEN_STATUSES,
-        viewed_at__isnull=True,
-        created_at__lte=now - _days(rule.first_reminder_days),
-    )
-    expired = Q(
-        status=RequestStatus.EXPIRED, updated_at__gte=now - _days(rule.inactive_window_days)
-    )
-    rows = (
-        await MentorshipRequest.filter(Q(waiting, expired, join_type="OR"), mentor_id__in=ids)
-        .using_db(conn)
-        .values_list("mentor_id", "status", "updated_at")
-    )
     quiet: set[int] = set()
-    expired_at: dict[int, datetime] = {}
-    for mentor_id, status, updated_at in rows:
-        if status == RequestStatus.EXPIRED:
-            latest = expired_at.get(mentor_id)
-            expired_at[mentor_id] = updated_at if latest is None else max(latest, updated_at)
-        else:
-            quiet.add(mentor_id)
-    check = [i for i in expired_at if i not in quiet]
-    if not check:
-        return quiet
-    activity = await (
-        MentorshipRequest.filter(mentor_id__in=check)
-        .using_db(conn)
-        .annotate(viewed=Max("viewed_at"), answered=Max("responded_at"))
-        .group_by("mentor_id")
-        .values("mentor_id", "viewed", "answered")
-    )
-    back: dict[int, datetime | None] = {
-        int(r["mentor_id"]): _latest(_aware(r["viewed"]), _aware(r["answered"])) for r in activity
-    }
-    changed = await (
-        User.filter(id__in=check).using_db(conn).values_list("id", "availability_changed_at")
-    )
-    for mentor_id, changed_at in changed:
-        since = _latest(back.get(mentor_id), changed_at)
-        if since is None or expired_at[mentor_id] > since:
-            quiet.add(mentor_id)
+    for start in range(0, len(ids), _PER_STATEMENT):
+        part = ids[start : start + _PER_STATEMENT]
+        sql = (
+            f"SELECT u.id FROM {_USERS} u WHERE u.id IN ({', '.join('?' for _ in part)})"
+            f" AND {_quiet('u', '?', '?')}"
+        )
+        waited = now - _days(rule.first_reminder_days)
+        window = now - _days(rule.inactive_window_days)
+        rows = await fetch(sql, [*part, waited, window], conn)
+        quiet.update(int(row["id"]) for row in rows)
     return quiet
 
 
 def quiet_sql(user_alias: str, now_sql: str, param: Callable[[Any], str]) -> str:
     """`quiet_mentors` as a predicate over the `users` row `user_alias`, for reads answered in
-    PostgreSQL (`resolvers/fast_reads/`): the same two signs, the latest activity or return
-    taken as PostgreSQL's `greatest` (which skips nulls) of the same three moments. `param`
-    adds a statement parameter and returns its placeholder."""
+    PostgreSQL (`resolvers/fast_reads/`): the same definition (`_quiet`), its two moments
+    taken from `now_sql` in SQL. `param` adds a statement parameter and returns its
+    placeholder."""
     rule = limits()
-    table = MentorshipRequest._meta.db_table
     reminder = param(rule.first_reminder_days * 86400.0)
     window = param(rule.inactive_window_days * 86400.0)
     second = "interval '1 second'"
-    open_statuses = ", ".join(f"'{status.value}'" for status in OPEN_STATUSES)
-    activity = (
-        f"greatest((SELECT max(a.viewed_at) FROM {table} a WHERE a.mentor_id = {user_alias}.id),"
-        f" (SELECT max(a.responded_at) FROM {table} a WHERE a.mentor_id = {user_alias}.id),"
-        f" {user_alias}.availability_changed_at)"
-    )
-    return (
-        f"(EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user_alias}.id"
-        f" AND q.status IN ({open_statuses}) AND q.viewed_at IS NULL"
-        f" AND q.created_at <= {now_sql} - {second} * {reminder}::float8)"
-        f" OR EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user_alias}.id"
-        f" AND q.status = '{RequestStatus.EXPIRED.value}'"
-        f" AND q.updated_at >= {now_sql} - {second} * {window}::float8"
-        f" AND q.updated_at > coalesce({activity}, '-infinity'::timestamptz)))"
+    return _quiet(
+        user_alias,
+        f"{now_sql} - {second} * {reminder}::float8",
+        f"{now_sql} - {second} * {window}::float8",
     )

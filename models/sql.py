@@ -12,8 +12,9 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 
-__all__ = ["enum_list", "fetch", "in_list"]
+__all__ = ["enum_list", "fetch", "in_list", "latest"]
 
 _PLACEHOLDER = re.compile(r"\?")
 
@@ -37,7 +38,17 @@ def _fit(sql: str, dialect: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
 
 
-async def fetch(sql: str, values: Sequence[Any]) -> list[dict[str, Any]]:
-    """Rows of `sql` (with `?` placeholders) as dicts, on the default connection."""
-    conn = connections.get("default")
+def latest(dialect: str, floor: str, moments: Sequence[str]) -> str:
+    """The latest of `moments` (SQL expressions, NULL skipped) and `floor` (never NULL):
+    PostgreSQL's `greatest`, SQLite's many-argument `max` (which NULL would poison)."""
+    name = "greatest" if dialect == "postgres" else "max"
+    return f"{name}({floor}, {', '.join(f'coalesce({m}, {floor})' for m in moments)})"
+
+
+async def fetch(
+    sql: str, values: Sequence[Any], connection: BaseDBAsyncClient | None = None
+) -> list[dict[str, Any]]:
+    """Rows of `sql` (with `?` placeholders) as dicts, on `connection` (a transaction's) or the
+    default one."""
+    conn = connection or connections.get("default")
     return list(await conn.execute_query_dict(_fit(sql, conn.capabilities.dialect), list(values)))

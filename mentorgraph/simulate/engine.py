@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from mentorgraph.simulate import mentees, mentors
+from mentorgraph.simulate import mentees, mentors, visits
 from mentorgraph.simulate.accounts import store_population
 from mentorgraph.simulate.agenda import move_clock_to
 from mentorgraph.simulate.config import SimConfig
@@ -32,6 +32,8 @@ async def simulate(config: SimConfig, progress: TextIO | None = None) -> Outcome
         for mentee_id in sorted(world.mentees):
             mentees.arrive(world, mentee_id)
         mentors.start_holidays(world)
+        await visits.seen_before_the_start(world)
+        visits.start_visits(world)
         postman = Postman(world)
         step = config.sweep_hours * 3600
         end = config.days * 86400

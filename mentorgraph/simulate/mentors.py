@@ -1,6 +1,7 @@
-"""What simulated mentors do, each step through the real rules (`models/`): read a new request
-when its email arrives and answer it in their habit's time (or never), answer sooner after a
-reminder, fill up, go on holiday, come back after being set unavailable by mistake.
+"""What simulated mentors do, each step through the real rules (`models/`): learn of a new request
+from its email and answer it in their habit's time (or never), answer sooner after a reminder,
+fill up, go on holiday, come back after being set unavailable by mistake. Between answers they
+come by and open what waits (`visits.py`).
 """
 
 from __future__ import annotations
@@ -56,9 +57,8 @@ async def on_new_request(world: World, mentor_id: int) -> None:
         world.planned.add(request_id)
         if mentor.habit is Habit.SILENT:
             continue
+        # Opened at their next visit (`visits.py`), answered in their habit's time.
         delay = world.hours(ANSWER_HOURS[mentor.habit])
-        if world.rng.random() < 0.6:
-            world.after(delay / 2, partial(_view, world, mentor_id, request_id))
         world.after(delay, partial(answer, world, mentor_id, request_id))
 
 
@@ -80,14 +80,6 @@ async def on_flagged(world: World, mentor_id: int) -> None:
 async def _come_back(world: World, mentor_id: int) -> None:
     if mentor_id not in world.away:
         await availability.set_available(mentor_id)
-
-
-async def _view(world: World, mentor_id: int, request_id: int) -> None:
-    if mentor_id in world.away:
-        return
-    user = await User.get(id=mentor_id)
-    with contextlib.suppress(RuleViolation):  # answered, withdrawn or expired meanwhile
-        await lifecycle.transition(request_id, S.VIEWED, actor=user)
 
 
 async def answer(world: World, mentor_id: int, request_id: int) -> None:

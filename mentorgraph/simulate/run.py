@@ -27,12 +27,16 @@ request is created, viewed, answered, withdrawn and completed by `models/` (the 
 write path), the real sweep runs every simulated hour on the project's clock (reminders,
 expiry, setting silent mentors unavailable), and people learn of what happened from the
 emails the rules queued in the outbox. Mentors answer promptly (mean 6 h), steadily (36 h),
-slowly (a week, sooner after a reminder) or never (the silent ones); a quarter of the others
-take a holiday of one to three weeks (half of them declining what waits first), some close
-their door when full. Mentees (a fifth without tags) ask one to three mentors found through
-recommendations, the spotlight or the directory, withdraw some requests they tire of, withdraw
-the others once approved, and after a decline or an expiry ask again, often a mentor the
-expiry email suggested. Every figure below is read from the database afterwards.
+slowly (a week, sooner after a reminder) or never (the silent ones). Those who answer come by
+every day (prompt), two days (steady) or three (slow), give or take half of it: they sign in
+and open what waits, so they are *seen* (`models/presence.py`); silent mentors never come. A
+quarter of the others take a holiday of one to three weeks (half of them declining what waits
+first), some close their door when full. Mentees (a fifth without tags) ask one to three
+mentors found through recommendations, the spotlight or the directory, withdraw some requests
+they tire of, withdraw the others once approved, and after a decline or an expiry ask again,
+often a mentor the expiry email suggested. Every figure below is read from the database
+afterwards. The settings tried before choosing the defaults, with their outcomes over several
+seeds: [outcomes-settings.md](outcomes-settings.md).
 
 """
 
