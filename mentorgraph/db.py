@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "models.feedback",
     "models.persisted_queries",
     "models.email_links",
+    "models.safety_records",
 ]
 
 

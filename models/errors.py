@@ -36,6 +36,11 @@ class ErrorCode(StrEnum):
     # A mentor's pause (`unavailableUntil`) must end in the future, and within the limit.
     PAUSE_IN_PAST = "PAUSE_IN_PAST"
     PAUSE_TOO_LONG = "PAUSE_TOO_LONG"
+    # Safety (issue 16): an account's standing, blocks and reports.
+    ACCOUNT_SUSPENDED = "ACCOUNT_SUSPENDED"
+    ACCOUNT_BANNED = "ACCOUNT_BANNED"
+    BLOCKED_MEMBER = "BLOCKED_MEMBER"
+    DUPLICATE_REPORT = "DUPLICATE_REPORT"
 
 
 class RuleViolation(Exception):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tortoise import connections
 
-from models import clock, password_reset, sessions, throttle
+from models import clock, password_reset, sessions, standing, throttle
 from models.ladder import LadderReport, run_ladder
 from models.limits import limits
 from models.response_scores import refresh_scores
@@ -73,5 +73,6 @@ async def sweep() -> SweepReport:
         )
         # Old sessions, spent reset tokens, and the reset links in sent emails (issue 16).
         await sessions.forget_old(clock.now())
+        await standing.clear_ended_suspensions(clock.now())
         await password_reset.forget_spent(clock.now())
         return SweepReport(ladder=ladder, scores_changed=await refresh_scores())

@@ -35,6 +35,7 @@ from schema.nodes import NodeQuery
 from schema.request_messages import RequestMessageMutation
 from schema.requests import RequestMutation
 from schema.rules import NoNulInStrings
+from schema.safety import SafetyMutation, SafetyQuery
 from schema.sessions import SessionMutation, SessionQuery
 from schema.shared_events import SharedEventExecution
 from schema.subscriptions import RequestSubscription
@@ -56,6 +57,7 @@ QUERIES = (
     ApplicationQuery,
     AdminQuery,
     GraphQuery,
+    SafetyQuery,
 )
 MUTATIONS = (
     AccountMutation,
@@ -66,6 +68,7 @@ MUTATIONS = (
     AdminMutation,
     FeedbackMutation,
     RequestMessageMutation,
+    SafetyMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -47,6 +47,10 @@ UserErrorCode = described_enum(
         " a new one.",
         "PAUSE_IN_PAST": "A pause (`unavailableUntil`) must end in the future.",
         "PAUSE_TOO_LONG": "A pause (`unavailableUntil`) ends too far ahead: see the message.",
+        "ACCOUNT_SUSPENDED": "The account is suspended until the time in the message.",
+        "ACCOUNT_BANNED": "The account is banned.",
+        "BLOCKED_MEMBER": "You blocked this member: unblock them first.",
+        "DUPLICATE_REPORT": "You already have an open report about this member or request.",
     },
 )
 
