@@ -41,11 +41,13 @@ __all__ = ["SafetyMutation", "SafetyQuery"]
 
 @strawberry.type(description="A member you blocked.")
 class BlockedMember:
-    blocked_at: datetime = strawberry.field(description="When you blocked them.")
-
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | BlockModel)
+
+    @strawberry.field(description="When you blocked them.")
+    def blocked_at(self, root: strawberry.Parent[BlockModel]) -> datetime:
+        return root.created_at
 
     @strawberry.field(description="The member.")
     async def user(self, root: strawberry.Parent[BlockModel], info: Info) -> User:

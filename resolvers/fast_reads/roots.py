@@ -18,6 +18,7 @@ import resolvers.fast_reads.feedback
 import resolvers.fast_reads.graph
 import resolvers.fast_reads.recommendations
 import resolvers.fast_reads.request_clock
+import resolvers.fast_reads.safety
 import resolvers.fast_reads.spotlight  # noqa: F401
 from models import directory
 from models import json_sql as js
