@@ -30,6 +30,7 @@ __all__ = [
     "refusal",
     "status_of",
     "status_q",
+    "status_sql",
 ]
 
 
@@ -60,6 +61,15 @@ def status_q(status: MemberStatus, now: datetime) -> Q:
         return suspended
     return Q(banned_at__isnull=True) & (
         Q(suspended_until__isnull=True) | Q(suspended_until__lte=now)
+    )
+
+
+def status_sql(u: str, now_sql: str) -> str:
+    """`status_of` over the `users` row `u` at `now_sql` (the fast read path)."""
+    return (
+        f"(CASE WHEN {u}.banned_at IS NOT NULL THEN '{MemberStatus.BANNED.value}'"
+        f" WHEN {u}.suspended_until > {now_sql} THEN '{MemberStatus.SUSPENDED.value}'"
+        f" ELSE '{MemberStatus.ACTIVE.value}' END)"
     )
 
 

@@ -4,12 +4,14 @@ close; a suspension ends by itself; every admin action is in the audit log."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from mentorgraph.settings import Settings
 from models import clock
 from models.applications import MentorApplication
 from models.outbox import OutboxEmail
@@ -20,6 +22,7 @@ from models.users import User
 from tests.conftest import StartServer
 from tests.test_hostile_websockets import ask, closed, connected
 from tests.test_sessions import LOG_IN, REFRESH, VIEWER, log_in, post
+from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import PASSWORD, make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, create, request_gid, result_of, user_gid
@@ -29,6 +32,7 @@ from tests.utils.safety import (
     DISMISS,
     MEMBERS,
     REPORT_MEMBER,
+    REPORT_REQUEST,
     REPORTS,
     SUSPEND,
     UNSUSPEND,
@@ -372,3 +376,65 @@ async def test_a_suspended_members_open_socket_is_closed(serve: StartServer) -> 
         assert body["data"]["suspendMember"]["userErrors"] == []
         code, _reason = await closed(socket)
         assert code == 4403
+
+
+@pytest.mark.skipif(
+    os.environ.get("TEST_DB", "sqlite") != "postgres",
+    reason="the fast read path runs on PostgreSQL only",
+)
+async def test_the_fast_path_answers_the_admin_reads_itself(settings: Settings, db: None) -> None:
+    admin = await make_user(admin=True, name="Root")
+    mentor, member = await make_mentor(name="Ada"), await make_user(name="Bob")
+    request = await make_request(member, mentor)
+    async with app_pair(settings) as apps:
+        await run(
+            apps.ordinary,
+            REPORT_MEMBER,
+            member,
+            id=user_gid(mentor.id),
+            category="SPAM",
+            reason=REASON,
+        )
+        await run(
+            apps.ordinary,
+            REPORT_REQUEST,
+            mentor,
+            id=request_gid(request.id),
+            category="HARASSMENT",
+            reason=REASON,
+        )
+        await run(
+            apps.ordinary,
+            SUSPEND,
+            admin,
+            id=user_gid(mentor.id),
+            until=later(2),
+            reason=REASON,
+            report="TWVtYmVyUmVwb3J0OjE",
+        )
+        await run(apps.ordinary, BAN, admin, id=user_gid(member.id), reason=REASON)
+        for query, variables in (
+            (REPORTS, {}),
+            (REPORTS, {"status": "OPEN"}),
+            (AUDIT, {}),
+            (AUDIT, {"action": "BAN_MEMBER", "target": user_gid(member.id)}),
+            (MEMBERS, {}),
+            (MEMBERS, {"status": "SUSPENDED"}),
+            (MEMBERS, {"status": "ACTIVE", "role": "ADMIN"}),
+            (MEMBERS, {"search": "ad", "first": 1}),
+        ):
+            served = apps.fast_app.state.fast_reads.served
+            fast = await apps.fast.execute(query, variables, as_user=admin)
+            assert apps.fast_app.state.fast_reads.served == served + 1, query
+            ordinary = await apps.ordinary.execute(query, variables, as_user=admin)
+            assert fast.body == ordinary.body, (query, variables)
+            # Anyone else: refused on both paths alike.
+            assert (await apps.fast.execute(query, variables, as_user=mentor)).error_codes == [
+                "UNAUTHENTICATED"  # suspended: the token itself is refused
+            ]
+        # After the suspension's end, without a sweep: ACTIVE on both paths.
+        clock.advance(timedelta(days=2, seconds=1))
+        fast = await apps.fast.execute(MEMBERS, {"status": "ACTIVE"}, as_user=admin)
+        ordinary = await apps.ordinary.execute(MEMBERS, {"status": "ACTIVE"}, as_user=admin)
+        assert fast.body == ordinary.body
+        assert user_gid(mentor.id) in {n["id"] for n in fast.data["members"]["nodes"]}
