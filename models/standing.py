@@ -25,6 +25,7 @@ __all__ = [
     "MemberStatus",
     "clear_ended_suspensions",
     "good_standing_q",
+    "good_standing_sql",
     "in_good_standing",
     "listed_q",
     "refusal",
@@ -70,6 +71,14 @@ def status_sql(u: str, now_sql: str) -> str:
         f"(CASE WHEN {u}.banned_at IS NOT NULL THEN '{MemberStatus.BANNED.value}'"
         f" WHEN {u}.suspended_until > {now_sql} THEN '{MemberStatus.SUSPENDED.value}'"
         f" ELSE '{MemberStatus.ACTIVE.value}' END)"
+    )
+
+
+def good_standing_sql(u: str, now_sql: str) -> str:
+    """`in_good_standing` over the `users` row `u` (the fast path's viewer check)."""
+    return (
+        f"({u}.banned_at IS NULL AND ({u}.suspended_until IS NULL"
+        f" OR {u}.suspended_until <= {now_sql}))"
     )
 
 

@@ -20,11 +20,12 @@ import resolvers.fast_reads.recommendations
 import resolvers.fast_reads.request_clock
 import resolvers.fast_reads.safety
 import resolvers.fast_reads.spotlight  # noqa: F401
-from models import directory
+from models import clock, directory
 from models import json_sql as js
 from models.directory import ORDER_KEYS, FacetKind, MentorFilter, MentorOrder
 from models.errors import RuleViolation
 from models.policies import ADMIN_ONLY
+from models.standing import good_standing_sql
 from models.users import User
 from resolvers.errors import BadUserInput
 from resolvers.fast_reads.admin import one_application
@@ -207,7 +208,8 @@ def compile_operation(
     """The statement answering the operation's root fields; `Unsupported` when it cannot.
 
     Signed in, the statement reads the viewer's row (`v`) itself, and answers nothing (NULL)
-    when it no longer exists: the ordinary path then refuses the token."""
+    when it no longer exists or is not in good standing: the ordinary path then refuses the
+    token."""
     query_type = schema.query_type
     assert query_type is not None
     roots = collect(schema, query_type, [operation.selection_set], fragments, variables)
@@ -223,6 +225,10 @@ def compile_operation(
     if viewer_id is not None:
         sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
         viewer_at = len(build.params) - 1
+        # A suspended or banned viewer gets nothing here either: the ordinary path refuses the
+        # token (`mentorgraph/security.py`), even one without a session.
+        now = f"{build.renewed_param(clock.now)}::timestamptz"
+        sql += f" AND {good_standing_sql('v', now)}"
         if build.requires_admin:  # an admins' view is selected (`admin.py`)
             sql += f" AND {ADMIN_ONLY.sql('v', '')}"
     return Statement(sql, build.params, build.has_markers, build.since_at, viewer_at, build.renewed)
