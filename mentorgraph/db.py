@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "models.email_links",
     "models.email_preferences",
     "models.inbox",
+    "models.safety_records",
 ]
 
 

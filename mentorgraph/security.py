@@ -14,7 +14,7 @@ from datetime import timedelta
 import jwt
 
 from mentorgraph.settings import Settings
-from models import clock, sessions
+from models import clock, sessions, standing
 from models.users import User
 
 __all__ = ["Credentials", "InvalidToken", "TokenService"]
@@ -102,6 +102,9 @@ class TokenService:
         user = await User.get_or_none(id=user_id)
         if user is None:
             raise InvalidToken("The token's account no longer exists: sign in again.")
+        if not standing.in_good_standing(user):
+            # Suspended or banned: even a token without a session (`issue`) stops here.
+            raise InvalidToken("The token's account is suspended or banned.")
         return user
 
     def user_id_for_header(self, header: str | None) -> int | None:

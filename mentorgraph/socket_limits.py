@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TypeVar
 
+from models import clock, standing
 from models.sessions import live_among
 from models.users import User
 
@@ -123,7 +124,12 @@ class SocketRegistry:
         user_ids = {slot.user_id for slot in self._signed_in}
         if not user_ids:
             return
-        existing = set(await User.filter(id__in=user_ids).values_list("id", flat=True))
+        # Accounts gone, suspended or banned: their sockets close.
+        existing = set(
+            await User.filter(standing.good_standing_q(clock.now()), id__in=user_ids).values_list(
+                "id", flat=True
+            )
+        )
         for slot in list(self._signed_in):
             if slot.user_id not in existing and slot.on_account_deleted is not None:
                 slot.on_account_deleted()

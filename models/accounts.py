@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import validation
+from models import standing, validation
 from models.errors import ErrorCode, RuleViolation
 from models.limits import limits
 from models.login_guard import login_failed, login_succeeded, reserve_login, reserve_sign_up
@@ -98,6 +98,10 @@ async def authenticate(*, email: str, password: str, client_address: str) -> Use
     if not await verify_password_off_loop(password_hash, password) or user is None:
         raise login_failed()
     await login_succeeded(reservation, user)
+    # Only the owner (right password) learns of a suspension or a ban; strangers do not.
+    refused = standing.refusal(user)
+    if refused is not None:
+        raise refused
     return user
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from models import clock, lifecycle
+from models import audit, clock, lifecycle, standing
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed
 from models.ladder import send_reminder
@@ -17,6 +17,7 @@ from models.mentor_availability import change_availability
 from models.request_guards import OPEN_STATUSES
 from models.requests import DeclineReason, MentorshipRequest, RequestEvent
 from models.response_scores import refresh_scores
+from models.safety_records import AuditAction
 from models.users import User
 
 __all__ = ["REMINDER_GAP", "remind_mentor", "set_mentor_availability"]
@@ -56,6 +57,15 @@ async def remind_mentor(admin: User, request_id: int) -> MentorshipRequest:
     await request.refresh_from_db()
     if sent is None:
         raise _not_open(request)  # answered while we looked
+    # After the reminder's own transaction (the ladder's, shared with the sweep): a failure
+    # between the two leaves a reminder unaudited, never an audit of a reminder not sent.
+    await audit.record(
+        None,
+        admin,
+        AuditAction.SEND_MENTOR_REMINDER,
+        target_user_id=request.mentor_id,
+        target_request_id=request.id,
+    )
     return request
 
 
@@ -70,6 +80,12 @@ async def set_mentor_availability(
     mentor = await User.get_or_none(id=mentor_id)
     if mentor is None or not mentor.is_mentor:
         raise RuleViolation(ErrorCode.NOT_FOUND, "No such mentor.", ["mentorId"])
+    if available and not standing.in_good_standing(mentor):
+        raise RuleViolation(
+            ErrorCode.ACCOUNT_SUSPENDED,
+            "This mentor is suspended or banned: lift that first.",
+            ["mentorId"],
+        )
     if available and decline_open_requests:
         raise RuleViolation(
             ErrorCode.INVALID_INPUT,
@@ -95,6 +111,14 @@ async def set_mentor_availability(
                 reason=DeclineReason.MENTOR_INACTIVE,
                 note="The mentor was set unavailable by an admin.",
             )
+        await audit.record(
+            conn,
+            admin,
+            AuditAction.SET_MENTOR_AVAILABILITY,
+            reason=("available" if available else "unavailable")
+            + (f", {len(declined)} open request(s) declined" if declined else ""),
+            target_user_id=mentor_id,
+        )
     committed(events)
     if declined:
         await refresh_scores([mentor_id])

@@ -18,6 +18,7 @@ from tortoise.queryset import QuerySet, ValuesQuery
 
 from models.errors import ErrorCode, RuleViolation
 from models.requests import MentorshipRequest, RequestStatus
+from models.standing import listed_q
 from models.users import User, UserLanguage, UserTag
 from models.validation import LANGUAGE_CODES, clean_country, clean_tags
 
@@ -149,7 +150,8 @@ def clean_filter(
 
 def matching_mentors(mentor_filter: MentorFilter) -> QuerySet[User]:
     """Mentors matching every part of the filter (unordered; the caller pages it)."""
-    mentors = User.filter(is_mentor=True)
+    # Suspended and banned mentors are never listed (`models/standing.py`), available or not.
+    mentors = User.filter(listed_q(), is_mentor=True)
     if mentor_filter.available_only or mentor_filter.with_room:
         mentors = mentors.filter(available=True)
     if mentor_filter.with_room:

@@ -117,6 +117,16 @@ class ErrorCode(DescribedCode):
         "PAUSE_TOO_LONG",
         "A pause (`unavailableUntil`) ends too far ahead: see the message.",
     )
+    ACCOUNT_SUSPENDED = (
+        "ACCOUNT_SUSPENDED",
+        "The account is suspended until the time in the message.",
+    )
+    ACCOUNT_BANNED = "ACCOUNT_BANNED", "The account is banned."
+    BLOCKED_MEMBER = "BLOCKED_MEMBER", "You blocked this member: unblock them first."
+    DUPLICATE_REPORT = (
+        "DUPLICATE_REPORT",
+        "You already have an open report about this member or request.",
+    )
 
 
 class FaultCode(DescribedCode):

@@ -18,7 +18,7 @@ from typing import cast
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from models import clock
+from models import audit, clock
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed, record_event
 from models.privacy import can_see_request
@@ -26,6 +26,7 @@ from models.request_guards import OPEN_STATUSES, ensure_mentor_has_room, lock_re
 from models.request_notifications import announce_change
 from models.requests import DeclineReason, MentorshipRequest, RequestEvent, RequestStatus
 from models.response_scores import refresh_scores
+from models.safety_records import AuditAction
 from models.users import User
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "request_not_found",
     "roles_of",
     "transition",
+    "withdraw_open_requests",
 ]
 
 
@@ -200,10 +202,36 @@ async def transition(
             decline_reason=decline_reason,
             response_message=response_message,
         )
+        if actor is not None and roles == {Actor.ADMIN}:
+            await _audit_admin_change(conn, actor, current, to, note)
     committed([event])
     if to in _SCORED:
         await refresh_scores([current.mentor_id])
     return current
+
+
+_AUDITED = {S.DECLINED: AuditAction.DECLINE_REQUEST, S.CANCELLED: AuditAction.CANCEL_REQUEST}
+
+
+async def _audit_admin_change(
+    conn: BaseDBAsyncClient,
+    admin: User,
+    request: MentorshipRequest,
+    to: RequestStatus,
+    note: str | None,
+) -> None:
+    """An admin who is neither side of the request changed it: the audit says so, in the
+    change's transaction."""
+    action = _AUDITED.get(to)
+    if action is not None:
+        await audit.record(
+            conn,
+            admin,
+            action,
+            reason=note,
+            target_user_id=request.mentee_id if to is S.CANCELLED else request.mentor_id,
+            target_request_id=request.id,
+        )
 
 
 async def cancel_others(keep_request_id: int, *, actor: User) -> list[MentorshipRequest]:
@@ -273,17 +301,18 @@ async def decline_open_requests(
     reason: DeclineReason,
     note: str,
     actor: User | None = None,
+    mentee_id: int | None = None,
 ) -> tuple[list[MentorshipRequest], list[RequestEvent]]:
     """The system (or the mentor themselves, as `actor`: pausing) declines every NEW or VIEWED
-    request of the mentor, inside the caller's transaction (whose commit makes them all
-    declined, or none), which holds the mentor's row. Returns the declined requests and their
-    events, for the caller to announce after commit."""
+    request of the mentor (only `mentee_id`'s, when given: a block), inside the caller's
+    transaction (whose commit makes them all declined, or none), which holds the mentor's row.
+    Returns the declined requests and their events, for the caller to announce after commit."""
+    mine = MentorshipRequest.filter(mentor_id=mentor_id, status__in=OPEN_STATUSES)
+    if mentee_id is not None:
+        mine = mine.filter(mentee_id=mentee_id)
     open_ids = cast(
         "list[int]",
-        await MentorshipRequest.filter(mentor_id=mentor_id, status__in=OPEN_STATUSES)
-        .using_db(conn)
-        .order_by("id")
-        .values_list("id", flat=True),
+        await mine.using_db(conn).order_by("id").values_list("id", flat=True),
     )
     # Every row locked (in id order) before the first event, as in `cancel_others`.
     requests = [await lock_request(conn, request_id) for request_id in open_ids]
@@ -306,6 +335,39 @@ async def decline_open_requests(
         )
         declined.append(request)
     return declined, events
+
+
+async def withdraw_open_requests(
+    conn: BaseDBAsyncClient,
+    mentee_id: int,
+    *,
+    actor: User,
+    note: str,
+    mentor_id: int | None = None,
+) -> tuple[list[MentorshipRequest], list[RequestEvent]]:
+    """Cancel every NEW or VIEWED request of the mentee (only those to `mentor_id`, when given),
+    as `actor`: the mentee themselves (a block) or an admin (a suspension), inside the caller's
+    transaction, which holds the mentee's row. Returns the cancelled requests and their events,
+    for the caller to announce after commit."""
+    theirs = MentorshipRequest.filter(mentee_id=mentee_id, status__in=OPEN_STATUSES)
+    if mentor_id is not None:
+        theirs = theirs.filter(mentor_id=mentor_id)
+    open_ids = cast(
+        "list[int]", await theirs.using_db(conn).order_by("id").values_list("id", flat=True)
+    )
+    # Every row locked (in id order) before the first event, as in `cancel_others`.
+    requests = [await lock_request(conn, request_id) for request_id in open_ids]
+    cancelled: list[MentorshipRequest] = []
+    events: list[RequestEvent] = []
+    for request in requests:
+        if request is None:
+            continue
+        roles = roles_of(actor, request)
+        if not is_allowed(request.status, S.CANCELLED, roles):
+            continue  # answered meanwhile
+        events.append(await _apply(conn, request, S.CANCELLED, actor=actor, roles=roles, note=note))
+        cancelled.append(request)
+    return cancelled, events
 
 
 async def _apply(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import clock, notifications, validation
+from models import audit, clock, notifications, validation
 from models.applications import ApplicationStatus, MentorApplication
 from models.errors import ErrorCode, RuleViolation, RuleViolations
+from models.safety_records import AuditAction
 from models.users import Channel, User, UserTag
 
 __all__ = ["MAX_MOTIVATION", "MIN_MOTIVATION", "apply_to_mentor", "review_application"]
@@ -98,5 +99,12 @@ async def review_application(
                 .update(is_mentor=True, available=True, updated_at=clock.now())
             )
         await notifications.application_decided(applicant, approve, reason, connection)
+        await audit.record(
+            connection,
+            reviewer,
+            AuditAction.REVIEW_APPLICATION,
+            reason=f"{status.value}: {reason}" if reason else status.value,
+            target_user_id=applicant.id,
+        )
     await application.refresh_from_db()
     return application

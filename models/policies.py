@@ -23,6 +23,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from models.requests import MentorshipRequest, RequestStatus
+from models.safety_records import MemberBlock
 from models.sql import enum_list
 from models.users import User
 
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 REQUESTS = MentorshipRequest._meta.db_table
+BLOCKS = MemberBlock._meta.db_table
 
 # Statuses in which a request's two sides see each other's contact (`CONTACT`).
 REVEALING_STATUSES = (RequestStatus.APPROVED, RequestStatus.COMPLETED)
@@ -104,19 +106,27 @@ SELF_OR_ADMIN = Policy(
 
 # --- Contact (channels and email): the user, admins, and their partners. Once a mentor approved
 # (and still after completion), the mentor and the mentee each see the other's contact; before
-# that, neither does.
+# that, neither does; and never while either has blocked the other.
 
 
 async def contacts_revealed_to(viewer_id: int, user_ids: Iterable[int]) -> set[int]:
     """Of `user_ids`, those whose contact `viewer_id` may see as their partner: a request between
     the two, either way round, in `REVEALING_STATUSES` (the batch that feeds `contact_visible`'s
-    `revealed`). One statement, each side served by the index on that side's id and status."""
+    `revealed`); none while a block stands between them. Two statements, each by its indexes."""
     wanted = list(user_ids)
     pairs = await MentorshipRequest.filter(
         Q(mentee_id=viewer_id, mentor_id__in=wanted) | Q(mentor_id=viewer_id, mentee_id__in=wanted),
         status__in=REVEALING_STATUSES,
     ).values_list("mentor_id", "mentee_id")
-    return {mentee if mentor == viewer_id else mentor for mentor, mentee in pairs}
+    partners = {mentee if mentor == viewer_id else mentor for mentor, mentee in pairs}
+    if not partners:
+        return partners
+    # A block either way round hides contact, whatever the requests (`models/blocks.py`).
+    blocked = await MemberBlock.filter(
+        Q(blocker_id=viewer_id, blocked_id__in=list(partners))
+        | Q(blocked_id=viewer_id, blocker_id__in=list(partners))
+    ).values_list("blocker_id", "blocked_id")
+    return partners - {b if a == viewer_id else a for a, b in blocked}
 
 
 def contact_visible(viewer: User | None, user: User, revealed: bool) -> bool:
@@ -134,14 +144,17 @@ def contact_visible_sql(viewer: str | None, user_alias: str) -> str:
         f" OR EXISTS (SELECT 1 FROM {REQUESTS} revealing"
         f" WHERE ((revealing.mentee_id = {viewer}.id AND revealing.mentor_id = {user_alias}.id)"
         f" OR (revealing.mentor_id = {viewer}.id AND revealing.mentee_id = {user_alias}.id))"
-        f" AND revealing.status IN ({enum_list(REVEALING_STATUSES)})))"
+        f" AND revealing.status IN ({enum_list(REVEALING_STATUSES)})"
+        f" AND NOT EXISTS (SELECT 1 FROM {BLOCKS} blk"
+        f" WHERE (blk.blocker_id = {viewer}.id AND blk.blocked_id = {user_alias}.id)"
+        f" OR (blk.blocker_id = {user_alias}.id AND blk.blocked_id = {viewer}.id))))"
     )
 
 
 CONTACT = Policy(
     "contact",
     "Channels and email: the user, admins, and the other side of an approved (or completed)"
-    " request between them.",
+    " request between them, unless either blocked the other.",
     "a users row",
     contact_visible,
     contact_visible_sql,

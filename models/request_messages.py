@@ -31,6 +31,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models import clock, validation
+from models.blocks import blocks_between
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed, record_event
 from models.inbox import deliver
@@ -85,6 +86,9 @@ async def post_message(author: User, request_id: int, text: str) -> RequestEvent
             raise request_not_found()
         if current.status not in WRITABLE_STATUSES:
             raise _closed(current.status)
+        if await blocks_between(conn, current.mentor_id, current.mentee_id):
+            # Either side blocked the other: closed for both, in words that say no more.
+            raise RuleViolation(ErrorCode.FORBIDDEN, "This conversation is closed.", ["requestId"])
         thread = (
             await RequestEvent.filter(request_id=current.id, kind=EventKind.MESSAGE)
             .using_db(conn)

@@ -14,6 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import clock, validation
+from models.blocks import refuse_if_blocked, unavailable
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed
 from models.lifecycle import record_change
@@ -82,6 +83,7 @@ async def create_request(
             mentor = locked[mentor.id] or mentor
             if not mentor.is_mentor or not mentor.available:
                 raise _unavailable(mentor)
+            await refuse_if_blocked(conn, mentee, mentor)
             await ensure_mentor_has_room(conn, mentor)
             await ensure_no_open_request_for_pair(conn, mentor_id=mentor.id, mentee_id=mentee.id)
             await ensure_mentee_below_open_limit(conn, mentee.id)
@@ -106,8 +108,4 @@ async def create_request(
 
 
 def _unavailable(mentor: User) -> RuleViolation:
-    return RuleViolation(
-        ErrorCode.MENTOR_UNAVAILABLE,
-        f"{mentor.name} does not take new mentees at the moment.",
-        ["mentorId"],
-    )
+    return unavailable(mentor)

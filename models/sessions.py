@@ -26,7 +26,7 @@ from typing import cast
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from models import clock, sql
+from models import clock, sql, standing
 from models.auth import RefreshToken, Session
 from models.errors import ErrorCode, RuleViolation
 from models.limits import limits
@@ -62,6 +62,9 @@ class EndReason(StrEnum):
     PASSWORD_CHANGED = "PASSWORD_CHANGED"
     PASSWORD_RESET = "PASSWORD_RESET"
     REFRESH_TOKEN_REUSED = "REFRESH_TOKEN_REUSED"
+    # An admin suspended or banned the account (`models/moderation.py`).
+    SUSPENDED = "SUSPENDED"
+    BANNED = "BANNED"
 
 
 def token_digest(token: str) -> str:
@@ -166,6 +169,10 @@ async def refresh(refresh_token: str, *, address: str, user_agent: str) -> Signe
     user = await User.get_or_none(id=session.user_id)
     if user is None:
         raise _invalid()
+    refused = standing.refusal(user, "refreshToken")
+    if refused is not None:  # suspended or banned since: the session ends here too
+        await _end(Session.filter(id=session.id), EndReason.SUSPENDED)
+        raise refused
     return SignedIn(session, new_token, user)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tortoise import connections
 
-from models import clock, password_reset, sessions, throttle
+from models import clock, password_reset, sessions, standing, throttle
 from models.digest import send_digests
 from models.inbox import purge_read
 from models.ladder import LadderReport, run_ladder
@@ -76,6 +76,7 @@ async def sweep() -> SweepReport:
         )
         # Old sessions, spent reset tokens, and the reset links in sent emails (issue 16).
         await sessions.forget_old(clock.now())
+        await standing.clear_ended_suspensions(clock.now())
         await password_reset.forget_spent(clock.now())
         # Notifications (docs/notifications.md): due daily digests, and old read ones purged.
         digests = await send_digests(clock.now())

@@ -54,6 +54,10 @@ class User(Model):
     # The language emails are written in: a BCP 47 tag such as "en" or "pt-BR"
     # (`validation.clean_locale`); templates missing in it fall back to English.
     locale = fields.CharField(max_length=16, default="en")
+    # Standing (`models/standing.py`): suspended while `suspended_until` is ahead (it ends by
+    # itself then; the sweep clears the past date), banned once `banned_at` is set.
+    suspended_until = fields.DatetimeField(null=True)
+    banned_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -74,6 +78,9 @@ class User(Model):
             PartialIndex(fields=["id"], condition={"is_mentor": True}),
             # The sweep's pauses that have ended: a few rows, not a scan of every user.
             ("unavailable_until",),
+            # Admins' member list by standing (few rows each; `models/members.py`).
+            ("suspended_until",),
+            ("banned_at",),
         ]
 
     @property

@@ -17,9 +17,10 @@ def encode_global_id(type_name: str, pk: int) -> str:
 def _largest_keys() -> dict[str, int]:
     from models.applications import MentorApplication
     from models.requests import MentorshipRequest, RequestEvent
+    from models.safety_records import MemberReport
     from models.users import User
 
-    models = (User, MentorshipRequest, RequestEvent, MentorApplication)
+    models = (User, MentorshipRequest, RequestEvent, MentorApplication, MemberReport)
     return {m.__name__: int(m._meta.pk.constraints["le"]) for m in models}
 
 

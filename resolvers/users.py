@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Sequence, Set
+from datetime import datetime
 
-from models.policies import MENTOR_PUBLIC, contact_visible, is_self_or_admin
+from models import standing
+from models.policies import ADMIN_ONLY, MENTOR_PUBLIC, contact_visible, is_self_or_admin
 from models.responsiveness import Responsiveness
+from models.standing import MemberStatus
 from models.users import Channel, User
 from resolvers.context import Context
 from resolvers.ready import now_or_later
@@ -21,6 +24,8 @@ __all__ = [
     "open_slots_of",
     "preload",
     "responsiveness_of",
+    "status_of",
+    "suspended_until_of",
     "tags_of",
 ]
 
@@ -35,6 +40,17 @@ def email_of(ctx: Context, user: User) -> str | Awaitable[str | None] | None:
 
 async def _partner_email(ctx: Context, user: User) -> str | None:
     return user.email if await _contact_visible(ctx, user) else None
+
+
+def status_of(ctx: Context, user: User) -> MemberStatus | None:
+    return standing.status_of(user) if ADMIN_ONLY.python(ctx.viewer) else None
+
+
+def suspended_until_of(ctx: Context, user: User) -> datetime | None:
+    """Admins: the end of a suspension still running (a past one is no suspension)."""
+    if not ADMIN_ONLY.python(ctx.viewer) or standing.status_of(user) != MemberStatus.SUSPENDED:
+        return None
+    return user.suspended_until
 
 
 def locale_of(ctx: Context, user: User) -> str | None:

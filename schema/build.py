@@ -38,6 +38,7 @@ from schema.notifications import NotificationMutation, NotificationQuery, Notifi
 from schema.request_messages import RequestMessageMutation
 from schema.requests import RequestMutation
 from schema.rules import NoNulInStrings
+from schema.safety import SafetyMutation, SafetyQuery
 from schema.sessions import SessionMutation, SessionQuery
 from schema.shared_events import SharedEventExecution
 from schema.subscriptions import RequestSubscription
@@ -61,6 +62,7 @@ QUERIES = (
     GraphQuery,
     AdminStatisticsQuery,
     NotificationQuery,
+    SafetyQuery,
 )
 MUTATIONS = (
     AccountMutation,
@@ -72,6 +74,7 @@ MUTATIONS = (
     FeedbackMutation,
     RequestMessageMutation,
     NotificationMutation,
+    SafetyMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -23,6 +23,7 @@ from typing import Any
 from graphql import GraphQLObjectType
 
 from models.feedback import MentorshipFeedback
+from models.safety_records import MemberReport
 from resolvers.fast_reads.admin import one_application
 from resolvers.fast_reads.build import Build
 from resolvers.fast_reads.fields import declare, object_sql, renders
@@ -34,6 +35,7 @@ from resolvers.fast_reads.users import one_user
 __all__ = ["HOLDERS", "declare_payload"]
 
 FEEDBACK = MentorshipFeedback._meta.db_table
+REPORTS = MemberReport._meta.db_table
 # json_build_array takes at most 100 arguments.
 _MAX_ITEMS = 100
 
@@ -47,6 +49,16 @@ def one_feedback(
     return f"(SELECT {feedback} FROM {FEEDBACK} {f} WHERE {f}.id = {id_sql})"
 
 
+def one_report(
+    build: Build, selected: Selected, id_sql: str, runtime: GraphQLObjectType | None = None
+) -> str:
+    """The member report whose id is `id_sql` (its reporter's or an admin's: whoever the
+    payload was built for)."""
+    m = build.alias("mr")
+    report = object_sql(build, selected, m, runtime)
+    return f"(SELECT {report} FROM {REPORTS} {m} WHERE {m}.id = {id_sql})"
+
+
 # A held object's GraphQL type -> its reader by id (each applies its type's visibility; the
 # payloads hold only what their viewer may see, so the ordinary path answers the same).
 HOLDERS: dict[str, Callable[..., str]] = {
@@ -55,6 +67,7 @@ HOLDERS: dict[str, Callable[..., str]] = {
     "MentorApplication": one_application,
     "RequestEvent": one_event,
     "MentorshipFeedback": one_feedback,
+    "MemberReport": one_report,
 }
 
 
@@ -141,3 +154,9 @@ declare_payload("EndSessionsPayload", values=["ended"])
 declare_payload("ChangePasswordPayload", values=["endedSessions"])
 declare_payload("PasswordResetPayload", values=["ok"])
 declare_payload("MarkNotificationsReadPayload", values=["marked", "unreadCount"])
+declare_payload("BlockMemberPayload", held=["user", "requests"])
+declare_payload("UnblockMemberPayload", held=["user"])
+declare_payload("ReportPayload", held=["report"])
+declare_payload("DismissReportPayload", held=["report"])
+declare_payload("ModerateMemberPayload", held=["user"])
+declare_payload("RestrictMemberPayload", held=["user", "requests"])

@@ -21,13 +21,15 @@ import resolvers.fast_reads.notifications
 import resolvers.fast_reads.payloads
 import resolvers.fast_reads.recommendations
 import resolvers.fast_reads.request_clock
+import resolvers.fast_reads.safety
 import resolvers.fast_reads.sessions
 import resolvers.fast_reads.spotlight  # noqa: F401
-from models import directory, sessions
+from models import clock, directory, sessions
 from models import json_sql as js
 from models.directory import ORDER_KEYS, FacetKind, MentorFilter, MentorOrder
 from models.errors import RuleViolation
 from models.policies import ADMIN_ONLY
+from models.standing import good_standing_sql
 from models.users import User
 from resolvers.errors import BadUserInput
 from resolvers.fast_reads.admin import one_application
@@ -222,10 +224,10 @@ def compile_operation(
     """The statement answering the operation's root fields; `Unsupported` when it cannot.
 
     Signed in, the statement reads the viewer's row (`v`) itself, and answers nothing (NULL)
-    when it no longer exists: the ordinary path then refuses the token. With `checks_session`,
-    it also answers nothing when the token's session has ended (`models.sessions.live_sql`):
-    the caller then makes the ordinary check, which refuses the token as before, so a read
-    with a session's token is one round trip, not two."""
+    when it no longer exists or is not in good standing: the ordinary path then refuses the
+    token. With `checks_session`, it also answers nothing when the token's session has ended
+    (`models.sessions.live_sql`): the caller then makes the ordinary check, which refuses the
+    token as before, so a read with a session's token is one round trip, not two."""
     query_type = schema.query_type
     assert query_type is not None
     roots = collect(schema, query_type, [operation.selection_set], fragments, variables)
@@ -244,6 +246,10 @@ def compile_operation(
         viewer_at = len(build.params) - 1
         if checks_session:
             sql += f" AND {sessions.live_sql(build.session(), 'v.id')}"
+        # A suspended or banned viewer gets nothing here either: the ordinary path refuses the
+        # token (`mentorgraph/security.py`), even one without a session.
+        now = f"{build.renewed_param(clock.now)}::timestamptz"
+        sql += f" AND {good_standing_sql('v', now)}"
         if build.requires_admin:  # an admins' view is selected (`admin.py`)
             sql += f" AND {ADMIN_ONLY.sql('v', '')}"
     return Statement(

@@ -170,7 +170,9 @@ def _request_list(build: Build, child: Selected, u: str) -> str:
 def _counts(build: Build, child: Selected, u: str) -> str:
     """`RequestStatusCounts` (`schema/types/request_overview.py::counts_of`)."""
     counts = object_sql(build, child, None)
-    return f"(SELECT {counts} FROM {REQUESTS} WHERE {_SIDES[child.name]} = {u}.id)"
+    # HAVING makes it one aggregate row even when every count is skipped (`new @skip(...)`
+    # leaves no aggregate in the object, and then one row per request was returned).
+    return f"(SELECT {counts} FROM {REQUESTS} WHERE {_SIDES[child.name]} = {u}.id HAVING true)"
 
 
 @renders("User", "activeMentors", "activeMentees", **_PRIVATE)

@@ -22,6 +22,7 @@ from schema.pagination import After, Before, Connection, First, Last, connection
 from schema.selection import item_fields
 from schema.types.request_enums import RequestStatus
 from schema.types.request_overview import RequestStatusCounts, counts_of
+from schema.types.safety_enums import MemberStatus
 from schema.types.user_graph import UserGraphFields
 
 if TYPE_CHECKING:
@@ -143,6 +144,17 @@ class User(Node, UserGraphFields):
     )
     def locale(self, root: strawberry.Parent[UserModel], info: Info) -> str | None:
         return users.locale_of(info.context, root)
+
+    @strawberry.field(description="Admins: the member's standing; null for everyone else.")
+    def status(self, root: strawberry.Parent[UserModel], info: Info) -> MemberStatus | None:
+        return users.status_of(info.context, root)
+
+    @strawberry.field(
+        description="Admins: when the member's suspension ends; null when not suspended, and"
+        " for everyone else."
+    )
+    def suspended_until(self, root: strawberry.Parent[UserModel], info: Info) -> datetime | None:
+        return users.suspended_until_of(info.context, root)
 
     @strawberry.field(
         description="Visible to the user, admins and the other side of an approved or"
