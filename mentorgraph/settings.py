@@ -102,6 +102,20 @@ class Settings(BaseSettings):
     password_reset_max_per_address: int = RULES.password_reset_max_per_address
     password_reset_window_seconds: float = RULES.password_reset_window_seconds
 
+    # --- Email verification and leaving (issue 16; `docs/accounts.md`) ---
+    # Whether members confirm their address (an emailed single-use link) before they may send
+    # requests or be listed as mentors; false for communities that don't want it (sign-ups and
+    # email changes then count as verified at once).
+    require_email_verification: bool = RULES.require_email_verification
+    # How long a verification link works, and how many verification emails one account may
+    # ask for within `password_reset_window_seconds` (past that, VERIFICATION_THROTTLED).
+    email_verification_ttl_hours: float = RULES.email_verification_ttl_hours
+    verification_emails_per_window: int = RULES.verification_emails_per_window
+    # Days between `deleteAccount` and the anonymisation by the sweep (undo meanwhile).
+    account_deletion_grace_days: float = RULES.account_deletion_grace_days
+    # Data exports (`exportMyData`, `emailMyDataExport`) one member may ask for per hour.
+    data_exports_per_hour: int = RULES.data_exports_per_hour
+
     # Guard rails against expensive or abusive documents.
     max_query_depth: int = 12
     max_aliases: int = 30

@@ -29,6 +29,18 @@ class Limits:
     password_reset_max_per_email: int = 3
     password_reset_max_per_address: int = 10
     password_reset_window_seconds: float = 60 * 60
+    # Email verification (`models/email_verification.py`): whether new addresses must be
+    # confirmed before their owner sends requests or is listed as a mentor, how long an
+    # emailed link works, and how many verification emails an account may ask for per window
+    # (`password_reset_window_seconds`).
+    require_email_verification: bool = True
+    email_verification_ttl_hours: float = 48
+    verification_emails_per_window: int = 3
+    # Leaving (`models/account_deletion.py`): the days between `deleteAccount` and the
+    # anonymisation, during which the member can undo it; and how many data exports
+    # (`exportMyData`, `emailMyDataExport`) a member may ask for per hour.
+    account_deletion_grace_days: float = 14
+    data_exports_per_hour: int = 5
     # The ladder for unanswered (NEW or VIEWED) requests, in days since the request was made.
     first_reminder_days: float = 5
     second_reminder_days: float = 10

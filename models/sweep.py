@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tortoise import connections
 
-from models import clock, password_reset, sessions, throttle
+from models import account_deletion, account_emails, clock, password_reset, sessions, throttle
 from models.ladder import LadderReport, run_ladder
 from models.limits import limits
 from models.response_scores import refresh_scores
@@ -74,4 +74,7 @@ async def sweep() -> SweepReport:
         # Old sessions, spent reset tokens, and the reset links in sent emails (issue 16).
         await sessions.forget_old(clock.now())
         await password_reset.forget_spent(clock.now())
+        # Accounts whose deletion's grace period is over, and sent emails with links or data.
+        await account_deletion.anonymise_due(clock.now())
+        await account_emails.forget_sent()
         return SweepReport(ladder=ladder, scores_changed=await refresh_scores())

@@ -14,6 +14,7 @@ from resolvers.ready import now_or_later
 __all__ = [
     "channels_of",
     "email_of",
+    "email_verified_of",
     "has_room",
     "is_favorite",
     "languages_of",
@@ -39,6 +40,10 @@ async def _partner_email(ctx: Context, user: User) -> str | None:
 
 def locale_of(ctx: Context, user: User) -> str | None:
     return user.locale if is_self_or_admin(ctx.viewer, user.id) else None
+
+
+def email_verified_of(ctx: Context, user: User) -> bool | None:
+    return user.email_verified if is_self_or_admin(ctx.viewer, user.id) else None
 
 
 async def channels_of(ctx: Context, user: User) -> list[Channel] | None:

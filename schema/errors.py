@@ -45,6 +45,17 @@ UserErrorCode = described_enum(
         " so its session has been ended. Sign in again.",
         "INVALID_RESET_TOKEN": "The reset token is unknown, already used, or expired: ask for"
         " a new one.",
+        "EMAIL_NOT_VERIFIED": "Confirm your email address first (the link we emailed you;"
+        " `resendVerificationEmail` sends another).",
+        "INVALID_VERIFICATION_TOKEN": "The verification link is unknown, already used,"
+        " expired or replaced by a newer one: ask for a new one.",
+        "VERIFICATION_THROTTLED": "Too many verification emails asked for: wait"
+        " `retryAfterSeconds`.",
+        "ACCOUNT_CLOSING": "The account is scheduled for deletion: cancel that first"
+        " (`cancelAccountDeletion`).",
+        "INVALID_CANCELLATION_TOKEN": "The cancellation link is unknown, already used, or the"
+        " grace period is over.",
+        "EXPORT_THROTTLED": "Too many data exports asked for: wait `retryAfterSeconds`.",
         "PAUSE_IN_PAST": "A pause (`unavailableUntil`) must end in the future.",
         "PAUSE_TOO_LONG": "A pause (`unavailableUntil`) ends too far ahead: see the message.",
     },
