@@ -33,6 +33,8 @@ __all__ = [
 VERIFY_EMAIL_KIND = "verify_email"
 DELETION_SCHEDULED_KIND = "account_deletion_scheduled"
 DATA_EXPORT_KIND = "data_export"
+ACCOUNT_DELETED_KIND = "account_deleted"
+FORGOTTEN_ADDRESS = "forgotten@deleted.invalid"
 
 
 def _day(moment: datetime) -> str:
@@ -93,7 +95,7 @@ async def deletion_cancelled(user: User, connection: BaseDBAsyncClient) -> None:
 async def account_deleted(name: str, address: str, connection: BaseDBAsyncClient) -> None:
     """The last email to the address, sent as the account is anonymised (it is the only copy
     of the address left, in the outbox until sent)."""
-    email = compose("account_deleted", User(email=address, name=name))
+    email = compose(ACCOUNT_DELETED_KIND, User(email=address, name=name))
     await enqueue_email(email, connection=connection)
 
 
@@ -106,7 +108,13 @@ async def data_export(
 
 async def forget_sent() -> int:
     """The sweep: blank the bodies of sent emails that held a live link or a member's data
-    export (the outbox keeps the record that it sent them, not the words)."""
+    export (the outbox keeps the record that it sent them, not the words), and the address
+    of a sent farewell (the last trace of a deleted account's address)."""
+    await (
+        OutboxEmail.filter(sent_at__not_isnull=True, kind=ACCOUNT_DELETED_KIND)
+        .exclude(to_email=FORGOTTEN_ADDRESS)
+        .update(to_email=FORGOTTEN_ADDRESS, subject="", text_body="", html_body="")
+    )
     return await (
         OutboxEmail.filter(
             sent_at__not_isnull=True,

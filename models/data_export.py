@@ -44,8 +44,14 @@ def _value(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
+def _camel(column: str) -> str:
+    """`mentor__name` -> `mentorName`, `to_status` -> `toStatus`: the API's spelling."""
+    head, *rest = [part for part in column.split("_") if part]
+    return head + "".join(part.capitalize() for part in rest)
+
+
 def _rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{key: _value(value) for key, value in row.items()} for row in rows]
+    return [{_camel(key): _value(value) for key, value in row.items()} for row in rows]
 
 
 async def export_of(user: User) -> dict[str, Any]:
@@ -123,9 +129,9 @@ async def _document(user: User) -> dict[str, Any]:
     truncated = truncated or len(events) > MAX_EVENTS
     history: dict[int, list[dict[str, Any]]] = {}
     for event in reversed(events[:MAX_EVENTS]):
-        history.setdefault(event.pop("request_id"), []).append(event)
+        history.setdefault(event.pop("requestId"), []).append(event)
     for request in requests:
-        request["side"] = "MENTEE" if request["mentee_id"] == me else "MENTOR"
+        request["side"] = "MENTEE" if request["menteeId"] == me else "MENTOR"
         request["history"] = history.get(request["id"], [])
     feedback = _rows(
         await MentorshipFeedback.filter(Q(author_id=me) | Q(subject_id=me))
@@ -155,8 +161,8 @@ async def _document(user: User) -> dict[str, Any]:
             .limit(MAX_ROWS)
             .values("mentor_id", "mentor__name", "created_at")
         ),
-        "feedbackGiven": [f for f in feedback if f["author_id"] == me],
-        "feedbackReceived": [f for f in feedback if f["subject_id"] == me],
+        "feedbackGiven": [f for f in feedback if f["authorId"] == me],
+        "feedbackReceived": [f for f in feedback if f["subjectId"] == me],
         "sessions": _rows(
             await Session.filter(user_id=me)
             .order_by("-id")

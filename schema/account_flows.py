@@ -136,7 +136,7 @@ class AccountFlowMutation:
     )
     async def export_my_data(self, info: Info) -> ExportMyDataPayload:
         return await payload(
-            ExportMyDataPayload, account_flows.export_my_data(info.context), "data"
+            ExportMyDataPayload, account_flows.export_my_data(info.context), "document"
         )
 
     @strawberry.mutation(
