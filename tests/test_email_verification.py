@@ -5,6 +5,7 @@ address replaces the old only once confirmed, and the setting turns it all off."
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -18,11 +19,13 @@ from mentorgraph.settings import Settings
 from models import clock
 from models.limits import configure, limits
 from models.outbox import OutboxEmail
+from models.sweep import sweep
 from models.users import User
 from tests.test_sessions import post
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import PASSWORD, make_mentor, make_user
 from tests.utils.lifecycle import create, user_gid
+from tests.utils.live_server import LiveServer
 from tests.utils.mail import inbox, part_of, text_of, worker_for
 from tests.utils.smtp import SmtpServer
 
@@ -245,3 +248,47 @@ async def test_the_setting_turns_verification_off(lenient_client: GraphQLClient)
     assert answer.data["changeEmail"] == {"changed": True, "userErrors": []}
     await ada.refresh_from_db()
     assert ada.email == "new@example.org"
+
+
+async def test_concurrent_uses_of_one_link_have_one_winner(
+    live_clients: list[GraphQLClient], smtp: SmtpServer
+) -> None:
+    ada = await make_user(email="ada@example.org")
+    answer = await live_clients[0].execute(
+        CHANGE, {"e": "new@example.org", "p": PASSWORD}, as_user=ada
+    )
+    assert answer.data["changeEmail"]["changed"] is False
+    token = await emailed_link(smtp, "new@example.org")
+    results = await asyncio.gather(
+        *(verify(live_clients[i % len(live_clients)].http, token) for i in range(6))
+    )
+    assert [r["ok"] for r in results].count(True) == 1
+    losers = [r for r in results if not r["ok"]]
+    assert {c for r in losers for c in codes(r)} == {"INVALID_VERIFICATION_TOKEN"}
+    await ada.refresh_from_db()
+    assert ada.email == "new@example.org"
+
+
+async def test_verification_links_never_reach_the_logs(
+    settings: Settings, db: None, smtp: SmtpServer
+) -> None:
+    server = LiveServer(settings, LOG_FORMAT="json", LOG_LEVEL="DEBUG", BACKGROUND_JOBS="false")
+    server.start()
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+            await sign_up(http, "ada@example.org")
+            token = await emailed_link(smtp, "ada@example.org")
+            inline = f'mutation Confirm {{ verifyEmail(input: {{token: "{token}X"}}) {{ ok }} }}'
+            _, body = await post(http, inline)
+            assert body["data"]["verifyEmail"]["ok"] is None
+            assert (await verify(http, token))["ok"] is True
+        log = server.read_log()
+    finally:
+        server.stop()
+    assert "verifyEmail" in log or "Confirm" in log
+    for secret in (token, token[:20]):
+        assert secret not in log
+    # Sent, the link's copy in the outbox is blanked by the sweep.
+    await sweep()
+    [row] = await OutboxEmail.filter(kind="verify_email")
+    assert row.sent_at is not None and token not in row.text_body + row.html_body

@@ -206,7 +206,8 @@ def compile_operation(
     """The statement answering the operation's root fields; `Unsupported` when it cannot.
 
     Signed in, the statement reads the viewer's row (`v`) itself, and answers nothing (NULL)
-    when it no longer exists: the ordinary path then refuses the token."""
+    when it no longer exists or was anonymised (`models/account_deletion.py`): the ordinary
+    path then refuses the token."""
     query_type = schema.query_type
     assert query_type is not None
     roots = collect(schema, query_type, [operation.selection_set], fragments, variables)
@@ -221,6 +222,7 @@ def compile_operation(
     viewer_at = None
     if viewer_id is not None:
         sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
+        sql += " AND v.deleted_at IS NULL"
         viewer_at = len(build.params) - 1
         if build.requires_admin:  # an admins' view is selected (`admin.py`)
             sql += f" AND {ADMIN_ONLY.sql('v', '')}"
