@@ -100,7 +100,8 @@ class TokenService:
     @staticmethod
     async def user_by_id(user_id: int) -> User:
         user = await User.get_or_none(id=user_id)
-        if user is None:
+        # An anonymised account (`models/account_deletion.py`) is gone, whatever the token.
+        if user is None or user.deleted_at is not None:
             raise InvalidToken("The token's account no longer exists: sign in again.")
         if not standing.in_good_standing(user):
             # Suspended or banned: even a token without a session (`issue`) stops here.

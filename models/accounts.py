@@ -9,9 +9,16 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import standing, validation
+from models.email_verification import send_link
 from models.errors import ErrorCode, RuleViolation
 from models.limits import limits
-from models.login_guard import login_failed, login_succeeded, reserve_login, reserve_sign_up
+from models.login_guard import (
+    login_failed,
+    login_succeeded,
+    reserve_login,
+    reserve_sign_up,
+    reserve_verification_email,
+)
 from models.passwords import (
     DUMMY_HASH,
     hash_password_off_loop,
@@ -55,7 +62,7 @@ def _validated(email: str, password: str, name: str) -> tuple[str, str]:
 
 
 async def _insert_user(
-    email: str, name: str, password: str, is_mentor: bool, is_admin: bool
+    email: str, name: str, password: str, is_mentor: bool, is_admin: bool, verified: bool = True
 ) -> User:
     taken = RuleViolation(
         ErrorCode.EMAIL_TAKEN, "An account with this email already exists.", ["email"]
@@ -70,6 +77,7 @@ async def _insert_user(
             is_mentor=is_mentor,
             is_admin=is_admin,
             capacity=limits().default_mentor_capacity,
+            email_verified=verified,
         )
     except IntegrityError:
         # Two sign-ups with one address raced past the check; the unique index decided.
@@ -78,10 +86,18 @@ async def _insert_user(
 
 async def sign_up(*, email: str, password: str, name: str, client_address: str) -> User:
     """A new account; past the per-address ceiling, SIGN_UP_THROTTLED (counted once the input
-    is valid, before the email is looked up or the password hashed)."""
+    is valid, before the email is looked up or the password hashed). With verification
+    required, the account starts unverified and its address is sent a confirmation link
+    (`models/email_verification.py`)."""
     clean_email, clean_name = _validated(email, password, name)
     await reserve_sign_up(client_address)
-    return await _insert_user(clean_email, clean_name, password, False, False)
+    required = limits().require_email_verification
+    user = await _insert_user(clean_email, clean_name, password, False, False, not required)
+    if required:
+        await reserve_verification_email(user.id)  # the account's first: never refused
+        async with in_transaction() as connection:
+            await send_link(connection, user, user.email)
+    return user
 
 
 async def authenticate(*, email: str, password: str, client_address: str) -> User:

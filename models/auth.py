@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-__all__ = ["KnownAddress", "PasswordReset", "RefreshToken", "Session", "Throttle"]
+__all__ = ["AccountToken", "KnownAddress", "PasswordReset", "RefreshToken", "Session", "Throttle"]
 
 
 class Throttle(Model):
@@ -109,3 +109,27 @@ class PasswordReset(Model):
         table = "password_resets"
         # A reset spends the account's other live tokens.
         indexes = [("user_id", "used_at")]
+
+
+class AccountToken(Model):
+    """An emailed single-use account link by its SHA-256 (`models/account_tokens.py`): confirm
+    an address (`purpose` VERIFY_EMAIL, with the address it confirms) or cancel a scheduled
+    deletion (CANCEL_DELETION). Spent by one conditional update of `used_at`."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
+        "models.User", related_name=False, on_delete=fields.CASCADE
+    )
+    user_id: int
+    purpose = fields.CharField(max_length=20)
+    # The address a VERIFY_EMAIL link confirms (the sign-up's, or the new one of a change).
+    email = fields.CharField(max_length=254, default="")
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "account_tokens"
+        # A new link spends the account's older live ones of the same purpose.
+        indexes = [("user_id", "purpose", "used_at")]

@@ -117,6 +117,32 @@ class ErrorCode(DescribedCode):
         "PAUSE_TOO_LONG",
         "A pause (`unavailableUntil`) ends too far ahead: see the message.",
     )
+    EMAIL_NOT_VERIFIED = (
+        "EMAIL_NOT_VERIFIED",
+        "Confirm your email address first (the link we emailed you; `resendVerificationEmail`"
+        " sends another).",
+    )
+    INVALID_VERIFICATION_TOKEN = (
+        "INVALID_VERIFICATION_TOKEN",
+        "The verification link is unknown, already used, expired or replaced by a newer one:"
+        " ask for a new one.",
+    )
+    VERIFICATION_THROTTLED = (
+        "VERIFICATION_THROTTLED",
+        "Too many verification emails asked for: wait `retryAfterSeconds`.",
+    )
+    ACCOUNT_CLOSING = (
+        "ACCOUNT_CLOSING",
+        "The account is scheduled for deletion: cancel that first (`cancelAccountDeletion`).",
+    )
+    INVALID_CANCELLATION_TOKEN = (
+        "INVALID_CANCELLATION_TOKEN",
+        "The cancellation link is unknown, already used, or the grace period is over.",
+    )
+    EXPORT_THROTTLED = (
+        "EXPORT_THROTTLED",
+        "Too many data exports asked for: wait `retryAfterSeconds`.",
+    )
     ACCOUNT_SUSPENDED = (
         "ACCOUNT_SUSPENDED",
         "The account is suspended until the time in the message.",

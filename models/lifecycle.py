@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models import audit, clock
@@ -33,6 +34,7 @@ __all__ = [
     "TRANSITIONS",
     "Actor",
     "cancel_others",
+    "close_requests_of_leaving",
     "decline_open_requests",
     "is_allowed",
     "may_ever",
@@ -368,6 +370,59 @@ async def withdraw_open_requests(
         events.append(await _apply(conn, request, S.CANCELLED, actor=actor, roles=roles, note=note))
         cancelled.append(request)
     return cancelled, events
+
+
+# The note of every change made as a member's account is anonymised (`models/account_deletion`).
+LEFT_NOTE = "The member closed their account."
+
+
+async def close_requests_of_leaving(
+    conn: BaseDBAsyncClient, member: User
+) -> tuple[list[MentorshipRequest], list[RequestEvent]]:
+    """A member's account is anonymised: inside the caller's transaction (which holds their
+    row), each open request they sent is cancelled and each active mentorship completed as
+    their own last acts, and each open request they received is declined by the system (OTHER,
+    with `LEFT_NOTE`); the other side is told as for any change. Answered and finished
+    requests stay as they are. Returns the changed requests and their events."""
+    ids = cast(
+        "list[int]",
+        await MentorshipRequest.filter(
+            Q(mentee_id=member.id) | Q(mentor_id=member.id),
+            status__in=(*OPEN_STATUSES, S.APPROVED),
+        )
+        .using_db(conn)
+        .order_by("id")
+        .values_list("id", flat=True),
+    )
+    # Every row locked (in id order) before the first event, as in `cancel_others`.
+    rows = [await lock_request(conn, request_id) for request_id in ids]
+    changed: list[MentorshipRequest] = []
+    events: list[RequestEvent] = []
+    for request in rows:
+        if request is None:
+            continue
+        if request.status is S.APPROVED:
+            to, roles, actor, reason = S.COMPLETED, roles_of(member, request), member, None
+        elif request.mentee_id == member.id:
+            to, roles, actor, reason = S.CANCELLED, frozenset({Actor.MENTEE}), member, None
+        else:
+            to, roles, actor = S.DECLINED, frozenset({Actor.SYSTEM}), None
+            reason = DeclineReason.OTHER
+        if not is_allowed(request.status, to, roles):
+            continue
+        events.append(
+            await _apply(
+                conn,
+                request,
+                to,
+                actor=actor,
+                roles=roles,
+                note=LEFT_NOTE,
+                decline_reason=reason,
+            )
+        )
+        changed.append(request)
+    return changed, events
 
 
 async def _apply(

@@ -99,6 +99,20 @@ class Limits(BaseModel):
     password_reset_max_per_address: int = Field(default=10, ge=1)
     password_reset_window_seconds: float = Field(default=60 * 60, gt=0)
 
+    # --- Email verification and leaving (`models/email_verification.py`, docs/accounts.md) ---
+    # Whether members confirm their address (an emailed single-use link) before they may send
+    # requests or be listed as mentors; false for communities that don't want it (sign-ups and
+    # email changes then count as verified at once).
+    require_email_verification: bool = True
+    # How long a verification link works, and how many verification emails one account may
+    # ask for within `password_reset_window_seconds` (past that, VERIFICATION_THROTTLED).
+    email_verification_ttl_hours: float = Field(default=48, gt=0)
+    verification_emails_per_window: int = Field(default=3, ge=1)
+    # Days between `deleteAccount` and the anonymisation by the sweep (undo meanwhile).
+    account_deletion_grace_days: float = Field(default=14, gt=0)
+    # Data exports (`exportMyData`, `emailMyDataExport`) one member may ask for per hour.
+    data_exports_per_hour: int = Field(default=5, ge=1)
+
     # --- Links in emails (`models/email_links.py`, `mentorgraph/email_answers.py`) ---
     # Links in emails point at the web app people use (pages /requests/<id>, /mentors,
     # /profile), no trailing slash needed.

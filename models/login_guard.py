@@ -37,11 +37,13 @@ __all__ = [
     "LoginReservation",
     "login_failed",
     "login_succeeded",
+    "reserve_data_export",
     "reserve_login",
     "reserve_password_check",
     "reserve_password_reset",
     "reserve_reset_attempt",
     "reserve_sign_up",
+    "reserve_verification_email",
 ]
 
 # Called with the code of every refused attempt (the server counts them: `mentorgraph.metrics`).
@@ -200,6 +202,34 @@ async def reserve_reset_attempt(client_address: str) -> str:
         "token",
     )
     return key
+
+
+async def reserve_verification_email(user_id: int) -> None:
+    """Count one verification email for the account (sign-up, email change, resend); raises
+    VERIFICATION_THROTTLED past `verification_emails_per_window` within the reset window:
+    bounds the mail one account can make us send to an address it typed."""
+    lim = limits()
+    rule = _reset_rule(lim.verification_emails_per_window)
+    await _count_all(
+        [(throttle.key("verify-email", str(user_id)), rule)],
+        ErrorCode.VERIFICATION_THROTTLED,
+        "email",
+    )
+
+
+async def reserve_data_export(user_id: int) -> None:
+    """Count one data export of the account; EXPORT_THROTTLED past `data_exports_per_hour`
+    (an export reads everything about a member: cheap once, not in a loop)."""
+    hour = 60 * 60
+    rule = Rule(
+        free=limits().data_exports_per_hour,
+        base_seconds=hour,
+        max_seconds=hour,
+        forget_seconds=hour,
+    )
+    await _count_all(
+        [(throttle.key("data-export", str(user_id)), rule)], ErrorCode.EXPORT_THROTTLED, "viewer"
+    )
 
 
 async def _count_all(counted: list[tuple[str, Rule]], code: ErrorCode, field_name: str) -> None:

@@ -7,6 +7,7 @@ from tortoise.transactions import in_transaction
 
 from models import audit, clock, notifications, validation
 from models.applications import ApplicationStatus, MentorApplication
+from models.email_verification import ensure_may_be_listed, may_be_listed
 from models.errors import ErrorCode, RuleViolation, RuleViolations
 from models.safety_records import AuditAction
 from models.users import Channel, User, UserTag
@@ -34,6 +35,7 @@ async def _profile_gaps(user: User) -> list[RuleViolation]:
 async def apply_to_mentor(user: User, motivation: str) -> MentorApplication:
     if user.is_mentor:
         raise RuleViolation(ErrorCode.FORBIDDEN, "You are already a mentor.")
+    ensure_may_be_listed(user, "motivation")
     violations = await _profile_gaps(user)
     collector = validation.Collector()
     cleaned = collector.clean(
@@ -93,10 +95,11 @@ async def review_application(
             )
         applicant = await User.get(id=application.user_id, using_db=connection)
         if approve:
+            # Listed at once, unless the applicant is leaving meanwhile (the listings' rule).
             await (
                 User.filter(id=applicant.id)
                 .using_db(connection)
-                .update(is_mentor=True, available=True, updated_at=clock.now())
+                .update(is_mentor=True, available=may_be_listed(applicant), updated_at=clock.now())
             )
         await notifications.application_decided(applicant, approve, reason, connection)
         await audit.record(

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from models import clock, lifecycle
 from models.availability_changes import AvailabilityChange
+from models.email_verification import ensure_may_be_listed
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed
 from models.limits import limits
@@ -58,6 +59,8 @@ async def _change(
         return None
     if mentor.available == available and (available or mentor.unavailable_until is None):
         return None
+    if available:
+        ensure_may_be_listed(mentor)
     now = clock.now()
     await (
         User.filter(id=mentor_id)
@@ -138,6 +141,8 @@ async def set_own_availability(
         mentor = await lock_user(conn, user.id)
         if mentor is None:
             raise RuleViolation(ErrorCode.NOT_FOUND, "No such mentor.", ["available"])
+        if available:
+            ensure_may_be_listed(mentor)
         changes: dict[str, object] = {"unavailable_until": until}
         if mentor.available != available:
             changes |= {"available": available, "availability_changed_at": now}
@@ -157,6 +162,11 @@ async def end_pauses() -> int:
     """Mentors whose pause has ended are available again (one conditional UPDATE: concurrent
     sweeps cannot both count a mentor). Returns how many came back."""
     now = clock.now()
-    return await User.filter(is_mentor=True, available=False, unavailable_until__lte=now).update(
-        available=True, unavailable_until=None, availability_changed_at=now, updated_at=now
-    )
+    # Only members who may be listed (a deletion clears the pause anyway).
+    return await User.filter(
+        is_mentor=True,
+        available=False,
+        unavailable_until__lte=now,
+        email_verified=True,
+        deletion_due_at__isnull=True,
+    ).update(available=True, unavailable_until=None, availability_changed_at=now, updated_at=now)

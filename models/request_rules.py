@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from models import clock, validation
 from models.blocks import refuse_if_blocked, unavailable
+from models.email_verification import ensure_may_ask
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed
 from models.lifecycle import record_change
@@ -62,6 +63,7 @@ async def create_request(
         )
     }
     collector.raise_if_any()
+    ensure_may_ask(mentee)
 
     if mentor_id == mentee.id:
         raise RuleViolation(
@@ -81,6 +83,7 @@ async def create_request(
             # silent mentor's requests), so no request is left waiting on an unavailable mentor.
             locked = {i: await lock_user(conn, i) for i in sorted({mentee.id, mentor.id})}
             mentor = locked[mentor.id] or mentor
+            ensure_may_ask(locked[mentee.id] or mentee)
             if not mentor.is_mentor or not mentor.available:
                 raise _unavailable(mentor)
             await refuse_if_blocked(conn, mentee, mentor)

@@ -65,6 +65,7 @@ class EndReason(StrEnum):
     # An admin suspended or banned the account (`models/moderation.py`).
     SUSPENDED = "SUSPENDED"
     BANNED = "BANNED"
+    ACCOUNT_DELETION = "ACCOUNT_DELETION"
 
 
 def token_digest(token: str) -> str:

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 
 from tortoise import connections
 
-from models import clock, password_reset, sessions, standing, throttle
+from models import (
+    account_deletion,
+    account_emails,
+    clock,
+    password_reset,
+    sessions,
+    standing,
+    throttle,
+)
 from models.digest import send_digests
 from models.inbox import purge_read
 from models.ladder import LadderReport, run_ladder
@@ -81,4 +89,7 @@ async def sweep() -> SweepReport:
         # Notifications (docs/notifications.md): due daily digests, and old read ones purged.
         digests = await send_digests(clock.now())
         await purge_read(clock.now())
+        # Accounts whose deletion's grace period is over, and sent emails with links or data.
+        await account_deletion.anonymise_due(clock.now())
+        await account_emails.forget_sent()
         return SweepReport(ladder=ladder, scores_changed=await refresh_scores(), digests=digests)

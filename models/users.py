@@ -58,6 +58,17 @@ class User(Model):
     # itself then; the sweep clears the past date), banned once `banned_at` is set.
     suspended_until = fields.DatetimeField(null=True)
     banned_at = fields.DatetimeField(null=True)
+    # Whether the owner confirmed the address (`models/email_verification.py`). True unless a
+    # sign-up asked for a confirmation that has not come yet (the database default too: the
+    # accounts of before verification existed count as verified). Until then the member sends
+    # no requests and is never available as a mentor (the one rule every listing reads).
+    email_verified = fields.BooleanField(default=True)
+    # `deleteAccount`: when the grace period ends and the sweep anonymises the account
+    # (`models/account_deletion.py`); NULL when no deletion is scheduled. While set, the member
+    # is unavailable, sends no requests, and may cancel.
+    deletion_due_at = fields.DatetimeField(null=True)
+    # When the account was anonymised ("Deleted member"); NULL for a live account.
+    deleted_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -81,6 +92,8 @@ class User(Model):
             # Admins' member list by standing (few rows each; `models/members.py`).
             ("suspended_until",),
             ("banned_at",),
+            # The sweep's deletions that are due: a few rows, not a scan of every user.
+            ("deletion_due_at",),
         ]
 
     @property

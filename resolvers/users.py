@@ -17,6 +17,7 @@ from resolvers.ready import now_or_later
 __all__ = [
     "channels_of",
     "email_of",
+    "email_verified_of",
     "has_room",
     "is_favorite",
     "languages_of",
@@ -55,6 +56,10 @@ def suspended_until_of(ctx: Context, user: User) -> datetime | None:
 
 def locale_of(ctx: Context, user: User) -> str | None:
     return user.locale if is_self_or_admin(ctx.viewer, user.id) else None
+
+
+def email_verified_of(ctx: Context, user: User) -> bool | None:
+    return user.email_verified if is_self_or_admin(ctx.viewer, user.id) else None
 
 
 async def channels_of(ctx: Context, user: User) -> list[Channel] | None:

@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry.types.base import get_object_definition
 
+from schema.account_flows import AccountFlowMutation
 from schema.accounts import AccountMutation, AccountQuery
 from schema.admin import AdminMutation, AdminQuery
 from schema.admin_statistics import AdminStatisticsQuery
@@ -75,6 +76,7 @@ MUTATIONS = (
     RequestMessageMutation,
     NotificationMutation,
     SafetyMutation,
+    AccountFlowMutation,
 )
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

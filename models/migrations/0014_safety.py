@@ -37,7 +37,7 @@ async def backward(apps, schema_editor) -> None:
             await client.execute_script(f"DROP INDEX IF EXISTS {name}")
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0012_mentor_pause')]
+    dependencies = [('models', '0013_accounts_leaving')]
 
     initial = False
 

@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0012_mentor_pause')]
+    dependencies = [('models', '0014_safety')]
 
     initial = False
 

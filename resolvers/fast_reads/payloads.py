@@ -11,13 +11,15 @@ through the database. So a payload type needs nothing but its fields declared, m
 
 - `held`: fields holding a model object (or a list of them) whose GraphQL type has a reader in
   `HOLDERS` (a new type: add its `one_<type>` there);
-- `values`: fields holding a JSON-ready value (Int, Boolean, String), answered as Python holds it;
+- `values`: fields holding a JSON-ready value (Int, Boolean, String; a DateTime as its scalar
+  writes it), answered as Python holds it;
 - `userErrors` is declared for every payload.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from graphql import GraphQLObjectType
@@ -97,7 +99,10 @@ def _held(build: Build, selected: Selected, payload: Any) -> str:
 
 
 def _value(build: Build, selected: Selected, payload: Any) -> str:
-    return build.python_value(getattr(payload, attribute(selected)))
+    value = getattr(payload, attribute(selected))
+    if isinstance(value, datetime):  # as the `DateTime` scalar serialises it
+        value = value.isoformat()
+    return build.python_value(value)
 
 
 def _user_errors(build: Build, selected: Selected, payload: Any) -> str:
@@ -154,6 +159,11 @@ declare_payload("EndSessionsPayload", values=["ended"])
 declare_payload("ChangePasswordPayload", values=["endedSessions"])
 declare_payload("PasswordResetPayload", values=["ok"])
 declare_payload("MarkNotificationsReadPayload", values=["marked", "unreadCount"])
+declare_payload("AccountFlowPayload", values=["ok"])
+declare_payload("ResendVerificationEmailPayload", values=["sent"])
+declare_payload("ChangeEmailPayload", values=["changed"])
+declare_payload("DeleteAccountPayload", values=["deletionDueAt"])
+declare_payload("ExportMyDataPayload", values=["document"])
 declare_payload("BlockMemberPayload", held=["user", "requests"])
 declare_payload("UnblockMemberPayload", held=["user"])
 declare_payload("ReportPayload", held=["report"])

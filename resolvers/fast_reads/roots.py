@@ -224,10 +224,11 @@ def compile_operation(
     """The statement answering the operation's root fields; `Unsupported` when it cannot.
 
     Signed in, the statement reads the viewer's row (`v`) itself, and answers nothing (NULL)
-    when it no longer exists or is not in good standing: the ordinary path then refuses the
-    token. With `checks_session`, it also answers nothing when the token's session has ended
-    (`models.sessions.live_sql`): the caller then makes the ordinary check, which refuses the
-    token as before, so a read with a session's token is one round trip, not two."""
+    when it no longer exists, was anonymised (`models/account_deletion.py`) or is not in good
+    standing: the ordinary path then refuses the token. With `checks_session`, it also answers
+    nothing when the token's session has ended (`models.sessions.live_sql`): the caller then
+    makes the ordinary check, which refuses the token as before, so a read with a session's
+    token is one round trip, not two."""
     query_type = schema.query_type
     assert query_type is not None
     roots = collect(schema, query_type, [operation.selection_set], fragments, variables)
@@ -243,6 +244,7 @@ def compile_operation(
     viewer_at = None
     if viewer_id is not None:
         sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
+        sql += " AND v.deleted_at IS NULL"
         viewer_at = len(build.params) - 1
         if checks_session:
             sql += f" AND {sessions.live_sql(build.session(), 'v.id')}"

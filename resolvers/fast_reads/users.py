@@ -161,6 +161,11 @@ def _locale(build: Build, child: Selected, u: str) -> str:
     return f"{u}.locale"
 
 
+@renders("User", "emailVerified", **_PRIVATE)
+def _email_verified(build: Build, child: Selected, u: str) -> str:
+    return f"{u}.email_verified"
+
+
 @renders("User", "sentRequests", "receivedRequests", arguments=(*_PAGED, "status"), **_PRIVATE)
 def _request_list(build: Build, child: Selected, u: str) -> str:
     return requests_sql.request_list(build, child, u, _SIDES[child.name])

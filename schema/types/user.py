@@ -157,6 +157,14 @@ class User(Node, UserGraphFields):
         return users.suspended_until_of(info.context, root)
 
     @strawberry.field(
+        description="Whether the user confirmed their email address (until then they send no"
+        " requests and are not listed as a mentor). Visible to the user and admins; null for"
+        " everyone else."
+    )
+    def email_verified(self, root: strawberry.Parent[UserModel], info: Info) -> bool | None:
+        return users.email_verified_of(info.context, root)
+
+    @strawberry.field(
         description="Visible to the user, admins and the other side of an approved or"
         " completed mentorship with this user; null for everyone else."
     )

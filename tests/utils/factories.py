@@ -32,7 +32,9 @@ async def make_user(
     tags: Sequence[str] = (),
     languages: Sequence[str] = (),
     channels: Sequence[tuple[ChannelType, str]] = (),
+    verified: bool = True,
 ) -> User:
+    """A member (verified, as every account of before verification, unless `verified=False`)."""
     n = next(_numbers)
     user = await User.create(
         email=email or f"user{n}@example.org",
@@ -46,6 +48,7 @@ async def make_user(
         bio=bio,
         avatar_url=avatar_url,
         country=country,
+        email_verified=verified,
     )
     await UserTag.bulk_create(
         [UserTag(user_id=user.id, tag=t, position=i) for i, t in enumerate(tags)]

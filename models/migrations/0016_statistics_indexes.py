@@ -29,7 +29,7 @@ async def backward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0012_mentor_pause")]
+    dependencies = [("models", "0015_notifications")]
 
     initial = False
 
