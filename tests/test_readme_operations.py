@@ -16,6 +16,7 @@ import httpx
 from graphql import OperationDefinitionNode, OperationType, parse, print_ast
 
 from mentorgraph.security import TokenService
+from models.outbox import OutboxEmail
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 from resolvers.ids import encode_global_id
@@ -30,6 +31,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 # has them, then the JavaScript example ("ada" is the account the README's SignUp makes).
 VIEWERS: dict[str, str | None] = {
     "SignUp": None,
+    "VerifyEmail": None,  # the link works without signing in
     "UpdateProfile": "ada",
     "Browse": "ada",
     "AddFavoriteMentor": "ada",
@@ -37,9 +39,12 @@ VIEWERS: dict[str, str | None] = {
     "RequestMentorship": "ada",
     "MySentRequests": "ada",
     "MyReceivedRequests": "mentor",
+    "MyNotifications": "ada",
     "AdminOverview": "admin",
     "RemindMentor": "admin",
     "SetMentorUnavailable": "admin",
+    "ReportQueue": "admin",
+    "CommunityStatistics": "admin",
     "MyMentorships": "mentor",
     "MentorshipGraph": "ada",
     "LeaveFeedback": "former_mentee",
@@ -77,6 +82,7 @@ class World:
     def __init__(self, tokens: TokenService) -> None:
         self.tokens = tokens
         self.token: dict[str, str] = {}
+        self.verify_token = ""
 
     async def build(self) -> None:
         self.mentor = await make_mentor(
@@ -107,6 +113,7 @@ class World:
             '"<a mentor\'s id>"': mentor,
             '"<a user\'s id>"': mentor,
             '"VXNlcjox"': mentor,  # the README's example id
+            '"<the token from the email>"': self.verify_token,
             '"<a completed request>"': encode_global_id("MentorshipRequest", self.completed.id),
             'requestId: "..."': encode_global_id("MentorshipRequest", self.open_request.id),
             'mentorId: "..."': encode_global_id("User", self.quiet_mentor.id),
@@ -170,10 +177,15 @@ async def test_every_readme_operation_runs(live_server: LiveServer) -> None:
             assert all(value is not None for value in answer["data"].values()), (name, answer)
             if name == "SignUp":
                 world.token["ada"] = answer["data"]["signUp"]["token"]
+                # The link of the verification email, as ada would open it.
+                email = await OutboxEmail.filter(to_email="ada@example.org").order_by("-id").first()
+                assert email is not None
+                world.verify_token = re.findall(r"/verify-email#token=([\w-]+)", email.text_body)[0]
             ran.append(name)
     assert ran == list(VIEWERS)
     # What the operations did, as the README says they would.
     ada = await User.get(email="ada@example.org")
+    assert ada.email_verified
     assert await MentorshipRequest.filter(mentee_id=ada.id, mentor_id=world.mentor.id).exists()
     declined = await MentorshipRequest.get(id=world.open_request.id)
     assert declined.status is RequestStatus.DECLINED
