@@ -22,7 +22,7 @@ from resolvers.fast_reads.admin import _admins_only, _user_id
 from resolvers.fast_reads.build import Build
 from resolvers.fast_reads.connections import declare_connection
 from resolvers.fast_reads.embedded import int_keyset_connection
-from resolvers.fast_reads.fields import object_sql, renders
+from resolvers.fast_reads.fields import object_sql, reads_enum, renders
 from resolvers.fast_reads.selection import Selected, UnsupportedValue
 from resolvers.pagination import NEWEST_FIRST
 from resolvers.safety import OLDEST_FIRST
@@ -86,6 +86,13 @@ def _reports(build: Build, selected: Selected, _row: None) -> str:
 
 
 declare_connection("MemberReportConnection", "MemberReportEdge")
+# The enum arguments are handed to the same `models/` querysets the ordinary path builds, so
+# every value is read.
+reads_enum("ReportStatus", (status.name for status in ReportStatus))
+reads_enum("AuditAction", (action.name for action in AuditAction))
+reads_enum("MemberRole", (role.name for role in members.MemberRole))
+# `status_sql` has a branch for each standing.
+reads_enum("MemberStatus", (status.name for status in MemberStatus))
 
 _REPORT_COLUMNS = {
     "category": "category",
