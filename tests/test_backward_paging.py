@@ -23,7 +23,16 @@ from starlette.applications import Starlette
 from models import clock
 from models.applications import MentorApplication
 from models.availability_changes import AvailabilityChange
+from models.email_preferences import NotificationKind
+from models.inbox import Notification
 from models.requests import RequestStatus
+from models.safety_records import (
+    AdminAuditEntry,
+    AuditAction,
+    MemberBlock,
+    MemberReport,
+    ReportCategory,
+)
 from models.users import Favorite, User
 from resolvers.ids import encode_global_id
 from resolvers.pagination import MAX_PAGE_SIZE
@@ -61,6 +70,11 @@ CASES = {
     "User.sentRequests": Case("mentee", "sentRequests({args})", on_user="mentee"),
     "User.receivedRequests": Case("mentor", "receivedRequests({args})", on_user="mentor"),
     "User.mentorships": Case("admin", "mentorships({args})", on_user="mentor"),
+    "Query.notifications": Case("mentee", "notifications(unreadOnly: false, {args})"),
+    "Query.blockedMembers": Case("mentee", "blockedMembers({args})"),
+    "Query.reports": Case("admin", "reports(status: OPEN, {args})"),
+    "Query.adminAuditLog": Case("admin", "adminAuditLog({args})"),
+    "Query.members": Case("admin", "members(role: MEMBER, {args})"),
 }
 # The connections the fast read path answers itself (`resolvers/fast_reads/`).
 FAST_PATH = {"Query.mentors", "User.favoriteMentors", "User.sentRequests", "User.receivedRequests"}
@@ -122,6 +136,27 @@ async def world(db: None) -> World:
         )
     for other in mentees:
         await MentorApplication.create(user_id=other.id, motivation="test", created_at=clock.now())
+    # The mentee's notifications and blocks; reports about the mentors; the admin's actions.
+    for other in mentors:
+        await Notification.create(
+            user_id=mentee.id, kind=NotificationKind.REQUEST_NEW, created_at=clock.now()
+        )
+        await MemberBlock.create(blocker_id=mentee.id, blocked_id=other.id, created_at=clock.now())
+        await MemberReport.create(
+            reporter_id=mentees[1].id,
+            target_user_id=other.id,
+            target_key=f"user:{other.id}",
+            category=ReportCategory.SPAM,
+            reason="test report",
+            created_at=clock.now(),
+        )
+        await AdminAuditEntry.create(
+            actor_id=admin.id,
+            action=AuditAction.WARN_MEMBER,
+            target_user_id=other.id,
+            reason="test",
+            occurred_at=clock.now(),
+        )
     return World({"admin": admin, "mentor": mentor, "mentee": mentee, "anonymous": None})
 
 

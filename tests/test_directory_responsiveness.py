@@ -16,18 +16,22 @@ from tests.utils.factories import make_mentor, make_request, make_user, request_
 from tests.utils.lifecycle import act
 
 MENTORS = """
-query($first: Int, $after: String) {
-  mentors(orderBy: RESPONSIVENESS, first: $first, after: $after) {
+query($first: Int, $after: String, $availableOnly: Boolean! = true) {
+  mentors(orderBy: RESPONSIVENESS, first: $first, after: $after,
+          filter: {availableOnly: $availableOnly}) {
     nodes { name responsiveness { responseRate } } pageInfo { hasNextPage endCursor }
   }
 }"""
 
 
-async def _names(client: GraphQLClient, first: int = 20) -> list[str]:
+async def _names(
+    client: GraphQLClient, first: int = 20, *, available_only: bool = True
+) -> list[str]:
     names: list[str] = []
     after = None
     while True:
-        page = (await client.execute(MENTORS, {"first": first, "after": after})).data["mentors"]
+        variables = {"first": first, "after": after, "availableOnly": available_only}
+        page = (await client.execute(MENTORS, variables)).data["mentors"]
         names += [n["name"] for n in page["nodes"]]
         if not page["pageInfo"]["hasNextPage"]:
             return names
@@ -46,10 +50,13 @@ async def test_best_responders_first_unknown_last(client: GraphQLClient, db: Non
     # The open requests count neither way yet; the sweep expires them and rescores.
     clock.advance(timedelta(days=14, minutes=1))
     await sweep()
+    # Half and Silent, unseen for two weeks with an expiry each, are now set unavailable (the
+    # silence rule): the order is read over every mentor.
     expected = ["Prompt", "Half", "Silent", "Newcomer"]
-    assert await _names(client) == expected
+    assert await _names(client, available_only=False) == expected
     # Page by page (one mentor a page), the cursors keep the order: nothing lost or repeated.
-    assert await _names(client, first=1) == expected
+    assert await _names(client, first=1, available_only=False) == expected
+    assert await _names(client) == ["Prompt", "Newcomer"]
     scores = {u.name: u.response_score for u in await User.filter(is_mentor=True)}
     assert scores == {"Prompt": 10000, "Half": 5000, "Silent": 0, "Newcomer": -1}
     await newcomer.refresh_from_db()
