@@ -76,6 +76,9 @@ def read_replica(settings: Settings) -> ReadReplica | None:
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
     """The server. With `manage_db=False` the caller opens and closes the database (tests)."""
     settings = settings or get_settings()
+    # What the settings point at and nothing provides (the data folder, a development secret),
+    # made here, before anything reads it: the app is where a server process starts.
+    settings.provision()
     configure_rules(settings)
     # Per process: uvicorn's workers each import the app afresh (`mentorgraph.asgi`).
     traced = tracing.setup()
@@ -144,7 +147,6 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_db:
-            settings.provision()
             await init_db(settings.resolved_database_url, settings)
         if replica is not None:
             await replica.start()

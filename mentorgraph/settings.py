@@ -195,27 +195,36 @@ class Settings(BaseSettings, Limits):
         if self.jwt_secret:
             return self.jwt_secret
         try:
-            return self._secret_path.read_text().strip()
+            secret = self._secret_path.read_text().strip()
         except FileNotFoundError:
+            secret = ""
+        if not secret:
             raise RuntimeError(
                 f"No JWT_SECRET and no {self._secret_path}: run a mentorgraph command (or set"
                 " JWT_SECRET) so the server provisions one"
-            ) from None
+            )
+        return secret
 
     def provision(self) -> None:
         """Create what the settings point at and nothing provides: the folder of the embedded
         database, and (without JWT_SECRET) a development secret in it. Idempotent, and safe
-        when several processes start at once (the secret is created exclusively)."""
+        when several processes start at once: the secret is written whole to a file of this
+        process's own, then linked into place, which fails if another process got there first;
+        nobody ever reads a half-written secret."""
         if not self.database_url or not self.jwt_secret:
             self.data_dir.mkdir(parents=True, exist_ok=True)
-        if self.jwt_secret:
+        if self.jwt_secret or self._secret_path.exists():
             return
-        try:
-            descriptor = os.open(self._secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return  # another process (or an earlier start) made it
+        draft = self.data_dir / f".jwt-secret.{os.getpid()}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as file:
             file.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, self._secret_path)
+        except FileExistsError:
+            pass  # another process provisioned it first: theirs is the secret
+        finally:
+            draft.unlink()
 
 
 def describe_invalid(error: ValidationError) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from mentorgraph.settings import Settings
 from models import clock, sessions
 from models.applications import MentorApplication
 from models.requests import RequestStatus
+from models.safety_records import MemberBlock, MemberReport, ReportCategory
 from models.users import ChannelType, User
 from resolvers.fast_reads.fields import FIELDS
 from resolvers.fast_reads.payloads import HOLDERS
@@ -141,6 +143,59 @@ def _mentor(cast: Cast) -> dict[str, Any]:
     return {"mentorId": gid("User", cast.mentor.id)}
 
 
+REASON = "Sent the same link to every mentee."
+
+
+async def _block(cast: Cast) -> Step:
+    return cast.mentee, {"userId": gid("User", (await make_user(name="Blocked")).id)}
+
+
+async def _unblock(cast: Cast) -> Step:
+    blocked = await make_user(name="Unblocked")
+    await MemberBlock.create(
+        blocker_id=cast.mentee.id, blocked_id=blocked.id, created_at=clock.now()
+    )
+    return cast.mentee, {"userId": gid("User", blocked.id)}
+
+
+async def _report(cast: Cast) -> Step:
+    reporter = await make_user(name="Reporter")
+    return reporter, {"userId": gid("User", cast.other.id), "category": "SPAM", "reason": REASON}
+
+
+async def _open_report(cast: Cast) -> MemberReport:
+    reporter = await make_user(name="Reporter")
+    return await MemberReport.create(
+        reporter_id=reporter.id,
+        target_user_id=cast.other.id,
+        target_key=f"user:{cast.other.id}:{reporter.id}",
+        category=ReportCategory.SPAM,
+        reason=REASON,
+        created_at=clock.now(),
+    )
+
+
+async def _dismiss(cast: Cast) -> Step:
+    report = await _open_report(cast)
+    return cast.admin, {"reportId": gid("MemberReport", report.id), "note": "Not spam."}
+
+
+def _moderate(*, suspended: bool = False, until: bool = False) -> Setup:
+    """An admin acting on a new member (`suspended`: one already suspended; `until`: the
+    suspension's end, a week ahead)."""
+
+    async def step(cast: Cast) -> Step:
+        member = await make_user(name="Member")
+        if suspended:
+            await User.filter(id=member.id).update(suspended_until=clock.now() + timedelta(days=3))
+        given: dict[str, Any] = {"userId": gid("User", member.id), "reason": REASON}
+        if until:
+            given["until"] = (clock.now() + timedelta(days=7)).isoformat()
+        return cast.admin, given
+
+    return step
+
+
 NEW_PASSWORD = "another-s3cret!"
 STORY: list[tuple[str, Setup]] = [
     (
@@ -198,6 +253,18 @@ STORY: list[tuple[str, Setup]] = [
         "resetPassword",
         _fixed(None, lambda _: {"token": "not-a-token", "newPassword": NEW_PASSWORD}),
     ),
+    ("blockMember", _block),
+    ("unblockMember", _unblock),
+    ("reportMember", _report),
+    (
+        "reportMentorshipRequest",
+        _on_request("asker", RequestStatus.VIEWED, {"category": "OTHER", "reason": REASON}),
+    ),
+    ("dismissReport", _dismiss),
+    ("warnMember", _moderate()),
+    ("suspendMember", _moderate(until=True)),
+    ("banMember", _moderate()),
+    ("unsuspendMember", _moderate(suspended=True)),
 ]
 
 

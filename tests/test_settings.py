@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,23 @@ def test_reading_the_settings_creates_nothing_until_provisioned(tmp_path: Path) 
     assert len(secret) >= 48 and (data / "jwt-secret").stat().st_mode & 0o777 == 0o600
     settings.provision()  # idempotent: the same secret
     assert settings.resolved_jwt_secret == secret
+
+
+def test_processes_starting_at_once_share_one_whole_secret(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    script = (
+        "from mentorgraph.settings import Settings\n"
+        f"s = Settings(data_dir={str(data)!r}, database_url='', jwt_secret='')\n"
+        "s.provision()\n"
+        "print(s.resolved_jwt_secret)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    starting = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(6)
+    ]
+    secrets = {process.communicate(timeout=120)[0].strip() for process in starting}
+    assert len(secrets) == 1 and len(secrets.pop()) >= 48
+    assert sorted(p.name for p in data.iterdir()) == ["jwt-secret"]  # no drafts left

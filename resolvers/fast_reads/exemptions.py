@@ -17,9 +17,6 @@ EXEMPT: dict[str, str] = {
     "Mutation": "writes run in the resolvers; only their payloads are reads",
     # Pushed over WebSocket per event, one small object each: a statement per event buys nothing.
     "Subscription": "events are pushed one by one over WebSocket, not read by a query",
-    # Every kind with its frequency: the defaults merged in Python with the member's few rows,
-    # answered from the write's own result; there is nothing further to read.
-    "SetEmailPreferencePayload": "the preferences as written, merged with defaults in Python",
     # Pushed by `Subscription.notifications` only, one per notification (exempt above).
     "NotificationUpdate": "only in `Subscription.notifications`, pushed one by one",
 }

@@ -159,6 +159,30 @@ declare_payload("EndSessionsPayload", values=["ended"])
 declare_payload("ChangePasswordPayload", values=["endedSessions"])
 declare_payload("PasswordResetPayload", values=["ok"])
 declare_payload("MarkNotificationsReadPayload", values=["marked", "unreadCount"])
+declare_payload("SetEmailPreferencePayload")
+
+
+@renders("SetEmailPreferencePayload", "emailPreferences")
+def _email_preferences(build: Build, selected: Selected, payload: Any) -> str:
+    """Every kind with its frequency as the write left them (the defaults merged in Python):
+    held by the payload, answered as the executor would, with the selection's own keys."""
+    preferences = getattr(payload, attribute(selected))
+    if preferences is None:
+        return "NULL::json"
+    _, wanted = build.fields(selected)
+    return build.python_value(
+        [
+            {
+                key: "EmailPreference"
+                if child.name == "__typename"
+                else getattr(preference, child.name).name  # an enum answers its value's name
+                for key, child in wanted.items()
+            }
+            for preference in preferences
+        ]
+    )
+
+
 declare_payload("AccountFlowPayload", values=["ok"])
 declare_payload("ResendVerificationEmailPayload", values=["sent"])
 declare_payload("ChangeEmailPayload", values=["changed"])
