@@ -154,7 +154,7 @@ async def test_fast_path_answers_as_the_ordinary_path(world: World, apps: AppPai
 SCHEMA_SEED = 12
 SCHEMA_OPERATIONS = 150
 # At most this many more, while a declared field or argument was not asked yet.
-UNTIL_COVERED = 50
+UNTIL_COVERED = 400
 
 
 def _vocabulary(world: World) -> Vocabulary:
