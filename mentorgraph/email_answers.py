@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -24,7 +24,7 @@ from models.errors import ErrorCode, RuleViolation, RuleViolations
 from models.request_guards import OPEN_STATUSES
 from models.requests import DeclineReason, RequestStatus
 
-__all__ = ["ANSWER_PATH", "EmailAnswerPage", "content_security_policy"]
+__all__ = ["ANSWER_PATH", "EmailAnswerPage", "content_security_policy", "token_page"]
 
 ANSWER_PATH = "/email/answer"
 # A form carries a token, a choice, a reason and a note of at most 5,000 characters.
@@ -89,15 +89,12 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
-def _page(status: int, **values: Any) -> HTMLResponse:
+def token_page(template: Template, status: int, **values: Any) -> HTMLResponse:
+    """`template` rendered as a page reached by an emailed link (this one and the unsubscribe
+    page): its own script nonce, and headers that keep the token in its address to itself."""
     nonce = secrets.token_urlsafe(16)
-    values.setdefault("view", None)
-    values.setdefault("form", None)
-    values.setdefault("error", None)
-    values.setdefault("detail", "")
-    body = _TEMPLATE.render(nonce=nonce, path=ANSWER_PATH, reasons=REASON_LABELS, **values)
     return HTMLResponse(
-        body,
+        template.render(nonce=nonce, **values),
         status_code=status,
         headers={
             "Content-Security-Policy": content_security_policy(nonce),
@@ -108,6 +105,14 @@ def _page(status: int, **values: Any) -> HTMLResponse:
             "X-Robots-Tag": "noindex, nofollow",
         },
     )
+
+
+def _page(status: int, **values: Any) -> HTMLResponse:
+    values.setdefault("view", None)
+    values.setdefault("form", None)
+    values.setdefault("error", None)
+    values.setdefault("detail", "")
+    return token_page(_TEMPLATE, status, path=ANSWER_PATH, reasons=REASON_LABELS, **values)
 
 
 def _refused(refusal: LinkRefusal) -> HTMLResponse:

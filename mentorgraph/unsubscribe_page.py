@@ -10,7 +10,6 @@ travels in the URL's query or in the form; no cookie or session is involved. The
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -19,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from mentorgraph.email_answers import content_security_policy
+from mentorgraph.email_answers import token_page
 from models.unsubscribe import (
     ALL_KINDS,
     UNSUBSCRIBE_PATH,
@@ -70,22 +69,10 @@ _REFUSALS = {
 
 
 def _page(status: int, **values: Any) -> HTMLResponse:
-    nonce = secrets.token_urlsafe(16)
     values.setdefault("detail", "")
     values.setdefault("what", None)
     values.setdefault("token", None)
-    body = _TEMPLATE.render(nonce=nonce, action=UNSUBSCRIBE_PATH, **values)
-    return HTMLResponse(
-        body,
-        status_code=status,
-        headers={
-            "Content-Security-Policy": content_security_policy(nonce),
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
-            "Cache-Control": "no-store",
-            "X-Robots-Tag": "noindex, nofollow",
-        },
-    )
+    return token_page(_TEMPLATE, status, action=UNSUBSCRIBE_PATH, **values)
 
 
 def _refused(refusal: UnsubscribeRefusal) -> HTMLResponse:
