@@ -26,10 +26,11 @@ any number of mentors (`silences`): the sweep judges all its candidates at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Subquery
@@ -124,48 +125,113 @@ def _aware(value: object) -> datetime | None:
     return _AT.to_python_value(value) if value is not None else None
 
 
-def _lasted_at_least(dialect: str, start: str, end: str) -> str:
-    """`end - start >= ?`, the bound value in seconds."""
+class _Values(Protocol):
+    """How the definitions below put values in their SQL: the same text is run by the ORM's
+    connection on either database (`_Bound`) and inside the fast reads' compiled statements on
+    PostgreSQL (`_Compiled`)."""
+
+    @property
+    def dialect(self) -> str: ...
+
+    def value(self, value: Any) -> str:
+        """A placeholder for `value`."""
+        ...
+
+    def ago(self, days: float) -> str:
+        """The moment `days` days before now."""
+        ...
+
+
+class _Bound:
+    """Values bound as `?` in the order they appear in the final text (`statement`): the
+    definitions may build their parts in any order, and repeat one (`latest` repeats its floor)."""
+
+    _MARK = re.compile("\x01(\\d+)\x02")
+
+    def __init__(self, dialect: str, now: datetime) -> None:
+        self.dialect = dialect
+        self.now = now
+        self._values: list[Any] = []
+
+    def value(self, value: Any) -> str:
+        self._values.append(value)
+        return f"\x01{len(self._values) - 1}\x02"
+
+    def ago(self, days: float) -> str:
+        return self.value(self.now - _days(days))
+
+    def statement(self, sql: str) -> tuple[str, list[Any]]:
+        values = [self._values[int(m.group(1))] for m in self._MARK.finditer(sql)]
+        return self._MARK.sub("?", sql), values
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """Moments taken from `now_sql` in PostgreSQL, values added by the statement's `param`."""
+
+    now_sql: str
+    param: Callable[[Any], str]
+    dialect: str = "postgres"
+
+    def value(self, value: Any) -> str:
+        return self.param(value)
+
+    def ago(self, days: float) -> str:
+        return f"({self.now_sql} - interval '1 second' * {self.param(days * 86400.0)}::float8)"
+
+
+def _lasted_at_least(dialect: str, start: str, end: str, seconds: str) -> str:
+    """`end - start >= seconds`."""
     if dialect == "postgres":
-        return f"extract(epoch FROM {end} - {start})::float8 >= ?::float8"
-    return f"(julianday({end}) - julianday({start})) * 86400.0 >= ?"
+        return f"extract(epoch FROM {end} - {start})::float8 >= {seconds}::float8"
+    return f"(julianday({end}) - julianday({start})) * 86400.0 >= {seconds}"
 
 
-def _silence_sql(dialect: str, count: int) -> tuple[str, int]:
-    """The rule's statement for `count` mentors, and how many times it binds the window's start
-    (the floor of every moment `back` is the latest of)."""
+def _back(user: str, v: _Values) -> str:
+    """When the mentor of the `users` row `user` was back: the latest of their change of
+    availability and of every way they were seen, within the rule's window."""
     moments = [
-        "u.availability_changed_at",
+        f"{user}.availability_changed_at",
         # Rows from before `availability_changed_at` existed have only the change's record.
-        f"(SELECT max(c.occurred_at) FROM {_CHANGES} c WHERE c.mentor_id = u.id)",
-        *seen_moments_sql("u.id"),
+        f"(SELECT max(c.occurred_at) FROM {_CHANGES} c WHERE c.mentor_id = {user}.id)",
+        *seen_moments_sql(f"{user}.id"),
     ]
-    back = latest(dialect, "?", moments)
-    sql = f"""
-SELECT t.id, t.back,
+    return latest(v.dialect, v.ago(limits().inactive_window_days), moments)
+
+
+def _silent_sql(mentors: str, v: _Values) -> str:
+    """The rule, the one definition: of `mentors` (a query of `id`, the mentor, and `back`,
+    `_back`), those it sets unavailable now, with the counts the reason words (`_verdict`).
+    Run by the sweep over its candidates (`silences`) and, for one mentor at a time, as part
+    of going quiet (`_quiet`): a mentor the next sweep would set unavailable is never
+    suggested."""
+    rule = limits()
+    idle = v.ago(rule.silent_idle_days)
+    withdrawn_after = v.value(rule.silent_withdrawn_after_days * 86400.0)
+    lasted = _lasted_at_least(v.dialect, "r.created_at", "r.updated_at", withdrawn_after)
+    # Unseen for the idle days since back first (most mentors are not: their signs are not
+    # counted), then the signs since back.
+    return f"""SELECT s.* FROM (SELECT t.id, t.back,
   (SELECT count(*) FROM {_EVENTS} e JOIN {_REQUESTS} r ON r.id = e.request_id
     WHERE r.mentor_id = t.id AND e.to_status = '{_EXPIRED}' AND e.occurred_at > t.back
   ) AS expired,
   (SELECT count(*) FROM {_REQUESTS} r
     WHERE r.mentor_id = t.id AND r.status = '{_CANCELLED}' AND r.viewed_at IS NULL
-    AND r.updated_at > t.back AND {_lasted_at_least(dialect, "r.created_at", "r.updated_at")}
+    AND r.updated_at > t.back AND {lasted}
   ) AS withdrawn,
   (SELECT count(*) FROM {_REMINDERS} rr JOIN {_REQUESTS} r ON r.id = rr.request_id
-    WHERE r.mentor_id = t.id AND rr.sent_at > t.back AND rr.sent_at <= ?
+    WHERE r.mentor_id = t.id AND rr.sent_at > t.back
+    AND rr.sent_at <= {v.ago(rule.silent_reminder_grace_days)}
   ) AS reminded,
   (SELECT count(*) FROM {_REQUESTS} r
     WHERE r.mentor_id = t.id AND r.status IN ({_OPEN}) AND r.viewed_at IS NULL
-    AND r.created_at <= ?
+    AND r.created_at <= {idle}
   ) AS unread,
   (SELECT min(r.created_at) FROM {_REQUESTS} r WHERE r.mentor_id = t.id AND r.created_at > t.back
   ) AS first_since
-FROM (SELECT u.id, {back} AS back FROM {_USERS} u
-      WHERE u.id IN ({", ".join("?" for _ in range(count))}) AND u.is_mentor AND u.available
-     ) t
-WHERE t.back <= ?
-ORDER BY t.id
-"""
-    return sql, len(moments) + 1
+  FROM ({mentors}) t WHERE t.back <= {idle}) s
+WHERE s.expired >= {v.value(rule.inactive_expiries)}
+  OR s.expired + s.withdrawn + s.reminded + s.unread >= {v.value(rule.silent_signals)}"""
 
 
 async def silences(
@@ -176,11 +242,16 @@ async def silences(
     ids = sorted(set(mentor_ids))
     found: dict[int, Silence] = {}
     for start in range(0, len(ids), _PER_STATEMENT):
-        part = ids[start : start + _PER_STATEMENT]
-        for row in await _judge(conn, part, now):
+        v = _Bound(conn.capabilities.dialect, now)
+        part = ", ".join(v.value(i) for i in ids[start : start + _PER_STATEMENT])
+        mentors = (
+            f"SELECT u.id, {_back('u', v)} AS back FROM {_USERS} u"
+            f" WHERE u.id IN ({part}) AND u.is_mentor AND u.available"
+        )
+        sql, values = v.statement(f"{_silent_sql(mentors, v)} ORDER BY id")
+        for row in await fetch(sql, values, conn):
             silence = _verdict(row, now)
-            if silence is not None:
-                found[silence.mentor_id] = silence
+            found[silence.mentor_id] = silence
     return found
 
 
@@ -188,22 +259,8 @@ async def silences(
 _PER_STATEMENT = 5_000
 
 
-async def _judge(conn: BaseDBAsyncClient, ids: list[int], now: datetime) -> list[dict[str, Any]]:
-    rule = limits()
-    sql, floors = _silence_sql(conn.capabilities.dialect, len(ids))
-    window = now - _days(rule.inactive_window_days)
-    values: list[Any] = [
-        rule.silent_withdrawn_after_days * 86400.0,
-        now - _days(rule.silent_reminder_grace_days),
-        now - _days(rule.silent_idle_days),
-        *([window] * floors),
-        *ids,
-        now - _days(rule.silent_idle_days),
-    ]
-    return await fetch(sql, values, conn)
-
-
-def _verdict(row: dict[str, Any], now: datetime) -> Silence | None:
+def _verdict(row: dict[str, Any], now: datetime) -> Silence:
+    """Why the rule (`_silent_sql`, which decided) sets this mentor unavailable, in words."""
     rule = limits()
     mentor_id = int(row["id"])
     expiries = int(row["expired"])
@@ -219,8 +276,6 @@ def _verdict(row: dict[str, Any], now: datetime) -> Silence | None:
         "reminders without an answer": int(row["reminded"]),
         f"unread for {rule.silent_idle_days:g} days": int(row["unread"]),
     }
-    if sum(signs.values()) < rule.silent_signals:
-        return None
     parts = ", ".join(f"{count} {what}" for what, count in signs.items() if count)
     # Silent since they were last seen or back, or since their first request after that.
     silent_since = _latest(_aware(row["back"]), _aware(row["first_since"]))
@@ -239,60 +294,50 @@ async def silence_of(conn: BaseDBAsyncClient, mentor: User, now: datetime) -> Si
     return (await silences(conn, [mentor.id], now)).get(mentor.id)
 
 
-def _quiet(user_alias: str, waited: str, window: str) -> str:
-    """The one definition of going quiet, over the `users` row `user_alias`, for both dialects:
-    a request waits unviewed since `waited` or before, or one expired since `window` after the
-    mentor's latest view, answer and change of availability (the moments an expiry must
-    follow, each skipped when NULL: so an expiry counts when nothing of theirs is as late)."""
+def _quiet(user: str, v: _Values) -> str:
+    """The one definition of going quiet, over the `users` row `user`, for both paths: the
+    silence rule holds for them now (`_silent_sql`: the next sweep sets them unavailable), or
+    a request waits unviewed past its first reminder, or one expired within the rule's window
+    after the mentor's latest view, answer and change of availability (the moments an expiry
+    must follow, each skipped when NULL: so an expiry counts when nothing of theirs is as
+    late)."""
+    rule = limits()
     table = MentorshipRequest._meta.db_table
+    silent = _silent_sql(f"SELECT {user}.id AS id, {_back(user, v)} AS back", v)
     return (
-        f"(EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user_alias}.id"
-        f" AND q.status IN ({_OPEN}) AND q.viewed_at IS NULL AND q.created_at <= {waited})"
-        f" OR EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user_alias}.id"
-        f" AND q.status = '{_EXPIRED}' AND q.updated_at >= {window}"
-        f" AND ({user_alias}.availability_changed_at IS NULL"
-        f" OR {user_alias}.availability_changed_at < q.updated_at)"
-        f" AND NOT EXISTS (SELECT 1 FROM {table} a WHERE a.mentor_id = {user_alias}.id"
-        f" AND (a.viewed_at >= q.updated_at OR a.responded_at >= q.updated_at))))"
+        f"(EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user}.id"
+        f" AND q.status IN ({_OPEN}) AND q.viewed_at IS NULL"
+        f" AND q.created_at <= {v.ago(rule.first_reminder_days)})"
+        f" OR EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user}.id"
+        f" AND q.status = '{_EXPIRED}' AND q.updated_at >= {v.ago(rule.inactive_window_days)}"
+        f" AND ({user}.availability_changed_at IS NULL"
+        f" OR {user}.availability_changed_at < q.updated_at)"
+        f" AND NOT EXISTS (SELECT 1 FROM {table} a WHERE a.mentor_id = {user}.id"
+        f" AND (a.viewed_at >= q.updated_at OR a.responded_at >= q.updated_at)))"
+        f" OR EXISTS ({silent}))"
     )
 
 
 async def quiet_mentors(
     conn: BaseDBAsyncClient, mentor_ids: Iterable[int], now: datetime
 ) -> set[int]:
-    """Of these mentors, those going quiet, never to be suggested: a request of theirs waits
-    unviewed past the first reminder, or one expired after their latest activity or return.
-    One statement (`_quiet`, as the fast reads' `quiet_sql`), whatever their number (the few
-    dozen a suggestion, or the few hundred a recommendation, looks at)."""
+    """Of these mentors, those going quiet (`_quiet`), never to be suggested. One statement
+    (the fast reads run the same predicate, `quiet_sql`), whatever their number (the few dozen
+    a suggestion, or the few hundred a recommendation, looks at)."""
     ids = sorted(set(mentor_ids))
-    if not ids:
-        return set()
-    rule = limits()
     quiet: set[int] = set()
     for start in range(0, len(ids), _PER_STATEMENT):
-        part = ids[start : start + _PER_STATEMENT]
-        sql = (
-            f"SELECT u.id FROM {_USERS} u WHERE u.id IN ({', '.join('?' for _ in part)})"
-            f" AND {_quiet('u', '?', '?')}"
+        v = _Bound(conn.capabilities.dialect, now)
+        part = ", ".join(v.value(i) for i in ids[start : start + _PER_STATEMENT])
+        sql, values = v.statement(
+            f"SELECT u.id FROM {_USERS} u WHERE u.id IN ({part}) AND {_quiet('u', v)}"
         )
-        waited = now - _days(rule.first_reminder_days)
-        window = now - _days(rule.inactive_window_days)
-        rows = await fetch(sql, [*part, waited, window], conn)
-        quiet.update(int(row["id"]) for row in rows)
+        quiet.update(int(row["id"]) for row in await fetch(sql, values, conn))
     return quiet
 
 
 def quiet_sql(user_alias: str, now_sql: str, param: Callable[[Any], str]) -> str:
     """`quiet_mentors` as a predicate over the `users` row `user_alias`, for reads answered in
-    PostgreSQL (`resolvers/fast_reads/`): the same definition (`_quiet`), its two moments
-    taken from `now_sql` in SQL. `param` adds a statement parameter and returns its
-    placeholder."""
-    rule = limits()
-    reminder = param(rule.first_reminder_days * 86400.0)
-    window = param(rule.inactive_window_days * 86400.0)
-    second = "interval '1 second'"
-    return _quiet(
-        user_alias,
-        f"{now_sql} - {second} * {reminder}::float8",
-        f"{now_sql} - {second} * {window}::float8",
-    )
+    PostgreSQL (`resolvers/fast_reads/`): the same definition (`_quiet`), its moments taken
+    from `now_sql` in SQL. `param` adds a statement parameter and returns its placeholder."""
+    return _quiet(user_alias, _Compiled(now_sql, param))
