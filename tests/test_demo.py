@@ -10,9 +10,12 @@ import sys
 from collections import Counter
 from datetime import datetime, timedelta
 
+from tortoise import connections
+
 from mentorgraph.demo import seed_demo
 from mentorgraph.demo.people import (
     ADMIN_EMAIL,
+    BASE_TIME,
     DEMO_PASSWORD,
     MENTEE_EMAIL,
     MENTOR_EMAIL,
@@ -22,9 +25,12 @@ from mentorgraph.demo.people import (
 )
 from mentorgraph.demo.progress import Progress
 from models import clock, validation
+from models.auth import Session
 from models.availability_changes import AvailabilityChange
 from models.passwords import password_problem, verify_password
 from models.requests import MentorshipRequest, RequestEvent
+from models.silent_mentors import silences
+from models.sweep import sweep
 from models.users import Channel, ChannelType, User, UserLanguage, UserTag
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
@@ -355,3 +361,21 @@ async def test_the_demo_tells_the_story(client: GraphQLClient) -> None:
     assert nodes[1]["unavailableUntil"] is None
     until = datetime.fromisoformat(nodes[2]["unavailableUntil"])
     assert timedelta(days=9) < until - clock.now() <= timedelta(days=10)
+
+
+async def test_the_first_sweep_sets_no_demo_mentor_unavailable(db: None) -> None:
+    """The demo's mentors were seen within the day before it was seeded (a sign-in, ended):
+    the first sweep finds them there, although the history holds expiries and requests
+    withdrawn unread in the silent-mentor rule's window, which would flag mentors never seen."""
+    # Ten days after the fixed history, whatever today's date: its last weeks in the window.
+    clock.pin(BASE_TIME + timedelta(days=10))
+    assert await seed(60) == 0
+    mentors = await User.filter(is_mentor=True, available=True).values_list("id", flat=True)
+    conn = connections.get("default")
+    assert await silences(conn, mentors, clock.now()) == {}
+    report = (await sweep()).ladder
+    assert (report.set_unavailable, report.released) == (0, 0)
+    assert await AvailabilityChange.all().count() == 1  # the story's silent mentor only
+    # Without having been seen, the same history would set mentors unavailable.
+    await Session.filter(user_id__in=mentors).delete()
+    assert len(await silences(conn, mentors, clock.now())) > 0

@@ -3,7 +3,9 @@
 The demo is built in steps, each drawing from its own seeded `random.Random` so that adding a step
 never changes what the earlier ones produce: the people, then their mentorship requests
 (`mentorgraph/demo/requests.py`), built on `StoredPeople`, then the story a first look should
-find (`mentorgraph/demo/story.py`: the demo mentor's mentees, a silent and a paused mentor).
+find (`mentorgraph/demo/story.py`: the demo mentor's mentees, a silent and a paused mentor),
+then when the mentors were last seen (`mentorgraph/demo/presence.py`: the first sweep finds them
+there, and sets none unavailable).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from mentorgraph.demo.people import (
     plan_people,
     validated,
 )
+from mentorgraph.demo.presence import plan_presence, store_presence
 from mentorgraph.demo.progress import Progress
 from mentorgraph.demo.requests import plan_requests, store_requests
 from mentorgraph.demo.store import StoredPeople, store_people
@@ -85,6 +88,8 @@ async def seed_demo(
         requests = plan_requests(people, random.Random(f"{SEED}/requests"), now)
         story = plan_story(people, requests, now)
         await store_story(story, await store_requests(story.requests, stored), stored)
+        seen = plan_presence(people.mentors, story, random.Random(f"{SEED}/presence"), now)
+        await store_presence(seen, stored)
     _print_welcome(people, story, time.perf_counter() - started, out)
     return 0
 
