@@ -19,6 +19,7 @@ from typing import Any
 
 import asyncpg
 
+from bench.generate import install_sql
 from bench.load import LoadResult, PreparedRequest, run_load
 from bench.pgcount import CounterThread
 from bench.servers import JWT_SECRET, SERVERS, Running, ServerKind, peak_rss_mb, post, start
@@ -59,6 +60,9 @@ class ShapeResult:
 async def load_sample(url: str, seed: int = 6) -> Sample:
     conn = await asyncpg.connect(url)
     try:
+        # The functions PostGraphile and the bare endpoint read through, as this checkout has
+        # them (idempotent): a database generated before one was added gets it too.
+        await install_sql(conn)
         tags = await conn.fetch(
             "SELECT t.tag FROM user_tags t JOIN users u ON u.id = t.user_id"
             " WHERE u.is_mentor AND u.available GROUP BY t.tag ORDER BY count(*) DESC LIMIT 12"

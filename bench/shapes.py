@@ -379,9 +379,20 @@ RICH_PAYLOAD = Shape(
             {"id": global_id("MentorshipRequest", r)} for r, _ in s.viewed_requests
         ],
     ),
-    # PostGraphile's generated update mutation knows neither the transition rule nor
-    # userErrors: an equivalent would be a function of our own, i.e. the bare statement.
-    postgraphile=None,
+    # PostGraphile's generated update mutation knows no transition rule: the custom mutation
+    # of bench/sql/shapes.sql (`mark_mentorship_request_viewed`, the rule as a VOLATILE
+    # function; the mentor's id an argument, as PostGraphile here has no tokens) and its
+    # `userErrors`, always empty (graphile.config.mjs: it reports refusals as errors).
+    postgraphile=Operation(
+        query="mutation Viewed($id: Int!, $mentor: Int!) {"
+        " markMentorshipRequestViewed(input: {requestId: $id, mentorId: $mentor}) {"
+        f" request: result {{ {MUTATION_REQUEST}"
+        f" mentee: userByMenteeId {{ {MUTATION_PARTY} }}"
+        f" mentor: userByMentorId {{ {MUTATION_PARTY} }}"
+        f" history: historyList {{ {MUTATION_EVENT} actor: userByActorId {{ name }} }} }}"
+        " userErrors { code field message } } }",
+        variables=lambda s: [{"id": r, "mentor": m} for r, m in s.viewed_requests],
+    ),
     bare_sql=f"""
 WITH marked AS (
   UPDATE mentorship_requests SET status = 'VIEWED', viewed_at = now(), updated_at = now()

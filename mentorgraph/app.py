@@ -27,11 +27,11 @@ from mentorgraph.metrics import MetricsEndpoint
 from mentorgraph.origins import cors_middleware, normalized_origins
 from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.read_replica import ReadReplica
-from mentorgraph.request_log import RecordOperation, RequestIds
+from mentorgraph.request_log import RecordOperation, RequestIds, note_compiled_payload
 from mentorgraph.rules_setup import configure_rules
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
-from mentorgraph.tracing_graphql import TracedRootFields
+from mentorgraph.tracing_graphql import TracedRootFields, traced_compiled_payload
 from mentorgraph.unsubscribe_page import UNSUBSCRIBE_PATH, UnsubscribePage
 from models.login_guard import THROTTLE_LISTENERS
 from models.sweep import sweep
@@ -73,6 +73,12 @@ def read_replica(settings: Settings) -> ReadReplica | None:
     return ReadReplica(settings.database_read_url, settings)
 
 
+def _payload_compiled() -> None:
+    """A mutation's payload was read compiled: its log line, metric and span say so."""
+    note_compiled_payload()
+    traced_compiled_payload()
+
+
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
     """The server. With `manage_db=False` the caller opens and closes the database (tests)."""
     settings = settings or get_settings()
@@ -103,6 +109,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             cost_refusal=schema.cost.refusal if schema.cost else None,
             span=tracing.span,
             replica=replica,
+            cache_size=settings.compiled_statements_cached,
+            payload_served=_payload_compiled,
         )
         if settings.fast_reads and not settings.is_sqlite
         else None
@@ -126,7 +134,13 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         read_positions=replica is not None,
     )
     bus = create_bus(settings)
-    subscriptions = SubscriptionEndpoint(schema, tokens, bus, settings)
+    subscriptions = SubscriptionEndpoint(
+        schema,
+        tokens,
+        bus,
+        settings,
+        payload_reads=None if fast_reads is None else fast_reads.payloads,
+    )
 
     jobs = JobRunner(
         [

@@ -23,7 +23,13 @@ from mentorgraph.graphiql import GraphiQLAssets, GraphiQLPage
 from mentorgraph.media_types import JSON, negotiate, request_error_status
 from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.read_replica import READ_AFTER_HEADER, parse_lsn, primary_position
-from mentorgraph.request_log import CURRENT, codes_of, note_codes, operation_logged
+from mentorgraph.request_log import (
+    COMPILED_PAYLOAD,
+    CURRENT,
+    codes_of,
+    note_codes,
+    operation_logged,
+)
 from mentorgraph.request_rules import (
     RequestRefused,
     check_size,
@@ -46,7 +52,8 @@ class Answer(Response):
 
     # "ok", or the code of the first error.
     outcome = "ok"
-    # "fast" (one compiled statement) or "ordinary" (the resolvers).
+    # "fast" (one compiled statement), "compiled-payload" (a mutation whose payload was read
+    # compiled after the write) or "ordinary" (the resolvers).
     path = "ordinary"
     operation: str | None = None
     # query, mutation, subscription; "unknown" when refused before the document was read.
@@ -193,7 +200,7 @@ class GraphQLEndpoint:
         if isinstance(response, Answer):
             response.operation = checked.operation_name
             response.ran = ran
-            if response.path == "ordinary":
+            if response.path != "fast":
                 response.kind = metrics.operation_type(resolved.query, checked.operation_name)
         if resolved.store_as is not None and ran:
             # It parsed, validated and ran: worth keeping. (Not the status: an
@@ -304,6 +311,8 @@ class GraphQLEndpoint:
         ):
             return json_response(body, status_code=503), False
         response = json_response(body)
+        if record is not None and record.path == COMPILED_PAYLOAD:
+            response.path = COMPILED_PAYLOAD  # the metric's label, as the log line's
         if self.read_positions and context.ran_mutation:
             position = await primary_position()
             if position is not None:

@@ -11,6 +11,9 @@ message (UNAUTHENTICATED), and the socket stays open (`ws_transport`).
 Sockets are counted per client address (beyond `ws_max_sockets_per_address`: the upgrade is
 answered 429) and per account (beyond `ws_max_sockets_per_user`: closed with 4429 at
 `connection_init`). The counts are per server process (`socket_limits`).
+
+Queries and mutations may be sent over the socket too: a mutation's payload is then read by the
+compiler after the write, as over HTTP (`schema.compiled_payloads`); queries run on the executor.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from mentorgraph.ws_transport import (
 )
 from models.errors import FaultCode
 from resolvers.event_feed import EventFeed
+from resolvers.fast_reads.payload_reads import PayloadReads
 from schema.build import MentorgraphSchema
 
 __all__ = ["SocketContext", "SubscriptionEndpoint"]
@@ -65,6 +69,7 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
         tokens: TokenService,
         feed: EventFeed,
         settings: Settings,
+        payload_reads: PayloadReads | None = None,
     ) -> None:
         protocols = [GRAPHQL_TRANSPORT_WS_PROTOCOL]
         if settings.graphql_ws_legacy:
@@ -80,6 +85,9 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
         )
         self.tokens = tokens
         self.feed = feed
+        # A mutation sent over the socket has its payload read compiled as over HTTP
+        # (`schema.compiled_payloads`); None on SQLite or with the fast read path off.
+        self.payload_reads = payload_reads
         self.socket_limits = SocketLimits(
             max_message_bytes=settings.max_body_bytes,
             max_operations=settings.ws_max_operations_per_socket,
@@ -128,6 +136,7 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
             issue_token=self.tokens.issue,
             event_feed=self.feed,
             slot=slot if isinstance(slot, SocketSlot) else None,
+            payload_reads=self.payload_reads,
         )
 
     async def on_ws_connect(self, context: SocketContext) -> UnsetType | dict[str, object] | None:

@@ -56,7 +56,8 @@ __all__ = [
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 FANOUT_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
-# GraphQL operations: HTTP (`path` "fast" or "ordinary") and WebSocket ("ws").
+# GraphQL operations: HTTP (`path` "fast", "compiled-payload" or "ordinary") and WebSocket
+# ("ws"; the operation's log line says which path read it).
 OPERATIONS = Counter(
     "mentorgraph_graphql_operations",
     "GraphQL operations answered, by operation name, type, read path and outcome (ok or code).",

@@ -1,9 +1,10 @@
 """Request ids and one log line per GraphQL operation (HTTP and WebSocket).
 
 The line says who asked what and how it went: operation name and type, viewer id, duration,
-which read path answered (`fast`: one compiled statement, `resolvers/fast_reads`; `ordinary`:
-the executor), the error codes, and the names of the variables sent (never their values:
-passwords and tokens travel in variables)."""
+which read path answered (`fast`: one compiled statement, `resolvers/fast_reads`;
+`compiled-payload`: a mutation whose payload the compiler read after the write,
+`schema.compiled_payloads`; `ordinary`: the executor), the error codes, and the names of the
+variables sent (never their values: passwords and tokens travel in variables)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ from mentorgraph.logging_setup import REQUEST_ID
 from models.errors import FaultCode
 
 __all__ = [
+    "COMPILED_PAYLOAD",
     "OperationRecord",
     "RecordOperation",
     "RequestIds",
     "note_codes",
+    "note_compiled_payload",
     "operation_logged",
 ]
 
@@ -53,12 +56,27 @@ class OperationRecord:
 
 CURRENT: ContextVar[OperationRecord | None] = ContextVar("operation_record", default=None)
 
+# The read path of a mutation at least one of whose root fields had its payload read compiled
+# (the others, declined, completed by the executor).
+COMPILED_PAYLOAD = "compiled-payload"
+
 
 def note_codes(codes: Any) -> None:
     """Adds error codes to the operation being served (if any)."""
     record = CURRENT.get()
     if record is not None:
         record.codes.extend(str(code) for code in codes if code and str(code) not in record.codes)
+
+
+def note_compiled_payload() -> None:
+    """The operation being served (if any) had a payload read compiled: its line says so.
+
+    Called from the payload reader (`PayloadReads.served_hook`), in the operation's own task:
+    the record is the one `operation_logged` set for this operation, even where one socket runs
+    several operations at once."""
+    record = CURRENT.get()
+    if record is not None:
+        record.path = COMPILED_PAYLOAD
 
 
 def codes_of(errors: Any) -> list[str]:

@@ -16,9 +16,9 @@ value — `tests/test_tracing.py` checks the exported bytes):
 
 - `graphql` (HTTP, a server span continuing a `traceparent` the request carries; renamed
   `query Name` / `mutation Name` once known): `graphql.operation.name`, `graphql.operation.type`,
-  `mentorgraph.read_path` (`fast` or `ordinary`), `enduser.id` (the viewer's id),
-  `mentorgraph.outcome` (`ok` or `error`), `error.type` (the first error's `extensions.code`),
-  `http.response.status_code`.
+  `mentorgraph.read_path` (`fast`, `compiled-payload` or `ordinary`), `enduser.id` (the
+  viewer's id), `mentorgraph.outcome` (`ok` or `error`), `error.type` (the first error's
+  `extensions.code`), `http.response.status_code`.
 - `subscribe` (WebSocket): one span while a `subscribe` message is accepted (or refused);
   nothing per delivered event: a busy subscription would emit a span per subscriber per event,
   and an event's fan-out is a metric's job. Queries and mutations sent over the socket run in the

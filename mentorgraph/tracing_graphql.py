@@ -20,6 +20,7 @@ from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
 from mentorgraph import tracing
+from mentorgraph.request_log import COMPILED_PAYLOAD
 from models.errors import FaultCode
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "operation_outcome",
     "operation_span_name",
     "subscribe_attributes",
+    "traced_compiled_payload",
     "traced_fast_read",
 ]
 
@@ -47,6 +49,12 @@ def traced_fast_read(operation_name: str | None) -> None:
             "mentorgraph.read_path": "fast",
         }
     )
+
+
+def traced_compiled_payload() -> None:
+    """The current operation (a mutation) had a payload read compiled after its write."""
+    if tracing.enabled():
+        tracing.annotate({"mentorgraph.read_path": COMPILED_PAYLOAD})
 
 
 def operation_outcome(response: Response) -> dict[str, Any]:

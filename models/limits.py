@@ -123,6 +123,18 @@ class Limits(BaseModel):
     # Days those links work after the email was queued (each works once).
     email_link_days: float = Field(default=14, gt=0)
 
+    # --- The compiled read path (`resolvers/fast_reads/`) ---
+    # Compiled statements one server process keeps, least recently used out first: the fast
+    # read path's per (document, operation, variables), and the mutation payloads' per
+    # (document, root field, the variables their selection reads, payload shape). Each of these
+    # caches (and of the prepared documents behind them) holds at most this many entries.
+    compiled_statements_cached: int = Field(
+        default=512,
+        ge=1,
+        description="Compiled statements kept per cache and process (LRU): the fast read"
+        " path's and the mutation payloads'.",
+    )
+
     @model_validator(mode="after")
     def _consistent(self) -> Limits:
         """The checks between numbers: each names the settings at fault."""

@@ -30,7 +30,8 @@ class Context:
     user_agent: str = ""
     # Reads each mutation's payload with the fast read path's compiler after the write
     # (`resolvers.fast_reads.payload_reads.PayloadReads`, used by `schema.compiled_payloads`);
-    # None where the ordinary executor completes payloads (SQLite, fast reads off, WebSocket).
+    # None where the ordinary executor completes payloads (SQLite, fast reads off); HTTP and
+    # WebSocket operations alike carry it.
     payload_reads: Any = None
     # Fresh for every operation: `renew` sets them (the `FreshLoaders` extension calls it as
     # each operation starts), so nothing builds them here only to be replaced.

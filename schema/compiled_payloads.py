@@ -10,7 +10,8 @@ it declines (nothing compiled for that payload, a value the ordinary path refuse
 executor complete the payload the ordinary way. The resolvers, their rules and their errors are
 untouched: a resolver that raises is reported as before.
 
-Without `payload_reads` on the context (SQLite, fast reads off, WebSocket), nothing changes.
+Without `payload_reads` on the context (SQLite, fast reads off), nothing changes. HTTP and
+WebSocket operations alike carry it (`mentorgraph.graphql_http`, `mentorgraph.graphql_ws`).
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class CompiledPayloads(StrawberryGraphQLCoreExecutionContext):
             read = await reads.read(
                 root,
                 payload,
+                self.operation,
                 self.fragment_definitions,
                 self.variable_values,
                 None if viewer is None else viewer.id,

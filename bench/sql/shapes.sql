@@ -88,3 +88,34 @@ LANGUAGE sql STABLE AS $$
 $$;
 COMMENT ON FUNCTION mentorship_requests_history(mentorship_requests) IS
   E'@behavior -connection +list';
+
+-- Shape 9's mutation for PostGraphile, which exposes a VOLATILE function as a custom mutation
+-- (markMentorshipRequestViewed(input: {requestId, mentorId})): the mentor marks a request viewed,
+-- by models/lifecycle.py's rule for this step. Only the request's mentor (PostGraphile runs
+-- without our tokens here: the mentor's id is an argument, checked as the token's would be);
+-- NEW becomes VIEWED with its event, VIEWED is returned unchanged with nothing written, any
+-- other status is refused. The row is locked first, as `transition` locks it.
+CREATE OR REPLACE FUNCTION mark_mentorship_request_viewed(request_id int, mentor_id int)
+RETURNS mentorship_requests
+LANGUAGE plpgsql VOLATILE STRICT AS $$
+DECLARE
+  r mentorship_requests;
+BEGIN
+  SELECT * INTO r FROM mentorship_requests m
+  WHERE m.id = mark_mentorship_request_viewed.request_id FOR UPDATE;
+  IF NOT FOUND OR r.mentor_id <> mark_mentorship_request_viewed.mentor_id THEN
+    RAISE EXCEPTION 'This request does not exist.' USING ERRCODE = 'no_data_found';
+  END IF;
+  IF r.status = 'VIEWED' THEN
+    RETURN r;
+  END IF;
+  IF r.status <> 'NEW' THEN
+    RAISE EXCEPTION 'Only a NEW request can be marked viewed.' USING ERRCODE = 'check_violation';
+  END IF;
+  UPDATE mentorship_requests m SET status = 'VIEWED', viewed_at = now(), updated_at = now()
+  WHERE m.id = r.id RETURNING * INTO r;
+  INSERT INTO request_events (from_status, to_status, occurred_at, actor_id, request_id, kind)
+  VALUES ('NEW', 'VIEWED', now(), r.mentor_id, r.id, 'STATUS_CHANGE');
+  RETURN r;
+END
+$$;

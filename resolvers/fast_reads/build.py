@@ -22,7 +22,7 @@ from models import clock
 from models.responsiveness import WINDOW
 from resolvers.fast_reads.selection import Selected, Unsupported, child_type, collect
 
-__all__ = ["Build", "Render", "Statement", "each", "json_object", "literal"]
+__all__ = ["Build", "Held", "Render", "Statement", "each", "json_object", "literal"]
 
 # json_build_object takes at most 100 arguments: 50 keys.
 MAX_KEYS = 50
@@ -60,6 +60,31 @@ class Statement:
         return params
 
 
+def _itself(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Held:
+    """A value a mutation's payload holds (the payload itself, an attribute of it, an item of a
+    list of it), and how to find the value in the same place of another payload: a payload's
+    statement is compiled once and run again for later payloads (`payload_reads.py`), which
+    differ only in what they hold. A rendering reads `value` only through the `Build`
+    (`decide`, `held_param`, `python_value`), which records where each came from."""
+
+    value: Any
+    # The payload -> the value in this place.
+    find: Callable[[Any], Any] = _itself
+
+    def attribute(self, name: str) -> Held:
+        outer = self.find
+        return Held(getattr(self.value, name), lambda payload: getattr(outer(payload), name))
+
+    def item(self, index: int) -> Held:
+        outer = self.find
+        return Held(self.value[index], lambda payload: outer(payload)[index])
+
+
 @dataclass
 class Build:
     schema: GraphQLSchema
@@ -76,8 +101,17 @@ class Build:
     renewed: list[tuple[int, Callable[[], Any]]] = field(default_factory=list)
     # Values only Python holds (a mutation payload's userErrors, a token): the statement leaves
     # a marker for each (`python_value`), `finish.complete` puts the value in its place, and
-    # none of them is ever sent to the database (nor logged with its parameters).
+    # none of them is ever sent to the database (nor logged with its parameters). Each with
+    # how to find it again in a later payload (`found_values`).
     values: list[Any] = field(default_factory=list)
+    found_values: list[Callable[[Any], Any]] = field(default_factory=list)
+    # Parameters taken from the payload (the ids of what it holds): where, and how to find
+    # them again in a later payload.
+    held_params: list[tuple[int, Callable[[Any], Any]]] = field(default_factory=list)
+    # The facts about the payload the statement's shape follows (whether it holds an object,
+    # how many userErrors): how to find each in a later payload, and what it was here. The
+    # statement serves a later payload only if each fact holds for it too.
+    decisions: list[tuple[Callable[[Any], Any], Any]] = field(default_factory=list)
     # The session of the request's token when compiled (a cached statement is bound to each
     # request's own by `Statement.bind`); None for a session-less token or anonymous.
     session_id: int | None = None
@@ -132,11 +166,27 @@ class Build:
         self.has_markers = True
         return f"json_build_object('${name}', {value_sql})"
 
-    def python_value(self, value: Any) -> str:
-        """`value` (JSON-ready: what the ordinary executor would answer) in the answer, kept out
-        of the statement: a marker `{"$value": index}` that `finish.complete` replaces."""
-        self.values.append(value)
+    def python_value(self, held: Held, convert: Callable[[Any], Any] = _itself) -> str:
+        """`convert(held.value)` (JSON-ready: what the ordinary executor would answer) in the
+        answer, kept out of the statement: a marker `{"$value": index}` that
+        `finish.complete` replaces."""
+        self.values.append(convert(held.value))
+        self.found_values.append(lambda payload: convert(held.find(payload)))
         return self.marker("value", str(len(self.values) - 1))
+
+    def held_param(self, held: Held, convert: Callable[[Any], Any]) -> str:
+        """`convert(held.value)` as a parameter (an id the payload holds), found again in each
+        later payload the statement serves."""
+        placeholder = self.param(convert(held.value))
+        self.held_params.append((len(self.params) - 1, lambda payload: convert(held.find(payload))))
+        return placeholder
+
+    def decide(self, held: Held, fact: Callable[[Any], Any]) -> Any:
+        """`fact(held.value)`, for a rendering to choose its SQL by (None or an object, how
+        many): recorded, so the statement serves only payloads of which it holds too."""
+        found = fact(held.value)
+        self.decisions.append((lambda payload: fact(held.find(payload)), found))
+        return found
 
     def arguments(self, selected: Selected) -> dict[str, Any]:
         return get_argument_values(selected.definition, selected.node, self.variables)

@@ -4,8 +4,10 @@ A payload is rendered over the Python object its resolver built (`schema.errors.
 objects it holds (a request, a user, an application...) are read again by id, with their
 selection, by the same renderings as any query (`one_request`, `one_user`...); what only Python
 holds (userErrors, a token, a count) goes into the answer as it is (`Build.python_value`), never
-through the database. So a payload type needs nothing but its fields declared, most of them by
-`declare_payload` below::
+through the database. The renderings read the payload only through the `Build` (`Held`,
+`Build.decide`, `Build.held_param`), so the statement is compiled once per payload shape and run
+again for later payloads (`payload_reads.py`). So a payload type needs nothing but its fields
+declared, most of them by `declare_payload` below::
 
     declare_payload("ApproveMentorshipRequestPayload", held=["request"])
 
@@ -27,7 +29,7 @@ from graphql import GraphQLObjectType
 from models.feedback import MentorshipFeedback
 from models.safety_records import MemberReport
 from resolvers.fast_reads.admin import one_application
-from resolvers.fast_reads.build import Build
+from resolvers.fast_reads.build import Build, Held
 from resolvers.fast_reads.fields import declare, object_sql, renders
 from resolvers.fast_reads.nodes import one_event
 from resolvers.fast_reads.requests import one_request
@@ -81,48 +83,81 @@ def attribute(selected: Selected) -> str:
     return str(definition.python_name)
 
 
-def _held(build: Build, selected: Selected, payload: Any) -> str:
+# What a payload's renderings read of it, each through the `Build` (`Held`): the statement is
+# reused for later payloads of the same shape (`payload_reads.py`).
+
+
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list | tuple)
+
+
+def _count(value: Any) -> int:
+    return len(value or ())
+
+
+def _pk(value: Any) -> int:
+    return int(value.pk)
+
+
+def _pks(values: Any) -> list[int]:
+    return [int(v.pk) for v in values]
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, datetime):  # as the `DateTime` scalar serialises it
+        return value.isoformat()
+    return value
+
+
+def _held(build: Build, selected: Selected, payload: Held) -> str:
     """The object (or the objects, in order) the payload holds, read again by id."""
-    value = getattr(payload, attribute(selected))
-    if value is None:
+    held = payload.attribute(attribute(selected))
+    if build.decide(held, _is_none):
         return "NULL::json"
     one = HOLDERS[child_type(build.schema, selected).name]
-    if not isinstance(value, list | tuple):
-        return one(build, selected, f"{build.param(int(value.pk))}::bigint")
+    if not build.decide(held, _is_list):
+        return one(build, selected, f"{build.held_param(held, _pk)}::bigint")
     p = build.alias("p")
     item = one(build, selected, f"{p}.id")
-    ids = build.param([int(v.pk) for v in value])
+    ids = build.held_param(held, _pks)
     return (
         f"(SELECT coalesce(json_agg({item} ORDER BY {p}.n), '[]'::json)"
         f" FROM unnest({ids}::bigint[]) WITH ORDINALITY {p}(id, n))"
     )
 
 
-def _value(build: Build, selected: Selected, payload: Any) -> str:
-    value = getattr(payload, attribute(selected))
-    if isinstance(value, datetime):  # as the `DateTime` scalar serialises it
-        value = value.isoformat()
-    return build.python_value(value)
+def _value(build: Build, selected: Selected, payload: Held) -> str:
+    return build.python_value(payload.attribute(attribute(selected)), _scalar)
 
 
-def _user_errors(build: Build, selected: Selected, payload: Any) -> str:
-    errors = getattr(payload, attribute(selected))
-    if not errors:
+def _user_errors(build: Build, selected: Selected, payload: Held) -> str:
+    errors = payload.attribute(attribute(selected))
+    count = build.decide(errors, _count)
+    if not count:
         return "'[]'::json"
-    if len(errors) > _MAX_ITEMS:
+    if count > _MAX_ITEMS:
         raise Unsupported("too many userErrors for one array")
-    return f"json_build_array({', '.join(object_sql(build, selected, e) for e in errors)})"
+    items = (object_sql(build, selected, errors.item(i)) for i in range(count))
+    return f"json_build_array({', '.join(items)})"
 
 
 @renders("UserError", "field", "message", "retryAfterSeconds")
-def _user_error_value(build: Build, selected: Selected, error: Any) -> str:
-    return build.python_value(getattr(error, attribute(selected)))
+def _user_error_value(build: Build, selected: Selected, error: Held) -> str:
+    return build.python_value(error.attribute(attribute(selected)))
+
+
+def _enum_name(value: Any) -> Any:
+    return value.name
 
 
 @renders("UserError", "code")
-def _user_error_code(build: Build, selected: Selected, error: Any) -> str:
+def _user_error_code(build: Build, selected: Selected, error: Held) -> str:
     # An enum answers its value's name (`UserErrorCode`, from `ErrorCode`).
-    return build.python_value(error.code.name)
+    return build.python_value(error.attribute("code"), _enum_name)
 
 
 def declare_payload(
@@ -163,24 +198,26 @@ declare_payload("SetEmailPreferencePayload")
 
 
 @renders("SetEmailPreferencePayload", "emailPreferences")
-def _email_preferences(build: Build, selected: Selected, payload: Any) -> str:
+def _email_preferences(build: Build, selected: Selected, payload: Held) -> str:
     """Every kind with its frequency as the write left them (the defaults merged in Python):
     held by the payload, answered as the executor would, with the selection's own keys."""
-    preferences = getattr(payload, attribute(selected))
-    if preferences is None:
+    preferences = payload.attribute(attribute(selected))
+    if build.decide(preferences, _is_none):
         return "NULL::json"
     _, wanted = build.fields(selected)
-    return build.python_value(
-        [
+
+    def answered(held: Any) -> list[dict[str, Any]]:
+        return [
             {
                 key: "EmailPreference"
                 if child.name == "__typename"
                 else getattr(preference, child.name).name  # an enum answers its value's name
                 for key, child in wanted.items()
             }
-            for preference in preferences
+            for preference in held
         ]
-    )
+
+    return build.python_value(preferences, answered)
 
 
 declare_payload("AccountFlowPayload", values=["ok"])

@@ -29,6 +29,7 @@ from tortoise import connections
 
 from resolvers.fast_reads.build import Statement
 from resolvers.fast_reads.finish import finish
+from resolvers.fast_reads.lru import remember
 from resolvers.fast_reads.payload_reads import PayloadReads
 from resolvers.fast_reads.replica import Replica
 from resolvers.fast_reads.roots import compile_operation, is_root_declared
@@ -75,6 +76,7 @@ class FastReads:
         cache_size: int = 512,
         replica: Replica | None = None,
         span: SpanFactory = _no_span,
+        payload_served: Callable[[], None] | None = None,
     ) -> None:
         self.schema = schema
         # Where the statements run first when a streaming replica is configured.
@@ -102,8 +104,9 @@ class FastReads:
         self.declined = 0
         self.failed = 0
         self.compiled = 0
-        # Mutation payloads, read by the same compiler after the write (its own counters).
-        self.payloads = PayloadReads(schema)
+        # Mutation payloads, read by the same compiler after the write (its own counters and
+        # statements, kept as many as these).
+        self.payloads = PayloadReads(schema, cache_size=cache_size, served_hook=payload_served)
 
     async def answer(
         self,
@@ -219,9 +222,9 @@ class FastReads:
             # Never answered here, whatever the variables; unless `@skip`/`@include` may
             # leave out what was not (a marker `@` may also be in a string: merely cautious).
             if "@" not in query:
-                _remember(self._prepared, (query, operation_name), None, self.cache_size)
+                remember(self._prepared, (query, operation_name), None, self.cache_size)
             return None
-        _remember(self._statements, key, statement, self.cache_size)
+        remember(self._statements, key, statement, self.cache_size)
         self.compiled += 1
         return statement
 
@@ -235,7 +238,7 @@ class FastReads:
             prepared = self._prepare_new(query, operation_name)
         except (GraphQLError, Unsupported):
             prepared = None
-        _remember(self._prepared, key, prepared, self.cache_size)
+        remember(self._prepared, key, prepared, self.cache_size)
         return prepared
 
     def _prepare_new(self, query: str, operation_name: str | None) -> _Prepared | None:
@@ -266,11 +269,3 @@ def _described(
         "mentorgraph.statement.shape": shape,
         "mentorgraph.statement.answered": statement is not None,
     }
-
-
-def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
-    """Least recently used out once the cache holds `size` entries."""
-    cache[key] = value
-    cache.move_to_end(key)
-    while len(cache) > size:
-        cache.popitem(last=False)
