@@ -162,7 +162,9 @@ class RequestIds:
             await send(message)
 
         if scope["type"] == "websocket":
-            scope = {**scope, SERVER_SEND: send}
+            # In place (as starlette's router adds its own keys): a copy per socket would cost
+            # ~1 KB of each socket's memory for one key.
+            scope[SERVER_SEND] = send
         token = REQUEST_ID.set(request_id)
         try:
             await self.app(scope, receive, send_with_id)
