@@ -250,6 +250,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         # goes after it (`_write` waits for it), and nothing more is written directly.
         self._tail: asyncio.Task[None] | None = None
         websocket = self.websocket
+        # Asked per frame by the fan-out: `isinstance` on this ABC-derived class cost 1.5 %.
+        self._asgi = isinstance(websocket, ASGIWebSocketAdapter)
         self._server_send: Send | None = (
             websocket.ws.scope.get(SERVER_SEND)
             if isinstance(websocket, ASGIWebSocketAdapter)
@@ -483,10 +485,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         """Nothing of this socket is waiting to be written: a new frame would go out now."""
         tail = self._tail
         return (
-            not self._closing
-            and self._queued == 0
-            and (tail is None or tail.done())
-            and isinstance(self.websocket, ASGIWebSocketAdapter)
+            not self._closing and self._queued == 0 and (tail is None or tail.done()) and self._asgi
         )
 
     def encoded(self, data: object) -> str:
