@@ -63,6 +63,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=trusted_proxies or None,
         ws_per_message_deflate=settings.websocket_compression,
+        ws_ping_interval=settings.ws_ping_interval_seconds,
+        ws_ping_timeout=settings.ws_ping_timeout_seconds,
         # A WebSocket message is a request: the HTTP body limit, refused by uvicorn with 1009.
         ws_max_size=settings.max_body_bytes,
         # SIGTERM: open requests and sockets get this long, then they are cut (and the

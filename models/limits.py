@@ -135,6 +135,19 @@ class Limits(BaseModel):
         " path's and the mutation payloads'.",
     )
 
+    # --- WebSocket keep-alive (`mentorgraph serve`, uvicorn) ---
+    # Seconds between the server's pings on each open WebSocket. Every ping is a frame written
+    # to every socket (at 10,000 sockets and 20 s, uvicorn's default, 500 a second); 30 s
+    # still keeps a quiet socket under the 60 s idle timeout of common proxies (nginx's
+    # `proxy_read_timeout`, cloud load balancers).
+    ws_ping_interval_seconds: float = Field(
+        default=30, gt=0, description="Seconds between keep-alive pings on each WebSocket."
+    )
+    # A client that does not answer a ping within this many seconds is disconnected.
+    ws_ping_timeout_seconds: float = Field(
+        default=20, gt=0, description="Seconds a client has to answer a ping."
+    )
+
     @model_validator(mode="after")
     def _consistent(self) -> Limits:
         """The checks between numbers: each names the settings at fault."""

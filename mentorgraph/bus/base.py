@@ -48,6 +48,8 @@ RETRY_SECONDS = 1.0
 # How long the fan-out waits for the shared answers its direct readers asked for; the
 # readers of answers not ready by then get the event queued (their own task waits for it).
 ANSWER_WAIT_SECONDS = 2.0
+# Shared answers waited for one by one during a fan-out's pass (see `EventBus._fan_out`).
+WAIT_IN_PASS = 8
 
 # What a subscriber's queue holds: a request event's `Delivery`, or a `Notification`.
 D = TypeVar("D")
@@ -282,15 +284,36 @@ class EventBus:
             return
         users = {user.id: user for user in await User.filter(id__in=list(user_ids))}
         for event, targets in routed:
-            delivery = Delivery(event=event, request=event.request, users=users)
-            later: list[tuple[Subscriber, asyncio.Future[object]]] = []
-            for subscriber in targets:
-                waiting = subscriber.offer(delivery)
-                if waiting is not None:
-                    later.append((subscriber, waiting))
-            if later:
-                # One answer per visibility class is being computed (the first reader of each
-                # started it): wait for them once here, not in a task per subscriber.
-                await asyncio.wait({future for _, future in later}, timeout=ANSWER_WAIT_SECONDS)
-                for subscriber, _ in later:
-                    subscriber.offer_again(delivery)
+            await self._fan_out(Delivery(event=event, request=event.request, users=users), targets)
+
+    async def _fan_out(self, delivery: Delivery, targets: list[Subscriber[Delivery]]) -> None:
+        """Offer `delivery` to each of `targets`, waiting for the shared answers they need.
+
+        The first reader of each visibility class starts that class's answer and gets the
+        future computing it. The first few such futures are waited for at once, in the pass:
+        the class's later readers then find the answer ready and take the event the first
+        time they are offered it. (Offering every reader twice, once to learn that the answer
+        is pending and again when it is done, was 13 % of a fan-out: `docs/benchmarks.md`.)
+        Beyond `WAIT_IN_PASS` classes, the rest are collected and waited for together, so
+        that many per-viewer answers are still computed concurrently, not one after another.
+        """
+        waited: set[asyncio.Future[object]] = set()
+        later: list[tuple[Subscriber[Delivery], asyncio.Future[object]]] = []
+        for subscriber in targets:
+            waiting = subscriber.offer(delivery)
+            if waiting is None:
+                continue
+            if waiting.done() or waiting in waited:
+                # Ready since (or given up on: then `offer_again` queues it for the reader).
+                subscriber.offer_again(delivery)
+            elif len(waited) < WAIT_IN_PASS:
+                waited.add(waiting)
+                await asyncio.wait((waiting,), timeout=ANSWER_WAIT_SECONDS)
+                subscriber.offer_again(delivery)
+            else:
+                later.append((subscriber, waiting))
+        if later:
+            # Wait for the remaining classes' answers once here, not in a task per subscriber.
+            await asyncio.wait({future for _, future in later}, timeout=ANSWER_WAIT_SECONDS)
+            for subscriber, _ in later:
+                subscriber.offer_again(delivery)
