@@ -11,6 +11,7 @@ telling a mentor they were set unavailable.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -97,14 +98,15 @@ async def _change(
         # its row and waits for the event-order lock to record its event). So the rows come
         # first, here: the mentor's open requests, in id order (no new one can appear: a
         # request's creation locks the mentor's row, which this transaction holds).
-        open_ids = await (
-            MentorshipRequest.filter(mentor_id=mentor_id, status__in=OPEN_STATUSES)
+        open_ids = cast(
+            "list[int]",
+            await MentorshipRequest.filter(mentor_id=mentor_id, status__in=OPEN_STATUSES)
             .using_db(conn)
             .order_by("id")
-            .values_list("id", flat=True)
+            .values_list("id", flat=True),
         )
         for request_id in open_ids:
-            await lock_request(conn, int(request_id))
+            await lock_request(conn, request_id)
         notice = availability_notice(
             mentor, actor_id=actor.id if actor is not None else None, reason=reason
         )
