@@ -52,6 +52,7 @@ KIND_LABELS = {
     "REQUEST_EXPIRED": "requests that expired",
     "REQUEST_MESSAGE": "messages about requests",
     "FEEDBACK_RECEIVED": "feedback you received",
+    "SET_UNAVAILABLE": "being set unavailable as a mentor",
 }
 
 _REFUSALS = {

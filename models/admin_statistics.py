@@ -132,16 +132,38 @@ FROM {REQUESTS} r WHERE r.created_at >= {{first}} AND r.created_at < {{end}}
 GROUP BY 1, 2"""
 
 
+# The middle one or two answers of a week by time to answer, on PostgreSQL: one sort per week
+# (an ordered-set aggregate) gives the values at the positions ceil(f * c) for both fractions.
+# f = 0.5 is the lower middle (c / 2 for an even count, the middle for an odd one); the second
+# fraction's extra `c * 1e-9` lifts an even count's position to c / 2 + 1, the upper middle,
+# and leaves an odd count's at its middle (c / 2 is then a half, and c * 1e-9 < 0.5 below 500
+# million answers a week), far above float8's rounding of the product (c * 1e-16).
+MIDDLE_FRACTIONS = "ARRAY[0.5, 0.500000001]::float8[]"
+
+
 def first_answers_sql(dialect: str) -> str:
-    """Rows (n, c, created_at, responded_at): per week, its answered requests' count `c` and
-    the middle one or two of them by time to answer (answers taking as long have the same
-    hours: which of them is read does not matter). `ANSWERED_SQL` names its columns
-    unqualified: only the requests have them."""
-    took = (
-        "r.responded_at - r.created_at"
-        if dialect == "postgres"
-        else "julianday(r.responded_at) - julianday(r.created_at)"
+    """Rows (n, c, ...): per week, its answered requests' count `c` and the middle one or two
+    of them by time to answer (answers taking as long have the same hours: which of them is
+    read does not matter). PostgreSQL: (n, c, took), `took` the interval of each middle one
+    (two rows a week, the same twice for an odd count: the median's `(a + a) / 2` is `a`),
+    picked by one ordered-set aggregate per week (a sort of the week's answers in memory, where
+    window functions over the range sorted every answer at once, spilling to disk). SQLite (no
+    percentile function): (n, c, created_at, responded_at) of each middle one, by window
+    functions. `ANSWERED_SQL` names its columns unqualified: only the requests have them."""
+    answered_in_range = (
+        f"FROM {REQUESTS} r"
+        f" WHERE r.created_at >= {{first}} AND r.created_at < {{end}} AND {ANSWERED_SQL}"
     )
+    if dialect == "postgres":
+        return f"""SELECT m.n AS n, m.c AS c, unnest(m.middle) AS took
+FROM (
+  SELECT {week_of("r.created_at", dialect)} AS n, count(*) AS c,
+    percentile_disc({MIDDLE_FRACTIONS}) WITHIN GROUP (ORDER BY r.responded_at - r.created_at)
+      AS middle
+  {answered_in_range}
+  GROUP BY 1
+) m"""
+    took = "julianday(r.responded_at) - julianday(r.created_at)"
     return f"""SELECT a.n AS n, a.c AS c, a.created_at AS created_at, a.responded_at AS responded_at
 FROM (
   SELECT b.n AS n, b.created_at AS created_at, b.responded_at AS responded_at,
@@ -150,8 +172,7 @@ FROM (
   FROM (
     SELECT {week_of("r.created_at", dialect)} AS n, {took} AS took,
       r.created_at AS created_at, r.responded_at AS responded_at
-    FROM {REQUESTS} r
-    WHERE r.created_at >= {{first}} AND r.created_at < {{end}} AND {ANSWERED_SQL}
+    {answered_in_range}
   ) b
 ) a
 WHERE a.k = (a.c + 1) / 2 OR a.k = a.c / 2 + 1"""
@@ -217,9 +238,13 @@ async def requests_by_status(weeks: WeekRange) -> list[StatusWeek]:
     ]
 
 
-def _hours(created: Any, responded: Any) -> float:
-    # As `models.responsiveness` computes one answer's hours.
-    return (_moment(responded) - _moment(created)).total_seconds() / 3600
+def _hours(row: dict[str, Any]) -> float:
+    """One middle answer's hours, as `models.responsiveness` computes an answer's: from its
+    interval (PostgreSQL: `responded_at - created_at` to the microsecond, the same timedelta
+    as Python's difference) or its two times."""
+    if "took" in row:
+        return float(row["took"].total_seconds()) / 3600
+    return (_moment(row["responded_at"]) - _moment(row["created_at"])).total_seconds() / 3600
 
 
 async def first_answers(weeks: WeekRange) -> list[AnswerWeek]:
@@ -232,7 +257,7 @@ async def first_answers(weeks: WeekRange) -> list[AnswerWeek]:
     for row in await _rows(weeks, first_answers_sql):
         n = int(row["n"])
         answered[n] = int(row["c"])
-        middle[n].append(_hours(row["created_at"], row["responded_at"]))
+        middle[n].append(_hours(row))
     return [
         AnswerWeek(
             weeks.name(n),

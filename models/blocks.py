@@ -49,6 +49,8 @@ MAX_BLOCKS = 1000
 # What the blocked mentee reads: the words of any decline by the system.
 _DECLINE_NOTE = "The mentor cannot take this request."
 _WITHDRAW_NOTE = "The mentee withdrew this request."
+# An active mentorship ended by the block: what either side may do at any time, in plain words.
+_ENDED_NOTE = "The mentorship was ended."
 
 
 def _not_found() -> RuleViolation:
@@ -79,7 +81,9 @@ async def block(blocker: User, user_id: int) -> tuple[User, list[MentorshipReque
     """`blocker` blocks the member; blocking again changes nothing. Their open requests to each
     other are closed in the same transaction: the blocker's own are withdrawn (cancelled, as
     the mentee), those asking the blocker are declined by the system (NOT_A_GOOD_FIT: what any
-    mentor may answer). Returns the member and the requests closed."""
+    mentor may answer), and an active mentorship between them is completed by the blocker
+    (their own act, as mentor or mentee: the lifecycle's only way out of APPROVED). Returns the
+    member and the requests closed."""
     if user_id == blocker.id:
         raise RuleViolation(ErrorCode.INVALID_INPUT, "You cannot block yourself.", ["userId"])
     target = await User.get_or_none(id=user_id)
@@ -111,7 +115,11 @@ async def block(blocker: User, user_id: int) -> tuple[User, list[MentorshipReque
             note=_DECLINE_NOTE,
             mentee_id=target.id,
         )
-        closed, events = withdrawn + declined, withdrawn_events + declined_events
+        ended, ended_events = await lifecycle.complete_mentorships_between(
+            conn, blocker, target.id, note=_ENDED_NOTE
+        )
+        closed = withdrawn + declined + ended
+        events = withdrawn_events + declined_events + ended_events
     committed(events)
     if declined:
         await refresh_scores([blocker.id])

@@ -16,6 +16,7 @@ from tortoise.expressions import RawSQL, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet, ValuesQuery
 
+from models.block_visibility import hidden_count
 from models.errors import ErrorCode, RuleViolation
 from models.requests import MentorshipRequest, RequestStatus
 from models.standing import listed_q
@@ -148,10 +149,17 @@ def clean_filter(
     )
 
 
-def matching_mentors(mentor_filter: MentorFilter) -> QuerySet[User]:
-    """Mentors matching every part of the filter (unordered; the caller pages it)."""
+def matching_mentors(mentor_filter: MentorFilter, viewer_id: str | None = None) -> QuerySet[User]:
+    """Mentors matching every part of the filter (unordered; the caller pages it), as the
+    viewer whose id is the SQL `viewer_id` sees them (`models/block_visibility.py`; None:
+    anonymous)."""
     # Suspended and banned mentors are never listed (`models/standing.py`), available or not.
     mentors = User.filter(listed_q(), is_mentor=True)
+    if viewer_id is not None:
+        # Nobody with a block between them and the viewer, either way round.
+        mentors = mentors.annotate(hidden_by_block=hidden_count(viewer_id)).filter(
+            hidden_by_block=0
+        )
     if mentor_filter.available_only or mentor_filter.with_room:
         mentors = mentors.filter(available=True)
     if mentor_filter.with_room:
@@ -173,23 +181,28 @@ def matching_mentors(mentor_filter: MentorFilter) -> QuerySet[User]:
     return mentors
 
 
-def _facet_rows(kind: FacetKind, mentor_filter: MentorFilter) -> tuple[QuerySet[Any], str]:
+def _facet_rows(
+    kind: FacetKind, mentor_filter: MentorFilter, viewer_id: str | None
+) -> tuple[QuerySet[Any], str]:
     """The rows to group for a facet, and the column that holds its value."""
+    mentors = matching_mentors(mentor_filter, viewer_id)
     if kind is FacetKind.COUNTRIES:
         # The mentors' own rows (not users whose id is among the mentors': PostgreSQL read all
         # 600,000 users of the 100,000-mentor benchmark to answer that semi-join).
-        return matching_mentors(mentor_filter).filter(country__isnull=False), "country"
-    mentor_ids = Subquery(matching_mentors(mentor_filter).values("id"))
+        return mentors.filter(country__isnull=False), "country"
+    mentor_ids = Subquery(mentors.values("id"))
     if kind is FacetKind.TAGS:
         return UserTag.filter(user_id__in=mentor_ids), "tag"
     return UserLanguage.filter(user_id__in=mentor_ids), "language"
 
 
-def facet_query(mentor_filter: MentorFilter, kind: FacetKind) -> tuple[ValuesQuery[Any], str]:
+def facet_query(
+    mentor_filter: MentorFilter, kind: FacetKind, viewer_id: str | None = None
+) -> tuple[ValuesQuery[Any], str]:
     """The GROUP BY behind `facet_counts` (rows of the value column and `count`, most frequent
     first, then by value) over the matching mentors (or their tags or languages), and the
     value column."""
-    rows, column = _facet_rows(kind, mentor_filter)
+    rows, column = _facet_rows(kind, mentor_filter, viewer_id)
     counted = (
         rows.annotate(count=Count("id"))
         .group_by(column)
@@ -200,10 +213,12 @@ def facet_query(mentor_filter: MentorFilter, kind: FacetKind) -> tuple[ValuesQue
     return counted, column
 
 
-async def facet_counts(mentor_filter: MentorFilter, kind: FacetKind) -> list[FacetCount]:
+async def facet_counts(
+    mentor_filter: MentorFilter, kind: FacetKind, viewer_id: str | None = None
+) -> list[FacetCount]:
     """Matching mentors per value of one facet, most frequent first, then by value.
 
     One GROUP BY statement over the matching mentors' ids.
     """
-    counted, column = facet_query(mentor_filter, kind)
+    counted, column = facet_query(mentor_filter, kind, viewer_id)
     return [FacetCount(value=str(r[column]), count=int(r["count"])) for r in await counted]

@@ -41,6 +41,8 @@ class NotificationKind(StrEnum):
     REQUEST_EXPIRED = "REQUEST_EXPIRED"
     REQUEST_MESSAGE = "REQUEST_MESSAGE"
     FEEDBACK_RECEIVED = "FEEDBACK_RECEIVED"
+    # A mentor was set unavailable by an admin or by the silent-mentor rule.
+    SET_UNAVAILABLE = "SET_UNAVAILABLE"
 
 
 class EmailFrequency(StrEnum):

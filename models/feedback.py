@@ -17,6 +17,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models import clock
+from models.blocks import blocks_between
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed
 from models.inbox import deliver
@@ -114,6 +115,10 @@ async def leave_feedback(
             f"This request is {request.status.value}; feedback follows a COMPLETED mentorship.",
             ["requestId"],
         )
+    if await blocks_between(None, request.mentor_id, request.mentee_id):
+        # A rating and a comment reach the other side: closed while either blocked the other,
+        # in the words of the closed thread (`models/request_messages.py`), which say no more.
+        raise RuleViolation(ErrorCode.FORBIDDEN, "This conversation is closed.", ["requestId"])
     rating, text = _clean(rating, comment)
     by_mentor = author.id == request.mentor_id
     subject_id = request.mentee_id if by_mentor else request.mentor_id

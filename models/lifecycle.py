@@ -35,6 +35,7 @@ __all__ = [
     "Actor",
     "cancel_others",
     "close_requests_of_leaving",
+    "complete_mentorships_between",
     "decline_open_requests",
     "is_allowed",
     "may_ever",
@@ -370,6 +371,41 @@ async def withdraw_open_requests(
         events.append(await _apply(conn, request, S.CANCELLED, actor=actor, roles=roles, note=note))
         cancelled.append(request)
     return cancelled, events
+
+
+async def complete_mentorships_between(
+    conn: BaseDBAsyncClient, member: User, other_id: int, *, note: str
+) -> tuple[list[MentorshipRequest], list[RequestEvent]]:
+    """End every active (APPROVED) mentorship between `member` and `other_id`, either way round,
+    as `member`'s own act in their role (mentor or mentee): APPROVED -> COMPLETED is the only
+    way out of APPROVED the table has, and either side may take it. Inside the caller's
+    transaction, which holds both members' rows (a block). Returns the requests and their
+    events, for the caller to announce after commit."""
+    ids = cast(
+        "list[int]",
+        await MentorshipRequest.filter(
+            Q(mentor_id=member.id, mentee_id=other_id) | Q(mentor_id=other_id, mentee_id=member.id),
+            status=S.APPROVED,
+        )
+        .using_db(conn)
+        .order_by("id")
+        .values_list("id", flat=True),
+    )
+    # Every row locked (in id order) before the first event, as in `cancel_others`.
+    rows = [await lock_request(conn, request_id) for request_id in ids]
+    completed: list[MentorshipRequest] = []
+    events: list[RequestEvent] = []
+    for request in rows:
+        if request is None:
+            continue
+        roles = roles_of(member, request) & {Actor.MENTOR, Actor.MENTEE}
+        if not is_allowed(request.status, S.COMPLETED, roles):
+            continue  # completed meanwhile
+        events.append(
+            await _apply(conn, request, S.COMPLETED, actor=member, roles=roles, note=note)
+        )
+        completed.append(request)
+    return completed, events
 
 
 # The note of every change made as a member's account is anonymised (`models/account_deletion`).

@@ -3,12 +3,15 @@ or by the system (with its record), and the end of pauses.
 
 Every change stamps `users.availability_changed_at`: the silent-mentor rule counts nothing from
 before it, so nothing that happened while a mentor was away counts against them when back.
-Lock order as everywhere: the mentor's `users` row first, then their requests' rows.
+Lock order as everywhere: the mentor's `users` row first, then their requests' rows, then the
+event-order lock (`models.events`), which `models.inbox.deliver` takes for the notification
+telling a mentor they were set unavailable.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -18,10 +21,10 @@ from models.availability_changes import AvailabilityChange
 from models.email_verification import ensure_may_be_listed
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed
+from models.inbox import deliver
 from models.limits import limits
-from models.outbox import enqueue_email
-from models.request_guards import lock_user
-from models.request_notifications import availability_email
+from models.request_guards import OPEN_STATUSES, lock_request, lock_user
+from models.request_notifications import availability_notice
 from models.requests import DeclineReason, MentorshipRequest, RequestEvent
 from models.response_scores import refresh_scores
 from models.users import User
@@ -48,7 +51,9 @@ async def change_availability(
     if connection is not None:
         return await _change(connection, mentor_id, available, actor, reason)
     async with in_transaction() as conn:
-        return await _change(conn, mentor_id, available, actor, reason)
+        changed = await _change(conn, mentor_id, available, actor, reason)
+    committed([])  # its notification, if any: ring this process's bus
+    return changed
 
 
 async def _change(
@@ -86,8 +91,26 @@ async def _change(
         using_db=conn,
     )
     if not available:
-        email = availability_email(mentor, by_system=actor is None, reason=reason)
-        await enqueue_email(email, connection=conn)
+        # `deliver` takes the event-order lock, held to commit. The callers in whose
+        # transaction this runs (the silence sweep, an admin's `setMentorAvailability`) go on
+        # to decline the mentor's waiting requests, locking each row: waiting for a row while
+        # holding the event-order lock deadlocks with a change of that request (which holds
+        # its row and waits for the event-order lock to record its event). So the rows come
+        # first, here: the mentor's open requests, in id order (no new one can appear: a
+        # request's creation locks the mentor's row, which this transaction holds).
+        open_ids = cast(
+            "list[int]",
+            await MentorshipRequest.filter(mentor_id=mentor_id, status__in=OPEN_STATUSES)
+            .using_db(conn)
+            .order_by("id")
+            .values_list("id", flat=True),
+        )
+        for request_id in open_ids:
+            await lock_request(conn, request_id)
+        notice = availability_notice(
+            mentor, actor_id=actor.id if actor is not None else None, reason=reason
+        )
+        await deliver(conn, [notice])
     return mentor
 
 

@@ -4,7 +4,8 @@ their numbers, in a fixed number of statements whatever the size of the director
 The pool: mentors sharing the most tags with the member, mentors who mentored the most members
 with overlapping interests, and mentors in the member's country or speaking their languages
 (each part at most `POOL` mentors). Then only the available ones with capacity left, who are
-not the member, hold no open or active request from them and are not going quiet
+not the member, hold no open or active request from them, have no block between them and
+the member (`models/block_visibility.py`) and are not going quiet
 (`models/silent_mentors.quiet_mentors`), are scored.
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from tortoise import connections
 
 from models import clock
+from models.block_visibility import hidden_count
 from models.graph import EDGE_STATUSES
 from models.recommendations import Candidate, Recommendation, Seeker, rank
 from models.request_guards import PAIR_BLOCKING_STATUSES
@@ -123,9 +125,12 @@ async def recommend(viewer: User, first: int) -> tuple[list[Recommendation], dic
             "mentor_id", flat=True
         )
     )
+    # Nobody with a block between them and the member (in this statement: none more).
     mentors = {
         u.id: u
         for u in await User.filter(id__in=sorted(pool - taken), is_mentor=True, available=True)
+        .annotate(hidden_by_block=hidden_count(str(int(viewer.id))))
+        .filter(hidden_by_block=0)
     }
     ids = sorted(mentors)
     if not ids:

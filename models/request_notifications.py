@@ -4,7 +4,8 @@
 told gets a notification and (by their preference) its email through `models.inbox.deliver`,
 which commit with the change and vanish with it on rollback. Reminders (`reminder_notice`) are
 delivered by the ladder (`models/ladder.py`), messages and feedback by their own modules, each
-in its own transaction; the availability email (not a notification) by `mentor_availability`.
+in its own transaction; the availability notice (`availability_notice`) by
+`mentor_availability`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from models.email_links import issue_link
 from models.email_preferences import NotificationKind
 from models.inbox import Notice, deliver
 from models.limits import limits
-from models.notifications import compose, web_link
-from models.outbox import Email
+from models.notifications import web_link
 from models.request_guards import OPEN_STATUSES
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.suggestions import suggest_mentors
@@ -25,7 +25,7 @@ from models.users import User, UserLanguage, UserTag
 
 __all__ = [
     "announce_change",
-    "availability_email",
+    "availability_notice",
     "feedback_notice",
     "message_notice",
     "reminder_notice",
@@ -280,10 +280,14 @@ def feedback_notice(
     )
 
 
-def availability_email(mentor: User, *, by_system: bool, reason: str) -> Email:
-    """The mentor was set unavailable by someone else: why, and how to come back."""
-    return compose(
-        "mentor_unavailable",
+def availability_notice(mentor: User, *, actor_id: int | None, reason: str) -> Notice:
+    """The mentor was set unavailable by someone else (an admin, or the system: `actor_id`
+    None): why, and how to come back."""
+    return Notice(
         mentor,
-        {"by_system": by_system, "reason": reason, "profile_url": web_link("/profile")},
+        K.SET_UNAVAILABLE,
+        "mentor_unavailable",
+        {"by_system": actor_id is None, "reason": reason, "profile_url": web_link("/profile")},
+        None,
+        actor_id,
     )

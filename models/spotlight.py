@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from tortoise import connections
 
 from models import clock
+from models.block_visibility import block_between_sql
 from models.feedback import AuthorRole
 from models.requests import RequestStatus
 from models.responsiveness import RESPONSIVE_RATE, Responsiveness, responsiveness_of
@@ -25,7 +26,15 @@ from models.silent_mentors import quiet_mentors
 from models.sql import fetch
 from models.users import User
 
-__all__ = ["MIN_RESPONSE_RATE", "RECENT", "WeekShuffle", "is_worthy", "spotlight", "week_shuffle"]
+__all__ = [
+    "MIN_RESPONSE_RATE",
+    "RECENT",
+    "WeekShuffle",
+    "is_worthy",
+    "spotlight",
+    "unblocked_sql",
+    "week_shuffle",
+]
 
 MIN_RESPONSE_RATE = RESPONSIVE_RATE
 RECENT = timedelta(days=30)
@@ -36,7 +45,7 @@ _POOL_FACTOR = 10
 
 _CANDIDATES = """
 SELECT r.mentor_id AS id FROM mentorship_requests r JOIN users u ON u.id = r.mentor_id
-WHERE u.is_mentor = ? AND u.available = ? AND r.status = ?
+WHERE u.is_mentor = ? AND u.available = ? AND r.status = ? {unblocked}
   AND r.mentor_id IN (SELECT f.subject_id FROM mentorship_feedback f WHERE f.author_role = ?
                       GROUP BY f.subject_id HAVING SUM(f.rating) >= 4 * COUNT(*))
 GROUP BY r.mentor_id
@@ -68,12 +77,20 @@ def is_worthy(record: Responsiveness, now: datetime) -> bool:
     )
 
 
-async def spotlight(first: int) -> list[User]:
-    """At most `first` mentors, this week's order. Five statements at most."""
+def unblocked_sql(mentor_id: str, viewer_id: str | None) -> str:
+    """The candidates' condition for a signed-in viewer: no block between them and the mentor
+    (`models/block_visibility.py`), so the pool of `first * _POOL_FACTOR` is the viewer's own."""
+    return "" if viewer_id is None else f"AND NOT {block_between_sql(mentor_id, viewer_id)}"
+
+
+async def spotlight(first: int, viewer: User | None = None) -> list[User]:
+    """At most `first` mentors, this week's order, none with a block between them and the
+    viewer. Five statements at most."""
     now = clock.now()
     shuffle = week_shuffle(now)
+    viewer_id = None if viewer is None else str(int(viewer.id))
     rows = await fetch(
-        _CANDIDATES,
+        _CANDIDATES.format(unblocked=unblocked_sql("r.mentor_id", viewer_id)),
         [
             True,
             True,

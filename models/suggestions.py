@@ -2,7 +2,8 @@
 because the mentor went silent or took a break).
 
 Only mentors the mentee can ask now: available, with room, not the mentor they asked, none they
-already wait on or work with, and none going quiet (`models/silent_mentors.quiet_mentors`):
+already wait on or work with, none with a block between them (`models/block_visibility.py`),
+and none going quiet (`models/silent_mentors.quiet_mentors`):
 a suggestion must not send a mentee from one silent mentor to the next.
 """
 
@@ -15,6 +16,7 @@ from typing import cast
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models import clock
+from models.block_visibility import blocked_either_way
 from models.request_guards import PAIR_BLOCKING_STATUSES
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import RESPONSIVE_RATE
@@ -44,6 +46,7 @@ async def suggest_mentors(
         .values_list("mentor_id", flat=True)
     )
     skip = {mentee.id, excluding, *cast("list[int]", busy_with)}
+    skip |= await blocked_either_way(conn, mentee.id)
     tags = await UserTag.filter(user_id=mentee.id).using_db(conn).values_list("tag", flat=True)
     if not tags:
         tags = await UserTag.filter(user_id=excluding).using_db(conn).values_list("tag", flat=True)

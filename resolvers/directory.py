@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from models import directory
+from models.block_visibility import viewer_sql
 from models.directory import FacetCount, FacetKind, MentorFilter, MentorOrder
 from models.errors import RuleViolation
 from models.users import User
@@ -36,10 +37,15 @@ def clean_filter(
         raise BadUserInput(bad.message, field=field) from None
 
 
-async def mentors(mentor_filter: MentorFilter, order_by: MentorOrder, page: Slice) -> Page[User]:
-    matching = directory.matching_mentors(mentor_filter)
+async def mentors(
+    mentor_filter: MentorFilter, order_by: MentorOrder, page: Slice, viewer: User | None
+) -> Page[User]:
+    """The page of mentors `viewer` may list (none with a block between them)."""
+    matching = directory.matching_mentors(mentor_filter, viewer_sql(viewer))
     return await keyset_page(matching, directory.ORDER_KEYS[order_by], page)
 
 
-async def facet(mentor_filter: MentorFilter, kind: FacetKind) -> list[FacetCount]:
-    return await directory.facet_counts(mentor_filter, kind)
+async def facet(
+    mentor_filter: MentorFilter, kind: FacetKind, viewer: User | None
+) -> list[FacetCount]:
+    return await directory.facet_counts(mentor_filter, kind, viewer_sql(viewer))

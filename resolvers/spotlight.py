@@ -14,7 +14,7 @@ MAX_SPOTLIGHT = 20
 
 async def spotlight_mentors(ctx: Context, first: int) -> list[User]:
     check_range("first", first, 1, MAX_SPOTLIGHT)
-    mentors = await spotlight(first)
+    mentors = await spotlight(first, ctx.viewer)
     for mentor in mentors:
         ctx.loaders.user.prime(mentor.id, mentor)
     return mentors

@@ -9,6 +9,7 @@ import strawberry
 from models.directory import FACET_LIMITS, MAX_SEARCH_LENGTH, FacetKind
 from models.directory import MentorFilter as CleanFilter
 from models.directory import MentorOrder as MentorOrderEnum
+from models.users import User as UserRow
 from models.validation import MAX_TAGS
 from resolvers import directory, users
 from resolvers.pagination import Slice
@@ -81,23 +82,25 @@ class FacetCount:
 @strawberry.type(description="Counts of matching mentors per value, most frequent first.")
 class MentorFacets:
     _filter: strawberry.Private[CleanFilter]
+    # Who asks: the counts leave out anyone with a block between them and the viewer.
+    _viewer: strawberry.Private[UserRow | None]
 
     # Each list is one GROUP BY statement, run only when asked for.
     @strawberry.field(description=f"The {FACET_LIMITS[FacetKind.TAGS]} most frequent tags.")
     async def tags(self) -> list[FacetCount]:
-        return await directory.facet(self._filter, FacetKind.TAGS)  # type: ignore[return-value]
+        return await directory.facet(self._filter, FacetKind.TAGS, self._viewer)  # type: ignore[return-value]
 
     @strawberry.field(
         description=f"Countries (ISO 3166-1 alpha-2), at most {FACET_LIMITS[FacetKind.COUNTRIES]}."
     )
     async def countries(self) -> list[FacetCount]:
-        return await directory.facet(self._filter, FacetKind.COUNTRIES)  # type: ignore[return-value]
+        return await directory.facet(self._filter, FacetKind.COUNTRIES, self._viewer)  # type: ignore[return-value]
 
     @strawberry.field(
         description=f"Languages (ISO 639-1), at most {FACET_LIMITS[FacetKind.LANGUAGES]}."
     )
     async def spoken_languages(self) -> list[FacetCount]:
-        return await directory.facet(self._filter, FacetKind.LANGUAGES)  # type: ignore[return-value]
+        return await directory.facet(self._filter, FacetKind.LANGUAGES, self._viewer)  # type: ignore[return-value]
 
 
 @strawberry.type
@@ -116,10 +119,14 @@ class DirectoryQuery:
         before: Before = None,
     ) -> Connection[User]:
         order = order_by or MentorOrderEnum.NEWEST
-        page = await directory.mentors(_clean(filter), order, Slice.of(first, after, last, before))
+        page = await directory.mentors(
+            _clean(filter), order, Slice.of(first, after, last, before), info.context.viewer
+        )
         await users.preload(info.context, page.items, item_fields(info))
         return connection(page)
 
     @strawberry.field(description="How many mentors matching the filter have each value.")
-    def mentor_facets(self, filter: Annotated[MentorFilter | None, FILTER] = None) -> MentorFacets:
-        return MentorFacets(_filter=_clean(filter))
+    def mentor_facets(
+        self, info: Info, filter: Annotated[MentorFilter | None, FILTER] = None
+    ) -> MentorFacets:
+        return MentorFacets(_filter=_clean(filter), _viewer=info.context.viewer)

@@ -44,6 +44,8 @@ NotificationKind = described_enum(
         "REQUEST_EXPIRED": "A request expired unanswered (mentee and mentor are told).",
         "REQUEST_MESSAGE": "The other side wrote in a request's thread.",
         "FEEDBACK_RECEIVED": "The other side of a completed mentorship left you feedback.",
+        "SET_UNAVAILABLE": "You (a mentor) were set unavailable, by an admin or because you"
+        " had not been answering requests (`actor` is then null); why, and how to come back.",
     },
 )
 EmailFrequency = described_enum(

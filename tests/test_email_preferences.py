@@ -57,7 +57,7 @@ async def test_preferences_default_to_immediately_and_are_each_members_own(
     by_kind = {p["kind"]: p["frequency"] for p in chosen["emailPreferences"]}
     assert by_kind["REQUEST_MESSAGE"] == "DAILY_DIGEST"
     assert {f for k, f in by_kind.items() if k != "REQUEST_MESSAGE"} == {"IMMEDIATELY"}
-    assert len(by_kind) == 8
+    assert len(by_kind) == 9  # one per NotificationKind
     await choose(client, member, "REQUEST_MESSAGE", "NEVER")  # again: the row is updated
     theirs = (await client.execute(PREFERENCES, as_user=other)).data["emailPreferences"]
     assert {p["frequency"] for p in theirs} == {"IMMEDIATELY"}

@@ -1,6 +1,8 @@
 """Blocking a member (issue 16), over HTTP: the blocked member tries every path (asking for
-mentorship, reading contact, writing in a thread) and is refused without being told why; the
-open requests between the two are closed through the lifecycle; both read paths agree."""
+mentorship, reading contact, writing in a thread, leaving feedback, finding the blocker in the
+directory, its facets, the spotlight, their recommendations and the mentors suggested to them)
+and is refused or finds nothing, without being told why; the open requests and an active
+mentorship between the two are closed through the lifecycle; both read paths agree."""
 
 from __future__ import annotations
 
@@ -11,21 +13,39 @@ from typing import Any
 import pytest
 
 from mentorgraph.settings import Settings
+from models.feedback import AuthorRole, MentorshipFeedback
+from models.outbox import OutboxEmail
 from models.request_guards import OPEN_STATUSES
 from models.requests import DeclineReason, MentorshipRequest, RequestEvent, RequestStatus
 from models.safety_records import MemberBlock
 from models.users import ChannelType, User
 from resolvers.ids import decode_id_of
 from tests.conftest import StartServer
+from tests.test_request_messages_live import following, servers
 from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
+from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 from tests.utils.lifecycle import create, request_gid, user_gid
 from tests.utils.safety import BLOCK, BLOCKED, UNBLOCK, codes, run
-from tests.utils.threads import SEND, both_paths
+from tests.utils.subscriptions import FROM_START
+from tests.utils.threads import SEND, both_paths, http_clients
 
 CONTACT = "query($id: ID!) { node(id: $id) { ... on User { email channels { handle } } } }"
 HIDDEN = {"email": None, "channels": None}
+FEEDBACK = """mutation($id: ID!) {
+  leaveMentorshipFeedback(input: {requestId: $id, rating: 1, comment: "You blocked me."}) {
+    userErrors { code field message }
+  }
+}"""
+# Every listing a member may be shown mentors by, signed in (the blocker is a mentor).
+LISTINGS = """query($search: String) {
+  mentors(filter: {search: $search, availableOnly: false}) { totalCount nodes { name } }
+  mentorFacets(filter: {search: $search, availableOnly: false}) {
+    tags { value count } countries { value count } spokenLanguages { value count }
+  }
+  spotlightMentors(first: 20) { name }
+  viewer { recommendedMentors(first: 10) { mentor { name } } }
+}"""
 
 
 async def test_blocking_closes_the_open_requests_between_the_two(client: GraphQLClient) -> None:
@@ -125,7 +145,7 @@ async def _contact(client: GraphQLClient, viewer: User, user: User) -> Any:
     return response.data["node"]
 
 
-async def test_a_block_hides_contact_and_closes_the_thread_on_both_paths(
+async def test_a_block_hides_contact_and_ends_the_mentorship_on_both_paths(
     serve: StartServer, settings: Settings
 ) -> None:
     mentor = await make_mentor(email="mo@example.org", channels=[(ChannelType.GITHUB, "mo")])
@@ -137,8 +157,11 @@ async def test_a_block_hides_contact_and_closes_the_thread_on_both_paths(
             assert (await _contact(client, mentee, mentor))["email"] == "mo@example.org"
             assert (await _contact(client, mentor, mentee))["email"] == "al@example.org"
         blocked = await run(clients[0], BLOCK, mentor, id=user_gid(mentee.id))
-        # An active mentorship is no open request: it stays APPROVED (see docs/safety.md).
-        assert blocked["userErrors"] == [] and blocked["requests"] == []
+        # The active mentorship ends: completed by the blocker, as their own act.
+        assert blocked["userErrors"] == []
+        assert [(r["id"], r["status"]) for r in blocked["requests"]] == [
+            (request_gid(mentorship.id), "COMPLETED")
+        ]
         for client in clients:
             # Neither side sees the other's contact any more; admins still do.
             assert await _contact(client, mentee, mentor) == HIDDEN
@@ -149,13 +172,58 @@ async def test_a_block_hides_contact_and_closes_the_thread_on_both_paths(
                     SEND, {"id": request_gid(mentorship.id), "text": "Hello?"}, as_user=author
                 )
                 payload = sent.data["sendMentorshipRequestMessage"]
-                assert [(e["code"], e["message"]) for e in payload["userErrors"]] == [
-                    ("FORBIDDEN", "This conversation is closed.")
-                ]
-        assert not await RequestEvent.filter(request_id=mentorship.id).exists()
+                assert codes(payload) == ["REQUEST_CLOSED"]
+                # Feedback reaches the other side too: closed, in words that say no more.
+                left = await client.execute(
+                    FEEDBACK, {"id": request_gid(mentorship.id)}, as_user=author
+                )
+                assert [
+                    (e["code"], e["message"])
+                    for e in left.data["leaveMentorshipFeedback"]["userErrors"]
+                ] == [("FORBIDDEN", "This conversation is closed.")]
+        assert not await MentorshipFeedback.exists()
         await run(clients[0], UNBLOCK, mentor, id=user_gid(mentee.id))
         for client in clients:
             assert (await _contact(client, mentee, mentor))["email"] == "mo@example.org"
+
+
+async def test_a_block_ends_an_active_mentorship_through_the_lifecycle_seen_live(
+    serve: StartServer, settings: Settings
+) -> None:
+    """Either side may block: the mentorship is completed by the blocker (the one way out of
+    APPROVED in the lifecycle's table), one event with them as its actor, which both sides'
+    subscriptions receive; other mentorships of either stay as they are."""
+    posting, following_url = await servers(serve, settings)
+    mentor, mentee, other = await make_mentor(), await make_user(), await make_user()
+    mentorship = await make_request(mentee, mentor, status=RequestStatus.APPROVED)
+    elsewhere = await make_request(other, mentor, status=RequestStatus.APPROVED)
+    async with (
+        http_clients(settings, [posting]) as (client,),
+        following(following_url, settings, mentor, FROM_START) as for_mentor,
+        following(following_url, settings, mentee, FROM_START) as for_mentee,
+    ):
+        blocked = await run(client, BLOCK, mentee, id=user_gid(mentor.id))
+        assert blocked["userErrors"] == []
+        assert [r["status"] for r in blocked["requests"]] == ["COMPLETED"]
+        for reader in (for_mentor, for_mentee):
+            event = await reader.next()
+            assert (event["kind"], event["fromStatus"], event["toStatus"]) == (
+                "STATUS_CHANGE",
+                "APPROVED",
+                "COMPLETED",
+            )
+            assert event["actor"]["id"] == user_gid(mentee.id)
+            assert event["note"] == "The mentorship was ended."
+            assert event["request"]["id"] == request_gid(mentorship.id)
+    [event] = await RequestEvent.filter(request_id=mentorship.id)
+    assert (event.actor_id, event.from_status, event.to_status) == (
+        mentee.id,
+        RequestStatus.APPROVED,
+        RequestStatus.COMPLETED,
+    )
+    ended = await MentorshipRequest.get(id=mentorship.id)
+    assert ended.status is RequestStatus.COMPLETED
+    assert (await MentorshipRequest.get(id=elsewhere.id)).status is RequestStatus.APPROVED
 
 
 async def test_a_block_and_a_request_racing_never_leave_an_open_request(
@@ -191,9 +259,104 @@ async def test_the_fast_path_answers_blocked_members_and_hidden_contact_itself(
             (BLOCKED, {}, mentor),
             (CONTACT, {"id": user_gid(mentor.id)}, mentee),
             (CONTACT, {"id": user_gid(mentee.id)}, mentor),
+            (LISTINGS, {}, mentee),
+            (LISTINGS, {}, mentor),
+            (LISTINGS, {"search": "a"}, mentee),
         ):
             served = apps.fast_app.state.fast_reads.served
             fast = await apps.fast.execute(query, variables, as_user=viewer)
             assert apps.fast_app.state.fast_reads.served == served + 1
             ordinary = await apps.ordinary.execute(query, variables, as_user=viewer)
             assert fast.body == ordinary.body
+
+
+async def _worthy_mentor(name: str) -> User:
+    """A mentor every listing shows: tagged like the mentee, in their country, spotlit (a
+    completed mentorship rated 5, recently answered)."""
+    mentor = await make_mentor(name=name, tags=["rust"], country="DE", languages=["de"])
+    mentee = await make_user(tags=["rust"])
+    done = await make_mentorship(mentor, mentee, completed=True)
+    await MentorshipFeedback.create(
+        request_id=done.id,
+        author_id=mentee.id,
+        subject_id=mentor.id,
+        author_role=AuthorRole.MENTEE,
+        rating=5,
+        created_at=done.created_at,
+    )
+    return mentor
+
+
+def _names(answer: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "mentors": sorted(n["name"] for n in answer["mentors"]["nodes"]),
+        "total": answer["mentors"]["totalCount"],
+        "countries": answer["mentorFacets"]["countries"],
+        "spotlight": sorted(m["name"] for m in answer["spotlightMentors"]),
+        "recommended": sorted(r["mentor"]["name"] for r in answer["viewer"]["recommendedMentors"]),
+    }
+
+
+async def test_the_blocked_member_finds_the_blocker_in_no_listing_on_both_paths(
+    serve: StartServer, settings: Settings
+) -> None:
+    blocker = await _worthy_mentor("Blocker")
+    await _worthy_mentor("Other")
+    pest = await make_mentor(name="Pest", tags=["rust"], country="DE", languages=["de"])
+    bystander = await make_user(tags=["rust"], country="DE")
+    both = ["Blocker", "Other"]
+    async with both_paths(serve, settings) as clients:
+        for client in clients:
+            seen = _names((await client.execute(LISTINGS, {}, as_user=pest)).data)
+            assert seen["mentors"] == ["Blocker", "Other", "Pest"] and seen["total"] == 3
+            assert seen["spotlight"] == both and seen["recommended"] == both
+        assert (await run(clients[0], BLOCK, blocker, id=user_gid(pest.id)))["userErrors"] == []
+        for client in clients:
+            # The blocked member: the blocker is nowhere, counts included.
+            seen = _names((await client.execute(LISTINGS, {}, as_user=pest)).data)
+            assert seen == {
+                "mentors": ["Other", "Pest"],
+                "total": 2,
+                "countries": [{"value": "DE", "count": 2}],
+                "spotlight": ["Other"],
+                "recommended": ["Other"],
+            }
+            searched = await client.execute(LISTINGS, {"search": "blocker"}, as_user=pest)
+            assert searched.data["mentors"] == {"totalCount": 0, "nodes": []}
+            # Nor does the blocker find the member they blocked.
+            mine = _names((await client.execute(LISTINGS, {}, as_user=blocker)).data)
+            assert mine["mentors"] == ["Blocker", "Other"]
+            # Everyone else (anonymous too) still does.
+            theirs = _names((await client.execute(LISTINGS, {}, as_user=bystander)).data)
+            assert theirs["mentors"] == ["Blocker", "Other", "Pest"]
+            assert theirs["spotlight"] == both
+            assert theirs["recommended"] == ["Blocker", "Other", "Pest"]
+            anonymous = await client.execute(LISTINGS, {})
+            assert anonymous.data["mentors"]["totalCount"] == 3
+
+
+async def test_the_blocked_member_is_not_suggested_the_blocker_by_email(
+    client: GraphQLClient,
+) -> None:
+    """A request declined as the mentor's inactivity comes with other mentors to ask: never
+    one with a block between them."""
+    mentee = await make_user(tags=["rust"], email="pest@example.org")
+    blocker = await make_mentor(name="Blocker", tags=["rust"])
+    await make_mentor(name="Other", tags=["rust"])
+    asked = await make_mentor(name="Asked", tags=["rust"])
+    request = await make_request(mentee, asked)
+    assert (await run(client, BLOCK, blocker, id=user_gid(mentee.id)))["userErrors"] == []
+    declined = await client.execute(
+        DECLINE_INACTIVE, {"id": request_gid(request.id)}, as_user=asked
+    )
+    assert declined.data["declineMentorshipRequest"]["userErrors"] == []
+    [email] = await OutboxEmail.filter(kind="request_declined", to_email="pest@example.org")
+    assert "Other" in email.text_body
+    assert "Blocker" not in email.text_body and "Blocker" not in email.html_body
+
+
+DECLINE_INACTIVE = """mutation($id: ID!) {
+  declineMentorshipRequest(input: {requestId: $id, reason: MENTOR_INACTIVE}) {
+    userErrors { code }
+  }
+}"""

@@ -1,6 +1,8 @@
 """`adminStatistics` as SQL (declared per field, `fields.py`): each selected figure is the
-ordinary path's own statement (`models/admin_statistics.py`'s texts), embedded after a `weeks`
-table of the range's boundaries, and its rows turned into the answer's JSON.
+ordinary path's own statement (`models/admin_statistics.py`'s texts), a materialised CTE of
+one WITH around the whole answer (after a `weeks` table of the range's boundaries), its rows
+turned into the answer's JSON. A figure two fields read (`requestsByStatus` and `matchRate`)
+is computed once, as in the ordinary path.
 
 The range is computed as `resolvers.admin_statistics.statistics_weeks` does (a bad one is
 declined: the ordinary path reports it). Its boundaries and week names are parameters renewed
@@ -13,7 +15,7 @@ match rate's (`$rate`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 
 from models import clock
@@ -32,34 +34,41 @@ from models.statistics_weeks import WeekRange, week_range
 from resolvers.fast_reads.admin import _admins_only
 from resolvers.fast_reads.build import Build
 from resolvers.fast_reads.fields import declare, object_sql, renders
-from resolvers.fast_reads.selection import Selected, UnsupportedValue
+from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
 
 __all__: list[str] = []
 
-# The hours of one answer exactly as Python's `timedelta.total_seconds() / 3600` (as
-# `models.responsiveness.responsiveness_sql`).
-_HOURS = (
-    "(extract(epoch FROM {f}.responded_at - {f}.created_at) * 1000000)::bigint::float8"
-    " / 1000000 / 3600"
-)
+# The hours of one middle answer (its interval, `took`) exactly as Python's
+# `timedelta.total_seconds() / 3600` (as `models.responsiveness.responsiveness_sql`).
+_HOURS = "(extract(epoch FROM {f}.took) * 1000000)::bigint::float8 / 1000000 / 3600"
 _STATUSES = ", ".join(f"('{s.value}', {i})" for i, s in enumerate(RequestStatus))
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Range:
-    """The `weeks(n, s, e, name)` table of the range, for a WITH clause (the answer lists every
-    week), the parameter holding the week names, and the range's start and end."""
+    """The `weeks(n, s, e, name)` table of the range, for the WITH clause (the answer lists
+    every week), the parameter holding the week names, the range's start and end, and the
+    figures the selected fields read (their CTEs, by name)."""
 
     weeks: str
     names: str
     first: str
     end: str
+    figures: dict[str, str] = field(default_factory=dict)
 
-    def figure(self, figure: Callable[[str], str], body: Callable[[str], str]) -> str:
-        """A subquery: `body(fig)` over the figure's rows (the ordinary path's statement, its
-        bounds ours), as the CTE `fig`."""
-        select = figure("postgres").replace("{first}", self.first).replace("{end}", self.end)
-        return f"(WITH {self.weeks}, fig AS ({select}) {body('fig')})"
+    def figure(self, figure: Callable[[str], str]) -> str:
+        """The name of the CTE holding the figure's rows (the ordinary path's statement, its
+        bounds ours), added to the WITH once however many fields read it."""
+        name = f"fig_{figure.__name__.removesuffix('_sql')}"
+        if name not in self.figures:
+            select = figure("postgres").replace("{first}", self.first).replace("{end}", self.end)
+            # MATERIALIZED: computed once, not inlined into each week's lookup (a CTE read once
+            # is otherwise inlined, and its aggregate run again for every week).
+            self.figures[name] = f"{name} AS MATERIALIZED ({select})"
+        return name
+
+    def with_clause(self) -> str:
+        return "WITH " + ", ".join([self.weeks, *self.figures.values()])
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,15 @@ class _Week:
     w: str
     fig: str
     count: str = "0"
+
+
+# The figures that scan many rows (each a range or a partial index of the requests: hundreds of
+# milliseconds at 2M requests). One statement runs its CTEs one after another on one backend,
+# where the ordinary path runs each figure's statement on its own connection, concurrently:
+# measured at 100,000 members / 2M requests (docs/admin-statistics.md), the whole query took
+# twice as long compiled. So an operation selecting more than one of them is left to the
+# ordinary path; one of them (`requestsByStatus` and `matchRate` share theirs) is compiled.
+_SCANNING = frozenset({"fig_by_status", "fig_first_answers", "fig_active"})
 
 
 @renders("Query", "adminStatistics", arguments=("fromWeek", "toWeek"))
@@ -94,8 +112,13 @@ def _admin_statistics(build: Build, selected: Selected, _row: None) -> str:
     at = f"{bounds}::timestamptz[]"
     r = _Range(table, f"{names}::text[]", f"({at})[1]", f"({at})[cardinality({at})]")
     # Both parameters typed even when no field reads them (PostgreSQL refuses an untyped one).
-    answer = object_sql(build, selected, r)
-    return f"CASE WHEN {at} IS NULL OR {r.names} IS NULL THEN NULL ELSE {answer} END"
+    answer = object_sql(build, selected, r)  # rendering the fields names the figures they read
+    if len(_SCANNING & r.figures.keys()) > 1:
+        raise Unsupported("several statistics figures: the ordinary path runs them concurrently")
+    return (
+        f"CASE WHEN {at} IS NULL OR {r.names} IS NULL THEN NULL"
+        f" ELSE ({r.with_clause()} SELECT {answer}) END"
+    )
 
 
 @renders("AdminStatistics", "fromWeek", "toWeek")
@@ -108,12 +131,9 @@ def _weekly(
     build: Build, child: Selected, r: _Range, select: Callable[[str], str], count: str = "0"
 ) -> str:
     """A list with one object per week of the range, oldest first, over the figure `select`."""
-
-    def body(fig: str) -> str:
-        item = object_sql(build, child, _Week("w", fig, count))
-        return f"SELECT coalesce(json_agg({item} ORDER BY w.n), '[]'::json) FROM weeks w"
-
-    return r.figure(select, body)
+    fig = r.figure(select)
+    item = object_sql(build, child, _Week("w", fig, count.format(fig=fig)))
+    return f"(SELECT coalesce(json_agg({item} ORDER BY w.n), '[]'::json) FROM weeks w)"
 
 
 @renders("AdminStatistics", "requestsByStatus", "matchRate")
@@ -128,13 +148,13 @@ def _first_answers(build: Build, child: Selected, r: _Range) -> str:
 
 @renders("AdminStatistics", "silentMentorsFlagged")
 def _flagged(build: Build, child: Selected, r: _Range) -> str:
-    count = "coalesce((SELECT f.c FROM fig f WHERE f.n = w.n), 0)"
+    count = "coalesce((SELECT f.c FROM {fig} f WHERE f.n = w.n), 0)"
     return _weekly(build, child, r, flagged_sql, count)
 
 
 @renders("AdminStatistics", "activeMentorships")
 def _active(build: Build, child: Selected, r: _Range) -> str:
-    return r.figure(active_sql, lambda fig: f"SELECT {object_sql(build, child, fig)}")
+    return object_sql(build, child, r.figure(active_sql))
 
 
 @renders("ActiveMentorships", "now")

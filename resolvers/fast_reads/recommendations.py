@@ -17,6 +17,7 @@ from typing import Any
 
 import resolvers.fast_reads.users as users_sql
 from models import clock
+from models.block_visibility import block_between_sql
 from models.graph import EDGE_STATUSES
 from models.recommendation_data import POOL, TAKEN
 from models.recommendations import (
@@ -107,7 +108,8 @@ def _recommended_mentors(build: Build, selected: Selected, u: str) -> str:
         f" CROSS JOIN LATERAL {responsiveness_sql(f'{m}.id', build.since())} {rs}"
         f" CROSS JOIN LATERAL (SELECT {peers} AS peers) {k}"
         f" WHERE {m}.id IN ({by_tags} UNION {by_peers} UNION {by_place})"
-        f" AND {m}.id NOT IN {taken} AND {m}.is_mentor AND {m}.available"
+        f" AND {m}.id NOT IN {taken} AND NOT {block_between_sql(f'{m}.id', f'{u}.id')}"
+        f" AND {m}.is_mentor AND {m}.available"
         f" AND {rs}.active_mentees < {m}.capacity"
         f" AND NOT {quiet_sql(m, f'{build.renewed_param(clock.now)}::timestamptz', build.param)}"
     )

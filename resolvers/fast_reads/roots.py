@@ -139,7 +139,8 @@ def _mentors(build: Build, selected: Selected, _row: None) -> str:
     asked = page_slice(arguments)
     for given in (asked.after, asked.before):
         cursor_values(given, User, keys)  # declined here rather than refused by `sliced`
-    matching = directory.matching_mentors(cleaned)
+    # Nobody with a block between them and the viewer (`v`, bound per run), as the ordinary path.
+    matching = directory.matching_mentors(cleaned, _viewer_id(build))
     limited = sliced(matching, keys, asked)
     page_sql = build.embed(*_sql_of(limited.values(*(name for name, _ in keys))))
     if not asked.size:
@@ -182,6 +183,11 @@ _FACETS = {
 }
 
 
+def _viewer_id(build: Build) -> str | None:
+    """The viewer's id as SQL: their row's (`v`, which the statement binds for each run)."""
+    return None if build.viewer is None else f"{build.viewer}.id"
+
+
 @renders("Query", "mentorFacets", arguments=["filter"])
 def _mentor_facets(build: Build, selected: Selected, _row: None) -> str:
     """`mentorFacets` (`models.directory.facet_query`, embedded)."""
@@ -190,7 +196,7 @@ def _mentor_facets(build: Build, selected: Selected, _row: None) -> str:
 
 @renders("MentorFacets", *_FACETS)
 def _facet(build: Build, child: Selected, cleaned: MentorFilter) -> str:
-    counted, column = directory.facet_query(cleaned, _FACETS[child.name])
+    counted, column = directory.facet_query(cleaned, _FACETS[child.name], _viewer_id(build))
     f = build.alias("f")
     one = object_sql(build, child, (f, column))
     rows = build.embed(*_sql_of(counted))

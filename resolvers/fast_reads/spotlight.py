@@ -12,7 +12,14 @@ from models.feedback import AuthorRole, MentorshipFeedback
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import responsiveness_sql
 from models.silent_mentors import quiet_sql
-from models.spotlight import _P, _POOL_FACTOR, MIN_RESPONSE_RATE, RECENT, week_shuffle
+from models.spotlight import (
+    _P,
+    _POOL_FACTOR,
+    MIN_RESPONSE_RATE,
+    RECENT,
+    unblocked_sql,
+    week_shuffle,
+)
 from resolvers.errors import BadUserInput, check_range
 from resolvers.fast_reads.build import Build
 from resolvers.fast_reads.fields import renders
@@ -35,6 +42,8 @@ def _spotlight_mentors(build: Build, selected: Selected, _row: None) -> str:
     offset = build.renewed_param(lambda: week_shuffle(clock.now()).offset)
     recent = build.renewed_param(lambda: clock.now() - RECENT)
     c, rs, u = build.alias("c"), build.alias("rs"), build.alias("u")
+    # No mentor with a block between them and the viewer (`v`, bound per run).
+    viewer_id = None if build.viewer is None else f"{build.viewer}.id"
     # `models.spotlight._CANDIDATES`, ranked in this week's order.
     candidates = (
         f"SELECT r.mentor_id AS id, row_number() OVER"
@@ -42,6 +51,7 @@ def _spotlight_mentors(build: Build, selected: Selected, _row: None) -> str:
         f" r.mentor_id) AS n"
         f" FROM {REQUESTS} r JOIN {users_sql.USERS} cu ON cu.id = r.mentor_id"
         f" WHERE cu.is_mentor AND cu.available AND r.status = '{RequestStatus.COMPLETED.value}'"
+        f" {unblocked_sql('r.mentor_id', viewer_id)}"
         f" AND r.mentor_id IN (SELECT f.subject_id FROM {FEEDBACK} f"
         f" WHERE f.author_role = '{AuthorRole.MENTEE.value}'"
         f" GROUP BY f.subject_id HAVING sum(f.rating) >= 4 * count(*))"
