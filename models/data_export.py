@@ -21,8 +21,10 @@ from tortoise.transactions import in_transaction
 from models import account_emails, clock
 from models.applications import MentorApplication
 from models.auth import Session
+from models.errors import ErrorCode, RuleViolation
 from models.feedback import MentorshipFeedback
 from models.login_guard import reserve_data_export
+from models.outbox import AttachmentTooLarge
 from models.requests import MentorshipRequest, RequestEvent
 from models.users import Channel, Favorite, User, UserLanguage, UserTag
 
@@ -193,8 +195,17 @@ def as_text(document: dict[str, Any]) -> str:
 
 
 async def email_export(user: User) -> None:
-    """Queue the document to the member's address (throttled like `export_of`)."""
+    """Queue the document to the member's address as an attached file (throttled like
+    `export_of`; EXPORT_TOO_LARGE past the attachment limit, counted all the same: the work
+    of reading it was done)."""
     await reserve_data_export(user.id)
     text = as_text(await _document(user))
-    async with in_transaction() as conn:
-        await account_emails.data_export(user, text, clock.now(), conn)
+    try:
+        async with in_transaction() as conn:
+            await account_emails.data_export(user, text, clock.now(), conn)
+    except AttachmentTooLarge:
+        raise RuleViolation(
+            ErrorCode.EXPORT_TOO_LARGE,
+            "Your data is too large to send by email: download it with exportMyData.",
+            ["viewer"],
+        ) from None

@@ -9,13 +9,16 @@ from typing import Any
 
 from models import clock
 from models.feedback import AuthorRole, MentorshipFeedback
+from models.limits import Limits, configure
+from models.outbox import OutboxAttachment, OutboxEmail
 from models.requests import RequestStatus
+from models.sweep import sweep
 from models.users import ChannelType, Favorite
 from tests.test_sessions import log_in
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import create
-from tests.utils.mail import inbox, text_of, worker_for
+from tests.utils.mail import inbox, part_of, text_of, worker_for
 from tests.utils.smtp import SmtpServer
 from tests.utils.threads import send
 
@@ -96,10 +99,24 @@ async def test_exports_are_throttled_and_emailed(client: GraphQLClient, smtp: Sm
     assert emailed.data["emailMyDataExport"] == {"ok": True, "userErrors": []}
     await worker_for(smtp).deliver_due()
     [mail] = inbox(smtp, "ada@example.org")
+    # A short text and HTML body; the document is the attached file.
+    assert mail.get_content_type() == "multipart/mixed"
     body = text_of(mail)
-    start = body.index("--- mentorgraph-data.json ---") + len("--- mentorgraph-data.json ---")
-    copy = json.loads(body[start : body.rindex("}") + 1])
+    assert f"mentorgraph-export-{clock.now():%Y-%m-%d}.json" in body
+    assert "ada@example.org" not in body and len(body) < 1000
+    assert "<p>" in part_of(mail, "text/html")
+    [attached] = [part for part in mail.walk() if part.get_content_disposition() == "attachment"]
+    assert attached.get_content_type() == "application/json"
+    assert attached.get_filename() == f"mentorgraph-export-{clock.now():%Y-%m-%d}.json"
+    payload = attached.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    copy = json.loads(payload.decode("utf-8"))
+    assert copy["format"] == "mentorgraph-export/1"
     assert copy["profile"]["email"] == "ada@example.org"
+    # Once sent, the outbox keeps no copy of the file (nor of the words).
+    assert await OutboxAttachment.exists()
+    await sweep()
+    assert not await OutboxAttachment.exists()
 
     answers = [await export(client, as_user=ada) for _ in range(5)]
     assert [a["userErrors"] for a in answers[:4]] == [[]] * 4
@@ -110,3 +127,21 @@ async def test_exports_are_throttled_and_emailed(client: GraphQLClient, smtp: Sm
     assert [e["code"] for e in refused.data["emailMyDataExport"]["userErrors"]] == [
         "EXPORT_THROTTLED"
     ]
+
+
+async def test_an_export_too_large_for_an_attachment_is_refused_and_nothing_queued(
+    client: GraphQLClient,
+) -> None:
+    ada = await make_user(name="Ada", email="ada@example.org", bio="x" * 2000)
+    try:
+        configure(Limits(email_attachment_max_bytes=1024))
+        refused = await client.execute(EMAIL, as_user=ada)
+    finally:
+        configure(Limits())
+    assert [e["code"] for e in refused.data["emailMyDataExport"]["userErrors"]] == [
+        "EXPORT_TOO_LARGE"
+    ]
+    assert refused.data["emailMyDataExport"]["ok"] is None
+    assert not await OutboxEmail.exists() and not await OutboxAttachment.exists()
+    # The same document is still there to download.
+    assert (await export(client, as_user=ada))["userErrors"] == []
