@@ -17,8 +17,9 @@ from models.users import ChannelType, Favorite
 from tests.test_sessions import log_in
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_request, make_user
-from tests.utils.lifecycle import create
+from tests.utils.lifecycle import create, user_gid
 from tests.utils.mail import inbox, part_of, text_of, worker_for
+from tests.utils.safety import BLOCK, REPORT_MEMBER, run
 from tests.utils.smtp import SmtpServer
 from tests.utils.threads import send
 
@@ -43,7 +44,7 @@ async def test_the_export_holds_the_members_data_and_no_one_elses(
     )
     grace = await make_mentor(name="Grace", email="grace@example.org", bio="Private bio? No.")
     barbara = await make_mentor(name="Barbara")
-    await make_mentor(name="Katherine")
+    katherine = await make_mentor(name="Katherine")
     sent = await create(client, ada, barbara.id)
     assert sent["userErrors"] == []
     done = await make_request(ada, grace, status=RequestStatus.APPROVED)
@@ -60,6 +61,33 @@ async def test_the_export_holds_the_members_data_and_no_one_elses(
         created_at=clock.now(),
     )
     await log_in(client.http, "ada@example.org", "laptop")
+    # Her safety records and settings: whom she blocked, what she reported, her preferences.
+    assert (await run(client, BLOCK, ada, id=user_gid(katherine.id)))["userErrors"] == []
+    reported = await run(
+        client,
+        REPORT_MEMBER,
+        ada,
+        id=user_gid(barbara.id),
+        category="SPAM",
+        reason="Links to a paid course in every message.",
+    )
+    assert reported["userErrors"] == []
+    # A report about her is the reporter's, not hers to read.
+    about = await run(
+        client,
+        REPORT_MEMBER,
+        grace,
+        id=user_gid(ada.id),
+        category="OTHER",
+        reason="Grace's private words about Ada.",
+    )
+    assert about["userErrors"] == []
+    preference = await client.execute(
+        "mutation { setEmailPreference(input: {kind: REQUEST_MESSAGE, frequency: NEVER})"
+        " { userErrors { code } } }",
+        as_user=ada,
+    )
+    assert preference.data["setEmailPreference"]["userErrors"] == []
 
     payload = await export(client, as_user=ada)
     assert payload["userErrors"] == []
@@ -85,8 +113,19 @@ async def test_the_export_holds_the_members_data_and_no_one_elses(
     assert [f["comment"] for f in document["feedbackReceived"]] == ["A delight."]
     assert document["feedbackGiven"] == []
     assert [s["userAgent"] for s in document["sessions"]] == ["laptop"]
+    assert [b["blockedName"] for b in document["blocked"]] == ["Katherine"]
+    [report] = document["reportsFiled"]
+    assert (report["targetUserName"], report["category"], report["status"]) == (
+        "Barbara",
+        "SPAM",
+        "OPEN",
+    )
+    assert report["reason"] == "Links to a paid course in every message."
+    assert document["emailPreferences"] == [{"kind": "REQUEST_MESSAGE", "frequency": "NEVER"}]
+    # Grace's message of the thread told Ada in her inbox.
+    assert [n["kind"] for n in document["notifications"]] == ["REQUEST_MESSAGE"]
     text = payload["document"]
-    for private in ("grace@example.org", "Private bio? No.", "Katherine"):
+    for private in ("grace@example.org", "Private bio? No.", "Grace's private words"):
         assert private not in text
 
     anonymous = await client.execute(EXPORT)
