@@ -143,7 +143,7 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
     from mentorgraph.security import TokenService
-    from models import sessions
+    from models import sessions, standing
     from models.users import User
 
     tokens = TokenService.from_settings(settings)
@@ -152,6 +152,12 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
         user = await User.get_or_none(email=args.email.strip().lower())
         if user is None:
             print(f"No user with email {args.email}", file=sys.stderr)
+            return 1
+        # Every request would refuse such a token (`security.user_by_id`): say why now, rather
+        # than print one that fails later with "sign in again".
+        refused = standing.token_refusal(user)
+        if refused is not None:
+            print(f"No token for {user.email}: {refused}", file=sys.stderr)
             return 1
         # A session of its own, listed and ended like any other (`models/sessions.py`); the
         # token lasts as long as an unused session would (TOKEN_TTL_MINUTES), not refreshed.

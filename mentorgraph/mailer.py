@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -12,7 +13,7 @@ from typing import Protocol
 
 import aiosmtplib
 
-from models.outbox import OutboxEmail
+from models.outbox import Attachment, OutboxEmail
 
 __all__ = ["ConsoleBackend", "EmailBackend", "SmtpBackend", "SmtpConfig", "build_message"]
 
@@ -35,7 +36,9 @@ def header_text(value: str) -> str:
 WIRE_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
-def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
+def build_message(
+    row: OutboxEmail, sender: str, attachments: Sequence[Attachment] = ()
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = header_text(sender)
     message["To"] = header_text(row.to_email)
@@ -51,6 +54,16 @@ def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(row.text_body)
     message.add_alternative(row.html_body, subtype="html")
+    for attachment in attachments:
+        # multipart/mixed around the text/HTML alternatives: the file is offered as a file
+        # (Content-Disposition: attachment), base64 on the wire whatever it holds.
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype,
+            filename=header_text(attachment.filename),
+        )
     return message
 
 
@@ -64,6 +77,13 @@ class ConsoleBackend:
     async def send(self, message: EmailMessage) -> None:
         body = message.get_body(preferencelist=("plain",))
         text = body.get_content() if body is not None else ""
+        # Named, never printed: an attachment (a member's data export) stays out of logs.
+        files = [
+            f"{part.get_filename()} ({part.get_content_type()})"
+            for part in message.iter_attachments()
+        ]
+        if files:
+            text = f"{text.rstrip()}\n[attached: {', '.join(files)}]"
         # INFO, which the server's logging (`logging_setup`) writes: one record per email,
         # readable in a terminal, one JSON line with LOG_FORMAT=json.
         logger.info(

@@ -17,7 +17,7 @@ from tortoise.expressions import Q
 
 from mentorgraph.mailer import EmailBackend, build_message
 from models import clock
-from models.outbox import OutboxEmail
+from models.outbox import OutboxEmail, attachments_of
 
 __all__ = ["DeliveryReport", "OutboxWorker", "backoff"]
 
@@ -73,7 +73,8 @@ class OutboxWorker:
                 continue  # another worker holds it
             row = await OutboxEmail.get(id=email_id)
             try:
-                await self.backend.send(build_message(row, self.sender))
+                attached = await attachments_of(row.id)
+                await self.backend.send(build_message(row, self.sender, attached))
             except Exception as exc:  # any failure to hand over is retried later
                 attempts = row.attempts + 1
                 await OutboxEmail.filter(id=email_id).update(

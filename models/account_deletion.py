@@ -22,21 +22,27 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from models import account_emails, clock, lifecycle, throttle
 from models.account_tokens import Purpose, issue_token, spend_all, spend_token
 from models.applications import ApplicationStatus, MentorApplication
-from models.auth import AccountToken, KnownAddress, PasswordReset
+from models.auth import AccountToken, KnownAddress, PasswordReset, Session
+from models.email_links import EmailLink
+from models.email_preferences import EmailPreference
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed
+from models.feedback import MentorshipFeedback
+from models.inbox import Notification
 from models.limits import limits
 from models.login_guard import reserve_password_check
-from models.outbox import OutboxEmail
+from models.outbox import OutboxAttachment, OutboxEmail
 from models.passwords import verify_password_off_loop
 from models.request_guards import lock_user
+from models.requests import MentorshipRequest, RequestEvent
 from models.response_scores import refresh_scores
+from models.safety_records import MemberBlock, MemberReport
 from models.sessions import EndReason, end_all
 from models.users import Channel, Favorite, User, UserLanguage, UserTag
 
@@ -194,9 +200,7 @@ async def _anonymise(member_id: int) -> int:
                 updated_at=now,
             )
         )
-        for model in (UserTag, UserLanguage, Channel, KnownAddress, PasswordReset, AccountToken):
-            await model.filter(user_id=member_id).using_db(conn).delete()
-        await Favorite.filter(Q(user_id=member_id) | Q(mentor_id=member_id)).using_db(conn).delete()
+        await _remove_personal_records(conn, member_id, now)
         await (
             MentorApplication.filter(user_id=member_id, status=ApplicationStatus.PENDING)
             .using_db(conn)
@@ -209,15 +213,72 @@ async def _anonymise(member_id: int) -> int:
         await MentorApplication.filter(user_id=member_id).using_db(conn).update(motivation="")
         # What the outbox holds for the old address: unsent mail is dropped, sent mail keeps
         # its record (kind, time) without the address or the words.
-        await OutboxEmail.filter(to_email=old_address, sent_at=None).using_db(conn).delete()
+        mailed = OutboxEmail.filter(to_email=old_address).using_db(conn)
         await (
-            OutboxEmail.filter(to_email=old_address)
+            OutboxAttachment.filter(email_id__in=Subquery(mailed.values("id")))
             .using_db(conn)
-            .update(to_email=anonymous, subject="", text_body="", html_body="")
+            .delete()
         )
+        await OutboxEmail.filter(to_email=old_address, sent_at=None).using_db(conn).delete()
+        await mailed.update(to_email=anonymous, subject="", text_body="", html_body="")
         await account_emails.account_deleted(name, old_address, conn)
     committed(events)
     await end_all(member_id, EndReason.ACCOUNT_DELETION)
     if mentors:
         await refresh_scores(sorted(mentors))
     return 1
+
+
+# What the member wrote, where the record stays for the other side (the table in
+# docs/data-retention.md): the text goes, the row, its times and its other side stay.
+REMOVED = ""
+
+
+async def _remove_personal_records(conn: BaseDBAsyncClient, member_id: int, now: datetime) -> None:
+    """Inside `_anonymise`'s transaction: every table's rows of the member, per the decision
+    recorded in docs/data-retention.md (a test walks every table for what would be left)."""
+    # Theirs alone, no other side: deleted.
+    for model in (
+        UserTag,
+        UserLanguage,
+        Channel,
+        KnownAddress,
+        PasswordReset,
+        AccountToken,
+        Notification,
+        EmailPreference,
+    ):
+        await model.filter(user_id=member_id).using_db(conn).delete()
+    await Favorite.filter(Q(user_id=member_id) | Q(mentor_id=member_id)).using_db(conn).delete()
+    # One-click answer links sent to them as a mentor (their requests are closed meanwhile).
+    await EmailLink.filter(mentor_id=member_id).using_db(conn).delete()
+    # Whom they blocked was their own choice; a block of them stays the blocker's.
+    await MemberBlock.filter(blocker_id=member_id).using_db(conn).delete()
+    # Sessions: the sign-ins' devices and addresses go; the rows end after commit (`end_all`
+    # closes their sockets) and the sweep deletes them with the other ended ones.
+    await Session.filter(user_id=member_id).using_db(conn).update(user_agent="", address="")
+    # Their words on records the other side keeps: requests they made (the mentee's texts),
+    # answers they gave (the mentor's), messages and notes they wrote, feedback they left,
+    # reports they filed (the report, its category and outcome stay for the audit).
+    await (
+        MentorshipRequest.filter(mentee_id=member_id)
+        .using_db(conn)
+        .update(message=REMOVED, background=REMOVED, expectation=REMOVED)
+    )
+    await (
+        MentorshipRequest.filter(mentor_id=member_id, response_message__not_isnull=True)
+        .using_db(conn)
+        .update(response_message=REMOVED)
+    )
+    await (
+        RequestEvent.filter(actor_id=member_id, note__not_isnull=True)
+        .exclude(note=lifecycle.LEFT_NOTE)
+        .using_db(conn)
+        .update(note=REMOVED)
+    )
+    await (
+        MentorshipFeedback.filter(author_id=member_id, comment__not_isnull=True)
+        .using_db(conn)
+        .update(comment=REMOVED)
+    )
+    await MemberReport.filter(reporter_id=member_id).using_db(conn).update(reason=REMOVED)

@@ -13,7 +13,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.limits import limits
 from models.notifications import compose, web_link
-from models.outbox import OutboxEmail, enqueue_email
+from models.outbox import Attachment, OutboxEmail, enqueue_email, forget_sent_attachments
 from models.users import User
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "deletion_cancelled",
     "deletion_scheduled",
     "email_change_requested",
+    "export_filename",
     "forget_sent",
     "verify_email",
 ]
@@ -99,17 +100,27 @@ async def account_deleted(name: str, address: str, connection: BaseDBAsyncClient
     await enqueue_email(email, connection=connection)
 
 
+def export_filename(taken: datetime) -> str:
+    return f"mentorgraph-export-{taken:%Y-%m-%d}.json"
+
+
 async def data_export(
     user: User, document: str, taken: datetime, connection: BaseDBAsyncClient
 ) -> None:
-    email = compose(DATA_EXPORT_KIND, user, {"document": document, "taken": _day(taken)})
+    """The export as a JSON file attached to a short email (AttachmentTooLarge past
+    `EMAIL_ATTACHMENT_MAX_BYTES`, nothing queued)."""
+    filename = export_filename(taken)
+    email = compose(DATA_EXPORT_KIND, user, {"filename": filename, "taken": _day(taken)})
+    email.attachments = (Attachment(filename, "application/json", document.encode()),)
     await enqueue_email(email, connection=connection)
 
 
 async def forget_sent() -> int:
     """The sweep: blank the bodies of sent emails that held a live link or a member's data
     export (the outbox keeps the record that it sent them, not the words), and the address
-    of a sent farewell (the last trace of a deleted account's address)."""
+    of a sent farewell (the last trace of a deleted account's address), and the attachments of
+    sent emails (the data export's file)."""
+    await forget_sent_attachments()
     await (
         OutboxEmail.filter(sent_at__not_isnull=True, kind=ACCOUNT_DELETED_KIND)
         .exclude(to_email=FORGOTTEN_ADDRESS)

@@ -1,11 +1,13 @@
 """`exportMyData` (issue 16): everything the platform holds about a member, as one JSON document.
 
 Profile, requests sent and received with their history (status changes and messages, each the
-`request_events` row), favourites, feedback given and received, sessions and mentor
-applications. Of other people it names only what the member already sees of them on those
-records (their id and name). Read in a fixed number of statements (ten), each bounded: a
-member with more than `MAX_REQUESTS` requests or `MAX_EVENTS` events gets the newest ones and
-`truncated: true`, so an export's size and cost have a ceiling whatever the account holds.
+`request_events` row), favourites, feedback given and received, sessions, mentor
+applications, the members they blocked, the reports they filed, their email preferences and
+their notifications. Of other people it names only what the member already sees of them on
+those records (their id and name). Read in a fixed number of statements (fourteen), each
+bounded: a member with more than `MAX_REQUESTS` requests or `MAX_EVENTS` events gets the newest
+ones and `truncated: true`, so an export's size and cost have a ceiling whatever the account
+holds.
 Throttled per member (`login_guard.reserve_data_export`).
 """
 
@@ -21,9 +23,14 @@ from tortoise.transactions import in_transaction
 from models import account_emails, clock
 from models.applications import MentorApplication
 from models.auth import Session
+from models.email_preferences import EmailPreference
+from models.errors import ErrorCode, RuleViolation
 from models.feedback import MentorshipFeedback
+from models.inbox import Notification
 from models.login_guard import reserve_data_export
+from models.outbox import AttachmentTooLarge
 from models.requests import MentorshipRequest, RequestEvent
+from models.safety_records import MemberBlock, MemberReport
 from models.users import Channel, Favorite, User, UserLanguage, UserTag
 
 __all__ = ["FORMAT", "MAX_EVENTS", "MAX_REQUESTS", "as_text", "email_export", "export_of"]
@@ -31,7 +38,7 @@ __all__ = ["FORMAT", "MAX_EVENTS", "MAX_REQUESTS", "as_text", "email_export", "e
 FORMAT = "mentorgraph-export/1"
 MAX_REQUESTS = 1000
 MAX_EVENTS = 10_000
-MAX_ROWS = 1000  # sessions, favourites, feedback, applications
+MAX_ROWS = 1000  # sessions, favourites, feedback, applications, blocks, reports, notifications
 
 
 def _time(value: datetime | None) -> str | None:
@@ -184,6 +191,39 @@ async def _document(user: User) -> dict[str, Any]:
             .limit(MAX_ROWS)
             .values("id", "motivation", "status", "decision_reason", "created_at", "decided_at")
         ),
+        # The safety records the member made (not those about them: a report's reporter is
+        # not told to the reported) and their notification settings and inbox.
+        "blocked": _rows(
+            await MemberBlock.filter(blocker_id=me)
+            .order_by("-id")
+            .limit(MAX_ROWS)
+            .values("blocked_id", "blocked__name", "created_at")
+        ),
+        "reportsFiled": _rows(
+            await MemberReport.filter(reporter_id=me)
+            .order_by("-id")
+            .limit(MAX_ROWS)
+            .values(
+                "id",
+                "target_user_id",
+                "target_user__name",
+                "target_request_id",
+                "category",
+                "reason",
+                "status",
+                "created_at",
+                "resolved_at",
+            )
+        ),
+        "emailPreferences": _rows(
+            await EmailPreference.filter(user_id=me).order_by("kind").values("kind", "frequency")
+        ),
+        "notifications": _rows(
+            await Notification.filter(user_id=me)
+            .order_by("-id")
+            .limit(MAX_ROWS)
+            .values("id", "kind", "request_id", "actor_id", "created_at", "read_at")
+        ),
     }
 
 
@@ -193,8 +233,17 @@ def as_text(document: dict[str, Any]) -> str:
 
 
 async def email_export(user: User) -> None:
-    """Queue the document to the member's address (throttled like `export_of`)."""
+    """Queue the document to the member's address as an attached file (throttled like
+    `export_of`; EXPORT_TOO_LARGE past the attachment limit, counted all the same: the work
+    of reading it was done)."""
     await reserve_data_export(user.id)
     text = as_text(await _document(user))
-    async with in_transaction() as conn:
-        await account_emails.data_export(user, text, clock.now(), conn)
+    try:
+        async with in_transaction() as conn:
+            await account_emails.data_export(user, text, clock.now(), conn)
+    except AttachmentTooLarge:
+        raise RuleViolation(
+            ErrorCode.EXPORT_TOO_LARGE,
+            "Your data is too large to send by email: download it with exportMyData.",
+            ["viewer"],
+        ) from None

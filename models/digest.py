@@ -16,12 +16,13 @@ from typing import cast
 from tortoise.transactions import in_transaction
 
 from models import clock
-from models.email_preferences import EmailFrequency, frequencies_for
+from models.email_preferences import EmailFrequency, NotificationKind, frequencies_for
 from models.inbox import Notification
 from models.limits import limits
 from models.notifications import compose, web_link
 from models.outbox import Email, enqueue_email
 from models.request_guards import lock_user
+from models.requests import MentorshipRequest
 from models.unsubscribe import ALL_KINDS, unsubscribe_url
 from models.users import User
 
@@ -80,10 +81,24 @@ async def _digest_email(member: User, listed: list[Notification]) -> Email:
     shown = listed[:DIGEST_ITEMS]
     actor_ids = {n.actor_id for n in shown if n.actor_id is not None}
     names = {u.id: u.name for u in await User.filter(id__in=list(actor_ids))} if actor_ids else {}
+    # A decline by the system says why in its line (the mentor inactive, or gone).
+    closed = [
+        n.request_id
+        for n in shown
+        if n.kind is NotificationKind.REQUEST_DECLINED
+        and n.actor_id is None
+        and n.request_id is not None
+    ]
+    reasons = (
+        dict(await MentorshipRequest.filter(id__in=closed).values_list("id", "decline_reason"))
+        if closed
+        else {}
+    )
     items = [
         {
             "kind": n.kind.value,
             "actor": names.get(n.actor_id) if n.actor_id is not None else None,
+            "reason": getattr(reasons.get(n.request_id), "value", None),
             "url": web_link(f"/requests/{n.request_id}") if n.request_id is not None else None,
         }
         for n in shown

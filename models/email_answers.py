@@ -17,13 +17,13 @@ from models import lifecycle
 from models.email_links import LinkRefusal, LinkRefused, find_link, spend_link
 from models.errors import ErrorCode, RuleViolation
 from models.request_rules import clean_optional_text
-from models.requests import DeclineReason, MentorshipRequest, RequestStatus
+from models.requests import SYSTEM_DECLINE_REASONS, DeclineReason, MentorshipRequest, RequestStatus
 from models.users import User
 
 __all__ = ["MENTOR_REASONS", "Choice", "LinkView", "answer_by_link", "open_link"]
 
-# The reasons a mentor may give; MENTOR_INACTIVE is the system's.
-MENTOR_REASONS = tuple(r for r in DeclineReason if r is not DeclineReason.MENTOR_INACTIVE)
+# The reasons a mentor may give; MENTOR_INACTIVE and ACCOUNT_CLOSED are the system's.
+MENTOR_REASONS = tuple(r for r in DeclineReason if r not in SYSTEM_DECLINE_REASONS)
 
 
 class Choice(StrEnum):

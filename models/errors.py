@@ -143,6 +143,11 @@ class ErrorCode(DescribedCode):
         "EXPORT_THROTTLED",
         "Too many data exports asked for: wait `retryAfterSeconds`.",
     )
+    EXPORT_TOO_LARGE = (
+        "EXPORT_TOO_LARGE",
+        "The export is larger than an email attachment may be (`EMAIL_ATTACHMENT_MAX_BYTES`):"
+        " read it through `exportMyData` instead.",
+    )
     ACCOUNT_SUSPENDED = (
         "ACCOUNT_SUSPENDED",
         "The account is suspended until the time in the message.",

@@ -417,9 +417,9 @@ async def close_requests_of_leaving(
 ) -> tuple[list[MentorshipRequest], list[RequestEvent]]:
     """A member's account is anonymised: inside the caller's transaction (which holds their
     row), each open request they sent is cancelled and each active mentorship completed as
-    their own last acts, and each open request they received is declined by the system (OTHER,
-    with `LEFT_NOTE`); the other side is told as for any change. Answered and finished
-    requests stay as they are. Returns the changed requests and their events."""
+    their own last acts, and each open request they received is declined by the system
+    (ACCOUNT_CLOSED, with `LEFT_NOTE`); the other side is told as for any change. Answered
+    and finished requests stay as they are. Returns the changed requests and their events."""
     ids = cast(
         "list[int]",
         await MentorshipRequest.filter(
@@ -443,7 +443,7 @@ async def close_requests_of_leaving(
             to, roles, actor, reason = S.CANCELLED, frozenset({Actor.MENTEE}), member, None
         else:
             to, roles, actor = S.DECLINED, frozenset({Actor.SYSTEM}), None
-            reason = DeclineReason.OTHER
+            reason = DeclineReason.ACCOUNT_CLOSED
         if not is_allowed(request.status, to, roles):
             continue
         events.append(

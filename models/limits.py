@@ -112,6 +112,13 @@ class Limits(BaseModel):
     account_deletion_grace_days: float = Field(default=14, gt=0)
     # Data exports (`exportMyData`, `emailMyDataExport`) one member may ask for per hour.
     data_exports_per_hour: int = Field(default=5, ge=1)
+    # The largest attachment one outbox email carries (bytes): the emailed data export is one.
+    # Stored with the outbox row until sent, so bounded; most mail servers accept 10 MB.
+    # A larger export is refused (EXPORT_TOO_LARGE) and read through `exportMyData` instead.
+    email_attachment_max_bytes: int = Field(default=5_000_000, ge=1024, le=25_000_000)
+    # Days a sent email stays in the outbox (its record, and the words it was sent with: a
+    # member's name in another member's email) before the sweep deletes it.
+    sent_email_retention_days: float = Field(default=30, gt=0)
 
     # --- Links in emails (`models/email_links.py`, `mentorgraph/email_answers.py`) ---
     # Links in emails point at the web app people use (pages /requests/<id>, /mentors,

@@ -40,7 +40,11 @@ def _request_url(request: MentorshipRequest) -> str:
 
 
 # Declines that say nothing about the mentee's request: other mentors to ask come with them.
-_WITH_ALTERNATIVES = (DeclineReason.MENTOR_INACTIVE, DeclineReason.NO_CAPACITY)
+_WITH_ALTERNATIVES = (
+    DeclineReason.MENTOR_INACTIVE,
+    DeclineReason.ACCOUNT_CLOSED,
+    DeclineReason.NO_CAPACITY,
+)
 
 
 async def announce_change(

@@ -11,6 +11,7 @@ from tortoise.models import Model
 from models.users import User
 
 __all__ = [
+    "SYSTEM_DECLINE_REASONS",
     "DeclineReason",
     "EventKind",
     "MentorshipRequest",
@@ -35,7 +36,13 @@ class DeclineReason(StrEnum):
     NOT_ENOUGH_INFORMATION = "NOT_ENOUGH_INFORMATION"
     OUT_OF_EXPERTISE = "OUT_OF_EXPERTISE"
     MENTOR_INACTIVE = "MENTOR_INACTIVE"
+    # The mentor closed their account (`lifecycle.close_requests_of_leaving`).
+    ACCOUNT_CLOSED = "ACCOUNT_CLOSED"
     OTHER = "OTHER"
+
+
+# The reasons only the system gives: never a mentor's choice (the email answer page, the demo).
+SYSTEM_DECLINE_REASONS = frozenset({DeclineReason.MENTOR_INACTIVE, DeclineReason.ACCOUNT_CLOSED})
 
 
 class EventKind(StrEnum):

@@ -21,7 +21,7 @@ from typing import Any
 
 from models import clock
 from models.request_guards import OPEN_STATUSES
-from models.requests import DeclineReason, MentorshipRequest, RequestStatus
+from models.requests import SYSTEM_DECLINE_REASONS, DeclineReason, MentorshipRequest, RequestStatus
 from models.sql import enum_list, fetch, in_list
 
 __all__ = [
@@ -59,10 +59,12 @@ _TABLE = MentorshipRequest._meta.db_table
 _OPEN_SQL = enum_list(OPEN_STATUSES)
 _APPROVED = RequestStatus.APPROVED.value
 _INACTIVE = DeclineReason.MENTOR_INACTIVE.value
-# The mentor answered (approved or declined) themselves: a decline by the system for inactivity
-# has a response time too, but counts as unanswered.
+_SYSTEM_REASONS = enum_list(sorted(SYSTEM_DECLINE_REASONS))
+# The mentor answered (approved or declined) themselves: a decline by the system (for
+# inactivity, or as the mentor's account closed) has a response time too, but is no answer.
 _ANSWERED = (
-    f"(responded_at IS NOT NULL AND (decline_reason IS NULL OR decline_reason <> '{_INACTIVE}'))"
+    "(responded_at IS NOT NULL AND (decline_reason IS NULL"
+    f" OR decline_reason NOT IN ({_SYSTEM_REASONS})))"
 )
 # For other figures counting answers the same way (`models/admin_statistics.py`).
 ANSWERED_SQL = _ANSWERED

@@ -5,9 +5,10 @@ The one rule every path asks: signing in, refreshing a session, every request's 
 needs no job to end: it is a time compared with the clock; the sweep only clears past dates
 (`clear_ended_suspensions`), so the directory's filter (`listed_q`) needs no clock.
 
-Hook for the statuses other work adds (an unverified email, a deleted account): add a
-`MemberStatus` value, its test in `status_of`, its filter in `status_q`, and whether it may
-sign in in `refusal`; `members(status:)` and the audit follow.
+Admins see more than the standing (`MemberStatus`): an unconfirmed address, a deletion in its
+grace period, an anonymised account. Those may sign in (or, anonymised, have nothing to sign in
+with): only BANNED and SUSPENDED are refusals. A new status: a value, its test in `status_of`,
+its filter in `status_q`, its branch in `status_sql`, and whether it may sign in in `refusal`.
 """
 
 from __future__ import annotations
@@ -32,13 +33,24 @@ __all__ = [
     "status_of",
     "status_q",
     "status_sql",
+    "token_refusal",
 ]
 
 
 class MemberStatus(StrEnum):
+    """What admins see and filter by (`members(status:)`, `User.status`): one value per member,
+    the first that holds in this order (a ban outranks all; an anonymised account is DELETED
+    unless a ban or suspension still stands on it)."""
+
     ACTIVE = "ACTIVE"
     SUSPENDED = "SUSPENDED"
     BANNED = "BANNED"
+    # Signed up, address not confirmed yet (`models/email_verification.py`).
+    UNVERIFIED = "UNVERIFIED"
+    # `deleteAccount` asked: the grace period runs (`models/account_deletion.py`).
+    DELETION_PENDING = "DELETION_PENDING"
+    # Anonymised by the sweep: "Deleted member", nothing personal left.
+    DELETED = "DELETED"
 
 
 def status_of(user: User, now: datetime | None = None) -> MemberStatus:
@@ -46,11 +58,20 @@ def status_of(user: User, now: datetime | None = None) -> MemberStatus:
         return MemberStatus.BANNED
     if user.suspended_until is not None and user.suspended_until > (now or clock.now()):
         return MemberStatus.SUSPENDED
+    if user.deleted_at is not None:
+        return MemberStatus.DELETED
+    if user.deletion_due_at is not None:
+        return MemberStatus.DELETION_PENDING
+    if not user.email_verified:
+        return MemberStatus.UNVERIFIED
     return MemberStatus.ACTIVE
 
 
 def in_good_standing(user: User, now: datetime | None = None) -> bool:
-    return status_of(user, now) is MemberStatus.ACTIVE
+    """Neither banned nor suspended: may sign in and keep a session (an unverified member and
+    one in their grace period may; an anonymised account has no password and its tokens are
+    refused by `mentorgraph/security.py`)."""
+    return status_of(user, now) not in (MemberStatus.BANNED, MemberStatus.SUSPENDED)
 
 
 def status_q(status: MemberStatus, now: datetime) -> Q:
@@ -60,17 +81,31 @@ def status_q(status: MemberStatus, now: datetime) -> Q:
     suspended = Q(banned_at__isnull=True, suspended_until__gt=now)
     if status == MemberStatus.SUSPENDED:
         return suspended
-    return Q(banned_at__isnull=True) & (
+    # Neither banned nor suspended now: the rest of the order.
+    standing = Q(banned_at__isnull=True) & (
         Q(suspended_until__isnull=True) | Q(suspended_until__lte=now)
     )
+    if status == MemberStatus.DELETED:
+        return standing & Q(deleted_at__isnull=False)
+    live = standing & Q(deleted_at__isnull=True)
+    if status == MemberStatus.DELETION_PENDING:
+        return live & Q(deletion_due_at__isnull=False)
+    undeleted = live & Q(deletion_due_at__isnull=True)
+    if status == MemberStatus.UNVERIFIED:
+        return undeleted & Q(email_verified=False)
+    return undeleted & Q(email_verified=True)
 
 
 def status_sql(u: str, now_sql: str) -> str:
     """`status_of` over the `users` row `u` at `now_sql` (the fast read path)."""
+    s = MemberStatus
     return (
-        f"(CASE WHEN {u}.banned_at IS NOT NULL THEN '{MemberStatus.BANNED.value}'"
-        f" WHEN {u}.suspended_until > {now_sql} THEN '{MemberStatus.SUSPENDED.value}'"
-        f" ELSE '{MemberStatus.ACTIVE.value}' END)"
+        f"(CASE WHEN {u}.banned_at IS NOT NULL THEN '{s.BANNED.value}'"
+        f" WHEN {u}.suspended_until > {now_sql} THEN '{s.SUSPENDED.value}'"
+        f" WHEN {u}.deleted_at IS NOT NULL THEN '{s.DELETED.value}'"
+        f" WHEN {u}.deletion_due_at IS NOT NULL THEN '{s.DELETION_PENDING.value}'"
+        f" WHEN NOT {u}.email_verified THEN '{s.UNVERIFIED.value}'"
+        f" ELSE '{s.ACTIVE.value}' END)"
     )
 
 
@@ -108,6 +143,15 @@ def refusal(user: User, field: str = "email") -> RuleViolation | None:
             [field],
         )
     return None
+
+
+def token_refusal(user: User) -> str | None:
+    """Why no token may be issued for `user` (`mentorgraph token`): what every request would
+    refuse it for (`mentorgraph/security.py`). None when one may."""
+    if user.deleted_at is not None:
+        return "the account was deleted (anonymised)."
+    refused = refusal(user)
+    return None if refused is None else refused.message
 
 
 async def clear_ended_suspensions(now: datetime) -> int:

@@ -140,8 +140,9 @@ class AccountFlowMutation:
         )
 
     @strawberry.mutation(
-        description="Email the document of `exportMyData` to your address (signed in;"
-        " throttled with it)."
+        description="Email the document of `exportMyData` to your address, attached as a"
+        " JSON file (signed in; throttled with it). EXPORT_TOO_LARGE when the file would"
+        " exceed the attachment limit (then use `exportMyData`)."
     )
     async def email_my_data_export(self, info: Info) -> AccountFlowPayload:
         work = account_flows.email_my_data_export(info.context)

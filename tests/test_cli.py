@@ -6,12 +6,14 @@ import argparse
 import fcntl
 import os
 import pty
+import sqlite3
 import subprocess
 import sys
 import termios
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -239,3 +241,36 @@ def test_settings_that_contradict_each_other_stop_every_command_with_the_reason(
             assert "Traceback" not in result.stderr
     # Nothing was provisioned or migrated on the way out.
     assert not (tmp_path / "data").exists() and not (tmp_path / "cli.sqlite3").exists()
+
+
+def test_token_is_refused_for_members_who_may_not_use_one(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """Suspended, banned and deleted members get no token (each request would refuse it):
+    the reason on stderr, nothing on stdout, exit 1, no session started."""
+    assert mentorgraph(env, tmp_path, "migrate").returncode == 0
+    for name in ("sue", "bob", "del", "pat"):
+        made = mentorgraph(
+            env, tmp_path, "create-user", "--email", f"{name}@example.org", "--password-stdin",
+            "--name", name, stdin="a long passphrase 1\n",
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
+    now = datetime.now(UTC)
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
+        update = "UPDATE users SET {} = ? WHERE email = ?"
+        db.execute(update.format("suspended_until"), (now + timedelta(days=1), "sue@example.org"))
+        db.execute(update.format("banned_at"), (now, "bob@example.org"))
+        db.execute(update.format("deleted_at"), (now, "del@example.org"))
+        # Leaving, in the grace period: may sign in, so may have a token.
+        db.execute(update.format("deletion_due_at"), (now + timedelta(days=3), "pat@example.org"))
+
+    for name, reason in (("sue", "suspended until"), ("bob", "banned"), ("del", "deleted")):
+        refused = mentorgraph(env, tmp_path, "token", "--email", f"{name}@example.org")
+        assert refused.returncode == 1, name
+        assert refused.stdout == ""
+        assert f"No token for {name}@example.org" in refused.stderr and reason in refused.stderr
+    leaving = mentorgraph(env, tmp_path, "token", "--email", "pat@example.org")
+    assert leaving.returncode == 0 and leaving.stdout.strip()
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
+        [(sessions,)] = db.execute("SELECT count(*) FROM sessions").fetchall()
+    assert sessions == 1

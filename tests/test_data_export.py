@@ -9,13 +9,17 @@ from typing import Any
 
 from models import clock
 from models.feedback import AuthorRole, MentorshipFeedback
+from models.limits import Limits, configure
+from models.outbox import OutboxAttachment, OutboxEmail
 from models.requests import RequestStatus
+from models.sweep import sweep
 from models.users import ChannelType, Favorite
 from tests.test_sessions import log_in
 from tests.utils.client import GraphQLClient
 from tests.utils.factories import make_mentor, make_request, make_user
-from tests.utils.lifecycle import create
-from tests.utils.mail import inbox, text_of, worker_for
+from tests.utils.lifecycle import create, user_gid
+from tests.utils.mail import inbox, part_of, text_of, worker_for
+from tests.utils.safety import BLOCK, REPORT_MEMBER, run
 from tests.utils.smtp import SmtpServer
 from tests.utils.threads import send
 
@@ -40,7 +44,7 @@ async def test_the_export_holds_the_members_data_and_no_one_elses(
     )
     grace = await make_mentor(name="Grace", email="grace@example.org", bio="Private bio? No.")
     barbara = await make_mentor(name="Barbara")
-    await make_mentor(name="Katherine")
+    katherine = await make_mentor(name="Katherine")
     sent = await create(client, ada, barbara.id)
     assert sent["userErrors"] == []
     done = await make_request(ada, grace, status=RequestStatus.APPROVED)
@@ -57,6 +61,33 @@ async def test_the_export_holds_the_members_data_and_no_one_elses(
         created_at=clock.now(),
     )
     await log_in(client.http, "ada@example.org", "laptop")
+    # Her safety records and settings: whom she blocked, what she reported, her preferences.
+    assert (await run(client, BLOCK, ada, id=user_gid(katherine.id)))["userErrors"] == []
+    reported = await run(
+        client,
+        REPORT_MEMBER,
+        ada,
+        id=user_gid(barbara.id),
+        category="SPAM",
+        reason="Links to a paid course in every message.",
+    )
+    assert reported["userErrors"] == []
+    # A report about her is the reporter's, not hers to read.
+    about = await run(
+        client,
+        REPORT_MEMBER,
+        grace,
+        id=user_gid(ada.id),
+        category="OTHER",
+        reason="Grace's private words about Ada.",
+    )
+    assert about["userErrors"] == []
+    preference = await client.execute(
+        "mutation { setEmailPreference(input: {kind: REQUEST_MESSAGE, frequency: NEVER})"
+        " { userErrors { code } } }",
+        as_user=ada,
+    )
+    assert preference.data["setEmailPreference"]["userErrors"] == []
 
     payload = await export(client, as_user=ada)
     assert payload["userErrors"] == []
@@ -82,8 +113,19 @@ async def test_the_export_holds_the_members_data_and_no_one_elses(
     assert [f["comment"] for f in document["feedbackReceived"]] == ["A delight."]
     assert document["feedbackGiven"] == []
     assert [s["userAgent"] for s in document["sessions"]] == ["laptop"]
+    assert [b["blockedName"] for b in document["blocked"]] == ["Katherine"]
+    [report] = document["reportsFiled"]
+    assert (report["targetUserName"], report["category"], report["status"]) == (
+        "Barbara",
+        "SPAM",
+        "OPEN",
+    )
+    assert report["reason"] == "Links to a paid course in every message."
+    assert document["emailPreferences"] == [{"kind": "REQUEST_MESSAGE", "frequency": "NEVER"}]
+    # Grace's message of the thread told Ada in her inbox.
+    assert [n["kind"] for n in document["notifications"]] == ["REQUEST_MESSAGE"]
     text = payload["document"]
-    for private in ("grace@example.org", "Private bio? No.", "Katherine"):
+    for private in ("grace@example.org", "Private bio? No.", "Grace's private words"):
         assert private not in text
 
     anonymous = await client.execute(EXPORT)
@@ -96,10 +138,24 @@ async def test_exports_are_throttled_and_emailed(client: GraphQLClient, smtp: Sm
     assert emailed.data["emailMyDataExport"] == {"ok": True, "userErrors": []}
     await worker_for(smtp).deliver_due()
     [mail] = inbox(smtp, "ada@example.org")
+    # A short text and HTML body; the document is the attached file.
+    assert mail.get_content_type() == "multipart/mixed"
     body = text_of(mail)
-    start = body.index("--- mentorgraph-data.json ---") + len("--- mentorgraph-data.json ---")
-    copy = json.loads(body[start : body.rindex("}") + 1])
+    assert f"mentorgraph-export-{clock.now():%Y-%m-%d}.json" in body
+    assert "ada@example.org" not in body and len(body) < 1000
+    assert "<p>" in part_of(mail, "text/html")
+    [attached] = [part for part in mail.walk() if part.get_content_disposition() == "attachment"]
+    assert attached.get_content_type() == "application/json"
+    assert attached.get_filename() == f"mentorgraph-export-{clock.now():%Y-%m-%d}.json"
+    payload = attached.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    copy = json.loads(payload.decode("utf-8"))
+    assert copy["format"] == "mentorgraph-export/1"
     assert copy["profile"]["email"] == "ada@example.org"
+    # Once sent, the outbox keeps no copy of the file (nor of the words).
+    assert await OutboxAttachment.exists()
+    await sweep()
+    assert not await OutboxAttachment.exists()
 
     answers = [await export(client, as_user=ada) for _ in range(5)]
     assert [a["userErrors"] for a in answers[:4]] == [[]] * 4
@@ -110,3 +166,21 @@ async def test_exports_are_throttled_and_emailed(client: GraphQLClient, smtp: Sm
     assert [e["code"] for e in refused.data["emailMyDataExport"]["userErrors"]] == [
         "EXPORT_THROTTLED"
     ]
+
+
+async def test_an_export_too_large_for_an_attachment_is_refused_and_nothing_queued(
+    client: GraphQLClient,
+) -> None:
+    ada = await make_user(name="Ada", email="ada@example.org", bio="x" * 2000)
+    try:
+        configure(Limits(email_attachment_max_bytes=1024))
+        refused = await client.execute(EMAIL, as_user=ada)
+    finally:
+        configure(Limits())
+    assert [e["code"] for e in refused.data["emailMyDataExport"]["userErrors"]] == [
+        "EXPORT_TOO_LARGE"
+    ]
+    assert refused.data["emailMyDataExport"]["ok"] is None
+    assert not await OutboxEmail.exists() and not await OutboxAttachment.exists()
+    # The same document is still there to download.
+    assert (await export(client, as_user=ada))["userErrors"] == []

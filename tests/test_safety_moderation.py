@@ -13,6 +13,7 @@ import pytest
 
 from mentorgraph.settings import Settings
 from models import clock
+from models.account_deletion import DELETED_NAME
 from models.applications import MentorApplication
 from models.outbox import OutboxEmail
 from models.requests import MentorshipRequest, RequestStatus
@@ -358,6 +359,47 @@ async def test_admins_list_members_by_role_standing_and_prefix(client: GraphQLCl
     assert own.data["node"] == {"status": None, "suspendedUntil": None}
 
 
+async def leaving_and_unverified() -> dict[str, User]:
+    """One member in each status of an account's own making (set directly: how each comes
+    about is tested in test_email_verification.py and test_account_deletion.py)."""
+    now = clock.now()
+    members = {
+        "UNVERIFIED": await make_user(name="Una", verified=False),
+        "DELETION_PENDING": await make_mentor(name="Pat", available=False),
+        "DELETED": await make_user(name=DELETED_NAME, verified=False),
+        "SUSPENDED": await make_user(name="Sue", verified=False),
+    }
+    await User.filter(id=members["DELETION_PENDING"].id).update(
+        deletion_due_at=now + timedelta(days=3)
+    )
+    await User.filter(id=members["DELETED"].id).update(
+        deletion_due_at=now - timedelta(days=1), deleted_at=now
+    )
+    # A suspension outranks an unconfirmed address: the status says the stronger fact.
+    await User.filter(id=members["SUSPENDED"].id).update(suspended_until=now + timedelta(days=1))
+    return members
+
+
+async def test_members_by_the_statuses_of_verification_and_leaving(client: GraphQLClient) -> None:
+    admin = await make_user(admin=True, name="Root")
+    members = await leaving_and_unverified()
+
+    async def listed(status: str) -> list[tuple[str, str]]:
+        response = await client.execute(MEMBERS, {"status": status}, as_user=admin)
+        return [(n["name"], n["status"]) for n in response.data["members"]["nodes"]]
+
+    for status, member in members.items():
+        assert await listed(status) == [(member.name, status)], status
+    assert await listed("ACTIVE") == [("Root", "ACTIVE")]
+    # Each member in exactly one status.
+    every = await client.execute(MEMBERS, {}, as_user=admin)
+    assert every.data["members"]["totalCount"] == 5
+    # The grace period's end without a sweep changes nothing: DELETED comes with the
+    # anonymisation, not with the date.
+    clock.advance(timedelta(days=4))
+    assert await listed("DELETION_PENDING") == [("Pat", "DELETION_PENDING")]
+
+
 async def test_a_suspended_members_open_socket_is_closed(serve: StartServer) -> None:
     url = await serve(ws_account_check_seconds=0.2)
     admin = await make_user(admin=True)
@@ -413,6 +455,7 @@ async def test_the_fast_path_answers_the_admin_reads_itself(settings: Settings, 
             report="TWVtYmVyUmVwb3J0OjE",
         )
         await run(apps.ordinary, BAN, admin, id=user_gid(member.id), reason=REASON)
+        leaving = await leaving_and_unverified()
         for query, variables in (
             (REPORTS, {}),
             (REPORTS, {"status": "OPEN"}),
@@ -422,6 +465,7 @@ async def test_the_fast_path_answers_the_admin_reads_itself(settings: Settings, 
             (MEMBERS, {"status": "SUSPENDED"}),
             (MEMBERS, {"status": "ACTIVE", "role": "ADMIN"}),
             (MEMBERS, {"search": "ad", "first": 1}),
+            *((MEMBERS, {"status": status}) for status in leaving),
         ):
             served = apps.fast_app.state.fast_reads.served
             fast = await apps.fast.execute(query, variables, as_user=admin)

@@ -17,7 +17,13 @@ from typing import cast
 
 from mentorgraph.demo.people import BASE_TIME, DemoPeople, DemoPerson
 from mentorgraph.demo.store import StoredPeople
-from models.requests import DeclineReason, MentorshipRequest, RequestEvent, RequestStatus
+from models.requests import (
+    SYSTEM_DECLINE_REASONS,
+    DeclineReason,
+    MentorshipRequest,
+    RequestEvent,
+    RequestStatus,
+)
 from models.response_scores import refresh_scores
 
 __all__ = ["DemoRequest", "plan_requests", "store_requests"]
@@ -31,7 +37,7 @@ HABITS: tuple[tuple[float, float, int], ...] = (
     (0.5, 120, 20),  # slow
     (0.1, 200, 10),  # silent
 )
-REASONS = [r for r in DeclineReason if r is not DeclineReason.MENTOR_INACTIVE]
+REASONS = [r for r in DeclineReason if r not in SYSTEM_DECLINE_REASONS]
 TEXT = (
     "I would like guidance on growing from where I am now towards the role you have, and on"
     " the habits that helped you most."

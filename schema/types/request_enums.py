@@ -34,6 +34,7 @@ DeclineReason = described_enum(
         "NOT_ENOUGH_INFORMATION": "The request did not say enough to decide.",
         "OUT_OF_EXPERTISE": "The topic is outside the mentor's expertise.",
         "MENTOR_INACTIVE": "The mentor was set unavailable (by an admin or the system).",
+        "ACCOUNT_CLOSED": "The mentor closed their account (the system declined it).",
         "OTHER": "Another reason, given in the response message.",
     },
 )

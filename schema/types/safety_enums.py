@@ -14,11 +14,17 @@ __all__ = ["AuditAction", "MemberRole", "MemberStatus", "ReportCategory", "Repor
 MemberStatus = described_enum(
     MemberStatusEnum,
     name="MemberStatus",
-    description="A member's standing in the community.",
+    description="A member's standing in the community: the first that holds of BANNED,"
+    " SUSPENDED, DELETED, DELETION_PENDING, UNVERIFIED, else ACTIVE.",
     values={
         "ACTIVE": "May sign in and take part.",
         "SUSPENDED": "May not sign in until `suspendedUntil`; then ACTIVE again by itself.",
         "BANNED": "May not sign in until an admin lifts the ban.",
+        "UNVERIFIED": "Has not confirmed their email address yet: may sign in, sends no"
+        " requests and is not listed.",
+        "DELETION_PENDING": "Asked to delete their account: not listed; may sign in and cancel"
+        " until the grace period ends.",
+        "DELETED": 'The account was deleted: anonymised ("Deleted member"), its records kept.',
     },
 )
 MemberRole = described_enum(

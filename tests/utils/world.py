@@ -39,6 +39,9 @@ RESPONSES = [None, None, "Gern geschehen — bis bald! 👋", 'Line one\nLine tw
 MESSAGES = [TEXT, TEXT, "Olá! Poderia me ajudar? 🙏 " + TEXT, 'Tabs\tand "quotes" and \\ ' + TEXT]
 OPEN = (RequestStatus.NEW, RequestStatus.VIEWED, RequestStatus.APPROVED)
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
+# The reasons drawn for generated declines: those of before ACCOUNT_CLOSED (a closed account's
+# declines are the anonymisation's, tested there), so the seeded worlds stay as they were.
+GENERATED_REASONS = [r for r in DeclineReason if r is not DeclineReason.ACCOUNT_CLOSED]
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ class _Requests:
                 answered = delay
             elif status is RequestStatus.DECLINED:
                 answered = delay
-                reason = rng.choice(list(DeclineReason))
+                reason = rng.choice(GENERATED_REASONS)
                 if reason is DeclineReason.MENTOR_INACTIVE:
                     viewed = None
             await self.add(mentor, status, ago=ago, answered=answered, viewed=viewed, reason=reason)
