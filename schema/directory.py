@@ -15,6 +15,7 @@ from resolvers.pagination import Slice
 from schema.context import Info
 from schema.documentation import described_enum
 from schema.pagination import After, Before, Connection, First, Last, connection
+from schema.resolver_fields import field_resolver
 from schema.selection import item_fields
 from schema.types.user import User
 
@@ -83,17 +84,17 @@ class MentorFacets:
     _filter: strawberry.Private[CleanFilter]
 
     # Each list is one GROUP BY statement, run only when asked for.
-    @strawberry.field(description=f"The {FACET_LIMITS[FacetKind.TAGS]} most frequent tags.")
+    @field_resolver(description=f"The {FACET_LIMITS[FacetKind.TAGS]} most frequent tags.")
     async def tags(self) -> list[FacetCount]:
         return await directory.facet(self._filter, FacetKind.TAGS)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description=f"Countries (ISO 3166-1 alpha-2), at most {FACET_LIMITS[FacetKind.COUNTRIES]}."
     )
     async def countries(self) -> list[FacetCount]:
         return await directory.facet(self._filter, FacetKind.COUNTRIES)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description=f"Languages (ISO 639-1), at most {FACET_LIMITS[FacetKind.LANGUAGES]}."
     )
     async def spoken_languages(self) -> list[FacetCount]:
@@ -102,7 +103,7 @@ class MentorFacets:
 
 @strawberry.type
 class DirectoryQuery:
-    @strawberry.field(description="The mentor directory, for everyone, anonymous included.")
+    @field_resolver(description="The mentor directory, for everyone, anonymous included.")
     async def mentors(
         self,
         info: Info,
@@ -120,6 +121,6 @@ class DirectoryQuery:
         await users.preload(info.context, page.items, item_fields(info))
         return connection(page)
 
-    @strawberry.field(description="How many mentors matching the filter have each value.")
+    @field_resolver(description="How many mentors matching the filter have each value.")
     def mentor_facets(self, filter: Annotated[MentorFilter | None, FILTER] = None) -> MentorFacets:
         return MentorFacets(_filter=_clean(filter))
