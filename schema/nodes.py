@@ -28,7 +28,9 @@ class NodeQuery:
         if isinstance(found, User):
             # One mentor's profile: its relations load together, and its fields answer at once.
             await users.preload(info.context, [found], own_fields(info))
-        return found
+        # A model row: strawberry picks its Node type by `is_type_of`.
+        node: Node | None = found
+        return node
 
     @field_resolver(description="Objects by id, in order; null for each absent or hidden one.")
     async def nodes(

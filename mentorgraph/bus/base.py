@@ -283,7 +283,7 @@ class EventBus:
         users = {user.id: user for user in await User.filter(id__in=list(user_ids))}
         for event, targets in routed:
             delivery = Delivery(event=event, request=event.request, users=users)
-            later: list[tuple[Subscriber, asyncio.Future[object]]] = []
+            later: list[tuple[Subscriber[Any], asyncio.Future[object]]] = []
             for subscriber in targets:
                 waiting = subscriber.offer(delivery)
                 if waiting is not None:

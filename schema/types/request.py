@@ -142,7 +142,8 @@ class RequestReminder:
         " reminder an admin sent by hand."
     )
     def step(self, root: strawberry.Parent[ReminderModel]) -> int | None:
-        return root.number
+        number: int | None = root.number
+        return number
 
     @field_resolver(
         description="The admin who sent it by hand. Admins only: null for everyone else, and"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from models.request_lists import Side
 from models.requests import RequestStatus as RequestStatusEnum
 from models.users import Channel as ChannelModel
 from models.users import ChannelType as ChannelTypeEnum
@@ -284,7 +285,7 @@ class User(Node, UserGraphFields):
 async def _request_connection(
     info: Info,
     user: UserModel,
-    side: request_overviews.Side,
+    side: Side,
     statuses: list[RequestStatusEnum] | None,
     page: Slice,
 ) -> Connection[Any] | None:
@@ -295,10 +296,10 @@ async def _request_connection(
     return connection(requests) if requests is not None else None
 
 
-def _sides_read(info: Info) -> list[request_overviews.Side]:
+def _sides_read(info: Info) -> list[Side]:
     """Which users the query reads on each request of the page: loaded with the page."""
     selected = item_fields(info)
-    sides: list[request_overviews.Side] = []
+    sides: list[Side] = []
     if "mentor" in selected:
         sides.append("mentor_id")
     if "mentee" in selected:
