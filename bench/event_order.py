@@ -35,7 +35,7 @@ async def _no_lock(_connection: object) -> None:
 
 async def run(url: str, writers: int, changes: int) -> tuple[float, float, float]:
     mentor = await make_mentor(capacity=1000)
-    requests = [await make_request(mentor, await make_user()) for _ in range(writers)]
+    requests = [await make_request(mentee=mentor, mentor=await make_user()) for _ in range(writers)]
     per_writer = changes // writers
     latencies: list[float] = []
 

@@ -68,7 +68,10 @@ class Result:
         lat = sorted(self.latencies)
         if not lat:
             return f"N={self.subscribers}: nothing delivered"
-        p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
+
+        def p(q: float) -> float:
+            return lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
+
         return (
             f"{self.server}  N={self.subscribers:>5}  events={self.events}  deliveries={len(lat)}"
             f"  missing={self.missing}  p50={p(0.50):.0f} ms  p99={p(0.99):.0f} ms"
@@ -125,7 +128,7 @@ async def seed(url: str, admins: int) -> tuple[Any, list[str]]:
     tokens = TokenService(JWT_SECRET, timedelta(hours=2))
     mentor, mentee = await make_mentor(), await make_user()
     users = [mentor, mentee] + [await make_user(admin=True) for _ in range(admins)]
-    request = await make_request(mentor, mentee)
+    request = await make_request(mentee=mentor, mentor=mentee)
     return request, [tokens.issue(u) for u in users]
 
 

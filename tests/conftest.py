@@ -151,7 +151,7 @@ async def serve(settings: Settings, db: None) -> AsyncIterator[StartServer]:
             name.upper(): value if isinstance(value, str) else json.dumps(value)
             for name, value in overrides.items()
         }
-        process = LiveServer(settings, **env)
+        process = LiveServer(settings, **env)  # type: ignore[arg-type]
         process.start()
         live.append(process)
         return process.url

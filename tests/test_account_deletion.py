@@ -152,7 +152,7 @@ async def test_after_the_grace_period_the_account_is_anonymised_and_the_record_k
     )
     mentee_waiting, mentee_active = await make_user(name="Ada"), await make_user(name="Alan")
     other_mentor = await make_mentor(name="Barbara")
-    active = await make_request(mentee_active, leaving, status=RequestStatus.APPROVED)
+    active = await make_request(mentee=mentee_active, mentor=leaving, status=RequestStatus.APPROVED)
     assert (await send(client, mentee_active, active.id, "See you Tuesday?"))["userErrors"] == []
     await Favorite.create(user_id=mentee_waiting.id, mentor_id=leaving.id)
 
@@ -164,8 +164,8 @@ async def test_after_the_grace_period_the_account_is_anonymised_and_the_record_k
     clock.advance(timedelta(days=13))
     await sweep()
     # Requests still open when the time comes (the ladder expires older ones as usual).
-    waiting = await make_request(mentee_waiting, leaving)
-    mine = await make_request(leaving, other_mentor)
+    waiting = await make_request(mentee=mentee_waiting, mentor=leaving)
+    mine = await make_request(mentee=leaving, mentor=other_mentor)
     await leaving.refresh_from_db()
     assert leaving.deleted_at is None and leaving.name == "Grace Hopper"
     cancel_token = await cancel_link(smtp, "grace@example.org")

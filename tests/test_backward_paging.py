@@ -123,7 +123,7 @@ async def world(db: None) -> World:
     mentees = [await make_user(name=f"Mentee {i}") for i in range(5)]
     mentor, mentee = mentors[0], mentees[0]
     for other in mentees:  # the mentor's received requests and mentorships
-        await make_mentorship(mentor, other)
+        await make_mentorship(mentor=mentor, mentee=other)
     for other in mentors[1:]:  # the mentee's sent requests; the 4 mentors are unresponsive
         await request_row(
             mentee=mentee, mentor=other, status=RequestStatus.NEW, age=timedelta(days=10)

@@ -22,7 +22,7 @@ async def test_apollo_client_runs_the_readme_flows(
     url = await serve()
     mentor = await make_mentor(title="Data engineer", country="DE", languages=["en"])
     mentee = await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     await change_status(request, RequestStatus.VIEWED, actor=mentor)
     request_id = encode_global_id("MentorshipRequest", request.id)
     mentee_id = encode_global_id("User", mentee.id)

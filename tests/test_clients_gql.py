@@ -48,7 +48,7 @@ async def test_gql_subscribes_with_authorization_capitalised(
 ) -> None:
     url = await serve()
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     await change_status(request, RequestStatus.VIEWED, actor=mentor)
     transport = WebsocketsTransport(
         url=ws_url(url),

@@ -17,7 +17,7 @@ async def test_urql_queries_and_subscribes(serve: StartServer, client: GraphQLCl
     folder = installed("urql")
     url = await serve()
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     urql = await start_client(
         folder,
         "urql.mjs",

@@ -101,7 +101,7 @@ def _on_request(viewer: str, status: RequestStatus, extra: dict[str, Any]) -> Se
 
     async def step(cast: Cast) -> Step:
         asker = await make_user(name="Asker")
-        request = await make_request(asker, cast.mentor, status=status)
+        request = await make_request(mentee=asker, mentor=cast.mentor, status=status)
         acting = asker if viewer == "asker" else getattr(cast, viewer)
         return acting, {"requestId": gid("MentorshipRequest", request.id), **extra}
 
@@ -110,8 +110,8 @@ def _on_request(viewer: str, status: RequestStatus, extra: dict[str, Any]) -> Se
 
 async def _keep_one(cast: Cast) -> Step:
     asker = await make_user(name="Keeper")
-    kept = await make_request(asker, cast.mentor, status=RequestStatus.APPROVED)
-    await make_request(asker, cast.other)
+    kept = await make_request(mentee=asker, mentor=cast.mentor, status=RequestStatus.APPROVED)
+    await make_request(mentee=asker, mentor=cast.other)
     return asker, {"keepRequestId": gid("MentorshipRequest", kept.id)}
 
 
@@ -124,13 +124,13 @@ async def _review(cast: Cast) -> Step:
 
 
 async def _pause_other(cast: Cast) -> Step:
-    await make_request(cast.second, cast.other)
+    await make_request(mentee=cast.second, mentor=cast.other)
     paused = {"mentorId": gid("User", cast.other.id), "available": False}
     return cast.admin, {**paused, "declineOpenRequests": True}
 
 
 async def _pause(cast: Cast) -> Step:
-    await make_request(await make_user(name="Waiting"), cast.mentor)
+    await make_request(mentee=await make_user(name="Waiting"), mentor=cast.mentor)
     return cast.mentor, {"available": False, "declineWaitingRequests": True}
 
 
@@ -314,7 +314,7 @@ async def test_every_payload_reads_as_the_executor_completes_it(
     for name, definition in sorted(mutation_type.fields.items()):
         if name not in told:
             made = values.of("input", definition.args["input"].type) if definition.args else None
-            story.append((name, _fixed("mentee", lambda _, made=made: made)))
+            story.append((name, _fixed("mentee", lambda _, made=made: made)))  # type: ignore[misc]
     sent: set[str] = set()
     errors = []
     for mutation, setup in story:

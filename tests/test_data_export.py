@@ -43,9 +43,11 @@ async def test_the_export_holds_the_members_data_and_no_one_elses(
     await make_mentor(name="Katherine")
     sent = await create(client, ada, barbara.id)
     assert sent["userErrors"] == []
-    done = await make_request(ada, grace, status=RequestStatus.APPROVED)
+    done = await make_request(mentee=ada, mentor=grace, status=RequestStatus.APPROVED)
     assert (await send(client, grace, done.id, "Welcome aboard!"))["userErrors"] == []
-    received = await make_request(grace, ada)  # Ada is no mentor, but the record is hers
+    received = await make_request(
+        mentee=grace, mentor=ada
+    )  # Ada is no mentor, but the record is hers
     await Favorite.create(user_id=ada.id, mentor_id=grace.id)
     await MentorshipFeedback.create(
         request_id=done.id,

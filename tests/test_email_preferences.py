@@ -93,7 +93,7 @@ async def test_a_daily_digest_gathers_what_was_held_back(
     mentee = await make_user(name="Mo")
     await choose(client, mentor, "REQUEST_MESSAGE", "DAILY_DIGEST")
     await choose(client, mentor, "REQUEST_NEW", "DAILY_DIGEST")
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     await send(client, mentee, request.id, "First question")
     await send(client, mentee, request.id, "Second question")
     other = await make_user(name="Lu")
@@ -140,7 +140,7 @@ async def test_a_kind_set_to_never_after_it_was_held_back_is_left_out_of_the_dig
 ) -> None:
     mentor, mentee = await make_mentor(), await make_user()
     await choose(client, mentor, "REQUEST_MESSAGE", "DAILY_DIGEST")
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     await send(client, mentee, request.id, "Hello?")
     await choose(client, mentor, "REQUEST_MESSAGE", "NEVER")
     assert await send_digests(clock.now() + timedelta(hours=25)) == 0

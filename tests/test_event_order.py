@@ -60,7 +60,7 @@ async def test_a_later_writer_waits_for_the_earlier_commit(
 ) -> None:
     url = await serve()
     mentor = await make_mentor()
-    requests = [await make_request(await make_user(), mentor) for _ in range(2)]
+    requests = [await make_request(mentee=await make_user(), mentor=mentor) for _ in range(2)]
     drawn = [asyncio.Event(), asyncio.Event()]
     release = asyncio.Event()
     async with subscribed(url, client.tokens.issue(mentor), FROM_START) as events:

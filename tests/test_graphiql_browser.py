@@ -224,7 +224,7 @@ async def test_graphiql_works_offline_signs_in_queries_and_subscribes(
     await seed_demo(mentors=10, only_if_empty=False, out=io.StringIO(), err=io.StringIO())
     mentee = await User.get(email=MENTEE_EMAIL)
     mentor = await make_mentor(name="Grace Hopper")
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     latest = await RequestEvent.all().order_by("-id").first()
     # `after` the latest event so far: the subscription replays anything it could miss while
     # starting, then goes live, so the change below is delivered whenever it lands.

@@ -285,7 +285,7 @@ async def _still_held(client: BaseDBAsyncClient, wrapper: Any) -> bool:
         return held
     held = wrapper._connection._con is not None  # asyncpg clears it on release
     if held:
-        await client._pool.release(wrapper._connection)  # type: ignore[attr-defined]
+        await client._pool.release(wrapper._connection)
     return held
 
 

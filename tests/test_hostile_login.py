@@ -60,7 +60,7 @@ def servers(settings: Settings, db: None) -> Iterator[list[LiveServer]]:
     with contextlib.ExitStack() as stack:
         started = []
         for _ in range(count):
-            server = LiveServer(settings, **CEILINGS)
+            server = LiveServer(settings, **CEILINGS)  # type: ignore[arg-type]
             server.start()
             stack.callback(server.stop)
             started.append(server)

@@ -117,7 +117,7 @@ async def test_prometheus_scrapes_the_series_of_a_session(settings: Settings, db
     postgres = not settings.is_sqlite
     mentor = await make_mentor()
     mentee = await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     tokens = TokenService(settings.resolved_jwt_secret, timedelta(hours=1))
     values = settings.data_dir / "metrics"  # the workers' files (else a temporary directory)
     server = LiveServer(
@@ -219,7 +219,7 @@ async def test_metrics_can_be_turned_off_or_restricted(settings: Settings, db: N
         ({"metrics_allow_ips": "10.0.0.0/8,127.0.0.0/8"}, 200),
     ]
     for update, status in cases:
-        app = create_app(settings.model_copy(update=update), manage_db=False)
+        app = create_app(settings.model_copy(update=update), manage_db=False)  # type: ignore[arg-type]
         # httpx's ASGI transport connects from 127.0.0.1.
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 4711))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:

@@ -144,7 +144,7 @@ async def test_the_client_address_behind_a_trusted_proxy(
     """What the proxy says is believed only from FORWARDED_ALLOW_IPS, over HTTP and WebSocket
     (the address login throttling and socket limits count by)."""
     proxy = {"FORWARDED_ALLOW_IPS": "127.0.0.1"} if trusted else {}
-    server = LiveServer(settings, LOG_FORMAT="json", BACKGROUND_JOBS="false", **proxy)
+    server = LiveServer(settings, LOG_FORMAT="json", BACKGROUND_JOBS="false", **proxy)  # type: ignore[arg-type]
     server.start()
     forwarded = {"X-Forwarded-For": "203.0.113.7"}
     try:

@@ -131,7 +131,7 @@ async def test_reads_come_from_the_replica_and_a_writer_reads_its_write(
 
         # The replica answers reads without a position: it has not replayed the write.
         def bios(**headers: str) -> list[str]:
-            edges = post(server, MENTOR_BIOS, **headers).json()["data"]["mentors"]["edges"]
+            edges = post(server, MENTOR_BIOS, **headers).json()["data"]["mentors"]["edges"]  # type: ignore[arg-type]
             return [edge["node"]["bio"] for edge in edges]
 
         assert bios() == ["before"]  # anonymous
@@ -140,7 +140,7 @@ async def test_reads_come_from_the_replica_and_a_writer_reads_its_write(
         }
         # The writer sends its position back: the replica is behind it, the primary answers.
         fresh = {"Authorization": auth, "X-Read-After": read_after}
-        assert post(server, VIEWER_BIO, **fresh).json()["data"] == {"viewer": {"bio": "after"}}
+        assert post(server, VIEWER_BIO, **fresh).json()["data"] == {"viewer": {"bio": "after"}}  # type: ignore[arg-type]
         assert bios(**{"X-Read-After": read_after}) == ["after"]
         # A position the replica has already replayed: the replica answers.
         old = await sql(clusters.replica_url, "SELECT pg_last_wal_replay_lsn()::text")

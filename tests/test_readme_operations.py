@@ -95,11 +95,15 @@ class World:
         self.admin = await make_user(name="Admin", admin=True)
         # A mentor with an open request from someone (for the admin's reminder and decline).
         self.quiet_mentor = await make_mentor(name="Quiet")
-        self.open_request = await make_request(await make_user(name="Waiting"), self.quiet_mentor)
+        self.open_request = await make_request(
+            mentee=await make_user(name="Waiting"), mentor=self.quiet_mentor
+        )
         # A completed mentorship of `mentor` (feedback), an active one (mentorships, graph).
         self.former_mentee = await make_user(name="Former")
-        self.completed = await make_mentorship(self.mentor, self.former_mentee, completed=True)
-        await make_mentorship(self.mentor, await make_user(name="Current"))
+        self.completed = await make_mentorship(
+            mentor=self.mentor, mentee=self.former_mentee, completed=True
+        )
+        await make_mentorship(mentor=self.mentor, mentee=await make_user(name="Current"))
         for name, user in (
             ("mentor", self.mentor),
             ("admin", self.admin),

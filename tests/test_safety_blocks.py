@@ -131,7 +131,7 @@ async def test_a_block_hides_contact_and_closes_the_thread_on_both_paths(
     mentor = await make_mentor(email="mo@example.org", channels=[(ChannelType.GITHUB, "mo")])
     mentee = await make_user(email="al@example.org", channels=[(ChannelType.SLACK, "@al")])
     admin = await make_user(admin=True)
-    mentorship = await make_request(mentee, mentor, status=RequestStatus.APPROVED)
+    mentorship = await make_request(mentee=mentee, mentor=mentor, status=RequestStatus.APPROVED)
     async with both_paths(serve, settings) as clients:
         for client in clients:
             assert (await _contact(client, mentee, mentor))["email"] == "mo@example.org"
@@ -183,7 +183,7 @@ async def test_the_fast_path_answers_blocked_members_and_hidden_contact_itself(
 ) -> None:
     mentor = await make_mentor(email="mo@example.org")
     mentee = await make_user(email="al@example.org")
-    await make_request(mentee, mentor, status=RequestStatus.COMPLETED)
+    await make_request(mentee=mentee, mentor=mentor, status=RequestStatus.COMPLETED)
     async with app_pair(settings) as apps:
         await run(apps.ordinary, BLOCK, mentee, id=user_gid(mentor.id))
         for query, variables, viewer in (

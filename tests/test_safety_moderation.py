@@ -99,9 +99,11 @@ async def test_a_suspension_closes_everything_and_ends_by_itself(
 ) -> None:
     admin = await make_user(admin=True)
     mentor = await make_mentor(email="mo@example.org", name="Mo")
-    asking = await make_request(await make_user(), mentor)
+    asking = await make_request(mentee=await make_user(), mentor=mentor)
     other_mentor = await make_mentor()
-    own = await make_request(mentor, other_mentor)  # the suspended member's own request
+    own = await make_request(
+        mentee=mentor, mentor=other_mentor
+    )  # the suspended member's own request
     reporter = await make_user()
     filed = await run(
         client,
@@ -257,8 +259,8 @@ async def test_the_existing_admin_actions_are_audited_too(client: GraphQLClient)
 
     admin = await make_user(admin=True)
     mentor = await make_mentor()
-    request = await make_request(await make_user(), mentor)
-    declined = await make_request(await make_user(), mentor)
+    request = await make_request(mentee=await make_user(), mentor=mentor)
+    declined = await make_request(mentee=await make_user(), mentor=mentor)
     assert (
         result_of(await act(client, "decline", declined.id, admin), "decline")["userErrors"] == []
     )
@@ -286,7 +288,7 @@ async def test_the_existing_admin_actions_are_audited_too(client: GraphQLClient)
     )
     assert reviewed.data["reviewMentorApplication"]["userErrors"] == []
     # The mentor's own answer is no admin action: not audited.
-    mine = await make_request(await make_user(), mentor)
+    mine = await make_request(mentee=await make_user(), mentor=mentor)
     await act(client, "decline", mine.id, mentor)
 
     log = (await client.execute(AUDIT, {}, as_user=admin)).data["adminAuditLog"]
@@ -385,7 +387,7 @@ async def test_a_suspended_members_open_socket_is_closed(serve: StartServer) -> 
 async def test_the_fast_path_answers_the_admin_reads_itself(settings: Settings, db: None) -> None:
     admin = await make_user(admin=True, name="Root")
     mentor, member = await make_mentor(name="Ada"), await make_user(name="Bob")
-    request = await make_request(member, mentor)
+    request = await make_request(mentee=member, mentor=mentor)
     async with app_pair(settings) as apps:
         await run(
             apps.ordinary,

@@ -74,7 +74,7 @@ async def test_bad_reports_are_refused(client: GraphQLClient) -> None:
 
 async def test_a_side_of_a_request_reports_it_about_the_other_side(client: GraphQLClient) -> None:
     mentor, mentee, outsider = await make_mentor(), await make_user(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     filed = await run(
         client,
         REPORT_REQUEST,
