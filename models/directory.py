@@ -17,8 +17,8 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet, ValuesQuery
 
 from models.errors import ErrorCode, RuleViolation
+from models.listing import listed_q, offered_q
 from models.requests import MentorshipRequest, RequestStatus
-from models.standing import listed_q
 from models.users import User, UserLanguage, UserTag
 from models.validation import LANGUAGE_CODES, clean_country, clean_tags
 
@@ -150,10 +150,10 @@ def clean_filter(
 
 def matching_mentors(mentor_filter: MentorFilter) -> QuerySet[User]:
     """Mentors matching every part of the filter (unordered; the caller pages it)."""
-    # Suspended and banned mentors are never listed (`models/standing.py`), available or not.
-    mentors = User.filter(listed_q(), is_mentor=True)
+    # Suspended and banned mentors are never listed (`models/listing.py`), available or not.
+    mentors = User.filter(listed_q())
     if mentor_filter.available_only or mentor_filter.with_room:
-        mentors = mentors.filter(available=True)
+        mentors = mentors.filter(offered_q())
     if mentor_filter.with_room:
         # The mentor's active mentees, counted by the (mentor_id, status, id) index.
         mentors = mentors.annotate(open_slots=RawSQL(OPEN_SLOTS)).filter(open_slots__gt=0)

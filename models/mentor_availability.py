@@ -15,10 +15,10 @@ from tortoise.transactions import in_transaction
 
 from models import clock, lifecycle
 from models.availability_changes import AvailabilityChange
-from models.email_verification import ensure_may_be_listed
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed
 from models.limits import limits
+from models.listing import ensure_may_be_listed
 from models.outbox import enqueue_email
 from models.request_guards import lock_user
 from models.request_notifications import availability_email

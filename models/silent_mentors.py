@@ -36,6 +36,7 @@ from tortoise.expressions import Subquery
 
 from models.availability_changes import AvailabilityChange
 from models.limits import limits
+from models.listing import offered, offered_q, offered_sql
 from models.presence import seen_moments_sql
 from models.reminders import RequestReminder
 from models.request_guards import OPEN_STATUSES
@@ -99,7 +100,7 @@ async def silent_candidates(conn: BaseDBAsyncClient, now: datetime) -> list[int]
     if not ids:
         return []
     available = await (
-        User.filter(id__in=sorted(ids), is_mentor=True, available=True)
+        User.filter(offered_q(), id__in=sorted(ids))
         .using_db(conn)
         .order_by("id")
         .values_list("id", flat=True)
@@ -160,7 +161,7 @@ SELECT t.id, t.back,
   (SELECT min(r.created_at) FROM {_REQUESTS} r WHERE r.mentor_id = t.id AND r.created_at > t.back
   ) AS first_since
 FROM (SELECT u.id, {back} AS back FROM {_USERS} u
-      WHERE u.id IN ({", ".join("?" for _ in range(count))}) AND u.is_mentor AND u.available
+      WHERE u.id IN ({", ".join("?" for _ in range(count))}) AND {offered_sql("u")}
      ) t
 WHERE t.back <= ?
 ORDER BY t.id
@@ -234,7 +235,7 @@ def _verdict(row: dict[str, Any], now: datetime) -> Silence | None:
 
 async def silence_of(conn: BaseDBAsyncClient, mentor: User, now: datetime) -> Silence | None:
     """Whether the rule sets this mentor unavailable now, and why (None: not silent)."""
-    if not mentor.is_mentor or not mentor.available:
+    if not offered(mentor):
         return None
     return (await silences(conn, [mentor.id], now)).get(mentor.id)
 

@@ -19,6 +19,7 @@ from tortoise import connections
 
 from models import clock
 from models.feedback import AuthorRole
+from models.listing import offered_q, offered_sql
 from models.requests import RequestStatus
 from models.responsiveness import RESPONSIVE_RATE, Responsiveness, responsiveness_of
 from models.silent_mentors import quiet_mentors
@@ -36,7 +37,7 @@ _POOL_FACTOR = 10
 
 _CANDIDATES = """
 SELECT r.mentor_id AS id FROM mentorship_requests r JOIN users u ON u.id = r.mentor_id
-WHERE u.is_mentor = ? AND u.available = ? AND r.status = ?
+WHERE {offered} AND r.status = ?
   AND r.mentor_id IN (SELECT f.subject_id FROM mentorship_feedback f WHERE f.author_role = ?
                       GROUP BY f.subject_id HAVING SUM(f.rating) >= 4 * COUNT(*))
 GROUP BY r.mentor_id
@@ -73,10 +74,8 @@ async def spotlight(first: int) -> list[User]:
     now = clock.now()
     shuffle = week_shuffle(now)
     rows = await fetch(
-        _CANDIDATES,
+        _CANDIDATES.format(offered=offered_sql("u")),
         [
-            True,
-            True,
             RequestStatus.COMPLETED.value,
             AuthorRole.MENTEE.value,
             shuffle.multiplier,
@@ -90,7 +89,7 @@ async def spotlight(first: int) -> list[User]:
         return []
     records = dict(zip(ids, await responsiveness_of(ids), strict=True))
     worthy = [i for i in ids if is_worthy(records[i], now)]
-    users = {u.id: u for u in await User.filter(id__in=worthy, available=True)}
+    users = {u.id: u for u in await User.filter(offered_q(), id__in=worthy)}
     quiet = await quiet_mentors(connections.get("default"), list(users), now)
     return [
         users[i]
