@@ -108,8 +108,8 @@ def tree_rss_mb(pid: int, field: str = "VmRSS") -> float:
 
 
 async def reset_database(url: str) -> None:
+    from devkit.database import reset_postgres_schema
     from mentorgraph.db import migrate_db
-    from tests.utils.database import reset_postgres_schema
 
     await reset_postgres_schema(url)
     await migrate_db(url)
@@ -120,9 +120,9 @@ async def seed(url: str, admins: int) -> tuple[Any, list[str]]:
     request itself (every one of them may see every event of it)."""
     from datetime import timedelta
 
+    from devkit.factories import make_mentor, make_request, make_user
     from mentorgraph.db import init_db
     from mentorgraph.security import TokenService
-    from tests.utils.factories import make_mentor, make_request, make_user
 
     await init_db(url)
     tokens = TokenService(JWT_SECRET, timedelta(hours=2))
@@ -244,9 +244,9 @@ def memory_report(data_dir: Path, n: int, top: int = 25) -> str:
 async def run_one(
     args: argparse.Namespace, n: int, data_dir: Path, *, bare: bool = False
 ) -> Result:
+    from devkit.status import change_status
     from mentorgraph.db import close_db
     from models.requests import RequestStatus
-    from tests.utils.status import change_status
 
     await reset_database(args.database_url)
     request, tokens = await seed(args.database_url, args.admins)

@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from devkit.factories import PASSWORD, make_mentor, make_request, make_user
 from models import clock
 from models.account_deletion import DELETED_NAME, deleted_address
 from models.outbox import OutboxEmail
@@ -18,7 +19,6 @@ from models.sweep import sweep
 from models.users import Channel, Favorite, User, UserTag
 from tests.test_sessions import log_in, post, works
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import PASSWORD, make_mentor, make_request, make_user
 from tests.utils.lifecycle import create, request_gid
 from tests.utils.mail import inbox, part_of, text_of, worker_for
 from tests.utils.smtp import SmtpServer

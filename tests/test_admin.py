@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import clock
 from models.outbox import OutboxEmail
 from models.reminders import RequestReminder
@@ -20,7 +21,6 @@ from tests.utils.admin import (
     UNRESPONSIVE,
 )
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, request_gid, user_gid
 
 ROLES = ("anonymous", "member", "mentee", "mentor", "other mentor", "admin")

@@ -12,12 +12,12 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 from gql.transport.websockets import WebsocketsTransport
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.status import change_status
 from models.requests import RequestStatus
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
-from tests.utils.status import change_status
 from tests.utils.subscriptions import FROM_START, PATIENCE, ws_url
 
 EVENTS = """

@@ -3,7 +3,7 @@
 Every mutation of the schema is sent, as the viewer it is meant for, through a small story
 (sign up, ask, view, message, approve, complete, rate, decline, cancel, remind, apply, review,
 pause, sessions and passwords) and again where it is refused (userErrors), each time with a
-payload selection written from the schema (`tests/utils/schema_queries.payload_operation`:
+payload selection written from the schema (`devkit/schema_queries.payload_operation`:
 declared fields, arguments, fragments, `@include`/`@skip`, aliases). A mutation the story does
 not know (added tomorrow) is sent with an input made from its type. Each payload the compiler
 reads is also completed the ordinary way, by the same executor, right after, on the same write
@@ -23,6 +23,9 @@ from typing import Any
 import pytest
 from graphql import get_named_type
 
+from devkit.factories import PASSWORD, TEXT, make_mentor, make_request, make_user
+from devkit.query_inputs import Vocabulary
+from devkit.schema_queries import Coverage, _Values, payload_operation
 from mentorgraph.settings import Settings
 from models import clock, sessions
 from models.applications import MentorApplication
@@ -34,9 +37,6 @@ from resolvers.fast_reads.payloads import HOLDERS
 from resolvers.ids import encode_global_id
 from schema.compiled_payloads import CompiledPayloads
 from tests.utils.app_pair import AppPair, app_pair
-from tests.utils.factories import PASSWORD, TEXT, make_mentor, make_request, make_user
-from tests.utils.query_inputs import Vocabulary
-from tests.utils.schema_queries import Coverage, _Values, payload_operation
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DB", "sqlite") != "postgres",

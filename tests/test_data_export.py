@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import clock
 from models.feedback import AuthorRole, MentorshipFeedback
 from models.requests import RequestStatus
 from models.users import ChannelType, Favorite
 from tests.test_sessions import log_in
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import create
 from tests.utils.mail import inbox, text_of, worker_for
 from tests.utils.smtp import SmtpServer

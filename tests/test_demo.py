@@ -10,6 +10,9 @@ import sys
 from collections import Counter
 from datetime import datetime, timedelta
 
+from devkit.database import empty_database
+from devkit.factories import make_user
+from devkit.live_server import ROOT
 from mentorgraph.demo import seed_demo
 from mentorgraph.demo.people import (
     ADMIN_EMAIL,
@@ -28,9 +31,6 @@ from models.requests import MentorshipRequest, RequestEvent
 from models.users import Channel, ChannelType, User, UserLanguage, UserTag
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.database import empty_database
-from tests.utils.factories import make_user
-from tests.utils.live_server import ROOT
 
 
 async def seed(mentors: int, *, only_if_empty: bool = False) -> int:

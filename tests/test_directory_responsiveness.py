@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from tortoise import connections
 
+from devkit.factories import make_mentor, make_request, make_user, request_row
 from models import clock
 from models.requests import RequestStatus
 from models.sweep import sweep
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user, request_row
 from tests.utils.lifecycle import act
 
 MENTORS = """

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_mentorship, make_user
 from mentorgraph.settings import Settings
 from models import clock
 from models.users import User
 from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_user
 
 ROOM = """
 query($withRoom: Boolean!, $available: Boolean!) {

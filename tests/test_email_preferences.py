@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models import clock
 from models.digest import send_digests
@@ -16,7 +17,6 @@ from models.inbox import Notification
 from models.outbox import OutboxEmail
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import create
 from tests.utils.mail import inbox, part_of, text_of, worker_for
 from tests.utils.smtp import SmtpServer

@@ -13,12 +13,12 @@ import pytest
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from devkit.factories import make_mentor, make_request, make_user
 from models.events import committed, record_event
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.subscriptions import FROM_START, subscribed
 from tests.utils.waiting import until_found
 

@@ -12,11 +12,11 @@ from typing import Any
 import orjson
 import pytest
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from mentorgraph.settings import Settings
 from models.requests import RequestStatus
 from models.users import User
 from tests.utils.app_pair import AppPair, app_pair
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DB", "sqlite") != "postgres",

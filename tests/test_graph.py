@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from models.requests import RequestStatus
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 from tests.utils.lifecycle import user_gid
 from tests.utils.sql_counter import fewest_statements
 

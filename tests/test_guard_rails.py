@@ -99,7 +99,7 @@ async def test_unexpected_errors_are_masked(
     monkeypatch.setattr(users, "tags_of", broken)
     query = '{ node(id: "VXNlcjox") { id } }'
     assert (await client.execute(query)).data == {"node": None}
-    from tests.utils.factories import make_user
+    from devkit.factories import make_user
 
     user = await make_user()
     result = await client.execute("{ viewer { tags } }", as_user=user)
@@ -117,7 +117,7 @@ async def test_the_server_is_reachable_over_real_http(live_server) -> None:
 async def test_nul_characters_are_refused_before_they_reach_the_database(
     client: GraphQLClient,
 ) -> None:
-    from tests.utils.factories import make_user
+    from devkit.factories import make_user
 
     user = await make_user(name="Before")
     update = "mutation($b: String!) { updateProfile(input: {bio: $b}) { user { bio } } }"

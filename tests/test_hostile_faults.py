@@ -26,6 +26,8 @@ import pytest
 from tortoise import connections
 from websockets.exceptions import ConnectionClosed
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.live_server import ROOT, LiveServer
 from mentorgraph.bus.postgres import listener_dsn
 from mentorgraph.email_setup import outbox_worker
 from mentorgraph.security import TokenService
@@ -37,9 +39,7 @@ from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 from tests.conftest import StartServer
 from tests.utils.admin import SET_AVAILABILITY
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import user_gid
-from tests.utils.live_server import ROOT, LiveServer
 from tests.utils.raw_ws import init, open_socket, receive, send, subscribe
 from tests.utils.smtp import SmtpServer
 from tests.utils.subscriptions import EVENTS, FROM_START

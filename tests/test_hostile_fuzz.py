@@ -35,12 +35,12 @@ from hypothesis_graphql import strategies as gql
 from hypothesis_graphql.strategies import Mode
 from websockets.exceptions import ConnectionClosed
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
 from models.users import User
 from resolvers.ids import encode_global_id
 from schema import build_schema
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.fuzz import VARIABLE_NAMES, answer_problems, dumps, envelopes, json_values
 from tests.utils.inprocess_server import InProcessServer
 from tests.utils.raw_ws import open_socket

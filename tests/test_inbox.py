@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from tortoise.transactions import in_transaction
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from models import clock, inbox, lifecycle, throttle
 from models.inbox import Notification, purge_read
 from models.outbox import OutboxEmail
@@ -17,7 +18,6 @@ from models.requests import DeclineReason, RequestStatus
 from models.users import User
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 from tests.utils.lifecycle import act, create, request_gid
 from tests.utils.threads import send
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from devkit.factories import TEXT, make_mentor, make_request, make_user
 from models import clock, lifecycle
 from models.availability_changes import AvailabilityChange
 from models.errors import ErrorCode, RuleViolation
@@ -20,7 +21,6 @@ from models.request_rules import create_request
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.sweep import sweep, sweep_lock
 from models.users import User
-from tests.utils.factories import TEXT, make_mentor, make_request, make_user
 from tests.utils.rules import rules
 
 postgres_only = pytest.mark.skipif(

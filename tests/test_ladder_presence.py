@@ -10,6 +10,7 @@ from datetime import timedelta
 import httpx
 from tortoise import connections
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import clock
 from models.request_messages import post_message
 from models.requests import MentorshipRequest, RequestStatus
@@ -18,7 +19,6 @@ from models.sweep import sweep
 from models.users import User
 from tests.test_sessions import REFRESH, log_in, post
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.rules import rules
 
 DAY = timedelta(days=1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import clock, lifecycle
 from models.availability_changes import AvailabilityChange
 from models.notifications import web_link
@@ -15,7 +16,6 @@ from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.sweep import sweep
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import create, request_gid
 from tests.utils.mail import inbox, text_of, worker_for
 from tests.utils.smtp import SmtpServer

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import TEXT, make_mentor, make_request, make_user
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.users import User
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import TEXT, make_mentor, make_request, make_user
 from tests.utils.lifecycle import (
     CANCEL_OTHERS,
     CREATE,

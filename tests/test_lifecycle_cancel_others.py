@@ -9,11 +9,11 @@ import asyncpg
 import pytest
 from tortoise import connections
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import lifecycle
 from models.events import EVENT_ORDER_LOCK
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import CANCEL_OTHERS, request_gid
 from tests.utils.waiting import until_found
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from tortoise.exceptions import IntegrityError
 
+from devkit.factories import make_mentor, make_request, make_user
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.users import User
 from tests.utils.client import GraphQLClient, GraphQLResponse
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import CANCEL_OTHERS, act, codes, create, request_gid, result_of
 
 S = RequestStatus

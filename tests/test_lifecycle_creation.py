@@ -8,12 +8,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from devkit.factories import TEXT, make_mentor, make_request, make_user
 from mentorgraph.app import create_app
 from mentorgraph.settings import Settings
 from models.limits import configure, limits
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import TEXT, make_mentor, make_request, make_user
 from tests.utils.lifecycle import CREATE, codes, create, user_gid
 
 S = RequestStatus

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from devkit.factories import make_mentor, make_request, make_user
 from models.requests import RequestStatus
 from models.users import ChannelType, User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, request_gid, result_of, user_gid
 from tests.utils.sql_counter import fewest_statements
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import lifecycle
 from models.errors import RuleViolation
 from models.requests import DeclineReason, MentorshipRequest, RequestEvent, RequestStatus
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import OPERATIONS, act, codes, result_of
 
 S = RequestStatus

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from devkit.factories import make_mentor, make_user
 from models import clock
 from models.errors import ErrorCode, RuleViolation
 from models.listing import (
@@ -22,7 +23,6 @@ from models.listing import (
 )
 from models.sql import fetch
 from models.users import User
-from tests.utils.factories import make_mentor, make_user
 
 
 async def _cast() -> dict[str, User]:

@@ -19,14 +19,14 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.live_server import LiveServer, free_port
 from mentorgraph import metrics_dir
 from mentorgraph.app import create_app
 from mentorgraph.metrics import OperationNames, exported_names, operation_type
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import request_gid
-from tests.utils.live_server import LiveServer, free_port
 from tests.utils.raw_ws import init, open_socket, receive, send
 from tests.utils.subscriptions import EVENTS, PATIENCE
 

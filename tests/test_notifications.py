@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from jinja2 import FileSystemLoader
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import clock, notifications
 from models.ladder import send_reminder
 from models.mentor_availability import change_availability
@@ -16,7 +17,6 @@ from models.requests import RequestStatus
 from models.users import User
 from resolvers.ids import decode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import (
     CANCEL_OTHERS,
     act,

@@ -16,10 +16,10 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
+from devkit.live_server import ROOT, LiveServer
 from mentorgraph.settings import Settings
 from models.outbox import Email, enqueue_email
 from tests.utils import raw_ws
-from tests.utils.live_server import ROOT, LiveServer
 from tests.utils.subscriptions import ws_url
 
 PASSWORD = "correct horse battery staple 9"

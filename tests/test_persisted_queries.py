@@ -15,14 +15,14 @@ from typing import Any
 import httpx
 import pytest
 
+from devkit.factories import make_mentor
+from devkit.live_server import ROOT
 from mentorgraph.settings import Settings
 from models.persisted_queries import PersistedQuery, document_hash
 from models.sql import column_values
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor
 from tests.utils.inprocess_server import InProcessServer
-from tests.utils.live_server import ROOT
 
 PASSWORD = "correct horse battery staple"
 MENTORS = "query PersistedMentors { mentors(first: 5) { edges { node { name } } } }"

@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from devkit.factories import make_mentor
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor
 from tests.utils.node_clients import installed
 
 HASH_ONLY_POST = {"method": "POST", "sentDocument": False}

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from devkit.factories import make_mentor, make_user, request_row
 from models.policies import POLICIES, REQUEST
 from models.requests import MentorshipRequest, RequestStatus
 from models.sql import fetch
 from models.users import User
-from tests.utils.factories import make_mentor, make_user, request_row
 
 
 async def _sql_form_sees(viewer: User | None) -> set[int]:

@@ -10,12 +10,12 @@ import pytest
 from graphql import parse
 
 from bench.shapes import SHAPES
+from devkit.factories import make_user
 from mentorgraph.settings import Settings
 from schema.build import build_schema
 from schema.cost import operation_cost
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_user
 from tests.utils.raw_ws import init, open_socket, receive, send
 from tests.utils.sql_counter import count_statements
 from tests.utils.subscriptions import PATIENCE

@@ -1,6 +1,6 @@
 """Compiled reads on a real streaming replica (`DATABASE_READ_URL`), with read-your-writes.
 
-The suite makes its own primary and hot standby (`tests/utils/replication.py`: initdb and
+The suite makes its own primary and hot standby (`devkit/replication.py`: initdb and
 `pg_basebackup -R`) and runs `mentorgraph serve` on them. Which cluster answered is proven by
 the data itself: with the replica's replay paused, a write on the primary is invisible there.
 """
@@ -20,11 +20,11 @@ import asyncpg
 import httpx
 import pytest
 
+from devkit.live_server import ROOT, LiveServer
+from devkit.replication import ReplicatedPostgres
 from mentorgraph.read_replica import ReadReplica
 from mentorgraph.settings import Settings
 from resolvers.fast_reads.replica import Answered
-from tests.utils.live_server import ROOT, LiveServer
-from tests.utils.replication import ReplicatedPostgres
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DB", "sqlite") != "postgres",

@@ -15,13 +15,13 @@ from typing import Any
 import httpx
 from graphql import OperationDefinitionNode, OperationType, parse, print_ast
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
+from devkit.live_server import LiveServer
 from mentorgraph.security import TokenService
 from models.outbox import OutboxEmail
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 from resolvers.ids import encode_global_id
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
-from tests.utils.live_server import LiveServer
 from tests.utils.raw_ws import init, open_socket, receive, subscribe
 from tests.utils.subscriptions import FROM_START, PATIENCE
 

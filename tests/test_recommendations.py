@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from models.recommendations import Candidate, ReasonKind, Seeker, rank, score
 from models.requests import RequestStatus
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 from tests.utils.lifecycle import user_gid
 from tests.utils.sql_counter import fewest_statements
 

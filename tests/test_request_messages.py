@@ -9,13 +9,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models.limits import Limits, configure
 from models.requests import EventKind, RequestEvent, RequestStatus
 from models.users import User
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, request_gid, result_of
 from tests.utils.mail import inbox, text_of, worker_for
 from tests.utils.smtp import SmtpServer

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import ChannelType, User
@@ -17,7 +18,6 @@ from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, request_gid, result_of
 from tests.utils.threads import both_paths
 

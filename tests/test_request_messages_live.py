@@ -12,11 +12,11 @@ from typing import Any
 
 from gql import Client, GraphQLRequest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models.users import User
 from resolvers.ids import decode_id_of, encode_global_id
 from tests.conftest import StartServer
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, result_of
 from tests.utils.subscriptions import FROM_START, PATIENCE, transport
 from tests.utils.threads import http_clients, send, tokens_for

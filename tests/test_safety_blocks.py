@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models.request_guards import OPEN_STATUSES
 from models.requests import DeclineReason, MentorshipRequest, RequestEvent, RequestStatus
@@ -19,7 +20,6 @@ from resolvers.ids import decode_id_of
 from tests.conftest import StartServer
 from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import create, request_gid, user_gid
 from tests.utils.safety import BLOCK, BLOCKED, UNBLOCK, codes, run
 from tests.utils.threads import SEND, both_paths

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from devkit.factories import PASSWORD, make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models import clock
 from models.applications import MentorApplication
@@ -24,7 +25,6 @@ from tests.test_hostile_websockets import ask, closed, connected
 from tests.test_sessions import LOG_IN, REFRESH, VIEWER, log_in, post
 from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import PASSWORD, make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, create, request_gid, result_of, user_gid
 from tests.utils.safety import (
     AUDIT,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+from devkit.factories import make_mentor, make_request, make_user
 from models.safety_records import AdminAuditEntry, AuditAction, MemberReport, ReportStatus
 from models.throttle import key
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import request_gid, user_gid
 from tests.utils.safety import (
     DISMISS,

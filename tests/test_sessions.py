@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import jwt
 
+from devkit.factories import PASSWORD, make_user
 from mentorgraph.settings import Settings
 from models import clock
 from models.auth import RefreshToken, Session
@@ -20,7 +21,6 @@ from models.users import User
 from tests.conftest import StartServer
 from tests.test_hostile_websockets import ask, closed, connected, start
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import PASSWORD, make_user
 from tests.utils.subscriptions import EVENTS
 
 LOG_IN = """mutation($input: LogInInput!) {

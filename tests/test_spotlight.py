@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from models import clock
 from models.feedback import AuthorRole, MentorshipFeedback
 from models.requests import MentorshipRequest, RequestStatus
 from models.spotlight import week_shuffle
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 
 SPOTLIGHT = "query($first: Int!) { spotlightMentors(first: $first) { name rating { average } } }"
 

@@ -12,15 +12,15 @@ from typing import Any
 
 from graphql import OperationDefinitionNode, parse
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.status import change_status
 from models.requests import RequestStatus
 from models.users import User
 from resolvers.ids import encode_global_id
 from schema.shared_events import admin_uniform
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.raw_ws import init, open_socket, receive, subscribe
-from tests.utils.status import change_status
 from tests.utils.subscriptions import FROM_START
 
 # Everything viewer-dependent an event reaches: emails, channels (revealed to the other side

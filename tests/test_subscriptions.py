@@ -10,13 +10,13 @@ import pytest
 from gql.transport.exceptions import TransportQueryError
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.status import change_status
 from models.requests import RequestStatus
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.raw_ws import init, open_socket, receive, send, subscribe
-from tests.utils.status import change_status
 from tests.utils.subscriptions import EVENTS, FROM_START, subscribed
 
 

@@ -8,15 +8,15 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.live_server import LiveServer
+from devkit.status import change_status
 from mentorgraph.bus.postgres import APPLICATION_NAME, listener_dsn
 from mentorgraph.settings import Settings
 from models.requests import RequestStatus
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
-from tests.utils.live_server import LiveServer
-from tests.utils.status import change_status
 from tests.utils.subscriptions import FROM_START, subscribed
 from tests.utils.waiting import until_found
 
