@@ -3,7 +3,7 @@
 Prints (1) the share of the schema's fields that have a compiled rendering (all object types, and
 the read types alone: `Mutation` and `Subscription` themselves aside, which are writes and pushes),
 (2) the share of generated read operations that select only compiled fields, the operations
-written over every read field of the schema (`tests/utils/schema_queries.py`, `every_field`),
+written over every read field of the schema (`devkit/schema_queries.py`, `every_field`),
 as a client would, and (3) the same for mutation payloads: the payload types' fields (and
 `UserError`'s) compiled, and the share of generated mutations (each mutation of the schema, its
 payload's selection written over every field) whose payload is read compiled after the write.
@@ -17,12 +17,12 @@ import random
 
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 
+from devkit.query_inputs import Vocabulary
+from devkit.schema_queries import Coverage, payload_operation, schema_operations
 from resolvers.fast_reads.coverage import field_coverage
 from resolvers.fast_reads.exemptions import EXEMPT
 from resolvers.fast_reads.fields import FIELDS, schema_fields
 from schema import build_schema
-from tests.utils.query_inputs import Vocabulary
-from tests.utils.schema_queries import Coverage, payload_operation, schema_operations
 
 __all__ = ["main"]
 

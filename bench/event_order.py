@@ -4,7 +4,7 @@
         .venv/bin/python -m bench.event_order --writers 1 4 16 --changes 2000
 
 Each writer changes the status of its own requests (no row contention), through the same
-transaction the lifecycle uses (`tests/utils/status.py`). "without" replaces the advisory
+transaction the lifecycle uses (`devkit/status.py`). "without" replaces the advisory
 lock with nothing, which is unsafe (ids may commit out of order); it is only the baseline.
 """
 
@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 import models.events  # noqa: E402
 from bench.subscriptions import reset_database  # noqa: E402
+from devkit.factories import make_mentor, make_request, make_user  # noqa: E402
+from devkit.status import change_status  # noqa: E402
 from mentorgraph.db import close_db, init_db  # noqa: E402
 from models.requests import RequestStatus  # noqa: E402
-from tests.utils.factories import make_mentor, make_request, make_user  # noqa: E402
-from tests.utils.status import change_status  # noqa: E402
 
 
 async def _no_lock(_connection: object) -> None:
@@ -35,7 +35,7 @@ async def _no_lock(_connection: object) -> None:
 
 async def run(url: str, writers: int, changes: int) -> tuple[float, float, float]:
     mentor = await make_mentor(capacity=1000)
-    requests = [await make_request(mentor, await make_user()) for _ in range(writers)]
+    requests = [await make_request(mentee=mentor, mentor=await make_user()) for _ in range(writers)]
     per_writer = changes // writers
     latencies: list[float] = []
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.scaling --seconds 12
 
-Starts its own primary and streaming replica (`tests/utils/replication.py`: initdb and
+Starts its own primary and streaming replica (`devkit/replication.py`: initdb and
 `pg_basebackup -R` in a temporary directory, free ports; never the shared cluster), migrates
 and seeds it (`seed-demo`), signs up writers, then runs `mentorgraph serve --workers 1` and
 loads it with `wrk` (`bench/load.py`), one load at a time:
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from bench.load import PreparedRequest, run_load  # noqa: E402
 from bench.servers import free_port  # noqa: E402
 from bench.subscriptions import cpu_seconds, start_server  # noqa: E402
-from tests.utils.replication import ReplicatedPostgres  # noqa: E402
+from devkit.replication import ReplicatedPostgres  # noqa: E402
 
 JWT_SECRET = "bench-secret-bench-secret-bench-secret"
 DIRECTORY = (

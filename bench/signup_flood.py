@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.utils.live_server import free_port
+from devkit.live_server import free_port
 
 SIGN_UP = "mutation($i: SignUpInput!) { signUp(input: $i) { token userErrors { code } } }"
 CHEAP = {"query": "{ __typename }"}

@@ -68,7 +68,10 @@ class Result:
         lat = sorted(self.latencies)
         if not lat:
             return f"N={self.subscribers}: nothing delivered"
-        p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
+
+        def p(q: float) -> float:
+            return lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
+
         return (
             f"{self.server}  N={self.subscribers:>5}  events={self.events}  deliveries={len(lat)}"
             f"  missing={self.missing}  p50={p(0.50):.0f} ms  p99={p(0.99):.0f} ms"
@@ -105,8 +108,8 @@ def tree_rss_mb(pid: int, field: str = "VmRSS") -> float:
 
 
 async def reset_database(url: str) -> None:
+    from devkit.database import reset_postgres_schema
     from mentorgraph.db import migrate_db
-    from tests.utils.database import reset_postgres_schema
 
     await reset_postgres_schema(url)
     await migrate_db(url)
@@ -117,15 +120,15 @@ async def seed(url: str, admins: int) -> tuple[Any, list[str]]:
     request itself (every one of them may see every event of it)."""
     from datetime import timedelta
 
+    from devkit.factories import make_mentor, make_request, make_user
     from mentorgraph.db import init_db
     from mentorgraph.security import TokenService
-    from tests.utils.factories import make_mentor, make_request, make_user
 
     await init_db(url)
     tokens = TokenService(JWT_SECRET, timedelta(hours=2))
     mentor, mentee = await make_mentor(), await make_user()
     users = [mentor, mentee] + [await make_user(admin=True) for _ in range(admins)]
-    request = await make_request(mentor, mentee)
+    request = await make_request(mentee=mentor, mentor=mentee)
     return request, [tokens.issue(u) for u in users]
 
 
@@ -241,9 +244,9 @@ def memory_report(data_dir: Path, n: int, top: int = 25) -> str:
 async def run_one(
     args: argparse.Namespace, n: int, data_dir: Path, *, bare: bool = False
 ) -> Result:
+    from devkit.status import change_status
     from mentorgraph.db import close_db
     from models.requests import RequestStatus
-    from tests.utils.status import change_status
 
     await reset_database(args.database_url)
     request, tokens = await seed(args.database_url, args.admins)

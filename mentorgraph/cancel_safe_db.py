@@ -119,7 +119,8 @@ class SqliteTransaction(_EndsToCompletion, SqliteTransactionContext):
             await run_to_completion(self._abandon())
             raise
         self.token = get_connections().set(self.connection_name, self.connection)
-        return self.connection
+        connection: TransactionalDBClient = self.connection
+        return connection
 
     async def _begin(self) -> None:
         await self.ensure_connection()
@@ -169,7 +170,7 @@ class PooledTransaction(_EndsToCompletion, TransactionContextPooled):
                 await pool.release(self.client._connection, timeout=_Bounds.acquire_timeout)
 
 
-class BoundedPoolConnection(PoolConnectionWrapper):
+class BoundedPoolConnection(PoolConnectionWrapper[Any]):
     """A pool connection for one statement outside a transaction, waited for at most the
     acquire timeout (asyncpg's acquire and release are already safe against cancellation)."""
 

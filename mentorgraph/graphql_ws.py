@@ -26,7 +26,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
-from strawberry.types.unset import UNSET, UnsetType
+from strawberry.types.unset import UnsetType
 
 from mentorgraph import metrics
 from mentorgraph.connection_params import AmbiguousAuthorization, authorization_param
@@ -164,4 +164,4 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
         if credentials is not None and context.slot is not None:
             context.slot.session_id = credentials.session_id
         context.renew(viewer)
-        return UNSET
+        return UnsetType()  # the singleton UNSET, typed (UNSET itself is declared Any)

@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from models import clock, standing
 from models.sessions import live_among
+from models.sql import column_values
 from models.users import User
 
 __all__ = ["SocketRegistry", "SocketSlot"]
@@ -125,10 +126,11 @@ class SocketRegistry:
         if not user_ids:
             return
         # Accounts gone, suspended or banned: their sockets close.
-        existing = set(
+        existing = column_values(
             await User.filter(standing.good_standing_q(clock.now()), id__in=user_ids).values_list(
                 "id", flat=True
-            )
+            ),
+            int,
         )
         for slot in list(self._signed_in):
             if slot.user_id not in existing and slot.on_account_deleted is not None:

@@ -99,7 +99,12 @@ class TracedRootFields(SchemaExtension):
         yield
 
     async def resolve(
-        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kw: Any
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo[Any],
+        *args: Any,
+        **kw: Any,
     ) -> Any:
         # Root fields only; a subscription's root field runs again per event: no span there.
         if info.path.prev is not None or info.operation.operation is OperationType.SUBSCRIPTION:

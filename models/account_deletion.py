@@ -2,7 +2,7 @@
 sweep anonymises the account once it is due.
 
 Scheduling (after the password) ends every session, hides the member (never available again
-until cancelled: the listings' one rule, `models/email_verification.may_be_listed`, and a pause's
+until cancelled: the listings' one rule, `models/listing.py`, and a pause's
 end date is dropped so the sweep cannot bring them back), and emails a single-use link that
 cancels it. Signing in during the grace period is allowed; `cancelAccountDeletion` (signed in,
 or with the link) undoes everything but the availability, which the mentor sets again.

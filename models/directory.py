@@ -18,8 +18,8 @@ from tortoise.queryset import QuerySet, ValuesQuery
 
 from models.block_visibility import hidden_count
 from models.errors import ErrorCode, RuleViolation
+from models.listing import listed_q, offered_q
 from models.requests import MentorshipRequest, RequestStatus
-from models.standing import listed_q
 from models.users import User, UserLanguage, UserTag
 from models.validation import LANGUAGE_CODES, clean_country, clean_tags
 
@@ -153,15 +153,15 @@ def matching_mentors(mentor_filter: MentorFilter, viewer_id: str | None = None) 
     """Mentors matching every part of the filter (unordered; the caller pages it), as the
     viewer whose id is the SQL `viewer_id` sees them (`models/block_visibility.py`; None:
     anonymous)."""
-    # Suspended and banned mentors are never listed (`models/standing.py`), available or not.
-    mentors = User.filter(listed_q(), is_mentor=True)
+    # Suspended and banned mentors are never listed (`models/listing.py`), available or not.
+    mentors = User.filter(listed_q())
     if viewer_id is not None:
         # Nobody with a block between them and the viewer, either way round.
         mentors = mentors.annotate(hidden_by_block=hidden_count(viewer_id)).filter(
             hidden_by_block=0
         )
     if mentor_filter.available_only or mentor_filter.with_room:
-        mentors = mentors.filter(available=True)
+        mentors = mentors.filter(offered_q())
     if mentor_filter.with_room:
         # The mentor's active mentees, counted by the (mentor_id, status, id) index.
         mentors = mentors.annotate(open_slots=RawSQL(OPEN_SLOTS)).filter(open_slots__gt=0)

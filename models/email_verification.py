@@ -3,9 +3,10 @@ before they may send requests or be listed as a mentor.
 
 `users.email_verified` is the one stored fact: false only while a sign-up's address waits for
 its confirmation. The listings (directory, spotlight, recommendations, suggestions, compiled
-and ordinary) all read one rule, `is_mentor AND available`; an unverified member is never
-available (`ensure_may_be_listed`, checked wherever availability turns on), so none of them
-needs a second condition. Sending a request checks `ensure_may_ask`.
+and ordinary) all read one rule, `models/listing.py`'s `offered` (`is_mentor AND available`); an
+unverified member is never available (`listing.ensure_may_be_listed`, checked wherever
+availability turns on), so none of them needs a second condition. Sending a request checks
+`ensure_may_ask`.
 
 Changing the address: the old one stays the account's (and stays verified) until the new one
 is confirmed from its own inbox; the link names the address it confirms, so an old link can
@@ -26,6 +27,7 @@ from models.account_tokens import Purpose, issue_token, spend_token
 from models.auth import AccountToken
 from models.errors import ErrorCode, RuleViolation
 from models.limits import limits
+from models.listing import ensure_may_be_listed
 from models.login_guard import reserve_password_check, reserve_verification_email
 from models.passwords import verify_password_off_loop
 from models.request_guards import lock_user
@@ -34,34 +36,11 @@ from models.users import User
 __all__ = [
     "change_email",
     "ensure_may_ask",
-    "ensure_may_be_listed",
-    "may_be_listed",
     "pending_address",
     "resend",
     "send_link",
     "verify_email",
 ]
-
-
-def may_be_listed(user: User) -> bool:
-    """Whether the member may be available as a mentor (the listings' one rule)."""
-    return user.email_verified and user.deletion_due_at is None and user.deleted_at is None
-
-
-def ensure_may_be_listed(user: User, field: str = "available") -> None:
-    """Raises unless the member may be made available (verified, not leaving)."""
-    if user.deletion_due_at is not None or user.deleted_at is not None:
-        raise RuleViolation(
-            ErrorCode.ACCOUNT_CLOSING,
-            "This account is scheduled for deletion; cancel the deletion first.",
-            [field],
-        )
-    if not user.email_verified:
-        raise RuleViolation(
-            ErrorCode.EMAIL_NOT_VERIFIED,
-            "Confirm your email address first (open the link we emailed you).",
-            [field],
-        )
 
 
 def ensure_may_ask(user: User) -> None:

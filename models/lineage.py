@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from models.graph import EDGE_STATUSES
 from models.requests import MentorshipRequest
-from models.sql import enum_list, fetch, in_list
+from models.sql import column_values, enum_list, fetch, in_list
 
 __all__ = [
     "LINEAGE_DEPTH",
@@ -99,10 +99,11 @@ async def lineage_of(user_ids: Sequence[int]) -> list[Lineage]:
     sql = _DESCENDANTS.format(roots=in_list(ids))
     rows = await fetch(sql, ids)
     counts = {int(r["root_id"]): (int(r["mentored"]), int(r["lineage"])) for r in rows}
-    mentees = set(
+    mentees = column_values(
         await MentorshipRequest.filter(mentee_id__in=ids, status__in=EDGE_STATUSES)
         .distinct()
-        .values_list("mentee_id", flat=True)
+        .values_list("mentee_id", flat=True),
+        int,
     )
     return [
         Lineage(

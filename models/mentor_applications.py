@@ -7,8 +7,8 @@ from tortoise.transactions import in_transaction
 
 from models import audit, clock, notifications, validation
 from models.applications import ApplicationStatus, MentorApplication
-from models.email_verification import ensure_may_be_listed, may_be_listed
 from models.errors import ErrorCode, RuleViolation, RuleViolations
+from models.listing import ensure_may_be_listed, may_be_listed
 from models.safety_records import AuditAction
 from models.users import Channel, User, UserTag
 

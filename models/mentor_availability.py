@@ -18,11 +18,11 @@ from tortoise.transactions import in_transaction
 
 from models import clock, lifecycle
 from models.availability_changes import AvailabilityChange
-from models.email_verification import ensure_may_be_listed
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed
 from models.inbox import deliver
 from models.limits import limits
+from models.listing import ensure_may_be_listed
 from models.request_guards import OPEN_STATUSES, lock_request, lock_user
 from models.request_notifications import availability_notice
 from models.requests import DeclineReason, MentorshipRequest, RequestEvent

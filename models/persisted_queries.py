@@ -18,6 +18,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models import clock
+from models.sql import column_values
 
 __all__ = [
     "PersistedQuery",
@@ -81,10 +82,11 @@ async def save_automatic(sha256: str, document: str, *, max_stored: int) -> None
 
 async def register(manifest: Mapping[str, str]) -> int:
     """Register `{sha256: document}` (hashes already checked); returns how many were new."""
-    known = set(
+    known = column_values(
         await PersistedQuery.filter(sha256__in=list(manifest), registered=True).values_list(
             "sha256", flat=True
-        )
+        ),
+        str,
     )
     fresh = {sha: doc for sha, doc in manifest.items() if sha not in known}
     if not fresh:

@@ -19,6 +19,7 @@ from tortoise import connections
 from models import clock
 from models.block_visibility import hidden_count
 from models.graph import EDGE_STATUSES
+from models.listing import offered_q, offered_sql
 from models.recommendations import Candidate, Recommendation, Seeker, rank
 from models.request_guards import PAIR_BLOCKING_STATUSES
 from models.requests import MentorshipRequest
@@ -35,7 +36,7 @@ TAKEN = PAIR_BLOCKING_STATUSES
 
 _BY_TAGS = """
 SELECT t.user_id AS id FROM user_tags t JOIN users u ON u.id = t.user_id
-WHERE t.tag IN ({tags}) AND u.is_mentor = ? AND u.available = ? AND u.id <> ?
+WHERE t.tag IN ({tags}) AND {offered} AND u.id <> ?
 GROUP BY t.user_id ORDER BY COUNT(*) DESC, t.user_id LIMIT ?
 """
 
@@ -52,7 +53,7 @@ GROUP BY r.mentor_id ORDER BY COUNT(DISTINCT r.mentee_id) DESC, r.mentor_id LIMI
 # whole list for every mentor (6 s at 100,000 mentors); EXISTS probes (user_id, language).
 _BY_PLACE = """
 SELECT u.id FROM users u
-WHERE u.is_mentor = ? AND u.available = ? AND u.id <> ?
+WHERE {offered} AND u.id <> ?
   AND (u.country = ? OR EXISTS (SELECT 1 FROM user_languages l
                                 WHERE l.user_id = u.id AND l.language IN ({languages})))
 ORDER BY u.id LIMIT ?
@@ -74,7 +75,7 @@ async def _pool(viewer: User, seeker: Seeker) -> set[int]:
     tags = sorted(seeker.tags)
     if tags:
         rows = await fetch(
-            _BY_TAGS.format(tags=in_list(tags)), [*tags, True, True, viewer.id, POOL]
+            _BY_TAGS.format(tags=in_list(tags), offered=offered_sql("u")), [*tags, viewer.id, POOL]
         )
         ids.update(int(r["id"]) for r in rows)
         rows = await fetch(
@@ -86,8 +87,8 @@ async def _pool(viewer: User, seeker: Seeker) -> set[int]:
         # An empty language list still needs one value for `IN (...)`: '' matches no code.
         languages = sorted(seeker.languages) or [""]
         rows = await fetch(
-            _BY_PLACE.format(languages=in_list(languages)),
-            [True, True, viewer.id, seeker.country, *languages, POOL],
+            _BY_PLACE.format(languages=in_list(languages), offered=offered_sql("u")),
+            [viewer.id, seeker.country, *languages, POOL],
         )
         ids.update(int(r["id"]) for r in rows)
     return ids
@@ -128,7 +129,7 @@ async def recommend(viewer: User, first: int) -> tuple[list[Recommendation], dic
     # Nobody with a block between them and the member (in this statement: none more).
     mentors = {
         u.id: u
-        for u in await User.filter(id__in=sorted(pool - taken), is_mentor=True, available=True)
+        for u in await User.filter(offered_q(), id__in=sorted(pool - taken))
         .annotate(hidden_by_block=hidden_count(str(int(viewer.id))))
         .filter(hidden_by_block=0)
     }

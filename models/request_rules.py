@@ -19,6 +19,7 @@ from models.email_verification import ensure_may_ask
 from models.errors import ErrorCode, RuleViolation
 from models.events import committed
 from models.lifecycle import record_change
+from models.listing import offered
 from models.request_guards import (
     duplicate_request,
     ensure_mentee_below_open_limit,
@@ -72,7 +73,7 @@ async def create_request(
     mentor = await User.get_or_none(id=mentor_id)
     if mentor is None:
         raise RuleViolation(ErrorCode.NOT_FOUND, "No such mentor.", ["mentorId"])
-    if not mentor.is_mentor or not mentor.available:
+    if not offered(mentor):
         raise _unavailable(mentor)
 
     try:
@@ -84,7 +85,7 @@ async def create_request(
             locked = {i: await lock_user(conn, i) for i in sorted({mentee.id, mentor.id})}
             mentor = locked[mentor.id] or mentor
             ensure_may_ask(locked[mentee.id] or mentee)
-            if not mentor.is_mentor or not mentor.available:
+            if not offered(mentor):
                 raise _unavailable(mentor)
             await refuse_if_blocked(conn, mentee, mentor)
             await ensure_mentor_has_room(conn, mentor)

@@ -114,7 +114,8 @@ _AT = MentorshipRequest._meta.fields_map["created_at"]
 
 def _moment(value: object) -> datetime | None:
     # asyncpg returns datetimes; SQLite returns the stored text (parsed like the ORM does).
-    return _AT.to_python_value(value)
+    moment: datetime | None = _AT.to_python_value(value)
+    return moment
 
 
 @dataclass

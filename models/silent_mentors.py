@@ -37,6 +37,7 @@ from tortoise.expressions import Subquery
 
 from models.availability_changes import AvailabilityChange
 from models.limits import limits
+from models.listing import offered, offered_q, offered_sql
 from models.presence import seen_moments_sql
 from models.reminders import RequestReminder
 from models.request_guards import OPEN_STATUSES
@@ -100,7 +101,7 @@ async def silent_candidates(conn: BaseDBAsyncClient, now: datetime) -> list[int]
     if not ids:
         return []
     available = await (
-        User.filter(id__in=sorted(ids), is_mentor=True, available=True)
+        User.filter(offered_q(), id__in=sorted(ids))
         .using_db(conn)
         .order_by("id")
         .values_list("id", flat=True)
@@ -246,7 +247,7 @@ async def silences(
         part = ", ".join(v.value(i) for i in ids[start : start + _PER_STATEMENT])
         mentors = (
             f"SELECT u.id, {_back('u', v)} AS back FROM {_USERS} u"
-            f" WHERE u.id IN ({part}) AND u.is_mentor AND u.available"
+            f" WHERE u.id IN ({part}) AND {offered_sql('u')}"
         )
         sql, values = v.statement(f"{_silent_sql(mentors, v)} ORDER BY id")
         for row in await fetch(sql, values, conn):
@@ -289,7 +290,7 @@ def _verdict(row: dict[str, Any], now: datetime) -> Silence:
 
 async def silence_of(conn: BaseDBAsyncClient, mentor: User, now: datetime) -> Silence | None:
     """Whether the rule sets this mentor unavailable now, and why (None: not silent)."""
-    if not mentor.is_mentor or not mentor.available:
+    if not offered(mentor):
         return None
     return (await silences(conn, [mentor.id], now)).get(mentor.id)
 

@@ -20,6 +20,7 @@ from tortoise import connections
 from models import clock
 from models.block_visibility import block_between_sql
 from models.feedback import AuthorRole
+from models.listing import offered_q, offered_sql
 from models.requests import RequestStatus
 from models.responsiveness import RESPONSIVE_RATE, Responsiveness, responsiveness_of
 from models.silent_mentors import quiet_mentors
@@ -45,7 +46,7 @@ _POOL_FACTOR = 10
 
 _CANDIDATES = """
 SELECT r.mentor_id AS id FROM mentorship_requests r JOIN users u ON u.id = r.mentor_id
-WHERE u.is_mentor = ? AND u.available = ? AND r.status = ? {unblocked}
+WHERE {offered} AND r.status = ? {unblocked}
   AND r.mentor_id IN (SELECT f.subject_id FROM mentorship_feedback f WHERE f.author_role = ?
                       GROUP BY f.subject_id HAVING SUM(f.rating) >= 4 * COUNT(*))
 GROUP BY r.mentor_id
@@ -90,10 +91,10 @@ async def spotlight(first: int, viewer: User | None = None) -> list[User]:
     shuffle = week_shuffle(now)
     viewer_id = None if viewer is None else str(int(viewer.id))
     rows = await fetch(
-        _CANDIDATES.format(unblocked=unblocked_sql("r.mentor_id", viewer_id)),
+        _CANDIDATES.format(
+            offered=offered_sql("u"), unblocked=unblocked_sql("r.mentor_id", viewer_id)
+        ),
         [
-            True,
-            True,
             RequestStatus.COMPLETED.value,
             AuthorRole.MENTEE.value,
             shuffle.multiplier,
@@ -107,7 +108,7 @@ async def spotlight(first: int, viewer: User | None = None) -> list[User]:
         return []
     records = dict(zip(ids, await responsiveness_of(ids), strict=True))
     worthy = [i for i in ids if is_worthy(records[i], now)]
-    users = {u.id: u for u in await User.filter(id__in=worthy, available=True)}
+    users = {u.id: u for u in await User.filter(offered_q(), id__in=worthy)}
     quiet = await quiet_mentors(connections.get("default"), list(users), now)
     return [
         users[i]

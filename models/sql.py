@@ -9,14 +9,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-__all__ = ["enum_list", "fetch", "in_list", "latest"]
+__all__ = ["column_values", "enum_list", "fetch", "in_list", "latest"]
 
 _PLACEHOLDER = re.compile(r"\?")
+
+T = TypeVar("T")
+
+
+def column_values(values: Iterable[Any], _kind: type[T]) -> set[T]:
+    """The set of what `values_list(column, flat=True)` returned, typed as the column's values:
+    tortoise types a flat values list as tuples, which would make every `in` check against it
+    look impossible to mypy."""
+    return cast("set[T]", set(values))
 
 
 def in_list(values: Sequence[Any]) -> str:

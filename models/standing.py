@@ -3,7 +3,8 @@
 The one rule every path asks: signing in, refreshing a session, every request's token
 (`mentorgraph/security.py`), the open sockets' account check, and the directory. A suspension
 needs no job to end: it is a time compared with the clock; the sweep only clears past dates
-(`clear_ended_suspensions`), so the directory's filter (`listed_q`) needs no clock.
+(`clear_ended_suspensions`), so the directory's filter (`models/listing.listed_q`) needs no
+clock.
 
 Admins see more than the standing (`MemberStatus`): an unconfirmed address, a deletion in its
 grace period, an anonymised account. Those may sign in (or, anonymised, have nothing to sign in
@@ -28,7 +29,6 @@ __all__ = [
     "good_standing_q",
     "good_standing_sql",
     "in_good_standing",
-    "listed_q",
     "refusal",
     "status_of",
     "status_q",
@@ -119,13 +119,6 @@ def good_standing_sql(u: str, now_sql: str) -> str:
 
 def good_standing_q(now: datetime) -> Q:
     return status_q(MemberStatus.ACTIVE, now)
-
-
-def listed_q() -> Q:
-    """Who may be listed (the directory): neither banned nor suspended. Without a clock: an
-    ended suspension is listed again once the sweep clears its date (within a minute), and a
-    suspended mentor is also unavailable, so no other listing shows them."""
-    return Q(banned_at__isnull=True, suspended_until__isnull=True)
 
 
 def refusal(user: User, field: str = "email") -> RuleViolation | None:

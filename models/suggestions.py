@@ -17,6 +17,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models import clock
 from models.block_visibility import blocked_either_way
+from models.listing import offered_q
 from models.request_guards import PAIR_BLOCKING_STATUSES
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import RESPONSIVE_RATE
@@ -59,14 +60,12 @@ async def suggest_mentors(
             .values_list("user_id", flat=True)
         )
         shared = Counter(cast("list[int]", sharing))
-        mentors = await User.filter(id__in=list(shared), is_mentor=True, available=True).using_db(
-            conn
-        )
+        mentors = await User.filter(offered_q(), id__in=list(shared)).using_db(conn)
         mentors.sort(key=lambda m: (-shared[m.id], -m.response_score, -m.id))
         chosen = await _askable(conn, mentors[:_CANDIDATES], limit)
     if len(chosen) < limit:
         responsive = (
-            await User.filter(is_mentor=True, available=True, response_score__gte=RESPONSIVE_SCORE)
+            await User.filter(offered_q(), response_score__gte=RESPONSIVE_SCORE)
             .exclude(id__in=[*skip, *(m.id for m in chosen)])
             .using_db(conn)
             .order_by("-response_score", "-id")

@@ -16,6 +16,7 @@ from models.policies import contacts_revealed_to
 from models.reminders import RequestReminder
 from models.requests import EventKind, MentorshipRequest, RequestEvent, RequestStatus
 from models.responsiveness import Responsiveness, responsiveness_of
+from models.sql import column_values
 from models.users import Channel, Favorite, User, UserLanguage, UserTag
 from resolvers import request_loaders
 
@@ -200,10 +201,11 @@ class Loaders:
     async def _favorites(self, mentor_ids: Sequence[int]) -> list[bool]:
         if self.viewer is None:
             return [False] * len(mentor_ids)
-        favorites = set(
+        favorites = column_values(
             await Favorite.filter(
                 user_id=self.viewer.id, mentor_id__in=list(mentor_ids)
-            ).values_list("mentor_id", flat=True)
+            ).values_list("mentor_id", flat=True),
+            int,
         )
         return [i in favorites for i in mentor_ids]
 

@@ -35,7 +35,7 @@ def _notification_id(after: str) -> int:
     (notification_id,) = decode_cursor(after, 1)
     if not cursor_fits(Notification, [("id", False)], [notification_id]):
         raise BadUserInput(f"'{after}' is not a cursor of a notification.", field="after")
-    return notification_id
+    return int(notification_id)
 
 
 def _lagged(last_id: int) -> SubscriberLagged:

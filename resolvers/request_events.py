@@ -50,7 +50,7 @@ def _event_id(after: str) -> int:
     # Beyond the id column (bigint) the database would refuse the parameter: not our cursor.
     if not cursor_fits(RequestEvent, [("id", False)], [event_id]):
         raise BadUserInput(f"'{after}' is not a cursor of a request event.", field="after")
-    return event_id
+    return int(event_id)
 
 
 def _account_gone() -> Unauthenticated:

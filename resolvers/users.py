@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Sequence, Set
 from datetime import datetime
 
 from models import standing
+from models.listing import offered
 from models.policies import ADMIN_ONLY, MENTOR_PUBLIC, contact_visible, is_self_or_admin
 from models.responsiveness import Responsiveness
 from models.standing import MemberStatus
@@ -111,7 +112,7 @@ async def open_slots_of(ctx: Context, user: User) -> int | None:
 
 async def has_room(ctx: Context, user: User) -> bool:
     """Whether a mentee can ask this mentor now: an available mentor with an open slot."""
-    if not user.is_mentor or not user.available:
+    if not offered(user):
         return False
     return bool(await open_slots_of(ctx, user))
 

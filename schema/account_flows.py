@@ -16,6 +16,7 @@ from resolvers import account_flows
 from schema.context import Info
 from schema.documentation import INPUT
 from schema.errors import UserError, payload, user_errors_field
+from schema.resolver_fields import mutation
 
 __all__ = ["AccountFlowMutation"]
 
@@ -96,7 +97,7 @@ class DeleteAccountPayload:
 
 @strawberry.type
 class AccountFlowMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Confirm an email address with the emailed link's token (no sign-in needed):"
         " the account is verified, and a change's new address replaces the old."
         " INVALID_VERIFICATION_TOKEN when unknown, used, expired or replaced by a newer link."
@@ -107,7 +108,7 @@ class AccountFlowMutation:
         work = account_flows.verify_email(info.context, input.token)
         return await payload(AccountFlowPayload, work, "ok")
 
-    @strawberry.mutation(
+    @mutation(
         description="Email a new confirmation link for your address waiting to be confirmed"
         f" (signed in; older links stop working). VERIFICATION_THROTTLED past"
         f" {RULES.verification_emails_per_window} an hour (by default)."
@@ -116,7 +117,7 @@ class AccountFlowMutation:
         work = account_flows.resend_verification_email(info.context)
         return await payload(ResendVerificationEmailPayload, work, "sent")
 
-    @strawberry.mutation(
+    @mutation(
         description="Use another email address (signed in, with your password). The old one"
         " stays yours until the new one is confirmed from its inbox; the old one is told."
         " EMAIL_TAKEN, INVALID_CREDENTIALS, VERIFICATION_THROTTLED."
@@ -129,7 +130,7 @@ class AccountFlowMutation:
         )
         return await payload(ChangeEmailPayload, work, "changed")
 
-    @strawberry.mutation(
+    @mutation(
         description="Everything held about you as one JSON document (signed in). A mutation:"
         f" each is counted, EXPORT_THROTTLED past {RULES.data_exports_per_hour} an hour (by"
         " default, together with `emailMyDataExport`)."
@@ -139,7 +140,7 @@ class AccountFlowMutation:
             ExportMyDataPayload, account_flows.export_my_data(info.context), "document"
         )
 
-    @strawberry.mutation(
+    @mutation(
         description="Email the document of `exportMyData` to your address, attached as a"
         " JSON file (signed in; throttled with it). EXPORT_TOO_LARGE when the file would"
         " exceed the attachment limit (then use `exportMyData`)."
@@ -148,7 +149,7 @@ class AccountFlowMutation:
         work = account_flows.email_my_data_export(info.context)
         return await payload(AccountFlowPayload, work, "ok")
 
-    @strawberry.mutation(
+    @mutation(
         description="Delete your account (signed in, with your password) after a grace period"
         f" ({RULES.account_deletion_grace_days:g} days by default): every session ends now,"
         " you are no longer listed, and an email holds a link that cancels it. Then your"
@@ -160,7 +161,7 @@ class AccountFlowMutation:
         work = account_flows.delete_account(info.context, input.password)
         return await payload(DeleteAccountPayload, work, "deletion_due_at")
 
-    @strawberry.mutation(
+    @mutation(
         description="Keep your account during the grace period: signed in, or with the"
         " emailed link's token. INVALID_CANCELLATION_TOKEN when nothing is left to cancel."
     )

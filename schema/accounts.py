@@ -28,6 +28,7 @@ from resolvers import accounts
 from schema.context import Info
 from schema.documentation import INPUT
 from schema.errors import UserError, payload, user_errors_field
+from schema.resolver_fields import field_resolver, mutation
 from schema.types.user import ChannelType, User
 
 if TYPE_CHECKING:
@@ -160,14 +161,14 @@ class SetAvailabilityPayload:
 
 @strawberry.type
 class AccountQuery:
-    @strawberry.field(description="The signed-in user, or null when anonymous.")
+    @field_resolver(description="The signed-in user, or null when anonymous.")
     def viewer(self, info: Info) -> User | None:
         return info.context.viewer  # type: ignore[return-value]
 
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Create an account and sign in; EMAIL_TAKEN if it exists, SIGN_UP_THROTTLED"
         " after too many sign-ups from one address."
     )
@@ -177,7 +178,7 @@ class AccountMutation:
         )
         return await payload(AuthPayload, work, "token", "refresh_token", "viewer")
 
-    @strawberry.mutation(
+    @mutation(
         description="Sign in: a token for the account. After repeated failures for an email"
         " or from an address, attempts are refused for a while (LOGIN_THROTTLED)."
     )
@@ -185,7 +186,7 @@ class AccountMutation:
         work = accounts.log_in(info.context, email=input.email, password=input.password)
         return await payload(AuthPayload, work, "token", "refresh_token", "viewer")
 
-    @strawberry.mutation(description="Change your own profile (signed in).")
+    @mutation(description="Change your own profile (signed in).")
     async def update_profile(
         self, info: Info, input: Annotated[UpdateProfileInput, INPUT]
     ) -> UpdateProfilePayload:
@@ -207,9 +208,7 @@ class AccountMutation:
             UpdateProfilePayload, accounts.update_profile(info.context, changes), "user"
         )
 
-    @strawberry.mutation(
-        description="Mentors: open or close yourself to new requests, or pause until a date."
-    )
+    @mutation(description="Mentors: open or close yourself to new requests, or pause until a date.")
     async def set_availability(
         self, info: Info, input: Annotated[SetAvailabilityInput, INPUT]
     ) -> SetAvailabilityPayload:

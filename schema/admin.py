@@ -18,6 +18,7 @@ from schema.context import Info
 from schema.documentation import INPUT
 from schema.errors import UserError, payload, user_errors_field
 from schema.pagination import After, Before, Connection, First, Last, connection
+from schema.resolver_fields import field_resolver, mutation
 from schema.types.request import MentorshipRequest
 from schema.types.request_enums import RequestStatus
 from schema.types.user import User
@@ -76,11 +77,11 @@ class AvailabilityChange:
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | ChangeModel)
 
-    @strawberry.field(description="Whose availability changed.")
+    @field_resolver(description="Whose availability changed.")
     async def mentor(self, root: strawberry.Parent[ChangeModel], info: Info) -> User:
         return await user_of(info.context, root.mentor_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="The admin who made the change; null when the system did.")
+    @field_resolver(description="The admin who made the change; null when the system did.")
     async def actor(self, root: strawberry.Parent[ChangeModel], info: Info) -> User | None:
         return await user_of(info.context, root.actor_id)  # type: ignore[return-value]
 
@@ -122,7 +123,7 @@ class SendMentorReminderPayload:
 
 @strawberry.type
 class AdminQuery:
-    @strawberry.field(description="Admins: every request matching the filter, oldest first.")
+    @field_resolver(description="Admins: every request matching the filter, oldest first.")
     async def admin_requests(
         self,
         info: Info,
@@ -146,7 +147,7 @@ class AdminQuery:
         )
         return connection(page)
 
-    @strawberry.field(
+    @field_resolver(
         description="Admins: mentors with NEW or VIEWED requests older than this many days."
     )
     async def unresponsive_mentors(
@@ -168,7 +169,7 @@ class AdminQuery:
         )
         return connection(page)
 
-    @strawberry.field(
+    @field_resolver(
         description="Admins: availability changes made by the system or admins, newest first."
     )
     async def availability_changes(
@@ -191,7 +192,7 @@ class AdminQuery:
 
 @strawberry.type
 class AdminMutation:
-    @strawberry.mutation(description="Admins: set a mentor available or unavailable.")
+    @mutation(description="Admins: set a mentor available or unavailable.")
     async def set_mentor_availability(
         self, info: Info, input: Annotated[SetMentorAvailabilityInput, INPUT]
     ) -> SetMentorAvailabilityPayload:
@@ -203,7 +204,7 @@ class AdminMutation:
         )
         return await payload(SetMentorAvailabilityPayload, work, "user", "requests")
 
-    @strawberry.mutation(
+    @mutation(
         description="Admins: remind the mentor of an unanswered request (once every"
         f" {REMINDER_GAP.days} day(s) per request at most: TOO_SOON)."
     )

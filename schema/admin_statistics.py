@@ -17,6 +17,7 @@ from models.requests import RequestStatus as RequestStatusEnum
 from models.statistics_weeks import DEFAULT_WEEKS, MAX_WEEKS, WeekRange
 from resolvers.admin_statistics import statistics_weeks
 from schema.context import Info
+from schema.resolver_fields import field_resolver
 from schema.types.request_enums import RequestStatus
 
 __all__ = ["AdminStatisticsQuery"]
@@ -108,15 +109,15 @@ class AdminStatistics:
                 self._by_status = await figures.requests_by_status(self.weeks)
             return self._by_status
 
-    @strawberry.field(description="The first week of the range, e.g. `2026-W37`.")
+    @field_resolver(description="The first week of the range, e.g. `2026-W37`.")
     def from_week(self) -> str:
         return self.weeks.name(0)
 
-    @strawberry.field(description="The last week of the range, e.g. `2026-W48`.")
+    @field_resolver(description="The last week of the range, e.g. `2026-W48`.")
     def to_week(self) -> str:
         return self.weeks.name(self.weeks.count - 1)
 
-    @strawberry.field(description="Per week, the requests made, by their status now.")
+    @field_resolver(description="Per week, the requests made, by their status now.")
     async def requests_by_status(self) -> list[WeeklyRequests]:
         return [
             WeeklyRequests(
@@ -130,7 +131,7 @@ class AdminStatistics:
             for w in await self._statuses()
         ]
 
-    @strawberry.field(description="Per week, the share of decided requests that were approved.")
+    @field_resolver(description="Per week, the share of decided requests that were approved.")
     async def match_rate(self) -> list[WeeklyMatchRate]:
         return [
             WeeklyMatchRate(
@@ -143,7 +144,7 @@ class AdminStatistics:
             for w in await self._statuses()
         ]
 
-    @strawberry.field(description="Per week, the median time to the mentor's answer.")
+    @field_resolver(description="Per week, the median time to the mentor's answer.")
     async def time_to_first_answer(self) -> list[WeeklyFirstAnswer]:
         return [
             WeeklyFirstAnswer(
@@ -152,12 +153,12 @@ class AdminStatistics:
             for w in await figures.first_answers(self.weeks)
         ]
 
-    @strawberry.field(description="Mentorships under way, now and at the end of each week.")
+    @field_resolver(description="Mentorships under way, now and at the end of each week.")
     async def active_mentorships(self) -> ActiveMentorships:
         now, weekly = await figures.active_mentorships(self.weeks)
         return ActiveMentorships(now=now, weekly=_counts(weekly))
 
-    @strawberry.field(
+    @field_resolver(
         description="Per week, the mentors the silent-mentor rule set unavailable (the"
         " system's changes in `availabilityChanges`; an admin's are not counted)."
     )
@@ -167,7 +168,7 @@ class AdminStatistics:
 
 @strawberry.type
 class AdminStatisticsQuery:
-    @strawberry.field(
+    @field_resolver(
         description=f"Admins: the community's figures week by week, at most {MAX_WEEKS} weeks."
     )
     def admin_statistics(

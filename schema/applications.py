@@ -20,6 +20,7 @@ from schema.documentation import INPUT, described_enum
 from schema.errors import UserError, payload, user_errors_field
 from schema.node import Node
 from schema.pagination import After, Before, Connection, First, Last, connection
+from schema.resolver_fields import field_resolver, mutation
 from schema.types.user import User
 
 __all__ = ["ApplicationMutation", "ApplicationQuery", "MentorApplication"]
@@ -60,11 +61,11 @@ class MentorApplication(Node):
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | ApplicationModel)
 
-    @strawberry.field(description="Global id (for `node`).")  # type: ignore[misc]
+    @field_resolver(description="Global id (for `node`).")
     def id(self, root: strawberry.Parent[ApplicationModel]) -> strawberry.ID:
         return strawberry.ID(encode_global_id("MentorApplication", root.id))
 
-    @strawberry.field(description="Who applied.")
+    @field_resolver(description="Who applied.")
     async def applicant(self, root: strawberry.Parent[ApplicationModel], info: Info) -> User:
         return await user_of(info.context, root.user_id)  # type: ignore[return-value]
 
@@ -103,7 +104,7 @@ class ReviewMentorApplicationPayload:
 
 @strawberry.type
 class ApplicationQuery:
-    @strawberry.field(description="Admins: applications to mentor, oldest first.")
+    @field_resolver(description="Admins: applications to mentor, oldest first.")
     async def mentor_applications(
         self,
         info: Info,
@@ -124,7 +125,7 @@ class ApplicationQuery:
 
 @strawberry.type
 class ApplicationMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Members: ask to become a mentor. Your profile needs a title, bio, tags and"
         " a channel first; one application may wait at a time."
     )
@@ -134,7 +135,7 @@ class ApplicationMutation:
         work = applications.apply(info.context, input.motivation)
         return await payload(ApplyToMentorPayload, work, "application")
 
-    @strawberry.mutation(description="Admins: approve (the user becomes a mentor) or reject.")
+    @mutation(description="Admins: approve (the user becomes a mentor) or reject.")
     async def review_mentor_application(
         self, info: Info, input: Annotated[ReviewMentorApplicationInput, INPUT]
     ) -> ReviewMentorApplicationPayload:

@@ -16,6 +16,7 @@ from resolvers.pagination import Slice
 from schema.context import Info
 from schema.documentation import described_enum
 from schema.pagination import After, Before, Connection, First, Last, connection
+from schema.resolver_fields import field_resolver
 from schema.selection import item_fields
 from schema.types.user import User
 
@@ -86,17 +87,17 @@ class MentorFacets:
     _viewer: strawberry.Private[UserRow | None]
 
     # Each list is one GROUP BY statement, run only when asked for.
-    @strawberry.field(description=f"The {FACET_LIMITS[FacetKind.TAGS]} most frequent tags.")
+    @field_resolver(description=f"The {FACET_LIMITS[FacetKind.TAGS]} most frequent tags.")
     async def tags(self) -> list[FacetCount]:
         return await directory.facet(self._filter, FacetKind.TAGS, self._viewer)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description=f"Countries (ISO 3166-1 alpha-2), at most {FACET_LIMITS[FacetKind.COUNTRIES]}."
     )
     async def countries(self) -> list[FacetCount]:
         return await directory.facet(self._filter, FacetKind.COUNTRIES, self._viewer)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description=f"Languages (ISO 639-1), at most {FACET_LIMITS[FacetKind.LANGUAGES]}."
     )
     async def spoken_languages(self) -> list[FacetCount]:
@@ -105,7 +106,7 @@ class MentorFacets:
 
 @strawberry.type
 class DirectoryQuery:
-    @strawberry.field(description="The mentor directory, for everyone, anonymous included.")
+    @field_resolver(description="The mentor directory, for everyone, anonymous included.")
     async def mentors(
         self,
         info: Info,
@@ -125,7 +126,7 @@ class DirectoryQuery:
         await users.preload(info.context, page.items, item_fields(info))
         return connection(page)
 
-    @strawberry.field(description="How many mentors matching the filter have each value.")
+    @field_resolver(description="How many mentors matching the filter have each value.")
     def mentor_facets(
         self, info: Info, filter: Annotated[MentorFilter | None, FILTER] = None
     ) -> MentorFacets:

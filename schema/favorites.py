@@ -10,6 +10,7 @@ from resolvers import favorites
 from schema.context import Info
 from schema.documentation import INPUT
 from schema.errors import UserError, payload, user_errors_field
+from schema.resolver_fields import mutation
 from schema.types.user import User
 
 __all__ = ["FavoriteMutation"]
@@ -43,14 +44,14 @@ class RemoveFavoriteMentorPayload:
 
 @strawberry.type
 class FavoriteMutation:
-    @strawberry.mutation(description="Keep a mentor among your favourites; again changes nothing.")
+    @mutation(description="Keep a mentor among your favourites; again changes nothing.")
     async def add_favorite_mentor(
         self, info: Info, input: Annotated[AddFavoriteMentorInput, INPUT]
     ) -> AddFavoriteMentorPayload:
         work = favorites.add_favorite(info.context, input.mentor_id)
         return await payload(AddFavoriteMentorPayload, work, "user")
 
-    @strawberry.mutation(description="Drop a mentor from your favourites; absent is fine.")
+    @mutation(description="Drop a mentor from your favourites; absent is fine.")
     async def remove_favorite_mentor(
         self, info: Info, input: Annotated[RemoveFavoriteMentorInput, INPUT]
     ) -> RemoveFavoriteMentorPayload:

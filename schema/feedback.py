@@ -11,6 +11,7 @@ from resolvers import feedback
 from schema.context import Info
 from schema.documentation import INPUT
 from schema.errors import UserError, payload, user_errors_field
+from schema.resolver_fields import mutation
 from schema.types.feedback import MentorshipFeedback
 from schema.types.request import MentorshipRequest
 
@@ -40,7 +41,7 @@ class LeaveMentorshipFeedbackPayload:
 
 @strawberry.type
 class FeedbackMutation:
-    @strawberry.mutation(
+    @mutation(
         description="After a COMPLETED mentorship, its mentor and its mentee may each rate it"
         " once; it cannot be changed."
     )

@@ -11,6 +11,7 @@ from resolvers import graph, spotlight
 from resolvers.pagination import MAX_PAGE_SIZE
 from resolvers.spotlight import MAX_SPOTLIGHT
 from schema.context import Info
+from schema.resolver_fields import field_resolver
 from schema.types.graph import MentorshipGraph
 from schema.types.user import User
 
@@ -19,7 +20,7 @@ __all__ = ["GraphQuery"]
 
 @strawberry.type
 class GraphQuery:
-    @strawberry.field(
+    @field_resolver(
         description=f"People within `depth` (1-{MAX_DEPTH}) steps of `rootId` through"
         f" mentorships, in either direction, at most `first` (1-{MAX_PAGE_SIZE}) of them, and"
         " the mentorships between"
@@ -41,7 +42,7 @@ class GraphQuery:
         found = await graph.mentorship_graph(info.context, root_id, depth, first)
         return MentorshipGraph(_graph=found) if found is not None else None
 
-    @strawberry.field(
+    @field_resolver(
         description="Mentors who answer reliably, completed mentorships, rate well (4+) and"
         " were active in the last 30 days: this week's choice of them, rotating weekly."
     )

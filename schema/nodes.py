@@ -10,6 +10,7 @@ from models.users import User
 from resolvers import nodes, users
 from schema.context import Info
 from schema.node import Node
+from schema.resolver_fields import field_resolver
 from schema.selection import own_fields
 
 __all__ = ["NodeQuery"]
@@ -17,7 +18,7 @@ __all__ = ["NodeQuery"]
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(description="Any object by its id; null when absent or not visible.")
+    @field_resolver(description="Any object by its id; null when absent or not visible.")
     async def node(
         self,
         info: Info,
@@ -27,9 +28,11 @@ class NodeQuery:
         if isinstance(found, User):
             # One mentor's profile: its relations load together, and its fields answer at once.
             await users.preload(info.context, [found], own_fields(info))
-        return found
+        # A model row: strawberry picks its Node type by `is_type_of`.
+        node: Node | None = found
+        return node
 
-    @strawberry.field(description="Objects by id, in order; null for each absent or hidden one.")
+    @field_resolver(description="Objects by id, in order; null for each absent or hidden one.")
     async def nodes(
         self,
         info: Info,

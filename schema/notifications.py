@@ -25,6 +25,7 @@ from schema.documentation import INPUT, described_enum
 from schema.errors import UserError, payload, user_errors_field
 from schema.extensions import MASKED_MESSAGE, logger
 from schema.pagination import After, Before, Connection, First, Last, connection
+from schema.resolver_fields import field_resolver, mutation, subscription
 from schema.types.request import MentorshipRequest
 from schema.types.user import User
 
@@ -71,19 +72,19 @@ class Notification:
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | NotificationModel)
 
-    @strawberry.field(description="Its id (for `markNotificationsRead`).")
+    @field_resolver(description="Its id (for `markNotificationsRead`).")
     def id(self, root: strawberry.Parent[NotificationModel]) -> strawberry.ID:
         return strawberry.ID(encode_global_id("Notification", root.id))
 
-    @strawberry.field(description="Opaque and ordered; pass it as the subscription's `after`.")
+    @field_resolver(description="Opaque and ordered; pass it as the subscription's `after`.")
     def cursor(self, root: strawberry.Parent[NotificationModel]) -> str:
         return encode_cursor([root.id])
 
-    @strawberry.field(description="Whether you marked it read.")
+    @field_resolver(description="Whether you marked it read.")
     def read(self, root: strawberry.Parent[NotificationModel]) -> bool:
         return root.read_at is not None
 
-    @strawberry.field(description="The request it is about; null if none or no longer visible.")
+    @field_resolver(description="The request it is about; null if none or no longer visible.")
     async def request(
         self, root: strawberry.Parent[NotificationModel], info: Info
     ) -> MentorshipRequest | None:
@@ -91,7 +92,7 @@ class Notification:
             return None
         return await requests_read.visible_request(info.context, root.request_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="Who caused it; null when the system did (or they are gone).")
+    @field_resolver(description="Who caused it; null when the system did (or they are gone).")
     async def actor(self, root: strawberry.Parent[NotificationModel], info: Info) -> User | None:
         return await requests_read.user_of(info.context, root.actor_id)  # type: ignore[return-value]
 
@@ -151,7 +152,7 @@ class SetEmailPreferencePayload:
 
 @strawberry.type
 class NotificationQuery:
-    @strawberry.field(
+    @field_resolver(
         description="Your notifications, newest first (signed in); only unread ones with"
         " `unreadOnly`."
     )
@@ -171,18 +172,18 @@ class NotificationQuery:
         )
         return connection(page)
 
-    @strawberry.field(description="How many of your notifications are unread (signed in).")
+    @field_resolver(description="How many of your notifications are unread (signed in).")
     async def unread_notification_count(self, info: Info) -> int:
         return await notifications.unread_count(info.context)
 
-    @strawberry.field(description="How often each kind of notification is emailed to you.")
+    @field_resolver(description="How often each kind of notification is emailed to you.")
     async def email_preferences(self, info: Info) -> list[EmailPreference]:
         return _preferences(await notifications.email_preferences(info.context))
 
 
 @strawberry.type
 class NotificationMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Mark these of your notifications read (signed in). INVALID_INPUT beyond"
         f" {MAX_MARK_IDS} ids; TOO_SOON for a flood of calls."
     )
@@ -192,12 +193,12 @@ class NotificationMutation:
         work = notifications.mark_read(info.context, input.ids)
         return await payload(MarkNotificationsReadPayload, work, "marked", "unread_count")
 
-    @strawberry.mutation(description="Mark every notification of yours read (signed in).")
+    @mutation(description="Mark every notification of yours read (signed in).")
     async def mark_all_notifications_read(self, info: Info) -> MarkNotificationsReadPayload:
         work = notifications.mark_all_read(info.context)
         return await payload(MarkNotificationsReadPayload, work, "marked", "unread_count")
 
-    @strawberry.mutation(description="Choose how often one kind of notification is emailed.")
+    @mutation(description="Choose how often one kind of notification is emailed.")
     async def set_email_preference(
         self, info: Info, input: Annotated[SetEmailPreferenceInput, INPUT]
     ) -> SetEmailPreferencePayload:
@@ -213,7 +214,7 @@ class NotificationMutation:
 
 @strawberry.type
 class NotificationSubscription:
-    @strawberry.subscription(
+    @subscription(
         description="Each new notification of yours as it commits, with your unread count."
         " With `after` (a `Notification.cursor`) it first replays what you missed since that"
         " one, then goes live: nothing missed, nothing twice."

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import strawberry
 
 from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
+from schema.resolver_fields import field_resolver
 
 __all__ = ["After", "Before", "Connection", "Edge", "First", "Last", "PageInfo", "connection"]
 
@@ -83,11 +84,11 @@ class Connection(Generic[T]):
     page_info: PageInfo = strawberry.field(description="Where the page ends and what follows.")
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
 
-    @strawberry.field(description="The page's items without cursors (the same as `edges.node`).")
+    @field_resolver(description="The page's items without cursors (the same as `edges.node`).")
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
 
-    @strawberry.field(description="How many items the whole list holds (runs only if asked).")
+    @field_resolver(description="How many items the whole list holds (runs only if asked).")
     async def total_count(self) -> int:
         return await self._count()
 

@@ -11,6 +11,7 @@ from resolvers import request_messages
 from schema.context import Info
 from schema.documentation import INPUT
 from schema.errors import UserError, payload, user_errors_field
+from schema.resolver_fields import mutation
 from schema.types.request import RequestEvent
 
 __all__ = ["RequestMessageMutation"]
@@ -40,7 +41,7 @@ class SendMentorshipRequestMessagePayload:
 
 @strawberry.type
 class RequestMessageMutation:
-    @strawberry.mutation(
+    @mutation(
         description="The mentor or the mentee writes in the request's thread (e.g. the mentor"
         " asks for more before deciding); the other side is told by email, and subscribers"
         " receive it as an event. The request's clock keeps running. Refused with"

@@ -11,6 +11,7 @@ from resolvers import requests
 from schema.context import Info
 from schema.documentation import INPUT
 from schema.errors import UserError, payload, user_errors_field
+from schema.resolver_fields import mutation
 from schema.types.request import DeclineReason, MentorshipRequest
 
 __all__ = ["RequestMutation"]
@@ -136,7 +137,7 @@ class CompleteMentorshipPayload:
 
 @strawberry.type
 class RequestMutation:
-    @strawberry.mutation(description="Ask a mentor for mentorship (a NEW request).")
+    @mutation(description="Ask a mentor for mentorship (a NEW request).")
     async def create_mentorship_request(
         self, info: Info, input: Annotated[CreateMentorshipRequestInput, INPUT]
     ) -> CreateMentorshipRequestPayload:
@@ -149,7 +150,7 @@ class RequestMutation:
         )
         return await payload(CreateMentorshipRequestPayload, work, "request")
 
-    @strawberry.mutation(
+    @mutation(
         description="The mentor opened a NEW request. Marking a VIEWED one again changes nothing."
     )
     async def mark_mentorship_request_viewed(
@@ -158,16 +159,14 @@ class RequestMutation:
         work = requests.mark_viewed(info.context, request_id=input.request_id)
         return await payload(MarkMentorshipRequestViewedPayload, work, "request")
 
-    @strawberry.mutation(
-        description="The mentor takes the mentee on; reveals the mentor's channels to them."
-    )
+    @mutation(description="The mentor takes the mentee on; reveals the mentor's channels to them.")
     async def approve_mentorship_request(
         self, info: Info, input: Annotated[ApproveMentorshipRequestInput, INPUT]
     ) -> ApproveMentorshipRequestPayload:
         work = requests.approve(info.context, request_id=input.request_id, message=input.message)
         return await payload(ApproveMentorshipRequestPayload, work, "request")
 
-    @strawberry.mutation(description="The mentor (or an admin) says no, with a reason.")
+    @mutation(description="The mentor (or an admin) says no, with a reason.")
     async def decline_mentorship_request(
         self, info: Info, input: Annotated[DeclineMentorshipRequestInput, INPUT]
     ) -> DeclineMentorshipRequestPayload:
@@ -176,14 +175,14 @@ class RequestMutation:
         )
         return await payload(DeclineMentorshipRequestPayload, work, "request")
 
-    @strawberry.mutation(description="The mentee (or an admin) withdraws an unanswered request.")
+    @mutation(description="The mentee (or an admin) withdraws an unanswered request.")
     async def cancel_mentorship_request(
         self, info: Info, input: Annotated[CancelMentorshipRequestInput, INPUT]
     ) -> CancelMentorshipRequestPayload:
         work = requests.cancel(info.context, request_id=input.request_id, reason=input.reason)
         return await payload(CancelMentorshipRequestPayload, work, "request")
 
-    @strawberry.mutation(
+    @mutation(
         description="The mentee keeps one approved mentorship and cancels all their other"
         " unanswered requests at once."
     )
@@ -193,7 +192,7 @@ class RequestMutation:
         work = requests.cancel_others(info.context, keep_request_id=input.keep_request_id)
         return await payload(CancelOtherMentorshipRequestsPayload, work, "requests")
 
-    @strawberry.mutation(description="The mentor or the mentee ends an active mentorship.")
+    @mutation(description="The mentor or the mentee ends an active mentorship.")
     async def complete_mentorship(
         self, info: Info, input: Annotated[CompleteMentorshipInput, INPUT]
     ) -> CompleteMentorshipPayload:

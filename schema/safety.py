@@ -26,6 +26,7 @@ from schema.context import Info
 from schema.documentation import INPUT
 from schema.errors import UserError, payload, user_errors_field
 from schema.pagination import After, Before, Connection, First, Last, connection
+from schema.resolver_fields import field_resolver, mutation
 from schema.types.request import MentorshipRequest
 from schema.types.safety_enums import (
     AuditAction,
@@ -45,11 +46,11 @@ class BlockedMember:
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | BlockModel)
 
-    @strawberry.field(description="When you blocked them.")
+    @field_resolver(description="When you blocked them.")
     def blocked_at(self, root: strawberry.Parent[BlockModel]) -> datetime:
         return root.created_at
 
-    @strawberry.field(description="The member.")
+    @field_resolver(description="The member.")
     async def user(self, root: strawberry.Parent[BlockModel], info: Info) -> User:
         return await user_of(info.context, root.blocked_id)  # type: ignore[return-value]
 
@@ -67,19 +68,19 @@ class MemberReport:
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | ReportModel)
 
-    @strawberry.field(description="The report's id (for `dismissReport` and the actions).")
+    @field_resolver(description="The report's id (for `dismissReport` and the actions).")
     def id(self, root: strawberry.Parent[ReportModel]) -> strawberry.ID:
         return strawberry.ID(encode_global_id("MemberReport", root.id))
 
-    @strawberry.field(description="Who reported.")
+    @field_resolver(description="Who reported.")
     async def reporter(self, root: strawberry.Parent[ReportModel], info: Info) -> User:
         return await user_of(info.context, root.reporter_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="The member reported (for a request: its other side).")
+    @field_resolver(description="The member reported (for a request: its other side).")
     async def target_user(self, root: strawberry.Parent[ReportModel], info: Info) -> User:
         return await user_of(info.context, root.target_user_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="The request reported; null for a report of a member.")
+    @field_resolver(description="The request reported; null for a report of a member.")
     async def target_request(
         self, root: strawberry.Parent[ReportModel], info: Info
     ) -> MentorshipRequest | None:
@@ -87,7 +88,7 @@ class MemberReport:
             return None
         return await visible_request(info.context, root.target_request_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="The admin who closed it; null while open.")
+    @field_resolver(description="The admin who closed it; null while open.")
     async def resolved_by(self, root: strawberry.Parent[ReportModel], info: Info) -> User | None:
         return await user_of(info.context, root.resolved_by_id)  # type: ignore[return-value]
 
@@ -102,15 +103,15 @@ class AdminAuditEntry:
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | AuditModel)
 
-    @strawberry.field(description="The admin; null when their account is gone.")
+    @field_resolver(description="The admin; null when their account is gone.")
     async def actor(self, root: strawberry.Parent[AuditModel], info: Info) -> User | None:
         return await user_of(info.context, root.actor_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="The member acted on, if any.")
+    @field_resolver(description="The member acted on, if any.")
     async def target_user(self, root: strawberry.Parent[AuditModel], info: Info) -> User | None:
         return await user_of(info.context, root.target_user_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="The request acted on, if any.")
+    @field_resolver(description="The request acted on, if any.")
     async def target_request(
         self, root: strawberry.Parent[AuditModel], info: Info
     ) -> MentorshipRequest | None:
@@ -118,7 +119,7 @@ class AdminAuditEntry:
             return None
         return await visible_request(info.context, root.target_request_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="The report acted on (a MemberReport id), if any.")
+    @field_resolver(description="The report acted on (a MemberReport id), if any.")
     def target_report_id(self, root: strawberry.Parent[AuditModel]) -> strawberry.ID | None:
         if root.target_report_id is None:
             return None
@@ -237,7 +238,7 @@ def _enum(cls: Any, value: Any) -> Any:
 
 @strawberry.type
 class SafetyQuery:
-    @strawberry.field(description="The members you blocked, newest first.")
+    @field_resolver(description="The members you blocked, newest first.")
     async def blocked_members(
         self,
         info: Info,
@@ -249,7 +250,7 @@ class SafetyQuery:
         page = await safety.blocked_members(info.context, Slice.of(first, after, last, before))
         return connection(page)
 
-    @strawberry.field(description="Admins: the reports, oldest first.")
+    @field_resolver(description="Admins: the reports, oldest first.")
     async def reports(
         self,
         info: Info,
@@ -269,7 +270,7 @@ class SafetyQuery:
         )
         return connection(page)
 
-    @strawberry.field(description="Admins: what admins did, newest first.")
+    @field_resolver(description="Admins: what admins did, newest first.")
     async def admin_audit_log(
         self,
         info: Info,
@@ -298,7 +299,7 @@ class SafetyQuery:
         )
         return connection(page)
 
-    @strawberry.field(description="Admins: the members, newest first.")
+    @field_resolver(description="Admins: the members, newest first.")
     async def members(
         self,
         info: Info,
@@ -334,7 +335,7 @@ class SafetyQuery:
 
 @strawberry.type
 class SafetyMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Block a member: they can no longer ask you for mentorship, see your"
         " contact or write to you, and the open requests between you are closed. They are"
         " not told."
@@ -345,14 +346,14 @@ class SafetyMutation:
         work = safety.block_member(info.context, input.user_id)
         return await payload(BlockMemberPayload, work, "user", "requests")
 
-    @strawberry.mutation(description="Lift a block (closed requests stay closed).")
+    @mutation(description="Lift a block (closed requests stay closed).")
     async def unblock_member(
         self, info: Info, input: Annotated[BlockMemberInput, INPUT]
     ) -> UnblockMemberPayload:
         work = safety.unblock_member(info.context, input.user_id)
         return await payload(UnblockMemberPayload, work, "user")
 
-    @strawberry.mutation(
+    @mutation(
         description="Report a member to the admins (one open report per member; at most 10"
         " reports an hour: TOO_SOON)."
     )
@@ -364,7 +365,7 @@ class SafetyMutation:
         )
         return await payload(ReportPayload, work, "report")
 
-    @strawberry.mutation(
+    @mutation(
         description="Report a request you are a side of to the admins (one open report per"
         " request; at most 10 reports an hour: TOO_SOON)."
     )
@@ -376,21 +377,21 @@ class SafetyMutation:
         )
         return await payload(ReportPayload, work, "report")
 
-    @strawberry.mutation(description="Admins: close a report without acting (audited).")
+    @mutation(description="Admins: close a report without acting (audited).")
     async def dismiss_report(
         self, info: Info, input: Annotated[DismissReportInput, INPUT]
     ) -> DismissReportPayload:
         work = safety.dismiss_report(info.context, input.report_id, input.note)
         return await payload(DismissReportPayload, work, "report")
 
-    @strawberry.mutation(description="Admins: warn a member by email (audited).")
+    @mutation(description="Admins: warn a member by email (audited).")
     async def warn_member(
         self, info: Info, input: Annotated[WarnMemberInput, INPUT]
     ) -> ModerateMemberPayload:
         work = safety.warn_member(info.context, input.user_id, input.reason, input.report_id)
         return await payload(ModerateMemberPayload, work, "user")
 
-    @strawberry.mutation(
+    @mutation(
         description="Admins: suspend a member until a time: they cannot sign in, their"
         " sessions end, their listings disappear and their open requests close (audited)."
     )
@@ -402,16 +403,14 @@ class SafetyMutation:
         )
         return await payload(RestrictMemberPayload, work, "user", "requests")
 
-    @strawberry.mutation(
-        description="Admins: ban a member, as a suspension without an end (audited)."
-    )
+    @mutation(description="Admins: ban a member, as a suspension without an end (audited).")
     async def ban_member(
         self, info: Info, input: Annotated[BanMemberInput, INPUT]
     ) -> RestrictMemberPayload:
         work = safety.ban_member(info.context, input.user_id, input.reason, input.report_id)
         return await payload(RestrictMemberPayload, work, "user", "requests")
 
-    @strawberry.mutation(
+    @mutation(
         description="Admins: lift a member's suspension or ban; a mentor stays unavailable"
         " until they set themselves available (audited)."
     )

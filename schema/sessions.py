@@ -17,6 +17,7 @@ from schema.accounts import AuthPayload
 from schema.context import Info
 from schema.documentation import INPUT
 from schema.errors import UserError, payload, user_errors_field
+from schema.resolver_fields import field_resolver, mutation
 
 __all__ = ["SessionMutation", "SessionQuery"]
 
@@ -102,7 +103,7 @@ class PasswordResetPayload:
 
 @strawberry.type
 class SessionQuery:
-    @strawberry.field(
+    @field_resolver(
         description="Your live sessions, most recently used first (signed in; at most 100)."
     )
     async def sessions(self, info: Info) -> list[Session]:
@@ -112,7 +113,7 @@ class SessionQuery:
 
 @strawberry.type
 class SessionMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Spend your refresh token for a new access token and refresh token."
         " INVALID_REFRESH_TOKEN when it is unknown or its session ended; REFRESH_TOKEN_REUSED"
         " when it was spent before (its whole session is then ended)."
@@ -123,19 +124,19 @@ class SessionMutation:
         work = accounts.refresh_session(info.context, input.refresh_token)
         return await payload(AuthPayload, work, "token", "refresh_token", "viewer")
 
-    @strawberry.mutation(
+    @mutation(
         description="End the session of the token you send (signed in): its tokens stop"
         " working, and its WebSockets are closed."
     )
     async def log_out(self, info: Info) -> EndSessionsPayload:
         return await payload(EndSessionsPayload, accounts.log_out(info.context), "ended")
 
-    @strawberry.mutation(description="End every one of your sessions, this one too (signed in).")
+    @mutation(description="End every one of your sessions, this one too (signed in).")
     async def log_out_everywhere(self, info: Info) -> EndSessionsPayload:
         work = accounts.log_out_everywhere(info.context)
         return await payload(EndSessionsPayload, work, "ended")
 
-    @strawberry.mutation(
+    @mutation(
         description="End one of your sessions (signed in); NOT_FOUND unless it is yours and live."
     )
     async def end_session(
@@ -144,7 +145,7 @@ class SessionMutation:
         work = accounts.end_session(info.context, input.id)
         return await payload(EndSessionsPayload, work, "ended")
 
-    @strawberry.mutation(
+    @mutation(
         description="Change your password (signed in), ending your other sessions."
         " INVALID_CREDENTIALS for a wrong current password; PASSWORD_THROTTLED after several."
     )
@@ -158,7 +159,7 @@ class SessionMutation:
         )
         return await payload(ChangePasswordPayload, work, "ended_sessions")
 
-    @strawberry.mutation(
+    @mutation(
         description="Email a single-use link to reset the password. The answer is the same"
         " whether an account has this email or not; PASSWORD_RESET_THROTTLED when too many"
         " were asked for this email or from here."
@@ -169,7 +170,7 @@ class SessionMutation:
         work = accounts.request_password_reset(info.context, input.email)
         return await payload(PasswordResetPayload, work, "ok")
 
-    @strawberry.mutation(
+    @mutation(
         description="Set a new password with an emailed token, ending every session of the"
         " account (then sign in). INVALID_RESET_TOKEN when the token is unknown, used or"
         " expired; PASSWORD_THROTTLED after many bad tokens from one address."

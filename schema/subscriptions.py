@@ -13,6 +13,7 @@ from resolvers.errors import ClientError
 from resolvers.request_events import follow_request_events
 from schema.context import Info
 from schema.extensions import MASKED_MESSAGE, logger
+from schema.resolver_fields import subscription
 from schema.types.request import RequestEvent
 
 __all__ = ["RequestSubscription"]
@@ -20,7 +21,7 @@ __all__ = ["RequestSubscription"]
 
 @strawberry.type
 class RequestSubscription:
-    @strawberry.subscription(
+    @subscription(
         description=(
             "Every status change and every message (`kind`) of a request where you are "
             "mentor or mentee (admins: all), in order, as it commits. With `after` (an "

@@ -14,15 +14,15 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from devkit.database import empty_database, reset_postgres_schema
+from devkit.live_server import LiveServer
 from mentorgraph.app import create_app
 from mentorgraph.db import close_db, init_db, migrate_db
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
 from models import clock
 from tests.utils.client import GraphQLClient
-from tests.utils.database import empty_database, reset_postgres_schema
 from tests.utils.inprocess_server import InProcessServer
-from tests.utils.live_server import LiveServer
 from tests.utils.smtp import SmtpServer
 
 
@@ -151,7 +151,7 @@ async def serve(settings: Settings, db: None) -> AsyncIterator[StartServer]:
             name.upper(): value if isinstance(value, str) else json.dumps(value)
             for name, value in overrides.items()
         }
-        process = LiveServer(settings, **env)
+        process = LiveServer(settings, **env)  # type: ignore[arg-type]
         process.start()
         live.append(process)
         return process.url

@@ -119,14 +119,14 @@ async def test_after_anonymisation_no_table_holds_the_members_name_email_or_word
     assert (await send(client, leaving, sent_id, f"{MARK}question"))["userErrors"] == []
     assert (await send(client, barbara, sent_id, "Happy to talk."))["userErrors"] == []
     # As a mentor: Alan's request, answered in its thread, and Grace's, declined with words.
-    waiting = await make_request(alan, leaving)
+    waiting = await make_request(mentee=alan, mentor=leaving)
     assert (await send(client, leaving, waiting.id, f"{MARK}reply"))["userErrors"] == []
-    declined = await make_request(grace, leaving)
+    declined = await make_request(mentee=grace, mentor=leaving)
     answer = await client.execute(
         DECLINE, {"id": request_gid(declined.id), "m": f"{MARK}sorry"}, as_user=leaving
     )
     assert answer.data["declineMentorshipRequest"]["userErrors"] == []
-    done = await make_request(grace, leaving, status=RequestStatus.COMPLETED)
+    done = await make_request(mentee=grace, mentor=leaving, status=RequestStatus.COMPLETED)
     await MentorshipFeedback.create(
         request_id=done.id,
         author_id=leaving.id,
@@ -200,8 +200,8 @@ async def test_after_anonymisation_no_table_holds_the_members_name_email_or_word
     await sweep()
     # Still open when the time comes (the older one expired meanwhile, as any would).
     ada, hedy = await make_user(name="Ada"), await make_user(name="Hedy")
-    late = await make_request(ada, leaving)
-    await make_request(hedy, leaving)
+    late = await make_request(mentee=ada, mentor=leaving)
+    await make_request(mentee=hedy, mentor=leaving)
     digest = await client.execute(DIGEST_DECLINES, as_user=hedy)
     assert digest.data["setEmailPreference"]["userErrors"] == []
     clock.advance(timedelta(days=1, minutes=1))

@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from devkit.factories import PASSWORD, make_mentor, make_request, make_user
 from models import clock
 from models.account_deletion import DELETED_NAME, deleted_address
 from models.outbox import OutboxEmail
@@ -18,7 +19,6 @@ from models.sweep import sweep
 from models.users import Channel, Favorite, User, UserTag
 from tests.test_sessions import log_in, post, works
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import PASSWORD, make_mentor, make_request, make_user
 from tests.utils.lifecycle import create, request_gid
 from tests.utils.mail import inbox, part_of, text_of, worker_for
 from tests.utils.smtp import SmtpServer
@@ -152,7 +152,7 @@ async def test_after_the_grace_period_the_account_is_anonymised_and_the_record_k
     )
     mentee_waiting, mentee_active = await make_user(name="Ada"), await make_user(name="Alan")
     other_mentor = await make_mentor(name="Barbara")
-    active = await make_request(mentee_active, leaving, status=RequestStatus.APPROVED)
+    active = await make_request(mentee=mentee_active, mentor=leaving, status=RequestStatus.APPROVED)
     assert (await send(client, mentee_active, active.id, "See you Tuesday?"))["userErrors"] == []
     await Favorite.create(user_id=mentee_waiting.id, mentor_id=leaving.id)
 
@@ -164,8 +164,8 @@ async def test_after_the_grace_period_the_account_is_anonymised_and_the_record_k
     clock.advance(timedelta(days=13))
     await sweep()
     # Requests still open when the time comes (the ladder expires older ones as usual).
-    waiting = await make_request(mentee_waiting, leaving)
-    mine = await make_request(leaving, other_mentor)
+    waiting = await make_request(mentee=mentee_waiting, mentor=leaving)
+    mine = await make_request(mentee=leaving, mentor=other_mentor)
     await leaving.refresh_from_db()
     assert leaving.deleted_at is None and leaving.name == "Grace Hopper"
     cancel_token = await cancel_link(smtp, "grace@example.org")

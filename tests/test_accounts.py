@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from devkit.factories import PASSWORD, make_mentor, make_user
 from models import clock
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import PASSWORD, make_mentor, make_user
 
 SIGN_UP = """
 mutation($input: SignUpInput!) {

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import clock
 from models.outbox import OutboxEmail
 from models.reminders import RequestReminder
@@ -20,7 +21,6 @@ from tests.utils.admin import (
     UNRESPONSIVE,
 )
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, request_gid, user_gid
 
 ROLES = ("anonymous", "member", "mentee", "mentor", "other mentor", "admin")
@@ -58,7 +58,7 @@ async def test_only_admins_reach_the_admin_view(
     client: GraphQLClient, role: str, operation: str
 ) -> None:
     mentee, mentor = await make_user(), await make_mentor()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     cast = {
         "anonymous": None,
         "member": await make_user(),
@@ -86,10 +86,10 @@ async def test_admin_requests_filter_and_page(client: GraphQLClient, db: None) -
     admin = await make_user(admin=True)
     ada, bo = await make_mentor(), await make_mentor()
     mo, flo = await make_user(), await make_user()
-    old = await make_request(mo, ada)
+    old = await make_request(mentee=mo, mentor=ada)
     clock.advance(days(3))
-    await make_request(flo, ada, status=RequestStatus.APPROVED)
-    recent = await make_request(mo, bo)
+    await make_request(mentee=flo, mentor=ada, status=RequestStatus.APPROVED)
+    recent = await make_request(mentee=mo, mentor=bo)
 
     async def ids(filter: dict[str, Any], **more: Any) -> list[str]:
         response = await client.execute(ADMIN_REQUESTS, {"filter": filter, **more}, as_user=admin)
@@ -116,15 +116,15 @@ async def test_admin_requests_filter_and_page(client: GraphQLClient, db: None) -
 async def test_unresponsive_mentors_show_their_record(client: GraphQLClient, db: None) -> None:
     admin = await make_user(admin=True)
     silent, busy = await make_mentor(name="Silent"), await make_mentor(name="Busy")
-    answered = await make_request(await make_user(), silent)
+    answered = await make_request(mentee=await make_user(), mentor=silent)
     answered_from = clock.now()
     await act(client, "decline", answered.id, silent)
     answered_by = clock.now()
     clock.advance(days(1))
-    waiting = [await make_request(await make_user(), silent) for _ in range(2)]
+    waiting = [await make_request(mentee=await make_user(), mentor=silent) for _ in range(2)]
     clock.advance(days(6))
-    await make_request(await make_user(), busy)  # fresh: not old enough to show
-    await make_request(await make_user(), silent)  # too recent to count
+    await make_request(mentee=await make_user(), mentor=busy)  # fresh: not old enough to show
+    await make_request(mentee=await make_user(), mentor=silent)  # too recent to count
     await RequestReminder.create(request_id=waiting[0].id, number=1, sent_at=clock.now())
 
     response = await client.execute(UNRESPONSIVE, {"days": 5}, as_user=admin)
@@ -143,8 +143,10 @@ async def test_setting_a_silent_mentor_unavailable_declines_and_tells(
     admin = await make_user(admin=True)
     mentor = await make_mentor()
     mentees = [await make_user(email=f"mentee{n}@example.org") for n in range(2)]
-    waiting = [await make_request(m, mentor) for m in mentees]
-    active = await make_request(await make_user(), mentor, status=RequestStatus.APPROVED)
+    waiting = [await make_request(mentee=m, mentor=mentor) for m in mentees]
+    active = await make_request(
+        mentee=await make_user(), mentor=mentor, status=RequestStatus.APPROVED
+    )
     variables = {"mentorId": user_gid(mentor.id), "available": False, "decline": True}
     response = await client.execute(SET_AVAILABILITY, variables, as_user=admin)
     result = response.data["setMentorAvailability"]
@@ -183,7 +185,7 @@ async def test_setting_a_silent_mentor_unavailable_declines_and_tells(
 
 async def test_a_reminder_by_hand_at_most_once_a_day(client: GraphQLClient, db: None) -> None:
     admin = await make_user(admin=True)
-    request = await make_request(await make_user(), await make_mentor())
+    request = await make_request(mentee=await make_user(), mentor=await make_mentor())
     variables = {"requestId": request_gid(request.id)}
 
     async def remind() -> list[str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_user, request_row
 from mentorgraph.settings import Settings
 from models import clock
 from models.availability_changes import AvailabilityChange
@@ -20,7 +21,6 @@ from models.users import User
 from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
 from tests.utils.differences import compare
-from tests.utils.factories import make_mentor, make_user, request_row
 
 S = RequestStatus
 # As in `tests.utils.world`: the seeded data as it was before ACCOUNT_CLOSED.

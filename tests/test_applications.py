@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from devkit.factories import make_user
 from models.users import ChannelType, User
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_user
 from tests.utils.mail import worker_for
 from tests.utils.smtp import SmtpServer
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from typing import Any
 
 import asyncpg
 import pytest
@@ -29,10 +30,10 @@ NOTIFICATIONS = """query {
 }"""
 
 
-async def _set_unavailable(client: GraphQLClient, admin: User, mentor: User) -> dict[str, object]:
+async def _set_unavailable(client: GraphQLClient, admin: User, mentor: User) -> Any:
     variables = {"mentorId": user_gid(mentor.id), "available": False, "decline": True}
     response = await client.execute(SET_AVAILABILITY, variables, as_user=admin)
-    return response.data["setMentorAvailability"]  # type: ignore[no-any-return]
+    return response.data["setMentorAvailability"]
 
 
 async def test_set_unavailable_is_a_notification_with_its_email_by_preference(
@@ -80,7 +81,7 @@ async def test_setting_unavailable_takes_the_request_rows_before_the_event_order
     deadlock, which PostgreSQL breaks by failing one of them."""
     admin = await make_user(admin=True)
     mentor = await make_mentor()
-    waiting = [await make_request(await make_user(), mentor) for _ in range(2)]
+    waiting = [await make_request(mentee=await make_user(), mentor=mentor) for _ in range(2)]
     held = waiting[1]
     other = await asyncpg.connect(os.environ["TEST_DATABASE_URL"])
     try:
@@ -107,7 +108,7 @@ async def test_setting_unavailable_takes_the_request_rows_before_the_event_order
     finally:
         await other.close()
     assert result["userErrors"] == []
-    assert [r["status"] for r in result["requests"]] == ["DECLINED", "DECLINED"]  # type: ignore[index]
+    assert [r["status"] for r in result["requests"]] == ["DECLINED", "DECLINED"]
     for request in waiting:
         assert (await MentorshipRequest.get(id=request.id)).status is RequestStatus.DECLINED
     assert (

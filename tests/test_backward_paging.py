@@ -20,6 +20,7 @@ import pytest
 from graphql import GraphQLObjectType, get_named_type
 from starlette.applications import Starlette
 
+from devkit.factories import make_mentor, make_mentorship, make_user, request_row
 from models import clock
 from models.applications import MentorApplication
 from models.availability_changes import AvailabilityChange
@@ -38,7 +39,6 @@ from resolvers.ids import encode_global_id
 from resolvers.pagination import MAX_PAGE_SIZE
 from schema import build_schema
 from tests.utils.client import GraphQLClient, GraphQLResponse
-from tests.utils.factories import make_mentor, make_mentorship, make_user, request_row
 from tests.utils.sql_counter import count_statements
 
 POSTGRES = os.environ.get("TEST_DB", "sqlite") == "postgres"
@@ -123,7 +123,7 @@ async def world(db: None) -> World:
     mentees = [await make_user(name=f"Mentee {i}") for i in range(5)]
     mentor, mentee = mentors[0], mentees[0]
     for other in mentees:  # the mentor's received requests and mentorships
-        await make_mentorship(mentor, other)
+        await make_mentorship(mentor=mentor, mentee=other)
     for other in mentors[1:]:  # the mentee's sent requests; the 4 mentors are unresponsive
         await request_row(
             mentee=mentee, mentor=other, status=RequestStatus.NEW, age=timedelta(days=10)

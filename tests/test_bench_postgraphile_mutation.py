@@ -25,8 +25,10 @@ EVENTS = "SELECT from_status, to_status, actor_id, kind FROM request_events WHER
 
 async def test_the_bench_function_marks_viewed_by_the_rule(database_url: str, db: None) -> None:
     mentor, other = await make_mentor(), await make_mentor()
-    new = await make_request(await make_user(), mentor)
-    declined = await make_request(await make_user(), mentor, status=RequestStatus.DECLINED)
+    new = await make_request(mentee=await make_user(), mentor=mentor)
+    declined = await make_request(
+        mentee=await make_user(), mentor=mentor, status=RequestStatus.DECLINED
+    )
     conn = await asyncpg.connect(database_url)
     transaction = conn.transaction()
     await transaction.start()

@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devkit.live_server import ROOT, free_port
 from mentorgraph.demo.people import ADMIN_EMAIL, DEMO_PASSWORD
-from tests.utils.live_server import ROOT, free_port
 
 # Settings the developer's shell may hold, which must not leak into these processes.
 SETTINGS = ("DATABASE_URL", "DATA_DIR", "JWT_SECRET", "HOST", "PORT", "WORKERS")

@@ -5,13 +5,13 @@ and a pushed status change that updates the cached request."""
 
 from __future__ import annotations
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.status import change_status
 from models.requests import RequestStatus
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.node_clients import installed, start_client
-from tests.utils.status import change_status
 from tests.utils.subscriptions import FROM_START, ws_url
 
 
@@ -22,7 +22,7 @@ async def test_apollo_client_runs_the_readme_flows(
     url = await serve()
     mentor = await make_mentor(title="Data engineer", country="DE", languages=["en"])
     mentee = await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     await change_status(request, RequestStatus.VIEWED, actor=mentor)
     request_id = encode_global_id("MentorshipRequest", request.id)
     mentee_id = encode_global_id("User", mentee.id)

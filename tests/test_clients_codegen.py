@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from graphql import GraphQLEnumType, GraphQLObjectType
 
+from devkit.live_server import LiveServer
 from models.requests import RequestStatus
 from schema import build_schema
 from tests.utils.client import GraphQLClient
-from tests.utils.live_server import LiveServer
 from tests.utils.node_clients import installed
 
 GENERATED = "__generated__"

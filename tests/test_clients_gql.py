@@ -12,12 +12,12 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 from gql.transport.websockets import WebsocketsTransport
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.status import change_status
 from models.requests import RequestStatus
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
-from tests.utils.status import change_status
 from tests.utils.subscriptions import FROM_START, PATIENCE, ws_url
 
 EVENTS = """
@@ -48,7 +48,7 @@ async def test_gql_subscribes_with_authorization_capitalised(
 ) -> None:
     url = await serve()
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     await change_status(request, RequestStatus.VIEWED, actor=mentor)
     transport = WebsocketsTransport(
         url=ws_url(url),

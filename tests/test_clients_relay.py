@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.utils.factories import make_mentor
-from tests.utils.live_server import LiveServer
+from devkit.factories import make_mentor
+from devkit.live_server import LiveServer
 from tests.utils.node_clients import installed
 
 GENERATED = "__generated__"

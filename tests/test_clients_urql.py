@@ -3,13 +3,13 @@ HTTP, a document error's message and code, and a subscription over graphql-ws.""
 
 from __future__ import annotations
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.status import change_status
 from models.requests import RequestStatus
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.node_clients import installed, start_client
-from tests.utils.status import change_status
 from tests.utils.subscriptions import FROM_START, ws_url
 
 
@@ -17,7 +17,7 @@ async def test_urql_queries_and_subscribes(serve: StartServer, client: GraphQLCl
     folder = installed("urql")
     url = await serve()
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     urql = await start_client(
         folder,
         "urql.mjs",

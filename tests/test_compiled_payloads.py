@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_user
 from mentorgraph.settings import Settings
 from models.users import User
 from tests.utils.app_pair import AppPair, app_pair
 from tests.utils.client import GraphQLClient, GraphQLResponse
-from tests.utils.factories import make_mentor, make_user
 from tests.utils.lifecycle import create, request_gid
 from tests.utils.sql_counter import count_statements
 

@@ -69,7 +69,7 @@ async def _approve(
     variables = {"id": request_gid(request_id), "message": message, "withHistory": with_history}
     answer = await apps.fast.execute(APPROVE, variables, as_user=mentor)
     assert not answer.errors, answer.errors
-    return answer.data["approveMentorshipRequest"]  # type: ignore[no-any-return]
+    return answer.data["approveMentorshipRequest"]
 
 
 async def test_a_second_payload_of_the_same_shape_is_not_compiled_again(
@@ -78,7 +78,8 @@ async def test_a_second_payload_of_the_same_shape_is_not_compiled_again(
     reads = apps.fast_app.state.fast_reads.payloads
     mentors = [await make_mentor(name=f"Mentor {n}") for n in range(3)]
     asked = [
-        await make_request(await make_user(name=f"Mentee {n}"), m) for n, m in enumerate(mentors)
+        await make_request(mentee=await make_user(name=f"Mentee {n}"), mentor=m)
+        for n, m in enumerate(mentors)
     ]
 
     first = await _approve(apps, mentors[0], asked[0].id, "First")
@@ -115,7 +116,7 @@ async def test_the_statement_caches_are_bounded(settings: Settings, db: None) ->
         assert reads.cache_size == fast_reads.cache_size == 2
         # Each approval by a mentor of their own (capacity), with another alias each time.
         mentors = [await make_mentor() for _ in range(5)]
-        asked = [await make_request(await make_user(), m) for m in mentors]
+        asked = [await make_request(mentee=await make_user(), mentor=m) for m in mentors]
         documents = [
             APPROVE.replace("approveMentorshipRequest", f"a{n}: approveMentorshipRequest")
             for n in range(3)

@@ -3,7 +3,7 @@
 Every mutation of the schema is sent, as the viewer it is meant for, through a small story
 (sign up, ask, view, message, approve, complete, rate, decline, cancel, remind, apply, review,
 pause, sessions and passwords) and again where it is refused (userErrors), each time with a
-payload selection written from the schema (`tests/utils/schema_queries.payload_operation`:
+payload selection written from the schema (`devkit/schema_queries.payload_operation`:
 declared fields, arguments, fragments, `@include`/`@skip`, aliases). A mutation the story does
 not know (added tomorrow) is sent with an input made from its type. Each payload the compiler
 reads is also completed the ordinary way, by the same executor, right after, on the same write
@@ -23,6 +23,9 @@ from typing import Any
 import pytest
 from graphql import get_named_type
 
+from devkit.factories import PASSWORD, TEXT, make_mentor, make_request, make_user
+from devkit.query_inputs import Vocabulary
+from devkit.schema_queries import Coverage, _Values, payload_operation
 from mentorgraph.settings import Settings
 from models import clock, sessions
 from models.applications import MentorApplication
@@ -34,9 +37,6 @@ from resolvers.fast_reads.payloads import HOLDERS
 from resolvers.ids import encode_global_id
 from schema.compiled_payloads import CompiledPayloads
 from tests.utils.app_pair import AppPair, app_pair
-from tests.utils.factories import PASSWORD, TEXT, make_mentor, make_request, make_user
-from tests.utils.query_inputs import Vocabulary
-from tests.utils.schema_queries import Coverage, _Values, payload_operation
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DB", "sqlite") != "postgres",
@@ -101,7 +101,7 @@ def _on_request(viewer: str, status: RequestStatus, extra: dict[str, Any]) -> Se
 
     async def step(cast: Cast) -> Step:
         asker = await make_user(name="Asker")
-        request = await make_request(asker, cast.mentor, status=status)
+        request = await make_request(mentee=asker, mentor=cast.mentor, status=status)
         acting = asker if viewer == "asker" else getattr(cast, viewer)
         return acting, {"requestId": gid("MentorshipRequest", request.id), **extra}
 
@@ -110,8 +110,8 @@ def _on_request(viewer: str, status: RequestStatus, extra: dict[str, Any]) -> Se
 
 async def _keep_one(cast: Cast) -> Step:
     asker = await make_user(name="Keeper")
-    kept = await make_request(asker, cast.mentor, status=RequestStatus.APPROVED)
-    await make_request(asker, cast.other)
+    kept = await make_request(mentee=asker, mentor=cast.mentor, status=RequestStatus.APPROVED)
+    await make_request(mentee=asker, mentor=cast.other)
     return asker, {"keepRequestId": gid("MentorshipRequest", kept.id)}
 
 
@@ -124,13 +124,13 @@ async def _review(cast: Cast) -> Step:
 
 
 async def _pause_other(cast: Cast) -> Step:
-    await make_request(cast.second, cast.other)
+    await make_request(mentee=cast.second, mentor=cast.other)
     paused = {"mentorId": gid("User", cast.other.id), "available": False}
     return cast.admin, {**paused, "declineOpenRequests": True}
 
 
 async def _pause(cast: Cast) -> Step:
-    await make_request(await make_user(name="Waiting"), cast.mentor)
+    await make_request(mentee=await make_user(name="Waiting"), mentor=cast.mentor)
     return cast.mentor, {"available": False, "declineWaitingRequests": True}
 
 
@@ -314,7 +314,7 @@ async def test_every_payload_reads_as_the_executor_completes_it(
     for name, definition in sorted(mutation_type.fields.items()):
         if name not in told:
             made = values.of("input", definition.args["input"].type) if definition.args else None
-            story.append((name, _fixed("mentee", lambda _, made=made: made)))
+            story.append((name, _fixed("mentee", lambda _, made=made: made)))  # type: ignore[misc]
     sent: set[str] = set()
     errors = []
     for mutation, setup in story:

@@ -97,7 +97,7 @@ async def _over_socket(
         answer = await asyncio.wait_for(raw_ws.receive(ws), PATIENCE)
         assert answer["type"] == "next", answer
         assert (await asyncio.wait_for(raw_ws.receive(ws), PATIENCE))["type"] == "complete"
-        return answer["payload"]  # type: ignore[no-any-return]
+        return answer["payload"]
     finally:
         await ws.close()
 
@@ -110,7 +110,7 @@ async def test_a_mutation_over_a_websocket_reads_its_payload_compiled(
     one compiled read, and its log line says so. SQLite has no compiled path: both ordinary."""
     postgres = not settings.is_sqlite
     mentor = await make_mentor(name="Mentor")
-    request = await make_request(await make_user(name="Mentee"), mentor)
+    request = await make_request(mentee=await make_user(name="Mentee"), mentor=mentor)
     variables = {"id": request_gid(request.id)}
     async with (
         _server(settings, fast_reads=False) as ordinary,
@@ -150,7 +150,7 @@ async def test_an_http_mutation_read_compiled_is_labelled_so(settings: Settings,
     read say `compiled-payload`; the same mutation on the executor says `ordinary`, and so does
     one whose payload holds nothing to read (only userErrors: declined, completed by Python)."""
     mentor = await make_mentor(name="Mentor")
-    requests = [await make_request(await make_user(), mentor) for _ in range(2)]
+    requests = [await make_request(mentee=await make_user(), mentor=mentor) for _ in range(2)]
     lean = "mutation Lean($id: ID!) { markMentorshipRequestViewed(input: {requestId: $id}) {"
     lean += " userErrors { code } } }"
     async with app_pair(settings) as apps:

@@ -7,9 +7,9 @@ import httpx
 import pytest
 from websockets.exceptions import InvalidStatus
 
+from devkit.factories import make_user
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_user
 from tests.utils.raw_ws import open_socket
 
 APP = "https://app.example.org"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import clock
 from models.feedback import AuthorRole, MentorshipFeedback
 from models.limits import Limits, configure
@@ -16,7 +17,6 @@ from models.sweep import sweep
 from models.users import ChannelType, Favorite
 from tests.test_sessions import log_in
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import create, user_gid
 from tests.utils.mail import inbox, part_of, text_of, worker_for
 from tests.utils.safety import BLOCK, REPORT_MEMBER, run
@@ -47,9 +47,11 @@ async def test_the_export_holds_the_members_data_and_no_one_elses(
     katherine = await make_mentor(name="Katherine")
     sent = await create(client, ada, barbara.id)
     assert sent["userErrors"] == []
-    done = await make_request(ada, grace, status=RequestStatus.APPROVED)
+    done = await make_request(mentee=ada, mentor=grace, status=RequestStatus.APPROVED)
     assert (await send(client, grace, done.id, "Welcome aboard!"))["userErrors"] == []
-    received = await make_request(grace, ada)  # Ada is no mentor, but the record is hers
+    received = await make_request(
+        mentee=grace, mentor=ada
+    )  # Ada is no mentor, but the record is hers
     await Favorite.create(user_id=ada.id, mentor_id=grace.id)
     await MentorshipFeedback.create(
         request_id=done.id,

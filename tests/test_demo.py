@@ -12,6 +12,9 @@ from datetime import datetime, timedelta
 
 from tortoise import connections
 
+from devkit.database import empty_database
+from devkit.factories import make_user
+from devkit.live_server import ROOT
 from mentorgraph.demo import seed_demo
 from mentorgraph.demo.people import (
     ADMIN_EMAIL,
@@ -30,13 +33,11 @@ from models.availability_changes import AvailabilityChange
 from models.passwords import password_problem, verify_password
 from models.requests import MentorshipRequest, RequestEvent
 from models.silent_mentors import silences
+from models.sql import column_values
 from models.sweep import sweep
 from models.users import Channel, ChannelType, User, UserLanguage, UserTag
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.database import empty_database
-from tests.utils.factories import make_user
-from tests.utils.live_server import ROOT
 
 
 async def seed(mentors: int, *, only_if_empty: bool = False) -> int:
@@ -113,7 +114,7 @@ async def test_counts_of_seeded_people(db: None) -> None:
     assert await seed(30) == 0
     assert await User.filter(is_mentor=True).count() == 30
     assert await User.filter(is_mentor=False, is_admin=False).count() == mentee_count(30) == 8
-    assert await User.filter(is_admin=True).values_list("email", flat=True) == [ADMIN_EMAIL]
+    assert await User.filter(is_admin=True).values_list("email", flat=True) == [ADMIN_EMAIL]  # type: ignore[comparison-overlap]
     mentor_ids = await User.filter(is_mentor=True).values_list("id", flat=True)
     for model in (UserTag, UserLanguage, Channel):
         with_rows = (
@@ -131,9 +132,9 @@ async def test_every_seeded_profile_passes_the_validators_of_real_input(db: None
     (password_hash,) = {user.password_hash for user in users}
     assert verify_password(password_hash, DEMO_PASSWORD)
     for user in users:
-        tags = [row.tag for row in sorted(user.tag_rows, key=lambda r: r.position)]
-        languages = [r.language for r in sorted(user.language_rows, key=lambda r: r.position)]
-        channels = [(c.type, c.handle) for c in sorted(user.channels, key=lambda c: c.position)]
+        tags = [row.tag for row in sorted(user.tag_rows, key=lambda r: r.position)]  # type: ignore[attr-defined]
+        languages = [r.language for r in sorted(user.language_rows, key=lambda r: r.position)]  # type: ignore[attr-defined]
+        channels = [(c.type, c.handle) for c in sorted(user.channels, key=lambda c: c.position)]  # type: ignore[attr-defined]
         assert validation.clean_email(user.email) == user.email
         assert validation.clean_text(user.name, "n", label="", min_length=1, max_length=100) == (
             user.name
@@ -257,7 +258,7 @@ async def test_the_seeded_directory_answers_graphql(client: GraphQLClient) -> No
     mentor_ids = (
         await User.filter(is_mentor=True).order_by("id").limit(10).values_list("id", flat=True)
     )
-    variables = {"ids": [encode_global_id("User", pk) for pk in mentor_ids]}
+    variables = {"ids": [encode_global_id("User", pk) for pk in mentor_ids]}  # type: ignore[arg-type]
     as_mentee = (await client.execute(PROFILES, variables, token=tokens[MENTEE_EMAIL])).data
     assert len(as_mentee["nodes"]) == 10
     for mentor in as_mentee["nodes"]:
@@ -370,7 +371,9 @@ async def test_the_first_sweep_sets_no_demo_mentor_unavailable(db: None) -> None
     # Ten days after the fixed history, whatever today's date: its last weeks in the window.
     clock.pin(BASE_TIME + timedelta(days=10))
     assert await seed(60) == 0
-    mentors = await User.filter(is_mentor=True, available=True).values_list("id", flat=True)
+    mentors = column_values(
+        await User.filter(is_mentor=True, available=True).values_list("id", flat=True), int
+    )
     conn = connections.get("default")
     assert await silences(conn, mentors, clock.now()) == {}
     report = (await sweep()).ladder

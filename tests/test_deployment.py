@@ -17,8 +17,8 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from devkit.live_server import ROOT
 from mentorgraph.settings import Settings
-from tests.utils.live_server import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import env_example

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_user
 from models.users import ChannelType
 from resolvers.pagination import encode_cursor
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_user
 
 MENTORS = """
 query($filter: MentorFilter, $orderBy: MentorOrder, $first: Int, $after: String) {

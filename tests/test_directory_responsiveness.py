@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from tortoise import connections
 
+from devkit.factories import make_mentor, make_request, make_user, request_row
 from models import clock
 from models.requests import RequestStatus
 from models.sweep import sweep
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user, request_row
 from tests.utils.lifecycle import act
 
 MENTORS = """
@@ -43,10 +43,15 @@ async def test_best_responders_first_unknown_last(client: GraphQLClient, db: Non
     prompt, half, silent = [await make_mentor(name=n) for n in ("Prompt", "Half", "Silent")]
     for mentor, answers in ((prompt, 2), (half, 1)):
         for _ in range(answers):
-            await act(client, "approve", (await make_request(await make_user(), mentor)).id, mentor)
+            await act(
+                client,
+                "approve",
+                (await make_request(mentee=await make_user(), mentor=mentor)).id,
+                mentor,
+            )
     # Half and Silent each leave one request to expire; Half answered one: 50 %.
     for mentor in (half, silent):
-        await make_request(await make_user(), mentor)
+        await make_request(mentee=await make_user(), mentor=mentor)
     # The open requests count neither way yet; the sweep expires them and rescores.
     clock.advance(timedelta(days=14, minutes=1))
     await sweep()
@@ -65,7 +70,9 @@ async def test_best_responders_first_unknown_last(client: GraphQLClient, db: Non
 
 async def test_an_answer_moves_a_mentor_up_at_once(client: GraphQLClient, db: None) -> None:
     first, second = await make_mentor(name="First"), await make_mentor(name="Second")
-    request = await make_request(await make_user(), first, status=RequestStatus.VIEWED)
+    request = await make_request(
+        mentee=await make_user(), mentor=first, status=RequestStatus.VIEWED
+    )
     assert await _names(client) == ["Second", "First"]  # both unknown: newest first
     await act(client, "decline", request.id, first)
     assert await _names(client) == ["First", "Second"]

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_mentorship, make_user
 from mentorgraph.settings import Settings
 from models import clock
 from models.users import User
 from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_user
 
 ROOM = """
 query($withRoom: Boolean!, $available: Boolean!) {
@@ -63,13 +63,13 @@ async def _same(apps: Clients, query: str, variables: dict[str, Any]) -> Any:
 
 async def test_mentors_show_their_room_and_the_directory_filters_on_it(apps: Clients) -> None:
     roomy = await make_mentor(name="a roomy", capacity=2)
-    await make_mentorship(roomy, await make_user())
+    await make_mentorship(mentor=roomy, mentee=await make_user())
     full = await make_mentor(name="b full", capacity=1)
-    await make_mentorship(full, await make_user())
+    await make_mentorship(mentor=full, mentee=await make_user())
     await make_mentor(name="c closed", capacity=0)
     over = await make_mentor(name="d over", capacity=2)
     for _ in range(2):
-        await make_mentorship(over, await make_user())
+        await make_mentorship(mentor=over, mentee=await make_user())
     await User.filter(id=over.id).update(capacity=1)  # lowered below the active mentees
     paused = await make_mentor(name="e paused", capacity=3)
     until = clock.now().replace(microsecond=0) + timedelta(days=9)

@@ -8,11 +8,11 @@ import importlib
 import pytest
 from tortoise import connections
 
+from devkit.factories import make_mentor, make_user
 from models import directory
 from models.users import ChannelType, Favorite, User
 from tests.utils.client import GraphQLClient
 from tests.utils.explain import index_named, plan_of, postgres_only, sql_of
-from tests.utils.factories import make_mentor, make_user
 from tests.utils.sql_counter import fewest_statements
 
 NESTED = """

@@ -72,7 +72,7 @@ async def test_the_same_over_the_ordinary_path(ordinary_client: GraphQLClient) -
 
 
 async def test_a_fragment_spread_a_few_times_is_still_fine(client: GraphQLClient) -> None:
-    from tests.utils.factories import make_user
+    from devkit.factories import make_user
 
     user = await make_user(name="Ada")
     result = await client.execute(doubling(3, field="name"), as_user=user)

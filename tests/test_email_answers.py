@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from devkit.factories import make_mentor, make_user
+from devkit.live_server import LiveServer
 from mentorgraph.settings import Settings
 from models import clock
 from models.email_links import EmailLink
@@ -20,9 +22,7 @@ from models.outbox import OutboxEmail
 from models.requests import DeclineReason, MentorshipRequest, RequestEvent, RequestStatus
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_user
 from tests.utils.lifecycle import act, create, request_gid
-from tests.utils.live_server import LiveServer
 from tests.utils.mail import inbox, part_of, text_of, worker_for
 from tests.utils.smtp import SmtpServer
 

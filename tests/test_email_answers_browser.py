@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from devkit.factories import make_mentor, make_user
+from devkit.live_server import LiveServer
 from models.outbox import OutboxEmail
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from tests.test_email_answers import (  # noqa: F401
@@ -18,8 +20,6 @@ from tests.test_email_answers import (  # noqa: F401
 )
 from tests.test_graphiql_browser import RECORD_VIOLATIONS, async_playwright, browser  # noqa: F401
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_user
-from tests.utils.live_server import LiveServer
 from tests.utils.smtp import SmtpServer
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models import clock
 from models.digest import send_digests
@@ -16,7 +17,6 @@ from models.inbox import Notification
 from models.outbox import OutboxEmail
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import create
 from tests.utils.mail import inbox, part_of, text_of, worker_for
 from tests.utils.smtp import SmtpServer
@@ -93,7 +93,7 @@ async def test_a_daily_digest_gathers_what_was_held_back(
     mentee = await make_user(name="Mo")
     await choose(client, mentor, "REQUEST_MESSAGE", "DAILY_DIGEST")
     await choose(client, mentor, "REQUEST_NEW", "DAILY_DIGEST")
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     await send(client, mentee, request.id, "First question")
     await send(client, mentee, request.id, "Second question")
     other = await make_user(name="Lu")
@@ -140,7 +140,7 @@ async def test_a_kind_set_to_never_after_it_was_held_back_is_left_out_of_the_dig
 ) -> None:
     mentor, mentee = await make_mentor(), await make_user()
     await choose(client, mentor, "REQUEST_MESSAGE", "DAILY_DIGEST")
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     await send(client, mentee, request.id, "Hello?")
     await choose(client, mentor, "REQUEST_MESSAGE", "NEVER")
     assert await send_digests(clock.now() + timedelta(hours=25)) == 0

@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from devkit.factories import PASSWORD, make_mentor, make_user
+from devkit.live_server import LiveServer
 from mentorgraph.app import create_app
 from mentorgraph.settings import Settings
 from models import clock
@@ -23,9 +25,7 @@ from models.sweep import sweep
 from models.users import User
 from tests.test_sessions import post
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import PASSWORD, make_mentor, make_user
 from tests.utils.lifecycle import create, user_gid
-from tests.utils.live_server import LiveServer
 from tests.utils.mail import inbox, part_of, text_of, worker_for
 from tests.utils.smtp import SmtpServer
 

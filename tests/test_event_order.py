@@ -13,12 +13,12 @@ import pytest
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from devkit.factories import make_mentor, make_request, make_user
 from models.events import committed, record_event
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.subscriptions import FROM_START, subscribed
 from tests.utils.waiting import until_found
 
@@ -60,7 +60,7 @@ async def test_a_later_writer_waits_for_the_earlier_commit(
 ) -> None:
     url = await serve()
     mentor = await make_mentor()
-    requests = [await make_request(await make_user(), mentor) for _ in range(2)]
+    requests = [await make_request(mentee=await make_user(), mentor=mentor) for _ in range(2)]
     drawn = [asyncio.Event(), asyncio.Event()]
     release = asyncio.Event()
     async with subscribed(url, client.tokens.issue(mentor), FROM_START) as events:

@@ -13,13 +13,13 @@ import httpx
 import orjson
 import pytest
 
+from devkit.factories import make_mentor, make_user, request_row
 from mentorgraph.settings import Settings
 from models.requests import DeclineReason, RequestStatus
 from models.users import ChannelType, User
 from resolvers.fast_reads.build import Statement
 from resolvers.ids import encode_global_id
 from tests.utils.app_pair import AppPair, app_pair
-from tests.utils.factories import make_mentor, make_user, request_row
 from tests.utils.sql_counter import count_statements
 
 pytestmark = pytest.mark.skipif(

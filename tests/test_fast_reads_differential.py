@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
+from devkit.schema_queries import SchemaOperation, schema_operations
 from mentorgraph.settings import Settings
 from models.policies import POLICIES
 from models.users import User
@@ -31,7 +32,6 @@ from tests.utils.client import GraphQLResponse
 from tests.utils.differences import Difference, compare, report
 from tests.utils.fixed_operations import fixed_operations
 from tests.utils.query_gen import MAX_PAGES, Operation, Vocabulary, generate_operations
-from tests.utils.schema_queries import SchemaOperation, schema_operations
 from tests.utils.world import World, build_world
 
 pytestmark = pytest.mark.skipif(
@@ -149,7 +149,7 @@ async def test_fast_path_answers_as_the_ordinary_path(world: World, apps: AppPai
     assert served >= MIN_SERVED_SHARE * tally.supported, f"{served} of {tally.supported}"
 
 
-# --- The vocabulary of the schema itself (`tests/utils/schema_queries.py`) ------------------
+# --- The vocabulary of the schema itself (`devkit/schema_queries.py`) ------------------
 
 SCHEMA_SEED = 12
 SCHEMA_OPERATIONS = 150

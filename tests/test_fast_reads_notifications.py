@@ -10,10 +10,10 @@ from typing import Any
 import orjson
 import pytest
 
+from devkit.factories import make_mentor, make_user
 from mentorgraph.settings import Settings
 from models.users import User
 from tests.utils.app_pair import AppPair, app_pair
-from tests.utils.factories import make_mentor, make_user
 from tests.utils.lifecycle import act, create
 
 pytestmark = pytest.mark.skipif(

@@ -12,11 +12,11 @@ from typing import Any
 import orjson
 import pytest
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from mentorgraph.settings import Settings
 from models.requests import RequestStatus
 from models.users import User
 from tests.utils.app_pair import AppPair, app_pair
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DB", "sqlite") != "postgres",
@@ -43,9 +43,11 @@ async def _crowd() -> User:
         # Some answered, some not: rates 1, 1/2, 1/3, 2/3 and none.
         answered, unanswered = [(0, 0), (1, 0), (1, 1), (1, 2), (2, 1)][n % 5]
         for _ in range(answered):
-            await make_mentorship(mentor, await make_user(tags=["cooking"]))
+            await make_mentorship(mentor=mentor, mentee=await make_user(tags=["cooking"]))
         for _ in range(unanswered):
-            await make_request(await make_user(), mentor, status=RequestStatus.EXPIRED)
+            await make_request(
+                mentee=await make_user(), mentor=mentor, status=RequestStatus.EXPIRED
+            )
     return seeker
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 import pytest
 
+from devkit.factories import make_user
 from mentorgraph.settings import Settings
 from models import clock
 from models import sessions as sessions_model
@@ -21,7 +22,6 @@ from models.auth import Session
 from models.sessions import EndReason
 from models.users import User
 from tests.utils.app_pair import AppPair, app_pair
-from tests.utils.factories import make_user
 from tests.utils.sql_counter import count_statements
 
 pytestmark = pytest.mark.skipif(

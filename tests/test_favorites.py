@@ -7,11 +7,11 @@ from typing import Any
 
 import httpx
 
+from devkit.factories import make_mentor, make_user
+from devkit.live_server import LiveServer
 from models.users import Favorite, User
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_user
-from tests.utils.live_server import LiveServer
 
 ADD = """
 mutation($id: ID!) {

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from models.requests import RequestStatus
 from models.users import User
 from tests.utils.client import GraphQLClient, GraphQLResponse
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 from tests.utils.lifecycle import request_gid, user_gid
 
 LEAVE = """
@@ -43,7 +43,7 @@ def codes(response: GraphQLResponse) -> list[str]:
 @pytest.fixture
 async def pair(db: None) -> dict[str, Any]:
     mentor, mentee = await make_mentor(name="mentor"), await make_user(name="mentee")
-    request = await make_mentorship(mentor, mentee, completed=True)
+    request = await make_mentorship(mentor=mentor, mentee=mentee, completed=True)
     return {"mentor": mentor, "mentee": mentee, "request": request}
 
 
@@ -69,7 +69,7 @@ async def test_each_side_leaves_feedback_once(client: GraphQLClient, pair: dict[
 async def test_feedback_waits_for_completion(client: GraphQLClient) -> None:
     mentee = await make_user()
     for status in (RequestStatus.APPROVED, RequestStatus.DECLINED, RequestStatus.NEW):
-        request = await make_request(mentee, await make_mentor(), status=status)
+        request = await make_request(mentee=mentee, mentor=await make_mentor(), status=status)
         assert codes(await leave(client, request.id, mentee, 5, None)) == [
             "MENTORSHIP_NOT_COMPLETED"
         ]
@@ -122,7 +122,7 @@ async def test_a_mentors_rating_is_public_and_counts_only_mentees(
     mentor = await make_mentor()
     for rating in (5, 4):
         mentee = await make_user()
-        request = await make_mentorship(mentor, mentee, completed=True)
+        request = await make_mentorship(mentor=mentor, mentee=mentee, completed=True)
         await leave(client, request.id, mentee, rating, None)
         await leave(client, request.id, mentor, 1, None)  # about the mentee: not the mentor's
     for viewer in (None, await make_user()):

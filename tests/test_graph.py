@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from models.requests import RequestStatus
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 from tests.utils.lifecycle import user_gid
 from tests.utils.sql_counter import fewest_statements
 
@@ -46,13 +46,13 @@ async def people(db: None) -> dict[str, User]:
     users["E"] = await make_user(name="E")
     users["X"] = await make_user(name="X")  # a stranger to all of it
     users["admin"] = await make_user(name="admin", admin=True)
-    await make_mentorship(users["A"], users["B"], completed=True)
-    await make_mentorship(users["B"], users["A"])
-    await make_mentorship(users["B"], users["C"])
-    await make_mentorship(users["C"], users["D"], completed=True)
-    await make_mentorship(users["D"], users["E"])
-    await make_request(users["X"], users["A"], status=RequestStatus.NEW)
-    await make_request(users["E"], users["A"], status=RequestStatus.DECLINED)
+    await make_mentorship(mentor=users["A"], mentee=users["B"], completed=True)
+    await make_mentorship(mentor=users["B"], mentee=users["A"])
+    await make_mentorship(mentor=users["B"], mentee=users["C"])
+    await make_mentorship(mentor=users["C"], mentee=users["D"], completed=True)
+    await make_mentorship(mentor=users["D"], mentee=users["E"])
+    await make_request(mentee=users["X"], mentor=users["A"], status=RequestStatus.NEW)
+    await make_request(mentee=users["E"], mentor=users["A"], status=RequestStatus.DECLINED)
     return users
 
 
@@ -61,7 +61,7 @@ async def graph(
 ) -> dict[str, Any]:
     variables = {"root": user_gid(root.id), "depth": depth, "first": first}
     response = await client.execute(GRAPH, variables, as_user=viewer)
-    return response.data["mentorshipGraph"]  # type: ignore[no-any-return]
+    return response.data["mentorshipGraph"]
 
 
 def names(found: dict[str, Any]) -> list[str]:
@@ -186,7 +186,7 @@ async def mentorships(
     response = await client.execute(
         MENTORSHIPS, {"id": user_gid(user.id), **variables}, as_user=viewer
     )
-    return response.data["node"]["mentorships"]  # type: ignore[no-any-return]
+    return response.data["node"]["mentorships"]
 
 
 def listed(found: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from models.requests import RequestStatus
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 from tests.utils.lifecycle import request_gid, user_gid
 
 S = RequestStatus
@@ -25,24 +25,24 @@ query($id: ID!) {
 
 async def aggregates(client: GraphQLClient, user: User, viewer: User | None) -> dict[str, Any]:
     response = await client.execute(AGGREGATES, {"id": user_gid(user.id)}, as_user=viewer)
-    return response.data["node"]  # type: ignore[no-any-return]
+    return response.data["node"]
 
 
 async def test_mentored_count_lineage_and_was_mentee(client: GraphQLClient) -> None:
     # M -> P (twice), M -> Q; P -> R and Q -> R; R -> S; S -> T is a fourth step, out of reach.
     m, p, q, r, s = [await make_mentor(name=n) for n in "MPQRS"]
     t = await make_user(name="T")
-    await make_mentorship(m, p, completed=True)
-    await make_mentorship(m, p)
-    await make_mentorship(m, q, completed=True)
-    await make_mentorship(p, r)
-    await make_mentorship(q, r, completed=True)
-    await make_mentorship(r, s)
-    await make_mentorship(s, t)
+    await make_mentorship(mentor=m, mentee=p, completed=True)
+    await make_mentorship(mentor=m, mentee=p)
+    await make_mentorship(mentor=m, mentee=q, completed=True)
+    await make_mentorship(mentor=p, mentee=r)
+    await make_mentorship(mentor=q, mentee=r, completed=True)
+    await make_mentorship(mentor=r, mentee=s)
+    await make_mentorship(mentor=s, mentee=t)
     # Requests that never became mentorships count for nothing.
     for status in (S.NEW, S.VIEWED, S.DECLINED, S.CANCELLED, S.EXPIRED):
-        await make_request(await make_user(), m, status=status)
-    await make_request(m, t, status=S.NEW)
+        await make_request(mentee=await make_user(), mentor=m, status=status)
+    await make_request(mentee=m, mentor=t, status=S.NEW)
 
     for viewer in (None, t, m):
         assert await aggregates(client, m, viewer) == {
@@ -66,9 +66,9 @@ async def test_mentored_count_lineage_and_was_mentee(client: GraphQLClient) -> N
 async def test_a_cycle_back_to_the_mentor_is_not_their_lineage(client: GraphQLClient) -> None:
     # A mentored B; later B mentored A, and A mentored B again.
     a, b = await make_mentor(name="A"), await make_mentor(name="B")
-    await make_mentorship(a, b, completed=True)
-    await make_mentorship(b, a, completed=True)
-    await make_mentorship(a, b)
+    await make_mentorship(mentor=a, mentee=b, completed=True)
+    await make_mentorship(mentor=b, mentee=a, completed=True)
+    await make_mentorship(mentor=a, mentee=b)
     assert await aggregates(client, a, None) == {
         "mentoredCount": 1,
         "lineageSize": 0,
@@ -82,13 +82,13 @@ async def busy_mentee(db: None) -> dict[str, Any]:
     mentee = await make_user(name="mentee")
     mentors = [await make_mentor(name=f"mentor {i}") for i in range(7)]
     requests = [
-        await make_request(mentee, mentors[0], status=S.NEW),
-        await make_request(mentee, mentors[1], status=S.VIEWED),
-        await make_request(mentee, mentors[2], status=S.NEW),
-        await make_mentorship(mentors[3], mentee),
-        await make_mentorship(mentors[4], mentee),
-        await make_mentorship(mentors[5], mentee, completed=True),
-        await make_request(mentee, mentors[6], status=S.DECLINED),
+        await make_request(mentee=mentee, mentor=mentors[0], status=S.NEW),
+        await make_request(mentee=mentee, mentor=mentors[1], status=S.VIEWED),
+        await make_request(mentee=mentee, mentor=mentors[2], status=S.NEW),
+        await make_mentorship(mentor=mentors[3], mentee=mentee),
+        await make_mentorship(mentor=mentors[4], mentee=mentee),
+        await make_mentorship(mentor=mentors[5], mentee=mentee, completed=True),
+        await make_request(mentee=mentee, mentor=mentors[6], status=S.DECLINED),
     ]
     return {"mentee": mentee, "mentors": mentors, "requests": requests}
 

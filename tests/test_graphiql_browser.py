@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from devkit.factories import PASSWORD, make_mentor, make_request, make_user
+from devkit.status import change_status
 from mentorgraph.demo import seed_demo
 from mentorgraph.demo.people import DEMO_PASSWORD, MENTEE_EMAIL
 from models.auth import RefreshToken, Session
@@ -31,8 +33,6 @@ from models.users import User
 from resolvers.ids import encode_global_id
 from resolvers.pagination import encode_cursor
 from tests.conftest import StartServer
-from tests.utils.factories import PASSWORD, make_mentor, make_request, make_user
-from tests.utils.status import change_status
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No first-run work, no background traffic of the browser's own (updates, sync, QUIC probes):
@@ -224,7 +224,7 @@ async def test_graphiql_works_offline_signs_in_queries_and_subscribes(
     await seed_demo(mentors=10, only_if_empty=False, out=io.StringIO(), err=io.StringIO())
     mentee = await User.get(email=MENTEE_EMAIL)
     mentor = await make_mentor(name="Grace Hopper")
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     latest = await RequestEvent.all().order_by("-id").first()
     # `after` the latest event so far: the subscription replays anything it could miss while
     # starting, then goes live, so the change below is delivered whenever it lands.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.utils.client import GraphQLClient
 
@@ -85,7 +86,9 @@ async def test_health_and_readiness(client: GraphQLClient) -> None:
     assert (await client.http.get("/readyz")).json() == {"status": "ok"}
 
 
-async def test_unexpected_errors_are_masked(ordinary_client: GraphQLClient, monkeypatch) -> None:
+async def test_unexpected_errors_are_masked(
+    ordinary_client: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Broken on the ordinary path, where resolvers run (the fast read path does not call them).
     client = ordinary_client
     from resolvers import users
@@ -96,7 +99,7 @@ async def test_unexpected_errors_are_masked(ordinary_client: GraphQLClient, monk
     monkeypatch.setattr(users, "tags_of", broken)
     query = '{ node(id: "VXNlcjox") { id } }'
     assert (await client.execute(query)).data == {"node": None}
-    from tests.utils.factories import make_user
+    from devkit.factories import make_user
 
     user = await make_user()
     result = await client.execute("{ viewer { tags } }", as_user=user)
@@ -105,7 +108,7 @@ async def test_unexpected_errors_are_masked(ordinary_client: GraphQLClient, monk
     assert result.errors[0]["message"] == "Internal server error."
 
 
-async def test_the_server_is_reachable_over_real_http(live_server) -> None:  # type: ignore[no-untyped-def]
+async def test_the_server_is_reachable_over_real_http(live_server) -> None:
     async with httpx.AsyncClient(base_url=live_server.url) as http:
         response = await http.post("/graphql", json={"query": "{ viewer { id } }"})
     assert response.json() == {"data": {"viewer": None}}
@@ -114,7 +117,7 @@ async def test_the_server_is_reachable_over_real_http(live_server) -> None:  # t
 async def test_nul_characters_are_refused_before_they_reach_the_database(
     client: GraphQLClient,
 ) -> None:
-    from tests.utils.factories import make_user
+    from devkit.factories import make_user
 
     user = await make_user(name="Before")
     update = "mutation($b: String!) { updateProfile(input: {bio: $b}) { user { bio } } }"

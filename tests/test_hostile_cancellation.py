@@ -34,12 +34,12 @@ from tortoise.backends.sqlite.client import (
 )
 from websockets.asyncio.client import ClientConnection
 
+from devkit.factories import make_user
+from devkit.live_server import LiveServer
 from mentorgraph.bus.postgres import listener_dsn
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
 from models.users import User
-from tests.utils.factories import make_user
-from tests.utils.live_server import LiveServer
 from tests.utils.raw_ws import init, open_socket, receive, send
 from tests.utils.waiting import until_found
 
@@ -285,7 +285,7 @@ async def _still_held(client: BaseDBAsyncClient, wrapper: Any) -> bool:
         return held
     held = wrapper._connection._con is not None  # asyncpg clears it on release
     if held:
-        await client._pool.release(wrapper._connection)  # type: ignore[attr-defined]
+        await client._pool.release(wrapper._connection)
     return held
 
 

@@ -26,6 +26,8 @@ import pytest
 from tortoise import connections
 from websockets.exceptions import ConnectionClosed
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.live_server import ROOT, LiveServer
 from mentorgraph.bus.postgres import listener_dsn
 from mentorgraph.email_setup import outbox_worker
 from mentorgraph.security import TokenService
@@ -37,9 +39,7 @@ from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 from tests.conftest import StartServer
 from tests.utils.admin import SET_AVAILABILITY
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import user_gid
-from tests.utils.live_server import ROOT, LiveServer
 from tests.utils.raw_ws import init, open_socket, receive, send, subscribe
 from tests.utils.smtp import SmtpServer
 from tests.utils.subscriptions import EVENTS, FROM_START
@@ -65,7 +65,7 @@ def _bearer(token: str) -> dict[str, str]:
 
 
 def _code(body: dict[str, object]) -> str:
-    return body["errors"][0]["extensions"]["code"]  # type: ignore[index,no-any-return]
+    return body["errors"][0]["extensions"]["code"]  # type: ignore[index]
 
 
 # --- 415: no mutation from a cross-site simple request ------------------------------------------
@@ -119,7 +119,7 @@ async def test_declining_open_requests_is_all_or_none(
     live_server: LiveServer, settings: Settings, database_url: str
 ) -> None:
     admin, mentor = await make_user(admin=True), await make_mentor(capacity=20)
-    requests = [await make_request(await make_user(), mentor) for _ in range(12)]
+    requests = [await make_request(mentee=await make_user(), mentor=mentor) for _ in range(12)]
     variables = {"mentorId": user_gid(mentor.id), "available": False, "decline": True}
     create, drop = _fault_on_declining(requests[9].id, postgres=database_url.startswith("postgres"))
     sql = connections.get("default")
@@ -137,7 +137,8 @@ async def test_declining_open_requests_is_all_or_none(
         statuses = await MentorshipRequest.filter(mentor_id=mentor.id).values_list(
             "status", flat=True
         )
-        assert statuses == [RequestStatus.NEW] * 12  # not 9 declined and 3 open
+        # not 9 declined and 3 open
+        assert statuses == [RequestStatus.NEW] * 12  # type: ignore[comparison-overlap]
         assert (await User.get(id=mentor.id)).available
         assert await AvailabilityChange.filter(mentor_id=mentor.id).count() == 0
 
@@ -150,7 +151,7 @@ async def test_declining_open_requests_is_all_or_none(
     assert payload["userErrors"] == []
     assert len(payload["requests"]) == 12
     statuses = await MentorshipRequest.filter(mentor_id=mentor.id).values_list("status", flat=True)
-    assert statuses == [RequestStatus.DECLINED] * 12
+    assert statuses == [RequestStatus.DECLINED] * 12  # type: ignore[comparison-overlap]
     assert not (await User.get(id=mentor.id)).available
 
 
@@ -410,7 +411,7 @@ async def test_readyz_answers_at_once_when_every_pool_connection_is_stuck(
                     "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
                     " 'mentorgraph-readyz-test' AND wait_event_type = 'Lock'"
                 )
-                return waiting == 2
+                return bool(waiting == 2)
 
             await until_found(both_connections_waiting, "the pool's connections never waited")
             ready = await http.get("/readyz", timeout=PATIENCE)  # a hang guard, not a timing
@@ -429,7 +430,7 @@ async def test_readyz_answers_at_once_when_every_pool_connection_is_stuck(
 )
 async def test_readyz_answers_at_once_when_sqlite_is_wedged(serve: StartServer) -> None:
     url = await serve()  # in this process, on the test's own connection
-    lock = connections.get("default")._lock  # type: ignore[attr-defined]
+    lock = connections.get("default")._lock
     async with httpx.AsyncClient(base_url=url, timeout=PATIENCE) as http:
         assert (await http.get("/readyz")).status_code == 200
         await lock.acquire()  # what a transaction that never ends would hold

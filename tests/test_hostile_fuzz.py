@@ -35,12 +35,12 @@ from hypothesis_graphql import strategies as gql
 from hypothesis_graphql.strategies import Mode
 from websockets.exceptions import ConnectionClosed
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
 from models.users import User
 from resolvers.ids import encode_global_id
 from schema import build_schema
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.fuzz import VARIABLE_NAMES, answer_problems, dumps, envelopes, json_values
 from tests.utils.inprocess_server import InProcessServer
 from tests.utils.raw_ws import open_socket
@@ -83,7 +83,7 @@ async def target(settings: Settings, db: None) -> AsyncIterator[Target]:
     mentor = await make_mentor()
     admin = await make_user(admin=True)
     other_mentor = await make_mentor()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     issuer = TokenService(settings.resolved_jwt_secret, timedelta(hours=1))
     people: dict[str, User | None] = {
         "anonymous": None,
@@ -206,10 +206,10 @@ def documents(ids: list[str]) -> st.SearchStrategy[str]:
         "DateTime": st.sampled_from(["2024-02-29T12:00:00Z", "yesterday", ""]).map(nodes.String),
     }
     return st.one_of(
-        gql.from_schema(SCHEMA, custom_scalars=scalars, allow_x00=False),  # type: ignore[arg-type]
+        gql.from_schema(SCHEMA, custom_scalars=scalars, allow_x00=False),
         gql.from_schema(
             SCHEMA,
-            custom_scalars=scalars,  # type: ignore[arg-type]
+            custom_scalars=scalars,
             allow_x00=False,
             mode=Mode.NEGATIVE,
         ),

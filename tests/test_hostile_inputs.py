@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
+from devkit.factories import make_mentor, make_user
 from models.users import User
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_user
 
 # Beyond PostgreSQL's int4 (users' ids), and beyond bigint (requests' ids).
 INT4_PLUS = 2**31

@@ -21,6 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
+from devkit.factories import PASSWORD, make_user
+from devkit.live_server import LiveServer
 from mentorgraph.app import create_app
 from mentorgraph.settings import Settings
 from models import clock, throttle
@@ -28,8 +30,6 @@ from models.auth import Throttle
 from models.passwords import BoundedHasher, verify_password
 from models.sweep import sweep
 from models.users import User
-from tests.utils.factories import PASSWORD, make_user
-from tests.utils.live_server import LiveServer
 
 pytestmark = pytest.mark.skipif(
     os.uname().sysname != "Linux", reason="needs 127.0.0.x loopback addresses (Linux)"
@@ -60,7 +60,7 @@ def servers(settings: Settings, db: None) -> Iterator[list[LiveServer]]:
     with contextlib.ExitStack() as stack:
         started = []
         for _ in range(count):
-            server = LiveServer(settings, **CEILINGS)
+            server = LiveServer(settings, **CEILINGS)  # type: ignore[arg-type]
             server.start()
             stack.callback(server.stop)
             started.append(server)

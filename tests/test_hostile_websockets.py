@@ -18,12 +18,12 @@ import pytest
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from devkit.factories import make_mentor, make_user
+from devkit.live_server import LiveServer
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
 from models.users import User
 from tests.conftest import StartServer
-from tests.utils.factories import make_mentor, make_user
-from tests.utils.live_server import LiveServer
 from tests.utils.raw_ws import init, open_socket, receive, send
 from tests.utils.subscriptions import EVENTS, PATIENCE
 from tests.utils.waiting import until_found

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from devkit.factories import make_mentor
 from tests.conftest import StartServer
-from tests.utils.factories import make_mentor
 from tests.utils.lifecycle import user_gid
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from tortoise.transactions import in_transaction
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from models import clock, inbox, lifecycle, throttle
 from models.inbox import Notification, purge_read
 from models.outbox import OutboxEmail
@@ -17,7 +18,6 @@ from models.requests import DeclineReason, RequestStatus
 from models.users import User
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 from tests.utils.lifecycle import act, create, request_gid
 from tests.utils.threads import send
 
@@ -54,7 +54,7 @@ async def listed(
     response = await client.execute(
         LIST, {"first": first, "unreadOnly": unread_only}, as_user=viewer
     )
-    return response.data  # type: ignore[no-any-return]
+    return response.data
 
 
 def kinds(data: dict[str, Any]) -> list[str]:
@@ -100,7 +100,7 @@ async def test_each_change_notifies_the_other_side_with_its_email(
 
 async def test_a_refused_change_leaves_no_notification(client: GraphQLClient, db: None) -> None:
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor, status=RequestStatus.APPROVED)
+    request = await make_request(mentee=mentee, mentor=mentor, status=RequestStatus.APPROVED)
     refused = await act(client, "decline", request.id, mentor)
     assert refused.data["declineMentorshipRequest"]["userErrors"]
     assert await Notification.all().count() == 0
@@ -222,7 +222,7 @@ async def test_old_read_notifications_are_purged(client: GraphQLClient, db: None
 
 async def test_feedback_notifies_its_subject(client: GraphQLClient, db: None) -> None:
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_mentorship(mentor, mentee, completed=True)
+    request = await make_mentorship(mentor=mentor, mentee=mentee, completed=True)
     response = await client.execute(LEAVE, {"id": request_gid(request.id)}, as_user=mentor)
     assert response.data["leaveMentorshipFeedback"]["userErrors"] == []
     assert kinds(await listed(client, mentee)) == ["FEEDBACK_RECEIVED"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from devkit.factories import make_mentor, make_user
 from models import clock
 from models.availability_changes import AvailabilityChange
 from models.reminders import RequestReminder
@@ -17,7 +18,6 @@ from models.users import User
 from resolvers.ids import decode_global_id
 from tests.utils.admin import ADMIN_REQUESTS, AVAILABILITY_CHANGES, UNRESPONSIVE
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_user
 from tests.utils.lifecycle import create, request_gid, user_gid
 from tests.utils.mail import inbox, text_of, worker_for
 from tests.utils.rules import rules

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from devkit.factories import TEXT, make_mentor, make_request, make_user
 from models import clock, lifecycle
 from models.availability_changes import AvailabilityChange
 from models.errors import ErrorCode, RuleViolation
@@ -20,7 +21,6 @@ from models.request_rules import create_request
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.sweep import sweep, sweep_lock
 from models.users import User
-from tests.utils.factories import TEXT, make_mentor, make_request, make_user
 from tests.utils.rules import rules
 
 postgres_only = pytest.mark.skipif(
@@ -34,7 +34,7 @@ async def _waiting_requests(count: int) -> list[int]:
     ids = []
     for n in range(count):
         mentee = await make_user()
-        ids.append((await make_request(mentee, mentors[n % len(mentors)])).id)
+        ids.append((await make_request(mentee=mentee, mentor=mentors[n % len(mentors)])).id)
     return ids
 
 
@@ -91,7 +91,7 @@ async def _silent_mentors(count: int) -> list[tuple[int, int]]:
     pairs = []
     for _ in range(count):
         mentor = await make_mentor()
-        pairs.append((mentor.id, (await make_request(await make_user(), mentor)).id))
+        pairs.append((mentor.id, (await make_request(mentee=await make_user(), mentor=mentor)).id))
     clock.advance(timedelta(days=5, minutes=1))
     with rules(silent_signals=1_000):
         await run_ladder()  # the first reminders, and nobody flagged yet

@@ -10,6 +10,7 @@ from datetime import timedelta
 import httpx
 from tortoise import connections
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import clock
 from models.request_messages import post_message
 from models.requests import MentorshipRequest, RequestStatus
@@ -18,7 +19,6 @@ from models.sweep import sweep
 from models.users import User
 from tests.test_sessions import REFRESH, log_in, post
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.rules import rules
 
 DAY = timedelta(days=1)
@@ -51,7 +51,7 @@ async def test_a_slow_mentor_who_comes_by_is_never_flagged_an_absent_one_is(
     with rules(**RULES):
         for mentor in (slow, absent):
             for _ in range(3):
-                await make_request(await make_user(), mentor)
+                await make_request(mentee=await make_user(), mentor=mentor)
         token = (await log_in(client.http, "slow@example.org"))["refreshToken"]
         flagged: dict[int, int] = {}
         for day in range(1, 25):
@@ -77,8 +77,8 @@ async def test_a_slow_mentor_who_comes_by_is_never_flagged_an_absent_one_is(
         # They stop coming (last seen on day 24): a request on day 25 is unread on day 30, and
         # they have been unseen for five days since day 29.
         clock.advance(DAY)
-        await make_request(await make_user(), slow)
-        await make_request(await make_user(), slow)
+        await make_request(mentee=await make_user(), mentor=slow)
+        await make_request(mentee=await make_user(), mentor=slow)
         for _ in range(4):
             clock.advance(DAY)
             await sweep()
@@ -95,7 +95,7 @@ async def test_a_message_is_being_seen(db: None) -> None:
         asked = []
         for mentor in (writer, absent):
             for _ in range(2):
-                asked.append(await make_request(await make_user(), mentor))
+                asked.append(await make_request(mentee=await make_user(), mentor=mentor))
         clock.advance(3 * DAY)
         # The mentor asks for more before deciding, without marking the request viewed.
         await post_message(writer, asked[0].id, "Which project would we work on together?")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import clock, lifecycle
 from models.availability_changes import AvailabilityChange
 from models.notifications import web_link
@@ -15,7 +16,6 @@ from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.sweep import sweep
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import create, request_gid
 from tests.utils.mail import inbox, text_of, worker_for
 from tests.utils.smtp import SmtpServer
@@ -95,7 +95,7 @@ async def test_responsive_and_slow_mentors_are_never_flagged(db: None) -> None:
         # only looks after its first reminder and answers after its second.
         if day % 3 == 0:
             for mentor in (prompt, slow):
-                await make_request(mentees[(day // 3) % len(mentees)], mentor)
+                await make_request(mentee=mentees[(day // 3) % len(mentees)], mentor=mentor)
         for request in await MentorshipRequest.filter(status__in=[RequestStatus.NEW]):
             age = clock.now() - request.created_at
             if request.mentor_id == prompt.id and age >= DAY:
@@ -124,7 +124,7 @@ async def test_responsive_and_slow_mentors_are_never_flagged(db: None) -> None:
 async def test_withdrawn_unviewed_requests_count_as_silence(db: None) -> None:
     mentor = await make_mentor()
     for _ in range(2):
-        request = await make_request(await make_user(), mentor)
+        request = await make_request(mentee=await make_user(), mentor=mentor)
         clock.advance(3 * DAY)
         await lifecycle.transition(
             request.id, RequestStatus.CANCELLED, actor=await User.get(id=request.mentee_id)
@@ -136,7 +136,7 @@ async def test_withdrawn_unviewed_requests_count_as_silence(db: None) -> None:
     # A mentor whose withdrawn requests were read is not silent.
     reader = await make_mentor()
     for _ in range(2):
-        request = await make_request(await make_user(), reader)
+        request = await make_request(mentee=await make_user(), mentor=reader)
         await lifecycle.transition(request.id, RequestStatus.VIEWED, actor=reader)
         clock.advance(3 * DAY)
         await lifecycle.transition(

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import TEXT, make_mentor, make_request, make_user
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.users import User
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import TEXT, make_mentor, make_request, make_user
 from tests.utils.lifecycle import (
     CANCEL_OTHERS,
     CREATE,
@@ -41,7 +41,7 @@ async def cast_for(request: MentorshipRequest) -> dict[str, User | None]:
 
 async def approved_with_history() -> tuple[MentorshipRequest, RequestEvent]:
     mentee, mentor = await make_user(), await make_mentor()
-    request = await make_request(mentee, mentor, status=S.APPROVED)
+    request = await make_request(mentee=mentee, mentor=mentor, status=S.APPROVED)
     event = await RequestEvent.create(
         request_id=request.id,
         from_status=S.NEW,
@@ -137,10 +137,14 @@ def expected(operation: str, role: str) -> str | None:
 @pytest.mark.parametrize("operation", list(MUTATIONS))
 async def test_changing_a_request(client: GraphQLClient, operation: str, role: str) -> None:
     status, _ = MUTATIONS[operation]
-    request = await make_request(await make_user(), await make_mentor(), status=status)
+    request = await make_request(
+        mentee=await make_user(), mentor=await make_mentor(), status=status
+    )
     viewer = (await cast_for(request))[role]
     if operation == "cancelOthers":
-        waiting = await make_request(await User.get(id=request.mentee_id), await make_mentor())
+        waiting = await make_request(
+            mentee=await User.get(id=request.mentee_id), mentor=await make_mentor()
+        )
         response = await client.execute(
             CANCEL_OTHERS, {"id": request_gid(request.id)}, as_user=viewer
         )

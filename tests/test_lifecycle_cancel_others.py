@@ -9,11 +9,11 @@ import asyncpg
 import pytest
 from tortoise import connections
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import lifecycle
 from models.events import EVENT_ORDER_LOCK
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import CANCEL_OTHERS, request_gid
 from tests.utils.waiting import until_found
 
@@ -24,13 +24,16 @@ async def test_cancels_every_other_waiting_request_each_with_its_event(
     client: GraphQLClient,
 ) -> None:
     mentee = await make_user()
-    keep = await make_request(mentee, await make_mentor(), status=S.APPROVED)
-    waiting = [await make_request(mentee, await make_mentor(), status=s) for s in (S.NEW, S.VIEWED)]
+    keep = await make_request(mentee=mentee, mentor=await make_mentor(), status=S.APPROVED)
+    waiting = [
+        await make_request(mentee=mentee, mentor=await make_mentor(), status=s)
+        for s in (S.NEW, S.VIEWED)
+    ]
     untouched = [
-        await make_request(mentee, await make_mentor(), status=s)
+        await make_request(mentee=mentee, mentor=await make_mentor(), status=s)
         for s in (S.APPROVED, S.DECLINED, S.COMPLETED)
     ]
-    someone_elses = await make_request(await make_user(), await make_mentor())
+    someone_elses = await make_request(mentee=await make_user(), mentor=await make_mentor())
 
     response = await client.execute(CANCEL_OTHERS, {"id": request_gid(keep.id)}, as_user=mentee)
     payload = response.data["cancelOtherMentorshipRequests"]
@@ -52,8 +55,8 @@ async def test_cancels_every_other_waiting_request_each_with_its_event(
 
 async def test_the_kept_request_must_be_approved(client: GraphQLClient) -> None:
     mentee = await make_user()
-    keep = await make_request(mentee, await make_mentor(), status=S.NEW)
-    other = await make_request(mentee, await make_mentor(), status=S.NEW)
+    keep = await make_request(mentee=mentee, mentor=await make_mentor(), status=S.NEW)
+    other = await make_request(mentee=mentee, mentor=await make_mentor(), status=S.NEW)
     response = await client.execute(CANCEL_OTHERS, {"id": request_gid(keep.id)}, as_user=mentee)
     payload = response.data["cancelOtherMentorshipRequests"]
     assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
@@ -65,7 +68,7 @@ async def test_the_kept_request_must_be_approved(client: GraphQLClient) -> None:
 
 async def test_with_nothing_to_cancel_it_returns_an_empty_list(client: GraphQLClient) -> None:
     mentee = await make_user()
-    keep = await make_request(mentee, await make_mentor(), status=S.APPROVED)
+    keep = await make_request(mentee=mentee, mentor=await make_mentor(), status=S.APPROVED)
     response = await client.execute(CANCEL_OTHERS, {"id": request_gid(keep.id)}, as_user=mentee)
     assert response.data["cancelOtherMentorshipRequests"] == {"requests": [], "userErrors": []}
 
@@ -78,8 +81,10 @@ async def test_every_row_lock_is_taken_before_the_event_lock(db: None, database_
     cancellation must wait for that row before it draws any event id itself: holding the event
     lock while waiting for a row deadlocks with that approval (models/events.py)."""
     mentee = await make_user()
-    keep = await make_request(mentee, await make_mentor(), status=S.APPROVED)
-    first, second = [await make_request(mentee, await make_mentor()) for _ in range(2)]
+    keep = await make_request(mentee=mentee, mentor=await make_mentor(), status=S.APPROVED)
+    first, second = [
+        await make_request(mentee=mentee, mentor=await make_mentor()) for _ in range(2)
+    ]
     # The approval, on a connection of its own (another server process, say).
     approval = await asyncpg.connect(database_url)
     try:

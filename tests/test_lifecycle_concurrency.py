@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from tortoise.exceptions import IntegrityError
 
+from devkit.factories import make_mentor, make_request, make_user
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from models.users import User
 from tests.utils.client import GraphQLClient, GraphQLResponse
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import CANCEL_OTHERS, act, codes, create, request_gid, result_of
 
 S = RequestStatus
@@ -56,9 +56,9 @@ async def test_duplicate_creates_of_one_pair_race_to_one(live_clients: list[Grap
 async def test_the_pair_index_refuses_a_second_open_request(db: None) -> None:
     # The backstop behind DUPLICATE_REQUEST, whatever the code above it does.
     mentee, mentor = await make_user(), await make_mentor()
-    await make_request(mentee, mentor, status=S.APPROVED)
+    await make_request(mentee=mentee, mentor=mentor, status=S.APPROVED)
     with pytest.raises(IntegrityError):
-        await make_request(mentee, mentor, status=S.NEW)
+        await make_request(mentee=mentee, mentor=mentor, status=S.NEW)
 
 
 async def test_simultaneous_answers_one_wins(live_clients: list[GraphQLClient]) -> None:
@@ -67,7 +67,7 @@ async def test_simultaneous_answers_one_wins(live_clients: list[GraphQLClient]) 
     rounds: list[tuple[MentorshipRequest, list[tuple[str, User]]]] = []
     for _ in range(10):
         mentee = await make_user()
-        request = await make_request(mentee, mentor, status=S.VIEWED)
+        request = await make_request(mentee=mentee, mentor=mentor, status=S.VIEWED)
         contenders = [
             ("approve", mentor),
             ("decline", mentor),
@@ -101,7 +101,7 @@ async def test_simultaneous_approvals_never_exceed_capacity(
     live_clients: list[GraphQLClient],
 ) -> None:
     mentor = await make_mentor(capacity=3)
-    requests = [await make_request(await make_user(), mentor) for _ in range(15)]
+    requests = [await make_request(mentee=await make_user(), mentor=mentor) for _ in range(15)]
     responses = await together(
         [act(spread(live_clients, i), "approve", r.id, mentor) for i, r in enumerate(requests)]
     )
@@ -113,7 +113,7 @@ async def test_simultaneous_approvals_never_exceed_capacity(
 
 async def test_simultaneous_views_write_one_event(live_clients: list[GraphQLClient]) -> None:
     mentee, mentor = await make_user(), await make_mentor()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     responses = await together(
         [act(spread(live_clients, i), "markViewed", request.id, mentor) for i in range(10)]
     )
@@ -127,8 +127,8 @@ async def test_cancelling_the_others_while_their_mentors_answer(
     # Lock order (users row, then request rows) keeps this free of deadlocks: every other
     # request ends either approved by its mentor or cancelled by the mentee, with one event.
     mentee = await make_user()
-    kept = await make_request(mentee, await make_mentor(), status=S.APPROVED)
-    others = [await make_request(mentee, await make_mentor()) for _ in range(4)]
+    kept = await make_request(mentee=mentee, mentor=await make_mentor(), status=S.APPROVED)
+    others = [await make_request(mentee=mentee, mentor=await make_mentor()) for _ in range(4)]
     mentors = {r.id: await User.get(id=r.mentor_id) for r in others}
     cancel_all = spread(live_clients, 0).execute(
         CANCEL_OTHERS, {"id": request_gid(kept.id)}, as_user=mentee

@@ -8,12 +8,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from devkit.factories import TEXT, make_mentor, make_request, make_user
 from mentorgraph.app import create_app
 from mentorgraph.settings import Settings
 from models.limits import configure, limits
 from models.requests import MentorshipRequest, RequestEvent, RequestStatus
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import TEXT, make_mentor, make_request, make_user
 from tests.utils.lifecycle import CREATE, codes, create, user_gid
 
 S = RequestStatus
@@ -31,7 +31,7 @@ async def test_a_mentee_creates_a_new_request_with_its_event(client: GraphQLClie
     stored = await MentorshipRequest.get(mentee_id=mentee.id)
     assert (stored.mentor_id, stored.message) == (mentor.id, TEXT)
     event = await RequestEvent.get(request_id=stored.id)
-    assert (event.from_status, event.to_status, event.actor_id) == (None, S.NEW, mentee.id)
+    assert (event.from_status, event.to_status, event.actor_id) == (None, S.NEW, mentee.id)  # type: ignore[comparison-overlap]
 
 
 async def test_anonymous_is_unauthenticated(client: GraphQLClient) -> None:
@@ -74,7 +74,7 @@ async def test_the_mentor_must_be_an_available_mentor(client: GraphQLClient, kin
 
 async def test_a_mentor_at_capacity_takes_no_new_requests(client: GraphQLClient) -> None:
     mentor = await make_mentor(capacity=1)
-    await make_request(await make_user(), mentor, status=S.APPROVED)
+    await make_request(mentee=await make_user(), mentor=mentor, status=S.APPROVED)
     assert codes(await create(client, await make_user(), mentor.id)) == ["MENTOR_AT_CAPACITY"]
     # Completed mentorships free the place again.
     await MentorshipRequest.filter(mentor_id=mentor.id).update(status=S.COMPLETED)
@@ -84,7 +84,7 @@ async def test_a_mentor_at_capacity_takes_no_new_requests(client: GraphQLClient)
 @pytest.mark.parametrize("status", list(S))
 async def test_one_open_request_per_pair(client: GraphQLClient, status: RequestStatus) -> None:
     mentee, mentor = await make_user(), await make_mentor()
-    await make_request(mentee, mentor, status=status)
+    await make_request(mentee=mentee, mentor=mentor, status=status)
     payload = await create(client, mentee, mentor.id)
     blocking = status in (S.NEW, S.VIEWED, S.APPROVED)
     assert codes(payload) == (["DUPLICATE_REQUEST"] if blocking else [])
@@ -95,7 +95,7 @@ async def test_at_most_five_open_requests_per_mentee(client: GraphQLClient) -> N
     mentee = await make_user()
     # Answered and active requests do not count; only NEW and VIEWED ones wait.
     for status in (S.APPROVED, S.DECLINED, S.CANCELLED, S.EXPIRED, S.COMPLETED, S.VIEWED):
-        await make_request(mentee, await make_mentor(), status=status)
+        await make_request(mentee=mentee, mentor=await make_mentor(), status=status)
     for _ in range(4):
         assert codes(await create(client, mentee, (await make_mentor()).id)) == []
     payload = await create(client, mentee, (await make_mentor()).id)

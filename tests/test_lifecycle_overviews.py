@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from devkit.factories import make_mentor, make_request, make_user
 from models.requests import RequestStatus
 from models.users import ChannelType, User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, request_gid, result_of, user_gid
 from tests.utils.sql_counter import fewest_statements
 
@@ -51,17 +51,19 @@ async def picture(
     client: GraphQLClient, query: str, user: User, viewer: User | None, **variables: Any
 ) -> dict[str, Any]:
     response = await client.execute(query, {"id": user_gid(user.id), **variables}, as_user=viewer)
-    return response.data["node"]  # type: ignore[no-any-return]
+    return response.data["node"]
 
 
 async def test_the_mentees_picture(client: GraphQLClient) -> None:
     mentee = await make_user()
     statuses = [S.NEW, S.VIEWED, S.APPROVED, S.DECLINED, S.COMPLETED, S.NEW]
     requests = [
-        await make_request(mentee, await make_mentor(name=f"Mentor {i}"), status=status)
+        await make_request(
+            mentee=mentee, mentor=await make_mentor(name=f"Mentor {i}"), status=status
+        )
         for i, status in enumerate(statuses)
     ]
-    await make_request(await make_user(), await make_mentor())  # someone else's
+    await make_request(mentee=await make_user(), mentor=await make_mentor())  # someone else's
 
     view = await picture(client, MENTEE_PICTURE, mentee, mentee)
     assert view["sentRequestCounts"] == {
@@ -100,7 +102,7 @@ async def test_the_mentors_picture(client: GraphQLClient) -> None:
     mentor = await make_mentor()
     mentees = [await make_user(name=f"Mentee {i}") for i in range(4)]
     for mentee, status in zip(mentees, [S.NEW, S.APPROVED, S.APPROVED, S.CANCELLED], strict=True):
-        await make_request(mentee, mentor, status=status)
+        await make_request(mentee=mentee, mentor=mentor, status=status)
 
     view = await picture(client, MENTOR_PICTURE, mentor, mentor)
     counts = view["receivedRequestCounts"]
@@ -120,7 +122,7 @@ async def test_the_mentors_picture(client: GraphQLClient) -> None:
 
 async def test_keyset_pages_newest_first(client: GraphQLClient) -> None:
     mentee = await make_user()
-    requests = [await make_request(mentee, await make_mentor()) for _ in range(5)]
+    requests = [await make_request(mentee=mentee, mentor=await make_mentor()) for _ in range(5)]
     expected = [request_gid(r.id) for r in reversed(requests)]
     seen: list[str] = []
     after = None
@@ -135,7 +137,7 @@ async def test_keyset_pages_newest_first(client: GraphQLClient) -> None:
 
 async def test_overviews_are_for_the_user_and_admins_only(client: GraphQLClient) -> None:
     mentee, mentor = await make_user(), await make_mentor()
-    await make_request(mentee, mentor, status=S.APPROVED)
+    await make_request(mentee=mentee, mentor=mentor, status=S.APPROVED)
     hidden_mentee = {"sentRequestCounts": None, "activeMentors": None, "sentRequests": None}
     hidden_mentor = {"receivedRequestCounts": None, "activeMentees": None, "receivedRequests": None}
     for viewer in (None, await make_user(), await make_mentor(), mentor):
@@ -151,7 +153,9 @@ async def test_statements_do_not_grow_with_the_page(client: GraphQLClient) -> No
     async def statements_for(n: int) -> int:
         mentee = await make_user()
         for i in range(n):
-            await make_request(mentee, await make_mentor(), status=[S.NEW, S.APPROVED][i % 2])
+            await make_request(
+                mentee=mentee, mentor=await make_mentor(), status=[S.NEW, S.APPROVED][i % 2]
+            )
         view = await picture(client, MENTEE_PICTURE, mentee, mentee)
         assert len(view["sentRequests"]["nodes"]) == n
         return await fewest_statements(lambda: picture(client, MENTEE_PICTURE, mentee, mentee))
@@ -166,7 +170,7 @@ async def test_statements_do_not_grow_with_the_page(client: GraphQLClient) -> No
 async def test_approval_reveals_the_mentors_channels_to_that_mentee(client: GraphQLClient) -> None:
     mentor = await make_mentor(channels=[(ChannelType.SLACK, "@mentor")])
     mentee, other = await make_user(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     query = "query($id: ID!) { node(id: $id) { ... on User { channels { type handle } } } }"
 
     async def channels(viewer: User) -> Any:
@@ -184,7 +188,7 @@ async def test_approval_reveals_the_mentors_channels_to_that_mentee(client: Grap
     )
     assert await channels(mentee) == [{"type": "SLACK", "handle": "@mentor"}]
 
-    declined = await make_request(other, mentor)
+    declined = await make_request(mentee=other, mentor=mentor)
     await act(client, "decline", declined.id, mentor)
     assert await channels(other) is None
 
@@ -201,7 +205,7 @@ async def test_nested_request_lists_of_many_users_are_batched(client: GraphQLCli
         mentors = [await make_mentor(capacity=5) for _ in range(n)]
         for mentor in mentors:
             for status in (S.NEW, S.APPROVED, S.DECLINED, S.NEW):
-                await make_request(await make_user(), mentor, status=status)
+                await make_request(mentee=await make_user(), mentor=mentor, status=status)
         ids = [user_gid(m.id) for m in mentors]
         result = await client.execute(query, {"ids": ids}, as_user=admin)
         for node in result.data["nodes"]:

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import lifecycle
 from models.errors import RuleViolation
 from models.requests import DeclineReason, MentorshipRequest, RequestEvent, RequestStatus
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import OPERATIONS, act, codes, result_of
 
 S = RequestStatus
@@ -89,7 +89,7 @@ async def test_transition_table_through_graphql(
     mismatches = []
     for role in ROLES:
         mentee, mentor, cast = await people()
-        request = await make_request(mentee, mentor, status=status)
+        request = await make_request(mentee=mentee, mentor=mentor, status=status)
         before = snapshot(request)
         payload = result_of(await act(client, operation, request.id, cast[role]), operation)
         after = await MentorshipRequest.get(id=request.id)
@@ -119,7 +119,7 @@ async def test_transition_table_through_graphql(
 
 async def test_changes_set_their_timestamps_and_answers(client: GraphQLClient) -> None:
     mentee, mentor, cast = await people()
-    viewed = await make_request(mentee, mentor)
+    viewed = await make_request(mentee=mentee, mentor=mentor)
     payload = result_of(await act(client, "markViewed", viewed.id, mentor), "markViewed")
     assert payload["request"]["viewedAt"] is not None
     assert payload["request"]["respondedAt"] is None
@@ -131,13 +131,13 @@ async def test_changes_set_their_timestamps_and_answers(client: GraphQLClient) -
 
     # A mentor may answer without marking viewed first: answering implies having read it.
     other_mentee = await make_user()
-    fresh = await make_request(other_mentee, mentor)
+    fresh = await make_request(mentee=other_mentee, mentor=mentor)
     declined = result_of(await act(client, "decline", fresh.id, mentor), "decline")["request"]
     assert declined["declineReason"] == "NOT_A_GOOD_FIT"
     assert declined["viewedAt"] == declined["respondedAt"] is not None
 
     # respondedAt measures the mentor: an admin's decline is not a response of theirs.
-    third = await make_request(await make_user(), mentor)
+    third = await make_request(mentee=await make_user(), mentor=mentor)
     by_admin = result_of(await act(client, "decline", third.id, cast["admin"]), "decline")
     assert by_admin["request"]["respondedAt"] is None
     assert by_admin["request"]["status"] == "DECLINED"
@@ -145,7 +145,7 @@ async def test_changes_set_their_timestamps_and_answers(client: GraphQLClient) -
 
 async def test_events_keep_the_notes_given_with_each_change(client: GraphQLClient) -> None:
     mentee, mentor, _ = await people()
-    request = await make_request(mentee, mentor, status=S.VIEWED)
+    request = await make_request(mentee=mentee, mentor=mentor, status=S.VIEWED)
     result_of(await act(client, "cancel", request.id, mentee), "cancel")
     event = await RequestEvent.get(request_id=request.id)
     assert (event.to_status, event.note) == (S.CANCELLED, "I found help elsewhere.")
@@ -172,7 +172,7 @@ async def test_transition_table_in_the_models_including_the_system(
     for to in S:
         for role in ("mentee", "mentor", "admin", "system"):
             mentee, mentor, cast = await people()
-            request = await make_request(mentee, mentor, status=status)
+            request = await make_request(mentee=mentee, mentor=mentor, status=status)
             actor = None if role == "system" else cast[role]
             if role in MODEL_ALLOWED.get((to, status), set()):
                 want = None
@@ -193,7 +193,7 @@ async def test_transition_table_in_the_models_including_the_system(
 
 
 async def test_system_changes_have_no_actor(db: None) -> None:
-    request = await make_request(await make_user(), await make_mentor())
+    request = await make_request(mentee=await make_user(), mentor=await make_mentor())
     await lifecycle.transition(request.id, S.EXPIRED, actor=None, note="No answer in 14 days.")
     event = await RequestEvent.get(request_id=request.id)
     assert (event.actor_id, event.to_status, event.note) == (
@@ -205,8 +205,8 @@ async def test_system_changes_have_no_actor(db: None) -> None:
 
 async def test_approvals_stop_at_the_mentors_capacity(client: GraphQLClient) -> None:
     mentor = await make_mentor(capacity=1)
-    first = await make_request(await make_user(), mentor, status=S.VIEWED)
-    second = await make_request(await make_user(), mentor, status=S.VIEWED)
+    first = await make_request(mentee=await make_user(), mentor=mentor, status=S.VIEWED)
+    second = await make_request(mentee=await make_user(), mentor=mentor, status=S.VIEWED)
     assert codes(result_of(await act(client, "approve", first.id, mentor), "approve")) == []
 
     refused = result_of(await act(client, "approve", second.id, mentor), "approve")

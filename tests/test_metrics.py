@@ -19,14 +19,14 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.live_server import LiveServer, free_port
 from mentorgraph import metrics_dir
 from mentorgraph.app import create_app
 from mentorgraph.metrics import OperationNames, exported_names, operation_type
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import request_gid
-from tests.utils.live_server import LiveServer, free_port
 from tests.utils.raw_ws import init, open_socket, receive, send
 from tests.utils.subscriptions import EVENTS, PATIENCE
 
@@ -117,7 +117,7 @@ async def test_prometheus_scrapes_the_series_of_a_session(settings: Settings, db
     postgres = not settings.is_sqlite
     mentor = await make_mentor()
     mentee = await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     tokens = TokenService(settings.resolved_jwt_secret, timedelta(hours=1))
     values = settings.data_dir / "metrics"  # the workers' files (else a temporary directory)
     server = LiveServer(
@@ -219,7 +219,7 @@ async def test_metrics_can_be_turned_off_or_restricted(settings: Settings, db: N
         ({"metrics_allow_ips": "10.0.0.0/8,127.0.0.0/8"}, 200),
     ]
     for update, status in cases:
-        app = create_app(settings.model_copy(update=update), manage_db=False)
+        app = create_app(settings.model_copy(update=update), manage_db=False)  # type: ignore[arg-type]
         # httpx's ASGI transport connects from 127.0.0.1.
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 4711))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from jinja2 import FileSystemLoader
 
+from devkit.factories import make_mentor, make_request, make_user
 from models import clock, notifications
 from models.ladder import send_reminder
 from models.mentor_availability import change_availability
@@ -16,7 +17,6 @@ from models.requests import RequestStatus
 from models.users import User
 from resolvers.ids import decode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import (
     CANCEL_OTHERS,
     act,
@@ -56,7 +56,7 @@ async def test_approval_tells_the_mentee_how_many_others_wait(
 ) -> None:
     mentee = await make_user(email="mo@example.org")
     mentors = [await make_mentor(name=f"Mentor {n}") for n in range(3)]
-    ids = [(await make_request(mentee, m)).id for m in mentors]
+    ids = [(await make_request(mentee=mentee, mentor=m)).id for m in mentors]
     await act(client, "approve", ids[0], mentors[0])
     [email] = await _emails("request_approved")
     assert email.to_email == "mo@example.org"
@@ -77,7 +77,7 @@ async def test_an_approval_with_nothing_else_waiting_says_nothing_of_others(
     client: GraphQLClient, db: None
 ) -> None:
     mentee, mentor = await make_user(), await make_mentor()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     await act(client, "approve", request.id, mentor)
     [email] = await _emails("request_approved")
     assert "other request" not in email.text_body
@@ -86,14 +86,14 @@ async def test_an_approval_with_nothing_else_waiting_says_nothing_of_others(
 async def test_decline_and_cancel(client: GraphQLClient, db: None) -> None:
     mentee = await make_user(name="Mo", email="mo@example.org")
     mentor = await make_mentor(name="Ada", email="ada@example.org")
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     await act(client, "decline", request.id, mentor)
     [declined] = await _emails("request_declined")
     assert declined.to_email == "mo@example.org"
     assert "Ada declined your mentorship request because they do not think" in declined.text_body
     assert "Their message:\nSorry." in declined.text_body
 
-    other = await make_request(mentee, await make_mentor(email="bo@example.org"))
+    other = await make_request(mentee=mentee, mentor=await make_mentor(email="bo@example.org"))
     await act(client, "cancel", other.id, mentee)
     [cancelled] = await _emails("request_cancelled")
     assert cancelled.to_email == "bo@example.org"
@@ -103,7 +103,7 @@ async def test_decline_and_cancel(client: GraphQLClient, db: None) -> None:
 
 async def test_viewing_and_completing_send_nothing(client: GraphQLClient, db: None) -> None:
     mentee, mentor = await make_user(), await make_mentor()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     for operation, actor in (("markViewed", mentor), ("approve", mentor), ("complete", mentee)):
         done = result_of(await act(client, operation, request.id, actor), operation)
         assert codes(done) == [], operation
@@ -112,7 +112,7 @@ async def test_viewing_and_completing_send_nothing(client: GraphQLClient, db: No
 
 async def test_a_refused_change_queues_no_email(client: GraphQLClient, db: None) -> None:
     mentee, mentor = await make_user(), await make_mentor(capacity=0)
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     response = await act(client, "approve", request.id, mentor)
     assert response.data["approveMentorshipRequest"]["userErrors"][0]["code"] == (
         "MENTOR_AT_CAPACITY"
@@ -124,7 +124,7 @@ async def test_reminders_by_the_ladder_and_by_an_admin(db: None) -> None:
     mentee = await make_user(name="Mo")
     mentor = await make_mentor(email="ada@example.org")
     admin = await make_user(admin=True)
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     clock.advance(timedelta(days=6))
     await send_reminder(request.id, number=1)
     await send_reminder(request.id, number=2)
@@ -140,7 +140,7 @@ async def test_reminders_by_the_ladder_and_by_an_admin(db: None) -> None:
 
 async def test_no_reminder_for_an_answered_request(db: None) -> None:
     request = await make_request(
-        await make_user(), await make_mentor(), status=RequestStatus.APPROVED
+        mentee=await make_user(), mentor=await make_mentor(), status=RequestStatus.APPROVED
     )
     assert await send_reminder(request.id, number=1) is None
     assert await OutboxEmail.all().count() == 0
@@ -213,7 +213,7 @@ async def test_emails_follow_the_locale_with_english_as_fallback(
     brazilian.locale = "pt-BR"  # nothing in Portuguese yet
     await brazilian.save(update_fields=["locale"])
     for mentor in (austrian, brazilian):
-        request = await make_request(mentee, mentor)
+        request = await make_request(mentee=mentee, mentor=mentor)
         await act(client, "cancel", request.id, mentee)
     german_email, english_email = await _emails("request_cancelled")
     assert german_email.subject == "Mo hat die Anfrage zurückgezogen"

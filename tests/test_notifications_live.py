@@ -12,11 +12,11 @@ from typing import Any
 
 from gql import Client, GraphQLRequest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models.users import User
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import create
 from tests.utils.subscriptions import FROM_START, PATIENCE, transport
 from tests.utils.threads import http_clients, send, tokens_for
@@ -38,7 +38,7 @@ class Reader:
 
     async def next(self) -> dict[str, Any]:
         result = await asyncio.wait_for(anext(self._results), PATIENCE)
-        return result["notifications"]  # type: ignore[no-any-return]
+        return result["notifications"]
 
     async def take(self, count: int) -> list[dict[str, Any]]:
         return [await self.next() for _ in range(count)]
@@ -52,9 +52,9 @@ async def following(
     async with Client(transport=transport(url, token)) as session:
         results = session.subscribe(GraphQLRequest(NOTIFICATIONS, variable_values={"after": after}))
         try:
-            yield Reader(results)  # type: ignore[arg-type]
+            yield Reader(results)
         finally:
-            await results.aclose()  # type: ignore[attr-defined]
+            await results.aclose()
 
 
 async def servers(serve: StartServer, settings: Settings) -> tuple[str, str]:
@@ -75,7 +75,7 @@ async def test_each_new_notification_is_pushed_with_the_unread_count(
 ) -> None:
     posting, following_url = await servers(serve, settings)
     mentor, mentee, stranger = await make_mentor(), await make_user(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     async with (
         http_clients(settings, [posting]) as (client,),
         following(following_url, settings, mentor, FROM_START) as for_mentor,
@@ -94,7 +94,7 @@ async def test_each_new_notification_is_pushed_with_the_unread_count(
         assert summary(await for_mentor.next()) == ("REQUEST_MESSAGE", 1)
         # The stranger's own first push is their own (a message on their request).
         other_mentor = await make_mentor()
-        own = await make_request(stranger, other_mentor)
+        own = await make_request(mentee=stranger, mentor=other_mentor)
         await send(client, other_mentor, own.id, "Hi")
         pushed = await for_stranger.next()
         assert summary(pushed) == ("REQUEST_MESSAGE", 1)
@@ -106,7 +106,7 @@ async def test_resume_after_a_cursor_replays_then_goes_live_nothing_twice(
 ) -> None:
     posting, following_url = await servers(serve, settings)
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     async with http_clients(settings, [posting]) as (client,):
         for text in ("one", "two", "three"):
             await send(client, mentee, request.id, text)

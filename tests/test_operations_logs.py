@@ -16,10 +16,10 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
+from devkit.live_server import ROOT, LiveServer
 from mentorgraph.settings import Settings
 from models.outbox import Email, enqueue_email
 from tests.utils import raw_ws
-from tests.utils.live_server import ROOT, LiveServer
 from tests.utils.subscriptions import ws_url
 
 PASSWORD = "correct horse battery staple 9"
@@ -145,7 +145,7 @@ async def test_the_client_address_behind_a_trusted_proxy(
     """What the proxy says is believed only from FORWARDED_ALLOW_IPS, over HTTP and WebSocket
     (the address login throttling and socket limits count by)."""
     proxy = {"FORWARDED_ALLOW_IPS": "127.0.0.1"} if trusted else {}
-    server = LiveServer(settings, LOG_FORMAT="json", BACKGROUND_JOBS="false", **proxy)
+    server = LiveServer(settings, LOG_FORMAT="json", BACKGROUND_JOBS="false", **proxy)  # type: ignore[arg-type]
     server.start()
     forwarded = {"X-Forwarded-For": "203.0.113.7"}
     try:

@@ -8,10 +8,10 @@ from email.header import decode_header, make_header
 import pytest
 from tortoise.transactions import in_transaction
 
+from devkit.factories import make_user
 from models import clock
 from models.notifications import compose
 from models.outbox import Email, OutboxEmail, enqueue_email
-from tests.utils.factories import make_user
 from tests.utils.mail import part_of, worker_for
 from tests.utils.smtp import SmtpServer
 

@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from devkit.factories import PASSWORD, make_user
+from devkit.live_server import LiveServer
 from mentorgraph.settings import Settings
 from models import clock
 from models.auth import PasswordReset
@@ -22,8 +24,6 @@ from models.sessions import token_digest
 from models.sweep import sweep
 from tests.test_sessions import log_in, post, refresh, works
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import PASSWORD, make_user
-from tests.utils.live_server import LiveServer
 from tests.utils.mail import inbox, part_of, text_of, worker_for
 from tests.utils.smtp import SmtpServer
 

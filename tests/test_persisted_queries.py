@@ -15,13 +15,14 @@ from typing import Any
 import httpx
 import pytest
 
+from devkit.factories import make_mentor
+from devkit.live_server import ROOT
 from mentorgraph.settings import Settings
 from models.persisted_queries import PersistedQuery, document_hash
+from models.sql import column_values
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor
 from tests.utils.inprocess_server import InProcessServer
-from tests.utils.live_server import ROOT
 
 PASSWORD = "correct horse battery staple"
 MENTORS = "query PersistedMentors { mentors(first: 5) { edges { node { name } } } }"
@@ -44,11 +45,11 @@ def as_get(body: dict[str, Any]) -> dict[str, str]:
 
 def code(response: httpx.Response) -> str | None:
     errors = response.json().get("errors") or [{}]
-    return errors[0].get("extensions", {}).get("code")  # type: ignore[no-any-return]
+    return errors[0].get("extensions", {}).get("code")
 
 
 async def stored_hashes() -> set[str]:
-    return set(await PersistedQuery.all().values_list("sha256", flat=True))
+    return column_values(await PersistedQuery.all().values_list("sha256", flat=True), str)
 
 
 async def test_hash_first_then_the_document_then_the_hash_alone_on_every_process(
@@ -118,7 +119,7 @@ async def test_a_wrong_hash_or_a_bad_document_is_refused_and_not_stored(live_ser
         # GraphQL-over-HTTP spec; `mentorgraph/media_types.py`); it is still not stored.
         assert (refused.status_code, code(refused)) == (200, "BAD_USER_INPUT")
 
-        for body in (
+        for body in (  # type: ignore[var-annotated]
             {"extensions": {"persistedQuery": {"version": 2, "sha256Hash": other}}},
             {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "ABC"}}},
             {"extensions": "persistedQuery"},

@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from devkit.factories import make_mentor
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor
 from tests.utils.node_clients import installed
 
 HASH_ONLY_POST = {"method": "POST", "sentDocument": False}
@@ -36,7 +36,7 @@ async def run_apollo(folder: Path, url: str, other_url: str) -> dict[str, Any]:
     )
     out, err = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode == 0, err.decode()
-    return json.loads(out)  # type: ignore[no-any-return]
+    return json.loads(out)
 
 
 async def test_apollo_client_hashes_retries_and_gets(live_clients: list[GraphQLClient]) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from devkit.factories import make_mentor, make_user
 from models.users import ChannelType
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_user
 
 QUERY = "query($id: ID!) { node(id: $id) { ... on User { email channels { handle } } } }"
 

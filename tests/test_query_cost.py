@@ -10,12 +10,12 @@ import pytest
 from graphql import parse
 
 from bench.shapes import SHAPES
+from devkit.factories import make_user
 from mentorgraph.settings import Settings
 from schema.build import build_schema
 from schema.cost import operation_cost
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_user
 from tests.utils.raw_ws import init, open_socket, receive, send
 from tests.utils.sql_counter import count_statements
 from tests.utils.subscriptions import PATIENCE
@@ -111,4 +111,4 @@ async def test_a_subscription_above_the_budget_is_refused_over_the_websocket(
     assert message["type"] == "error", message
     [error] = message["payload"]
     assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
-    assert error["extensions"]["cost"] == cost(query) > BUDGET
+    assert error["extensions"]["cost"] == cost(query) > BUDGET  # type: ignore[operator]

@@ -17,6 +17,7 @@ from graphql import (
 )
 from graphql.language import Visitor
 
+from devkit.schema_queries import schema_operations
 from schema import build_schema
 from tests.test_fast_reads_differential import OPERATIONS, SCHEMA_OPERATIONS, SCHEMA_SEED, SEED
 from tests.utils.query_fields import (
@@ -28,7 +29,6 @@ from tests.utils.query_fields import (
     USER_SCALARS,
 )
 from tests.utils.query_gen import Operation, Vocabulary, generate_operations
-from tests.utils.schema_queries import schema_operations
 
 # Any ids: the documents' shapes depend on the seed alone.
 VOCABULARY = Vocabulary(user_ids=["VXNlcjox"], request_ids=["TWVudG9yc2hpcFJlcXVlc3Q6MQ"])

@@ -48,7 +48,7 @@ async def _scene() -> tuple[User, dict[str, User]]:
     }
     for name in ("withdrawn unread", "read it"):
         mentor, mentee = mentors[name], await make_user()
-        request = await make_request(mentee, mentor)
+        request = await make_request(mentee=mentee, mentor=mentor)
         clock.advance(DAY)
         if name == "read it":
             await lifecycle.transition(request.id, RequestStatus.VIEWED, actor=mentor)

@@ -1,6 +1,6 @@
 """Compiled reads on a real streaming replica (`DATABASE_READ_URL`), with read-your-writes.
 
-The suite makes its own primary and hot standby (`tests/utils/replication.py`: initdb and
+The suite makes its own primary and hot standby (`devkit/replication.py`: initdb and
 `pg_basebackup -R`) and runs `mentorgraph serve` on them. Which cluster answered is proven by
 the data itself: with the replica's replay paused, a write on the primary is invisible there.
 """
@@ -20,11 +20,11 @@ import asyncpg
 import httpx
 import pytest
 
+from devkit.live_server import ROOT, LiveServer
+from devkit.replication import ReplicatedPostgres
 from mentorgraph.read_replica import ReadReplica
 from mentorgraph.settings import Settings
 from resolvers.fast_reads.replica import Answered
-from tests.utils.live_server import ROOT, LiveServer
-from tests.utils.replication import ReplicatedPostgres
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DB", "sqlite") != "postgres",
@@ -131,7 +131,7 @@ async def test_reads_come_from_the_replica_and_a_writer_reads_its_write(
 
         # The replica answers reads without a position: it has not replayed the write.
         def bios(**headers: str) -> list[str]:
-            edges = post(server, MENTOR_BIOS, **headers).json()["data"]["mentors"]["edges"]
+            edges = post(server, MENTOR_BIOS, **headers).json()["data"]["mentors"]["edges"]  # type: ignore[arg-type]
             return [edge["node"]["bio"] for edge in edges]
 
         assert bios() == ["before"]  # anonymous
@@ -140,7 +140,7 @@ async def test_reads_come_from_the_replica_and_a_writer_reads_its_write(
         }
         # The writer sends its position back: the replica is behind it, the primary answers.
         fresh = {"Authorization": auth, "X-Read-After": read_after}
-        assert post(server, VIEWER_BIO, **fresh).json()["data"] == {"viewer": {"bio": "after"}}
+        assert post(server, VIEWER_BIO, **fresh).json()["data"] == {"viewer": {"bio": "after"}}  # type: ignore[arg-type]
         assert bios(**{"X-Read-After": read_after}) == ["after"]
         # A position the replica has already replayed: the replica answers.
         old = await sql(clusters.replica_url, "SELECT pg_last_wal_replay_lsn()::text")

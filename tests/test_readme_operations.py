@@ -15,13 +15,13 @@ from typing import Any
 import httpx
 from graphql import OperationDefinitionNode, OperationType, parse, print_ast
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
+from devkit.live_server import LiveServer
 from mentorgraph.security import TokenService
 from models.outbox import OutboxEmail
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import User
 from resolvers.ids import encode_global_id
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
-from tests.utils.live_server import LiveServer
 from tests.utils.raw_ws import init, open_socket, receive, subscribe
 from tests.utils.subscriptions import FROM_START, PATIENCE
 
@@ -95,11 +95,15 @@ class World:
         self.admin = await make_user(name="Admin", admin=True)
         # A mentor with an open request from someone (for the admin's reminder and decline).
         self.quiet_mentor = await make_mentor(name="Quiet")
-        self.open_request = await make_request(await make_user(name="Waiting"), self.quiet_mentor)
+        self.open_request = await make_request(
+            mentee=await make_user(name="Waiting"), mentor=self.quiet_mentor
+        )
         # A completed mentorship of `mentor` (feedback), an active one (mentorships, graph).
         self.former_mentee = await make_user(name="Former")
-        self.completed = await make_mentorship(self.mentor, self.former_mentee, completed=True)
-        await make_mentorship(self.mentor, await make_user(name="Current"))
+        self.completed = await make_mentorship(
+            mentor=self.mentor, mentee=self.former_mentee, completed=True
+        )
+        await make_mentorship(mentor=self.mentor, mentee=await make_user(name="Current"))
         for name, user in (
             ("mentor", self.mentor),
             ("admin", self.admin),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from models.recommendations import Candidate, ReasonKind, Seeker, rank, score
 from models.requests import RequestStatus
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 from tests.utils.lifecycle import user_gid
 from tests.utils.sql_counter import fewest_statements
 
@@ -90,15 +90,15 @@ async def make_scene() -> User:
     await make_mentor(name="m3", tags=["rust"], country="DE")
     await make_mentor(name="unavailable", tags=["python", "graphql"], available=False)
     full = await make_mentor(name="full", tags=["python", "graphql"], capacity=1)
-    await make_mentorship(full, await make_user())
+    await make_mentorship(mentor=full, mentee=await make_user())
     asked = await make_mentor(name="asked", tags=["python", "graphql"])
-    await make_request(seeker, asked, status=RequestStatus.NEW)
+    await make_request(mentee=seeker, mentor=asked, status=RequestStatus.NEW)
     # Mentored a member who shares an interest with the seeker (and answered: rate 1.0).
     m7 = await make_mentor(name="m7", tags=["go"])
-    await make_mentorship(m7, await make_user(tags=["python"]))
+    await make_mentorship(mentor=m7, mentee=await make_user(tags=["python"]))
     # Declined the seeker once, not by the mentor (an admin: no rate either way): still suggested.
     m8 = await make_mentor(name="m8", tags=["graphql", "python"])
-    await make_request(seeker, m8, status=RequestStatus.DECLINED)
+    await make_request(mentee=seeker, mentor=m8, status=RequestStatus.DECLINED)
     await make_mentor(name="stranger", tags=["cooking"], country="US")
     return seeker
 
@@ -154,7 +154,7 @@ async def test_statements_do_not_grow_with_the_directory(client: GraphQLClient) 
     before = await statements()
     for i in range(15):
         mentor = await make_mentor(name=f"more {i}", tags=["python"], country="DE")
-        await make_mentorship(mentor, await make_user(tags=["graphql"]))
+        await make_mentorship(mentor=mentor, mentee=await make_user(tags=["graphql"]))
     assert await statements() == before
     assert before <= 14
 
@@ -167,7 +167,7 @@ async def test_mentors_going_quiet_are_not_recommended(client: GraphQLClient) ->
     seeker = await make_user(tags=["python"])
     await make_mentor(name="answers", tags=["python"])
     quiet = await make_mentor(name="quiet", tags=["python"])
-    await make_request(await make_user(), quiet)
+    await make_request(mentee=await make_user(), mentor=quiet)
     assert [r["mentor"]["name"] for r in await recommended(client, seeker, seeker)] == [
         "answers",
         "quiet",

@@ -9,13 +9,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models.limits import Limits, configure
 from models.requests import EventKind, RequestEvent, RequestStatus
 from models.users import User
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, request_gid, result_of
 from tests.utils.mail import inbox, text_of, worker_for
 from tests.utils.smtp import SmtpServer
@@ -35,7 +35,7 @@ def gid(user: User) -> str:
 
 
 def codes(payload: dict[str, object]) -> list[str]:
-    return [e["code"] for e in payload["userErrors"]]  # type: ignore[attr-defined, index]
+    return [e["code"] for e in payload["userErrors"]]  # type: ignore[attr-defined]
 
 
 async def test_the_mentor_asks_the_mentee_answers_and_both_are_told(
@@ -43,7 +43,7 @@ async def test_the_mentor_asks_the_mentee_answers_and_both_are_told(
 ) -> None:
     mentor = await make_mentor(name="Ada", email="ada@example.org")
     mentee = await make_user(name="Grace", email="grace@example.org")
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     async with both_paths(serve, settings) as (fast, ordinary):
         asked = await send(fast, mentor, request.id, "  Which stack do you use at work?  ")
         assert asked["userErrors"] == []
@@ -93,9 +93,9 @@ async def test_every_viewer_kind_reads_the_thread_or_nothing(
     mentor, mentee = await make_mentor(), await make_user()
     other_mentee, other_mentor = await make_user(), await make_mentor()
     admin = await make_user(admin=True)
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     # The outsiders have requests of their own, so "nothing" is not just an empty database.
-    await make_request(other_mentee, other_mentor)
+    await make_request(mentee=other_mentee, mentor=other_mentor)
     async with both_paths(serve, settings) as clients:
         assert (await send(clients[0], mentee, request.id, "Hello, a question."))[
             "userErrors"
@@ -109,7 +109,7 @@ async def test_every_viewer_kind_reads_the_thread_or_nothing(
                 assert [m["note"] for m in seen["messages"]] == ["Hello, a question."]
                 node = (await client.execute(event_query, event_gid, as_user=viewer)).data
                 assert node["node"] == {"note": "Hello, a question.", "kind": "MESSAGE"}
-            for viewer in (None, other_mentee, other_mentor):
+            for viewer in (None, other_mentee, other_mentor):  # type: ignore[assignment]
                 assert await thread(client, viewer, request.id) is None
                 node = (await client.execute(event_query, event_gid, as_user=viewer)).data
                 assert node["node"] is None
@@ -119,7 +119,7 @@ async def test_who_may_write_and_while_what_status(serve: StartServer, settings:
     mentor, mentee = await make_mentor(), await make_user()
     other_mentee, other_mentor = await make_user(), await make_mentor()
     admin = await make_user(admin=True)
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     async with both_paths(serve, settings) as (client, _):
         # Outsiders learn nothing of the request; an admin reads but does not write.
         for outsider in (other_mentee, other_mentor):
@@ -154,7 +154,7 @@ async def test_who_may_write_and_while_what_status(serve: StartServer, settings:
         assert codes(await send(client, mentor, request.id, "One more thing")) == ["REQUEST_CLOSED"]
         for operation in ("decline", "cancel"):
             asker = await make_user()
-            other = await make_request(asker, mentor)
+            other = await make_request(mentee=asker, mentor=mentor)
             actor = mentor if operation == "decline" else asker
             done = result_of(await act(client, operation, other.id, actor), operation)
             assert done["userErrors"] == []
@@ -162,7 +162,9 @@ async def test_who_may_write_and_while_what_status(serve: StartServer, settings:
                 assert codes(await send(client, author, other.id, "Still there?")) == [
                     "REQUEST_CLOSED"
                 ]
-        expired = await make_request(await make_user(), mentor, status=RequestStatus.EXPIRED)
+        expired = await make_request(
+            mentee=await make_user(), mentor=mentor, status=RequestStatus.EXPIRED
+        )
         assert codes(await send(client, mentor, expired.id, "Sorry I missed it")) == [
             "REQUEST_CLOSED"
         ]
@@ -179,7 +181,7 @@ async def test_who_may_write_and_while_what_status(serve: StartServer, settings:
 
 async def test_length_and_thread_limits(serve: StartServer, settings: Settings) -> None:
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     overrides = {"max_message_length": 20, "max_messages_per_request": 3, "message_burst": 100}
     async with both_paths(serve, settings, **overrides) as (client, _):
         for text in ("", "   \n\t "):
@@ -204,7 +206,7 @@ async def test_a_flood_is_throttled_across_requests_with_a_retry_time(
     serve: StartServer, settings: Settings
 ) -> None:
     mentor = await make_mentor(capacity=10)
-    requests = [await make_request(await make_user(), mentor) for _ in range(3)]
+    requests = [await make_request(mentee=await make_user(), mentor=mentor) for _ in range(3)]
     overrides = {"message_burst": 3, "message_burst_window_seconds": 3600}
     async with both_paths(serve, settings, **overrides) as (client, _):
         for request in requests:
@@ -228,7 +230,7 @@ async def test_concurrent_posts_never_exceed_the_thread_or_the_burst(
     serve: StartServer, settings: Settings
 ) -> None:
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     overrides = {"max_messages_per_request": 5, "message_burst": 100}
     # Two server processes on PostgreSQL (the rule must hold across them); one on SQLite.
     urls = [await serve(**overrides)]
@@ -246,7 +248,7 @@ async def test_concurrent_posts_never_exceed_the_thread_or_the_burst(
 
     # The burst, for one author writing in several requests at once.
     busy = await make_mentor(capacity=20)
-    many = [await make_request(await make_user(), busy) for _ in range(10)]
+    many = [await make_request(mentee=await make_user(), mentor=busy) for _ in range(10)]
     burst = {"message_burst": 4, "max_messages_per_request": 100}
     urls = [await serve(**burst)]
     if not settings.is_sqlite:
@@ -266,7 +268,7 @@ async def test_the_clock_keeps_running_while_they_talk(
     # Asking for more is not an answer: the mentor's response time and the ladder still see
     # an unanswered request (`respondedAt` stays null, the status stays open).
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     async with both_paths(serve, settings) as (fast, _):
         assert codes(await send(fast, mentor, request.id, "What is your level?")) == []
     await request.refresh_from_db()

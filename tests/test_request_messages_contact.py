@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models.requests import MentorshipRequest, RequestStatus
 from models.users import ChannelType, User
@@ -17,7 +18,6 @@ from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, request_gid, result_of
 from tests.utils.threads import both_paths
 
@@ -84,10 +84,10 @@ async def test_contact_is_revealed_both_ways_by_approval_only(
 ) -> None:
     people = await _people()
     mentor, mentee = people["mentor"], people["mentee"]
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     # Unrelated mentorships of the outsiders with each side reveal nothing of the other side.
-    await make_request(people["other mentee"], mentor, status=RequestStatus.DECLINED)
-    await make_request(mentee, people["other mentor"], status=RequestStatus.CANCELLED)
+    await make_request(mentee=people["other mentee"], mentor=mentor, status=RequestStatus.DECLINED)
+    await make_request(mentee=mentee, mentor=people["other mentor"], status=RequestStatus.CANCELLED)
     async with both_paths(serve, settings) as clients:
         # Waiting, viewed, even while they talk in the thread: neither sees the other's.
         assert await _seen(clients, people) == _expected(revealed=False)
@@ -116,7 +116,7 @@ async def test_a_declined_or_expired_request_reveals_nothing(
     people = await _people()
     mentor, mentee = people["mentor"], people["mentee"]
     for status in (RequestStatus.DECLINED, RequestStatus.EXPIRED, RequestStatus.CANCELLED):
-        await make_request(mentee, mentor, status=status)
+        await make_request(mentee=mentee, mentor=mentor, status=status)
     async with both_paths(serve, settings) as clients:
         assert await _seen(clients, people) == _expected(revealed=False)
 
@@ -130,7 +130,9 @@ async def test_the_fast_path_answers_contact_and_threads_itself(
 ) -> None:
     people = await _people()
     mentor, mentee = people["mentor"], people["mentee"]
-    request: MentorshipRequest = await make_request(mentee, mentor, status=RequestStatus.APPROVED)
+    request: MentorshipRequest = await make_request(
+        mentee=mentee, mentor=mentor, status=RequestStatus.APPROVED
+    )
     async with app_pair(settings) as apps:
         sent = await apps.ordinary.execute(
             'mutation($id: ID!) { sendMentorshipRequestMessage(input: {requestId: $id, text: "Hi"})'

@@ -12,11 +12,11 @@ from typing import Any
 
 from gql import Client, GraphQLRequest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models.users import User
 from resolvers.ids import decode_id_of, encode_global_id
 from tests.conftest import StartServer
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, result_of
 from tests.utils.subscriptions import FROM_START, PATIENCE, transport
 from tests.utils.threads import http_clients, send, tokens_for
@@ -36,7 +36,7 @@ class Reader:
 
     async def next(self) -> dict[str, Any]:
         result = await asyncio.wait_for(anext(self._results), PATIENCE)
-        return result["mentorshipRequestEvents"]  # type: ignore[no-any-return]
+        return result["mentorshipRequestEvents"]
 
     async def take(self, count: int) -> list[dict[str, Any]]:
         return [await self.next() for _ in range(count)]
@@ -50,9 +50,9 @@ async def following(
     async with Client(transport=transport(url, token)) as session:
         results = session.subscribe(GraphQLRequest(EVENTS, variable_values={"after": after}))
         try:
-            yield Reader(results)  # type: ignore[arg-type]
+            yield Reader(results)
         finally:
-            await results.aclose()  # type: ignore[attr-defined]
+            await results.aclose()
 
 
 async def servers(serve: StartServer, settings: Settings) -> tuple[str, str]:
@@ -71,9 +71,9 @@ async def test_messages_arrive_live_in_order_with_status_changes(
     posting, following_url = await servers(serve, settings)
     mentor, mentee = await make_mentor(), await make_user()
     admin, stranger = await make_user(admin=True), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     # The stranger's own request: its event marks how far the stranger's feed got.
-    own = await make_request(stranger, mentor)
+    own = await make_request(mentee=stranger, mentor=mentor)
     async with (
         http_clients(settings, [posting]) as (client,),
         following(following_url, settings, mentor, FROM_START) as for_mentor,
@@ -121,7 +121,7 @@ async def test_resume_replays_missed_messages_then_goes_live_nothing_twice(
 ) -> None:
     posting, following_url = await servers(serve, settings)
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     async with http_clients(settings, [posting]) as (client,):
         assert (await send(client, mentor, request.id, "First question"))["userErrors"] == []
         async with following(following_url, settings, mentee, FROM_START) as events:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from devkit.factories import make_mentor, make_user, request_row
 from models import lifecycle
 from models.requests import DeclineReason, RequestStatus
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_user, request_row
 
 QUERY = """query($id: ID!) { node(id: $id) { ... on User { responsiveness {
   responseRate medianResponseHours lastActiveAt openRequests activeMentees } } } }"""

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from mentorgraph.settings import Settings
 from models.feedback import AuthorRole, MentorshipFeedback
 from models.outbox import OutboxEmail
@@ -24,7 +25,6 @@ from tests.conftest import StartServer
 from tests.test_request_messages_live import following, servers
 from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 from tests.utils.lifecycle import create, request_gid, user_gid
 from tests.utils.safety import BLOCK, BLOCKED, UNBLOCK, codes, run
 from tests.utils.subscriptions import FROM_START
@@ -151,7 +151,7 @@ async def test_a_block_hides_contact_and_ends_the_mentorship_on_both_paths(
     mentor = await make_mentor(email="mo@example.org", channels=[(ChannelType.GITHUB, "mo")])
     mentee = await make_user(email="al@example.org", channels=[(ChannelType.SLACK, "@al")])
     admin = await make_user(admin=True)
-    mentorship = await make_request(mentee, mentor, status=RequestStatus.APPROVED)
+    mentorship = await make_request(mentee=mentee, mentor=mentor, status=RequestStatus.APPROVED)
     async with both_paths(serve, settings) as clients:
         for client in clients:
             assert (await _contact(client, mentee, mentor))["email"] == "mo@example.org"
@@ -195,8 +195,8 @@ async def test_a_block_ends_an_active_mentorship_through_the_lifecycle_seen_live
     subscriptions receive; other mentorships of either stay as they are."""
     posting, following_url = await servers(serve, settings)
     mentor, mentee, other = await make_mentor(), await make_user(), await make_user()
-    mentorship = await make_request(mentee, mentor, status=RequestStatus.APPROVED)
-    elsewhere = await make_request(other, mentor, status=RequestStatus.APPROVED)
+    mentorship = await make_request(mentee=mentee, mentor=mentor, status=RequestStatus.APPROVED)
+    elsewhere = await make_request(mentee=other, mentor=mentor, status=RequestStatus.APPROVED)
     async with (
         http_clients(settings, [posting]) as (client,),
         following(following_url, settings, mentor, FROM_START) as for_mentor,
@@ -215,8 +215,8 @@ async def test_a_block_ends_an_active_mentorship_through_the_lifecycle_seen_live
             assert event["actor"]["id"] == user_gid(mentee.id)
             assert event["note"] == "The mentorship was ended."
             assert event["request"]["id"] == request_gid(mentorship.id)
-    [event] = await RequestEvent.filter(request_id=mentorship.id)
-    assert (event.actor_id, event.from_status, event.to_status) == (
+    [recorded] = await RequestEvent.filter(request_id=mentorship.id)
+    assert (recorded.actor_id, recorded.from_status, recorded.to_status) == (
         mentee.id,
         RequestStatus.APPROVED,
         RequestStatus.COMPLETED,
@@ -251,7 +251,7 @@ async def test_the_fast_path_answers_blocked_members_and_hidden_contact_itself(
 ) -> None:
     mentor = await make_mentor(email="mo@example.org")
     mentee = await make_user(email="al@example.org")
-    await make_request(mentee, mentor, status=RequestStatus.COMPLETED)
+    await make_request(mentee=mentee, mentor=mentor, status=RequestStatus.COMPLETED)
     async with app_pair(settings) as apps:
         await run(apps.ordinary, BLOCK, mentee, id=user_gid(mentor.id))
         for query, variables, viewer in (
@@ -275,7 +275,7 @@ async def _worthy_mentor(name: str) -> User:
     completed mentorship rated 5, recently answered)."""
     mentor = await make_mentor(name=name, tags=["rust"], country="DE", languages=["de"])
     mentee = await make_user(tags=["rust"])
-    done = await make_mentorship(mentor, mentee, completed=True)
+    done = await make_mentorship(mentor=mentor, mentee=mentee, completed=True)
     await MentorshipFeedback.create(
         request_id=done.id,
         author_id=mentee.id,
@@ -344,7 +344,7 @@ async def test_the_blocked_member_is_not_suggested_the_blocker_by_email(
     blocker = await make_mentor(name="Blocker", tags=["rust"])
     await make_mentor(name="Other", tags=["rust"])
     asked = await make_mentor(name="Asked", tags=["rust"])
-    request = await make_request(mentee, asked)
+    request = await make_request(mentee=mentee, mentor=asked)
     assert (await run(client, BLOCK, blocker, id=user_gid(mentee.id)))["userErrors"] == []
     declined = await client.execute(
         DECLINE_INACTIVE, {"id": request_gid(request.id)}, as_user=asked

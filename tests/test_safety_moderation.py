@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from devkit.factories import PASSWORD, make_mentor, make_request, make_user
 from mentorgraph.settings import Settings
 from models import clock
 from models.account_deletion import DELETED_NAME
@@ -25,7 +26,6 @@ from tests.test_hostile_websockets import ask, closed, connected
 from tests.test_sessions import LOG_IN, REFRESH, VIEWER, log_in, post
 from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import PASSWORD, make_mentor, make_request, make_user
 from tests.utils.lifecycle import act, create, request_gid, result_of, user_gid
 from tests.utils.safety import (
     AUDIT,
@@ -100,9 +100,11 @@ async def test_a_suspension_closes_everything_and_ends_by_itself(
 ) -> None:
     admin = await make_user(admin=True)
     mentor = await make_mentor(email="mo@example.org", name="Mo")
-    asking = await make_request(await make_user(), mentor)
+    asking = await make_request(mentee=await make_user(), mentor=mentor)
     other_mentor = await make_mentor()
-    own = await make_request(mentor, other_mentor)  # the suspended member's own request
+    own = await make_request(
+        mentee=mentor, mentor=other_mentor
+    )  # the suspended member's own request
     reporter = await make_user()
     filed = await run(
         client,
@@ -258,8 +260,8 @@ async def test_the_existing_admin_actions_are_audited_too(client: GraphQLClient)
 
     admin = await make_user(admin=True)
     mentor = await make_mentor()
-    request = await make_request(await make_user(), mentor)
-    declined = await make_request(await make_user(), mentor)
+    request = await make_request(mentee=await make_user(), mentor=mentor)
+    declined = await make_request(mentee=await make_user(), mentor=mentor)
     assert (
         result_of(await act(client, "decline", declined.id, admin), "decline")["userErrors"] == []
     )
@@ -287,7 +289,7 @@ async def test_the_existing_admin_actions_are_audited_too(client: GraphQLClient)
     )
     assert reviewed.data["reviewMentorApplication"]["userErrors"] == []
     # The mentor's own answer is no admin action: not audited.
-    mine = await make_request(await make_user(), mentor)
+    mine = await make_request(mentee=await make_user(), mentor=mentor)
     await act(client, "decline", mine.id, mentor)
 
     log = (await client.execute(AUDIT, {}, as_user=admin)).data["adminAuditLog"]
@@ -427,7 +429,7 @@ async def test_a_suspended_members_open_socket_is_closed(serve: StartServer) -> 
 async def test_the_fast_path_answers_the_admin_reads_itself(settings: Settings, db: None) -> None:
     admin = await make_user(admin=True, name="Root")
     mentor, member = await make_mentor(name="Ada"), await make_user(name="Bob")
-    request = await make_request(member, mentor)
+    request = await make_request(mentee=member, mentor=mentor)
     async with app_pair(settings) as apps:
         await run(
             apps.ordinary,
@@ -456,7 +458,7 @@ async def test_the_fast_path_answers_the_admin_reads_itself(settings: Settings, 
         )
         await run(apps.ordinary, BAN, admin, id=user_gid(member.id), reason=REASON)
         leaving = await leaving_and_unverified()
-        for query, variables in (
+        checks: list[tuple[str, dict[str, Any]]] = [
             (REPORTS, {}),
             (REPORTS, {"status": "OPEN"}),
             (AUDIT, {}),
@@ -466,7 +468,8 @@ async def test_the_fast_path_answers_the_admin_reads_itself(settings: Settings, 
             (MEMBERS, {"status": "ACTIVE", "role": "ADMIN"}),
             (MEMBERS, {"search": "ad", "first": 1}),
             *((MEMBERS, {"status": status}) for status in leaving),
-        ):
+        ]
+        for query, variables in checks:
             served = apps.fast_app.state.fast_reads.served
             fast = await apps.fast.execute(query, variables, as_user=admin)
             assert apps.fast_app.state.fast_reads.served == served + 1, query

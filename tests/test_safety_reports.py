@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+from devkit.factories import make_mentor, make_request, make_user
 from models.safety_records import AdminAuditEntry, AuditAction, MemberReport, ReportStatus
 from models.throttle import key
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import request_gid, user_gid
 from tests.utils.safety import (
     DISMISS,
@@ -74,7 +74,7 @@ async def test_bad_reports_are_refused(client: GraphQLClient) -> None:
 
 async def test_a_side_of_a_request_reports_it_about_the_other_side(client: GraphQLClient) -> None:
     mentor, mentee, outsider = await make_mentor(), await make_user(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     filed = await run(
         client,
         REPORT_REQUEST,

@@ -35,7 +35,7 @@ def test_contradicting_numbers_are_refused_with_the_settings_named(
     tmp_path: Path, values: dict[str, float], reason: str
 ) -> None:
     with pytest.raises(ValidationError) as refused:
-        Settings(data_dir=tmp_path, **values)
+        Settings(data_dir=tmp_path, **values)  # type: ignore[arg-type]
     assert reason in describe_invalid(refused.value)
 
 

@@ -10,6 +10,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from devkit.database import empty_database
+from devkit.factories import TEXT, make_mentor, make_user
+from devkit.live_server import ROOT
 from mentorgraph.simulate.agenda import move_clock_to
 from mentorgraph.simulate.config import START, SimConfig
 from mentorgraph.simulate.engine import simulate
@@ -21,9 +24,6 @@ from models.request_rules import create_request
 from models.requests import DeclineReason, RequestStatus
 from models.sweep import sweep
 from resolvers.ids import encode_global_id
-from tests.utils.database import empty_database
-from tests.utils.factories import TEXT, make_mentor, make_user
-from tests.utils.live_server import ROOT
 
 S = RequestStatus
 SMALL = SimConfig(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from devkit.factories import make_mentor, make_mentorship, make_request, make_user
 from models import clock
 from models.feedback import AuthorRole, MentorshipFeedback
 from models.requests import MentorshipRequest, RequestStatus
 from models.spotlight import week_shuffle
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_mentorship, make_request, make_user
 
 SPOTLIGHT = "query($first: Int!) { spotlightMentors(first: $first) { name rating { average } } }"
 
@@ -19,7 +19,7 @@ _P = 2_147_483_659
 
 async def completed_with_rating(mentor: User, rating: int | None) -> MentorshipRequest:
     mentee = await make_user()
-    request = await make_mentorship(mentor, mentee, completed=True)
+    request = await make_mentorship(mentor=mentor, mentee=mentee, completed=True)
     if rating is not None:
         await MentorshipFeedback.create(
             request_id=request.id,
@@ -55,7 +55,7 @@ async def test_only_reliable_well_rated_recently_active_mentors_qualify(
     await completed_with_rating(await make_mentor(name="unrated"), None)
     unreliable = await make_mentor(name="unreliable")
     await completed_with_rating(unreliable, 5)
-    await make_request(await make_user(), unreliable, status=RequestStatus.EXPIRED)
+    await make_request(mentee=await make_user(), mentor=unreliable, status=RequestStatus.EXPIRED)
     stale = await make_mentor(name="stale")
     old = await completed_with_rating(stale, 5)
     long_ago = clock.now() - timedelta(days=45)
@@ -102,10 +102,10 @@ async def test_only_mentors_a_mentee_can_ask_are_spotlit(client: GraphQLClient) 
     await User.filter(id=away.id).update(available=False)
     full = await make_mentor(name="full", capacity=1)
     await completed_with_rating(full, 5)
-    await make_mentorship(full, await make_user())
+    await make_mentorship(mentor=full, mentee=await make_user())
     quiet = await make_mentor(name="quiet")
     await completed_with_rating(quiet, 5)
     # A request unread past its first reminder: going quiet.
-    await make_request(await make_user(), quiet)
+    await make_request(mentee=await make_user(), mentor=quiet)
     clock.advance(timedelta(days=6))
     assert await spotlit(client, 20) == ["good"]

@@ -12,15 +12,15 @@ from typing import Any
 
 from graphql import OperationDefinitionNode, parse
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.status import change_status
 from models.requests import RequestStatus
 from models.users import User
 from resolvers.ids import encode_global_id
 from schema.shared_events import admin_uniform
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.raw_ws import init, open_socket, receive, subscribe
-from tests.utils.status import change_status
 from tests.utils.subscriptions import FROM_START
 
 # Everything viewer-dependent an event reaches: emails, channels (revealed to the other side
@@ -50,7 +50,7 @@ def _operation(document: str) -> tuple[OperationDefinitionNode, dict[str, Any]]:
     nodes = parse(document).definitions
     operation = next(n for n in nodes if isinstance(n, OperationDefinitionNode))
     fragments = {
-        n.name.value: FragmentDetails(n)  # type: ignore[attr-defined]
+        n.name.value: FragmentDetails(n)  # type: ignore[arg-type, attr-defined]
         for n in nodes
         if not isinstance(n, OperationDefinitionNode)
     }
@@ -74,7 +74,7 @@ async def test_grouped_answers_equal_per_viewer_execution(
     mentee = await make_user(email="mentee@example.org")
     acting_admin = await make_user(admin=True, email="acting@example.org")
     other_admin = await make_user(admin=True, email="other@example.org")
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     # Two sockets per viewer: each class has more than one member.
     viewers: list[User] = [mentor, mentee, acting_admin, other_admin] * 2
     sockets = []
@@ -147,7 +147,7 @@ async def test_a_live_event_is_rendered_once_per_visibility_class(
     url = await serve()
     mentor, mentee = await make_mentor(), await make_user()
     admins = [await make_user(admin=True) for _ in range(3)]
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     sockets = []
     for user in (mentor, mentee, *admins, *admins):
         ws = await open_socket(url)

@@ -10,13 +10,13 @@ import pytest
 from gql.transport.exceptions import TransportQueryError
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.status import change_status
 from models.requests import RequestStatus
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.raw_ws import init, open_socket, receive, send, subscribe
-from tests.utils.status import change_status
 from tests.utils.subscriptions import EVENTS, FROM_START, subscribed
 
 
@@ -25,7 +25,7 @@ async def test_mentor_and_mentee_receive_each_change_in_order(
 ) -> None:
     url = await serve()
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     viewed = await change_status(request, RequestStatus.VIEWED, actor=mentor)
     async with (
         subscribed(url, client.tokens.issue(mentor), FROM_START) as for_mentor,
@@ -56,9 +56,9 @@ async def test_a_stranger_receives_nothing_and_admins_everything(
     url = await serve()
     mentor, mentee, stranger = await make_mentor(), await make_user(), await make_user()
     admin = await make_user(admin=True)
-    private = await make_request(mentee, mentor)
+    private = await make_request(mentee=mentee, mentor=mentor)
     # The stranger's own request: its event marks how far the stranger's feed got.
-    own = await make_request(stranger, mentor)
+    own = await make_request(mentee=stranger, mentor=mentor)
     async with (
         subscribed(url, client.tokens.issue(stranger), FROM_START) as for_stranger,
         subscribed(url, client.tokens.issue(admin), FROM_START) as for_admin,
@@ -78,7 +78,7 @@ async def test_a_rolled_back_change_never_arrives(
 ) -> None:
     url = await serve()
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     async with subscribed(url, client.tokens.issue(mentee), FROM_START) as events:
         await change_status(request, RequestStatus.APPROVED, actor=mentor, roll_back=True)
         kept = await change_status(request, RequestStatus.DECLINED, actor=mentor)
@@ -92,7 +92,7 @@ async def test_resume_after_replays_what_was_missed_then_goes_live(
 ) -> None:
     url = await serve()
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     token = client.tokens.issue(mentee)
     await change_status(request, RequestStatus.VIEWED, actor=mentor)
     async with subscribed(url, token, FROM_START) as events:
@@ -245,7 +245,7 @@ async def test_a_consumer_too_slow_is_closed_and_resumes_with_after(
     url = await serve(subscription_queue_size=2)
     mentor, mentee = await make_mentor(), await make_user()
     # Bulky events fill the socket's buffers after a few; then the server's queue fills.
-    request = await make_request(mentee, mentor, background=secrets.token_hex(50_000))
+    request = await make_request(mentee=mentee, mentor=mentor, background=secrets.token_hex(50_000))
     token = client.tokens.issue(mentee)
     ws = await open_socket(url, receive_buffer=4096)
     await init(ws, token)
@@ -286,7 +286,7 @@ async def test_one_event_is_answered_per_viewer(serve: StartServer, client: Grap
     # request reveals no contact; an approved one would, `models.privacy`).
     url = await serve()
     mentor, mentee = await make_mentor(email="ada@example.org"), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     sockets = []
     for user in (mentee, mentor, mentee):
         ws = await open_socket(url)

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.status import change_status
 from models.requests import RequestStatus
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
-from tests.utils.status import change_status
 from tests.utils.subscriptions import FROM_START, PATIENCE, ws_url
 
 JS_DIR = Path(__file__).resolve().parent / "js"
@@ -44,7 +44,7 @@ class NodeSubscriber:
         assert self.process.stdout is not None
         line = await asyncio.wait_for(self.process.stdout.readline(), PATIENCE)
         assert line, "the node client ended without printing"
-        return json.loads(line)  # type: ignore[no-any-return]
+        return json.loads(line)
 
     async def exit_code(self) -> int:
         return await asyncio.wait_for(self.process.wait(), PATIENCE)
@@ -72,7 +72,7 @@ async def test_graphql_ws_subscribes_receives_an_approval_and_resumes(
 ) -> None:
     url = await serve()
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     viewed = await change_status(request, RequestStatus.VIEWED, actor=mentor)
     token = client.tokens.issue(mentee)
 

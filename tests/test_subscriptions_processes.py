@@ -8,15 +8,15 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
+from devkit.live_server import LiveServer
+from devkit.status import change_status
 from mentorgraph.bus.postgres import APPLICATION_NAME, listener_dsn
 from mentorgraph.settings import Settings
 from models.requests import RequestStatus
 from resolvers.ids import encode_global_id
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
-from tests.utils.live_server import LiveServer
-from tests.utils.status import change_status
 from tests.utils.subscriptions import FROM_START, subscribed
 from tests.utils.waiting import until_found
 
@@ -43,7 +43,7 @@ async def sql(database_url: str) -> AsyncIterator[asyncpg.Connection]:
 async def test_two_processes_on_one_database(serve: StartServer, client: GraphQLClient) -> None:
     first, second = await serve(), await serve()
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     viewed = await change_status(request, RequestStatus.VIEWED, actor=mentor)
     async with (
         subscribed(first, client.tokens.issue(mentor), FROM_START) as on_first,
@@ -79,7 +79,7 @@ async def test_every_event_arrives_once_while_the_listener_is_killed(
 ) -> None:
     url = await serve()
     mentor, mentee = await make_mentor(), await make_user()
-    request = await make_request(mentee, mentor)
+    request = await make_request(mentee=mentee, mentor=mentor)
     async with subscribed(url, client.tokens.issue(mentee), FROM_START) as events:
         first = await change_status(request, RequestStatus.VIEWED)
         assert (await events.next())["id"] == global_ids([first])[0]  # live from here on
@@ -92,7 +92,7 @@ async def test_every_event_arrives_once_while_the_listener_is_killed(
             for status in (RequestStatus.NEW, RequestStatus.VIEWED):
                 changes.append(await change_status(request, status, note=f"round {round_}"))
         received = await events.take(len(changes))
-        assert [e["id"] for e in received] == global_ids(changes)
+        assert [e["id"] for e in received] == global_ids(changes)  # type: ignore[arg-type]
         # Nothing twice: the next event after all of them is the next change.
         last = await change_status(request, RequestStatus.EXPIRED)
         assert (await events.next())["id"] == global_ids([last])[0]
@@ -108,7 +108,7 @@ async def test_workers_serve_subscriptions_in_every_process(
         # Ready means one worker answers; wait for the second, so connections can reach both.
         server.wait_for_log("Application startup complete", times=2)
         mentor, mentee = await make_mentor(), await make_user()
-        request = await make_request(mentee, mentor)
+        request = await make_request(mentee=mentee, mentor=mentor)
         token = client.tokens.issue(mentee)
         # Connections spread over the workers; each one must hear the change.
         readers = [subscribed(server.url, token, FROM_START) for _ in range(6)]

@@ -18,11 +18,11 @@ import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
+from devkit.factories import PASSWORD, make_mentor, make_user
+from devkit.live_server import ROOT, LiveServer
 from mentorgraph.settings import Settings
 from resolvers.ids import encode_global_id
 from tests.utils import raw_ws
-from tests.utils.factories import PASSWORD, make_mentor, make_user
-from tests.utils.live_server import ROOT, LiveServer
 
 
 @dataclass

@@ -13,15 +13,15 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from devkit.factories import make_mentor, make_user
+from devkit.live_server import LiveServer
 from mentorgraph.settings import Settings
 from models import clock
 from models.email_preferences import EmailFrequency, NotificationKind, preferences_of
 from models.unsubscribe import ALL_KINDS, unsubscribe_url
 from models.users import User
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_user
 from tests.utils.lifecycle import create
-from tests.utils.live_server import LiveServer
 from tests.utils.mail import inbox, worker_for
 from tests.utils.smtp import SmtpServer
 

@@ -19,6 +19,7 @@ import resolvers.fast_reads.users as users_sql
 from models import clock
 from models.block_visibility import block_between_sql
 from models.graph import EDGE_STATUSES
+from models.listing import offered_sql
 from models.recommendation_data import POOL, TAKEN
 from models.recommendations import (
     SHORTLIST_MARGIN,
@@ -66,7 +67,7 @@ def _recommended_mentors(build: Build, selected: Selected, u: str) -> str:
     # `models.recommendation_data._pool`: by shared tags, by peers, by country or language.
     by_tags = (
         f"(SELECT t.user_id AS id FROM {TAGS} t JOIN {users_sql.USERS} tm ON tm.id = t.user_id"
-        f" WHERE t.tag IN {tags} AND tm.is_mentor AND tm.available AND tm.id <> {u}.id"
+        f" WHERE t.tag IN {tags} AND {offered_sql('tm')} AND tm.id <> {u}.id"
         f" GROUP BY t.user_id ORDER BY count(*) DESC, t.user_id LIMIT {POOL})"
     )
     by_peers = (
@@ -77,7 +78,7 @@ def _recommended_mentors(build: Build, selected: Selected, u: str) -> str:
     )
     by_place = (
         f"(SELECT pm.id FROM {users_sql.USERS} pm WHERE {has_place}"
-        f" AND pm.is_mentor AND pm.available AND pm.id <> {u}.id"
+        f" AND {offered_sql('pm')} AND pm.id <> {u}.id"
         f" AND (pm.country = {u}.country OR EXISTS (SELECT 1 FROM {LANGUAGES} l"
         f" WHERE l.user_id = pm.id AND l.language IN {languages})) ORDER BY pm.id LIMIT {POOL})"
     )
@@ -109,7 +110,7 @@ def _recommended_mentors(build: Build, selected: Selected, u: str) -> str:
         f" CROSS JOIN LATERAL (SELECT {peers} AS peers) {k}"
         f" WHERE {m}.id IN ({by_tags} UNION {by_peers} UNION {by_place})"
         f" AND {m}.id NOT IN {taken} AND NOT {block_between_sql(f'{m}.id', f'{u}.id')}"
-        f" AND {m}.is_mentor AND {m}.available"
+        f" AND {offered_sql(m)}"
         f" AND {rs}.active_mentees < {m}.capacity"
         f" AND NOT {quiet_sql(m, f'{build.renewed_param(clock.now)}::timestamptz', build.param)}"
     )

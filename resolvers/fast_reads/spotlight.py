@@ -9,6 +9,7 @@ from __future__ import annotations
 import resolvers.fast_reads.users as users_sql
 from models import clock
 from models.feedback import AuthorRole, MentorshipFeedback
+from models.listing import offered_sql
 from models.requests import MentorshipRequest, RequestStatus
 from models.responsiveness import responsiveness_sql
 from models.silent_mentors import quiet_sql
@@ -50,7 +51,7 @@ def _spotlight_mentors(build: Build, selected: Selected, _row: None) -> str:
         f" (ORDER BY (r.mentor_id::bigint * {multiplier}::bigint + {offset}::bigint) % {_P},"
         f" r.mentor_id) AS n"
         f" FROM {REQUESTS} r JOIN {users_sql.USERS} cu ON cu.id = r.mentor_id"
-        f" WHERE cu.is_mentor AND cu.available AND r.status = '{RequestStatus.COMPLETED.value}'"
+        f" WHERE {offered_sql('cu')} AND r.status = '{RequestStatus.COMPLETED.value}'"
         f" {unblocked_sql('r.mentor_id', viewer_id)}"
         f" AND r.mentor_id IN (SELECT f.subject_id FROM {FEEDBACK} f"
         f" WHERE f.author_role = '{AuthorRole.MENTEE.value}'"

@@ -14,6 +14,7 @@ from models import json_sql as js
 from models.favorites import favorites_of_sql
 from models.feedback import rating_sql
 from models.lineage import lineage_size_sql, mentored_count_sql, was_mentee_here_sql
+from models.listing import offered_sql
 from models.policies import CONTACT, MENTOR_PUBLIC, SELF_OR_ADMIN
 from models.request_guards import OPEN_STATUSES
 from models.requests import MentorshipRequest, RequestStatus
@@ -97,7 +98,7 @@ def _open_slots_field(build: Build, child: Selected, u: str) -> str:
 
 @renders("User", "hasRoom")
 def _has_room(build: Build, child: Selected, u: str) -> str:
-    return f"({u}.is_mentor AND {u}.available AND {_open_slots(u)} > 0)"
+    return f"({offered_sql(u)} AND {_open_slots(u)} > 0)"
 
 
 def _open_slots(u: str) -> str:

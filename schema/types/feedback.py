@@ -13,6 +13,7 @@ from models.feedback import MentorshipFeedback as FeedbackModel
 from resolvers import feedback, requests_read
 from schema.context import Info
 from schema.documentation import described_enum
+from schema.resolver_fields import field_resolver
 
 if TYPE_CHECKING:
     from schema.types.user import User
@@ -47,11 +48,11 @@ class MentorshipFeedback:
         description="Whether the mentor or the mentee left it."
     )
 
-    @strawberry.field(description="Who left it.")
+    @field_resolver(description="Who left it.")
     async def author(self, root: strawberry.Parent[FeedbackModel], info: Info) -> UserRef:
         return await requests_read.user_of(info.context, root.author_id)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description="Visible to its author, the person it is about and admins; null otherwise."
     )
     def comment(self, root: strawberry.Parent[FeedbackModel], info: Info) -> str | None:

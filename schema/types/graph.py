@@ -16,6 +16,7 @@ from resolvers import requests_read
 from resolvers.graph import Graph
 from schema.context import Info
 from schema.documentation import described_enum
+from schema.resolver_fields import field_resolver
 
 if TYPE_CHECKING:
     from schema.types.request import MentorshipRequest
@@ -49,29 +50,29 @@ RequestRef = Annotated["MentorshipRequest", strawberry.lazy("schema.types.reques
 )
 class Mentorship:
     # As on MentorshipRequest: the user at once when the graph already loaded them.
-    @strawberry.field(description="Who mentors.")
+    @field_resolver(description="Who mentors.")
     def mentor(self, root: strawberry.Parent[RequestModel], info: Info) -> UserRef:
         return requests_read.user_now(info.context, root.mentor_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="Who is mentored.")
+    @field_resolver(description="Who is mentored.")
     def mentee(self, root: strawberry.Parent[RequestModel], info: Info) -> UserRef:
         return requests_read.user_now(info.context, root.mentee_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="Under way or over.")
+    @field_resolver(description="Under way or over.")
     def status(self, root: strawberry.Parent[RequestModel]) -> MentorshipStatus:  # type: ignore[valid-type]
         if root.status == RequestStatusModel.COMPLETED:
             return MentorshipStatusEnum.COMPLETED
         return MentorshipStatusEnum.ACTIVE
 
-    @strawberry.field(description="When the mentor approved the request.")
+    @field_resolver(description="When the mentor approved the request.")
     def since(self, root: strawberry.Parent[RequestModel]) -> datetime | None:
         return edge_since(root)
 
-    @strawberry.field(description="When the mentorship was completed; null while active.")
+    @field_resolver(description="When the mentorship was completed; null while active.")
     def until(self, root: strawberry.Parent[RequestModel]) -> datetime | None:
         return edge_until(root)
 
-    @strawberry.field(description="The request behind this mentorship.")
+    @field_resolver(description="The request behind this mentorship.")
     def request(self, root: strawberry.Parent[RequestModel]) -> RequestRef:
         return root  # type: ignore[return-value]
 
@@ -84,18 +85,18 @@ class Mentorship:
 class MentorshipGraph:
     _graph: strawberry.Private[Graph]
 
-    @strawberry.field(description="The user the graph was asked around (`rootId`).")
+    @field_resolver(description="The user the graph was asked around (`rootId`).")
     def root(self) -> UserRef:
         return self._graph.root  # type: ignore[return-value]
 
-    @strawberry.field(description="The root first, then nearest first, then by id.")
+    @field_resolver(description="The root first, then nearest first, then by id.")
     def nodes(self) -> list[UserRef]:
         return self._graph.nodes  # type: ignore[return-value]
 
-    @strawberry.field(description="The visible mentorships between the nodes, oldest first.")
+    @field_resolver(description="The visible mentorships between the nodes, oldest first.")
     def edges(self) -> list[Mentorship]:
         return self._graph.edges  # type: ignore[return-value]
 
-    @strawberry.field(description="Whether more people were within reach than `first`.")
+    @field_resolver(description="Whether more people were within reach than `first`.")
     def truncated(self) -> bool:
         return self._graph.truncated

@@ -12,6 +12,7 @@ from models.recommendations import Recommendation as RecommendationModel
 from resolvers import requests_read
 from schema.context import Info
 from schema.documentation import described_enum
+from schema.resolver_fields import field_resolver
 
 if TYPE_CHECKING:
     from schema.types.user import User
@@ -52,7 +53,7 @@ class MentorRecommendation:
         description="Why, strongest reason first."
     )
 
-    @strawberry.field(description="The mentor recommended.")
+    @field_resolver(description="The mentor recommended.")
     async def mentor(
         self, root: strawberry.Parent[RecommendationModel], info: Info
     ) -> Annotated[User, strawberry.lazy("schema.types.user")]:

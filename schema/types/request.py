@@ -14,6 +14,7 @@ from resolvers import feedback, graph, request_clock, requests_read
 from resolvers.ids import encode_global_id
 from schema.context import Info
 from schema.node import Node
+from schema.resolver_fields import field_resolver
 from schema.types.feedback import MentorshipFeedback
 from schema.types.request_enums import DeclineReason, RequestEventKind, RequestStatus
 from schema.types.user import User
@@ -55,28 +56,28 @@ class MentorshipRequest(Node):
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | RequestModel)
 
-    @strawberry.field(description="Global id (for `node`).")  # type: ignore[misc]
+    @field_resolver(description="Global id (for `node`).")
     def id(self, root: strawberry.Parent[RequestModel]) -> strawberry.ID:
         return strawberry.ID(encode_global_id("MentorshipRequest", root.id))
 
     # Sync resolvers that may return an awaitable: the user itself when already loaded (a page
     # of requests loads them ahead), which graphql-core completes without a coroutine.
-    @strawberry.field(description="The mentor asked.")
+    @field_resolver(description="The mentor asked.")
     def mentor(self, root: strawberry.Parent[RequestModel], info: Info) -> User:
         return requests_read.user_now(info.context, root.mentor_id)  # type: ignore[return-value]
 
-    @strawberry.field(description="The mentee who asked.")
+    @field_resolver(description="The mentee who asked.")
     def mentee(self, root: strawberry.Parent[RequestModel], info: Info) -> User:
         return requests_read.user_now(info.context, root.mentee_id)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description="While it waits (NEW or VIEWED): when it expires unanswered, freeing the"
         " mentee to ask others. Null once settled."
     )
     def expires_at(self, root: strawberry.Parent[RequestModel]) -> datetime | None:
         return request_clock.expires_at_of(root)
 
-    @strawberry.field(
+    @field_resolver(
         description="The reminders sent to the mentor about it, oldest first: the ladder's"
         " and admins'. (No reminders reach a mentor while they are unavailable or paused.)"
     )
@@ -85,17 +86,17 @@ class MentorshipRequest(Node):
     ) -> list[RequestReminder]:
         return await request_clock.reminders_of(info.context, root)  # type: ignore[return-value]
 
-    @strawberry.field(description="How many reminders were sent to the mentor about it.")
+    @field_resolver(description="How many reminders were sent to the mentor about it.")
     async def reminders_sent(self, root: strawberry.Parent[RequestModel], info: Info) -> int:
         return len(await request_clock.reminders_of(info.context, root))
 
-    @strawberry.field(description="Every status change, oldest first.")
+    @field_resolver(description="Every status change, oldest first.")
     async def history(
         self, root: strawberry.Parent[RequestModel], info: Info
     ) -> list[RequestEvent]:
         return await requests_read.history_of(info.context, root)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description="The message thread (events of kind MESSAGE), oldest first: the mentor"
         " asks for more before deciding, the mentee answers, the pair arranges its start."
         " Written with `sendMentorshipRequestMessage`."
@@ -105,13 +106,13 @@ class MentorshipRequest(Node):
     ) -> list[RequestEvent]:
         return await requests_read.thread_of(info.context, root)  # type: ignore[return-value]
 
-    @strawberry.field(description="Each side's feedback once the mentorship is COMPLETED.")
+    @field_resolver(description="Each side's feedback once the mentorship is COMPLETED.")
     async def feedback(
         self, root: strawberry.Parent[RequestModel], info: Info
     ) -> list[MentorshipFeedback]:
         return await feedback.feedback_of(info.context, root)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description="The mentee's other open (NEW or VIEWED) requests. The request's mentor"
         " only; null for everyone else."
     )
@@ -121,7 +122,7 @@ class MentorshipRequest(Node):
         load = await graph.mentee_load(info.context, root)
         return load[0] if load else None
 
-    @strawberry.field(
+    @field_resolver(
         description="The mentee's other active (APPROVED) mentorships. The request's mentor"
         " only; null for everyone else."
     )
@@ -136,14 +137,15 @@ class MentorshipRequest(Node):
 class RequestReminder:
     sent_at: datetime = strawberry.field(description="When it was sent.")
 
-    @strawberry.field(
+    @field_resolver(
         description="The ladder's step (1: the first reminder, 2: the second); null for a"
         " reminder an admin sent by hand."
     )
     def step(self, root: strawberry.Parent[ReminderModel]) -> int | None:
-        return root.number
+        number: int | None = root.number
+        return number
 
-    @strawberry.field(
+    @field_resolver(
         description="The admin who sent it by hand. Admins only: null for everyone else, and"
         " for the ladder's reminders."
     )
@@ -177,21 +179,21 @@ class RequestEvent(Node):
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | EventModel)
 
-    @strawberry.field(description="Global id (for `node`).")  # type: ignore[misc]
+    @field_resolver(description="Global id (for `node`).")
     def id(self, root: strawberry.Parent[EventModel]) -> strawberry.ID:
         return strawberry.ID(encode_global_id("RequestEvent", root.id))
 
-    @strawberry.field(description="Opaque and ordered; pass it as `after` to resume.")
+    @field_resolver(description="Opaque and ordered; pass it as `after` to resume.")
     def cursor(self, root: strawberry.Parent[EventModel]) -> str:
         return requests_read.event_cursor(root)
 
-    @strawberry.field(description="The request that changed; null if you may no longer see it.")
+    @field_resolver(description="The request that changed; null if you may no longer see it.")
     async def request(
         self, root: strawberry.Parent[EventModel], info: Info
     ) -> MentorshipRequest | None:
         return await requests_read.visible_request(info.context, root.request_id)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description="Who changed the status (null when the system did), or who wrote the message."
     )
     async def actor(self, root: strawberry.Parent[EventModel], info: Info) -> User | None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from models.request_lists import Side
 from models.requests import RequestStatus as RequestStatusEnum
 from models.users import Channel as ChannelModel
 from models.users import ChannelType as ChannelTypeEnum
@@ -19,6 +20,7 @@ from schema.context import Info
 from schema.documentation import described_enum
 from schema.node import Node
 from schema.pagination import After, Before, Connection, First, Last, connection
+from schema.resolver_fields import field_resolver
 from schema.selection import item_fields
 from schema.types.request_enums import RequestStatus
 from schema.types.request_overview import RequestStatusCounts, counts_of
@@ -103,14 +105,14 @@ class User(Node, UserGraphFields):
         " after. Null when not paused."
     )
 
-    @strawberry.field(
+    @field_resolver(
         description="How many more mentees a mentor takes now: `capacity` less active"
         " mentees, never below 0. Null for members who are no mentor."
     )
     async def open_slots(self, root: strawberry.Parent[UserModel], info: Info) -> int | None:
         return await users.open_slots_of(info.context, root)
 
-    @strawberry.field(
+    @field_resolver(
         description="Whether a mentee can ask this mentor now: available, with an open slot"
         " (else a request is refused MENTOR_UNAVAILABLE or MENTOR_AT_CAPACITY)."
     )
@@ -123,7 +125,7 @@ class User(Node, UserGraphFields):
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, cls | UserModel)
 
-    @strawberry.field(description="Global id (for `node`).")  # type: ignore[misc]
+    @field_resolver(description="Global id (for `node`).")
     def id(self, root: strawberry.Parent[UserModel]) -> strawberry.ID:
         return strawberry.ID(encode_global_id("User", root.id))
 
@@ -131,32 +133,32 @@ class User(Node, UserGraphFields):
         description="MEMBER always; MENTOR and ADMIN as they apply."
     )
 
-    @strawberry.field(
+    @field_resolver(
         description="Visible to the user, admins and the other side of an approved or"
         " completed mentorship with this user; null for everyone else."
     )
     def email(self, root: strawberry.Parent[UserModel], info: Info) -> str | None:
         return users.email_of(info.context, root)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description="The language of the user's emails (like en or pt-BR). Visible to the user"
         " and admins; null for everyone else."
     )
     def locale(self, root: strawberry.Parent[UserModel], info: Info) -> str | None:
         return users.locale_of(info.context, root)
 
-    @strawberry.field(description="Admins: the member's standing; null for everyone else.")
+    @field_resolver(description="Admins: the member's standing; null for everyone else.")
     def status(self, root: strawberry.Parent[UserModel], info: Info) -> MemberStatus | None:
         return users.status_of(info.context, root)
 
-    @strawberry.field(
+    @field_resolver(
         description="Admins: when the member's suspension ends; null when not suspended, and"
         " for everyone else."
     )
     def suspended_until(self, root: strawberry.Parent[UserModel], info: Info) -> datetime | None:
         return users.suspended_until_of(info.context, root)
 
-    @strawberry.field(
+    @field_resolver(
         description="Whether the user confirmed their email address (until then they send no"
         " requests and are not listed as a mentor). Visible to the user and admins; null for"
         " everyone else."
@@ -164,7 +166,7 @@ class User(Node, UserGraphFields):
     def email_verified(self, root: strawberry.Parent[UserModel], info: Info) -> bool | None:
         return users.email_verified_of(info.context, root)
 
-    @strawberry.field(
+    @field_resolver(
         description="Visible to the user, admins and the other side of an approved or"
         " completed mentorship with this user; null for everyone else."
     )
@@ -175,25 +177,25 @@ class User(Node, UserGraphFields):
 
     # Sync resolvers that may return an awaitable: the value itself when the page loaded it
     # ahead (`users.preload`), which graphql-core completes without a coroutine.
-    @strawberry.field(description="Lower-cased topics, most important first.")
+    @field_resolver(description="Lower-cased topics, most important first.")
     def tags(self, root: strawberry.Parent[UserModel], info: Info) -> list[str]:
         return users.tags_of(info.context, root)  # type: ignore[return-value]
 
-    @strawberry.field(description="ISO 639-1 codes.")
+    @field_resolver(description="ISO 639-1 codes.")
     def spoken_languages(self, root: strawberry.Parent[UserModel], info: Info) -> list[str]:
         return users.languages_of(info.context, root)  # type: ignore[return-value]
 
-    @strawberry.field(description="A mentor's record of answering requests; null for non-mentors.")
+    @field_resolver(description="A mentor's record of answering requests; null for non-mentors.")
     def responsiveness(
         self, root: strawberry.Parent[UserModel], info: Info
     ) -> Responsiveness | None:
         return users.responsiveness_of(info.context, root)  # type: ignore[return-value]
 
-    @strawberry.field(description="Whether the viewer keeps this mentor among their favourites.")
+    @field_resolver(description="Whether the viewer keeps this mentor among their favourites.")
     async def is_favorite(self, root: strawberry.Parent[UserModel], info: Info) -> bool:
         return await users.is_favorite(info.context, root)
 
-    @strawberry.field(
+    @field_resolver(
         description="Mentors this user keeps as favourites, newest favourite first."
         " Visible to the user and admins; null for everyone else."
     )
@@ -213,7 +215,7 @@ class User(Node, UserGraphFields):
 
     # --- Request overviews (the lifecycle feature). The user and admins only; null otherwise.
 
-    @strawberry.field(
+    @field_resolver(
         description="Requests this user sent as a mentee, newest first; only these statuses"
         " when `status` is given. Visible to the user and admins; null for everyone else."
     )
@@ -231,7 +233,7 @@ class User(Node, UserGraphFields):
             info, root, "mentee_id", status, Slice.of(first, after, last, before)
         )
 
-    @strawberry.field(
+    @field_resolver(
         description="Requests this user received as a mentor, newest first; only these"
         " statuses when `status` is given. Visible to the user and admins; null otherwise."
     )
@@ -249,19 +251,19 @@ class User(Node, UserGraphFields):
             info, root, "mentor_id", status, Slice.of(first, after, last, before)
         )
 
-    @strawberry.field(description="Sent requests per status. The user and admins only.")
+    @field_resolver(description="Sent requests per status. The user and admins only.")
     async def sent_request_counts(
         self, root: strawberry.Parent[UserModel], info: Info
     ) -> RequestStatusCounts | None:
         return counts_of(await request_overviews.status_counts(info.context, root, "mentee_id"))
 
-    @strawberry.field(description="Received requests per status. The user and admins only.")
+    @field_resolver(description="Received requests per status. The user and admins only.")
     async def received_request_counts(
         self, root: strawberry.Parent[UserModel], info: Info
     ) -> RequestStatusCounts | None:
         return counts_of(await request_overviews.status_counts(info.context, root, "mentor_id"))
 
-    @strawberry.field(
+    @field_resolver(
         description="Mentors who approved this user's requests (active mentorships)."
         " The user and admins only."
     )
@@ -270,7 +272,7 @@ class User(Node, UserGraphFields):
     ) -> list[User] | None:
         return await request_overviews.active_partners(info.context, root, "mentee_id")  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description="Mentees whose requests this user approved (active mentorships)."
         " The user and admins only."
     )
@@ -283,7 +285,7 @@ class User(Node, UserGraphFields):
 async def _request_connection(
     info: Info,
     user: UserModel,
-    side: request_overviews.Side,
+    side: Side,
     statuses: list[RequestStatusEnum] | None,
     page: Slice,
 ) -> Connection[Any] | None:
@@ -294,10 +296,10 @@ async def _request_connection(
     return connection(requests) if requests is not None else None
 
 
-def _sides_read(info: Info) -> list[request_overviews.Side]:
+def _sides_read(info: Info) -> list[Side]:
     """Which users the query reads on each request of the page: loaded with the page."""
     selected = item_fields(info)
-    sides: list[request_overviews.Side] = []
+    sides: list[Side] = []
     if "mentor" in selected:
         sides.append("mentor_id")
     if "mentee" in selected:

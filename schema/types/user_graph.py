@@ -12,6 +12,7 @@ from resolvers.pagination import Slice
 from resolvers.recommendations import MAX_RECOMMENDATIONS
 from schema.context import Info
 from schema.pagination import After, Before, Connection, First, Last, connection
+from schema.resolver_fields import field_resolver
 from schema.types.feedback import Rating
 from schema.types.graph import Mentorship, MentorshipRole, MentorshipStatus
 from schema.types.recommendation import MentorRecommendation
@@ -21,7 +22,7 @@ __all__ = ["UserGraphFields"]
 
 @strawberry.type
 class UserGraphFields:
-    @strawberry.field(
+    @field_resolver(
         description="This user's mentorships as mentor or mentee (either when `role` is not"
         " given), newest first. Holds only those the viewer may see: all for the user and"
         " admins, the ones shared with the viewer for anyone else."
@@ -52,12 +53,12 @@ class UserGraphFields:
         )
         return connection(page)
 
-    @strawberry.field(description="Distinct mentees this mentor has taken on (public).")
+    @field_resolver(description="Distinct mentees this mentor has taken on (public).")
     async def mentored_count(self, root: strawberry.Parent[UserModel], info: Info) -> int | None:
         lineage = await graph.lineage_of(info.context, root)
         return lineage.mentored_count if lineage else None
 
-    @strawberry.field(
+    @field_resolver(
         description="Distinct people mentored by this mentor's former mentees, and by theirs"
         " (three steps), the mentor excluded (public)."
     )
@@ -65,16 +66,16 @@ class UserGraphFields:
         lineage = await graph.lineage_of(info.context, root)
         return lineage.lineage_size if lineage else None
 
-    @strawberry.field(description="Whether this mentor was once a mentee here (public).")
+    @field_resolver(description="Whether this mentor was once a mentee here (public).")
     async def was_mentee_here(self, root: strawberry.Parent[UserModel], info: Info) -> bool | None:
         lineage = await graph.lineage_of(info.context, root)
         return lineage.was_mentee_here if lineage else None
 
-    @strawberry.field(description="A mentor's rating by their mentees (public); null otherwise.")
+    @field_resolver(description="A mentor's rating by their mentees (public); null otherwise.")
     async def rating(self, root: strawberry.Parent[UserModel], info: Info) -> Rating | None:
         return await feedback.rating_of(info.context, root)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @field_resolver(
         description="Available mentors with room, best first, each with why (at most `first`,"
         f" 1-{MAX_RECOMMENDATIONS}); mentors you already have an open or active request with"
         " are left out."

@@ -32,7 +32,7 @@ class _Sent(logging.Handler):
         # Statements are logged as ("%s: %s", sql, values); pool messages have other shapes.
         if isinstance(record.args, tuple) and len(record.args) == 2:
             sql, values = record.args
-            self.statements.append((str(sql), list(values or [])))
+            self.statements.append((str(sql), list(values or [])))  # type: ignore[call-overload]
 
 
 @contextmanager

@@ -9,8 +9,8 @@ its `__typename`, at zero, one and several rows).
 
 from __future__ import annotations
 
+from devkit.query_inputs import Vocabulary
 from tests.utils.query_gen import Operation
-from tests.utils.query_inputs import Vocabulary
 
 __all__ = ["fixed_operations"]
 

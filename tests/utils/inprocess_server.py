@@ -1,7 +1,7 @@
 """The real app under uvicorn, on a loopback port, inside the test's own event loop.
 
 For SQLite: the in-process bus hears the commits of its own process only, so a test that
-changes statuses directly (tests/utils/status.py) must share the server's process.
+changes statuses directly (devkit/status.py) must share the server's process.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import asyncio
 
 import uvicorn
 
+from devkit.live_server import free_port
 from mentorgraph.app import create_app
 from mentorgraph.settings import Settings
-from tests.utils.live_server import free_port
 
 
 class InProcessServer:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from devkit.factories import TEXT
 from models.users import User
 from resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient, GraphQLResponse
-from tests.utils.factories import TEXT
 
 ERRORS = "userErrors { code field message }"
 REQUEST = "request { id status viewedAt respondedAt declineReason responseMessage }"

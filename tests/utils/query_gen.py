@@ -22,7 +22,18 @@ from typing import Any
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 from strawberry.extensions.max_aliases import count_fields_with_alias
 
-from tests.utils.graphql_text import Document
+from devkit.graphql_text import Document
+from devkit.query_inputs import (
+    Vocabulary,
+    choose_after,
+    choose_bound,
+    choose_filter,
+    choose_first,
+    choose_node_id,
+    choose_order,
+    choose_page_size,
+    choose_statuses,
+)
 from tests.utils.query_fields import (
     EVENT_SCALARS,
     FACETS,
@@ -33,17 +44,6 @@ from tests.utils.query_fields import (
     RESPONSIVENESS,
     STATUS_COUNTS,
     USER_SCALARS,
-)
-from tests.utils.query_inputs import (
-    Vocabulary,
-    choose_after,
-    choose_bound,
-    choose_filter,
-    choose_first,
-    choose_node_id,
-    choose_order,
-    choose_page_size,
-    choose_statuses,
 )
 
 __all__ = ["Operation", "Vocabulary", "generate_operations"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from tests.utils.live_server import free_port
+from devkit.live_server import free_port
 
 
 class _Recorder:

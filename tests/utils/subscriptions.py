@@ -59,6 +59,6 @@ async def subscribed(url: str, token: str | None, after: str | None) -> AsyncIte
     async with Client(transport=transport(url, token)) as session:
         results = session.subscribe(GraphQLRequest(EVENTS, variable_values={"after": after}))
         try:
-            yield EventReader(results)  # type: ignore[arg-type]
+            yield EventReader(results)
         finally:
-            await results.aclose()  # type: ignore[attr-defined]
+            await results.aclose()

@@ -17,14 +17,14 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from devkit.factories import TEXT, make_mentor, make_user, request_row
+from devkit.world_profiles import MENTEE_NAMES, MENTORS
 from models import clock
 from models.feedback import AuthorRole, MentorshipFeedback
 from models.requests import DeclineReason, MentorshipRequest, RequestStatus
 from models.response_scores import refresh_scores
 from models.users import ChannelType, Favorite, User
-from tests.utils.factories import TEXT, make_mentor, make_user, request_row
 from tests.utils.world_events import write_histories
-from tests.utils.world_profiles import MENTEE_NAMES, MENTORS
 
 __all__ = ["CLOCK_AHEAD", "World", "build_world"]
 

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from bench.clusters import AS_ROOT, pg_binary, run_as_owner
-from tests.utils.live_server import free_port
+from devkit.live_server import free_port
 
 __all__ = ["ReplicatedPostgres"]
 

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tests.utils.graphql_text import EnumValue
-from tests.utils.world_profiles import COUNTRIES, LANGUAGES, SEARCH_WORDS, TAGS
+from devkit.graphql_text import EnumValue
+from devkit.world_profiles import COUNTRIES, LANGUAGES, SEARCH_WORDS, TAGS
 
 __all__ = [
     "REQUEST_STATUSES",

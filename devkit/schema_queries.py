@@ -38,13 +38,13 @@ from graphql import (
     is_leaf_type,
 )
 
+from devkit.graphql_text import Document, EnumValue
+from devkit.query_inputs import Vocabulary, choose_bound, choose_page_size
+from devkit.query_inputs import _pick as pick
+from devkit.world_profiles import COUNTRIES, LANGUAGES, SEARCH_WORDS, TAGS
 from models import clock
 from models.statistics_weeks import iso_week
 from resolvers.fast_reads.fields import FIELDS
-from tests.utils.graphql_text import Document, EnumValue
-from tests.utils.query_inputs import Vocabulary, choose_bound, choose_page_size
-from tests.utils.query_inputs import _pick as pick
-from tests.utils.world_profiles import COUNTRIES, LANGUAGES, SEARCH_WORDS, TAGS
 
 __all__ = ["Coverage", "SchemaOperation", "payload_operation", "schema_operations"]
 
