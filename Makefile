@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: serve test clients lint typecheck schema migrations install clean bench bench-data \
+.PHONY: serve test test-sqlite test-postgres clients lint typecheck schema migrations install clean bench bench-data \
 	bench-postgraphile soak docs browser prometheus graphiql-assets lock env-example compose outcomes
 
 # The run-time dependencies at requirements.lock's versions (as in the image); the test tools
@@ -25,8 +25,16 @@ serve: $(INSTALLED)
 	$(BIN)/mentorgraph serve
 
 ## Lint, type-check, then the whole suite on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
+## The two runs go side by side (most of a run waits on server processes and sockets, and they
+## share nothing: each has its own database, temporary folders and loopback ports); each run's
+## output is printed whole when it ends, and either failing fails `make test`.
 test: $(INSTALLED) lint typecheck browser prometheus clients compose
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+
+test-sqlite: $(INSTALLED)
 	TEST_DB=sqlite $(BIN)/pytest
+
+test-postgres: $(INSTALLED)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then TEST_DB=postgres $(BIN)/pytest; \
 	else echo "TEST_DATABASE_URL not set: skipped the PostgreSQL run"; fi
 

@@ -22,9 +22,11 @@ NOTES = """"mentorgraph" is the server as deployed: on PostgreSQL, queries the f
 supports are answered by one statement that builds the JSON (`resolvers/fast_reads/`);
 "mentorgraph-ordinary" is the same server with `FAST_READS=false`, every query through
 Strawberry's executor.
-Each server ran alone, one process (uvicorn with one worker; one Node process), on the
-same database, one after another, with the same wrk load: one client thread, the connections,
-warm-up and duration in the command. SQL/op counts statements seen by a counting proxy in front of
+Each server ran as one process (uvicorn with one worker; one Node process), all on the same
+database at once, measured interleaved: per shape, each server in turn under the same wrk load
+(one client thread, the connections, warm-up and duration in the command) while the others
+idle, for the rounds in the command, the order reversed every other round; req/s is over all
+rounds, p50 their mean, p99 the worst. SQL/op counts statements seen by a counting proxy in front of
 PostgreSQL (extended-protocol executions plus simple queries) over 10 operations after a warm-up;
 "reset" is the pool's `RESET ALL`-style round trip after each release. "same data": the answers
 equal the first server's, ignoring ids and cursors (each server encodes its own). "load avg":
@@ -47,8 +49,11 @@ def main(argv: list[str] | None = None) -> None:
         help="which servers to run, in this order",
     )
     go.add_argument("--connections", type=int, default=16)
-    go.add_argument("--warmup", type=float, default=5)
-    go.add_argument("--seconds", type=float, default=15)
+    go.add_argument("--warmup", type=float, default=3)
+    go.add_argument("--seconds", type=float, default=8)
+    go.add_argument(
+        "--rounds", type=int, default=2, help="interleaved rounds per shape (order reversed)"
+    )
     go.add_argument("--no-doc", action="store_true", help="do not touch docs/benchmarks.md")
     args = parser.parse_args(argv)
 
@@ -64,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         connections=args.connections,
         warmup=args.warmup,
         seconds=args.seconds,
+        rounds=args.rounds,
         logs=RESULTS / "logs",
     )
     results = run(options, log=lambda line: print(line, file=sys.stderr, flush=True))

@@ -1,9 +1,14 @@
-"""One benchmark run: each server alone on the same database, same load, shape by shape.
+"""One benchmark run: every server on the same database, the same load, shape by shape.
 
 Per server: (1) started behind the statement-counting proxy, each shape's first answers are
 checked (HTTP 200, no errors, the same data as every other server) and its statements per
-operation counted; (2) restarted directly on PostgreSQL, each shape gets a warm-up and a timed
-wrk run; the process's peak RSS is read at the end.
+operation counted. (2) Then all servers run side by side directly on PostgreSQL and are
+measured interleaved: for each shape, each server in turn gets a warm-up and a timed wrk run,
+for `rounds` rounds, the order reversed every other round. The machine is shared (other
+engineers' test runs come and go): a server measured minutes after another would see a
+different machine, so the servers compared on a shape are measured within the same minute, and
+the reversed order cancels a steady drift. Only one server is under load at a time; the others
+idle. Each process's peak RSS is read at the end.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import asyncio
 import json
 import random
 import re
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -37,8 +43,9 @@ class Options:
     shapes: tuple[int, ...]
     servers: tuple[str, ...] = tuple(kind.name for kind in SERVERS)
     connections: int = 16
-    warmup: float = 5
-    seconds: float = 15
+    warmup: float = 3
+    seconds: float = 8
+    rounds: int = 2
     logs: Path = Path("bench/results/logs")
 
 
@@ -189,48 +196,83 @@ def _load_avg() -> list[float]:
     return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
 
 
+def combined(rounds: list[LoadResult]) -> LoadResult:
+    """One figure from a server's rounds on a shape: throughput over all of them, the mean
+    median and the worst 99th percentile."""
+    return LoadResult(
+        requests=sum(r.requests for r in rounds),
+        seconds=sum(r.seconds for r in rounds),
+        p50_ms=sum(r.p50_ms for r in rounds) / len(rounds),
+        p99_ms=max(r.p99_ms for r in rounds),
+        errors=sum(r.errors for r in rounds),
+    )
+
+
 def measure(
-    kind: ServerKind, options: Options, requests: dict[int, list[PreparedRequest]]
-) -> tuple[dict[int, LoadResult], float, dict[int, list[float]]]:
-    results: dict[int, LoadResult] = {}
+    kinds: list[ServerKind],
+    options: Options,
+    requests: dict[str, dict[int, list[PreparedRequest]]],
+) -> tuple[dict[tuple[str, int], LoadResult], dict[str, float], dict[int, list[float]]]:
+    """Interleaved load: results by (server, shape), peak RSS by server, load average by shape."""
+    rounds: dict[tuple[str, int], list[LoadResult]] = {}
     loads: dict[int, list[float]] = {}
-    with start(kind, options.database_url, options.logs) as running:
-        for number, prepared in requests.items():
+    with ExitStack() as stack:
+        running = {
+            kind.name: stack.enter_context(start(kind, options.database_url, options.logs))
+            for kind in kinds
+        }
+        for number in options.shapes:
             loads[number] = _load_avg()
-            run_load(running.url, prepared, connections=options.connections, seconds=options.warmup)
-            results[number] = run_load(
-                running.url, prepared, connections=options.connections, seconds=options.seconds
-            )
-        rss = peak_rss_mb(running.process.pid)
-    return results, rss, loads
+            for round_ in range(options.rounds):
+                order = kinds if round_ % 2 == 0 else kinds[::-1]
+                for kind in order:
+                    prepared = requests[kind.name].get(number)
+                    if prepared is None:
+                        continue
+                    url = running[kind.name].url
+                    run_load(url, prepared, connections=options.connections, seconds=options.warmup)
+                    result = run_load(
+                        url, prepared, connections=options.connections, seconds=options.seconds
+                    )
+                    rounds.setdefault((kind.name, number), []).append(result)
+        rss = {name: peak_rss_mb(r.process.pid) for name, r in running.items()}
+    return {key: combined(results) for key, results in rounds.items()}, rss, loads
 
 
 def run(options: Options, log: Any = print) -> list[ShapeResult]:
     sample = asyncio.run(load_sample(options.database_url))
     shapes = [SHAPES[n] for n in options.shapes]
+    kinds = [k for k in SERVERS if k.name in options.servers]
+    requests: dict[str, dict[int, list[PreparedRequest]]] = {}
+    counts: dict[str, dict[int, tuple[float, float]]] = {}
+    answers: dict[str, dict[int, list[Any]]] = {}
+    for kind in kinds:
+        served = [shape for shape in shapes if serves(kind, shape)]
+        requests[kind.name] = {shape.number: prepare(kind, shape, sample) for shape in served}
+        log(f"{kind.name}: checking answers and counting statements")
+        counts[kind.name], answers[kind.name] = count_and_check(kind, options, requests[kind.name])
+    log(
+        f"all servers side by side: per shape {options.rounds} interleaved rounds of"
+        f" {options.warmup:g}s warm-up + {options.seconds:g}s each"
+    )
+    loads, rss, load_avgs = measure(kinds, options, requests)
     results: list[ShapeResult] = []
     reference: dict[int, list[Any]] = {}
-    for kind in (k for k in SERVERS if k.name in options.servers):
-        served = [shape for shape in shapes if serves(kind, shape)]
-        requests = {shape.number: prepare(kind, shape, sample) for shape in served}
-        log(f"{kind.name}: checking answers and counting statements")
-        counts, answers = count_and_check(kind, options, requests)
-        log(f"{kind.name}: load, {options.warmup:g}s warm-up + {options.seconds:g}s per shape")
-        loads, rss, load_avgs = measure(kind, options, requests)
-        for shape in served:
-            n = shape.number
-            reference.setdefault(n, answers[n])
+    for kind in kinds:
+        for n in requests[kind.name]:
+            reference.setdefault(n, answers[kind.name][n])
+            load = loads[(kind.name, n)]
             result = ShapeResult(
                 shape=n,
                 server=kind.name,
-                rps=round(loads[n].rps, 1),
-                p50_ms=round(loads[n].p50_ms, 2),
-                p99_ms=round(loads[n].p99_ms, 2),
-                errors=loads[n].errors,
-                statements=counts[n][0],
-                resets=counts[n][1],
-                peak_rss_mb=round(rss, 1),
-                same_data=answers[n] == reference[n],
+                rps=round(load.rps, 1),
+                p50_ms=round(load.p50_ms, 2),
+                p99_ms=round(load.p99_ms, 2),
+                errors=load.errors,
+                statements=counts[kind.name][n][0],
+                resets=counts[kind.name][n][1],
+                peak_rss_mb=round(rss[kind.name], 1),
+                same_data=answers[kind.name][n] == reference[n],
                 load_avg=load_avgs[n],
             )
             log(f"  {asdict(result)}")
