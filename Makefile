@@ -38,16 +38,16 @@ test-postgres: $(INSTALLED)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then TEST_DB=postgres $(BIN)/pytest; \
 	else echo "TEST_DATABASE_URL not set: skipped the PostgreSQL run"; fi
 
-## The browser tests/test_graphiql_browser.py drives: Debian's Chromium (installed if missing).
+## The browser tests/api/test_graphiql_browser.py drives: Debian's Chromium (installed if missing).
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-## The Prometheus server (and promtool) tests/test_metrics.py scrapes /metrics and checks the
+## The Prometheus server (and promtool) tests/ops/test_metrics.py scrapes /metrics and checks the
 ## dashboard with: Debian's package (installed if missing).
 prometheus:
 	@test -x /usr/bin/prometheus -a -x /usr/bin/promtool || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus)
 
-## A validator for docker-compose.yml (tests/test_deployment.py runs `config`, which needs no
+## A validator for docker-compose.yml (tests/ops/test_deployment.py runs `config`, which needs no
 ## Docker engine): the compose plugin if present, else Debian's docker-compose (installed if missing).
 compose:
 	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \
@@ -127,7 +127,7 @@ outcomes: $(INSTALLED)
 
 ## Re-export the SDL snapshot after changing the schema.
 schema: $(INSTALLED)
-	$(BIN)/python -c "from schema import build_schema; from schema.build import SDL_PATH; \
+	$(BIN)/python -c "from mentorgraph.schema import build_schema; from mentorgraph.schema.build import SDL_PATH; \
 	SDL_PATH.write_text(build_schema().as_str() + '\n')"
 
 ## Write a migration for model changes.

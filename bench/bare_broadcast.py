@@ -18,9 +18,9 @@ import os
 import asyncpg
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
-from models.events import NOTIFY_CHANNEL
-from resolvers.ids import encode_global_id
-from resolvers.pagination import encode_cursor
+from mentorgraph.models.requests.events import NOTIFY_CHANNEL
+from mentorgraph.resolvers.ids import encode_global_id
+from mentorgraph.resolvers.pagination import encode_cursor
 
 __all__ = ["frame_for"]
 

@@ -19,10 +19,10 @@ from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 
 from devkit.query_inputs import Vocabulary
 from devkit.schema_queries import Coverage, payload_operation, schema_operations
-from resolvers.fast_reads.coverage import field_coverage
-from resolvers.fast_reads.exemptions import EXEMPT
-from resolvers.fast_reads.fields import FIELDS, schema_fields
-from schema import build_schema
+from mentorgraph.resolvers.fast_reads.coverage import field_coverage
+from mentorgraph.resolvers.fast_reads.exemptions import EXEMPT
+from mentorgraph.resolvers.fast_reads.fields import FIELDS, schema_fields
+from mentorgraph.schema import build_schema
 
 __all__ = ["main"]
 

@@ -21,12 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import models.events  # noqa: E402
+import mentorgraph.models.requests.events  # noqa: E402
 from bench.subscriptions import reset_database  # noqa: E402
 from devkit.factories import make_mentor, make_request, make_user  # noqa: E402
 from devkit.status import change_status  # noqa: E402
 from mentorgraph.db import close_db, init_db  # noqa: E402
-from models.requests import RequestStatus  # noqa: E402
+from mentorgraph.models.requests.requests import RequestStatus  # noqa: E402
 
 
 async def _no_lock(_connection: object) -> None:
@@ -58,10 +58,10 @@ async def run(url: str, writers: int, changes: int) -> tuple[float, float, float
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    original = models.events._take_order_lock
+    original = mentorgraph.models.requests.events._take_order_lock
     for writers in args.writers:
         for label, lock in (("with lock", original), ("without", _no_lock)):
-            models.events._take_order_lock = lock  # type: ignore[assignment]
+            mentorgraph.models.requests.events._take_order_lock = lock  # type: ignore[assignment]
             await reset_database(args.database_url)
             # The pool must allow every writer its own connection.
             await init_db(args.database_url)
@@ -72,7 +72,7 @@ async def main_async(args: argparse.Namespace) -> None:
                 f"  p50={p50:.1f} ms  p99={p99:.1f} ms",
                 flush=True,
             )
-    models.events._take_order_lock = original
+    mentorgraph.models.requests.events._take_order_lock = original
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from resolvers.ids import decode_global_id
+from mentorgraph.resolvers.ids import decode_global_id
 
 CONNECT_CONCURRENCY = 100
 

@@ -33,9 +33,9 @@ import httpx
 
 from mentorgraph.app import create_app
 from mentorgraph.db import close_db, init_db, migrate_db
+from mentorgraph.models.accounts.users import User
+from mentorgraph.resolvers.ids import encode_global_id
 from mentorgraph.settings import Settings
-from models.users import User
-from resolvers.ids import encode_global_id
 
 DB_NAME = "mg_graph_bench"
 MENTORS = 100_000

@@ -60,7 +60,7 @@ class Shape:
 
 
 def global_id(type_name: str, pk: int) -> str:
-    from resolvers.ids import encode_global_id
+    from mentorgraph.resolvers.ids import encode_global_id
 
     return encode_global_id(type_name, pk)
 
@@ -351,8 +351,8 @@ RECOMMENDED = Shape(
         f" score reasons {{ kind points detail }} mentor {{ {PROFILE} }} }} }} }}",
         variables=lambda s: [{} for _ in s.mentee_ids],
     ),
-    # The ranking is Python's (`models.recommendations`): neither PostGraphile nor one
-    # hand-written statement answers the same.
+    # The ranking is Python's (`mentorgraph.models.directory.recommendations`): neither PostGraphile
+    # nor one hand-written statement answers the same.
     postgraphile=None,
     bare_sql=None,
     bare_params=(),

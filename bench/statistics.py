@@ -24,12 +24,12 @@ from tortoise import Tortoise, connections
 
 from mentorgraph.app import create_app
 from mentorgraph.db import tortoise_config
+from mentorgraph.models import clock
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.admin import admin_statistics as figures
+from mentorgraph.models.admin.statistics_weeks import WeekRange, week_range
+from mentorgraph.models.sql import _fit
 from mentorgraph.settings import Settings
-from models import admin_statistics as figures
-from models import clock
-from models.sql import _fit
-from models.statistics_weeks import WeekRange, week_range
-from models.users import User
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mg_bench_data"
 RUNS = 5

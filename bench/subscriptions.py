@@ -246,7 +246,7 @@ async def run_one(
 ) -> Result:
     from devkit.status import change_status
     from mentorgraph.db import close_db
-    from models.requests import RequestStatus
+    from mentorgraph.models.requests.requests import RequestStatus
 
     await reset_database(args.database_url)
     request, tokens = await seed(args.database_url, args.admins)

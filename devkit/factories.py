@@ -11,10 +11,10 @@ import itertools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from models import clock
-from models.passwords import hash_password
-from models.requests import DeclineReason, MentorshipRequest, RequestStatus
-from models.users import Channel, ChannelType, User, UserLanguage, UserTag
+from mentorgraph.models import clock
+from mentorgraph.models.accounts.passwords import hash_password
+from mentorgraph.models.accounts.users import Channel, ChannelType, User, UserLanguage, UserTag
+from mentorgraph.models.requests.requests import DeclineReason, MentorshipRequest, RequestStatus
 
 __all__ = [
     "PASSWORD",

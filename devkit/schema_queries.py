@@ -42,9 +42,9 @@ from devkit.graphql_text import Document, EnumValue
 from devkit.query_inputs import Vocabulary, choose_bound, choose_page_size
 from devkit.query_inputs import _pick as pick
 from devkit.world_profiles import COUNTRIES, LANGUAGES, SEARCH_WORDS, TAGS
-from models import clock
-from models.statistics_weeks import iso_week
-from resolvers.fast_reads.fields import FIELDS
+from mentorgraph.models import clock
+from mentorgraph.models.admin.statistics_weeks import iso_week
+from mentorgraph.resolvers.fast_reads.fields import FIELDS
 
 __all__ = ["Coverage", "SchemaOperation", "payload_operation", "schema_operations"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from models import clock
-from models.events import committed, record_event
-from models.requests import MentorshipRequest, RequestEvent, RequestStatus
-from models.users import User
+from mentorgraph.models import clock
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.requests.events import committed, record_event
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestEvent, RequestStatus
 
 __all__ = ["RolledBack", "change_status"]
 

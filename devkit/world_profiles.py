@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.users import ChannelType
+from mentorgraph.models.accounts.users import ChannelType
 
 __all__ = ["COUNTRIES", "LANGUAGES", "MENTEE_NAMES", "MENTORS", "SEARCH_WORDS", "TAGS"]
 

@@ -24,19 +24,19 @@ from mentorgraph.graphiql import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from mentorgraph.graphql_http import GraphQLEndpoint
 from mentorgraph.graphql_ws import SubscriptionEndpoint
 from mentorgraph.metrics import MetricsEndpoint
+from mentorgraph.models.accounts.login_guard import THROTTLE_LISTENERS
+from mentorgraph.models.sweep import sweep
 from mentorgraph.origins import cors_middleware, normalized_origins
 from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.read_replica import ReadReplica
 from mentorgraph.request_log import RecordOperation, RequestIds, note_compiled_payload
+from mentorgraph.resolvers.fast_reads import FastReads
 from mentorgraph.rules_setup import configure_rules
+from mentorgraph.schema import build_schema
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings, get_settings
 from mentorgraph.tracing_graphql import TracedRootFields, traced_compiled_payload
 from mentorgraph.unsubscribe_page import UNSUBSCRIBE_PATH, UnsubscribePage
-from models.login_guard import THROTTLE_LISTENERS
-from models.sweep import sweep
-from resolvers.fast_reads import FastReads
-from schema import build_schema
 
 __all__ = ["create_app"]
 

@@ -20,8 +20,8 @@ The replacement keeps Tortoise's classes and changes only when things happen:
   or connection is given back even when COMMIT/ROLLBACK fails.
 
 Every write path (`in_transaction()` in models/, and Tortoise's own) gets this by `install`, which
-`init_db` calls. `tests/test_hostile_cancellation.py` pins the upstream behaviour: when a Tortoise
-upgrade no longer leaks, this module can go.
+`init_db` calls. `tests/api/test_hostile_cancellation.py` pins the upstream behaviour: when a
+Tortoise upgrade no longer leaks, this module can go.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from tortoise.backends.sqlite.client import (
 from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
 
-from models.db_faults import DatabaseUnavailable
+from mentorgraph.models.db_faults import DatabaseUnavailable
 
 __all__ = ["install", "run_to_completion"]
 

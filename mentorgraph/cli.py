@@ -116,8 +116,8 @@ def read_password(from_stdin: bool) -> str | None:
 
 
 def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
-    from models.accounts import create_user
-    from models.errors import RuleViolation, RuleViolations
+    from mentorgraph.models.accounts.accounts import create_user
+    from mentorgraph.models.errors import RuleViolation, RuleViolations
 
     password = read_password(args.password_stdin)
     if password is None:
@@ -142,9 +142,10 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    from mentorgraph.models.accounts import sessions
+    from mentorgraph.models.accounts.users import User
+    from mentorgraph.models.safety import standing
     from mentorgraph.security import TokenService
-    from models import sessions, standing
-    from models.users import User
 
     tokens = TokenService.from_settings(settings)
 
@@ -159,7 +160,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
         if refused is not None:
             print(f"No token for {user.email}: {refused}", file=sys.stderr)
             return 1
-        # A session of its own, listed and ended like any other (`models/sessions.py`); the
+        # A session of its own, listed and ended like any other (`models/accounts/sessions.py`); the
         # token lasts as long as an unused session would (TOKEN_TTL_MINUTES), not refreshed.
         started = await sessions.start(user, address="cli", user_agent="mentorgraph token")
         print(tokens.issue(user, started.session.id, tokens.long_ttl))
@@ -180,7 +181,7 @@ def cmd_deliver_emails(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sweep(_: argparse.Namespace, settings: Settings) -> int:
-    from models.sweep import sweep
+    from mentorgraph.models.sweep import sweep
 
     async def work() -> int:
         print(await sweep())
@@ -192,8 +193,8 @@ def cmd_sweep(_: argparse.Namespace, settings: Settings) -> int:
 def cmd_persist_operations(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
+    from mentorgraph.models.persisted_queries import register
     from mentorgraph.operation_manifest import ManifestError, read_manifest
-    from models.persisted_queries import register
 
     try:
         manifest = read_manifest(Path(args.file), max_document_bytes=settings.max_body_bytes)

@@ -13,19 +13,19 @@ from mentorgraph.settings import Settings, get_settings
 __all__ = ["MODEL_MODULES", "NO_JIT", "close_db", "init_db", "migrate_db", "tortoise_config"]
 
 MODEL_MODULES = [
-    "models.users",
-    "models.requests",
-    "models.auth",
-    "models.outbox",
-    "models.applications",
-    "models.reminders",
-    "models.availability_changes",
-    "models.feedback",
-    "models.persisted_queries",
-    "models.email_links",
-    "models.email_preferences",
-    "models.inbox",
-    "models.safety_records",
+    "mentorgraph.models.accounts.users",
+    "mentorgraph.models.requests.requests",
+    "mentorgraph.models.accounts.auth",
+    "mentorgraph.models.notifications.outbox",
+    "mentorgraph.models.directory.applications",
+    "mentorgraph.models.requests.reminders",
+    "mentorgraph.models.directory.availability_changes",
+    "mentorgraph.models.requests.feedback",
+    "mentorgraph.models.persisted_queries",
+    "mentorgraph.models.requests.email_links",
+    "mentorgraph.models.notifications.email_preferences",
+    "mentorgraph.models.notifications.inbox",
+    "mentorgraph.models.safety.safety_records",
 ]
 
 
@@ -77,7 +77,7 @@ def tortoise_config(database_url: str, settings: Settings | None = None) -> dict
             "models": {
                 "models": MODEL_MODULES,
                 "default_connection": "default",
-                "migrations": "models.migrations",
+                "migrations": "mentorgraph.models.migrations",
             }
         },
         "use_tz": True,

@@ -3,8 +3,8 @@
 GET shows the request and the choice, and changes nothing (mail scanners fetch links). POST
 makes it: the signed token travels in the form, so no cookie or session is involved and a page
 on another site cannot answer without the token (which only the mentor's inbox has). The rules
-are `models/email_answers.py`'s; this module turns their outcome into a page. The token is a
-secret: it is never logged, and the page's Referrer-Policy keeps it out of other sites' logs.
+are `models/requests/email_answers.py`'s; this module turns their outcome into a page. The token is
+a secret: it is never logged, and the page's Referrer-Policy keeps it out of other sites' logs.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, sel
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from models.email_answers import Choice, LinkView, answer_by_link, open_link
-from models.email_links import LinkRefusal, LinkRefused
-from models.errors import ErrorCode, RuleViolation, RuleViolations
-from models.request_guards import OPEN_STATUSES
-from models.requests import DeclineReason, RequestStatus
+from mentorgraph.models.errors import ErrorCode, RuleViolation, RuleViolations
+from mentorgraph.models.requests.email_answers import Choice, LinkView, answer_by_link, open_link
+from mentorgraph.models.requests.email_links import LinkRefusal, LinkRefused
+from mentorgraph.models.requests.request_guards import OPEN_STATUSES
+from mentorgraph.models.requests.requests import DeclineReason, RequestStatus
 
 __all__ = ["ANSWER_PATH", "EmailAnswerPage", "content_security_policy", "token_page"]
 

@@ -21,6 +21,12 @@ from strawberry.types.graphql import OperationType
 from mentorgraph import metrics, tracing
 from mentorgraph.graphiql import GraphiQLAssets, GraphiQLPage
 from mentorgraph.media_types import JSON, negotiate, request_error_status
+from mentorgraph.models.db_faults import (
+    SERVICE_UNAVAILABLE,
+    UNAVAILABLE_MESSAGE,
+    is_database_unavailable,
+)
+from mentorgraph.models.errors import FaultCode
 from mentorgraph.persisted_queries import PersistedQueries
 from mentorgraph.read_replica import READ_AFTER_HEADER, parse_lsn, primary_position
 from mentorgraph.request_log import (
@@ -35,14 +41,12 @@ from mentorgraph.request_rules import (
     check_size,
     graphql_params,
 )
+from mentorgraph.resolvers.context import Context
+from mentorgraph.resolvers.fast_reads import FastReads
+from mentorgraph.schema.build import MentorgraphSchema
+from mentorgraph.schema.extensions import classify_error
 from mentorgraph.security import InvalidToken, TokenService
 from mentorgraph.tracing_graphql import operation_outcome, traced_fast_read
-from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
-from models.errors import FaultCode
-from resolvers.context import Context
-from resolvers.fast_reads import FastReads
-from schema.build import MentorgraphSchema
-from schema.extensions import classify_error
 
 __all__ = ["GraphQLEndpoint"]
 

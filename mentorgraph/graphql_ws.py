@@ -13,7 +13,8 @@ answered 429) and per account (beyond `ws_max_sockets_per_user`: closed with 442
 `connection_init`). The counts are per server process (`socket_limits`).
 
 Queries and mutations may be sent over the socket too: a mutation's payload is then read by the
-compiler after the write, as over HTTP (`schema.compiled_payloads`); queries run on the executor.
+compiler after the write, as over HTTP (`mentorgraph.schema.compiled_payloads`); queries run on the
+executor.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ from strawberry.types.unset import UnsetType
 
 from mentorgraph import metrics
 from mentorgraph.connection_params import AmbiguousAuthorization, authorization_param
+from mentorgraph.models.errors import FaultCode
 from mentorgraph.origins import normalized_origins
+from mentorgraph.resolvers.event_feed import EventFeed
+from mentorgraph.resolvers.fast_reads.payload_reads import PayloadReads
+from mentorgraph.schema.build import MentorgraphSchema
 from mentorgraph.security import InvalidToken, TokenService
 from mentorgraph.settings import Settings
 from mentorgraph.socket_limits import SocketRegistry, SocketSlot
@@ -43,10 +48,6 @@ from mentorgraph.ws_transport import (
     SocketRefused,
     TransportHandler,
 )
-from models.errors import FaultCode
-from resolvers.event_feed import EventFeed
-from resolvers.fast_reads.payload_reads import PayloadReads
-from schema.build import MentorgraphSchema
 
 __all__ = ["SocketContext", "SubscriptionEndpoint"]
 
@@ -86,7 +87,7 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
         self.tokens = tokens
         self.feed = feed
         # A mutation sent over the socket has its payload read compiled as over HTTP
-        # (`schema.compiled_payloads`); None on SQLite or with the fast read path off.
+        # (`mentorgraph.schema.compiled_payloads`); None on SQLite or with the fast read path off.
         self.payload_reads = payload_reads
         self.socket_limits = SocketLimits(
             max_message_bytes=settings.max_body_bytes,

@@ -3,9 +3,10 @@
 Yielded through Strawberry, every live event of every subscription pays for graphql-core's
 per-event executor copy, Strawberry's result wrapping and extension hooks, and building and
 encoding a `next` message: most of a fan-out's CPU when the answer itself is shared
-(`schema.shared_events`). Replay and every error still go the usual way; from the live phase
-on, `resolvers.request_events` hands its events to this sink (`LIVE_SINK`, set per operation
-task by `TransportHandler`), which looks up the shared answer and writes the pre-encoded frame.
+(`mentorgraph.schema.shared_events`). Replay and every error still go the usual way; from the live
+phase on, `mentorgraph.resolvers.requests.request_events` hands its events to this sink
+(`LIVE_SINK`, set per operation task by `TransportHandler`), which looks up the shared answer and
+writes the pre-encoded frame.
 
 Two ways in, one order. While the subscription's task is parked on an empty queue, the bus's
 fan-out loop offers each event to `_take` first (`EventStream.direct`): it checks the event
@@ -31,10 +32,10 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Ope
 from strawberry.types.execution import ExecutionResult
 
 from mentorgraph.metrics import event_rendered, event_sent, event_sent_directly
-from models.privacy import can_see_request
-from resolvers.event_feed import Delivery, LiveEvents
-from schema.extensions import classify_error
-from schema.shared_events import (
+from mentorgraph.models.privacy import can_see_request
+from mentorgraph.resolvers.event_feed import Delivery, LiveEvents
+from mentorgraph.schema.extensions import classify_error
+from mentorgraph.schema.shared_events import (
     RENDERED,
     SOURCE_EXECUTOR,
     SharedEventExecution,

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import aiosmtplib
 
-from models.outbox import Attachment, OutboxEmail
+from mentorgraph.models.notifications.outbox import Attachment, OutboxEmail
 
 __all__ = ["ConsoleBackend", "EmailBackend", "SmtpBackend", "SmtpConfig", "build_message"]
 

@@ -40,7 +40,7 @@ from starlette.responses import JSONResponse, Response
 from tortoise import connections
 
 from mentorgraph.metrics_dir import ENV as MULTIPROC_ENV
-from models import clock
+from mentorgraph.models import clock
 
 __all__ = [
     "MetricsEndpoint",
@@ -311,7 +311,8 @@ def login_throttled(code: str) -> None:
 
 
 def timed_sweep(run: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
-    """`run` (models.sweep.sweep), counted: runs, duration and what its report says it did."""
+    """`run` (mentorgraph.models.sweep.sweep), counted: runs, duration and what its report says it
+    did."""
 
     async def sweep() -> Any:
         started = time.perf_counter()
@@ -371,7 +372,7 @@ async def sample_database_forever(interval: float = 1.0) -> None:
 
 
 async def _outbox_families(max_attempts: int, seconds: float) -> list[Metric]:
-    from models.outbox import OutboxEmail
+    from mentorgraph.models.notifications.outbox import OutboxEmail
 
     async def read() -> tuple[int, int, datetime | None]:
         pending = OutboxEmail.filter(sent_at=None, attempts__lt=max_attempts)

@@ -19,8 +19,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mentorgraph.models.persisted_queries import document_hash
 from mentorgraph.request_rules import SHA256_HEX
-from models.persisted_queries import document_hash
 
 __all__ = ["Manifest", "ManifestError", "read_manifest"]
 

@@ -16,8 +16,8 @@ from datetime import timedelta
 from tortoise.expressions import Q
 
 from mentorgraph.mailer import EmailBackend, build_message
-from models import clock
-from models.outbox import OutboxEmail, attachments_of
+from mentorgraph.models import clock
+from mentorgraph.models.notifications.outbox import OutboxEmail, attachments_of
 
 __all__ = ["DeliveryReport", "OutboxWorker", "backoff"]
 

@@ -23,14 +23,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Literal
 
-from mentorgraph.request_rules import GraphQLParams, RequestRefused, check_size
-from models.errors import FaultCode
-from models.persisted_queries import (
+from mentorgraph.models.errors import FaultCode
+from mentorgraph.models.persisted_queries import (
     StoredDocument,
     document_hash,
     find_document,
     save_automatic,
 )
+from mentorgraph.request_rules import GraphQLParams, RequestRefused, check_size
 
 __all__ = ["PersistedQueries", "ResolvedQuery"]
 

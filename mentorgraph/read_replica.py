@@ -33,8 +33,8 @@ import asyncpg
 from tortoise import connections
 
 from mentorgraph.db import NO_JIT
+from mentorgraph.resolvers.fast_reads.replica import Answered
 from mentorgraph.settings import Settings
-from resolvers.fast_reads.replica import Answered
 
 __all__ = ["READ_AFTER_HEADER", "ReadReplica", "parse_lsn", "primary_position"]
 

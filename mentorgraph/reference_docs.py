@@ -2,9 +2,11 @@
 
 `docs/lifecycle.md` (who may change a request's status, from which status), `docs/read-rules.md`
 (who may read which field) and `docs/error-codes.md` (every code a client can meet) are generated
-here from `models.lifecycle.TRANSITIONS`, `models.policies` with the compiled-read registry, and
-`models.errors`. `make docs` rewrites them; `tests/test_reference_docs.py` fails while a file
-differs from what the code says, so the documents cannot drift from the rules they describe.
+here from `mentorgraph.models.requests.lifecycle.TRANSITIONS`, `mentorgraph.models.policies` with
+the compiled-read registry, and
+`mentorgraph.models.errors`. `make docs` rewrites them; `tests/ops/test_reference_docs.py` fails
+while a file differs from what the code says, so the documents cannot drift from the rules they
+describe.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-import resolvers.fast_reads.roots  # noqa: F401  (imports every module that declares fields)
-from models import policies
-from models.errors import DescribedCode, ErrorCode, FaultCode
-from models.lifecycle import TRANSITIONS, Actor
-from models.requests import RequestStatus
-from resolvers.fast_reads.fields import FIELDS
+import mentorgraph.resolvers.fast_reads.roots  # noqa: F401  (imports every module that declares fields)
+from mentorgraph.models import policies
+from mentorgraph.models.errors import DescribedCode, ErrorCode, FaultCode
+from mentorgraph.models.requests.lifecycle import TRANSITIONS, Actor
+from mentorgraph.models.requests.requests import RequestStatus
+from mentorgraph.resolvers.fast_reads.fields import FIELDS
 
 __all__ = ["DOCS_DIR", "render_all", "write_all"]
 
@@ -48,7 +50,7 @@ def _lifecycle() -> str:
     lines = [
         "# The request lifecycle",
         "",
-        _NOTICE.format(source="`models/lifecycle.py` (`TRANSITIONS`)").rstrip(),
+        _NOTICE.format(source="`models/requests/lifecycle.py` (`TRANSITIONS`)").rstrip(),
         "",
         "A request's status changes only as this table allows; any other change is refused with",
         "`INVALID_TRANSITION` (wrong current status) or `FORBIDDEN` (nobody in the actor's role",

@@ -3,7 +3,8 @@
 The line says who asked what and how it went: operation name and type, viewer id, duration,
 which read path answered (`fast`: one compiled statement, `resolvers/fast_reads`;
 `compiled-payload`: a mutation whose payload the compiler read after the write,
-`schema.compiled_payloads`; `ordinary`: the executor), the error codes, and the names of the
+`mentorgraph.schema.compiled_payloads`; `ordinary`: the executor), the error codes, and the names of
+the
 variables sent (never their values: passwords and tokens travel in variables)."""
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from mentorgraph.logging_setup import REQUEST_ID
-from models.errors import FaultCode
+from mentorgraph.models.errors import FaultCode
 
 __all__ = [
     "COMPILED_PAYLOAD",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mentorgraph.json_text import text_problem
-from models.errors import FaultCode
+from mentorgraph.models.errors import FaultCode
 
 __all__ = [
     "GraphQLParams",

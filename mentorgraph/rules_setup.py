@@ -3,9 +3,9 @@ environment of its own."""
 
 from __future__ import annotations
 
+from mentorgraph.models.limits import Limits, configure
+from mentorgraph.models.requests.email_links import configure_link_key
 from mentorgraph.settings import Settings
-from models.email_links import configure_link_key
-from models.limits import Limits, configure
 
 __all__ = ["configure_rules"]
 

@@ -1,9 +1,9 @@
 """Bearer tokens (JWT, HS256) for signed-in users.
 
-A token from logIn, signUp or refreshSession names its session (`sid`, `models/sessions.py`):
-it is short-lived (`access_token_ttl_minutes`) and refused as soon as its session ends. Tokens
-without `sid` (issued by `issue` without a session: tests, benchmarks, tokens from before
-sessions existed) are valid until they expire, as before.
+A token from logIn, signUp or refreshSession names its session (`sid`,
+`models/accounts/sessions.py`): it is short-lived (`access_token_ttl_minutes`) and refused as soon
+as its session ends. Tokens without `sid` (issued by `issue` without a session: tests, benchmarks,
+tokens from before sessions existed) are valid until they expire, as before.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from datetime import timedelta
 
 import jwt
 
+from mentorgraph.models import clock
+from mentorgraph.models.accounts import sessions
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.safety import standing
 from mentorgraph.settings import Settings
-from models import clock, sessions, standing
-from models.users import User
 
 __all__ = ["Credentials", "InvalidToken", "TokenService"]
 
@@ -100,7 +102,7 @@ class TokenService:
     @staticmethod
     async def user_by_id(user_id: int) -> User:
         user = await User.get_or_none(id=user_id)
-        # An anonymised account (`models/account_deletion.py`) is gone, whatever the token.
+        # An anonymised account (`models/accounts/account_deletion.py`) is gone, whatever the token.
         if user is None or user.deleted_at is not None:
             raise InvalidToken("The token's account no longer exists: sign in again.")
         if not standing.in_good_standing(user):

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from models.limits import Limits
+from mentorgraph.models.limits import Limits
 
 __all__ = ["Settings", "describe_invalid", "get_settings"]
 
@@ -39,8 +39,8 @@ class Settings(BaseSettings, Limits):
     jwt_secret: str = ""
     # How long an access token (`token` of logIn, signUp, refreshSession) is valid. Short: a
     # client gets new ones with its refresh token (`refreshSession`), and an ended session's
-    # tokens are refused at once anyway (`models/sessions.py`). Fractions are accepted (0.1 is
-    # six seconds): the browser test watches GraphiQL refresh a session without waiting minutes.
+    # tokens are refused at once anyway (`models/accounts/sessions.py`). Fractions are accepted (0.1
+    # is six seconds): the browser test watches GraphiQL refresh a session without waiting minutes.
     access_token_ttl_minutes: float = Field(default=15, gt=0)
 
     # Guard rails against expensive or abusive documents.

@@ -10,7 +10,7 @@ A socket takes a `SocketSlot` at the upgrade (its address) and adds its account 
 all of them, that the accounts of its open sockets still exist, and closes the sockets of a
 deleted account (a token stays valid until it expires; its account may not); and, with one
 more, that their sessions are live, closing those of an ended session (logOut, a password
-change: `models/sessions.py`), whichever process ended it.
+change: `models/accounts/sessions.py`), whichever process ended it.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TypeVar
 
-from models import clock, standing
-from models.sessions import live_among
-from models.sql import column_values
-from models.users import User
+from mentorgraph.models import clock
+from mentorgraph.models.accounts.sessions import live_among
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.safety import standing
+from mentorgraph.models.sql import column_values
 
 __all__ = ["SocketRegistry", "SocketSlot"]
 

@@ -12,7 +12,7 @@ When off, nothing of OpenTelemetry is imported and each hook costs one `is None`
 (`span` returns a shared null context yielding None; `annotate` returns at once).
 
 The spans (names and attributes; never a token, a password, the document's text nor a variable's
-value — `tests/test_tracing.py` checks the exported bytes):
+value — `tests/ops/test_tracing.py` checks the exported bytes):
 
 - `graphql` (HTTP, a server span continuing a `traceparent` the request carries; renamed
   `query Name` / `mutation Name` once known): `graphql.operation.name`, `graphql.operation.type`,
@@ -23,7 +23,7 @@ value — `tests/test_tracing.py` checks the exported bytes):
   nothing per delivered event: a busy subscription would emit a span per subscriber per event,
   and an event's fan-out is a metric's job. Queries and mutations sent over the socket run in the
   operation's task, started inside this span: their resolver and database spans are its children.
-- Fast path (`resolvers.fast_reads`): `fast_reads.compile` (compile or cache hit:
+- Fast path (`mentorgraph.resolvers.fast_reads`): `fast_reads.compile` (compile or cache hit:
   `mentorgraph.statement.cache_hit`, `mentorgraph.statement.shape` = a hash of the document and
   operation name, `mentorgraph.statement.answered`) and `fast_reads.execute` (`db.system`,
   the same shape).

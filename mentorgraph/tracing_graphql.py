@@ -20,8 +20,8 @@ from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
 from mentorgraph import tracing
+from mentorgraph.models.errors import FaultCode
 from mentorgraph.request_log import COMPILED_PAYLOAD
-from models.errors import FaultCode
 
 __all__ = [
     "TracedRootFields",

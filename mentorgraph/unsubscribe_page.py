@@ -5,7 +5,8 @@ previews fetch links, and must not unsubscribe anyone. POST applies it, from the
 straight from a mail client (RFC 8058 one-click: `List-Unsubscribe-Post:
 List-Unsubscribe=One-Click` makes the client POST the header's URL with that body). The token
 travels in the URL's query or in the form; no cookie or session is involved. The rules are
-`models/unsubscribe.py`'s. The token is a secret: never logged; no-referrer keeps it home.
+`models/notifications/unsubscribe.py`'s. The token is a secret: never logged; no-referrer keeps it
+home.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from mentorgraph.email_answers import token_page
-from models.unsubscribe import (
+from mentorgraph.models.notifications.unsubscribe import (
     ALL_KINDS,
     UNSUBSCRIBE_PATH,
     UnsubscribeRefusal,

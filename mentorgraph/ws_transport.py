@@ -17,8 +17,8 @@
   TOO_MANY_OPERATIONS). At most `ws_max_queued_bytes` of answers waiting for a client that does
   not read them: beyond, its operations are cancelled and it is closed with 4008.
 - A live event's result object is shared by every subscription of one document and visibility
-  class (`schema.shared_events`): its JSON is encoded once and the `next` frame is written
-  straight to the socket, instead of building and encoding the message per subscriber.
+  class (`mentorgraph.schema.shared_events`): its JSON is encoded once and the `next` frame is
+  written straight to the socket, instead of building and encoding the message per subscriber.
 - A database outage while `connection_init` looks the viewer up closes the socket with 1013
   ("try again later") and SERVICE_UNAVAILABLE as the reason, not with an internal error; a
   `subscribe` that meets one gets an `error` message with SERVICE_UNAVAILABLE (the socket stays
@@ -64,6 +64,12 @@ from strawberry.types.unset import UnsetType
 
 from mentorgraph import metrics, tracing
 from mentorgraph.live_sink import OperationSink
+from mentorgraph.models.db_faults import (
+    SERVICE_UNAVAILABLE,
+    UNAVAILABLE_MESSAGE,
+    is_database_unavailable,
+)
+from mentorgraph.models.errors import FaultCode
 from mentorgraph.request_log import (
     SERVER_SEND,
     OperationRecord,
@@ -72,13 +78,11 @@ from mentorgraph.request_log import (
     operation_logged,
 )
 from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
+from mentorgraph.resolvers.context import Context
+from mentorgraph.resolvers.event_feed import LIVE_SINK
+from mentorgraph.schema.extensions import classify_error
 from mentorgraph.security import Credentials, InvalidToken, TokenService
 from mentorgraph.tracing_graphql import subscribe_attributes
-from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
-from models.errors import FaultCode
-from resolvers.context import Context
-from resolvers.event_feed import LIVE_SINK
-from schema.extensions import classify_error
 
 if TYPE_CHECKING:
     from mentorgraph.socket_limits import SocketSlot
@@ -104,7 +108,8 @@ SLOW_READER = 4008
 TRY_AGAIN_LATER = 1013
 # A WebSocket close reason holds at most 123 bytes of UTF-8.
 MAX_REASON_BYTES = 123
-# Encoded results kept for reuse (as many as the shared results of `schema.shared_events`).
+# Encoded results kept for reuse (as many as the shared results of
+# `mentorgraph.schema.shared_events`).
 MAX_ENCODED = 2048
 
 # id(data) -> (data, kept alive so its id stays unique; its JSON)

@@ -12,7 +12,7 @@ import sqlite3
 import asyncpg
 from tortoise.exceptions import DBConnectionError
 
-from models.errors import FaultCode
+from mentorgraph.models.errors import FaultCode
 
 __all__ = [
     FaultCode.SERVICE_UNAVAILABLE,

@@ -3,14 +3,14 @@ path serialises them, for the fast read path (`resolvers/fast_reads/`), which ha
 build a whole answer as JSON.
 
 Every expression here has a Python twin that the ordinary path uses; the differential tests
-(`tests/test_fast_reads_differential.py`) hold the two to identical output.
+(`tests/api/test_fast_reads_differential.py`) hold the two to identical output.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from models.users import Channel, Favorite, Role, UserLanguage, UserTag
+from mentorgraph.models.accounts.users import Channel, Favorite, Role, UserLanguage, UserTag
 
 __all__ = [
     "favorite",
@@ -32,13 +32,13 @@ def _base64url(text_sql: str) -> str:
 
 
 def global_id(type_name: str, pk_sql: str) -> str:
-    """`resolvers.ids.encode_global_id` (type names are identifiers: safe to inline)."""
+    """`mentorgraph.resolvers.ids.encode_global_id` (type names are identifiers: safe to inline)."""
     assert type_name.isidentifier()
     return _base64url(f"'{type_name}:' || {pk_sql}")
 
 
 def int_cursor(keys_sql: Sequence[str]) -> str:
-    """`resolvers.pagination.encode_cursor` of integer keys: base64url of `[1,2]`.
+    """`mentorgraph.resolvers.pagination.encode_cursor` of integer keys: base64url of `[1,2]`.
 
     NULL when the first key is NULL (an empty page has no end cursor)."""
     joined = " || ',' || ".join(keys_sql)

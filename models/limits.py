@@ -18,8 +18,9 @@ __all__ = ["Limits", "configure", "limits"]
 
 
 class Limits(BaseModel):
-    # --- The request lifecycle (`models/request_rules.py`, `models/request_guards.py`) ---
-    # Open (NEW or VIEWED) requests one mentee may have at once.
+    # --- The request lifecycle (`models/requests/request_rules.py`,
+    # `models/requests/request_guards.py`) --- Open (NEW or VIEWED) requests one mentee may have at
+    # once.
     max_open_requests_per_mentee: int = Field(default=5, ge=1)
     # Active mentees a mentor takes unless they set their own capacity.
     default_mentor_capacity: int = Field(default=3, ge=1)
@@ -32,8 +33,8 @@ class Limits(BaseModel):
     # (days).
     inactive_expiries: int = Field(default=2, ge=1)
     inactive_window_days: float = Field(default=60, gt=0)
-    # The silent-mentor rule (`models/silent_mentors.py`): a mentor not seen (no sign-in or
-    # session used, message, view or answer: `models/presence.py`) for `silent_idle_days`,
+    # The silent-mentor rule (`models/requests/silent_mentors.py`): a mentor not seen (no sign-in or
+    # session used, message, view or answer: `models/directory/presence.py`) for `silent_idle_days`,
     # counted from when they were last seen or back to availability, is set unavailable once
     # `silent_signals` signs of silence add up since then: each expiry, each request withdrawn
     # unviewed after waiting at least `silent_withdrawn_after_days`, each reminder left
@@ -45,15 +46,15 @@ class Limits(BaseModel):
     silent_idle_days: float = Field(default=6, gt=0)
     silent_reminder_grace_days: float = Field(default=1, ge=0)
     silent_withdrawn_after_days: float = Field(default=0, ge=0)
-    # Notifications (`models/inbox.py`): read ones older than this (days) are purged by the
-    # sweep; a daily-digest member's pending notifications are emailed together once the
+    # Notifications (`models/notifications/inbox.py`): read ones older than this (days) are purged
+    # by the sweep; a daily-digest member's pending notifications are emailed together once the
     # oldest has waited `digest_after_hours`; unsubscribe links work this many days.
     notification_retention_days: float = Field(default=90, gt=0)
     digest_after_hours: float = Field(default=24, gt=0)
     unsubscribe_link_days: float = Field(default=365, gt=0)
     # The longest pause a mentor may set (`unavailableUntil`), in days from now.
     max_pause_days: float = Field(default=365, gt=0)
-    # The message thread of a request (`models/request_messages.py`): the longest message
+    # The message thread of a request (`models/requests/request_messages.py`): the longest message
     # (characters), the most messages a request holds, and at most `message_burst` messages per
     # author within `message_burst_window_seconds` (a further one gets TOO_SOON and
     # retryAfterSeconds).
@@ -62,7 +63,7 @@ class Limits(BaseModel):
     message_burst: int = Field(default=10, ge=1)
     message_burst_window_seconds: float = Field(default=60, gt=0)
 
-    # --- LogIn and signUp throttling, password hashing (`models/accounts.py`) ---
+    # --- LogIn and signUp throttling, password hashing (`models/accounts/accounts.py`) ---
     # Failed logIns are counted per (account, client address) pair, per account and per
     # address. The failure that reaches a ceiling makes the next check wait
     # `login_backoff_base_seconds`, and each further one twice the previous wait, up to
@@ -87,9 +88,10 @@ class Limits(BaseModel):
     # worker threads, off the event loop); more wait in line. Default: the number of cores.
     password_hash_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
 
-    # --- Sessions and password resets (`models/sessions.py`, `models/password_reset.py`) ---
-    # How long a session lasts without being used (refreshed): its refresh token's lifetime,
-    # moved on by every refresh; also the lifetime of `mentorgraph token`'s tokens (a week).
+    # --- Sessions and password resets (`models/accounts/sessions.py`,
+    # `models/accounts/password_reset.py`) --- How long a session lasts without being used
+    # (refreshed): its refresh token's lifetime, moved on by every refresh; also the lifetime of
+    # `mentorgraph token`'s tokens (a week).
     token_ttl_minutes: int = Field(default=60 * 24 * 7, gt=0)
     # How long an emailed reset token is valid (single use).
     password_reset_ttl_minutes: int = Field(default=60, gt=0)
@@ -99,8 +101,8 @@ class Limits(BaseModel):
     password_reset_max_per_address: int = Field(default=10, ge=1)
     password_reset_window_seconds: float = Field(default=60 * 60, gt=0)
 
-    # --- Email verification and leaving (`models/email_verification.py`, docs/accounts.md) ---
-    # Whether members confirm their address (an emailed single-use link) before they may send
+    # --- Email verification and leaving (`models/accounts/email_verification.py`, docs/accounts.md)
+    # --- Whether members confirm their address (an emailed single-use link) before they may send
     # requests or be listed as mentors; false for communities that don't want it (sign-ups and
     # email changes then count as verified at once).
     require_email_verification: bool = True
@@ -120,7 +122,7 @@ class Limits(BaseModel):
     # member's name in another member's email) before the sweep deletes it.
     sent_email_retention_days: float = Field(default=30, gt=0)
 
-    # --- Links in emails (`models/email_links.py`, `mentorgraph/email_answers.py`) ---
+    # --- Links in emails (`models/requests/email_links.py`, `mentorgraph/email_answers.py`) ---
     # Links in emails point at the web app people use (pages /requests/<id>, /mentors,
     # /profile), no trailing slash needed.
     public_web_url: str = "http://127.0.0.1:3000"

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from tortoise import fields
 from tortoise.models import Model
 
-from models import clock
-from models.sql import column_values
+from mentorgraph.models import clock
+from mentorgraph.models.sql import column_values
 
 __all__ = [
     "PersistedQuery",

@@ -7,8 +7,8 @@ its SQL form is the same rule as a predicate for reads answered in PostgreSQL
 those not entitled, as the resolver answers). The SQL forms take `viewer`, the alias of the
 viewer's `users` row in the statement (None when anonymous: the statement then sees nothing
 private), and the policy's subject as SQL (each policy says which: a user's id, a `users` row,
-a `mentorship_requests` row...). `tests/test_privacy.py` and the differential test
-(`tests/test_fast_reads_differential.py`, which also breaks each SQL form on purpose) hold the
+a `mentorship_requests` row...). `tests/api/test_privacy.py` and the differential test
+(`tests/api/test_fast_reads_differential.py`, which also breaks each SQL form on purpose) hold the
 two forms to the same answers.
 
 `models/privacy.py` re-exports the Python forms under their former names.
@@ -22,10 +22,10 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from models.requests import MentorshipRequest, RequestStatus
-from models.safety_records import MemberBlock
-from models.sql import enum_list
-from models.users import User
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
+from mentorgraph.models.safety.safety_records import MemberBlock
+from mentorgraph.models.sql import enum_list
 
 __all__ = [
     "ADMIN_ONLY",
@@ -121,7 +121,7 @@ async def contacts_revealed_to(viewer_id: int, user_ids: Iterable[int]) -> set[i
     partners = {mentee if mentor == viewer_id else mentor for mentor, mentee in pairs}
     if not partners:
         return partners
-    # A block either way round hides contact, whatever the requests (`models/blocks.py`).
+    # A block either way round hides contact, whatever the requests (`models/safety/blocks.py`).
     blocked = await MemberBlock.filter(
         Q(blocker_id=viewer_id, blocked_id__in=list(partners))
         | Q(blocked_id=viewer_id, blocker_id__in=list(partners))

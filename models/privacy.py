@@ -4,7 +4,7 @@ The rules themselves, with their SQL twins, live in `models/policies.py` (one pl
 
 from __future__ import annotations
 
-from models.policies import (
+from mentorgraph.models.policies import (
     REVEALING_STATUSES,
     can_see_request,
     can_see_request_sql,

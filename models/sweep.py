@@ -1,5 +1,5 @@
-"""The sweep: the ladder (`models/ladder.py`) plus the directory's response scores, run by every
-server process each minute and by `mentorgraph sweep`.
+"""The sweep: the ladder (`models/requests/ladder.py`) plus the directory's response scores, run by
+every server process each minute and by `mentorgraph sweep`.
 
 With several processes on PostgreSQL only one sweeps at a time: the sweep holds a session-level
 advisory lock on a connection of its own for the whole pass (a transaction-scoped lock would
@@ -16,21 +16,15 @@ from dataclasses import dataclass
 
 from tortoise import connections
 
-from models import (
-    account_deletion,
-    account_emails,
-    clock,
-    outbox,
-    password_reset,
-    sessions,
-    standing,
-    throttle,
-)
-from models.digest import send_digests
-from models.inbox import purge_read
-from models.ladder import LadderReport, run_ladder
-from models.limits import limits
-from models.response_scores import refresh_scores
+from mentorgraph.models import clock, throttle
+from mentorgraph.models.accounts import account_deletion, account_emails, password_reset, sessions
+from mentorgraph.models.directory.response_scores import refresh_scores
+from mentorgraph.models.limits import limits
+from mentorgraph.models.notifications import outbox
+from mentorgraph.models.notifications.digest import send_digests
+from mentorgraph.models.notifications.inbox import purge_read
+from mentorgraph.models.requests.ladder import LadderReport, run_ladder
+from mentorgraph.models.safety import standing
 
 __all__ = ["SWEEP_LOCK_KEY", "SweepReport", "sweep", "sweep_lock"]
 

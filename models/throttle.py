@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from models import sql
+from mentorgraph.models import sql
 
 __all__ = ["Rule", "clear", "count", "forget_stale", "key", "refund", "retry_after"]
 

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.policies import ADMIN_ONLY
-from models.users import User
-from resolvers.errors import Forbidden, Unauthenticated
-from resolvers.event_feed import EventFeed
-from resolvers.loaders import Loaders
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.policies import ADMIN_ONLY
+from mentorgraph.resolvers.errors import Forbidden, Unauthenticated
+from mentorgraph.resolvers.event_feed import EventFeed
+from mentorgraph.resolvers.loaders import Loaders
 
 __all__ = ["Context"]
 
@@ -29,9 +29,9 @@ class Context:
     session_id: int | None = None
     user_agent: str = ""
     # Reads each mutation's payload with the fast read path's compiler after the write
-    # (`resolvers.fast_reads.payload_reads.PayloadReads`, used by `schema.compiled_payloads`);
-    # None where the ordinary executor completes payloads (SQLite, fast reads off); HTTP and
-    # WebSocket operations alike carry it.
+    # (`mentorgraph.resolvers.fast_reads.payload_reads.PayloadReads`, used by
+    # `mentorgraph.schema.compiled_payloads`); None where the ordinary executor completes payloads
+    # (SQLite, fast reads off); HTTP and WebSocket operations alike carry it.
     payload_reads: Any = None
     # Fresh for every operation: `renew` sets them (the `FreshLoaders` extension calls it as
     # each operation starts), so nothing builds them here only to be replaced.

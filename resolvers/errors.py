@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-from models.errors import FaultCode
+from mentorgraph.models.errors import FaultCode
 
 __all__ = [
     "BadUserInput",

@@ -12,9 +12,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
-from models.inbox import Notification
-from models.requests import MentorshipRequest, RequestEvent
-from models.users import User
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.notifications.inbox import Notification
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestEvent
 
 __all__ = [
     "LIVE_SINK",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from resolvers.errors import BadUserInput
+from mentorgraph.resolvers.errors import BadUserInput
 
 __all__ = ["LARGEST_KEY", "NO_SUCH_ROW", "decode_global_id", "decode_id_of", "encode_global_id"]
 
@@ -15,10 +15,10 @@ def encode_global_id(type_name: str, pk: int) -> str:
 
 
 def _largest_keys() -> dict[str, int]:
-    from models.applications import MentorApplication
-    from models.requests import MentorshipRequest, RequestEvent
-    from models.safety_records import MemberReport
-    from models.users import User
+    from mentorgraph.models.accounts.users import User
+    from mentorgraph.models.directory.applications import MentorApplication
+    from mentorgraph.models.requests.requests import MentorshipRequest, RequestEvent
+    from mentorgraph.models.safety.safety_records import MemberReport
 
     models = (User, MentorshipRequest, RequestEvent, MentorApplication, MemberReport)
     return {m.__name__: int(m._meta.pk.constraints["le"]) for m in models}

@@ -10,15 +10,20 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from models.feedback import MentorshipFeedback, Rating, ratings_of
-from models.lineage import Lineage, lineage_of
-from models.policies import contacts_revealed_to
-from models.reminders import RequestReminder
-from models.requests import EventKind, MentorshipRequest, RequestEvent, RequestStatus
-from models.responsiveness import Responsiveness, responsiveness_of
-from models.sql import column_values
-from models.users import Channel, Favorite, User, UserLanguage, UserTag
-from resolvers import request_loaders
+from mentorgraph.models.accounts.users import Channel, Favorite, User, UserLanguage, UserTag
+from mentorgraph.models.directory.responsiveness import Responsiveness, responsiveness_of
+from mentorgraph.models.graph.lineage import Lineage, lineage_of
+from mentorgraph.models.policies import contacts_revealed_to
+from mentorgraph.models.requests.feedback import MentorshipFeedback, Rating, ratings_of
+from mentorgraph.models.requests.reminders import RequestReminder
+from mentorgraph.models.requests.requests import (
+    EventKind,
+    MentorshipRequest,
+    RequestEvent,
+    RequestStatus,
+)
+from mentorgraph.models.sql import column_values
+from mentorgraph.resolvers.requests import request_loaders
 
 __all__ = ["Loaders"]
 

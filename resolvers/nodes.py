@@ -6,12 +6,12 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from resolvers.applications import visible_application
-from resolvers.context import Context
-from resolvers.errors import BadUserInput
-from resolvers.ids import decode_global_id
-from resolvers.pagination import MAX_PAGE_SIZE
-from resolvers.requests_read import visible_event, visible_request
+from mentorgraph.resolvers.context import Context
+from mentorgraph.resolvers.directory.applications import visible_application
+from mentorgraph.resolvers.errors import BadUserInput
+from mentorgraph.resolvers.ids import decode_global_id
+from mentorgraph.resolvers.pagination import MAX_PAGE_SIZE
+from mentorgraph.resolvers.requests.requests_read import visible_event, visible_request
 
 __all__ = ["NODE_LOADERS", "load_node", "load_nodes"]
 

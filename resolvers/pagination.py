@@ -30,7 +30,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from resolvers.errors import BadUserInput, check_range
+from mentorgraph.resolvers.errors import BadUserInput, check_range
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",

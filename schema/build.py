@@ -19,31 +19,35 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry.types.base import get_object_definition
 
-from schema.account_flows import AccountFlowMutation
-from schema.accounts import AccountMutation, AccountQuery
-from schema.admin import AdminMutation, AdminQuery
-from schema.admin_statistics import AdminStatisticsQuery
-from schema.applications import ApplicationMutation, ApplicationQuery
-from schema.compiled_payloads import CompiledPayloads
-from schema.cost import CostLimit, QueryCost
-from schema.directory import DirectoryQuery
-from schema.documentation import SCALAR_OVERRIDES
-from schema.extensions import ErrorCodes, FreshLoaders, is_unexpected, logger
-from schema.favorites import FavoriteMutation
-from schema.feedback import FeedbackMutation
-from schema.fragment_limits import DocumentLimits, limit_field_merging, limits_rule
-from schema.graph import GraphQuery
-from schema.introspected_directives import readable_by_graphql_js_16
-from schema.nodes import NodeQuery
-from schema.notifications import NotificationMutation, NotificationQuery, NotificationSubscription
-from schema.request_messages import RequestMessageMutation
-from schema.requests import RequestMutation
-from schema.rules import NoNulInStrings
-from schema.safety import SafetyMutation, SafetyQuery
-from schema.sessions import SessionMutation, SessionQuery
-from schema.shared_events import SharedEventExecution
-from schema.subscriptions import RequestSubscription
-from schema.types.request import MentorshipRequest, RequestEvent
+from mentorgraph.schema.accounts.account_flows import AccountFlowMutation
+from mentorgraph.schema.accounts.accounts import AccountMutation, AccountQuery
+from mentorgraph.schema.accounts.sessions import SessionMutation, SessionQuery
+from mentorgraph.schema.admin.admin import AdminMutation, AdminQuery
+from mentorgraph.schema.admin.admin_statistics import AdminStatisticsQuery
+from mentorgraph.schema.compiled_payloads import CompiledPayloads
+from mentorgraph.schema.cost import CostLimit, QueryCost
+from mentorgraph.schema.directory.applications import ApplicationMutation, ApplicationQuery
+from mentorgraph.schema.directory.directory import DirectoryQuery
+from mentorgraph.schema.directory.favorites import FavoriteMutation
+from mentorgraph.schema.documentation import SCALAR_OVERRIDES
+from mentorgraph.schema.extensions import ErrorCodes, FreshLoaders, is_unexpected, logger
+from mentorgraph.schema.fragment_limits import DocumentLimits, limit_field_merging, limits_rule
+from mentorgraph.schema.graph.graph import GraphQuery
+from mentorgraph.schema.introspected_directives import readable_by_graphql_js_16
+from mentorgraph.schema.nodes import NodeQuery
+from mentorgraph.schema.notifications.notifications import (
+    NotificationMutation,
+    NotificationQuery,
+    NotificationSubscription,
+)
+from mentorgraph.schema.requests.feedback import FeedbackMutation
+from mentorgraph.schema.requests.request_messages import RequestMessageMutation
+from mentorgraph.schema.requests.request_types import MentorshipRequest, RequestEvent
+from mentorgraph.schema.requests.requests import RequestMutation
+from mentorgraph.schema.requests.subscriptions import RequestSubscription
+from mentorgraph.schema.rules import NoNulInStrings
+from mentorgraph.schema.safety.safety import SafetyMutation, SafetyQuery
+from mentorgraph.schema.shared_events import SharedEventExecution
 
 __all__ = ["SDL_PATH", "MentorgraphSchema", "build_schema"]
 
@@ -95,8 +99,9 @@ get_object_definition(
 
 
 class Execution(CompiledPayloads, SharedEventExecution):
-    """Mutation payloads read compiled (`schema.compiled_payloads`); live events' answers
-    shared (`schema.shared_events`)."""
+    """Mutation payloads read compiled (`mentorgraph.schema.compiled_payloads`); live events'
+    answers
+    shared (`mentorgraph.schema.shared_events`)."""
 
 
 class MentorgraphSchema(strawberry.Schema):
@@ -104,7 +109,7 @@ class MentorgraphSchema(strawberry.Schema):
     # the fast read path (`resolvers/fast_reads/`) validates exactly as this schema does.
     extra_rules: tuple[type[ASTValidationRule], ...] = ()
     max_tokens: int | None = None
-    # The budget of `schema.cost`, applied after validation on both read paths.
+    # The budget of `mentorgraph.schema.cost`, applied after validation on both read paths.
     cost: QueryCost | None = None
 
     def process_errors(
@@ -128,8 +133,8 @@ def build_schema(
 ) -> MentorgraphSchema:
     # NOTE: the rule classes are made once, here: the validation cache is keyed by the rule
     # classes (a new class per operation made it never hit). Depth and aliases are counted by
-    # `schema.fragment_limits` (linear in the document), not by Strawberry's limiters, which
-    # expand every fragment spread again (exponential).
+    # `mentorgraph.schema.fragment_limits` (linear in the document), not by Strawberry's limiters,
+    # which expand every fragment spread again (exponential).
     limits = DocumentLimits(max_depth=max_depth, max_aliases=max_aliases, max_fields=max_fields)
     rules: list[type[ASTValidationRule]] = [NoNulInStrings, limits_rule(limits)]
     cost = QueryCost(budget=max_cost)

@@ -1,13 +1,13 @@
 """The executor hands each mutation's payload to the compiler instead of resolving it by field.
 
 graphql-core runs a mutation's root fields one after the other: each resolver does its write and
-returns the payload object (`schema.errors.payload`), which the executor then completes by
-calling the resolver of every field below it (loaders, one query per level). Here, for a root
+returns the payload object (`mentorgraph.schema.errors.payload`), which the executor then completes
+by calling the resolver of every field below it (loaders, one query per level). Here, for a root
 field of a mutation, the payload object goes with the field's selection to the context's
-`payload_reads` (`resolvers.fast_reads.payload_reads`), which answers the whole selection with
-one statement, read right after this field's write and before the next root field's; only when
-it declines (nothing compiled for that payload, a value the ordinary path refuses) does the
-executor complete the payload the ordinary way. The resolvers, their rules and their errors are
+`payload_reads` (`mentorgraph.resolvers.fast_reads.payload_reads`), which answers the whole
+selection with one statement, read right after this field's write and before the next root field's;
+only when it declines (nothing compiled for that payload, a value the ordinary path refuses) does
+the executor complete the payload the ordinary way. The resolvers, their rules and their errors are
 untouched: a resolver that raises is reported as before.
 
 Without `payload_reads` on the context (SQLite, fast reads off), nothing changes. HTTP and
@@ -22,9 +22,9 @@ from graphql import GraphQLOutputType, GraphQLResolveInfo, OperationType
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from resolvers.context import Context
-from resolvers.fast_reads.payload_reads import DECLINED, PayloadReads
-from resolvers.fast_reads.selection import Selected
+from mentorgraph.resolvers.context import Context
+from mentorgraph.resolvers.fast_reads.payload_reads import DECLINED, PayloadReads
+from mentorgraph.resolvers.fast_reads.selection import Selected
 
 __all__ = ["CompiledPayloads"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from strawberry import Info as _Info
 
-from resolvers.context import Context
+from mentorgraph.resolvers.context import Context
 
 __all__ = ["Context", "Info"]
 

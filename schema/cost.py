@@ -26,8 +26,8 @@ A query, mutation or subscription (each event) above the budget (`MAX_QUERY_COST
 before it runs with `extensions.code = QUERY_TOO_COMPLEX`, `extensions.cost` and
 `extensions.budget`. The cost depends on the variables, so it is worked out per request; each
 fragment's cost is computed once per object type and page (memoised over the fragment graph),
-so the work is linear in the document (whose size `schema.fragment_limits` and the token limit
-bound) however often its fragments are spread. A verdict is remembered per query text,
+so the work is linear in the document (whose size `mentorgraph.schema.fragment_limits` and the token
+limit bound) however often its fragments are spread. A verdict is remembered per query text,
 operation name and variables (`QueryCost.checked`): an operation sent again costs a lookup.
 
 Both read paths and the WebSocket apply it: the `CostLimit` extension after validation on the
@@ -69,9 +69,9 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from models.directory import FACET_LIMITS, FacetKind
-from models.errors import FaultCode
-from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from mentorgraph.models.directory.directory import FACET_LIMITS, FacetKind
+from mentorgraph.models.errors import FaultCode
+from mentorgraph.resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 __all__ = ["UNPAGED_LIST_SIZE", "CostLimit", "QueryCost", "operation_cost"]
 

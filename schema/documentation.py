@@ -1,7 +1,7 @@
 """What makes the schema document itself: enums described value by value, the `DateTime` scalar
 with its specification (`@specifiedBy`), and argument annotations shared by many fields.
 
-`tests/test_schema_documentation.py` walks the built schema: every type, field, argument, enum
+`tests/api/test_schema_documentation.py` walks the built schema: every type, field, argument, enum
 value and input field has a description, every custom scalar a `specifiedByURL`, and every
 deprecation a reason.
 """

@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from models.errors import ErrorCode, RuleViolation, RuleViolations
-from schema.documentation import described_enum
+from mentorgraph.models.errors import ErrorCode, RuleViolation, RuleViolations
+from mentorgraph.schema.documentation import described_enum
 
 __all__ = ["UserError", "UserErrorCode", "payload", "user_errors_field"]
 

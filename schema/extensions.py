@@ -10,10 +10,14 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType, get_op
 from strawberry.extensions import SchemaExtension
 from strawberry.types import StreamExecutionResult
 
-from models.db_faults import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, is_database_unavailable
-from models.errors import FaultCode
-from resolvers.context import Context
-from resolvers.errors import ClientError
+from mentorgraph.models.db_faults import (
+    SERVICE_UNAVAILABLE,
+    UNAVAILABLE_MESSAGE,
+    is_database_unavailable,
+)
+from mentorgraph.models.errors import FaultCode
+from mentorgraph.resolvers.context import Context
+from mentorgraph.resolvers.errors import ClientError
 
 __all__ = ["MASKED_MESSAGE", "ErrorCodes", "FreshLoaders", "classify_error", "is_unexpected"]
 

@@ -44,7 +44,7 @@ from graphql import (
 from graphql.validation.rules import overlapping_fields_can_be_merged
 from graphql.validation.validate import ValidationAbortedError
 
-from models.errors import FaultCode
+from mentorgraph.models.errors import FaultCode
 
 __all__ = [
     "SATURATED",

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from schema.resolver_fields import field_resolver
+from mentorgraph.schema.resolver_fields import field_resolver
 
 __all__ = ["Node"]
 

@@ -6,12 +6,13 @@ from typing import Annotated
 
 import strawberry
 
-from models.users import User
-from resolvers import nodes, users
-from schema.context import Info
-from schema.node import Node
-from schema.resolver_fields import field_resolver
-from schema.selection import own_fields
+from mentorgraph.models.accounts.users import User
+from mentorgraph.resolvers import nodes
+from mentorgraph.resolvers.accounts import users
+from mentorgraph.schema.context import Info
+from mentorgraph.schema.node import Node
+from mentorgraph.schema.resolver_fields import field_resolver
+from mentorgraph.schema.selection import own_fields
 
 __all__ = ["NodeQuery"]
 

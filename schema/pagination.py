@@ -15,8 +15,8 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
-from resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
-from schema.resolver_fields import field_resolver
+from mentorgraph.resolvers.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
+from mentorgraph.schema.resolver_fields import field_resolver
 
 __all__ = ["After", "Before", "Connection", "Edge", "First", "Last", "PageInfo", "connection"]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from graphql import GraphQLError, StringValueNode, ValidationRule
 
-from models.errors import FaultCode
+from mentorgraph.models.errors import FaultCode
 
 __all__ = ["NoNulInStrings"]
 

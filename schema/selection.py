@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 
-from schema.context import Info
+from mentorgraph.schema.context import Info
 
 __all__ = ["item_fields", "own_fields"]
 

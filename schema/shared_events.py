@@ -12,7 +12,7 @@ an admin who is neither shares the class "admin" with every such admin, but only
 document reads nothing but fields that answer the same for every admin (`ADMIN_UNIFORM`: an
 allow-list, so a field added later is per viewer until someone vouches for it here). Otherwise
 the class is the viewer's id. Permissions were checked for each subscription before the event
-reached execution (`resolvers.request_events`).
+reached execution (`mentorgraph.resolvers.requests.request_events`).
 
 Nothing is shared across events: the key holds the event object itself (replayed events are
 loaded per subscription, so they never share).
@@ -39,9 +39,9 @@ from graphql import (
 from graphql.execution.collect_fields import FragmentDetails
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from models.users import User
-from resolvers.context import Context
-from schema.awaitable import is_awaitable
+from mentorgraph.models.accounts.users import User
+from mentorgraph.resolvers.context import Context
+from mentorgraph.schema.awaitable import is_awaitable
 
 __all__ = [
     "ADMIN_UNIFORM",
@@ -59,8 +59,8 @@ MAX_SHARED = 2048
 
 # Fields (by name, on RequestEvent, MentorshipRequest, User and Channel: the only types these
 # fields reach) whose answer is the same for every admin who is neither mentor nor mentee.
-# User.email and User.channels qualify: admins see every user's (`models.privacy`). Left out
-# on purpose: isFavorite, favoriteMentors, recommendedMentors, mentorships, the request lists
+# User.email and User.channels qualify: admins see every user's (`mentorgraph.models.privacy`). Left
+# out on purpose: isFavorite, favoriteMentors, recommendedMentors, mentorships, the request lists
 # and counts, feedback, the mentor-only counts: they depend on who asks, or nobody checked.
 ADMIN_UNIFORM = frozenset(
     {
@@ -193,8 +193,8 @@ def visibility_class(viewer: User, event: Any, uniform: bool) -> object:
 class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Model instances are values, not pending work (see `schema.awaitable`); sub-executors
-        # are shallow copies of this one and inherit it.
+        # Model instances are values, not pending work (see `mentorgraph.schema.awaitable`);
+        # sub-executors are shallow copies of this one and inherit it.
         self.is_awaitable = is_awaitable  # type: ignore[assignment]
         if self.operation.operation is OperationType.SUBSCRIPTION:
             # The operation's task (where the subscription runs) can now execute events

@@ -8,7 +8,7 @@ its `integrity` attributes) and the licence of every package in the tree, whose 
 bundle, to THIRD_PARTY_LICENSES.txt.
 
 To move to new versions: edit scripts/graphiql/package.json, then run with `--update-lock`
-(npm resolves them and rewrites the lockfile), check the page (tests/test_graphiql_browser.py)
+(npm resolves them and rewrites the lockfile), check the page (tests/api/test_graphiql_browser.py)
 and commit the lockfile with the new assets.
 """
 

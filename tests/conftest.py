@@ -18,9 +18,9 @@ from devkit.database import empty_database, reset_postgres_schema
 from devkit.live_server import LiveServer
 from mentorgraph.app import create_app
 from mentorgraph.db import close_db, init_db, migrate_db
+from mentorgraph.models import clock
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
-from models import clock
 from tests.utils.client import GraphQLClient
 from tests.utils.inprocess_server import InProcessServer
 from tests.utils.smtp import SmtpServer

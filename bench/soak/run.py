@@ -50,7 +50,7 @@ from bench.soak.server import SoakServer, cpu_seconds
 from bench.soak.stats import Stats
 from bench.soak.subscribers import Subscriber
 from bench.soak.world import PASSWORD, Seeded, seed
-from resolvers.ids import decode_global_id, encode_global_id
+from mentorgraph.resolvers.ids import decode_global_id, encode_global_id
 
 __all__ = ["Plan", "Result", "soak"]
 

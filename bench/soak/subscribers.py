@@ -16,8 +16,8 @@ from websockets.exceptions import WebSocketException
 
 from bench.soak import operations as ops
 from bench.soak.stats import Stats
-from resolvers.ids import decode_global_id
-from resolvers.pagination import encode_cursor
+from mentorgraph.resolvers.ids import decode_global_id
+from mentorgraph.resolvers.pagination import encode_cursor
 
 __all__ = ["Subscriber"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mentorgraph.db import close_db, init_db, migrate_db
-from models.passwords import hash_password
-from models.users import Channel, ChannelType, User, UserTag
+from mentorgraph.models.accounts.passwords import hash_password
+from mentorgraph.models.accounts.users import Channel, ChannelType, User, UserTag
 
 __all__ = ["PASSWORD", "Seeded", "seed"]
 

@@ -3,7 +3,7 @@
 Notifications are only a doorbell. Whatever rings it (a commit in this process, a PostgreSQL
 `NOTIFY`, a restored listening connection), the bus reads the event table after the last id it
 handed out, so a lost or duplicated notification costs latency, never an event. That is sound
-because committed event ids only ever grow (see `models.events`).
+because committed event ids only ever grow (see `mentorgraph.models.requests.events`).
 
 Each event is read once per process, with its request and the users it touches (including the
 subscribed viewers, so permissions are re-checked on fresh rows), then offered to every
@@ -12,10 +12,10 @@ A subscription whose reader waits on an empty queue may take the event at once, 
 loop (`Subscriber.direct`), instead of having its task woken to do it: with thousands of
 subscribers the wake-ups were most of a fan-out's CPU. Whatever it declines is queued.
 
-Members' notifications (`models.inbox`) ride the same bus: the same doorbell, the same `LISTEN`
-connection and the same pump read the notification table after the last notification id, under
-the same ordering guarantee (their ids are drawn under the event-order lock), and offer each
-to the subscriptions of its member only (always queued: they are few).
+Members' notifications (`mentorgraph.models.notifications.inbox`) ride the same bus: the same
+doorbell, the same `LISTEN` connection and the same pump read the notification table after the last
+notification id, under the same ordering guarantee (their ids are drawn under the event-order lock),
+and offer each to the subscriptions of its member only (always queued: they are few).
 """
 
 from __future__ import annotations
@@ -26,16 +26,20 @@ from collections import defaultdict, deque
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar, cast
 
-from models.events import (
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.notifications.inbox import (
+    Notification,
+    latest_notification_id,
+    notifications_after,
+)
+from mentorgraph.models.requests.events import (
     add_commit_listener,
     events_after,
     latest_event_id,
     remove_commit_listener,
 )
-from models.inbox import Notification, latest_notification_id, notifications_after
-from models.requests import RequestEvent
-from models.users import User
-from resolvers.event_feed import Delivery, DirectTake, SubscriberTooSlow
+from mentorgraph.models.requests.requests import RequestEvent
+from mentorgraph.resolvers.event_feed import Delivery, DirectTake, SubscriberTooSlow
 
 __all__ = ["EventBus", "Subscriber"]
 
@@ -94,7 +98,7 @@ class Subscriber(Generic[D]):
         self.closed = False
         self.overflowed = False
         # Set by a reader that can take an event at once, from the fan-out loop, while it is
-        # parked on an empty queue (`resolvers.event_feed.DirectTake`); None: queue it.
+        # parked on an empty queue (`mentorgraph.resolvers.event_feed.DirectTake`); None: queue it.
         self.direct: DirectTake | None = None
 
     def offer(self, delivery: D) -> asyncio.Future[object] | None:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import asyncpg
 
 from mentorgraph.bus.base import EventBus
-from models.events import NOTIFY_CHANNEL
+from mentorgraph.models.requests.events import NOTIFY_CHANNEL
 
 __all__ = ["APPLICATION_NAME", "PostgresBus", "listener_dsn"]
 

@@ -10,7 +10,7 @@ import random
 import unicodedata
 from urllib.parse import quote
 
-from models.users import ChannelType
+from mentorgraph.models.accounts.users import ChannelType
 
 __all__ = ["avatar_url", "channel_handle", "slug", "unique_email"]
 

@@ -27,8 +27,8 @@ from mentorgraph.demo.vocabulary import (
     TRACKS,
     Track,
 )
-from models import validation
-from models.users import ChannelType
+from mentorgraph.models.accounts import validation
+from mentorgraph.models.accounts.users import ChannelType
 
 __all__ = [
     "ADMIN_EMAIL",

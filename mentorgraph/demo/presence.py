@@ -1,5 +1,5 @@
-"""When the demo's mentors were last seen (`models/presence.py`): each came by within the day
-before the seed runs, signed in, looked around and signed out, so the first sweep finds them
+"""When the demo's mentors were last seen (`models/directory/presence.py`): each came by within the
+day before the seed runs, signed in, looked around and signed out, so the first sweep finds them
 *there* and the silent-mentor rule sets none of them unavailable for the history's expiries and
 withdrawn requests (a slow or choosy mentor's response rate tells that story, not the rule).
 
@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from mentorgraph.demo.people import DemoPerson
 from mentorgraph.demo.store import StoredPeople
 from mentorgraph.demo.story import Story
-from models.auth import Session
-from models.sessions import EndReason
+from mentorgraph.models.accounts.auth import Session
+from mentorgraph.models.accounts.sessions import EndReason
 
 __all__ = ["plan_presence", "store_presence"]
 

@@ -17,14 +17,14 @@ from typing import cast
 
 from mentorgraph.demo.people import BASE_TIME, DemoPeople, DemoPerson
 from mentorgraph.demo.store import StoredPeople
-from models.requests import (
+from mentorgraph.models.directory.response_scores import refresh_scores
+from mentorgraph.models.requests.requests import (
     SYSTEM_DECLINE_REASONS,
     DeclineReason,
     MentorshipRequest,
     RequestEvent,
     RequestStatus,
 )
-from models.response_scores import refresh_scores
 
 __all__ = ["DemoRequest", "plan_requests", "store_requests"]
 

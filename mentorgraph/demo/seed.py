@@ -31,9 +31,9 @@ from mentorgraph.demo.requests import plan_requests, store_requests
 from mentorgraph.demo.store import StoredPeople, store_people
 from mentorgraph.demo.story import Story, plan_story
 from mentorgraph.demo.story_store import store_story
-from models import clock
-from models.passwords import hash_password
-from models.users import User
+from mentorgraph.models import clock
+from mentorgraph.models.accounts.passwords import hash_password
+from mentorgraph.models.accounts.users import User
 
 __all__ = ["seed_demo"]
 

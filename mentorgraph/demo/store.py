@@ -9,7 +9,7 @@ from tortoise.expressions import F
 
 from mentorgraph.demo.people import DemoPerson
 from mentorgraph.demo.progress import Progress
-from models.users import Channel, User, UserLanguage, UserTag
+from mentorgraph.models.accounts.users import Channel, User, UserLanguage, UserTag
 
 __all__ = ["StoredPeople", "store_people"]
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from mentorgraph.demo.people import BASE_TIME, DemoPeople, DemoPerson
 from mentorgraph.demo.requests import DemoRequest
-from models.requests import DeclineReason, RequestStatus
+from mentorgraph.models.requests.requests import DeclineReason, RequestStatus
 
 __all__ = ["PAUSE", "Rating", "Story", "plan_story"]
 

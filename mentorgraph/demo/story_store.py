@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from mentorgraph.demo.requests import DemoRequest
 from mentorgraph.demo.store import StoredPeople
 from mentorgraph.demo.story import PAUSE, Story
-from models.availability_changes import AvailabilityChange
-from models.feedback import AuthorRole, MentorshipFeedback
-from models.limits import limits
-from models.users import User
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.directory.availability_changes import AvailabilityChange
+from mentorgraph.models.limits import limits
+from mentorgraph.models.requests.feedback import AuthorRole, MentorshipFeedback
 
 __all__ = ["store_story"]
 

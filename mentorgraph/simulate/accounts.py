@@ -3,9 +3,9 @@ test start with the first request, not with sign-up)."""
 
 from __future__ import annotations
 
+from mentorgraph.models.accounts.passwords import hash_password
+from mentorgraph.models.accounts.users import User, UserLanguage, UserTag
 from mentorgraph.simulate.population import Population, SimMentee, SimMentor
-from models.passwords import hash_password
-from models.users import User, UserLanguage, UserTag
 
 __all__ = ["store_population"]
 

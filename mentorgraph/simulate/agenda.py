@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from mentorgraph.models import clock
 from mentorgraph.simulate.config import START
-from models import clock
 
 __all__ = ["Action", "Agenda", "move_clock_to"]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.directory.mentor_availability import set_own_availability
 from mentorgraph.simulate.config import START
 from mentorgraph.simulate.world import World
-from models.mentor_availability import set_own_availability
-from models.users import User
 
 __all__ = ["come_back", "go_away", "reopen_after_full", "set_available", "set_unavailable"]
 

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from mentorgraph.db import close_db, init_db, migrate_db
+from mentorgraph.models.accounts.users import User
 from mentorgraph.settings import Settings
-from models.users import User
 
 __all__ = ["NotThrowAway", "throw_away_database"]
 

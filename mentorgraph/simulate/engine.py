@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from mentorgraph.models import clock
+from mentorgraph.models.sweep import sweep
 from mentorgraph.simulate import mentees, mentors, visits
 from mentorgraph.simulate.accounts import store_population
 from mentorgraph.simulate.agenda import move_clock_to
@@ -18,8 +20,6 @@ from mentorgraph.simulate.outcomes import Outcomes, measure
 from mentorgraph.simulate.population import plan_population
 from mentorgraph.simulate.postman import Postman
 from mentorgraph.simulate.world import World
-from models import clock
-from models.sweep import sweep
 
 __all__ = ["simulate"]
 

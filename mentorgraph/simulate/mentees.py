@@ -10,17 +10,17 @@ from collections.abc import Sequence
 from functools import partial
 from typing import cast
 
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.directory.directory import clean_filter, matching_mentors
+from mentorgraph.models.directory.recommendation_data import recommend
+from mentorgraph.models.directory.spotlight import spotlight
+from mentorgraph.models.errors import RuleViolation
+from mentorgraph.models.requests import lifecycle
+from mentorgraph.models.requests.request_rules import create_request
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
 from mentorgraph.simulate.observe import note_suggestions
 from mentorgraph.simulate.population import SimMentee
 from mentorgraph.simulate.world import World
-from models import lifecycle
-from models.directory import clean_filter, matching_mentors
-from models.errors import RuleViolation
-from models.recommendation_data import recommend
-from models.request_rules import create_request
-from models.requests import MentorshipRequest, RequestStatus
-from models.spotlight import spotlight
-from models.users import User
 
 __all__ = ["arrive", "on_answer", "on_approved"]
 

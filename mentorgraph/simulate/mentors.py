@@ -10,15 +10,15 @@ import contextlib
 from functools import partial
 from typing import cast
 
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.errors import ErrorCode, RuleViolation
+from mentorgraph.models.requests import lifecycle
+from mentorgraph.models.requests.feedback import leave_feedback
+from mentorgraph.models.requests.request_guards import OPEN_STATUSES
+from mentorgraph.models.requests.requests import DeclineReason, MentorshipRequest, RequestStatus
 from mentorgraph.simulate import availability
 from mentorgraph.simulate.population import Habit, SimMentor
 from mentorgraph.simulate.world import World
-from models import lifecycle
-from models.errors import ErrorCode, RuleViolation
-from models.feedback import leave_feedback
-from models.request_guards import OPEN_STATUSES
-from models.requests import DeclineReason, MentorshipRequest, RequestStatus
-from models.users import User
 
 __all__ = ["answer", "on_flagged", "on_new_request", "on_reminder", "start_holidays"]
 

@@ -7,11 +7,11 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import cast
 
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.directory.availability_changes import AvailabilityChange
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
 from mentorgraph.simulate.population import Habit, habit_of
 from mentorgraph.simulate.world import Suggested, World
-from models.availability_changes import AvailabilityChange
-from models.requests import MentorshipRequest, RequestStatus
-from models.users import User
 
 __all__ = ["note_suggestions"]
 

@@ -16,15 +16,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.directory.availability_changes import AvailabilityChange
+from mentorgraph.models.limits import limits
+from mentorgraph.models.notifications.outbox import OutboxEmail
+from mentorgraph.models.requests.request_guards import OPEN_STATUSES
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestEvent, RequestStatus
 from mentorgraph.simulate.config import START, SimConfig
 from mentorgraph.simulate.population import MENTEE_DOMAIN, Habit, habit_of
 from mentorgraph.simulate.world import Suggested
-from models.availability_changes import AvailabilityChange
-from models.limits import limits
-from models.outbox import OutboxEmail
-from models.request_guards import OPEN_STATUSES
-from models.requests import MentorshipRequest, RequestEvent, RequestStatus
-from models.users import User
 
 __all__ = ["DAY", "FLAG_WITHIN_DAYS", "Outcomes", "SuggestionTally", "measure", "summary"]
 

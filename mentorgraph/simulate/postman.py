@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
+from mentorgraph.models.notifications.outbox import OutboxEmail
+from mentorgraph.resolvers.ids import decode_global_id
 from mentorgraph.simulate import mentees, mentors
 from mentorgraph.simulate.world import World
-from models.outbox import OutboxEmail
-from resolvers.ids import decode_global_id
 
 __all__ = ["Postman", "suggested_mentor_ids"]
 

@@ -7,13 +7,13 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from mentorgraph.models.limits import limits
 from mentorgraph.settings import Settings
 from mentorgraph.simulate.config import SimConfig
 from mentorgraph.simulate.database import throw_away_database
 from mentorgraph.simulate.engine import simulate
 from mentorgraph.simulate.plots import write_plots
 from mentorgraph.simulate.report import render_report
-from models.limits import limits
 
 __all__ = ["DOCS_HEADER", "run_simulation"]
 
@@ -29,8 +29,8 @@ expiry, setting silent mentors unavailable), and people learn of what happened f
 emails the rules queued in the outbox. Mentors answer promptly (mean 6 h), steadily (36 h),
 slowly (a week, sooner after a reminder) or never (the silent ones). Those who answer come by
 every day (prompt), two days (steady) or three (slow), give or take half of it: they sign in
-and open what waits, so they are *seen* (`models/presence.py`); silent mentors never come. A
-quarter of the others take a holiday of one to three weeks (half of them declining what waits
+and open what waits, so they are *seen* (`models/directory/presence.py`); silent mentors never come.
+A quarter of the others take a holiday of one to three weeks (half of them declining what waits
 first), some close their door when full. Mentees (a fifth without tags) ask one to three
 mentors found through recommendations, the spotlight or the directory, withdraw some requests
 they tire of, withdraw the others once approved, and after a decline or an expiry ask again,

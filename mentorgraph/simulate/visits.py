@@ -3,8 +3,8 @@ the requests that arrived since, and leave; the answer comes in their habit's ti
 (`mentors.py`), a slow mentor's a week later. Silent mentors never come: they are not there.
 A mentor away on holiday does not come either.
 
-This is what the silent-mentor rule's *seen* signal (`models/presence.py`) reads; the gaps are
-bounded (`VISIT_DAYS` x 0.5 to 1.5), so a slow mentor is never unseen for more than 4.5 days.
+This is what the silent-mentor rule's *seen* signal (`models/directory/presence.py`) reads; the gaps
+are bounded (`VISIT_DAYS` x 0.5 to 1.5), so a slow mentor is never unseen for more than 4.5 days.
 """
 
 from __future__ import annotations
@@ -14,15 +14,16 @@ import random
 from datetime import timedelta
 from functools import partial
 
+from mentorgraph.models.accounts import sessions
+from mentorgraph.models.accounts.auth import Session
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.errors import RuleViolation
+from mentorgraph.models.limits import limits
+from mentorgraph.models.requests import lifecycle
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
 from mentorgraph.simulate.config import START
 from mentorgraph.simulate.population import Habit
 from mentorgraph.simulate.world import World
-from models import lifecycle, sessions
-from models.auth import Session
-from models.errors import RuleViolation
-from models.limits import limits
-from models.requests import MentorshipRequest, RequestStatus
-from models.users import User
 
 __all__ = ["VISIT_DAYS", "seen_before_the_start", "start_visits"]
 

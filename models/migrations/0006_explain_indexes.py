@@ -3,11 +3,11 @@ mentors"): newest mentors first, a mentor's newest requests, the sweep's recent 
 mentorship graph's edges, and (PostgreSQL) `available` in the country index."""
 
 from tortoise import migrations
-from tortoise.migrations import operations as ops
 from tortoise.indexes import Index, PartialIndex
+from tortoise.migrations import operations as ops
 
 # The graph's edges (APPROVED or COMPLETED requests), mentor to mentee: the lineage walk
-# (`models/lineage.py`) reads them from the index alone. Without it, for a mentor with
+# (`models/graph/lineage.py`) reads them from the index alone. Without it, for a mentor with
 # hundreds of mentees the planner hashes every edge of the graph at each step of the walk.
 # The model layer cannot express an IN condition, so the index is written here.
 EDGES_INDEX = (
@@ -40,22 +40,24 @@ async def backward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_mentorship_feedback')]
+    dependencies = [("models", "0005_mentorship_feedback")]
 
     initial = False
 
     operations = [
         ops.AddIndex(
-            model_name='MentorshipRequest',
-            index=Index(fields=['mentor_id', 'id']),
+            model_name="MentorshipRequest",
+            index=Index(fields=["mentor_id", "id"]),
         ),
         ops.AddIndex(
-            model_name='RequestEvent',
-            index=PartialIndex(fields=['occurred_at', 'request_id'], condition={'to_status': 'EXPIRED'}),
+            model_name="RequestEvent",
+            index=PartialIndex(
+                fields=["occurred_at", "request_id"], condition={"to_status": "EXPIRED"}
+            ),
         ),
         ops.AddIndex(
-            model_name='User',
-            index=PartialIndex(fields=['id'], condition={'is_mentor': True}),
+            model_name="User",
+            index=PartialIndex(fields=["id"], condition={"is_mentor": True}),
         ),
         ops.RunSQL(EDGES_INDEX, reverse_sql="DROP INDEX idx_mentorship_edges"),
         ops.RunPython(forward, backward),

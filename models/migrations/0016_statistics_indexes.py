@@ -1,4 +1,4 @@
-"""Indexes for admins' statistics (`models/admin_statistics.py`), each figure read by one index
+"""Indexes for admins' statistics (`models/admin/admin_statistics.py`), each figure read by one index
 range scan over the weeks asked for (docs/admin-statistics.md):
 - requests by the time they were made, with what the request figures read (index-only);
 - approved and completed mentorships by approval time, completed ones by completion time

@@ -16,28 +16,29 @@ from datetime import UTC, datetime, timedelta
 from graphql import GraphQLObjectType
 from tortoise.expressions import RawSQL, Subquery
 
-import resolvers.fast_reads.users as users_sql
-from models import admin_views, clock
-from models import json_sql as js
-from models.applications import ApplicationStatus, MentorApplication
-from models.availability_changes import AvailabilityChange
-from models.policies import SELF_OR_ADMIN
-from models.reminders import RequestReminder
-from models.request_guards import OPEN_STATUSES
-from models.requests import MentorshipRequest, RequestStatus
-from models.responsiveness import responsiveness_sql
-from models.sql import enum_list
-from models.users import User
-from resolvers.admin import _OLDEST_FIRST, _days
-from resolvers.errors import BadUserInput
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.connections import declare_connection
-from resolvers.fast_reads.embedded import int_keyset_connection
-from resolvers.fast_reads.fields import object_sql, reads_enum, reads_input, renders
-from resolvers.fast_reads.requests import request_object
-from resolvers.fast_reads.selection import Selected, UnsupportedValue
-from resolvers.ids import decode_id_of
-from resolvers.pagination import NEWEST_FIRST
+import mentorgraph.resolvers.fast_reads.users as users_sql
+from mentorgraph.models import clock
+from mentorgraph.models import json_sql as js
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.admin import admin_views
+from mentorgraph.models.directory.applications import ApplicationStatus, MentorApplication
+from mentorgraph.models.directory.availability_changes import AvailabilityChange
+from mentorgraph.models.directory.responsiveness import responsiveness_sql
+from mentorgraph.models.policies import SELF_OR_ADMIN
+from mentorgraph.models.requests.reminders import RequestReminder
+from mentorgraph.models.requests.request_guards import OPEN_STATUSES
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
+from mentorgraph.models.sql import enum_list
+from mentorgraph.resolvers.admin.admin import _OLDEST_FIRST, _days
+from mentorgraph.resolvers.errors import BadUserInput
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.connections import declare_connection
+from mentorgraph.resolvers.fast_reads.embedded import int_keyset_connection
+from mentorgraph.resolvers.fast_reads.fields import object_sql, reads_enum, reads_input, renders
+from mentorgraph.resolvers.fast_reads.requests import request_object
+from mentorgraph.resolvers.fast_reads.selection import Selected, UnsupportedValue
+from mentorgraph.resolvers.ids import decode_id_of
+from mentorgraph.resolvers.pagination import NEWEST_FIRST
 
 __all__ = ["age_days", "one_application"]
 
@@ -70,7 +71,7 @@ def one_application(
     build: Build, selected: Selected, id_sql: str, runtime: GraphQLObjectType | None = None
 ) -> str:
     """The application whose id is `id_sql`, for the applicant and admins
-    (`resolvers.applications.visible_application`); null for anyone else."""
+    (`mentorgraph.resolvers.directory.applications.visible_application`); null for anyone else."""
     a = build.alias("a")
     application = object_sql(build, selected, a, runtime)
     visible = SELF_OR_ADMIN.sql(build.viewer, f"{a}.user_id")
@@ -114,7 +115,7 @@ reads_enum("ApplicationStatus", (status.name for status in ApplicationStatus))
 
 @renders("Query", "mentorApplications", arguments=(*_PAGED, "status"))
 def _mentor_applications(build: Build, selected: Selected, _row: None) -> str:
-    """`resolvers.applications.list_for_admin`: oldest first."""
+    """`mentorgraph.resolvers.directory.applications.list_for_admin`: oldest first."""
     _admins_only(build)
     status = build.arguments(selected).get("status")
     queryset = MentorApplication.all()
@@ -132,7 +133,7 @@ reads_input("AdminRequestFilter", ["status", "mentorId", "menteeId", "olderThanD
 
 @renders("Query", "adminRequests", arguments=(*_PAGED, "filter"))
 def _admin_requests(build: Build, selected: Selected, _row: None) -> str:
-    """`resolvers.admin.admin_requests`: oldest first."""
+    """`mentorgraph.resolvers.admin.admin.admin_requests`: oldest first."""
     _admins_only(build)
     given = build.arguments(selected).get("filter") or {}
     status = given.get("status")
@@ -168,7 +169,7 @@ def _admin_requests(build: Build, selected: Selected, _row: None) -> str:
 
 @renders("Query", "availabilityChanges", arguments=(*_PAGED, "mentorId"))
 def _availability_changes(build: Build, selected: Selected, _row: None) -> str:
-    """`resolvers.admin.availability_changes`: newest first."""
+    """`mentorgraph.resolvers.admin.admin.availability_changes`: newest first."""
     _admins_only(build)
     queryset = AvailabilityChange.all()
     mentor = _user_id(build.arguments(selected).get("mentorId"), "mentorId")
@@ -217,7 +218,8 @@ class _Silent:
 
 @renders("Query", "unresponsiveMentors", arguments=(*_PAGED, "olderThanDays"))
 def _unresponsive_mentors(build: Build, selected: Selected, _row: None) -> str:
-    """`resolvers.admin.unresponsive_mentors`: mentors with an open request older than the
+    """`mentorgraph.resolvers.admin.admin.unresponsive_mentors`: mentors with an open request older
+    than the
     cutoff, oldest first (by id), each with `admin_views.summarise_unresponsive`'s figures."""
     _admins_only(build)
     days = build.arguments(selected)["olderThanDays"]

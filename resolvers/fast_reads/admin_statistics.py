@@ -1,11 +1,11 @@
 """`adminStatistics` as SQL (declared per field, `fields.py`): each selected figure is the
-ordinary path's own statement (`models/admin_statistics.py`'s texts), a materialised CTE of
+ordinary path's own statement (`models/admin/admin_statistics.py`'s texts), a materialised CTE of
 one WITH around the whole answer (after a `weeks` table of the range's boundaries), its rows
 turned into the answer's JSON. A figure two fields read (`requestsByStatus` and `matchRate`)
 is computed once, as in the ordinary path.
 
-The range is computed as `resolvers.admin_statistics.statistics_weeks` does (a bad one is
-declined: the ordinary path reports it). Its boundaries and week names are parameters renewed
+The range is computed as `mentorgraph.resolvers.admin.admin_statistics.statistics_weeks` does (a bad
+one is declined: the ordinary path reports it). Its boundaries and week names are parameters renewed
 for each run of the statement (`Build.renewed_param`): without `toWeek`, the range follows the
 clock. Admins only, as the other admins' views (`admin._admins_only`). The median's operands
 are read as the ordinary path reads them and its rounding is Python's (`$hours`), as is the
@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from models import clock
-from models import json_sql as js
-from models.admin_statistics import (
+from mentorgraph.models import clock
+from mentorgraph.models import json_sql as js
+from mentorgraph.models.admin.admin_statistics import (
     APPROVED_STATUSES,
     DECIDED_STATUSES,
     active_sql,
@@ -28,18 +28,19 @@ from models.admin_statistics import (
     first_answers_sql,
     flagged_sql,
 )
-from models.errors import RuleViolation
-from models.requests import RequestStatus
-from models.statistics_weeks import WeekRange, week_range
-from resolvers.fast_reads.admin import _admins_only
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.fields import declare, object_sql, renders
-from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
+from mentorgraph.models.admin.statistics_weeks import WeekRange, week_range
+from mentorgraph.models.errors import RuleViolation
+from mentorgraph.models.requests.requests import RequestStatus
+from mentorgraph.resolvers.fast_reads.admin import _admins_only
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.fields import declare, object_sql, renders
+from mentorgraph.resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue
 
 __all__: list[str] = []
 
 # The hours of one middle answer (its interval, `took`) exactly as Python's
-# `timedelta.total_seconds() / 3600` (as `models.responsiveness.responsiveness_sql`).
+# `timedelta.total_seconds() / 3600` (as
+# `mentorgraph.models.directory.responsiveness.responsiveness_sql`).
 _HOURS = "(extract(epoch FROM {f}.took) * 1000000)::bigint::float8 / 1000000 / 3600"
 _STATUSES = ", ".join(f"('{s.value}', {i})" for i, s in enumerate(RequestStatus))
 

@@ -2,7 +2,7 @@
 
 Each supported field becomes an SQL expression that renders its value exactly as the ordinary
 executor would (`models/json_sql.py`, the policies' SQL forms of `models/policies.py`, the
-responsiveness twin in `models/responsiveness.py`). Values whose text only Python renders
+responsiveness twin in `models/directory/responsiveness.py`). Values whose text only Python renders
 exactly (response rate, median hours, cursors with text keys) leave a marker object
 `{"$name": raw}` that `finish.py` replaces with the ordinary path's own functions; `$` cannot
 start a GraphQL response key, so a marker is never mistaken for data.
@@ -18,9 +18,9 @@ from typing import Any
 from graphql import FragmentDefinitionNode, GraphQLObjectType, GraphQLSchema, VariableValues
 from graphql.execution.values import get_argument_values
 
-from models import clock
-from models.responsiveness import WINDOW
-from resolvers.fast_reads.selection import Selected, Unsupported, child_type, collect
+from mentorgraph.models import clock
+from mentorgraph.models.directory.responsiveness import WINDOW
+from mentorgraph.resolvers.fast_reads.selection import Selected, Unsupported, child_type, collect
 
 __all__ = ["Build", "Held", "Render", "Statement", "each", "json_object", "literal"]
 

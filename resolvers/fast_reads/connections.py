@@ -1,7 +1,8 @@
 """Relay connections (`edges`, `nodes`, `pageInfo`, `totalCount`) over ranked rows.
 
 A list reads its rows in the page's direction (`Slice.backward`: the list's order reversed) and
-ranks them 1..size+1 in that order, as `resolvers.pagination.keyset_page` reads them; the page
+ranks them 1..size+1 in that order, as `mentorgraph.resolvers.pagination.keyset_page` reads them;
+the page
 shows ranks 1..size, in the list's order (ranks descending for a backward page)."""
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from typing import Any
 
 from tortoise.models import Model
 
-from resolvers.errors import BadUserInput
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.fields import declare, object_sql, renders
-from resolvers.fast_reads.selection import Selected, UnsupportedValue
-from resolvers.pagination import OrderKey, Slice, checked_cursor
+from mentorgraph.resolvers.errors import BadUserInput
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.fields import declare, object_sql, renders
+from mentorgraph.resolvers.fast_reads.selection import Selected, UnsupportedValue
+from mentorgraph.resolvers.pagination import OrderKey, Slice, checked_cursor
 
 __all__ = ["Page", "connection", "cursor_values", "declare_connection", "page_slice"]
 

@@ -1,7 +1,7 @@
 """The schema against the declarations: what is compiled, what is exempt, what is neither.
 
-`problems` is what `tests/test_fast_reads_completeness.py` asserts empty: a field neither declared
-(`fields.py`) nor exempt (`exemptions.py`); a declared field whose schema arguments, input
+`problems` is what `tests/api/test_fast_reads_completeness.py` asserts empty: a field neither
+declared (`fields.py`) nor exempt (`exemptions.py`); a declared field whose schema arguments, input
 fields or enum arguments' values its declaration does not read; a declaration or exemption the
 schema no longer has; an exemption of what is now declared. `field_coverage` is the share of
 fields compiled.
@@ -11,9 +11,15 @@ from __future__ import annotations
 
 from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLSchema
 
-import resolvers.fast_reads.roots  # noqa: F401  (every declaring module is imported from there)
-from resolvers.fast_reads.exemptions import EXEMPT, is_exempt
-from resolvers.fast_reads.fields import ENUMS, FIELDS, Undeclared, check_declared, schema_fields
+import mentorgraph.resolvers.fast_reads.roots  # noqa: F401  (every declaring module is imported from there)
+from mentorgraph.resolvers.fast_reads.exemptions import EXEMPT, is_exempt
+from mentorgraph.resolvers.fast_reads.fields import (
+    ENUMS,
+    FIELDS,
+    Undeclared,
+    check_declared,
+    schema_fields,
+)
 
 __all__ = ["field_coverage", "problems"]
 

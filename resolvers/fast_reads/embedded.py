@@ -1,5 +1,6 @@
 """A page of a Tortoise query, embedded: the ordinary path's own filters and keyset seek
-(`resolvers.pagination.sliced`), its SQL and values spliced into the operation's statement."""
+(`mentorgraph.resolvers.pagination.sliced`), its SQL and values spliced into the operation's
+statement."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 
 from tortoise.queryset import QuerySet
 
-from models import json_sql as js
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
-from resolvers.fast_reads.selection import Selected
-from resolvers.pagination import OrderKey, reverse, sliced
+from mentorgraph.models import json_sql as js
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
+from mentorgraph.resolvers.fast_reads.selection import Selected
+from mentorgraph.resolvers.pagination import OrderKey, reverse, sliced
 
 __all__ = ["int_keyset_connection", "sql_of"]
 
@@ -34,8 +35,8 @@ def int_keyset_connection(
     tokens: Mapping[str, str] | None = None,
 ) -> str:
     """The connection `selected` asks for over `queryset` in the order `keys` (integer columns),
-    as `resolvers.pagination.keyset_page` pages it; `item(selection, alias)` renders one row of
-    the query's table under `alias`. `tokens`: words of the query's raw SQL (`RawSQL`) to
+    as `mentorgraph.resolvers.pagination.keyset_page` pages it; `item(selection, alias)` renders one
+    row of the query's table under `alias`. `tokens`: words of the query's raw SQL (`RawSQL`) to
     replace by SQL of the statement once embedded (a parameter `Build.renewed_param` renews)."""
 
     def embedded(query: Any) -> str:

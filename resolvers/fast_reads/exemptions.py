@@ -1,7 +1,7 @@
 """The one list of what the compiler does not render, each with its reason.
 
 A key is a type (all its fields, arguments included) or `Type.field`. Everything else in the
-schema must be declared (`fields.py`); `tests/test_fast_reads_completeness.py` fails on a field
+schema must be declared (`fields.py`); `tests/api/test_fast_reads_completeness.py` fails on a field
 that is neither, and on an entry here that has become declared or no longer exists: the list
 only shrinks. An operation touching an exempt field is answered by the ordinary executor.
 """

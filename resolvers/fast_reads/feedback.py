@@ -3,13 +3,13 @@ each side's feedback, oldest first; the comment under `FEEDBACK_COMMENT`."""
 
 from __future__ import annotations
 
-import resolvers.fast_reads.users as users_sql
-from models import json_sql as js
-from models.feedback import MentorshipFeedback
-from models.policies import FEEDBACK_COMMENT
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.fields import object_sql, renders
-from resolvers.fast_reads.selection import Selected
+import mentorgraph.resolvers.fast_reads.users as users_sql
+from mentorgraph.models import json_sql as js
+from mentorgraph.models.policies import FEEDBACK_COMMENT
+from mentorgraph.models.requests.feedback import MentorshipFeedback
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.fields import object_sql, renders
+from mentorgraph.resolvers.fast_reads.selection import Selected
 
 __all__ = ["FEEDBACK"]
 
@@ -20,7 +20,7 @@ _COLUMNS = {"rating": "rating", "authorRole": "author_role", "comment": "comment
 @renders("MentorshipRequest", "feedback")
 def _feedback(build: Build, child: Selected, r: str) -> str:
     """The feedback left on the request row `r` (reached through a request the viewer may see,
-    as `resolvers.feedback.feedback_of` is), in the loader's order: by id."""
+    as `mentorgraph.resolvers.requests.feedback.feedback_of` is), in the loader's order: by id."""
     f = build.alias("fb")
     left = object_sql(build, child, f)
     return (

@@ -1,10 +1,11 @@
 """One declaration per field: the registry of what the compiler renders, keyed by (type, field).
 
 Every field of the schema is either declared here (its arguments, its visibility policy, its SQL
-rendering) or exempted, with a reason, in `exemptions.py`; `tests/test_fast_reads_completeness.py`
-walks the schema and fails on anything else, and the compiler refuses (raises `Undeclared`) a field
-whose schema arguments or input fields its declaration does not name. So a field cannot exist in
-the schema with a rendering on one path only, and an argument cannot be ignored by this path.
+rendering) or exempted, with a reason, in `exemptions.py`;
+`tests/api/test_fast_reads_completeness.py` walks the schema and fails on anything else, and the
+compiler refuses (raises `Undeclared`) a field whose schema arguments or input fields its
+declaration does not name. So a field cannot exist in the schema with a rendering on one path only,
+and an argument cannot be ignored by this path.
 
 How a field is declared
 -----------------------
@@ -50,9 +51,9 @@ from graphql import (
     get_named_type,
 )
 
-from models.policies import Policy
-from resolvers.fast_reads.build import Build, json_object, literal
-from resolvers.fast_reads.selection import Selected, Unsupported
+from mentorgraph.models.policies import Policy
+from mentorgraph.resolvers.fast_reads.build import Build, json_object, literal
+from mentorgraph.resolvers.fast_reads.selection import Selected, Unsupported
 
 __all__ = [
     "ENUMS",

@@ -15,11 +15,11 @@ from typing import Any
 
 import orjson
 
-from models.feedback import average_rating
-from models.responsiveness import median_hours_rounded, response_rate
-from resolvers.fast_reads.admin import age_days
-from resolvers.fast_reads.recommendations import recommended
-from resolvers.pagination import encode_cursor
+from mentorgraph.models.directory.responsiveness import median_hours_rounded, response_rate
+from mentorgraph.models.requests.feedback import average_rating
+from mentorgraph.resolvers.fast_reads.admin import age_days
+from mentorgraph.resolvers.fast_reads.recommendations import recommended
+from mentorgraph.resolvers.pagination import encode_cursor
 
 __all__ = ["complete", "finish"]
 

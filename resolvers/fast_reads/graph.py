@@ -1,36 +1,44 @@
 """The mentorship graph as SQL (declared per field, `fields.py`): `Mentorship` edges,
 `User.mentorships` and `mentorshipGraph`.
 
-An edge is its request row (`models/graph.py`); who may see one is who may see the request
-(the `REQUEST` policy, whose filter form `models.graph.visible_edges` uses). The graph around a
-user is the ordinary path's recursive walk (`models.graph.neighbourhood`), here one `WITH RECURSIVE`
-inside the operation's statement, over the same visible edges only.
+An edge is its request row (`models/graph/graph.py`); who may see one is who may see the request
+(the `REQUEST` policy, whose filter form `mentorgraph.models.graph.graph.visible_edges` uses). The
+graph around a user is the ordinary path's recursive walk
+(`mentorgraph.models.graph.graph.neighbourhood`), here one `WITH RECURSIVE` inside the operation's
+statement, over the same visible edges only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import resolvers.fast_reads.requests as requests_sql
-import resolvers.fast_reads.users as users_sql
-from models import json_sql as js
-from models.graph import EDGE_STATUS, EDGE_STATUSES, MAX_DEPTH, MAX_EDGES, MentorshipStatus, Role
-from models.policies import REQUEST
-from models.requests import MentorshipRequest, RequestStatus
-from models.sql import enum_list
-from resolvers.errors import BadUserInput, check_range
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.connections import (
+import mentorgraph.resolvers.fast_reads.requests as requests_sql
+import mentorgraph.resolvers.fast_reads.users as users_sql
+from mentorgraph.models import json_sql as js
+from mentorgraph.models.graph.graph import (
+    EDGE_STATUS,
+    EDGE_STATUSES,
+    MAX_DEPTH,
+    MAX_EDGES,
+    MentorshipStatus,
+    Role,
+)
+from mentorgraph.models.policies import REQUEST
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
+from mentorgraph.models.sql import enum_list
+from mentorgraph.resolvers.errors import BadUserInput, check_range
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.connections import (
     Page,
     connection,
     cursor_values,
     declare_connection,
     page_slice,
 )
-from resolvers.fast_reads.fields import object_sql, reads_enum, renders
-from resolvers.fast_reads.selection import Selected, UnsupportedValue
-from resolvers.ids import decode_id_of
-from resolvers.pagination import MAX_PAGE_SIZE, NEWEST_FIRST
+from mentorgraph.resolvers.fast_reads.fields import object_sql, reads_enum, renders
+from mentorgraph.resolvers.fast_reads.selection import Selected, UnsupportedValue
+from mentorgraph.resolvers.ids import decode_id_of
+from mentorgraph.resolvers.pagination import MAX_PAGE_SIZE, NEWEST_FIRST
 
 __all__ = ["REQUESTS"]
 
@@ -41,7 +49,8 @@ _PAGED = ("first", "after", "last", "before")
 
 
 def _visible(build: Build, r: str) -> str:
-    """The request row `r` is an edge the viewer may see (`models.graph.visible_edges`)."""
+    """The request row `r` is an edge the viewer may see
+    (`mentorgraph.models.graph.graph.visible_edges`)."""
     return f"{r}.status IN ({_EDGES_SQL}) AND {REQUEST.sql(build.viewer, r)}"
 
 
@@ -61,12 +70,13 @@ def _status(build: Build, child: Selected, r: str) -> str:
 
 @renders("Mentorship", "since")
 def _since(build: Build, child: Selected, r: str) -> str:
-    return js.iso_timestamp(f"{r}.responded_at")  # `models.graph.edge_since`
+    return js.iso_timestamp(f"{r}.responded_at")  # `mentorgraph.models.graph.graph.edge_since`
 
 
 @renders("Mentorship", "until")
 def _until(build: Build, child: Selected, r: str) -> str:
-    # `models.graph.edge_until`: the last update of a COMPLETED request (terminal).
+    # `mentorgraph.models.graph.graph.edge_until`: the last update of a COMPLETED request
+    # (terminal).
     return f"CASE WHEN {r}.status = {_COMPLETED} THEN {js.iso_timestamp(f'{r}.updated_at')} END"
 
 
@@ -86,7 +96,8 @@ reads_enum("MentorshipStatus", (status.name for status in EDGE_STATUS))
 
 @renders("User", "mentorships", arguments=(*_PAGED, "role", "status"))
 def _mentorships(build: Build, selected: Selected, u: str) -> str:
-    """`User.mentorships` of the `users` row `u` (`resolvers.graph.mentorships`): newest first,
+    """`User.mentorships` of the `users` row `u` (`mentorgraph.resolvers.graph.graph.mentorships`):
+    newest first,
     keyset on id, the edges the viewer may see only."""
     arguments = build.arguments(selected)
     asked = page_slice(arguments)
@@ -143,7 +154,8 @@ class _Graph:
 
 @renders("Query", "mentorshipGraph", arguments=("rootId", "depth", "first"))
 def _mentorship_graph(build: Build, selected: Selected, _row: None) -> str:
-    """`resolvers.graph.mentorship_graph`: the walk, the people reached and the edges between
+    """`mentorgraph.resolvers.graph.graph.mentorship_graph`: the walk, the people reached and the
+    edges between
     them, in one subquery; null without the root."""
     arguments = build.arguments(selected)
     try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType
 
-from models.policies import REQUEST
-from models.requests import MentorshipRequest, RequestEvent
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.fields import object_sql
-from resolvers.fast_reads.selection import Selected
+from mentorgraph.models.policies import REQUEST
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestEvent
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.fields import object_sql
+from mentorgraph.resolvers.fast_reads.selection import Selected
 
 __all__ = ["one_event"]
 
@@ -21,7 +21,7 @@ def one_event(
     build: Build, selected: Selected, id_sql: str, runtime: GraphQLObjectType | None = None
 ) -> str:
     """The event whose id is `id_sql` if the viewer may see its request
-    (`resolvers.requests_read.visible_event`), or null."""
+    (`mentorgraph.resolvers.requests.requests_read.visible_event`), or null."""
     e, r = build.alias("e"), build.alias("r")
     event = object_sql(build, selected, (e, r), runtime)
     return (

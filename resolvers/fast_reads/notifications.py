@@ -1,24 +1,29 @@
 """The viewer's notifications, unread count and email preferences, compiled
-(`resolvers/notifications.py` is the ordinary path: the viewer's own rows only, admins' too)."""
+(`resolvers/notifications/notifications.py` is the ordinary path: the viewer's own rows only,
+admins' too)."""
 
 from __future__ import annotations
 
-from models import json_sql as js
-from models.email_preferences import DEFAULT_FREQUENCY, EmailPreference, NotificationKind
-from models.inbox import Notification
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.connections import (
+from mentorgraph.models import json_sql as js
+from mentorgraph.models.notifications.email_preferences import (
+    DEFAULT_FREQUENCY,
+    EmailPreference,
+    NotificationKind,
+)
+from mentorgraph.models.notifications.inbox import Notification
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.connections import (
     Page,
     connection,
     cursor_values,
     declare_connection,
     page_slice,
 )
-from resolvers.fast_reads.fields import object_sql, renders
-from resolvers.fast_reads.requests import one_request
-from resolvers.fast_reads.selection import Selected, UnsupportedValue
-from resolvers.fast_reads.users import one_user
-from resolvers.pagination import NEWEST_FIRST
+from mentorgraph.resolvers.fast_reads.fields import object_sql, renders
+from mentorgraph.resolvers.fast_reads.requests import one_request
+from mentorgraph.resolvers.fast_reads.selection import Selected, UnsupportedValue
+from mentorgraph.resolvers.fast_reads.users import one_user
+from mentorgraph.resolvers.pagination import NEWEST_FIRST
 
 __all__ = ["NOTIFICATIONS"]
 
@@ -34,7 +39,7 @@ def _viewer(build: Build) -> str:
 
 @renders("Query", "notifications", arguments=["first", "after", "last", "before", "unreadOnly"])
 def _notifications(build: Build, selected: Selected, _row: None) -> str:
-    """Newest first, keyset on id (`resolvers.notifications.notifications`)."""
+    """Newest first, keyset on id (`mentorgraph.resolvers.notifications.notifications`)."""
     viewer = _viewer(build)
     arguments = build.arguments(selected)
     asked = page_slice(arguments)
@@ -78,7 +83,7 @@ def _unread_count(build: Build, selected: Selected, _row: None) -> str:
 @renders("Query", "emailPreferences")
 def _email_preferences(build: Build, selected: Selected, _row: None) -> str:
     """Every kind in the enum's order, the default where none was chosen
-    (`models.email_preferences.preferences_of`)."""
+    (`mentorgraph.models.notifications.email_preferences.preferences_of`)."""
     viewer = _viewer(build)
     k, p = build.alias("k"), build.alias("p")
     kinds = ", ".join(f"('{kind.value}', {i})" for i, kind in enumerate(NotificationKind))

@@ -1,12 +1,12 @@
 """A mutation's payload read by the compiler: one statement, after the write, on the primary.
 
 The resolver has run the write (its rules, its transaction, its outbox) and built the payload
-object (`schema.errors.payload`); the executor (`schema.compiled_payloads`) then hands it here
-with the mutation field's selection instead of resolving the payload's fields one by one. The
-statement renders the selection over the payload (`payloads.py`: the objects it holds read again
-by id, what only Python holds put in as it is) and is run on the primary, never a replica: the
-write has committed on the connection the ordinary path would read from, so the answer is the
-one the ordinary path gives (it too reads after the resolver returned), read-your-writes
+object (`mentorgraph.schema.errors.payload`); the executor (`mentorgraph.schema.compiled_payloads`)
+then hands it here with the mutation field's selection instead of resolving the payload's fields one
+by one. The statement renders the selection over the payload (`payloads.py`: the objects it holds
+read again by id, what only Python holds put in as it is) and is run on the primary, never a
+replica: the write has committed on the connection the ordinary path would read from, so the answer
+is the one the ordinary path gives (it too reads after the resolver returned), read-your-writes
 included. What is not compiled (an exempt payload, a directive other than `@skip`/`@include`,
 an argument value the ordinary path refuses) is declined, and the executor completes that root
 field the ordinary way: the write never runs twice.
@@ -45,14 +45,14 @@ from graphql import (
 )
 from tortoise import connections
 
-import resolvers.fast_reads.payloads  # noqa: F401  (the payloads' declarations)
-from models.policies import ADMIN_ONLY
-from resolvers.fast_reads.build import Build, Held, Statement
-from resolvers.fast_reads.fields import object_sql
-from resolvers.fast_reads.finish import complete
-from resolvers.fast_reads.lru import remember
-from resolvers.fast_reads.selection import Selected, Unsupported, child_type
-from resolvers.fast_reads.users import USERS
+import mentorgraph.resolvers.fast_reads.payloads  # noqa: F401  (the payloads' declarations)
+from mentorgraph.models.policies import ADMIN_ONLY
+from mentorgraph.resolvers.fast_reads.build import Build, Held, Statement
+from mentorgraph.resolvers.fast_reads.fields import object_sql
+from mentorgraph.resolvers.fast_reads.finish import complete
+from mentorgraph.resolvers.fast_reads.lru import remember
+from mentorgraph.resolvers.fast_reads.selection import Selected, Unsupported, child_type
+from mentorgraph.resolvers.fast_reads.users import USERS
 
 __all__ = ["DECLINED", "PayloadReads"]
 

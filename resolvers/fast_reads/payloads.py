@@ -1,10 +1,11 @@
 """Mutation payloads as SQL: what a payload holds, read again after the write (`payload_reads.py`).
 
-A payload is rendered over the Python object its resolver built (`schema.errors.payload`): the
-objects it holds (a request, a user, an application...) are read again by id, with their
-selection, by the same renderings as any query (`one_request`, `one_user`...); what only Python
-holds (userErrors, a token, a count) goes into the answer as it is (`Build.python_value`), never
-through the database. The renderings read the payload only through the `Build` (`Held`,
+A payload is rendered over the Python object its resolver built
+(`mentorgraph.schema.errors.payload`): the objects it holds (a request, a user, an application...)
+are read again by id, with their selection, by the same renderings as any query (`one_request`,
+`one_user`...); what only Python holds (userErrors, a token, a count) goes into the answer as it is
+(`Build.python_value`), never through the database. The renderings read the payload only through the
+`Build` (`Held`,
 `Build.decide`, `Build.held_param`), so the statement is compiled once per payload shape and run
 again for later payloads (`payload_reads.py`). So a payload type needs nothing but its fields
 declared, most of them by `declare_payload` below::
@@ -26,15 +27,15 @@ from typing import Any
 
 from graphql import GraphQLObjectType
 
-from models.feedback import MentorshipFeedback
-from models.safety_records import MemberReport
-from resolvers.fast_reads.admin import one_application
-from resolvers.fast_reads.build import Build, Held
-from resolvers.fast_reads.fields import declare, object_sql, renders
-from resolvers.fast_reads.nodes import one_event
-from resolvers.fast_reads.requests import one_request
-from resolvers.fast_reads.selection import Selected, Unsupported, child_type
-from resolvers.fast_reads.users import one_user
+from mentorgraph.models.requests.feedback import MentorshipFeedback
+from mentorgraph.models.safety.safety_records import MemberReport
+from mentorgraph.resolvers.fast_reads.admin import one_application
+from mentorgraph.resolvers.fast_reads.build import Build, Held
+from mentorgraph.resolvers.fast_reads.fields import declare, object_sql, renders
+from mentorgraph.resolvers.fast_reads.nodes import one_event
+from mentorgraph.resolvers.fast_reads.requests import one_request
+from mentorgraph.resolvers.fast_reads.selection import Selected, Unsupported, child_type
+from mentorgraph.resolvers.fast_reads.users import one_user
 
 __all__ = ["HOLDERS", "declare_payload"]
 

@@ -27,13 +27,18 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from tortoise import connections
 
-from resolvers.fast_reads.build import Statement
-from resolvers.fast_reads.finish import finish
-from resolvers.fast_reads.lru import remember
-from resolvers.fast_reads.payload_reads import PayloadReads
-from resolvers.fast_reads.replica import Replica
-from resolvers.fast_reads.roots import compile_operation, is_root_declared
-from resolvers.fast_reads.selection import Selected, Unsupported, UnsupportedValue, collect
+from mentorgraph.resolvers.fast_reads.build import Statement
+from mentorgraph.resolvers.fast_reads.finish import finish
+from mentorgraph.resolvers.fast_reads.lru import remember
+from mentorgraph.resolvers.fast_reads.payload_reads import PayloadReads
+from mentorgraph.resolvers.fast_reads.replica import Replica
+from mentorgraph.resolvers.fast_reads.roots import compile_operation, is_root_declared
+from mentorgraph.resolvers.fast_reads.selection import (
+    Selected,
+    Unsupported,
+    UnsupportedValue,
+    collect,
+)
 
 __all__ = ["FastReads"]
 
@@ -81,14 +86,15 @@ class FastReads:
         self.schema = schema
         # Where the statements run first when a streaming replica is configured.
         self.replica = replica
-        # Whether an answer also proves the token's session live (`models.sessions.live_sql`
-        # in the statement), so the caller need not check it first. Not with a replica: a
-        # session just ended there may still look live until it replays the end.
+        # Whether an answer also proves the token's session live
+        # (`mentorgraph.models.accounts.sessions.live_sql` in the statement), so the caller need not
+        # check it first. Not with a replica: a session just ended there may still look live until
+        # it replays the end.
         self.checks_sessions = replica is None
         # Tracing's spans (`mentorgraph.tracing.span`): compile or cache hit, then execution.
         self.span = span
-        # The ordinary path's cost budget (`schema.cost.QueryCost.refusal`): an operation above
-        # it is declined here, and refused there.
+        # The ordinary path's cost budget (`mentorgraph.schema.cost.QueryCost.refusal`): an
+        # operation above it is declined here, and refused there.
         self.cost_refusal = cost_refusal
         # The ordinary path's validation exactly: graphql-core's rules plus the schema's own.
         self.rules = [*specified_rules, *rules]

@@ -1,13 +1,13 @@
 """`User.recommendedMentors` as SQL: the candidates and their numbers read in the statement, the
 ranking left to the ordinary path's own function.
 
-The statement gathers what `models.recommendation_data.recommend` gathers (the same pool of
-mentors, the same exclusions, each candidate's tags, languages, responsiveness counts and
-peers); it leaves a `{"$recommend": ...}` marker that `finish.py` replaces with
-`models.recommendations.rank` over those candidates, so the scores, their rounding, the
-reasons' words and the order are Python's, exactly. Rendering each candidate's `mentor`
-selection was most of the statement's work (a pool holds up to 600): it ranks the pool by the
-unrounded score (`approximate_score_sql`) and renders only the shortlist that can hold the
+The statement gathers what `mentorgraph.models.directory.recommendation_data.recommend` gathers (the
+same pool of mentors, the same exclusions, each candidate's tags, languages, responsiveness counts
+and peers); it leaves a `{"$recommend": ...}` marker that `finish.py` replaces with
+`mentorgraph.models.directory.recommendations.rank` over those candidates, so the scores, their
+rounding, the reasons' words and the order are Python's, exactly. Rendering each candidate's
+`mentor` selection was most of the statement's work (a pool holds up to 600): it ranks the pool by
+the unrounded score (`approximate_score_sql`) and renders only the shortlist that can hold the
 best `first` (`SHORTLIST_MARGIN`: about `first`, more on near ties).
 """
 
@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import resolvers.fast_reads.users as users_sql
-from models import clock
-from models.block_visibility import block_between_sql
-from models.graph import EDGE_STATUSES
-from models.listing import offered_sql
-from models.recommendation_data import POOL, TAKEN
-from models.recommendations import (
+import mentorgraph.resolvers.fast_reads.users as users_sql
+from mentorgraph.models import clock
+from mentorgraph.models.accounts.users import UserLanguage, UserTag
+from mentorgraph.models.directory.listing import offered_sql
+from mentorgraph.models.directory.recommendation_data import POOL, TAKEN
+from mentorgraph.models.directory.recommendations import (
     SHORTLIST_MARGIN,
     Candidate,
     Recommendation,
@@ -29,16 +28,17 @@ from models.recommendations import (
     approximate_score_sql,
     rank,
 )
-from models.requests import MentorshipRequest
-from models.responsiveness import response_rate, responsiveness_sql
-from models.silent_mentors import quiet_sql
-from models.sql import enum_list
-from models.users import UserLanguage, UserTag
-from resolvers.errors import BadUserInput, check_range
-from resolvers.fast_reads.build import Build, json_object
-from resolvers.fast_reads.fields import object_sql, renders
-from resolvers.fast_reads.selection import Selected, UnsupportedValue
-from resolvers.recommendations import MAX_RECOMMENDATIONS
+from mentorgraph.models.directory.responsiveness import response_rate, responsiveness_sql
+from mentorgraph.models.graph.graph import EDGE_STATUSES
+from mentorgraph.models.requests.requests import MentorshipRequest
+from mentorgraph.models.requests.silent_mentors import quiet_sql
+from mentorgraph.models.safety.block_visibility import block_between_sql
+from mentorgraph.models.sql import enum_list
+from mentorgraph.resolvers.directory.recommendations import MAX_RECOMMENDATIONS
+from mentorgraph.resolvers.errors import BadUserInput, check_range
+from mentorgraph.resolvers.fast_reads.build import Build, json_object
+from mentorgraph.resolvers.fast_reads.fields import object_sql, renders
+from mentorgraph.resolvers.fast_reads.selection import Selected, UnsupportedValue
 
 __all__ = ["recommended"]
 
@@ -50,7 +50,8 @@ _EDGES = enum_list(EDGE_STATUSES)
 
 @renders("User", "recommendedMentors", arguments=["first"])
 def _recommended_mentors(build: Build, selected: Selected, u: str) -> str:
-    """For the user themself only (`resolvers.recommendations.recommended_mentors`); null for
+    """For the user themself only
+    (`mentorgraph.resolvers.directory.recommendations.recommended_mentors`); null for
     everyone else."""
     if build.viewer is None:
         return "NULL"
@@ -64,7 +65,8 @@ def _recommended_mentors(build: Build, selected: Selected, u: str) -> str:
     tags = f"(SELECT tag FROM {TAGS} WHERE user_id = {u}.id)"
     languages = f"(SELECT language FROM {LANGUAGES} WHERE user_id = {u}.id)"
     has_place = f"(coalesce({u}.country, '') <> '' OR EXISTS {languages})"
-    # `models.recommendation_data._pool`: by shared tags, by peers, by country or language.
+    # `mentorgraph.models.directory.recommendation_data._pool`: by shared tags, by peers, by country
+    # or language.
     by_tags = (
         f"(SELECT t.user_id AS id FROM {TAGS} t JOIN {users_sql.USERS} tm ON tm.id = t.user_id"
         f" WHERE t.tag IN {tags} AND {offered_sql('tm')} AND tm.id <> {u}.id"

@@ -1,18 +1,18 @@
 """A request's clock, compiled: when it expires, and the reminders its mentor was sent
-(`resolvers/request_clock.py` is the reference)."""
+(`resolvers/requests/request_clock.py` is the reference)."""
 
 from __future__ import annotations
 
-import resolvers.fast_reads.users as users_sql
-from models import json_sql as js
-from models.limits import limits
-from models.policies import ADMIN_ONLY
-from models.reminders import RequestReminder
-from models.request_guards import OPEN_STATUSES
-from models.sql import enum_list
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.fields import object_sql, renders
-from resolvers.fast_reads.selection import Selected
+import mentorgraph.resolvers.fast_reads.users as users_sql
+from mentorgraph.models import json_sql as js
+from mentorgraph.models.limits import limits
+from mentorgraph.models.policies import ADMIN_ONLY
+from mentorgraph.models.requests.reminders import RequestReminder
+from mentorgraph.models.requests.request_guards import OPEN_STATUSES
+from mentorgraph.models.sql import enum_list
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.fields import object_sql, renders
+from mentorgraph.resolvers.fast_reads.selection import Selected
 
 __all__: list[str] = []
 
@@ -21,7 +21,8 @@ REMINDERS = RequestReminder._meta.db_table
 
 @renders("MentorshipRequest", "expiresAt")
 def _expires_at(build: Build, child: Selected, r: str) -> str:
-    """`models.ladder.expires_at`: created + the expiry setting while open, else null. In seconds,
+    """`mentorgraph.models.requests.ladder.expires_at`: created + the expiry setting while open,
+    else null. In seconds,
     so that a fractional setting and a DST-free UTC timestamp agree with Python's timedelta."""
     seconds = build.param(limits().expire_after_days * 86400.0)
     expires = f"({r}.created_at + interval '1 second' * {seconds}::float8)"
@@ -32,7 +33,7 @@ def _expires_at(build: Build, child: Selected, r: str) -> str:
 
 @renders("MentorshipRequest", "reminders")
 def _reminders(build: Build, child: Selected, r: str) -> str:
-    """Oldest first (`resolvers.loaders.Loaders.reminders`)."""
+    """Oldest first (`mentorgraph.resolvers.loaders.Loaders.reminders`)."""
     m = build.alias("m")
     reminder = object_sql(build, child, m)
     return (

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType
 
-import resolvers.fast_reads.users as users_sql
-from models import json_sql as js
-from models.policies import MENTEE_LOAD, REQUEST
-from models.request_guards import OPEN_STATUSES
-from models.requests import EventKind, MentorshipRequest, RequestEvent, RequestStatus
-from models.sql import enum_list
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
-from resolvers.fast_reads.fields import object_sql, reads_enum, renders
-from resolvers.fast_reads.selection import Selected
-from resolvers.pagination import NEWEST_FIRST
+import mentorgraph.resolvers.fast_reads.users as users_sql
+from mentorgraph.models import json_sql as js
+from mentorgraph.models.policies import MENTEE_LOAD, REQUEST
+from mentorgraph.models.requests.request_guards import OPEN_STATUSES
+from mentorgraph.models.requests.requests import (
+    EventKind,
+    MentorshipRequest,
+    RequestEvent,
+    RequestStatus,
+)
+from mentorgraph.models.sql import enum_list
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
+from mentorgraph.resolvers.fast_reads.fields import object_sql, reads_enum, renders
+from mentorgraph.resolvers.fast_reads.selection import Selected
+from mentorgraph.resolvers.pagination import NEWEST_FIRST
 
 __all__ = ["one_request", "request_list", "request_object"]
 
@@ -98,7 +103,7 @@ def _events(build: Build, child: Selected, r: str) -> str:
 )
 def _mentee_load(build: Build, child: Selected, r: str) -> str:
     """The mentee's other open requests / other active mentorships
-    (`models.request_guards.others_open_and_active`)."""
+    (`mentorgraph.models.requests.request_guards.others_open_and_active`)."""
     if child.name == "menteeOpenRequestCount":
         matching, this = f"status IN ({_OPEN_SQL})", f"{r}.status IN ({_OPEN_SQL})"
     else:
@@ -150,7 +155,8 @@ def _event_request(build: Build, child: Selected, row: tuple[str, str]) -> str:
 
 
 def request_list(build: Build, selected: Selected, u: str, side: str) -> str:
-    """`sentRequests` / `receivedRequests` of the user `u` (`resolvers/request_overviews.py`):
+    """`sentRequests` / `receivedRequests` of the user `u`
+    (`resolvers/requests/request_overviews.py`):
     newest first, keyset on id. The caller decides who may see it."""
     arguments = build.arguments(selected)
     asked = page_slice(arguments)

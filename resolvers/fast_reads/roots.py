@@ -14,28 +14,30 @@ from graphql import (
 )
 
 # Every module that declares fields is imported here (`coverage.py` relies on it).
-import resolvers.fast_reads.admin_statistics
-import resolvers.fast_reads.feedback
-import resolvers.fast_reads.graph
-import resolvers.fast_reads.notifications
-import resolvers.fast_reads.payloads
-import resolvers.fast_reads.recommendations
-import resolvers.fast_reads.request_clock
-import resolvers.fast_reads.safety
-import resolvers.fast_reads.sessions
-import resolvers.fast_reads.spotlight  # noqa: F401
-from models import clock, directory, sessions
-from models import json_sql as js
-from models.directory import ORDER_KEYS, FacetKind, MentorFilter, MentorOrder
-from models.errors import RuleViolation
-from models.policies import ADMIN_ONLY
-from models.standing import good_standing_sql
-from models.users import User
-from resolvers.errors import BadUserInput
-from resolvers.fast_reads.admin import one_application
-from resolvers.fast_reads.build import Build, Statement, json_object
-from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
-from resolvers.fast_reads.fields import (
+import mentorgraph.resolvers.fast_reads.admin_statistics
+import mentorgraph.resolvers.fast_reads.feedback
+import mentorgraph.resolvers.fast_reads.graph
+import mentorgraph.resolvers.fast_reads.notifications
+import mentorgraph.resolvers.fast_reads.payloads
+import mentorgraph.resolvers.fast_reads.recommendations
+import mentorgraph.resolvers.fast_reads.request_clock
+import mentorgraph.resolvers.fast_reads.safety
+import mentorgraph.resolvers.fast_reads.sessions
+import mentorgraph.resolvers.fast_reads.spotlight  # noqa: F401
+from mentorgraph.models import clock
+from mentorgraph.models import json_sql as js
+from mentorgraph.models.accounts import sessions
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.directory import directory
+from mentorgraph.models.directory.directory import ORDER_KEYS, FacetKind, MentorFilter, MentorOrder
+from mentorgraph.models.errors import RuleViolation
+from mentorgraph.models.policies import ADMIN_ONLY
+from mentorgraph.models.safety.standing import good_standing_sql
+from mentorgraph.resolvers.errors import BadUserInput
+from mentorgraph.resolvers.fast_reads.admin import one_application
+from mentorgraph.resolvers.fast_reads.build import Build, Statement, json_object
+from mentorgraph.resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
+from mentorgraph.resolvers.fast_reads.fields import (
     FIELDS,
     field_sql,
     object_sql,
@@ -43,12 +45,12 @@ from resolvers.fast_reads.fields import (
     reads_input,
     renders,
 )
-from resolvers.fast_reads.nodes import one_event
-from resolvers.fast_reads.requests import one_request
-from resolvers.fast_reads.selection import Selected, UnsupportedValue, collect
-from resolvers.fast_reads.users import USERS, one_user, user_object
-from resolvers.ids import decode_global_id
-from resolvers.pagination import MAX_PAGE_SIZE, reverse, sliced
+from mentorgraph.resolvers.fast_reads.nodes import one_event
+from mentorgraph.resolvers.fast_reads.requests import one_request
+from mentorgraph.resolvers.fast_reads.selection import Selected, UnsupportedValue, collect
+from mentorgraph.resolvers.fast_reads.users import USERS, one_user, user_object
+from mentorgraph.resolvers.ids import decode_global_id
+from mentorgraph.resolvers.pagination import MAX_PAGE_SIZE, reverse, sliced
 
 __all__ = ["compile_operation", "is_root_declared"]
 
@@ -60,7 +62,8 @@ def _node(build: Build, selected: Selected, _row: None) -> str:
 
 @renders("Query", "nodes", arguments=["ids"])
 def _nodes(build: Build, selected: Selected, _row: None) -> str:
-    """Each id as `node(id:)` answers it, in order (`resolvers.nodes.load_nodes`); more ids
+    """Each id as `node(id:)` answers it, in order (`mentorgraph.resolvers.nodes.load_nodes`); more
+    ids
     than it takes, or any id it refuses, is declined (it reports them)."""
     ids = build.arguments(selected)["ids"]
     if len(ids) > MAX_PAGE_SIZE:
@@ -131,7 +134,8 @@ def _sql_of(queryset: Any) -> tuple[str, list[Any]]:
 
 @renders("Query", "mentors", arguments=["first", "after", "last", "before", "filter", "orderBy"])
 def _mentors(build: Build, selected: Selected, _row: None) -> str:
-    """The directory (`resolvers/directory.py::mentors`): the same Tortoise query for the page,
+    """The directory (`resolvers/directory/directory.py::mentors`): the same Tortoise query for the
+    page,
     embedded, so filters and keyset seek are the ordinary path's own."""
     arguments = build.arguments(selected)
     cleaned = _filter(arguments)
@@ -190,7 +194,7 @@ def _viewer_id(build: Build) -> str | None:
 
 @renders("Query", "mentorFacets", arguments=["filter"])
 def _mentor_facets(build: Build, selected: Selected, _row: None) -> str:
-    """`mentorFacets` (`models.directory.facet_query`, embedded)."""
+    """`mentorFacets` (`mentorgraph.models.directory.directory.facet_query`, embedded)."""
     return object_sql(build, selected, _filter(build.arguments(selected)))
 
 
@@ -230,10 +234,11 @@ def compile_operation(
     """The statement answering the operation's root fields; `Unsupported` when it cannot.
 
     Signed in, the statement reads the viewer's row (`v`) itself, and answers nothing (NULL)
-    when it no longer exists, was anonymised (`models/account_deletion.py`) or is not in good
-    standing: the ordinary path then refuses the token. With `checks_session`, it also answers
-    nothing when the token's session has ended (`models.sessions.live_sql`): the caller then
-    makes the ordinary check, which refuses the token as before, so a read with a session's
+    when it no longer exists, was anonymised (`models/accounts/account_deletion.py`) or is not in
+    good standing: the ordinary path then refuses the token. With `checks_session`, it also answers
+    nothing when the token's session has ended (`mentorgraph.models.accounts.sessions.live_sql`):
+    the caller then makes the ordinary check, which refuses the token as before, so a read with a
+    session's
     token is one round trip, not two."""
     query_type = schema.query_type
     assert query_type is not None

@@ -1,7 +1,7 @@
 """Safety reads as SQL (declared per field, `fields.py`): the viewer's `blockedMembers`; for
 admins `reports`, `adminAuditLog`, `members` (the `ADMIN_ONLY` policy holds the whole answer,
 as in `admin.py`), and `User.status` / `User.suspendedUntil`. The ordinary path is
-`resolvers/safety.py`; the queries are the same Tortoise ones, embedded."""
+`resolvers/safety/safety.py`; the queries are the same Tortoise ones, embedded."""
 
 from __future__ import annotations
 
@@ -9,23 +9,25 @@ from typing import Any
 
 from tortoise.expressions import RawSQL
 
-import resolvers.fast_reads.requests as requests_sql
-import resolvers.fast_reads.users as users_sql
-from models import audit, clock, members, reports
-from models import json_sql as js
-from models.errors import RuleViolation
-from models.policies import ADMIN_ONLY
-from models.safety_records import AuditAction, MemberBlock, ReportStatus
-from models.standing import MemberStatus, status_sql
-from models.users import User
-from resolvers.fast_reads.admin import _admins_only, _user_id
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.connections import declare_connection
-from resolvers.fast_reads.embedded import int_keyset_connection
-from resolvers.fast_reads.fields import object_sql, reads_enum, renders
-from resolvers.fast_reads.selection import Selected, UnsupportedValue
-from resolvers.pagination import NEWEST_FIRST
-from resolvers.safety import OLDEST_FIRST
+import mentorgraph.resolvers.fast_reads.requests as requests_sql
+import mentorgraph.resolvers.fast_reads.users as users_sql
+from mentorgraph.models import clock
+from mentorgraph.models import json_sql as js
+from mentorgraph.models.accounts.users import User
+from mentorgraph.models.admin import audit, members
+from mentorgraph.models.errors import RuleViolation
+from mentorgraph.models.policies import ADMIN_ONLY
+from mentorgraph.models.safety import reports
+from mentorgraph.models.safety.safety_records import AuditAction, MemberBlock, ReportStatus
+from mentorgraph.models.safety.standing import MemberStatus, status_sql
+from mentorgraph.resolvers.fast_reads.admin import _admins_only, _user_id
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.connections import declare_connection
+from mentorgraph.resolvers.fast_reads.embedded import int_keyset_connection
+from mentorgraph.resolvers.fast_reads.fields import object_sql, reads_enum, renders
+from mentorgraph.resolvers.fast_reads.selection import Selected, UnsupportedValue
+from mentorgraph.resolvers.pagination import NEWEST_FIRST
+from mentorgraph.resolvers.safety.safety import OLDEST_FIRST
 
 __all__: list[str] = []
 
@@ -76,7 +78,7 @@ def _blocked_at(build: Build, child: Selected, b: str) -> str:
 
 @renders("Query", "reports", arguments=(*_PAGED, "status"))
 def _reports(build: Build, selected: Selected, _row: None) -> str:
-    """`resolvers.safety.report_queue`: oldest first."""
+    """`mentorgraph.resolvers.safety.safety.report_queue`: oldest first."""
     _admins_only(build)
     status = build.arguments(selected).get("status")
     queryset = reports.queue(None if status is None else ReportStatus(status))
@@ -139,7 +141,7 @@ def _report_request(build: Build, child: Selected, m: str) -> str:
 
 @renders("Query", "adminAuditLog", arguments=(*_PAGED, "actor", "action", "target"))
 def _admin_audit_log(build: Build, selected: Selected, _row: None) -> str:
-    """`resolvers.safety.admin_audit_log`: newest first."""
+    """`mentorgraph.resolvers.safety.safety.admin_audit_log`: newest first."""
     _admins_only(build)
     given = build.arguments(selected)
     action = given.get("action")
@@ -188,7 +190,8 @@ def _audit_report(build: Build, child: Selected, e: str) -> str:
 
 @renders("Query", "members", arguments=(*_PAGED, "role", "status", "search"))
 def _members(build: Build, selected: Selected, _row: None) -> str:
-    """`resolvers.safety.member_list`: newest first. The standing compares with the clock: a
+    """`mentorgraph.resolvers.safety.safety.member_list`: newest first. The standing compares with
+    the clock: a
     parameter renewed for each run, where the embedded query holds the token."""
     _admins_only(build)
     given = build.arguments(selected)

@@ -1,5 +1,6 @@
 """`Query.sessions` and `Session` as SQL (declared per field, `fields.py`): the viewer's live
-sessions, most recently used first (`models.sessions.active_sessions` is the reference).
+sessions, most recently used first (`mentorgraph.models.accounts.sessions.active_sessions` is the
+reference).
 
 `current` compares each session with the one the request's token names: that id is a statement
 parameter (`Build.session`), bound per request like the viewer's id, so one cached statement
@@ -8,13 +9,13 @@ serves every token; a session-less token names none, and no session is current f
 
 from __future__ import annotations
 
-from models import clock
-from models import json_sql as js
-from models.auth import Session
-from models.sessions import MAX_SESSIONS_LISTED
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.fields import object_sql, renders
-from resolvers.fast_reads.selection import Selected, UnsupportedValue
+from mentorgraph.models import clock
+from mentorgraph.models import json_sql as js
+from mentorgraph.models.accounts.auth import Session
+from mentorgraph.models.accounts.sessions import MAX_SESSIONS_LISTED
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.fields import object_sql, renders
+from mentorgraph.resolvers.fast_reads.selection import Selected, UnsupportedValue
 
 __all__ = ["SESSIONS"]
 

@@ -1,19 +1,16 @@
-"""`spotlightMentors(first)` as SQL (`models.spotlight.spotlight`): this week's shuffle of the
-qualifying mentors, the live checks (`is_worthy`) on each candidate's responsiveness record,
-the first `first` who pass. The shuffle and the 30-day bound follow the clock: parameters
-renewed for each run of a cached statement.
+"""`spotlightMentors(first)` as SQL (`mentorgraph.models.directory.spotlight.spotlight`): this
+week's shuffle of the qualifying mentors, the live checks (`is_worthy`) on each candidate's
+responsiveness record, the first `first` who pass. The shuffle and the 30-day bound follow the
+clock: parameters renewed for each run of a cached statement.
 """
 
 from __future__ import annotations
 
-import resolvers.fast_reads.users as users_sql
-from models import clock
-from models.feedback import AuthorRole, MentorshipFeedback
-from models.listing import offered_sql
-from models.requests import MentorshipRequest, RequestStatus
-from models.responsiveness import responsiveness_sql
-from models.silent_mentors import quiet_sql
-from models.spotlight import (
+import mentorgraph.resolvers.fast_reads.users as users_sql
+from mentorgraph.models import clock
+from mentorgraph.models.directory.listing import offered_sql
+from mentorgraph.models.directory.responsiveness import responsiveness_sql
+from mentorgraph.models.directory.spotlight import (
     _P,
     _POOL_FACTOR,
     MIN_RESPONSE_RATE,
@@ -21,11 +18,14 @@ from models.spotlight import (
     unblocked_sql,
     week_shuffle,
 )
-from resolvers.errors import BadUserInput, check_range
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.fields import renders
-from resolvers.fast_reads.selection import Selected, UnsupportedValue
-from resolvers.spotlight import MAX_SPOTLIGHT
+from mentorgraph.models.requests.feedback import AuthorRole, MentorshipFeedback
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
+from mentorgraph.models.requests.silent_mentors import quiet_sql
+from mentorgraph.resolvers.directory.spotlight import MAX_SPOTLIGHT
+from mentorgraph.resolvers.errors import BadUserInput, check_range
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.fields import renders
+from mentorgraph.resolvers.fast_reads.selection import Selected, UnsupportedValue
 
 __all__: list[str] = []
 
@@ -45,7 +45,7 @@ def _spotlight_mentors(build: Build, selected: Selected, _row: None) -> str:
     c, rs, u = build.alias("c"), build.alias("rs"), build.alias("u")
     # No mentor with a block between them and the viewer (`v`, bound per run).
     viewer_id = None if build.viewer is None else f"{build.viewer}.id"
-    # `models.spotlight._CANDIDATES`, ranked in this week's order.
+    # `mentorgraph.models.directory.spotlight._CANDIDATES`, ranked in this week's order.
     candidates = (
         f"SELECT r.mentor_id AS id, row_number() OVER"
         f" (ORDER BY (r.mentor_id::bigint * {multiplier}::bigint + {offset}::bigint) % {_P},"

@@ -9,23 +9,27 @@ from typing import Any
 
 from graphql import GraphQLObjectType
 
-import resolvers.fast_reads.requests as requests_sql
-from models import json_sql as js
-from models.favorites import favorites_of_sql
-from models.feedback import rating_sql
-from models.lineage import lineage_size_sql, mentored_count_sql, was_mentee_here_sql
-from models.listing import offered_sql
-from models.policies import CONTACT, MENTOR_PUBLIC, SELF_OR_ADMIN
-from models.request_guards import OPEN_STATUSES
-from models.requests import MentorshipRequest, RequestStatus
-from models.responsiveness import responsiveness_sql
-from models.sql import enum_list
-from models.users import Favorite, User, UserLanguage, UserTag
-from resolvers.fast_reads.build import Build
-from resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
-from resolvers.fast_reads.fields import object_sql, renders
-from resolvers.fast_reads.selection import Selected
-from resolvers.favorites import FAVORITE_ORDER
+import mentorgraph.resolvers.fast_reads.requests as requests_sql
+from mentorgraph.models import json_sql as js
+from mentorgraph.models.accounts.users import Favorite, User, UserLanguage, UserTag
+from mentorgraph.models.directory.favorites import favorites_of_sql
+from mentorgraph.models.directory.listing import offered_sql
+from mentorgraph.models.directory.responsiveness import responsiveness_sql
+from mentorgraph.models.graph.lineage import (
+    lineage_size_sql,
+    mentored_count_sql,
+    was_mentee_here_sql,
+)
+from mentorgraph.models.policies import CONTACT, MENTOR_PUBLIC, SELF_OR_ADMIN
+from mentorgraph.models.requests.feedback import rating_sql
+from mentorgraph.models.requests.request_guards import OPEN_STATUSES
+from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
+from mentorgraph.models.sql import enum_list
+from mentorgraph.resolvers.directory.favorites import FAVORITE_ORDER
+from mentorgraph.resolvers.fast_reads.build import Build
+from mentorgraph.resolvers.fast_reads.connections import Page, connection, cursor_values, page_slice
+from mentorgraph.resolvers.fast_reads.fields import object_sql, renders
+from mentorgraph.resolvers.fast_reads.selection import Selected
 
 __all__ = ["USERS", "one_user", "user_id", "user_object"]
 
@@ -92,7 +96,7 @@ def _unavailable_until(build: Build, child: Selected, u: str) -> str:
 
 @renders("User", "openSlots")
 def _open_slots_field(build: Build, child: Selected, u: str) -> str:
-    """`resolvers.users.open_slots_of`: null for members who are no mentor."""
+    """`mentorgraph.resolvers.accounts.users.open_slots_of`: null for members who are no mentor."""
     return f"CASE WHEN {u}.is_mentor THEN greatest({_open_slots(u)}, 0) END"
 
 
@@ -102,7 +106,7 @@ def _has_room(build: Build, child: Selected, u: str) -> str:
 
 
 def _open_slots(u: str) -> str:
-    """`models.directory.OPEN_SLOTS` over the row `u`."""
+    """`mentorgraph.models.directory.directory.OPEN_SLOTS` over the row `u`."""
     return f"{u}.capacity - {_active_count(u)}"
 
 
@@ -174,7 +178,7 @@ def _request_list(build: Build, child: Selected, u: str) -> str:
 
 @renders("User", "sentRequestCounts", "receivedRequestCounts", **_PRIVATE)
 def _counts(build: Build, child: Selected, u: str) -> str:
-    """`RequestStatusCounts` (`schema/types/request_overview.py::counts_of`)."""
+    """`RequestStatusCounts` (`schema/requests/request_overview.py::counts_of`)."""
     counts = object_sql(build, child, None)
     # HAVING makes it one aggregate row even when every count is skipped (`new @skip(...)`
     # leaves no aggregate in the object, and then one row per request was returned).
@@ -256,7 +260,7 @@ def _status_count(build: Build, child: Selected, _row: None) -> str:
 
 @renders("User", "favoriteMentors", arguments=_PAGED, **_PRIVATE)
 def _favorite_mentors(build: Build, selected: Selected, u: str) -> str:
-    """The user's favourite mentors, newest favourite first (`resolvers/favorites.py`)."""
+    """The user's favourite mentors, newest favourite first (`resolvers/directory/favorites.py`)."""
     arguments = build.arguments(selected)
     asked = page_slice(arguments)
     rows = favorites_of_sql(f"{u}.id")

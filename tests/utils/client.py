@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 
 from mentorgraph.media_types import GRAPHQL_RESPONSE_JSON
+from mentorgraph.models.accounts.users import User
 from mentorgraph.security import TokenService
-from models.users import User
 
 
 @dataclass
@@ -47,7 +47,7 @@ class GraphQLClient:
         token: str | None = None,
     ) -> GraphQLResponse:
         # As Apollo Client 4, urql and GraphiQL ask: the spec's status codes (a document that
-        # cannot run is 400). `application/json`-only clients: tests/test_http_media_types.py.
+        # cannot run is 400). `application/json`-only clients: tests/api/test_http_media_types.py.
         headers = {"Accept": f"{GRAPHQL_RESPONSE_JSON}, application/json;q=0.9"}
         if as_user is not None:
             token = self.tokens.issue(as_user)

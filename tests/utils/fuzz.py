@@ -1,6 +1,6 @@
 """What a fuzzed answer must never show, and strategies for hostile JSON envelopes.
 
-Used by tests/test_hostile_fuzz.py: documents come from hypothesis-graphql (every query and
+Used by tests/api/test_hostile_fuzz.py: documents come from hypothesis-graphql (every query and
 mutation of the schema), envelopes (the JSON object around a document) from here.
 """
 

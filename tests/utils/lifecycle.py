@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from devkit.factories import TEXT
-from models.users import User
-from resolvers.ids import encode_global_id
+from mentorgraph.models.accounts.users import User
+from mentorgraph.resolvers.ids import encode_global_id
 from tests.utils.client import GraphQLClient, GraphQLResponse
 
 ERRORS = "userErrors { code field message }"

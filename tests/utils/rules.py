@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from models.limits import configure, limits
+from mentorgraph.models.limits import configure, limits
 
 __all__ = ["rules"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.users import User
+from mentorgraph.models.accounts.users import User
 from tests.utils.client import GraphQLClient
 from tests.utils.lifecycle import user_gid
 

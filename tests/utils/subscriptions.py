@@ -10,7 +10,7 @@ from typing import Any
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
-from resolvers.pagination import encode_cursor
+from mentorgraph.resolvers.pagination import encode_cursor
 
 # `after` this cursor replays every event from the beginning (the test database starts empty).
 FROM_START = encode_cursor([0])

@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 
+from mentorgraph.models.accounts.users import User
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
-from models.users import User
 from tests.conftest import StartServer
 from tests.utils.client import GraphQLClient
 from tests.utils.lifecycle import request_gid

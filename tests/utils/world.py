@@ -19,17 +19,18 @@ from datetime import datetime, timedelta
 
 from devkit.factories import TEXT, make_mentor, make_user, request_row
 from devkit.world_profiles import MENTEE_NAMES, MENTORS
-from models import clock
-from models.feedback import AuthorRole, MentorshipFeedback
-from models.requests import DeclineReason, MentorshipRequest, RequestStatus
-from models.response_scores import refresh_scores
-from models.users import ChannelType, Favorite, User
+from mentorgraph.models import clock
+from mentorgraph.models.accounts.users import ChannelType, Favorite, User
+from mentorgraph.models.directory.response_scores import refresh_scores
+from mentorgraph.models.requests.feedback import AuthorRole, MentorshipFeedback
+from mentorgraph.models.requests.requests import DeclineReason, MentorshipRequest, RequestStatus
 from tests.utils.world_events import write_histories
 
 __all__ = ["CLOCK_AHEAD", "World", "build_world"]
 
 # The app's clock runs ahead of the database's: a path that asks the database for "now"
-# rather than `models.clock` counts other requests in the 180-day window (see Boundary Bo).
+# rather than `mentorgraph.models.clock` counts other requests in the 180-day window (see Boundary
+# Bo).
 CLOCK_AHEAD = timedelta(days=2, hours=3)
 
 # Microseconds of the stored times: none, trailing zeros (PostgreSQL prints fewer digits than

@@ -11,7 +11,12 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from models.requests import DeclineReason, MentorshipRequest, RequestEvent, RequestStatus
+from mentorgraph.models.requests.requests import (
+    DeclineReason,
+    MentorshipRequest,
+    RequestEvent,
+    RequestStatus,
+)
 
 __all__ = ["write_histories"]
 

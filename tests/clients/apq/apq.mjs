@@ -1,6 +1,6 @@
 // Apollo Client 4 with its persisted-queries link against a running mentorgraph (GRAPHQL_URL).
 // Prints one JSON object: each step's data and the requests the link made (method, and whether
-// the document itself was sent), for tests/test_persisted_queries_apollo.py to judge.
+// the document itself was sent), for tests/api/test_persisted_queries_apollo.py to judge.
 import { createHash } from "node:crypto";
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from "@apollo/client";
 import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";

@@ -1,6 +1,6 @@
 // Apollo Client 4's `relayStylePagination` over the mentor directory of a running server:
 // a page from the middle of the list, `fetchMore` forward, then `fetchMore` backward. Prints
-// what the cache then holds (one JSON line) for tests/test_clients_relay.py to check.
+// what the cache then holds (one JSON line) for tests/api/test_clients_relay.py to check.
 import { ApolloClient, HttpLink, InMemoryCache, gql } from "@apollo/client";
 import { relayStylePagination } from "@apollo/client/utilities";
 

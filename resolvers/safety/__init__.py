@@ -1,0 +1,3 @@
+"""Safety: blocking a member, reporting members and requests, moderation (warnings, suspensions,
+bans) and a member's standing.
+"""

@@ -1,1 +1,0 @@
-"""GraphQL object types: views over the models, privacy applied by the resolvers they call."""
