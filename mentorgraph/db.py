@@ -17,7 +17,7 @@ MODEL_MODULES = [
     "mentorgraph.models.requests.requests",
     "mentorgraph.models.accounts.auth",
     "mentorgraph.models.notifications.outbox",
-    "mentorgraph.models.directory.applications",
+    "mentorgraph.models.directory.application_records",
     "mentorgraph.models.requests.reminders",
     "mentorgraph.models.directory.availability_changes",
     "mentorgraph.models.requests.feedback",

@@ -16,7 +16,7 @@ def encode_global_id(type_name: str, pk: int) -> str:
 
 def _largest_keys() -> dict[str, int]:
     from mentorgraph.models.accounts.users import User
-    from mentorgraph.models.directory.applications import MentorApplication
+    from mentorgraph.models.directory.application_records import MentorApplication
     from mentorgraph.models.requests.requests import MentorshipRequest, RequestEvent
     from mentorgraph.models.safety.safety_records import MemberReport
 

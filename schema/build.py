@@ -34,7 +34,7 @@ from mentorgraph.schema.extensions import ErrorCodes, FreshLoaders, is_unexpecte
 from mentorgraph.schema.fragment_limits import DocumentLimits, limit_field_merging, limits_rule
 from mentorgraph.schema.graph.graph import GraphQuery
 from mentorgraph.schema.introspected_directives import readable_by_graphql_js_16
-from mentorgraph.schema.nodes import NodeQuery
+from mentorgraph.schema.node_queries import NodeQuery
 from mentorgraph.schema.notifications.notifications import (
     NotificationMutation,
     NotificationQuery,

@@ -10,7 +10,7 @@ from mentorgraph.models.accounts.users import User
 from mentorgraph.resolvers import nodes
 from mentorgraph.resolvers.accounts import users
 from mentorgraph.schema.context import Info
-from mentorgraph.schema.node import Node
+from mentorgraph.schema.node_interface import Node
 from mentorgraph.schema.resolver_fields import field_resolver
 from mentorgraph.schema.selection import own_fields
 

@@ -33,7 +33,7 @@ from mentorgraph.models.accounts.login_guard import reserve_password_check
 from mentorgraph.models.accounts.passwords import verify_password_off_loop
 from mentorgraph.models.accounts.sessions import EndReason, end_all
 from mentorgraph.models.accounts.users import Channel, Favorite, User, UserLanguage, UserTag
-from mentorgraph.models.directory.applications import ApplicationStatus, MentorApplication
+from mentorgraph.models.directory.application_records import ApplicationStatus, MentorApplication
 from mentorgraph.models.directory.response_scores import refresh_scores
 from mentorgraph.models.errors import ErrorCode, RuleViolation
 from mentorgraph.models.limits import limits

@@ -1,5 +1,5 @@
 """The emails of verification and leaving (issue 16), written as templates like every other
-(`models/notifications/notifications.py`), queued through the outbox in the transaction of their
+(`models/notifications/email_templates.py`), queued through the outbox in the transaction of their
 change.
 
 The links carry their token in the URL's fragment (after #), which browsers never send to a
@@ -14,7 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.limits import limits
-from mentorgraph.models.notifications.notifications import compose, web_link
+from mentorgraph.models.notifications.email_templates import compose, web_link
 from mentorgraph.models.notifications.outbox import (
     Attachment,
     OutboxEmail,

@@ -25,7 +25,7 @@ from mentorgraph.models.accounts import account_emails
 from mentorgraph.models.accounts.auth import Session
 from mentorgraph.models.accounts.login_guard import reserve_data_export
 from mentorgraph.models.accounts.users import Channel, Favorite, User, UserLanguage, UserTag
-from mentorgraph.models.directory.applications import MentorApplication
+from mentorgraph.models.directory.application_records import MentorApplication
 from mentorgraph.models.errors import ErrorCode, RuleViolation
 from mentorgraph.models.notifications.email_preferences import EmailPreference
 from mentorgraph.models.notifications.inbox import Notification

@@ -38,7 +38,7 @@ from mentorgraph.models.accounts.sessions import EndReason, end_all, token_diges
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.errors import ErrorCode, RuleViolation
 from mentorgraph.models.limits import limits
-from mentorgraph.models.notifications import notifications
+from mentorgraph.models.notifications import email_templates
 from mentorgraph.models.notifications.outbox import OutboxEmail
 
 __all__ = ["change_password", "forget_spent", "request_reset", "reset_password"]
@@ -66,7 +66,7 @@ async def change_password(
     async with in_transaction() as connection:
         user.password_hash = new_hash
         await user.save(update_fields=["password_hash", "updated_at"], using_db=connection)
-        await notifications.password_changed(user, connection)
+        await email_templates.password_changed(user, connection)
         # In the same transaction: a new password never coexists with the old sessions.
         return await end_all(user.id, EndReason.PASSWORD_CHANGED, keep=keep_session)
 
@@ -93,9 +93,9 @@ async def request_reset(*, email: str, client_address: str) -> None:
                 expires_at=now + timedelta(minutes=limits().password_reset_ttl_minutes),
                 using_db=connection,
             )
-            await notifications.password_reset_link(user, token, connection)
+            await email_templates.password_reset_link(user, token, connection)
         else:
-            await notifications.password_reset_no_account(clean, connection)
+            await email_templates.password_reset_no_account(clean, connection)
 
 
 def _invalid_token() -> RuleViolation:
@@ -135,7 +135,7 @@ async def reset_password(*, token: str, new_password: str, client_address: str) 
             .using_db(connection)
             .update(used_at=now)
         )
-        await notifications.password_changed(user, connection)
+        await email_templates.password_changed(user, connection)
         await end_all(user.id, EndReason.PASSWORD_RESET)
     return user
 
@@ -148,7 +148,7 @@ async def forget_spent(now: datetime) -> None:
     await (
         OutboxEmail.filter(
             Q(sent_at__not_isnull=True) | Q(created_at__lt=now - ttl),
-            kind=notifications.PASSWORD_RESET_KIND,
+            kind=email_templates.PASSWORD_RESET_KIND,
         )
         .exclude(text_body="")
         .update(text_body="", html_body="")

@@ -9,10 +9,10 @@ from mentorgraph.models import clock
 from mentorgraph.models.accounts import validation
 from mentorgraph.models.accounts.users import Channel, User, UserTag
 from mentorgraph.models.admin import audit
-from mentorgraph.models.directory.applications import ApplicationStatus, MentorApplication
+from mentorgraph.models.directory.application_records import ApplicationStatus, MentorApplication
 from mentorgraph.models.directory.listing import ensure_may_be_listed, may_be_listed
 from mentorgraph.models.errors import ErrorCode, RuleViolation, RuleViolations
-from mentorgraph.models.notifications import notifications
+from mentorgraph.models.notifications import email_templates
 from mentorgraph.models.safety.safety_records import AuditAction
 
 __all__ = ["MAX_MOTIVATION", "MIN_MOTIVATION", "apply_to_mentor", "review_application"]
@@ -104,7 +104,7 @@ async def review_application(
                 .using_db(connection)
                 .update(is_mentor=True, available=may_be_listed(applicant), updated_at=clock.now())
             )
-        await notifications.application_decided(applicant, approve, reason, connection)
+        await email_templates.application_decided(applicant, approve, reason, connection)
         await audit.record(
             connection,
             reviewer,

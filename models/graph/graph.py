@@ -28,9 +28,9 @@ __all__ = [
     "EDGE_STATUSES",
     "MAX_DEPTH",
     "MAX_EDGES",
+    "MentorshipRole",
     "MentorshipStatus",
     "Neighbourhood",
-    "Role",
     "edge_since",
     "edge_until",
     "mentorships_of",
@@ -44,7 +44,7 @@ MAX_DEPTH = 3
 MAX_EDGES = 1000
 
 
-class Role(StrEnum):
+class MentorshipRole(StrEnum):
     MENTOR = "MENTOR"
     MENTEE = "MENTEE"
 
@@ -79,14 +79,14 @@ def mentorships_of(
     viewer: User | None,
     user_id: int,
     *,
-    role: Role | None = None,
+    role: MentorshipRole | None = None,
     statuses: Sequence[MentorshipStatus] = (),
 ) -> QuerySet[MentorshipRequest]:
     """`user_id`'s edges as mentor, mentee or either (every status unless `statuses` are given),
     of those `viewer` may see."""
     side = {
-        Role.MENTOR: Q(mentor_id=user_id),
-        Role.MENTEE: Q(mentee_id=user_id),
+        MentorshipRole.MENTOR: Q(mentor_id=user_id),
+        MentorshipRole.MENTEE: Q(mentee_id=user_id),
         None: Q(mentor_id=user_id) | Q(mentee_id=user_id),
     }[role]
     wanted = [EDGE_STATUS[s] for s in statuses] or list(EDGE_STATUSES)

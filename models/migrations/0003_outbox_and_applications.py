@@ -3,7 +3,7 @@ from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-from mentorgraph.models.directory.applications import ApplicationStatus
+from mentorgraph.models.directory.application_records import ApplicationStatus
 
 
 class Migration(migrations.Migration):

@@ -23,8 +23,8 @@ from mentorgraph.models.notifications.email_preferences import (
     NotificationKind,
     frequencies_for,
 )
+from mentorgraph.models.notifications.email_templates import compose, web_link
 from mentorgraph.models.notifications.inbox import Notification
-from mentorgraph.models.notifications.notifications import compose, web_link
 from mentorgraph.models.notifications.outbox import Email, enqueue_email
 from mentorgraph.models.notifications.unsubscribe import ALL_KINDS, unsubscribe_url
 from mentorgraph.models.requests.request_guards import lock_user

@@ -34,7 +34,7 @@ from mentorgraph.models.notifications.email_preferences import (
     NotificationKind,
     frequencies_for,
 )
-from mentorgraph.models.notifications.notifications import compose
+from mentorgraph.models.notifications.email_templates import compose
 from mentorgraph.models.notifications.outbox import enqueue_email
 from mentorgraph.models.notifications.unsubscribe import unsubscribe_url
 from mentorgraph.models.requests.events import announce_commit, take_event_order

@@ -17,8 +17,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from mentorgraph.models.accounts.users import User, UserLanguage, UserTag
 from mentorgraph.models.limits import limits
 from mentorgraph.models.notifications.email_preferences import NotificationKind
+from mentorgraph.models.notifications.email_templates import web_link
 from mentorgraph.models.notifications.inbox import Notice, deliver
-from mentorgraph.models.notifications.notifications import web_link
 from mentorgraph.models.requests.email_links import issue_link
 from mentorgraph.models.requests.request_guards import OPEN_STATUSES
 from mentorgraph.models.requests.requests import DeclineReason, MentorshipRequest, RequestStatus

@@ -26,7 +26,7 @@ from mentorgraph.models.admin import audit
 from mentorgraph.models.directory.availability_changes import AvailabilityChange
 from mentorgraph.models.directory.response_scores import refresh_scores
 from mentorgraph.models.errors import ErrorCode, RuleViolation
-from mentorgraph.models.notifications.notifications import compose
+from mentorgraph.models.notifications.email_templates import compose
 from mentorgraph.models.notifications.outbox import enqueue_email
 from mentorgraph.models.requests import lifecycle
 from mentorgraph.models.requests.events import committed

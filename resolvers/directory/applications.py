@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mentorgraph.models.directory import mentor_applications
-from mentorgraph.models.directory.applications import ApplicationStatus, MentorApplication
+from mentorgraph.models.directory.application_records import ApplicationStatus, MentorApplication
 from mentorgraph.models.privacy import is_self_or_admin
 from mentorgraph.resolvers.context import Context
 from mentorgraph.resolvers.ids import decode_id_of

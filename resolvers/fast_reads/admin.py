@@ -21,7 +21,7 @@ from mentorgraph.models import clock
 from mentorgraph.models import json_sql as js
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.admin import admin_views
-from mentorgraph.models.directory.applications import ApplicationStatus, MentorApplication
+from mentorgraph.models.directory.application_records import ApplicationStatus, MentorApplication
 from mentorgraph.models.directory.availability_changes import AvailabilityChange
 from mentorgraph.models.directory.responsiveness import responsiveness_sql
 from mentorgraph.models.policies import SELF_OR_ADMIN

@@ -20,8 +20,8 @@ from mentorgraph.models.graph.graph import (
     EDGE_STATUSES,
     MAX_DEPTH,
     MAX_EDGES,
+    MentorshipRole,
     MentorshipStatus,
-    Role,
 )
 from mentorgraph.models.policies import REQUEST
 from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
@@ -89,7 +89,7 @@ declare_connection("MentorshipConnection", "MentorshipEdge")
 
 
 # The column of each side, and the request status of each mentorship status.
-_SIDE = {Role.MENTOR: "mentor_id", Role.MENTEE: "mentee_id"}
+_SIDE = {MentorshipRole.MENTOR: "mentor_id", MentorshipRole.MENTEE: "mentee_id"}
 reads_enum("MentorshipRole", (role.name for role in _SIDE))
 reads_enum("MentorshipStatus", (status.name for status in EDGE_STATUS))
 
@@ -103,7 +103,9 @@ def _mentorships(build: Build, selected: Selected, u: str) -> str:
     asked = page_slice(arguments)
     role = arguments.get("role")
     side = (
-        f"({u}.id IN (mentor_id, mentee_id))" if role is None else f"{_SIDE[Role(role)]} = {u}.id"
+        f"({u}.id IN (mentor_id, mentee_id))"
+        if role is None
+        else f"{_SIDE[MentorshipRole(role)]} = {u}.id"
     )
     wanted = [EDGE_STATUS[MentorshipStatus(s)] for s in arguments.get("status") or ()]
     where = [side, _visible(build, REQUESTS)]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.graph import graph
-from mentorgraph.models.graph.graph import MentorshipStatus, Role
+from mentorgraph.models.graph.graph import MentorshipRole, MentorshipStatus
 from mentorgraph.models.graph.lineage import Lineage
 from mentorgraph.models.policies import MENTOR_PUBLIC, sees_mentee_load
 from mentorgraph.models.requests.request_guards import others_open_and_active
@@ -41,7 +41,7 @@ async def mentorships(
     ctx: Context,
     user: User,
     *,
-    role: Role | None,
+    role: MentorshipRole | None,
     statuses: Sequence[MentorshipStatus] | None,
     page: Slice,
 ) -> Page[MentorshipRequest]:

@@ -21,7 +21,7 @@ from mentorgraph.resolvers.requests import request_overviews
 from mentorgraph.schema.context import Info
 from mentorgraph.schema.documentation import described_enum
 from mentorgraph.schema.graph.user_graph import UserGraphFields
-from mentorgraph.schema.node import Node
+from mentorgraph.schema.node_interface import Node
 from mentorgraph.schema.pagination import After, Before, Connection, First, Last, connection
 from mentorgraph.schema.requests.request_enums import RequestStatus
 from mentorgraph.schema.requests.request_overview import RequestStatusCounts, counts_of

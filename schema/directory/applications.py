@@ -8,8 +8,10 @@ from typing import Annotated, Any
 
 import strawberry
 
-from mentorgraph.models.directory.applications import ApplicationStatus as ApplicationStatusEnum
-from mentorgraph.models.directory.applications import MentorApplication as ApplicationModel
+from mentorgraph.models.directory.application_records import (
+    ApplicationStatus as ApplicationStatusEnum,
+)
+from mentorgraph.models.directory.application_records import MentorApplication as ApplicationModel
 from mentorgraph.models.directory.mentor_applications import MAX_MOTIVATION, MIN_MOTIVATION
 from mentorgraph.resolvers.directory import applications
 from mentorgraph.resolvers.ids import encode_global_id
@@ -19,7 +21,7 @@ from mentorgraph.schema.accounts.user_types import User
 from mentorgraph.schema.context import Info
 from mentorgraph.schema.documentation import INPUT, described_enum
 from mentorgraph.schema.errors import UserError, payload, user_errors_field
-from mentorgraph.schema.node import Node
+from mentorgraph.schema.node_interface import Node
 from mentorgraph.schema.pagination import After, Before, Connection, First, Last, connection
 from mentorgraph.schema.resolver_fields import field_resolver, mutation
 

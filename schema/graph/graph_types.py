@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from mentorgraph.models.graph.graph import MentorshipRole as RoleEnum
 from mentorgraph.models.graph.graph import MentorshipStatus as MentorshipStatusEnum
-from mentorgraph.models.graph.graph import Role as RoleEnum
 from mentorgraph.models.graph.graph import edge_since, edge_until
 from mentorgraph.models.requests.requests import MentorshipRequest as RequestModel
 from mentorgraph.models.requests.requests import RequestStatus as RequestStatusModel

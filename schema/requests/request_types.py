@@ -15,7 +15,7 @@ from mentorgraph.resolvers.ids import encode_global_id
 from mentorgraph.resolvers.requests import feedback, request_clock, requests_read
 from mentorgraph.schema.accounts.user_types import User
 from mentorgraph.schema.context import Info
-from mentorgraph.schema.node import Node
+from mentorgraph.schema.node_interface import Node
 from mentorgraph.schema.requests.feedback_types import MentorshipFeedback
 from mentorgraph.schema.requests.request_enums import DeclineReason, RequestEventKind, RequestStatus
 from mentorgraph.schema.resolver_fields import field_resolver

@@ -18,7 +18,7 @@ from mentorgraph.models import clock
 from mentorgraph.models.accounts.account_deletion import DELETED_NAME
 from mentorgraph.models.accounts.auth import Session
 from mentorgraph.models.accounts.users import ChannelType, User
-from mentorgraph.models.directory.applications import MentorApplication
+from mentorgraph.models.directory.application_records import MentorApplication
 from mentorgraph.models.limits import limits
 from mentorgraph.models.notifications.inbox import Notification
 from mentorgraph.models.notifications.outbox import OutboxAttachment, OutboxEmail

@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from devkit.factories import make_mentor, make_mentorship, make_user, request_row
 from mentorgraph.models import clock
 from mentorgraph.models.accounts.users import Favorite, User
-from mentorgraph.models.directory.applications import MentorApplication
+from mentorgraph.models.directory.application_records import MentorApplication
 from mentorgraph.models.directory.availability_changes import AvailabilityChange
 from mentorgraph.models.notifications.email_preferences import NotificationKind
 from mentorgraph.models.notifications.inbox import Notification

@@ -29,7 +29,7 @@ from devkit.schema_queries import Coverage, _Values, payload_operation
 from mentorgraph.models import clock
 from mentorgraph.models.accounts import sessions
 from mentorgraph.models.accounts.users import ChannelType, User
-from mentorgraph.models.directory.applications import MentorApplication
+from mentorgraph.models.directory.application_records import MentorApplication
 from mentorgraph.models.requests.requests import RequestStatus
 from mentorgraph.models.safety.safety_records import MemberBlock, MemberReport, ReportCategory
 from mentorgraph.resolvers.fast_reads.fields import FIELDS

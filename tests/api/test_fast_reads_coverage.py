@@ -23,7 +23,7 @@ from tortoise import connections
 from bench.run import comparable
 from bench.shapes import SHAPES
 from mentorgraph.models import clock
-from mentorgraph.models.directory.applications import ApplicationStatus, MentorApplication
+from mentorgraph.models.directory.application_records import ApplicationStatus, MentorApplication
 from mentorgraph.models.directory.availability_changes import AvailabilityChange
 from mentorgraph.models.requests.feedback import MentorshipFeedback
 from mentorgraph.models.requests.reminders import RequestReminder

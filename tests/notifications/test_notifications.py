@@ -12,7 +12,7 @@ from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.models import clock
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.directory.mentor_availability import change_availability
-from mentorgraph.models.notifications import notifications
+from mentorgraph.models.notifications import email_templates
 from mentorgraph.models.notifications.outbox import OutboxEmail
 from mentorgraph.models.requests.ladder import send_reminder
 from mentorgraph.models.requests.requests import RequestStatus
@@ -202,7 +202,7 @@ async def test_emails_follow_the_locale_with_english_as_fallback(
     (german / "request_cancelled.html").write_text(
         '{% extends "en/_layout.html" %}{% block body %}<p>Nichts zu tun.</p>{% endblock %}'
     )
-    loader = notifications._env.loader
+    loader = email_templates._env.loader
     assert isinstance(loader, FileSystemLoader)
     monkeypatch.setattr(loader, "searchpath", [*loader.searchpath, str(tmp_path)])
 
@@ -229,7 +229,7 @@ async def test_emails_follow_the_locale_with_english_as_fallback(
 
 
 async def test_every_email_is_templated_in_english_both_parts() -> None:
-    names = {p.name for p in notifications.TEMPLATES.joinpath("en").iterdir()}
+    names = {p.name for p in email_templates.TEMPLATES.joinpath("en").iterdir()}
     kinds = {n.rsplit(".", 1)[0] for n in names if not n.startswith("_")}
     for kind in kinds:
         assert {f"{kind}.txt", f"{kind}.html"} <= names, kind

@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 
 from devkit.factories import make_user
 from mentorgraph.models import clock
-from mentorgraph.models.notifications.notifications import compose
+from mentorgraph.models.notifications.email_templates import compose
 from mentorgraph.models.notifications.outbox import Email, OutboxEmail, enqueue_email
 from tests.utils.mail import part_of, worker_for
 from tests.utils.smtp import SmtpServer

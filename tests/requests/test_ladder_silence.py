@@ -12,7 +12,7 @@ from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.models import clock
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.directory.availability_changes import AvailabilityChange
-from mentorgraph.models.notifications.notifications import web_link
+from mentorgraph.models.notifications.email_templates import web_link
 from mentorgraph.models.requests import lifecycle
 from mentorgraph.models.requests.requests import DeclineReason, MentorshipRequest, RequestStatus
 from mentorgraph.models.sweep import sweep

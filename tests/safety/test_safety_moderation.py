@@ -15,7 +15,7 @@ from devkit.factories import PASSWORD, make_mentor, make_request, make_user
 from mentorgraph.models import clock
 from mentorgraph.models.accounts.account_deletion import DELETED_NAME
 from mentorgraph.models.accounts.users import User
-from mentorgraph.models.directory.applications import MentorApplication
+from mentorgraph.models.directory.application_records import MentorApplication
 from mentorgraph.models.notifications.outbox import OutboxEmail
 from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
 from mentorgraph.models.safety.safety_records import (
