@@ -6,7 +6,7 @@ with overlapping interests, and mentors in the member's country or speaking thei
 (each part at most `POOL` mentors). Then only the available ones with capacity left, who are
 not the member, hold no open or active request from them, have no block between them and
 the member (`models/safety/block_visibility.py`) and are not going quiet
-(`models/silent_mentors.quiet_mentors`), are scored.
+(`models/requests/silent_mentors.quiet_mentors`), are scored.
 """
 
 from __future__ import annotations

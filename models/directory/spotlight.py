@@ -3,8 +3,8 @@
 Who qualifies: an available mentor with room for a mentee, at least one COMPLETED mentorship,
 an average rating by their mentees of at least 4 (rated at least once), a response rate of at
 least 80% over the responsiveness window, a view or answer of a request in the last 30 days,
-and not going quiet (`models/silent_mentors.quiet_mentors`): a mentee cannot ask a mentor who
-is away or full, and should not ask one who has stopped answering.
+and not going quiet (`models/requests/silent_mentors.quiet_mentors`): a mentee cannot ask a
+mentor who is away or full, and should not ask one who has stopped answering.
 Who is shown: the qualifying mentors in an order shuffled by the ISO week of `clock.now()`,
 so the choice holds for a week and then rotates instead of always crowning the same few.
 """

@@ -3,7 +3,7 @@ because the mentor went silent or took a break).
 
 Only mentors the mentee can ask now: available, with room, not the mentor they asked, none they
 already wait on or work with, none with a block between them (`models/safety/block_visibility.py`),
-and none going quiet (`models/silent_mentors.quiet_mentors`):
+and none going quiet (`models/requests/silent_mentors.quiet_mentors`):
 a suggestion must not send a mentee from one silent mentor to the next.
 """
 

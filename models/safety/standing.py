@@ -3,8 +3,8 @@
 The one rule every path asks: signing in, refreshing a session, every request's token
 (`mentorgraph/security.py`), the open sockets' account check, and the directory. A suspension
 needs no job to end: it is a time compared with the clock; the sweep only clears past dates
-(`clear_ended_suspensions`), so the directory's filter (`models/listing.listed_q`) needs no
-clock.
+(`clear_ended_suspensions`), so the directory's filter (`models/directory/listing.listed_q`)
+needs no clock.
 
 Admins see more than the standing (`MemberStatus`): an unconfirmed address, a deletion in its
 grace period, an anonymised account. Those may sign in (or, anonymised, have nothing to sign in

@@ -1,6 +1,6 @@
-"""Going quiet (`models/silent_mentors._quiet`) includes the silence rule holding now: a mentor the
-next sweep would set unavailable is never suggested, recommended or spotlit, on either read
-path. The simulation found the gap: a mentor whose only sign was a request withdrawn unread
+"""Going quiet (`models/requests/silent_mentors._quiet`) includes the silence rule holding now: a
+mentor the next sweep would set unavailable is never suggested, recommended or spotlit, on either
+read path. The simulation found the gap: a mentor whose only sign was a request withdrawn unread
 (no request waiting, none expired) was suggested in a release email, then flagged by the same
 sweep before the mentee read it."""
 
