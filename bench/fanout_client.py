@@ -19,12 +19,24 @@ from mentorgraph.resolvers.ids import decode_global_id
 CONNECT_CONCURRENCY = 100
 
 
+def source_address(client_no: int, url: str) -> tuple[str, int] | None:
+    """A loopback source address of this client process's own (127.0.0.2, .3, ...): one source
+    address has ~28,000 ephemeral ports towards one server port, fewer than 40,000 sockets."""
+    return (f"127.0.0.{2 + client_no % 250}", 0) if "//127.0.0.1:" in url else None
+
+
 async def _open(
-    url: str, token: str, query: str, compression: str, gate: asyncio.Semaphore
+    url: str,
+    token: str,
+    query: str,
+    compression: str,
+    gate: asyncio.Semaphore,
+    local_addr: tuple[str, int] | None,
 ) -> ClientConnection:
     async with gate:
         ws = await connect(
             url,
+            local_addr=local_addr,
             subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
             compression="deflate" if compression == "deflate" else None,
             open_timeout=60,
@@ -51,8 +63,12 @@ async def _client(
     compression: str,
 ) -> None:
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+    local_addr = source_address(client_no, url)
     sockets = await asyncio.gather(
-        *(_open(url, tokens[i % len(tokens)], query, compression, gate) for i in range(count))
+        *(
+            _open(url, tokens[i % len(tokens)], query, compression, gate, local_addr)
+            for i in range(count)
+        )
     )
     times: dict[int, list[float]] = defaultdict(list)
 
