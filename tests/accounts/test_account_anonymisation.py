@@ -14,6 +14,7 @@ from tortoise import Tortoise
 from tortoise.fields import BinaryField, CharField, TextField
 from tortoise.models import Model
 
+from devkit.factories import PASSWORD, make_mentor, make_request, make_user
 from mentorgraph.models import clock
 from mentorgraph.models.accounts.account_deletion import DELETED_NAME
 from mentorgraph.models.accounts.auth import Session
@@ -33,7 +34,6 @@ from mentorgraph.models.safety.safety_records import MemberBlock, MemberReport
 from mentorgraph.models.sweep import sweep
 from tests.accounts.test_sessions import log_in, post
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import PASSWORD, make_mentor, make_request, make_user
 from tests.utils.lifecycle import create, request_gid, user_gid
 from tests.utils.mail import inbox, text_of, worker_for
 from tests.utils.safety import BLOCK, REPORT_MEMBER, run

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.models.accounts.users import User
 from mentorgraph.resolvers.fast_reads.payload_reads import PayloadReads
 from mentorgraph.schema.compiled_payloads import CompiledPayloads
 from mentorgraph.settings import Settings
 from tests.utils.app_pair import AppPair, app_pair
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import request_gid
 
 pytestmark = pytest.mark.skipif(

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bench.shapes import SHAPES
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph import metrics
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.requests.requests import RequestStatus
@@ -21,7 +22,6 @@ from mentorgraph.request_log import COMPILED_PAYLOAD
 from mentorgraph.settings import Settings
 from tests.utils import raw_ws
 from tests.utils.app_pair import app_pair
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.inprocess_server import InProcessServer
 from tests.utils.lifecycle import request_gid
 from tests.utils.sql_counter import count_statements

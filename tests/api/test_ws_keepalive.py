@@ -16,8 +16,8 @@ from websockets.frames import Close, Frame, Opcode
 from websockets.typing import Subprotocol
 from websockets.uri import parse_uri
 
+from devkit.live_server import LiveServer
 from mentorgraph.settings import Settings
-from tests.utils.live_server import LiveServer
 from tests.utils.subscriptions import PATIENCE
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 import pytest
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.notifications.email_preferences import (
     EmailFrequency,
@@ -25,7 +26,6 @@ from mentorgraph.models.requests.events import EVENT_ORDER_LOCK
 from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
 from tests.utils.admin import SET_AVAILABILITY
 from tests.utils.client import GraphQLClient
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.lifecycle import user_gid
 from tests.utils.waiting import until_found
 

@@ -12,8 +12,8 @@ import asyncpg
 import pytest
 
 from bench.generate import install_sql
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.models.requests.requests import RequestStatus
-from tests.utils.factories import make_mentor, make_request, make_user
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DB", "sqlite") != "postgres", reason="the bench runs on PostgreSQL"

@@ -15,6 +15,7 @@ import orjson
 import pytest
 from tortoise import connections
 
+from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.models import clock
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.requests import lifecycle
@@ -24,7 +25,6 @@ from mentorgraph.models.requests.suggestions import suggest_mentors
 from mentorgraph.models.sweep import sweep
 from mentorgraph.settings import Settings
 from tests.utils.app_pair import AppPair, app_pair
-from tests.utils.factories import make_mentor, make_request, make_user
 from tests.utils.rules import rules
 
 DAY = timedelta(days=1)

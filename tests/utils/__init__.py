@@ -36,7 +36,4 @@ The fast read path's differential tests
 - `fixed_operations`: hand-written operations sent before the generated ones.
 - `differences`: compare two answers and say where they part.
 - `fuzz`: what a fuzzed answer must never show; hostile JSON envelopes (hypothesis).
-
-Kept only so imports written before the move keep working (new code imports `devkit.<name>`)
-- `factories`, `status`, `database`, `live_server`: re-exports of `devkit`'s modules.
 """
