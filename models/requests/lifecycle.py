@@ -34,6 +34,7 @@ from mentorgraph.models.requests.request_guards import (
     lock_user,
 )
 from mentorgraph.models.requests.requests import (
+    SYSTEM_DECLINE_REASONS,
     DeclineReason,
     MentorshipRequest,
     RequestEvent,
@@ -151,6 +152,14 @@ def _forbidden(to: RequestStatus, field: str) -> RuleViolation:
     )
 
 
+def _system_reason(reason: DeclineReason) -> RuleViolation:
+    return RuleViolation(
+        ErrorCode.FORBIDDEN,
+        f"Only the system declines a request as {reason.value}; choose another reason.",
+        ["reason"],
+    )
+
+
 def _invalid_transition(
     from_status: RequestStatus, to: RequestStatus, field: str = "requestId"
 ) -> RuleViolation:
@@ -177,14 +186,22 @@ async def transition(
     """Move one request to `to` as `actor` (None: the system); returns the request.
 
     Refusals: NOT_FOUND (absent, or not the actor's to see), FORBIDDEN (the actor's role may
-    never make this change), INVALID_TRANSITION (not from the current status),
-    MENTOR_AT_CAPACITY (approvals). With `unchanged_if_already`, a request already in `to`
-    is returned as it is, and nothing is written. `also` runs in the change's transaction once
-    every rule passed, before the write (an email link spends itself there: what it raises
-    rolls the change back).
+    never make this change, or a person gave a reason only the system gives),
+    INVALID_TRANSITION (not from the current status), MENTOR_AT_CAPACITY (approvals). With
+    `unchanged_if_already`, a request already in `to` is returned as it is, and nothing is
+    written. `also` runs in the change's transaction once every rule passed, before the write
+    (an email link spends itself there: what it raises rolls the change back).
     """
     if to is S.DECLINED and decline_reason is None:
         raise ValueError("A decline needs a DeclineReason.")
+    # The system's reasons are facts the platform states (the mentor was set unavailable, left):
+    # a person giving one would be counted as the system's decline, not as their own answer.
+    if (
+        actor is not None
+        and decline_reason is not None
+        and decline_reason in SYSTEM_DECLINE_REASONS
+    ):
+        raise _system_reason(DeclineReason(decline_reason))
     request = await MentorshipRequest.get_or_none(id=request_id)
     if request is None or (actor is not None and not can_see_request(actor, request)):
         raise request_not_found()

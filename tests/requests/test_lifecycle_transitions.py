@@ -16,13 +16,14 @@ from mentorgraph.models.accounts.users import User
 from mentorgraph.models.errors import RuleViolation
 from mentorgraph.models.requests import lifecycle
 from mentorgraph.models.requests.requests import (
+    SYSTEM_DECLINE_REASONS,
     DeclineReason,
     MentorshipRequest,
     RequestEvent,
     RequestStatus,
 )
 from tests.utils.client import GraphQLClient
-from tests.utils.lifecycle import OPERATIONS, act, codes, result_of
+from tests.utils.lifecycle import OPERATIONS, act, codes, request_gid, result_of
 
 S = RequestStatus
 
@@ -185,9 +186,8 @@ async def test_transition_table_in_the_models_including_the_system(
             else:
                 want = "FORBIDDEN" if role not in MODEL_EVER[to] else "INVALID_TRANSITION"
             try:
-                await lifecycle.transition(
-                    request.id, to, actor=actor, decline_reason=DeclineReason.MENTOR_INACTIVE
-                )
+                reason = DeclineReason.MENTOR_INACTIVE if actor is None else DeclineReason.OTHER
+                await lifecycle.transition(request.id, to, actor=actor, decline_reason=reason)
                 got = None
             except RuleViolation as violation:
                 got = violation.code.value
@@ -207,6 +207,36 @@ async def test_system_changes_have_no_actor(db: None) -> None:
         S.EXPIRED,
         "No answer in 14 days.",
     )
+
+
+@pytest.mark.parametrize("reason", sorted(SYSTEM_DECLINE_REASONS))
+async def test_only_the_system_gives_the_system_reasons(
+    client: GraphQLClient, reason: DeclineReason
+) -> None:
+    """MENTOR_INACTIVE and ACCOUNT_CLOSED are the platform's statements: a mentor or an admin
+    giving one would be counted as the system's decline, not as an answer."""
+    mentee, mentor, cast = await people()
+    request = await make_request(mentee=mentee, mentor=mentor, status=S.VIEWED)
+    before = snapshot(request)
+    decline = (
+        "mutation($id: ID!, $reason: DeclineReason!) {"
+        " declineMentorshipRequest(input: {requestId: $id, reason: $reason}) { request { id }"
+        " userErrors { code field message } } }"
+    )
+    for role in ("mentor", "admin"):
+        answer = await client.execute(
+            decline, {"id": request_gid(request.id), "reason": reason.value}, as_user=cast[role]
+        )
+        payload = answer.data["declineMentorshipRequest"]
+        assert payload["request"] is None
+        [error] = payload["userErrors"]
+        assert (error["code"], error["field"]) == ("FORBIDDEN", ["reason"])
+        assert reason.value in error["message"]
+    assert snapshot(await MentorshipRequest.get(id=request.id)) == before
+    assert await RequestEvent.filter(request_id=request.id).count() == 0
+    # The system itself still may.
+    await lifecycle.transition(request.id, S.DECLINED, actor=None, decline_reason=reason)
+    assert (await MentorshipRequest.get(id=request.id)).decline_reason is reason
 
 
 async def test_approvals_stop_at_the_mentors_capacity(client: GraphQLClient) -> None:

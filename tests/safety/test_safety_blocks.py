@@ -343,8 +343,8 @@ async def test_the_blocked_member_finds_the_blocker_in_no_listing_on_both_paths(
 async def test_the_blocked_member_is_not_suggested_the_blocker_by_email(
     client: GraphQLClient,
 ) -> None:
-    """A request declined as the mentor's inactivity comes with other mentors to ask: never
-    one with a block between them."""
+    """A request declined for want of room comes with other mentors to ask: never one with a
+    block between them."""
     mentee = await make_user(tags=["rust"], email="pest@example.org")
     blocker = await make_mentor(name="Blocker", tags=["rust"])
     await make_mentor(name="Other", tags=["rust"])
@@ -352,7 +352,7 @@ async def test_the_blocked_member_is_not_suggested_the_blocker_by_email(
     request = await make_request(mentee=mentee, mentor=asked)
     assert (await run(client, BLOCK, blocker, id=user_gid(mentee.id)))["userErrors"] == []
     declined = await client.execute(
-        DECLINE_INACTIVE, {"id": request_gid(request.id)}, as_user=asked
+        DECLINE_FULL, {"id": request_gid(request.id)}, as_user=asked
     )
     assert declined.data["declineMentorshipRequest"]["userErrors"] == []
     [email] = await OutboxEmail.filter(kind="request_declined", to_email="pest@example.org")
@@ -360,8 +360,8 @@ async def test_the_blocked_member_is_not_suggested_the_blocker_by_email(
     assert "Blocker" not in email.text_body and "Blocker" not in email.html_body
 
 
-DECLINE_INACTIVE = """mutation($id: ID!) {
-  declineMentorshipRequest(input: {requestId: $id, reason: MENTOR_INACTIVE}) {
+DECLINE_FULL = """mutation($id: ID!) {
+  declineMentorshipRequest(input: {requestId: $id, reason: NO_CAPACITY}) {
     userErrors { code }
   }
 }"""
