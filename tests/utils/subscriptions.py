@@ -19,7 +19,7 @@ FROM_START = encode_cursor([0])
 EVENTS = """
     subscription Events($after: String) {
       mentorshipRequestEvents(after: $after) {
-        id cursor fromStatus toStatus note occurredAt
+        id cursor kind fromStatus toStatus note occurredAt
         request { id status mentor { id } mentee { id } }
         actor { id }
       }
