@@ -34,7 +34,6 @@ from mentorgraph.models.requests.request_guards import (
     lock_user,
 )
 from mentorgraph.models.requests.requests import (
-    SYSTEM_DECLINE_REASONS,
     DeclineReason,
     MentorshipRequest,
     RequestEvent,
@@ -43,6 +42,7 @@ from mentorgraph.models.requests.requests import (
 from mentorgraph.models.safety.safety_records import AuditAction
 
 __all__ = [
+    "REASON_GIVERS",
     "TRANSITIONS",
     "Actor",
     "cancel_others",
@@ -51,6 +51,7 @@ __all__ = [
     "decline_open_requests",
     "is_allowed",
     "may_ever",
+    "may_give",
     "party_request",
     "record_change",
     "request_not_found",
@@ -86,6 +87,15 @@ TRANSITIONS: Mapping[tuple[RequestStatus | None, RequestStatus], frozenset[Actor
     **{(f, S.CANCELLED): frozenset({Actor.MENTEE, Actor.ADMIN}) for f in (S.NEW, S.VIEWED)},
     **{(f, S.EXPIRED): frozenset({Actor.SYSTEM}) for f in (S.NEW, S.VIEWED)},
     (S.APPROVED, S.COMPLETED): frozenset({Actor.MENTOR, Actor.MENTEE}),
+}
+
+# The decline reasons that state a fact about the mentor rather than their choice, and who may
+# state it. A mentor never does: their decline would be counted as the system's, not as their
+# answer (docs/request-rules.md). An admin may judge a mentor inactive; only the system closes
+# an account.
+REASON_GIVERS: Mapping[DeclineReason, frozenset[Actor]] = {
+    DeclineReason.MENTOR_INACTIVE: frozenset({Actor.ADMIN, Actor.SYSTEM}),
+    DeclineReason.ACCOUNT_CLOSED: frozenset({Actor.SYSTEM}),
 }
 
 _VERBS = {
@@ -152,10 +162,17 @@ def _forbidden(to: RequestStatus, field: str) -> RuleViolation:
     )
 
 
-def _system_reason(reason: DeclineReason) -> RuleViolation:
+def may_give(reason: DeclineReason, roles: frozenset[Actor]) -> bool:
+    """Whether these roles may decline for `reason` (those of `REASON_GIVERS`, else anyone who
+    may decline)."""
+    return bool(roles & REASON_GIVERS.get(reason, roles))
+
+
+def _reason_not_theirs(reason: DeclineReason) -> RuleViolation:
+    givers = " or ".join(_WHO[a] for a in Actor if a in REASON_GIVERS[reason])
     return RuleViolation(
         ErrorCode.FORBIDDEN,
-        f"Only the system declines a request as {reason.value}; choose another reason.",
+        f"Only {givers} may decline a request as {reason.value}; choose another reason.",
         ["reason"],
     )
 
@@ -186,7 +203,7 @@ async def transition(
     """Move one request to `to` as `actor` (None: the system); returns the request.
 
     Refusals: NOT_FOUND (absent, or not the actor's to see), FORBIDDEN (the actor's role may
-    never make this change, or a person gave a reason only the system gives),
+    never make this change, or may not give this decline reason: `REASON_GIVERS`),
     INVALID_TRANSITION (not from the current status), MENTOR_AT_CAPACITY (approvals). With
     `unchanged_if_already`, a request already in `to` is returned as it is, and nothing is
     written. `also` runs in the change's transaction once every rule passed, before the write
@@ -194,20 +211,16 @@ async def transition(
     """
     if to is S.DECLINED and decline_reason is None:
         raise ValueError("A decline needs a DeclineReason.")
-    # The system's reasons are facts the platform states (the mentor was set unavailable, left):
-    # a person giving one would be counted as the system's decline, not as their own answer.
-    if (
-        actor is not None
-        and decline_reason is not None
-        and decline_reason in SYSTEM_DECLINE_REASONS
-    ):
-        raise _system_reason(DeclineReason(decline_reason))
     request = await MentorshipRequest.get_or_none(id=request_id)
     if request is None or (actor is not None and not can_see_request(actor, request)):
         raise request_not_found()
     roles = roles_of(actor, request)
     if not may_ever(to, roles):
         raise _forbidden(to, "requestId")
+    if to is S.DECLINED and decline_reason is not None:
+        reason = DeclineReason(decline_reason)  # the schema's enum may hand over its value
+        if not may_give(reason, roles):
+            raise _reason_not_theirs(reason)
 
     async with in_transaction() as conn:
         # Approvals serialise on the mentor's row, so concurrent ones count each other.
