@@ -296,26 +296,22 @@ async def silence_of(conn: BaseDBAsyncClient, mentor: User, now: datetime) -> Si
 
 
 def _quiet(user: str, v: _Values) -> str:
-    """The one definition of going quiet, over the `users` row `user`, for both paths: the
-    silence rule holds for them now (`_silent_sql`: the next sweep sets them unavailable), or
-    a request waits unviewed past its first reminder, or one expired within the rule's window
-    after the mentor's latest view, answer and change of availability (the moments an expiry
-    must follow, each skipped when NULL: so an expiry counts when nothing of theirs is as
-    late)."""
+    """The one definition of going quiet, over the `users` row `user`, for both paths: a
+    request waits unviewed past its first reminder, or the mentor has not been back (`_back`:
+    seen in any way, or a change of availability) since a request of theirs expired within the
+    rule's window, or the silence rule holds for them now (`_silent_sql`: the next sweep sets
+    them unavailable). `_back` is computed once and shared by the last two."""
     rule = limits()
     table = MentorshipRequest._meta.db_table
-    silent = _silent_sql(f"SELECT {user}.id AS id, {_back(user, v)} AS back", v)
+    silent = _silent_sql("SELECT b.id AS id, b.back AS back", v)
     return (
         f"(EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user}.id"
         f" AND q.status IN ({_OPEN}) AND q.viewed_at IS NULL"
         f" AND q.created_at <= {v.ago(rule.first_reminder_days)})"
-        f" OR EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user}.id"
-        f" AND q.status = '{_EXPIRED}' AND q.updated_at >= {v.ago(rule.inactive_window_days)}"
-        f" AND ({user}.availability_changed_at IS NULL"
-        f" OR {user}.availability_changed_at < q.updated_at)"
-        f" AND NOT EXISTS (SELECT 1 FROM {table} a WHERE a.mentor_id = {user}.id"
-        f" AND (a.viewed_at >= q.updated_at OR a.responded_at >= q.updated_at)))"
-        f" OR EXISTS ({silent}))"
+        f" OR EXISTS (SELECT 1 FROM (SELECT {user}.id AS id, {_back(user, v)} AS back) b"
+        f" WHERE EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = b.id"
+        f" AND q.status = '{_EXPIRED}' AND q.updated_at > b.back)"
+        f" OR EXISTS ({silent})))"
     )
 
 

@@ -17,6 +17,7 @@ from tortoise import connections
 
 from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.models import clock
+from mentorgraph.models.accounts import sessions
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.requests import lifecycle
 from mentorgraph.models.requests.requests import RequestStatus
@@ -116,3 +117,19 @@ async def test_the_compiled_path_leaves_out_the_same_mentors(apps: AppPair) -> N
             assert fast_reads.served == served + 1 and fast_reads.failed == 0
             names = {r["mentor"]["name"] for r in fast[1]["data"]["viewer"]["recommendedMentors"]}
             assert names == {"answers", "read it"}, day
+
+
+async def test_a_mentor_seen_since_their_request_expired_is_not_going_quiet(db: None) -> None:
+    """An expiry keeps a mentor out of suggestions until they are back (`_back`): a sign-in
+    counts as being back, as a view or an answer does, as for the silence rule itself."""
+    with rules(**RULES):
+        mentor = await make_mentor(name="expired", tags=["python"])
+        request = await make_request(mentee=await make_user(), mentor=mentor)
+        clock.advance(DAY)
+        await lifecycle.transition(request.id, RequestStatus.EXPIRED, actor=None)
+        conn = connections.get("default")
+        clock.advance(DAY)
+        assert await quiet_mentors(conn, [mentor.id], clock.now()) == {mentor.id}
+        await sessions.start(mentor, address="127.0.0.1", user_agent="test")
+        clock.advance(DAY)
+        assert await quiet_mentors(conn, [mentor.id], clock.now()) == set()
