@@ -52,7 +52,8 @@ __all__ = ["GraphQLEndpoint"]
 
 
 class Answer(Response):
-    """A GraphQL answer, with what the metrics count of it (`mentorgraph.metrics`)."""
+    """A GraphQL answer, with what the metrics count of it (`mentorgraph.metrics`). Made only
+    here, never with a `Vary` header (`_in_media_type` adds the one it has)."""
 
     # "ok", or the code of the first error.
     outcome = "ok"
@@ -64,6 +65,9 @@ class Answer(Response):
     kind = "unknown"
     # Whether the document parsed, validated and ran.
     ran = False
+
+
+_VARY_ACCEPT = (b"vary", b"Accept")
 
 
 def json_response(body: dict[str, Any], status_code: int = 200) -> Answer:
@@ -87,6 +91,22 @@ def is_json(content_type: str | None) -> bool:
     POST of it is refused before it could run a mutation with the visitor's cookies or token."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     return media_type == "application/json"
+
+
+# A request's headers: lower-case name -> the first value (as `Request.headers.get` answers).
+Headers = dict[str, str]
+
+
+def request_headers(request: Request) -> Headers:
+    """The request's headers read once into a dict: the endpoint asks for half a dozen, each of
+    which `Request.headers` finds by scanning the list (and raising KeyError inside `get` when
+    absent): about 3 % of a compiled read's CPU (docs/benchmarks.md, round eight)."""
+    headers: Headers = {}
+    for name, value in request.scope["headers"]:
+        key = name.decode("latin-1").lower()
+        if key not in headers:
+            headers[key] = value.decode("latin-1")
+    return headers
 
 
 class GraphQLEndpoint:
@@ -117,11 +137,12 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
-        media_type = negotiate(request.headers.get("accept"))
+        headers = request_headers(request)
+        media_type = negotiate(headers.get("accept"))
         client = request.client.host if request.client else None
         with operation_logged("http", client) as record:
             try:
-                response = await self._answer(request, media_type)
+                response = await self._answer(request, headers, media_type)
             except Exception as exc:
                 if not is_database_unavailable(exc):
                     note_codes([FaultCode.INTERNAL_SERVER_ERROR])
@@ -147,16 +168,19 @@ class GraphQLEndpoint:
         if media_type != JSON and response.media_type == JSON:
             response.headers["content-type"] = media_type
         # The same URL answers differently per Accept: caches must keep them apart.
-        response.headers["vary"] = ", ".join([*response.headers.getlist("vary"), "Accept"])
+        if isinstance(response, Answer):  # ours: no Vary yet (no `MutableHeaders` per answer)
+            response.raw_headers.append(_VARY_ACCEPT)
+        else:
+            response.headers["vary"] = ", ".join([*response.headers.getlist("vary"), "Accept"])
         return response
 
     def _unavailable(self, response: Response) -> Response:
         response.headers["Retry-After"] = self.retry_after
         return response
 
-    async def _answer(self, request: Request, media_type: str) -> Response:
+    async def _answer(self, request: Request, headers: Headers, media_type: str) -> Response:
         if request.method == "GET":
-            wants_html = "text/html" in request.headers.get("accept", "")
+            wants_html = "text/html" in headers.get("accept", "")
             if wants_html and "query" not in request.query_params:
                 return self.graphiql.response()
             params: Any = dict(request.query_params)
@@ -170,12 +194,12 @@ class GraphQLEndpoint:
                         )
             allowed: tuple[OperationType, ...] = (OperationType.QUERY,)
         else:
-            if not is_json(request.headers.get("content-type")):
+            if not is_json(headers.get("content-type")):
                 return error_response(
                     415, "Send the request as application/json.", FaultCode.UNSUPPORTED_MEDIA_TYPE
                 )
             try:
-                params = json.loads(await self._read_body(request))
+                params = json.loads(await self._read_body(request, headers))
             except RequestRefused as refused:
                 return error_response(refused.status, refused.message, refused.code)
             except (ValueError, RecursionError):  # RecursionError: nested thousands deep
@@ -190,9 +214,10 @@ class GraphQLEndpoint:
             resolved = await self.persisted.resolve(checked)
         except RequestRefused as refused:
             return error_response(refused.status, refused.message, refused.code)
-        with tracing.operation_span("graphql", request.headers) as span:
+        with tracing.operation_span("graphql", headers) as span:
             response, ran = await self._execute(
                 request,
+                headers,
                 resolved.query,
                 checked.variables,
                 checked.operation_name,
@@ -215,6 +240,7 @@ class GraphQLEndpoint:
     async def _execute(
         self,
         request: Request,
+        headers: Headers,
         query: str,
         variables: dict[str, Any] | None,
         operation_name: str | None,
@@ -227,7 +253,7 @@ class GraphQLEndpoint:
             record.name = operation_name
             record.variables = sorted(variables or ())  # names only: values hold passwords
         try:
-            credentials = self.tokens.credentials_for_header(request.headers.get("authorization"))
+            credentials = self.tokens.credentials_for_header(headers.get("authorization"))
             viewer_id = None if credentials is None else credentials.user_id
             # An ended session (logOut...) is refused; a compiled read checks it in its own
             # statement (`FastReads.checks_sessions`), everything else here first.
@@ -242,7 +268,7 @@ class GraphQLEndpoint:
             if self.fast_reads is not None:
                 # Queries it supports, answered by one statement (which reads the viewer's
                 # row itself); None for everything else, and for a viewer who no longer exists.
-                read_after = parse_lsn(request.headers.get(READ_AFTER_HEADER))
+                read_after = parse_lsn(headers.get(READ_AFTER_HEADER.lower()))
                 answer = await self.fast_reads.answer(
                     query,
                     operation_name,
@@ -270,7 +296,7 @@ class GraphQLEndpoint:
             client_address=request.client.host if request.client else "unknown",
             issue_token=self.tokens.issue,
             session_id=None if credentials is None else credentials.session_id,
-            user_agent=request.headers.get("user-agent", ""),
+            user_agent=headers.get("user-agent", ""),
             payload_reads=None if self.fast_reads is None else self.fast_reads.payloads,
         )
         try:
@@ -323,8 +349,8 @@ class GraphQLEndpoint:
                 response.headers[READ_AFTER_HEADER] = position
         return response, True
 
-    async def _read_body(self, request: Request) -> bytes:
-        declared = request.headers.get("content-length")
+    async def _read_body(self, request: Request, headers: Headers) -> bytes:
+        declared = headers.get("content-length")
         if declared and declared.isdigit():
             check_size(int(declared), self.max_body)
         chunks = bytearray()

@@ -15,6 +15,8 @@ a bad token 401, a mutation over GET 405, an outage 503.
 
 from __future__ import annotations
 
+import functools
+
 __all__ = ["GRAPHQL_RESPONSE_JSON", "JSON", "negotiate", "request_error_status"]
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -60,8 +62,10 @@ def _preference(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float
     return best
 
 
+@functools.lru_cache(maxsize=256)
 def negotiate(accept: str | None) -> str:
-    """The media type to answer a request with this `Accept` header in."""
+    """The media type to answer a request with this `Accept` header in (remembered: a client
+    sends the same header with every request)."""
     if not accept:
         return JSON
     ranges = _ranges(accept)

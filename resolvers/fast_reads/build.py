@@ -135,10 +135,21 @@ class Build:
 
     def embed(self, sql: str, values: list[Any]) -> str:
         """Another statement's SQL with its `$n` renumbered after ours (Tortoise numbers from 1;
-        its SQL holds no `$` but in placeholders: values are always parameters)."""
-        offset = len(self.params)
-        self.params.extend(values)
-        return re.sub(r"\$(\d+)", lambda m: f"${int(m.group(1)) + offset}", sql)
+        its SQL holds no `$` but in placeholders: values are always parameters).
+
+        A boolean value is written into the SQL instead (`true`/`false`): a cached statement's
+        plan is PostgreSQL's generic one, planned without the parameters' values, and a
+        partial index (`WHERE is_mentor`) serves `"is_mentor"=true` but never
+        `"is_mentor"=$1`. Without it, the heavy page's 50 mentors were found by walking every
+        member backwards (docs/benchmarks.md, round eight). A boolean has two values, so this
+        adds at most one other statement text per place."""
+        placeholders: dict[int, str] = {}
+        for number, value in enumerate(values, start=1):
+            if isinstance(value, bool):
+                placeholders[number] = "true" if value else "false"
+            else:
+                placeholders[number] = self.param(value)
+        return re.sub(r"\$(\d+)", lambda m: placeholders[int(m.group(1))], sql)
 
     def renewed_param(self, value: Callable[[], Any]) -> str:
         """A parameter computed again for each run of the statement (`Statement.bind`): what

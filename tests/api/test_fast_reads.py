@@ -16,8 +16,9 @@ import pytest
 from devkit.factories import make_mentor, make_user, request_row
 from mentorgraph.models.accounts.users import ChannelType, User
 from mentorgraph.models.requests.requests import DeclineReason, RequestStatus
-from mentorgraph.resolvers.fast_reads.build import Statement
+from mentorgraph.resolvers.fast_reads.build import Build, Statement
 from mentorgraph.resolvers.ids import encode_global_id
+from mentorgraph.schema import build_schema
 from mentorgraph.settings import Settings
 from tests.utils.app_pair import AppPair, app_pair
 from tests.utils.sql_counter import count_statements
@@ -410,3 +411,30 @@ async def test_the_bench_client_shapes_are_one_statement_each(pair: Pair) -> Non
                     "/graphql", json={"query": query, "variables": variables}, headers=headers
                 )
         assert response.status_code == 200 and len(statements) == 1
+
+
+def test_booleans_of_embedded_sql_are_written_into_the_statement() -> None:
+    """A cached statement runs on PostgreSQL's generic plan, planned without its parameters'
+    values: `"is_mentor"=$1` could not use the partial index `WHERE is_mentor` (the heavy
+    page read every member's row to find 50 mentors). Booleans are written as literals;
+    every other value stays a parameter."""
+    build = Build(build_schema()._schema, {}, {}, None)  # type: ignore[arg-type]
+    build.param("before")
+    sql = build.embed('"a"=$1 AND "b"=$2 AND "c"=$3 AND "d"=$2', [True, 7, False])
+    assert sql == '"a"=true AND "b"=$2 AND "c"=false AND "d"=$2'
+    assert build.params == ["before", 7]
+
+
+async def test_a_mentors_page_is_compiled_without_a_boolean_parameter(pair: Pair) -> None:
+    await _world()
+    admin = await make_user(name="Admin", admin=True)
+    for available_only in ("true", "false"):
+        query = f"""{{ mentors(first: 2, filter: {{availableOnly: {available_only}}}) {{
+          nodes {{ id name receivedRequests(first: 3) {{ nodes {{ id mentee {{ name }} }} }} }}
+        }} }}"""
+        await pair.same(query, viewer=admin)
+    statements = list(pair.fast_app.state.fast_reads._statements.values())
+    assert len(statements) == 2
+    for statement in statements:
+        assert '"is_mentor"=true' in statement.sql
+        assert not any(isinstance(value, bool) for value in statement.params)
