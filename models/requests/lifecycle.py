@@ -163,6 +163,19 @@ def _invalid_transition(
     )
 
 
+def _checked(
+    actor: User | None, request: MentorshipRequest | None, to: RequestStatus
+) -> tuple[MentorshipRequest, frozenset[Actor]]:
+    """The request and `actor`'s roles in it: NOT_FOUND when it is absent or not theirs to
+    see, FORBIDDEN when those roles may never change a request to `to`."""
+    if request is None or (actor is not None and not can_see_request(actor, request)):
+        raise request_not_found()
+    roles = roles_of(actor, request)
+    if not may_ever(to, roles):
+        raise _forbidden(to, "requestId")
+    return request, roles
+
+
 async def transition(
     request_id: int,
     to: RequestStatus,
@@ -185,19 +198,25 @@ async def transition(
     """
     if to is S.DECLINED and decline_reason is None:
         raise ValueError("A decline needs a DeclineReason.")
-    request = await MentorshipRequest.get_or_none(id=request_id)
-    if request is None or (actor is not None and not can_see_request(actor, request)):
-        raise request_not_found()
-    roles = roles_of(actor, request)
-    if not may_ever(to, roles):
-        raise _forbidden(to, "requestId")
+    if unchanged_if_already:
+        # A change that may be a no-op is read first, unlocked: a request already in `to`
+        # is answered as it is without a transaction (what it was at that read is what the
+        # locked path would have found then too). Otherwise the locked read below decides.
+        request, _ = _checked(actor, await MentorshipRequest.get_or_none(id=request_id), to)
+        if request.status == to:
+            return request
 
     async with in_transaction() as conn:
-        # Approvals serialise on the mentor's row, so concurrent ones count each other.
-        mentor = await lock_user(conn, request.mentor_id) if to is S.APPROVED else None
-        current = await lock_request(conn, request_id)
-        if current is None or (to is S.APPROVED and mentor is None):
-            raise request_not_found()
+        # Approvals serialise on the mentor's row, so concurrent ones count each other. Only
+        # the request's mentor may approve: that row is the actor's, locked before the
+        # request's (users rows first); anyone else is refused below and rolled back.
+        approver = actor if to is S.APPROVED else None
+        mentor = await lock_user(conn, approver.id) if approver is not None else None
+        # The request read and locked in one: the rules below see it as it is now, and a
+        # refusal just rolls back.
+        current, roles = _checked(actor, await lock_request(conn, request_id), to)
+        if approver is not None and mentor is None:
+            raise request_not_found()  # the mentor's account is gone
         if unchanged_if_already and current.status == to:
             return current
         if not is_allowed(current.status, to, roles):

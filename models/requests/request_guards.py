@@ -1,8 +1,10 @@
 """What a request change checks inside its transaction: row locks and the counting rules.
 
-Every function takes the transaction's connection. The locks are plain no-op writes
-(`UPDATE ... SET updated_at = updated_at`): on PostgreSQL that takes the row lock until commit,
-on SQLite it takes the database's write lock; `select_for_update` would do nothing on SQLite.
+Every function takes the transaction's connection. A lock reads the row and holds it until
+commit: on PostgreSQL one `SELECT ... FOR NO KEY UPDATE` (the strength an UPDATE of the row
+takes: rows referencing it may still be inserted); on SQLite, where `select_for_update` does
+nothing, a no-op write (`UPDATE ... SET updated_at = updated_at`, which takes the database's
+write lock) and then the read.
 Lock order, to stay free of deadlocks: a `users` row first, then `mentorship_requests` rows.
 """
 
@@ -40,8 +42,11 @@ _Locked = TypeVar("_Locked", User, MentorshipRequest)
 
 
 async def _lock(conn: BaseDBAsyncClient, model: type[_Locked], pk: int) -> _Locked | None:
-    locked = await model.filter(id=pk).using_db(conn).update(updated_at=F("updated_at"))
-    return await model.filter(id=pk).using_db(conn).first() if locked else None
+    rows = model.filter(id=pk).using_db(conn)
+    if conn.capabilities.support_for_update:
+        return await rows.select_for_update(no_key=True).first()
+    locked = await rows.update(updated_at=F("updated_at"))
+    return await rows.first() if locked else None
 
 
 async def lock_user(conn: BaseDBAsyncClient, user_id: int) -> User | None:
