@@ -32,6 +32,7 @@ from mentorgraph.models.requests.request_guards import (
     ensure_mentor_has_room,
     lock_request,
     lock_user,
+    read_request,
 )
 from mentorgraph.models.requests.requests import (
     DeclineReason,
@@ -202,7 +203,7 @@ async def transition(
         # A change that may be a no-op is read first, unlocked: a request already in `to`
         # is answered as it is without a transaction (what it was at that read is what the
         # locked path would have found then too). Otherwise the locked read below decides.
-        request, _ = _checked(actor, await MentorshipRequest.get_or_none(id=request_id), to)
+        request, _ = _checked(actor, await read_request(request_id), to)
         if request.status == to:
             return request
 

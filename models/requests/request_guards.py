@@ -15,6 +15,7 @@ from typing import TypeVar
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
+from mentorgraph.models import sql
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.errors import ErrorCode, RuleViolation
 from mentorgraph.models.limits import limits
@@ -30,6 +31,7 @@ __all__ = [
     "lock_request",
     "lock_user",
     "others_open_and_active",
+    "read_request",
 ]
 
 # Waiting for an answer: these count against the mentee's open-request limit.
@@ -41,12 +43,26 @@ PAIR_BLOCKING_STATUSES = (RequestStatus.NEW, RequestStatus.VIEWED, RequestStatus
 _Locked = TypeVar("_Locked", User, MentorshipRequest)
 
 
+async def _row(
+    model: type[_Locked], pk: int, conn: BaseDBAsyncClient | None = None, suffix: str = ""
+) -> _Locked | None:
+    """The row `pk` of `model` as committed now, in plain SQL: every status change reads its
+    request (and an approval its mentor), and the ORM's query building cost more than the
+    read."""
+    rows = await sql.fetch(f"SELECT * FROM {model._meta.db_table} WHERE id = ?{suffix}", [pk], conn)
+    return model._init_from_db(**rows[0]) if rows else None
+
+
 async def _lock(conn: BaseDBAsyncClient, model: type[_Locked], pk: int) -> _Locked | None:
-    rows = model.filter(id=pk).using_db(conn)
     if conn.capabilities.support_for_update:
-        return await rows.select_for_update(no_key=True).first()
-    locked = await rows.update(updated_at=F("updated_at"))
-    return await rows.first() if locked else None
+        return await _row(model, pk, conn, " FOR NO KEY UPDATE")
+    locked = await model.filter(id=pk).using_db(conn).update(updated_at=F("updated_at"))
+    return await _row(model, pk, conn) if locked else None
+
+
+async def read_request(request_id: int) -> MentorshipRequest | None:
+    """The request as committed now, unlocked (None if it does not exist)."""
+    return await _row(MentorshipRequest, request_id)
 
 
 async def lock_user(conn: BaseDBAsyncClient, user_id: int) -> User | None:
