@@ -135,7 +135,7 @@ async def test_bench_shape_9_is_three_statements_with_a_session_token(apps: AppP
     assert not fast.errors and fast.body == ordinary.body
     viewer, request, payload = log.statements  # exactly three
     assert "session_live" in viewer and "JOIN users u" in viewer
-    assert '"mentorship_requests"' in request and "FOR " not in request
+    assert "FROM mentorship_requests" in request and "FOR " not in request
     assert _reads([payload]) == [payload]
 
     await sessions.end_session(mentor, signed_in.session.id, sessions.EndReason.LOG_OUT)

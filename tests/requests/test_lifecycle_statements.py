@@ -7,6 +7,7 @@ a no-op write and then the read (`request_guards`). Counted at the models, on bo
 from __future__ import annotations
 
 import os
+import re
 
 from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.models.errors import ErrorCode, RuleViolation
@@ -19,7 +20,7 @@ POSTGRES = os.environ.get("TEST_DB", "sqlite") == "postgres"
 
 
 def _on(table: str, log: StatementLog) -> list[str]:
-    return [s for s in log.statements if f'"{table}"' in s]
+    return [s for s in log.statements if re.search(rf'\bFROM "?{table}"?|\bUPDATE "?{table}"?', s)]
 
 
 def _locks(table: str, log: StatementLog) -> list[str]:
@@ -65,7 +66,7 @@ async def test_a_change_reads_its_request_once_and_locked(db: None) -> None:
         reads = [
             s
             for s in _on("mentorship_requests", log)
-            if s.lstrip().upper().startswith("SELECT") and 'WHERE "id"=' in s
+            if s.lstrip().upper().startswith("SELECT") and re.search(r'WHERE "?id"? ?=', s)
         ]
         if to is S.VIEWED:  # the no-op check's unlocked read, then the locked one
             assert len(reads) == 2, log.statements
@@ -94,3 +95,31 @@ async def test_a_refusal_after_the_lock_changes_nothing(db: None) -> None:
             raise AssertionError(f"{to} by {actor.name} was not refused")
     after = await MentorshipRequest.get(id=request.id)
     assert (after.status, after.updated_at) == (S.NEW, request.updated_at)
+
+
+async def test_the_plain_sql_reads_give_the_orm_s_rows(db: None) -> None:
+    """The request read (unlocked and locked) and the mentor's locked row, built from plain SQL,
+    hold every field as the ORM reads them, on this database."""
+    from tortoise.transactions import in_transaction
+
+    from mentorgraph.models.accounts.users import User
+    from mentorgraph.models.requests.request_guards import lock_request, lock_user, read_request
+
+    mentor = await make_mentor()
+    request = await make_request(mentee=await make_user(), mentor=mentor, status=S.VIEWED)
+    async with in_transaction() as conn:
+        locked, locked_mentor = (
+            await lock_request(conn, request.id),
+            await lock_user(conn, mentor.id),
+        )
+    for read, model, pk in (
+        (await read_request(request.id), MentorshipRequest, request.id),
+        (locked, MentorshipRequest, request.id),
+        (locked_mentor, User, mentor.id),
+    ):
+        orm = await model.get(id=pk)
+        assert read is not None
+        for name in model._meta.db_fields:
+            field = model._meta.fields_db_projection_reverse.get(name, name)
+            assert getattr(read, field) == getattr(orm, field), name
+    assert await read_request(request.id + 1000) is None
