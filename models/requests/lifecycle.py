@@ -275,23 +275,21 @@ async def cancel_others(keep_request_id: int, *, actor: User) -> list[Mentorship
     are left as they are. Returns the cancelled requests.
     """
     field = "keepRequestId"
-    keep = await MentorshipRequest.get_or_none(id=keep_request_id)
-    if keep is None or not can_see_request(actor, keep):
-        raise request_not_found(field)
-    roles = roles_of(actor, keep)
-    if Actor.MENTEE not in roles:
-        raise RuleViolation(
-            ErrorCode.FORBIDDEN, "Only the mentee may cancel their other requests.", [field]
-        )
-
     cancelled: list[MentorshipRequest] = []
     events: list[RequestEvent] = []
     async with in_transaction() as conn:
-        # The mentee's row: no request of theirs can be created while this runs.
-        await lock_user(conn, keep.mentee_id)
-        current = await lock_request(conn, keep.id)
-        if current is None:
+        # The mentee's row: no request of theirs can be created while this runs. Only the
+        # request's mentee may do this, so it is the actor's row, locked before the request's
+        # (users rows first); anyone else is refused below and rolled back.
+        await lock_user(conn, actor.id)
+        current = await lock_request(conn, keep_request_id)
+        if current is None or not can_see_request(actor, current):
             raise request_not_found(field)
+        roles = roles_of(actor, current)
+        if Actor.MENTEE not in roles:
+            raise RuleViolation(
+                ErrorCode.FORBIDDEN, "Only the mentee may cancel their other requests.", [field]
+            )
         if current.status != S.APPROVED:
             raise RuleViolation(
                 ErrorCode.INVALID_TRANSITION,
@@ -300,8 +298,8 @@ async def cancel_others(keep_request_id: int, *, actor: User) -> list[Mentorship
             )
         other_ids = cast(
             "list[int]",
-            await MentorshipRequest.filter(mentee_id=keep.mentee_id, status__in=OPEN_STATUSES)
-            .exclude(id=keep.id)
+            await MentorshipRequest.filter(mentee_id=current.mentee_id, status__in=OPEN_STATUSES)
+            .exclude(id=current.id)
             .using_db(conn)
             .order_by("id")
             .values_list("id", flat=True),

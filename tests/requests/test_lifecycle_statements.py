@@ -123,3 +123,20 @@ async def test_the_plain_sql_reads_give_the_orm_s_rows(db: None) -> None:
             field = model._meta.fields_db_projection_reverse.get(name, name)
             assert getattr(read, field) == getattr(orm, field), name
     assert await read_request(request.id + 1000) is None
+
+
+async def test_cancel_others_reads_the_kept_request_once_and_locked(db: None) -> None:
+    mentee = await make_user()
+    keep = await make_request(mentee=mentee, mentor=await make_mentor(), status=S.APPROVED)
+    other = await make_request(mentee=mentee, mentor=await make_mentor())
+    with count_statements() as log:
+        cancelled = await lifecycle.cancel_others(keep.id, actor=mentee)
+    assert [r.id for r in cancelled] == [other.id]
+    reads = [
+        s
+        for s in _on("mentorship_requests", log)
+        if s.lstrip().upper().startswith("SELECT") and re.search(r'WHERE "?id"? ?=', s)
+    ]
+    # The kept request and the other one, each read once, locked (SQLite: after its no-op write).
+    assert len(reads) == 2, log.statements
+    assert len(_locks("mentorship_requests", log)) == 2, log.statements
