@@ -33,6 +33,7 @@ import asyncpg
 from tortoise import connections
 
 from mentorgraph.db import NO_JIT
+from mentorgraph.models.sql import sole_row, sole_value
 from mentorgraph.resolvers.fast_reads.replica import Answered
 from mentorgraph.settings import Settings
 
@@ -146,10 +147,10 @@ class ReadReplica:
                 timeout=self.settings.db_acquire_timeout_seconds
             ) as connection:
                 if read_after is None:
-                    value = await connection.fetchval(sql, *params)
+                    value = await sole_value(connection, sql, *params)
                 else:
-                    row = await connection.fetchrow(
-                        _if_caught_up(sql, len(params)), *params, read_after
+                    row = await sole_row(
+                        connection, _if_caught_up(sql, len(params)), *params, read_after
                     )
                     if row is None or not row["caught_up"]:
                         self.behind += 1

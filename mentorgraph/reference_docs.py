@@ -19,7 +19,7 @@ from pathlib import Path
 import mentorgraph.resolvers.fast_reads.roots  # noqa: F401  (imports every module that declares fields)
 from mentorgraph.models import policies
 from mentorgraph.models.errors import DescribedCode, ErrorCode, FaultCode
-from mentorgraph.models.requests.lifecycle import TRANSITIONS, Actor
+from mentorgraph.models.requests.lifecycle import REASON_GIVERS, TRANSITIONS, Actor
 from mentorgraph.models.requests.requests import RequestStatus
 from mentorgraph.resolvers.fast_reads.fields import FIELDS
 
@@ -73,6 +73,17 @@ def _lifecycle() -> str:
         who = ", ".join(_WHO[a] for a in Actor if a in actors)
         start = "(no request yet)" if source is None else source.value
         lines.append(f"| {start} | {target.value} | {who} | {_MUTATIONS[target]} |")
+    lines += [
+        "",
+        "Decline reasons that state a fact about the mentor rather than their choice may be given",
+        "only by these (`REASON_GIVERS`; anyone else: `FORBIDDEN` on `reason`); every other",
+        "reason by whoever may decline:",
+        "",
+        "| reason | who may give it |",
+        "| --- | --- |",
+    ]
+    for reason, givers in REASON_GIVERS.items():
+        lines.append(f"| {reason.value} | {', '.join(_WHO[a] for a in Actor if a in givers)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -119,7 +119,8 @@ class Limits(BaseModel):
     # A larger export is refused (EXPORT_TOO_LARGE) and read through `exportMyData` instead.
     email_attachment_max_bytes: int = Field(default=5_000_000, ge=1024, le=25_000_000)
     # Days a sent email stays in the outbox (its record, and the words it was sent with: a
-    # member's name in another member's email) before the sweep deletes it.
+    # member's name in another member's email) before the sweep deletes it; an email never
+    # sent (failed for good) is deleted as long after it was written.
     sent_email_retention_days: float = Field(default=30, gt=0)
 
     # --- Links in emails (`models/requests/email_links.py`, `mentorgraph/email_answers.py`) ---

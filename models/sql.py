@@ -14,7 +14,7 @@ from typing import Any, TypeVar, cast
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-__all__ = ["column_values", "enum_list", "fetch", "in_list", "latest"]
+__all__ = ["column_values", "enum_list", "fetch", "in_list", "latest", "sole_row", "sole_value"]
 
 _PLACEHOLDER = re.compile(r"\?")
 
@@ -61,3 +61,21 @@ async def fetch(
     default one."""
     conn = connection or connections.get("default")
     return list(await conn.execute_query_dict(_fit(sql, conn.capabilities.dialect), list(values)))
+
+
+# asyncpg's `fetchval`/`fetchrow` run a statement with a row limit of 1, and PostgreSQL never
+# plans a parallel query for a portal with a row limit. The compiled reads return one row (the
+# answer's JSON) but may scan millions (the admin's statistics, the graph): run that way they
+# lost the parallel workers Tortoise's `fetch` gets for the same query on the ordinary path
+# (`activeMentorships`: 880 ms compiled against 362 ms ordinary, the same plan otherwise).
+async def sole_row(connection: Any, sql: str, *params: Any) -> Any:
+    """The first row of `sql` on an asyncpg connection or pool (None when it has none), read
+    without a row limit so PostgreSQL may plan it in parallel."""
+    rows = await connection.fetch(sql, *params)
+    return rows[0] if rows else None
+
+
+async def sole_value(connection: Any, sql: str, *params: Any) -> Any:
+    """The first column of `sql`'s first row (None when it has none), as `sole_row` reads it."""
+    row = await sole_row(connection, sql, *params)
+    return None if row is None else row[0]

@@ -87,5 +87,5 @@ async def sweep() -> SweepReport:
         # Accounts whose deletion's grace period is over, and sent emails with links or data.
         await account_deletion.anonymise_due(clock.now())
         await account_emails.forget_sent()
-        await outbox.forget_old_sent(clock.now())
+        await outbox.forget_old_emails(clock.now())
         return SweepReport(ladder=ladder, scores_changed=await refresh_scores(), digests=digests)

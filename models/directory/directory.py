@@ -21,7 +21,7 @@ from mentorgraph.models.accounts.validation import LANGUAGE_CODES, clean_country
 from mentorgraph.models.directory.listing import listed_q, offered_q
 from mentorgraph.models.errors import ErrorCode, RuleViolation
 from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
-from mentorgraph.models.safety.block_visibility import hidden_count
+from mentorgraph.models.safety.block_visibility import unblocked_q
 
 __all__ = [
     "FACET_LIMITS",
@@ -159,9 +159,7 @@ def matching_mentors(mentor_filter: MentorFilter, viewer_id: str | None = None) 
     mentors = User.filter(listed_q())
     if viewer_id is not None:
         # Nobody with a block between them and the viewer, either way round.
-        mentors = mentors.annotate(hidden_by_block=hidden_count(viewer_id)).filter(
-            hidden_by_block=0
-        )
+        mentors = mentors.filter(unblocked_q(viewer_id))
     if mentor_filter.available_only or mentor_filter.with_room:
         mentors = mentors.filter(offered_q())
     if mentor_filter.with_room:

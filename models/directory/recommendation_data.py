@@ -25,7 +25,7 @@ from mentorgraph.models.graph.graph import EDGE_STATUSES
 from mentorgraph.models.requests.request_guards import PAIR_BLOCKING_STATUSES
 from mentorgraph.models.requests.requests import MentorshipRequest
 from mentorgraph.models.requests.silent_mentors import quiet_mentors
-from mentorgraph.models.safety.block_visibility import hidden_count
+from mentorgraph.models.safety.block_visibility import unblocked_q
 from mentorgraph.models.sql import fetch, in_list
 
 __all__ = ["POOL", "recommend"]
@@ -129,9 +129,9 @@ async def recommend(viewer: User, first: int) -> tuple[list[Recommendation], dic
     # Nobody with a block between them and the member (in this statement: none more).
     mentors = {
         u.id: u
-        for u in await User.filter(offered_q(), id__in=sorted(pool - taken))
-        .annotate(hidden_by_block=hidden_count(str(int(viewer.id))))
-        .filter(hidden_by_block=0)
+        for u in await User.filter(
+            offered_q(), unblocked_q(str(int(viewer.id))), id__in=sorted(pool - taken)
+        )
     }
     ids = sorted(mentors)
     if not ids:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 from tortoise.models import Model
 
 from mentorgraph.models import clock
@@ -30,7 +31,7 @@ __all__ = [
     "OutboxEmail",
     "attachments_of",
     "enqueue_email",
-    "forget_old_sent",
+    "forget_old_emails",
     "forget_sent_attachments",
 ]
 
@@ -147,17 +148,24 @@ async def enqueue_email(
     return row
 
 
-# Sent emails deleted per sweep pass: the first pass after an upgrade finds the whole history;
-# it goes in steps, not one long statement.
+# Emails deleted per sweep pass: the first pass after an upgrade finds the whole history; it
+# goes in steps, not one long statement.
 FORGET_BATCH = 5000
 
 
-async def forget_old_sent(now: datetime) -> int:
-    """The sweep: sent emails older than `SENT_EMAIL_RETENTION_DAYS` are deleted, with their
-    attachments (the outbox is a queue, not an archive of what members were told)."""
+async def forget_old_emails(now: datetime) -> int:
+    """The sweep: emails older than `SENT_EMAIL_RETENTION_DAYS` are deleted with their
+    attachments: sent ones counted from their sending, and ones never sent (failed for good, or
+    still retrying) from their writing, as a month-old email about a request is past its use.
+    The outbox is a queue, not an archive of what members were told."""
     before = now - timedelta(days=limits().sent_email_retention_days)
-    old = OutboxEmail.filter(sent_at__lt=before).order_by("sent_at").limit(FORGET_BATCH)
-    ids = await old.values_list("id", flat=True)
+    old = Q(sent_at__lt=before) | Q(sent_at=None, created_at__lt=before)
+    ids = (
+        await OutboxEmail.filter(old)
+        .order_by("id")
+        .limit(FORGET_BATCH)
+        .values_list("id", flat=True)
+    )
     if not ids:
         return 0
     await OutboxAttachment.filter(email_id__in=ids).delete()

@@ -43,6 +43,7 @@ from mentorgraph.models.requests.requests import (
 from mentorgraph.models.safety.safety_records import AuditAction
 
 __all__ = [
+    "REASON_GIVERS",
     "TRANSITIONS",
     "Actor",
     "cancel_others",
@@ -51,6 +52,7 @@ __all__ = [
     "decline_open_requests",
     "is_allowed",
     "may_ever",
+    "may_give",
     "party_request",
     "record_change",
     "request_not_found",
@@ -86,6 +88,15 @@ TRANSITIONS: Mapping[tuple[RequestStatus | None, RequestStatus], frozenset[Actor
     **{(f, S.CANCELLED): frozenset({Actor.MENTEE, Actor.ADMIN}) for f in (S.NEW, S.VIEWED)},
     **{(f, S.EXPIRED): frozenset({Actor.SYSTEM}) for f in (S.NEW, S.VIEWED)},
     (S.APPROVED, S.COMPLETED): frozenset({Actor.MENTOR, Actor.MENTEE}),
+}
+
+# The decline reasons that state a fact about the mentor rather than their choice, and who may
+# state it. A mentor never does: their decline would be counted as the system's, not as their
+# answer (docs/request-rules.md). An admin may judge a mentor inactive; only the system closes
+# an account.
+REASON_GIVERS: Mapping[DeclineReason, frozenset[Actor]] = {
+    DeclineReason.MENTOR_INACTIVE: frozenset({Actor.ADMIN, Actor.SYSTEM}),
+    DeclineReason.ACCOUNT_CLOSED: frozenset({Actor.SYSTEM}),
 }
 
 _VERBS = {
@@ -152,6 +163,21 @@ def _forbidden(to: RequestStatus, field: str) -> RuleViolation:
     )
 
 
+def may_give(reason: DeclineReason, roles: frozenset[Actor]) -> bool:
+    """Whether these roles may decline for `reason` (those of `REASON_GIVERS`, else anyone who
+    may decline)."""
+    return bool(roles & REASON_GIVERS.get(reason, roles))
+
+
+def _reason_not_theirs(reason: DeclineReason) -> RuleViolation:
+    givers = " or ".join(_WHO[a] for a in Actor if a in REASON_GIVERS[reason])
+    return RuleViolation(
+        ErrorCode.FORBIDDEN,
+        f"Only {givers} may decline a request as {reason.value}; choose another reason.",
+        ["reason"],
+    )
+
+
 def _invalid_transition(
     from_status: RequestStatus, to: RequestStatus, field: str = "requestId"
 ) -> RuleViolation:
@@ -165,15 +191,23 @@ def _invalid_transition(
 
 
 def _checked(
-    actor: User | None, request: MentorshipRequest | None, to: RequestStatus
+    actor: User | None,
+    request: MentorshipRequest | None,
+    to: RequestStatus,
+    decline_reason: DeclineReason | None,
 ) -> tuple[MentorshipRequest, frozenset[Actor]]:
     """The request and `actor`'s roles in it: NOT_FOUND when it is absent or not theirs to
-    see, FORBIDDEN when those roles may never change a request to `to`."""
+    see, FORBIDDEN when those roles may never change a request to `to`, or may not give this
+    decline reason (`REASON_GIVERS`)."""
     if request is None or (actor is not None and not can_see_request(actor, request)):
         raise request_not_found()
     roles = roles_of(actor, request)
     if not may_ever(to, roles):
         raise _forbidden(to, "requestId")
+    if to is S.DECLINED and decline_reason is not None:
+        reason = DeclineReason(decline_reason)  # the schema's enum may hand over its value
+        if not may_give(reason, roles):
+            raise _reason_not_theirs(reason)
     return request, roles
 
 
@@ -191,11 +225,11 @@ async def transition(
     """Move one request to `to` as `actor` (None: the system); returns the request.
 
     Refusals: NOT_FOUND (absent, or not the actor's to see), FORBIDDEN (the actor's role may
-    never make this change), INVALID_TRANSITION (not from the current status),
-    MENTOR_AT_CAPACITY (approvals). With `unchanged_if_already`, a request already in `to`
-    is returned as it is, and nothing is written. `also` runs in the change's transaction once
-    every rule passed, before the write (an email link spends itself there: what it raises
-    rolls the change back).
+    never make this change, or may not give this decline reason: `REASON_GIVERS`),
+    INVALID_TRANSITION (not from the current status), MENTOR_AT_CAPACITY (approvals). With
+    `unchanged_if_already`, a request already in `to` is returned as it is, and nothing is
+    written. `also` runs in the change's transaction once every rule passed, before the write
+    (an email link spends itself there: what it raises rolls the change back).
     """
     if to is S.DECLINED and decline_reason is None:
         raise ValueError("A decline needs a DeclineReason.")
@@ -203,7 +237,7 @@ async def transition(
         # A change that may be a no-op is read first, unlocked: a request already in `to`
         # is answered as it is without a transaction (what it was at that read is what the
         # locked path would have found then too). Otherwise the locked read below decides.
-        request, _ = _checked(actor, await read_request(request_id), to)
+        request, _ = _checked(actor, await read_request(request_id), to, decline_reason)
         if request.status == to:
             return request
 
@@ -215,7 +249,7 @@ async def transition(
         mentor = await lock_user(conn, approver.id) if approver is not None else None
         # The request read and locked in one: the rules below see it as it is now, and a
         # refusal just rolls back.
-        current, roles = _checked(actor, await lock_request(conn, request_id), to)
+        current, roles = _checked(actor, await lock_request(conn, request_id), to, decline_reason)
         if approver is not None and mentor is None:
             raise request_not_found()  # the mentor's account is gone
         if unchanged_if_already and current.status == to:

@@ -47,6 +47,7 @@ from tortoise import connections
 
 import mentorgraph.resolvers.fast_reads.payloads  # noqa: F401  (the payloads' declarations)
 from mentorgraph.models.policies import ADMIN_ONLY
+from mentorgraph.models.sql import sole_value
 from mentorgraph.resolvers.fast_reads.build import Build, Held, Statement
 from mentorgraph.resolvers.fast_reads.fields import object_sql
 from mentorgraph.resolvers.fast_reads.finish import complete
@@ -312,4 +313,4 @@ async def _on_primary(sql: str, params: list[Any]) -> Any:
         # Logged where Tortoise logs its own statements (statement counts see it); the values
         # only Python holds are not among the parameters.
         client.log.debug("%s: %s", sql, params)
-        return await connection.fetchval(sql, *params)
+        return await sole_value(connection, sql, *params)

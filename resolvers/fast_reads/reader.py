@@ -27,6 +27,7 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from tortoise import connections
 
+from mentorgraph.models.sql import sole_value
 from mentorgraph.resolvers.fast_reads.build import Statement
 from mentorgraph.resolvers.fast_reads.finish import finish
 from mentorgraph.resolvers.fast_reads.lru import remember
@@ -173,7 +174,7 @@ class FastReads:
         async with client.acquire_connection() as connection:
             # Logged where Tortoise logs its own statements (statement counts see it).
             client.log.debug("%s: %s", sql, params)
-            return await connection.fetchval(sql, *params)
+            return await sole_value(connection, sql, *params)
 
     def operation_name(self, query: str, operation_name: str | None) -> str | None:
         """The name of the operation answered for (query, operation_name), from the cache

@@ -33,8 +33,10 @@ DeclineReason = described_enum(
         "NO_CAPACITY": "The mentor has no room for another mentee now.",
         "NOT_ENOUGH_INFORMATION": "The request did not say enough to decide.",
         "OUT_OF_EXPERTISE": "The topic is outside the mentor's expertise.",
-        "MENTOR_INACTIVE": "The mentor was set unavailable (by an admin or the system).",
-        "ACCOUNT_CLOSED": "The mentor closed their account (the system declined it).",
+        "MENTOR_INACTIVE": "The mentor was set unavailable (by an admin or the system). Never"
+        " a mentor's to give (FORBIDDEN).",
+        "ACCOUNT_CLOSED": "The mentor closed their account (the system declined it). Only the"
+        " system gives it (FORBIDDEN).",
         "OTHER": "Another reason, given in the response message.",
     },
 )

@@ -5,12 +5,8 @@ process and followed on another (the bus's NOTIFY)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from typing import Any
-
-from gql import Client, GraphQLRequest
 
 from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.models.accounts.users import User
@@ -18,7 +14,12 @@ from mentorgraph.resolvers.ids import encode_global_id
 from mentorgraph.settings import Settings
 from tests.conftest import StartServer
 from tests.utils.lifecycle import create
-from tests.utils.subscriptions import FROM_START, PATIENCE, transport
+from tests.utils.subscriptions import (
+    FROM_START,
+    EventReader,
+    posting_and_following,
+    subscribed,
+)
 from tests.utils.threads import http_clients, send, tokens_for
 
 NOTIFICATIONS = """
@@ -32,34 +33,11 @@ subscription Notifications($after: String) {
 MARK_ALL = "mutation { markAllNotificationsRead { unreadCount userErrors { code } } }"
 
 
-class Reader:
-    def __init__(self, results: AsyncGenerator[dict[str, Any], None]) -> None:
-        self._results = results
-
-    async def next(self) -> dict[str, Any]:
-        result = await asyncio.wait_for(anext(self._results), PATIENCE)
-        return result["notifications"]
-
-    async def take(self, count: int) -> list[dict[str, Any]]:
-        return [await self.next() for _ in range(count)]
-
-
-@asynccontextmanager
-async def following(
+def following(
     url: str, settings: Settings, viewer: User, after: str | None
-) -> AsyncIterator[Reader]:
+) -> AbstractAsyncContextManager[EventReader]:
     token = tokens_for(settings).issue(viewer)
-    async with Client(transport=transport(url, token)) as session:
-        results = session.subscribe(GraphQLRequest(NOTIFICATIONS, variable_values={"after": after}))
-        try:
-            yield Reader(results)
-        finally:
-            await results.aclose()
-
-
-async def servers(serve: StartServer, settings: Settings) -> tuple[str, str]:
-    posting = await serve()
-    return posting, posting if settings.is_sqlite else await serve()
+    return subscribed(url, token, after, document=NOTIFICATIONS, field="notifications")
 
 
 def rgid(pk: int) -> str:
@@ -73,7 +51,7 @@ def summary(push: dict[str, Any]) -> tuple[str, int]:
 async def test_each_new_notification_is_pushed_with_the_unread_count(
     serve: StartServer, settings: Settings
 ) -> None:
-    posting, following_url = await servers(serve, settings)
+    posting, following_url = await posting_and_following(serve, settings)
     mentor, mentee, stranger = await make_mentor(), await make_user(), await make_user()
     request = await make_request(mentee=mentee, mentor=mentor)
     async with (
@@ -104,7 +82,7 @@ async def test_each_new_notification_is_pushed_with_the_unread_count(
 async def test_resume_after_a_cursor_replays_then_goes_live_nothing_twice(
     serve: StartServer, settings: Settings
 ) -> None:
-    posting, following_url = await servers(serve, settings)
+    posting, following_url = await posting_and_following(serve, settings)
     mentor, mentee = await make_mentor(), await make_user()
     request = await make_request(mentee=mentee, mentor=mentor)
     async with http_clients(settings, [posting]) as (client,):

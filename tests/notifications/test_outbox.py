@@ -10,8 +10,16 @@ from tortoise.transactions import in_transaction
 
 from devkit.factories import make_user
 from mentorgraph.models import clock
+from mentorgraph.models.limits import limits
 from mentorgraph.models.notifications.email_templates import compose
-from mentorgraph.models.notifications.outbox import Email, OutboxEmail, enqueue_email
+from mentorgraph.models.notifications.outbox import (
+    Attachment,
+    Email,
+    OutboxAttachment,
+    OutboxEmail,
+    enqueue_email,
+)
+from mentorgraph.models.sweep import sweep
 from tests.utils.mail import part_of, worker_for
 from tests.utils.smtp import SmtpServer
 
@@ -104,3 +112,38 @@ async def test_a_templated_email_arrives_as_text_and_escaped_html(
     assert "Hi Zoë &lt;b&gt;O&#39;Brien&lt;/b&gt;," in html
     assert "Ça va &amp; &lt;ok&gt;" in html
     assert "<b>" not in html
+
+
+async def test_the_sweep_forgets_emails_past_the_retention_sent_or_not(db: None) -> None:
+    """The outbox is a queue, not an archive: a sent email goes `SENT_EMAIL_RETENTION_DAYS`
+    after it was sent, one never sent (failed for good) as long after it was written, each
+    with its attachments; younger ones stay, also when they failed."""
+    retention = timedelta(days=limits().sent_email_retention_days)
+    export = Attachment("export.json", "application/json", b"{}")
+    failed = await enqueue_email(
+        Email(
+            kind="test",
+            to="gone@example.org",
+            subject="Export",
+            text="t",
+            html="<p>t</p>",
+            attachments=(export,),
+        )
+    )
+    await OutboxEmail.filter(id=failed.id).update(attempts=99, last_error="550 no such user")
+    sent = await enqueue_email(email(2))
+    clock.advance(retention / 2)
+    await OutboxEmail.filter(id=sent.id).update(sent_at=clock.now())
+    clock.advance(retention / 4)
+    young_failure = await enqueue_email(email(3))
+    await OutboxEmail.filter(id=young_failure.id).update(attempts=99, last_error="550")
+
+    clock.advance(retention / 4 + timedelta(minutes=1))  # the failure written first is past it
+    await sweep()
+    kept = await OutboxEmail.all().order_by("id").values_list("id", flat=True)
+    assert kept == [sent.id, young_failure.id]
+    assert await OutboxAttachment.all().count() == 0
+
+    clock.advance(retention / 2)  # the sent one too, a retention after its sending
+    await sweep()
+    assert await OutboxEmail.all().values_list("id", flat=True) == [young_failure.id]

@@ -36,7 +36,7 @@ DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "mentorgraph.json"
 ME = "query Me { viewer { id name } }"
 SCHEMA_NAME = "query SchemaName { __schema { queryType { name } } }"
 DECLINE = """mutation Decline($id: ID!) {
-  declineMentorshipRequest(input: {requestId: $id, reason: MENTOR_INACTIVE}) {
+  declineMentorshipRequest(input: {requestId: $id, reason: NO_CAPACITY}) {
     request { status } userErrors { code }
   }
 }"""

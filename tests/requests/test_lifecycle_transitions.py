@@ -16,13 +16,14 @@ from mentorgraph.models.accounts.users import User
 from mentorgraph.models.errors import RuleViolation
 from mentorgraph.models.requests import lifecycle
 from mentorgraph.models.requests.requests import (
+    SYSTEM_DECLINE_REASONS,
     DeclineReason,
     MentorshipRequest,
     RequestEvent,
     RequestStatus,
 )
 from tests.utils.client import GraphQLClient
-from tests.utils.lifecycle import OPERATIONS, act, codes, result_of
+from tests.utils.lifecycle import OPERATIONS, act, codes, request_gid, result_of
 
 S = RequestStatus
 
@@ -185,9 +186,9 @@ async def test_transition_table_in_the_models_including_the_system(
             else:
                 want = "FORBIDDEN" if role not in MODEL_EVER[to] else "INVALID_TRANSITION"
             try:
-                await lifecycle.transition(
-                    request.id, to, actor=actor, decline_reason=DeclineReason.MENTOR_INACTIVE
-                )
+                # The mentor's own reason; the others may state the mentor's inactivity.
+                reason = DeclineReason.OTHER if role == "mentor" else DeclineReason.MENTOR_INACTIVE
+                await lifecycle.transition(request.id, to, actor=actor, decline_reason=reason)
                 got = None
             except RuleViolation as violation:
                 got = violation.code.value
@@ -207,6 +208,45 @@ async def test_system_changes_have_no_actor(db: None) -> None:
         S.EXPIRED,
         "No answer in 14 days.",
     )
+
+
+# Who may give the reasons that state a fact about the mentor, as docs/lifecycle.md says.
+REASON_GIVERS = {"MENTOR_INACTIVE": {"admin"}, "ACCOUNT_CLOSED": set()}
+
+
+@pytest.mark.parametrize("reason", sorted(REASON_GIVERS))
+async def test_a_mentor_never_gives_the_systems_reasons(client: GraphQLClient, reason: str) -> None:
+    """A mentor declining as MENTOR_INACTIVE or ACCOUNT_CLOSED would be counted as the system's
+    decline, not as their answer: refused, nothing changed. An admin may judge a mentor
+    inactive; only the system closes an account. The system may give both."""
+    assert {r.value for r in SYSTEM_DECLINE_REASONS} == set(REASON_GIVERS)
+    decline = (
+        "mutation($id: ID!, $reason: DeclineReason!) {"
+        " declineMentorshipRequest(input: {requestId: $id, reason: $reason}) { request { status }"
+        " userErrors { code field message } } }"
+    )
+    for role in ("mentor", "admin"):
+        mentee, mentor, cast = await people()
+        request = await make_request(mentee=mentee, mentor=mentor, status=S.VIEWED)
+        before = snapshot(request)
+        answer = await client.execute(
+            decline, {"id": request_gid(request.id), "reason": reason}, as_user=cast[role]
+        )
+        payload = answer.data["declineMentorshipRequest"]
+        if role in REASON_GIVERS[reason]:
+            assert payload == {"request": {"status": "DECLINED"}, "userErrors": []}
+            continue
+        assert payload["request"] is None
+        [error] = payload["userErrors"]
+        assert (error["code"], error["field"]) == ("FORBIDDEN", ["reason"])
+        assert reason in error["message"]
+        assert snapshot(await MentorshipRequest.get(id=request.id)) == before
+        assert await RequestEvent.filter(request_id=request.id).count() == 0
+    request = await make_request(mentee=await make_user(), mentor=await make_mentor())
+    await lifecycle.transition(
+        request.id, S.DECLINED, actor=None, decline_reason=DeclineReason(reason)
+    )
+    assert (await MentorshipRequest.get(id=request.id)).decline_reason == reason
 
 
 async def test_approvals_stop_at_the_mentors_capacity(client: GraphQLClient) -> None:

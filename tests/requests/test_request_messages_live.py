@@ -6,11 +6,7 @@ to one server process and followed on another (NOTIFY)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
-from gql import Client, GraphQLRequest
+from contextlib import AbstractAsyncContextManager
 
 from devkit.factories import make_mentor, make_request, make_user
 from mentorgraph.models.accounts.users import User
@@ -18,7 +14,12 @@ from mentorgraph.resolvers.ids import decode_id_of, encode_global_id
 from mentorgraph.settings import Settings
 from tests.conftest import StartServer
 from tests.utils.lifecycle import act, result_of
-from tests.utils.subscriptions import FROM_START, PATIENCE, transport
+from tests.utils.subscriptions import (
+    FROM_START,
+    EventReader,
+    posting_and_following,
+    subscribed,
+)
 from tests.utils.threads import http_clients, send, tokens_for
 
 EVENTS = """
@@ -30,35 +31,11 @@ subscription Events($after: String) {
 }"""
 
 
-class Reader:
-    def __init__(self, results: AsyncGenerator[dict[str, Any], None]) -> None:
-        self._results = results
-
-    async def next(self) -> dict[str, Any]:
-        result = await asyncio.wait_for(anext(self._results), PATIENCE)
-        return result["mentorshipRequestEvents"]
-
-    async def take(self, count: int) -> list[dict[str, Any]]:
-        return [await self.next() for _ in range(count)]
-
-
-@asynccontextmanager
-async def following(
+def following(
     url: str, settings: Settings, viewer: User, after: str | None
-) -> AsyncIterator[Reader]:
+) -> AbstractAsyncContextManager[EventReader]:
     token = tokens_for(settings).issue(viewer)
-    async with Client(transport=transport(url, token)) as session:
-        results = session.subscribe(GraphQLRequest(EVENTS, variable_values={"after": after}))
-        try:
-            yield Reader(results)
-        finally:
-            await results.aclose()
-
-
-async def servers(serve: StartServer, settings: Settings) -> tuple[str, str]:
-    """Where to post and where to follow: two processes on PostgreSQL, one on SQLite."""
-    posting = await serve()
-    return posting, posting if settings.is_sqlite else await serve()
+    return subscribed(url, token, after, document=EVENTS, field="mentorshipRequestEvents")
 
 
 def gid(kind: str, pk: int) -> str:
@@ -68,7 +45,7 @@ def gid(kind: str, pk: int) -> str:
 async def test_messages_arrive_live_in_order_with_status_changes(
     serve: StartServer, settings: Settings
 ) -> None:
-    posting, following_url = await servers(serve, settings)
+    posting, following_url = await posting_and_following(serve, settings)
     mentor, mentee = await make_mentor(), await make_user()
     admin, stranger = await make_user(admin=True), await make_user()
     request = await make_request(mentee=mentee, mentor=mentor)
@@ -119,7 +96,7 @@ async def test_messages_arrive_live_in_order_with_status_changes(
 async def test_resume_replays_missed_messages_then_goes_live_nothing_twice(
     serve: StartServer, settings: Settings
 ) -> None:
-    posting, following_url = await servers(serve, settings)
+    posting, following_url = await posting_and_following(serve, settings)
     mentor, mentee = await make_mentor(), await make_user()
     request = await make_request(mentee=mentee, mentor=mentor)
     async with http_clients(settings, [posting]) as (client,):

@@ -27,13 +27,12 @@ from mentorgraph.models.safety.safety_records import MemberBlock
 from mentorgraph.resolvers.ids import decode_id_of
 from mentorgraph.settings import Settings
 from tests.conftest import StartServer
-from tests.requests.test_request_messages_live import following, servers
 from tests.utils.app_pair import app_pair
 from tests.utils.client import GraphQLClient
 from tests.utils.lifecycle import create, request_gid, user_gid
 from tests.utils.safety import BLOCK, BLOCKED, UNBLOCK, codes, run
-from tests.utils.subscriptions import FROM_START
-from tests.utils.threads import SEND, both_paths, http_clients
+from tests.utils.subscriptions import FROM_START, posting_and_following, subscribed
+from tests.utils.threads import SEND, both_paths, http_clients, tokens_for
 
 CONTACT = "query($id: ID!) { node(id: $id) { ... on User { email channels { handle } } } }"
 HIDDEN = {"email": None, "channels": None}
@@ -198,14 +197,15 @@ async def test_a_block_ends_an_active_mentorship_through_the_lifecycle_seen_live
     """Either side may block: the mentorship is completed by the blocker (the one way out of
     APPROVED in the lifecycle's table), one event with them as its actor, which both sides'
     subscriptions receive; other mentorships of either stay as they are."""
-    posting, following_url = await servers(serve, settings)
+    posting, following_url = await posting_and_following(serve, settings)
     mentor, mentee, other = await make_mentor(), await make_user(), await make_user()
+    tokens = tokens_for(settings)
     mentorship = await make_request(mentee=mentee, mentor=mentor, status=RequestStatus.APPROVED)
     elsewhere = await make_request(mentee=other, mentor=mentor, status=RequestStatus.APPROVED)
     async with (
         http_clients(settings, [posting]) as (client,),
-        following(following_url, settings, mentor, FROM_START) as for_mentor,
-        following(following_url, settings, mentee, FROM_START) as for_mentee,
+        subscribed(following_url, tokens.issue(mentor), FROM_START) as for_mentor,
+        subscribed(following_url, tokens.issue(mentee), FROM_START) as for_mentee,
     ):
         blocked = await run(client, BLOCK, mentee, id=user_gid(mentor.id))
         assert blocked["userErrors"] == []
@@ -343,25 +343,23 @@ async def test_the_blocked_member_finds_the_blocker_in_no_listing_on_both_paths(
 async def test_the_blocked_member_is_not_suggested_the_blocker_by_email(
     client: GraphQLClient,
 ) -> None:
-    """A request declined as the mentor's inactivity comes with other mentors to ask: never
-    one with a block between them."""
+    """A request declined for want of room comes with other mentors to ask: never one with a
+    block between them."""
     mentee = await make_user(tags=["rust"], email="pest@example.org")
     blocker = await make_mentor(name="Blocker", tags=["rust"])
     await make_mentor(name="Other", tags=["rust"])
     asked = await make_mentor(name="Asked", tags=["rust"])
     request = await make_request(mentee=mentee, mentor=asked)
     assert (await run(client, BLOCK, blocker, id=user_gid(mentee.id)))["userErrors"] == []
-    declined = await client.execute(
-        DECLINE_INACTIVE, {"id": request_gid(request.id)}, as_user=asked
-    )
+    declined = await client.execute(DECLINE_FULL, {"id": request_gid(request.id)}, as_user=asked)
     assert declined.data["declineMentorshipRequest"]["userErrors"] == []
     [email] = await OutboxEmail.filter(kind="request_declined", to_email="pest@example.org")
     assert "Other" in email.text_body
     assert "Blocker" not in email.text_body and "Blocker" not in email.html_body
 
 
-DECLINE_INACTIVE = """mutation($id: ID!) {
-  declineMentorshipRequest(input: {requestId: $id, reason: MENTOR_INACTIVE}) {
+DECLINE_FULL = """mutation($id: ID!) {
+  declineMentorshipRequest(input: {requestId: $id, reason: NO_CAPACITY}) {
     userErrors { code }
   }
 }"""
