@@ -255,10 +255,13 @@ class GraphQLEndpoint:
         try:
             credentials = self.tokens.credentials_for_header(headers.get("authorization"))
             viewer_id = None if credentials is None else credentials.user_id
-            # An ended session (logOut...) is refused; a compiled read checks it in its own
-            # statement (`FastReads.checks_sessions`), everything else here first.
-            session_checked = credentials is None or not (
-                self.fast_reads is not None and self.fast_reads.checks_sessions
+            # An ended session (logOut...) is refused: a compiled read checks it in its own
+            # statement (`FastReads.checks_sessions`), a fast path that does not is preceded
+            # by the check, everything else checks it with the viewer's row (`viewer_for`).
+            session_checked = (
+                credentials is not None
+                and self.fast_reads is not None
+                and not self.fast_reads.checks_sessions
             )
             if credentials is not None and session_checked:
                 await self.tokens.check_session(credentials)
@@ -286,9 +289,12 @@ class GraphQLEndpoint:
                     fast = Answer(answer, media_type=JSON)
                     fast.path, fast.kind = "fast", "query"
                     return fast, True
-            if credentials is not None and not session_checked:
-                await self.tokens.check_session(credentials)
-            viewer = None if viewer_id is None else await self.tokens.user_by_id(viewer_id)
+            if credentials is None:
+                viewer = None
+            elif session_checked:
+                viewer = await self.tokens.user_by_id(credentials.user_id)
+            else:
+                viewer = await self.tokens.viewer_for(credentials)  # one statement
         except InvalidToken as exc:
             return error_response(401, str(exc), FaultCode.UNAUTHENTICATED), False
         context = Context(

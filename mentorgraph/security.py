@@ -22,6 +22,9 @@ from mentorgraph.settings import Settings
 __all__ = ["Credentials", "InvalidToken", "TokenService"]
 
 
+SESSION_ENDED = "The token's session has ended: sign in again."
+
+
 class InvalidToken(Exception):
     """The token is malformed, forged, expired, or names no user."""
 
@@ -92,16 +95,23 @@ class TokenService:
         if credentials.session_id is not None and not await sessions.is_live(
             credentials.session_id, credentials.user_id
         ):
-            raise InvalidToken("The token's session has ended: sign in again.")
+            raise InvalidToken(SESSION_ENDED)
 
     async def viewer_for(self, credentials: Credentials) -> User:
-        """The user a token names, if its session is live and the account exists."""
-        await self.check_session(credentials)
-        return await self.user_by_id(credentials.user_id)
+        """The user a token names, if its session is live and the account exists: what
+        `check_session` and then `user_by_id` say, read in one statement."""
+        user, live = await sessions.user_if_live(credentials.user_id, credentials.session_id)
+        if not live:
+            raise InvalidToken(SESSION_ENDED)
+        return self.in_standing(user)
+
+    @classmethod
+    async def user_by_id(cls, user_id: int) -> User:
+        return cls.in_standing(await User.get_or_none(id=user_id))
 
     @staticmethod
-    async def user_by_id(user_id: int) -> User:
-        user = await User.get_or_none(id=user_id)
+    def in_standing(user: User | None) -> User:
+        """The token's user, unless the account is gone, suspended or banned."""
         # An anonymised account (`models/accounts/account_deletion.py`) is gone, whatever the token.
         if user is None or user.deleted_at is not None:
             raise InvalidToken("The token's account no longer exists: sign in again.")

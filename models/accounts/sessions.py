@@ -47,6 +47,7 @@ __all__ = [
     "refresh",
     "start",
     "token_digest",
+    "user_if_live",
 ]
 
 # Stored cut to its column; a user agent is a hint for the owner's list, never trusted.
@@ -186,6 +187,21 @@ async def is_live(session_id: int, user_id: int) -> bool:
     or refresh sets at least as far ahead as the token it issues."""
     rows = await sql.fetch(f"SELECT 1 AS live {_live_rows('?', '?')}", [session_id, user_id])
     return bool(rows)
+
+
+async def user_if_live(user_id: int, session_id: int | None) -> tuple[User | None, bool]:
+    """The user's row (None when it is gone) and whether `session_id` is live for them (`is_live`;
+    true for a session-less token), in one statement: a request's viewer and its session
+    check, which would otherwise be two round trips."""
+    live = live_sql("CAST(? AS BIGINT)", "CAST(? AS BIGINT)")
+    rows = await sql.fetch(
+        f"SELECT {live} AS session_live, u.* FROM (SELECT 1 AS one) o"
+        f" LEFT JOIN {User._meta.db_table} u ON u.id = ?",
+        [session_id, session_id, user_id, user_id],
+    )
+    row = rows[0]
+    user = None if row["id"] is None else User._init_from_db(**row)
+    return user, bool(row["session_live"])
 
 
 def _live_rows(session_sql: str, user_sql: str) -> str:

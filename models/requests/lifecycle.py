@@ -32,6 +32,7 @@ from mentorgraph.models.requests.request_guards import (
     ensure_mentor_has_room,
     lock_request,
     lock_user,
+    read_request,
 )
 from mentorgraph.models.requests.requests import (
     DeclineReason,
@@ -189,6 +190,27 @@ def _invalid_transition(
     )
 
 
+def _checked(
+    actor: User | None,
+    request: MentorshipRequest | None,
+    to: RequestStatus,
+    decline_reason: DeclineReason | None,
+) -> tuple[MentorshipRequest, frozenset[Actor]]:
+    """The request and `actor`'s roles in it: NOT_FOUND when it is absent or not theirs to
+    see, FORBIDDEN when those roles may never change a request to `to`, or may not give this
+    decline reason (`REASON_GIVERS`)."""
+    if request is None or (actor is not None and not can_see_request(actor, request)):
+        raise request_not_found()
+    roles = roles_of(actor, request)
+    if not may_ever(to, roles):
+        raise _forbidden(to, "requestId")
+    if to is S.DECLINED and decline_reason is not None:
+        reason = DeclineReason(decline_reason)  # the schema's enum may hand over its value
+        if not may_give(reason, roles):
+            raise _reason_not_theirs(reason)
+    return request, roles
+
+
 async def transition(
     request_id: int,
     to: RequestStatus,
@@ -211,23 +233,25 @@ async def transition(
     """
     if to is S.DECLINED and decline_reason is None:
         raise ValueError("A decline needs a DeclineReason.")
-    request = await MentorshipRequest.get_or_none(id=request_id)
-    if request is None or (actor is not None and not can_see_request(actor, request)):
-        raise request_not_found()
-    roles = roles_of(actor, request)
-    if not may_ever(to, roles):
-        raise _forbidden(to, "requestId")
-    if to is S.DECLINED and decline_reason is not None:
-        reason = DeclineReason(decline_reason)  # the schema's enum may hand over its value
-        if not may_give(reason, roles):
-            raise _reason_not_theirs(reason)
+    if unchanged_if_already:
+        # A change that may be a no-op is read first, unlocked: a request already in `to`
+        # is answered as it is without a transaction (what it was at that read is what the
+        # locked path would have found then too). Otherwise the locked read below decides.
+        request, _ = _checked(actor, await read_request(request_id), to, decline_reason)
+        if request.status == to:
+            return request
 
     async with in_transaction() as conn:
-        # Approvals serialise on the mentor's row, so concurrent ones count each other.
-        mentor = await lock_user(conn, request.mentor_id) if to is S.APPROVED else None
-        current = await lock_request(conn, request_id)
-        if current is None or (to is S.APPROVED and mentor is None):
-            raise request_not_found()
+        # Approvals serialise on the mentor's row, so concurrent ones count each other. Only
+        # the request's mentor may approve: that row is the actor's, locked before the
+        # request's (users rows first); anyone else is refused below and rolled back.
+        approver = actor if to is S.APPROVED else None
+        mentor = await lock_user(conn, approver.id) if approver is not None else None
+        # The request read and locked in one: the rules below see it as it is now, and a
+        # refusal just rolls back.
+        current, roles = _checked(actor, await lock_request(conn, request_id), to, decline_reason)
+        if approver is not None and mentor is None:
+            raise request_not_found()  # the mentor's account is gone
         if unchanged_if_already and current.status == to:
             return current
         if not is_allowed(current.status, to, roles):
@@ -285,23 +309,21 @@ async def cancel_others(keep_request_id: int, *, actor: User) -> list[Mentorship
     are left as they are. Returns the cancelled requests.
     """
     field = "keepRequestId"
-    keep = await MentorshipRequest.get_or_none(id=keep_request_id)
-    if keep is None or not can_see_request(actor, keep):
-        raise request_not_found(field)
-    roles = roles_of(actor, keep)
-    if Actor.MENTEE not in roles:
-        raise RuleViolation(
-            ErrorCode.FORBIDDEN, "Only the mentee may cancel their other requests.", [field]
-        )
-
     cancelled: list[MentorshipRequest] = []
     events: list[RequestEvent] = []
     async with in_transaction() as conn:
-        # The mentee's row: no request of theirs can be created while this runs.
-        await lock_user(conn, keep.mentee_id)
-        current = await lock_request(conn, keep.id)
-        if current is None:
+        # The mentee's row: no request of theirs can be created while this runs. Only the
+        # request's mentee may do this, so it is the actor's row, locked before the request's
+        # (users rows first); anyone else is refused below and rolled back.
+        await lock_user(conn, actor.id)
+        current = await lock_request(conn, keep_request_id)
+        if current is None or not can_see_request(actor, current):
             raise request_not_found(field)
+        roles = roles_of(actor, current)
+        if Actor.MENTEE not in roles:
+            raise RuleViolation(
+                ErrorCode.FORBIDDEN, "Only the mentee may cancel their other requests.", [field]
+            )
         if current.status != S.APPROVED:
             raise RuleViolation(
                 ErrorCode.INVALID_TRANSITION,
@@ -310,8 +332,8 @@ async def cancel_others(keep_request_id: int, *, actor: User) -> list[Mentorship
             )
         other_ids = cast(
             "list[int]",
-            await MentorshipRequest.filter(mentee_id=keep.mentee_id, status__in=OPEN_STATUSES)
-            .exclude(id=keep.id)
+            await MentorshipRequest.filter(mentee_id=current.mentee_id, status__in=OPEN_STATUSES)
+            .exclude(id=current.id)
             .using_db(conn)
             .order_by("id")
             .values_list("id", flat=True),

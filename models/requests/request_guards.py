@@ -1,8 +1,10 @@
 """What a request change checks inside its transaction: row locks and the counting rules.
 
-Every function takes the transaction's connection. The locks are plain no-op writes
-(`UPDATE ... SET updated_at = updated_at`): on PostgreSQL that takes the row lock until commit,
-on SQLite it takes the database's write lock; `select_for_update` would do nothing on SQLite.
+Every function takes the transaction's connection. A lock reads the row and holds it until
+commit: on PostgreSQL one `SELECT ... FOR NO KEY UPDATE` (the strength an UPDATE of the row
+takes: rows referencing it may still be inserted); on SQLite, where `select_for_update` does
+nothing, a no-op write (`UPDATE ... SET updated_at = updated_at`, which takes the database's
+write lock) and then the read.
 Lock order, to stay free of deadlocks: a `users` row first, then `mentorship_requests` rows.
 """
 
@@ -13,6 +15,7 @@ from typing import TypeVar
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
+from mentorgraph.models import sql
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.errors import ErrorCode, RuleViolation
 from mentorgraph.models.limits import limits
@@ -28,6 +31,7 @@ __all__ = [
     "lock_request",
     "lock_user",
     "others_open_and_active",
+    "read_request",
 ]
 
 # Waiting for an answer: these count against the mentee's open-request limit.
@@ -39,9 +43,26 @@ PAIR_BLOCKING_STATUSES = (RequestStatus.NEW, RequestStatus.VIEWED, RequestStatus
 _Locked = TypeVar("_Locked", User, MentorshipRequest)
 
 
+async def _row(
+    model: type[_Locked], pk: int, conn: BaseDBAsyncClient | None = None, suffix: str = ""
+) -> _Locked | None:
+    """The row `pk` of `model` as committed now, in plain SQL: every status change reads its
+    request (and an approval its mentor), and the ORM's query building cost more than the
+    read."""
+    rows = await sql.fetch(f"SELECT * FROM {model._meta.db_table} WHERE id = ?{suffix}", [pk], conn)
+    return model._init_from_db(**rows[0]) if rows else None
+
+
 async def _lock(conn: BaseDBAsyncClient, model: type[_Locked], pk: int) -> _Locked | None:
+    if conn.capabilities.support_for_update:
+        return await _row(model, pk, conn, " FOR NO KEY UPDATE")
     locked = await model.filter(id=pk).using_db(conn).update(updated_at=F("updated_at"))
-    return await model.filter(id=pk).using_db(conn).first() if locked else None
+    return await _row(model, pk, conn) if locked else None
+
+
+async def read_request(request_id: int) -> MentorshipRequest | None:
+    """The request as committed now, unlocked (None if it does not exist)."""
+    return await _row(MentorshipRequest, request_id)
 
 
 async def lock_user(conn: BaseDBAsyncClient, user_id: int) -> User | None:

@@ -114,3 +114,33 @@ async def test_bench_shape_9_is_one_read_and_answers_as_the_bare_statement(apps:
     bare = await connections.get("default").execute_query_dict(shape.bare_sql, [request_id])
     bare_data = json.loads(bare[0]["json_build_object"])["data"]
     assert comparable(list(bare_data.values())) == comparable(list(fast.data.values()))
+
+
+async def test_bench_shape_9_is_three_statements_with_a_session_token(apps: AppPair) -> None:
+    """Shape 9 with a signed-in token (its session checked): the viewer and the session in one
+    read, the request read once (already VIEWED: no transaction, no lock), the payload; on
+    both paths the same answer. An ended session is refused as before, by that one read."""
+    from bench.shapes import SHAPES
+    from mentorgraph.models.accounts import sessions
+
+    query = SHAPES[9].ours.query
+    mentor = await make_mentor(name="Mentor")
+    variables = {"id": request_gid(await _asked(apps, mentor))}
+    await apps.ordinary.execute(query, variables, as_user=mentor)  # NEW -> VIEWED
+    signed_in = await sessions.start(mentor, address="127.0.0.1", user_agent="test")
+    token = apps.fast.tokens.issue(mentor, signed_in.session.id)
+    ordinary = await apps.ordinary.execute(query, variables, token=token)
+    with count_statements() as log:
+        fast = await apps.fast.execute(query, variables, token=token)
+    assert not fast.errors and fast.body == ordinary.body
+    viewer, request, payload = log.statements  # exactly three
+    assert "session_live" in viewer and "JOIN users u" in viewer
+    assert "FROM mentorship_requests" in request and "FOR " not in request
+    assert _reads([payload]) == [payload]
+
+    await sessions.end_session(mentor, signed_in.session.id, sessions.EndReason.LOG_OUT)
+    for client in (apps.fast, apps.ordinary):
+        with count_statements() as log:
+            refused = await client.execute(query, variables, token=token)
+        assert refused.status == 401 and "session has ended" in str(refused.body)
+        assert len(log) == 1, log.statements
