@@ -393,11 +393,12 @@ RICH_PAYLOAD = Shape(
         " userErrors { code field message } } }",
         variables=lambda s: [{"id": r, "mentor": m} for r, m in s.viewed_requests],
     ),
+    # The same rule and write as PostGraphile's (that function: the mentor only, the row locked,
+    # NEW to VIEWED with its event, VIEWED unchanged) and the payload, in one statement. (Round
+    # seven's bare statement was an UPDATE of NEW rows only: on the VIEWED requests the load
+    # repeats it matched nothing, checked no rule and was no equivalent.)
     bare_sql=f"""
-WITH marked AS (
-  UPDATE mentorship_requests SET status = 'VIEWED', viewed_at = now(), updated_at = now()
-  WHERE id = $1 AND status = 'NEW' RETURNING id
-)
+WITH r AS (SELECT * FROM mark_mentorship_request_viewed($1, $2))
 SELECT json_build_object('data', json_build_object('markMentorshipRequestViewed',
   json_build_object('request', (SELECT json_build_object(
       'id', {SQL_GLOBAL_ID.format(type="'MentorshipRequest'", pk="r.id")},
@@ -412,11 +413,11 @@ SELECT json_build_object('data', json_build_object('markMentorshipRequestViewed'
         'actor', (SELECT json_build_object('name', a.name) FROM users a WHERE a.id = ev.actor_id))
         ORDER BY ev.id), '[]') FROM request_events ev
         WHERE ev.request_id = r.id AND ev.kind = 'STATUS_CHANGE'))
-    FROM mentorship_requests r WHERE r.id = $1),
+    FROM r),
   'userErrors', '[]'::json)))::text""",
-    bare_params=("id",),
+    bare_params=("id", "mentor"),
     viewer=lambda s: [m for _, m in s.viewed_requests],
-    bare_variables=lambda s: [{"id": r} for r, _ in s.viewed_requests],
+    bare_variables=lambda s: [{"id": r, "mentor": m} for r, m in s.viewed_requests],
 )
 
 SHAPES: dict[int, Shape] = {
