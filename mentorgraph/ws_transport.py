@@ -74,12 +74,13 @@ from mentorgraph.request_log import (
     SERVER_SEND,
     OperationRecord,
     codes_of,
+    log_operation,
     note_codes,
     operation_logged,
 )
 from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
 from mentorgraph.resolvers.context import Context
-from mentorgraph.resolvers.event_feed import LIVE_SINK
+from mentorgraph.resolvers.event_feed import LIVE_SINK, Detached
 from mentorgraph.schema.extensions import classify_error
 from mentorgraph.security import Credentials, InvalidToken, TokenService
 from mentorgraph.tracing_graphql import subscribe_attributes
@@ -254,6 +255,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         # A frame `write_now` started that waits for the socket to drain: every later frame
         # goes after it (`_write` waits for it), and nothing more is written directly.
         self._tail: asyncio.Task[None] | None = None
+        # Live subscriptions whose operation's task ended (`mentorgraph.live_sink`), by id.
+        self._adopted: dict[str, OperationSink] = {}
         websocket = self.websocket
         # Asked per frame by the fan-out: `isinstance` on this ABC-derived class cost 1.5 %.
         self._asgi = isinstance(websocket, ASGIWebSocketAdapter)
@@ -334,10 +337,12 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             self._expiry.cancel()
         for operation in list(self.operations.values()):
             operation.completed = True
-            if operation.task is not None:
+            if operation.task is not None and not operation.task.done():
                 operation.task.cancel()
                 self._cancelled.append(operation.task)
         self.operations.clear()
+        for sink in list(self._adopted.values()):
+            self.end_adopted(sink)
         if self._tail is not None:
             self._tail.cancel()
         self._closer = asyncio.create_task(self._close_quietly(code, _close_reason(reason)))
@@ -354,6 +359,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         if self._tail is not None:
             self._tail.cancel()
         await super().shutdown()
+        for sink in list(self._adopted.values()):
+            self.end_adopted(sink)
         for task in self._cancelled:
             with suppress(Exception, asyncio.CancelledError):
                 await task
@@ -520,31 +527,68 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
 
     async def run_operation(self, operation: Operation[Any, None]) -> None:
         # Runs in the operation's own task: the sink is seen by this operation only.
-        LIVE_SINK.set(OperationSink(self, operation))
+        sink = OperationSink(self, operation)
+        LIVE_SINK.set(sink)
         with operation_logged("ws", self._client()) as record:
             self._describe(record, operation)
             started = time.perf_counter()
             kind = metrics.operation_type(operation.query, operation.operation_name)
             outcome = "ok"
+            if kind == "subscription":
+                metrics.subscription_started()
             try:
-                if kind == "subscription":
-                    with metrics.live_subscription():
-                        await super().run_operation(operation)
-                else:
-                    await super().run_operation(operation)
+                await super().run_operation(operation)
+            except Detached:
+                # The sink carries the live subscription on without this task; its end is
+                # counted and logged then (`end_adopted`).
+                record.skip = True
+                sink.record, sink.started = record, started
+                if sink.ended:  # ended while this task unwound
+                    sink.ended = False
+                    self.end_adopted(sink)
+                return
             except Exception:  # not a cancellation: the client's `complete` or goodbye is "ok"
                 outcome = FaultCode.INTERNAL_SERVER_ERROR
                 raise
             finally:
-                outcome = self._refused.pop(operation.id, outcome)
-                metrics.record_operation(
-                    operation.operation_name,
-                    kind,
-                    "ws",
-                    outcome,
-                    outcome == "ok",
-                    None if kind == "subscription" else time.perf_counter() - started,
-                )
+                if not sink.adopted:
+                    outcome = self._refused.pop(operation.id, outcome)
+                    if kind == "subscription":
+                        metrics.subscription_ended()
+                    metrics.record_operation(
+                        operation.operation_name,
+                        kind,
+                        "ws",
+                        outcome,
+                        outcome == "ok",
+                        None if kind == "subscription" else time.perf_counter() - started,
+                    )
+
+    # Live subscriptions without a task (`mentorgraph.live_sink`).
+
+    def adopt(self, sink: OperationSink) -> None:
+        self._adopted[sink.operation.id] = sink
+
+    def end_adopted(self, sink: OperationSink) -> None:
+        """The end of a subscription carried by its sink: stop it, count it, log it."""
+        if sink.ended:
+            return
+        sink.end()
+        operation = sink.operation
+        if self._adopted.get(operation.id) is sink:
+            del self._adopted[operation.id]
+        record = sink.record
+        if record is None:
+            return  # its task is still unwinding: it finishes the job (`run_operation`)
+        metrics.subscription_ended()
+        metrics.record_operation(operation.operation_name, "subscription", "ws", "ok", True, None)
+        log_operation(record, sink.seconds(), self._client())
+
+    async def cleanup_operation(self, operation_id: str) -> None:
+        await super().cleanup_operation(operation_id)
+        sink = self._adopted.get(operation_id)
+        if sink is not None:
+            self.end_adopted(sink)
 
     def _client(self) -> str | None:
         return getattr(self.context, "client_address", None)
