@@ -11,7 +11,8 @@ three things a socket held for its whole life made smaller, measured with tracem
 - the "writable" flag: an `asyncio.Event` (~0.9 KB with its waiter deque) becomes `_Writable`,
   which makes a future only when a writer has to wait for the socket to drain;
 - the handshake's request and response (their `Headers`, ~3 KB) are let go once the socket is
-  accepted or refused: uvicorn reads them during the handshake only.
+  accepted or refused: uvicorn reads them during the handshake only (the request's headers
+  are emptied: websockets' parser keeps the request itself in a generator's frame).
 """
 
 from __future__ import annotations
@@ -108,7 +109,9 @@ class LeanWebSocketsProtocol(WebSocketsSansIOProtocol):
         try:
             await super().send(message)
         finally:
-            if self.handshake_complete:
+            if self.handshake_complete and getattr(self, "request", None) is not None:
                 # Read during the handshake only (`handle_connect`, the accept or denial).
+                # websockets' parser keeps the request in its generator's frame: empty it.
+                self.request.headers.clear()
                 self.request = None  # type: ignore[assignment]
                 self.response = None  # type: ignore[assignment]

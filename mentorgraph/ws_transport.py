@@ -279,6 +279,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             return
         if self.connection_init_timeout_task:
             self.connection_init_timeout_task.cancel()
+            # Not kept for the socket's life (a done task and its coroutine, ~1 KB each).
+            self.connection_init_timeout_task = None
         payload = message.get("payload", {})
         if not isinstance(payload, dict):
             await self.websocket.close(code=4400, reason="Invalid connection init payload")
@@ -292,6 +294,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         try:
             ack_payload = await self.view.on_ws_connect(context)
         except ConnectionRejectionError as rejection:
+            context.connection_params = {}
             if isinstance(rejection, SocketRefused):
                 code, reason = rejection.code, _close_reason(rejection.reason)
             else:
@@ -303,6 +306,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
                 raise
             await self.websocket.close(code=TRY_AGAIN_LATER, reason=SERVICE_UNAVAILABLE)
             return
+        # Read by `on_ws_connect` only (the token, now in `credentials`): not kept per socket.
+        context.connection_params = {}
         if isinstance(ack_payload, UnsetType):
             await self.send_message({"type": "connection_ack"})
         else:
@@ -543,6 +548,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
                 # counted and logged then (`end_adopted`).
                 record.skip = True
                 sink.record, sink.started = record, started
+                operation.task = None  # done: not kept, with its context, while live
                 if sink.ended:  # ended while this task unwound
                     sink.ended = False
                     self.end_adopted(sink)
@@ -585,7 +591,10 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         log_operation(record, sink.seconds(), self._client())
 
     async def cleanup_operation(self, operation_id: str) -> None:
-        await super().cleanup_operation(operation_id)
+        # Strawberry's, for an operation whose task may be gone (a live subscription's).
+        operation = self.operations.pop(operation_id, None)
+        if operation is not None and operation.task is not None:
+            operation.task.cancel()  # not awaited here: that would block the socket's reader
         sink = self._adopted.get(operation_id)
         if sink is not None:
             self.end_adopted(sink)
