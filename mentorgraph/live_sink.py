@@ -84,7 +84,7 @@ class OperationSink:
         self._operation = operation
         self._executor: SharedEventExecution | None = None
         self._live: LiveEvents | None = None
-        self._prefix = ""
+        self._prefix = b""
         # True once the sink carries the live phase (the operation's task is gone).
         self.adopted = False
         self.ended = False
@@ -106,7 +106,8 @@ class OperationSink:
     async def deliver(self, live: LiveEvents) -> None:
         assert self._executor is not None, "deliver() before ready()"
         self._live = live
-        self._prefix = f'{{"id":{json.dumps(self._operation.id)},"type":"next","payload":'
+        operation_id = json.dumps(self._operation.id)  # ASCII: non-ASCII is escaped
+        self._prefix = f'{{"id":{operation_id},"type":"next","payload":{{"data":'.encode()
         stream = live.stream
         if self._operation.completed:
             return  # ended meanwhile (the socket closing): the resolver closes the stream
@@ -147,8 +148,8 @@ class OperationSink:
         data = answer.data
         if not isinstance(data, dict):
             return False
-        frame = f'{self._prefix}{{"data":{handler.encoded(data)}}}}}'
-        if not handler.write_now(frame):
+        # The message: this operation's prefix around the shared answer's encoding.
+        if not handler.write_now(b"".join((self._prefix, handler.encoded(data), b"}}"))):
             live.stream.direct = None  # the socket is gone: the drain finds out, as it would
             return False
         live.last_id = event.id

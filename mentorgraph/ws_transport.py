@@ -35,7 +35,7 @@ import json
 import time
 import types
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Coroutine, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from json import JSONDecodeError
@@ -84,6 +84,7 @@ from mentorgraph.resolvers.event_feed import LIVE_SINK, Detached
 from mentorgraph.schema.extensions import classify_error
 from mentorgraph.security import Credentials, InvalidToken, TokenService
 from mentorgraph.tracing_graphql import subscribe_attributes
+from mentorgraph.ws_protocol import LeanWebSocketsProtocol
 
 if TYPE_CHECKING:
     from mentorgraph.socket_limits import SocketSlot
@@ -95,6 +96,7 @@ __all__ = [
     "SocketRefused",
     "TransportHandler",
     "encode_data",
+    "encode_data_bytes",
 ]
 
 # Close codes. 4403 as graphql-transport-ws uses it (HTTP status + 4000); 4429 after that
@@ -113,20 +115,29 @@ MAX_REASON_BYTES = 123
 # `mentorgraph.schema.shared_events`).
 MAX_ENCODED = 2048
 
-# id(data) -> (data, kept alive so its id stays unique; its JSON)
-_encoded: OrderedDict[int, tuple[object, str]] = OrderedDict()
+# id(data) -> (data, kept alive so its id stays unique; its JSON; the same as UTF-8)
+_encoded: OrderedDict[int, tuple[object, str, bytes]] = OrderedDict()
+
+
+def _encode(data: object) -> tuple[object, str, bytes]:
+    found = _encoded.get(id(data))
+    if found is not None and found[0] is data:
+        return found
+    text = json.dumps(data, separators=(",", ":"))
+    found = _encoded[id(data)] = (data, text, text.encode())
+    if len(_encoded) > MAX_ENCODED:
+        _encoded.popitem(last=False)
+    return found
 
 
 def encode_data(data: object) -> str:
     """`data` as JSON (as Strawberry encodes it), once per object however often it is sent."""
-    found = _encoded.get(id(data))
-    if found is not None and found[0] is data:
-        return found[1]
-    text = json.dumps(data, separators=(",", ":"))
-    _encoded[id(data)] = (data, text)
-    if len(_encoded) > MAX_ENCODED:
-        _encoded.popitem(last=False)
-    return text
+    return _encode(data)[1]
+
+
+def encode_data_bytes(data: object) -> bytes:
+    """`encode_data(data)` as UTF-8 (ASCII: `json.dumps` escapes the rest), also once."""
+    return _encode(data)[2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +275,12 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             websocket.ws.scope.get(SERVER_SEND)
             if isinstance(websocket, ASGIWebSocketAdapter)
             else None
+        )
+        # The server's own protocol object, when it can write a frame without the ASGI send
+        # (`mentorgraph serve` runs `LeanWebSocketsProtocol`).
+        protocol = getattr(self._server_send, "__self__", None)
+        self._write_frame: Callable[[bytes], bool] | None = (
+            protocol.write_text_frame if isinstance(protocol, LeanWebSocketsProtocol) else None
         )
 
     # The socket's life: connection, limits, closing.
@@ -505,20 +522,25 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             not self._closing and self._queued == 0 and (tail is None or tail.done()) and self._asgi
         )
 
-    def encoded(self, data: object) -> str:
-        return encode_data(data)
+    def encoded(self, data: object) -> bytes:
+        return encode_data_bytes(data)
 
-    def write_now(self, frame: str) -> bool:
-        """Write `frame` from the caller's own stack (call only when `can_write_now`).
+    def write_now(self, payload: bytes) -> bool:
+        """Write the message `payload` from the caller's own stack (only when `can_write_now`).
 
-        The write (`_write`: counted, then the ASGI send) is driven by hand: a socket that
+        Straight to the transport as one frame when the server's protocol can
+        (`LeanWebSocketsProtocol.write_text_frame`: open, writable, no compression). Else
+        the write (`_write`: counted, then the ASGI send) is driven by hand: a socket that
         takes the frame at once finishes it here. One that must drain first leaves the rest
         to a task (`_tail`), which every later write waits for; until it is done nothing more
         is written directly, so a client that stops reading fills the subscriptions' queues
         and the byte limit exactly as it did with a task per subscription. False: the socket
         failed (disconnected); its operations' tasks will find out on their own.
         """
-        writing = self._write(frame)
+        write_frame = self._write_frame
+        if write_frame is not None and write_frame(payload):
+            return True
+        writing = self._write(payload.decode())
         try:
             waiting = writing.send(None)
         except StopIteration:
