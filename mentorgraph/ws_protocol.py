@@ -30,7 +30,10 @@ from typing import Any
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
-__all__ = ["LeanWebSocketsProtocol"]
+__all__ = ["UVICORN_WS", "LeanWebSocketsProtocol"]
+
+# uvicorn's `ws=` for this protocol (`mentorgraph serve`; the tests' in-process server too).
+UVICORN_WS = "mentorgraph.ws_protocol:LeanWebSocketsProtocol"
 
 
 class _Inbox:

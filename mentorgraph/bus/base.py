@@ -173,12 +173,12 @@ class Subscriber(Generic[D]):
             waiter.set_result(None)
         elif self._drain is not None and self._drainer is None:
             self._drainer = asyncio.get_running_loop().create_task(
-                self._drained(self._drain()), context=self._context
+                self._drained(self._drain), context=self._context
             )
 
-    async def _drained(self, drain: Coroutine[object, object, None]) -> None:
+    async def _drained(self, drain: Callable[[], Coroutine[object, object, None]]) -> None:
         try:
-            await drain
+            await drain()
         finally:
             self._drainer = None
 
@@ -230,7 +230,8 @@ class Subscriber(Generic[D]):
         self._drain = None
         drainer = self._drainer
         if drainer is not None and drainer is not asyncio.current_task():
-            drainer.cancel()
+            drainer.cancel()  # one cancelled before it started never runs its `finally`
+            self._drainer = None
 
 
 class EventBus:
