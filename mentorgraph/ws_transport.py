@@ -25,7 +25,9 @@
   open), an operation that meets one while running the same code in its `errors`.
 - Each operation's task offers a `LiveSink` (`mentorgraph.live_sink`): live events skip the
   GraphQL stream's per-event machinery, and while the socket has nothing unwritten the bus's
-  fan-out loop writes them itself (`write_now`), no task woken per frame.
+  fan-out loop writes them itself (`write_now`; one frame built here and written by the
+  server's protocol, `mentorgraph.ws_protocol`), no task woken per frame. Once live, the
+  operation's task ends: the sink carries the subscription (`adopt`, `end_adopted`).
 """
 
 from __future__ import annotations
