@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import connections
 
 from mentorgraph import metrics, tracing
@@ -77,6 +79,37 @@ def _payload_compiled() -> None:
     """A mutation's payload was read compiled: its log line, metric and span say so."""
     note_compiled_payload()
     traced_compiled_payload()
+
+
+SOCKET_PATH = "/graphql"
+
+
+class _App(Starlette):
+    """Starlette, with `/graphql`'s WebSockets handed straight to their endpoint.
+
+    A socket's ASGI call lasts as long as the socket: every layer on the way keeps its frame
+    (and what it holds) alive that long, ~5 KB per open socket through Starlette's middleware
+    stack and router (`docs/benchmarks.md`, round six), at 10,000 sockets 50 MB. None of those
+    layers does anything for these sockets (the error and CORS middlewares pass WebSockets
+    through, and the endpoint checks origins itself), except `RequestIds`, which is kept.
+    """
+
+    def __init__(self, *args: Any, sockets: ASGIApp, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sockets = RequestIds(sockets)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and _route_path(scope) == SOCKET_PATH:
+            scope["app"] = self
+            await self._sockets(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def _route_path(scope: Scope) -> str:
+    path: str = scope["path"]
+    root_path: str = scope.get("root_path", "")
+    return path[len(root_path) :] if root_path and path.startswith(root_path) else path
 
 
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
@@ -183,10 +216,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
                 await close_db()
             tracing.shutdown()
 
-    app = Starlette(
+    app = _App(
+        sockets=subscriptions,
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", subscriptions),
+            WebSocketRoute(SOCKET_PATH, subscriptions),  # served by `_App` directly
             Route(ASSETS_PATH, graphiql.serve),
             # The approve / decline links of the new-request email: GET shows, POST decides.
             Route(ANSWER_PATH, email_answers.show, methods=["GET"]),

@@ -41,6 +41,8 @@ def _run(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from mentorgraph.ws_protocol import UVICORN_WS
+
     workers = args.workers or settings.workers
     if settings.is_sqlite and workers > 1:
         print(
@@ -62,6 +64,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         # FORWARDED_ALLOW_IPS (none by default: a client could claim any address).
         proxy_headers=bool(trusted_proxies),
         forwarded_allow_ips=trusted_proxies or None,
+        # uvicorn's websockets sans-I/O protocol, with less held per open socket.
+        ws=UVICORN_WS,
         ws_per_message_deflate=settings.websocket_compression,
         ws_ping_interval=settings.ws_ping_interval_seconds,
         ws_ping_timeout=settings.ws_ping_timeout_seconds,

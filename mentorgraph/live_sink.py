@@ -16,24 +16,38 @@ would, and writes the shared frame at once when the socket takes it without wait
 frames, a viewer gone) is declined and queued for the task, which then does what it always
 did: the bounded queue, `SUBSCRIBER_TOO_SLOW` and the 4008 slow-reader close hold as before.
 Waking one task per subscriber per event was most of the remaining CPU (`docs/benchmarks.md`).
+
+Once live, the operation has no task of its own (`deliver` raises `Detached`, which unwinds
+Strawberry's stream, graphql-core's generators and the resolver without completing the
+operation): between events a subscription is this object, its `_Live` record, its bus
+`Subscriber` and its executor, not a parked task holding all of those frames (~19 KB each at
+10,000 subscriptions, `docs/benchmarks.md`). What the fan-out declines is queued, and a task
+is started only while something is queued (`Subscriber.detach`): `_drain` does what the
+operation's task did for each event, and ends the operation as Strawberry's stream would
+(`SUBSCRIBER_TOO_SLOW`, a viewer gone: a `next` with the error, then `complete`). The client's
+`complete`, the socket's end and `close_socket` end it through `TransportHandler`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
-from contextlib import aclosing
+import time
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any
 
 from graphql import ExecutionResult as GraphQLResult
+from graphql import GraphQLError
 from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
 from strawberry.types.execution import ExecutionResult
 
 from mentorgraph.metrics import event_rendered, event_sent, event_sent_directly
 from mentorgraph.models.privacy import can_see_request
-from mentorgraph.resolvers.event_feed import Delivery, LiveEvents
+from mentorgraph.request_log import OperationRecord, codes_of, note_codes
+from mentorgraph.resolvers.event_feed import Delivery, Detached, LiveEvents, SubscriberTooSlow
 from mentorgraph.schema.extensions import classify_error
 from mentorgraph.schema.shared_events import (
     RENDERED,
@@ -53,14 +67,35 @@ RENDERED.callback = event_rendered
 
 
 class OperationSink:
-    __slots__ = ("_executor", "_handler", "_live", "_operation", "_prefix")
+    __slots__ = (
+        "_executor",
+        "_handler",
+        "_live",
+        "_operation",
+        "_prefix",
+        "adopted",
+        "ended",
+        "record",
+        "started",
+    )
 
     def __init__(self, handler: TransportHandler, operation: Operation[Any, None]) -> None:
         self._handler = handler
         self._operation = operation
         self._executor: SharedEventExecution | None = None
         self._live: LiveEvents | None = None
-        self._prefix = ""
+        self._prefix = b""
+        # True once the sink carries the live phase (the operation's task is gone).
+        self.adopted = False
+        self.ended = False
+        # The operation's log line and start, written when the subscription ends (by
+        # `TransportHandler`, as it does for operations that end in their task).
+        self.record: OperationRecord | None = None
+        self.started = 0.0
+
+    @property
+    def operation(self) -> Operation[Any, None]:
+        return self._operation
 
     def ready(self) -> bool:
         self._executor = SOURCE_EXECUTOR.get()
@@ -69,24 +104,29 @@ class OperationSink:
         )
 
     async def deliver(self, live: LiveEvents) -> None:
-        executor = self._executor
-        assert executor is not None, "deliver() before ready()"
+        assert self._executor is not None, "deliver() before ready()"
         self._live = live
-        self._prefix = f'{{"id":{json.dumps(self._operation.id)},"type":"next","payload":'
-        live.stream.direct = self._take
-        try:
-            async with aclosing(live.__aiter__()) as events:
-                async for event in events:
-                    result = execute_event(executor, event)
-                    if isawaitable(result):
-                        result = await result
-                    if result.errors:
-                        await self._send_errors(result.data, result.errors)
-                    else:
-                        await self._handler.send_data(self._operation, result.data)
-                    event_sent(event.occurred_at)
-        finally:
+        operation_id = json.dumps(self._operation.id)  # ASCII: non-ASCII is escaped
+        self._prefix = f'{{"id":{operation_id},"type":"next","payload":{{"data":'.encode()
+        stream = live.stream
+        if self._operation.completed:
+            return  # ended meanwhile (the socket closing): the resolver closes the stream
+        self.adopted = True
+        self._handler.adopt(self)
+        stream.direct = self._take
+        # The drain runs where this task ran (its request id, its log record).
+        stream.detach(self._drain, contextvars.copy_context())
+        raise Detached
+
+    def end(self) -> None:
+        """Stop the live phase: no more events, the stream's queue and drain stopped."""
+        if self.ended:
+            return
+        self.ended = True
+        live = self._live
+        if live is not None:
             live.stream.direct = None
+            live.stream.stop()
 
     def _take(self, delivery: Delivery) -> bool | asyncio.Future[object]:
         """One event straight from the fan-out loop (see the module's docstring)."""
@@ -99,7 +139,7 @@ class OperationSink:
             return True  # already replayed from the table
         viewer = delivery.users.get(live.viewer_id)
         if viewer is None or not can_see_request(viewer, delivery.request):
-            return False  # the task says why, or skips it
+            return False  # the drain says why, or skips it
         answer = answer_now(executor, event, viewer, lambda: live.present(delivery))
         if isinstance(answer, asyncio.Future):
             return answer
@@ -108,17 +148,58 @@ class OperationSink:
         data = answer.data
         if not isinstance(data, dict):
             return False
-        frame = f'{self._prefix}{{"data":{handler.encoded(data)}}}}}'
-        if not handler.write_now(frame):
-            live.stream.direct = None  # the socket is gone: the task finds out, as it would
+        # The message: this operation's prefix around the shared answer's encoding.
+        if not handler.write_now(b"".join((self._prefix, handler.encoded(data), b"}}"))):
+            live.stream.direct = None  # the socket is gone: the drain finds out, as it would
             return False
         live.last_id = event.id
         event_sent(event.occurred_at)
         event_sent_directly()
         return True
 
+    async def _drain(self) -> None:
+        """What is queued, in order, as the operation's task did; ends the operation on an
+        error the way Strawberry's stream would (a `next` with it, then `complete`)."""
+        live, executor, operation = self._live, self._executor, self._operation
+        assert live is not None and executor is not None
+        try:
+            while not operation.completed and (delivery := live.stream.pop()) is not None:
+                event = live.accept(delivery)
+                if event is None:
+                    continue
+                result = execute_event(executor, event)
+                if isawaitable(result):
+                    result = await result
+                if result.errors:
+                    await self._send_errors(result.data, result.errors)
+                else:
+                    await self._handler.send_data(operation, result.data)
+                event_sent(event.occurred_at)
+        except WebSocketDisconnected:
+            self._handler.end_adopted(self)  # the socket's end cleans the rest up
+        except SubscriberTooSlow:
+            await self._fail(live.lagged())
+        except Exception as exc:
+            await self._fail(exc)
+
+    async def _fail(self, exc: Exception) -> None:
+        operation = self._operation
+        error = exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
+        try:
+            if not operation.completed:
+                await self._send_errors(None, [error])
+                await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except WebSocketDisconnected:
+            pass
+        finally:
+            self._handler.end_adopted(self)
+
     async def _send_errors(self, data: Any, errors: list[Any]) -> None:
         # As Strawberry's stream would: log what the server got wrong, classify for the client.
         self._handler.schema.process_errors(errors)
         classified = [classify_error(error) for error in errors]
+        note_codes(codes_of(classified))
         await self._operation.send_next(ExecutionResult(data=data, errors=classified))
+
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started

@@ -245,13 +245,12 @@ def socket_closed() -> None:
     WEBSOCKETS_OPEN.dec()
 
 
-@contextlib.contextmanager
-def live_subscription() -> Iterator[None]:
+def subscription_started() -> None:
     SUBSCRIPTIONS_LIVE.inc()
-    try:
-        yield
-    finally:
-        SUBSCRIPTIONS_LIVE.dec()
+
+
+def subscription_ended() -> None:
+    SUBSCRIPTIONS_LIVE.dec()
 
 
 # The fan-out histogram takes every FANOUT_SAMPLE-th send (the first included): a send to 10,000

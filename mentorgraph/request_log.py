@@ -105,10 +105,10 @@ def operation_logged(transport: str, client: str | None = None) -> Iterator[Oper
     finally:
         CURRENT.reset(token)
         if not record.skip:
-            _log(record, time.perf_counter() - started, client)
+            log_operation(record, time.perf_counter() - started, client)
 
 
-def _log(record: OperationRecord, seconds: float, client: str | None) -> None:
+def log_operation(record: OperationRecord, seconds: float, client: str | None) -> None:
     if not logger.isEnabledFor(logging.INFO):
         return
     fields = {
@@ -137,7 +137,7 @@ def _log(record: OperationRecord, seconds: float, client: str | None) -> None:
                 ",".join(record.codes) or "ok",
             ),
             None,
-            "_log",
+            "log_operation",
             {"fields": fields},
         )
     )

@@ -25,7 +25,9 @@
   open), an operation that meets one while running the same code in its `errors`.
 - Each operation's task offers a `LiveSink` (`mentorgraph.live_sink`): live events skip the
   GraphQL stream's per-event machinery, and while the socket has nothing unwritten the bus's
-  fan-out loop writes them itself (`write_now`), no task woken per frame.
+  fan-out loop writes them itself (`write_now`; one frame built here and written by the
+  server's protocol, `mentorgraph.ws_protocol`), no task woken per frame. Once live, the
+  operation's task ends: the sink carries the subscription (`adopt`, `end_adopted`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import json
 import time
 import types
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Coroutine, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Coroutine, Generator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from json import JSONDecodeError
@@ -74,15 +76,17 @@ from mentorgraph.request_log import (
     SERVER_SEND,
     OperationRecord,
     codes_of,
+    log_operation,
     note_codes,
     operation_logged,
 )
 from mentorgraph.request_rules import RequestRefused, check_size, graphql_params
 from mentorgraph.resolvers.context import Context
-from mentorgraph.resolvers.event_feed import LIVE_SINK
+from mentorgraph.resolvers.event_feed import LIVE_SINK, Detached
 from mentorgraph.schema.extensions import classify_error
 from mentorgraph.security import Credentials, InvalidToken, TokenService
 from mentorgraph.tracing_graphql import subscribe_attributes
+from mentorgraph.ws_protocol import LeanWebSocketsProtocol
 
 if TYPE_CHECKING:
     from mentorgraph.socket_limits import SocketSlot
@@ -94,6 +98,7 @@ __all__ = [
     "SocketRefused",
     "TransportHandler",
     "encode_data",
+    "encode_data_bytes",
 ]
 
 # Close codes. 4403 as graphql-transport-ws uses it (HTTP status + 4000); 4429 after that
@@ -112,20 +117,29 @@ MAX_REASON_BYTES = 123
 # `mentorgraph.schema.shared_events`).
 MAX_ENCODED = 2048
 
-# id(data) -> (data, kept alive so its id stays unique; its JSON)
-_encoded: OrderedDict[int, tuple[object, str]] = OrderedDict()
+# id(data) -> (data, kept alive so its id stays unique; its JSON; the same as UTF-8)
+_encoded: OrderedDict[int, tuple[object, str, bytes]] = OrderedDict()
+
+
+def _encode(data: object) -> tuple[object, str, bytes]:
+    found = _encoded.get(id(data))
+    if found is not None and found[0] is data:
+        return found
+    text = json.dumps(data, separators=(",", ":"))
+    found = _encoded[id(data)] = (data, text, text.encode())
+    if len(_encoded) > MAX_ENCODED:
+        _encoded.popitem(last=False)
+    return found
 
 
 def encode_data(data: object) -> str:
     """`data` as JSON (as Strawberry encodes it), once per object however often it is sent."""
-    found = _encoded.get(id(data))
-    if found is not None and found[0] is data:
-        return found[1]
-    text = json.dumps(data, separators=(",", ":"))
-    _encoded[id(data)] = (data, text)
-    if len(_encoded) > MAX_ENCODED:
-        _encoded.popitem(last=False)
-    return text
+    return _encode(data)[1]
+
+
+def encode_data_bytes(data: object) -> bytes:
+    """`encode_data(data)` as UTF-8 (ASCII: `json.dumps` escapes the rest), also once."""
+    return _encode(data)[2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +268,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         # A frame `write_now` started that waits for the socket to drain: every later frame
         # goes after it (`_write` waits for it), and nothing more is written directly.
         self._tail: asyncio.Task[None] | None = None
+        # Live subscriptions whose operation's task ended (`mentorgraph.live_sink`), by id.
+        self._adopted: dict[str, OperationSink] = {}
         websocket = self.websocket
         # Asked per frame by the fan-out: `isinstance` on this ABC-derived class cost 1.5 %.
         self._asgi = isinstance(websocket, ASGIWebSocketAdapter)
@@ -261,6 +277,12 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             websocket.ws.scope.get(SERVER_SEND)
             if isinstance(websocket, ASGIWebSocketAdapter)
             else None
+        )
+        # The server's own protocol object, when it can write a frame without the ASGI send
+        # (`mentorgraph serve` runs `LeanWebSocketsProtocol`).
+        protocol = getattr(self._server_send, "__self__", None)
+        self._write_frame: Callable[[bytes], bool] | None = (
+            protocol.write_text_frame if isinstance(protocol, LeanWebSocketsProtocol) else None
         )
 
     # The socket's life: connection, limits, closing.
@@ -276,6 +298,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             return
         if self.connection_init_timeout_task:
             self.connection_init_timeout_task.cancel()
+            # Not kept for the socket's life (a done task and its coroutine, ~1 KB each).
+            self.connection_init_timeout_task = None
         payload = message.get("payload", {})
         if not isinstance(payload, dict):
             await self.websocket.close(code=4400, reason="Invalid connection init payload")
@@ -289,6 +313,7 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         try:
             ack_payload = await self.view.on_ws_connect(context)
         except ConnectionRejectionError as rejection:
+            context.connection_params = {}
             if isinstance(rejection, SocketRefused):
                 code, reason = rejection.code, _close_reason(rejection.reason)
             else:
@@ -300,6 +325,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
                 raise
             await self.websocket.close(code=TRY_AGAIN_LATER, reason=SERVICE_UNAVAILABLE)
             return
+        # Read by `on_ws_connect` only (the token, now in `credentials`): not kept per socket.
+        context.connection_params = {}
         if isinstance(ack_payload, UnsetType):
             await self.send_message({"type": "connection_ack"})
         else:
@@ -334,10 +361,12 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             self._expiry.cancel()
         for operation in list(self.operations.values()):
             operation.completed = True
-            if operation.task is not None:
+            if operation.task is not None and not operation.task.done():
                 operation.task.cancel()
                 self._cancelled.append(operation.task)
         self.operations.clear()
+        for sink in list(self._adopted.values()):
+            self.end_adopted(sink)
         if self._tail is not None:
             self._tail.cancel()
         self._closer = asyncio.create_task(self._close_quietly(code, _close_reason(reason)))
@@ -354,6 +383,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
         if self._tail is not None:
             self._tail.cancel()
         await super().shutdown()
+        for sink in list(self._adopted.values()):
+            self.end_adopted(sink)
         for task in self._cancelled:
             with suppress(Exception, asyncio.CancelledError):
                 await task
@@ -493,20 +524,25 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
             not self._closing and self._queued == 0 and (tail is None or tail.done()) and self._asgi
         )
 
-    def encoded(self, data: object) -> str:
-        return encode_data(data)
+    def encoded(self, data: object) -> bytes:
+        return encode_data_bytes(data)
 
-    def write_now(self, frame: str) -> bool:
-        """Write `frame` from the caller's own stack (call only when `can_write_now`).
+    def write_now(self, payload: bytes) -> bool:
+        """Write the message `payload` from the caller's own stack (only when `can_write_now`).
 
-        The write (`_write`: counted, then the ASGI send) is driven by hand: a socket that
+        Straight to the transport as one frame when the server's protocol can
+        (`LeanWebSocketsProtocol.write_text_frame`: open, writable, no compression). Else
+        the write (`_write`: counted, then the ASGI send) is driven by hand: a socket that
         takes the frame at once finishes it here. One that must drain first leaves the rest
         to a task (`_tail`), which every later write waits for; until it is done nothing more
         is written directly, so a client that stops reading fills the subscriptions' queues
         and the byte limit exactly as it did with a task per subscription. False: the socket
         failed (disconnected); its operations' tasks will find out on their own.
         """
-        writing = self._write(frame)
+        write_frame = self._write_frame
+        if write_frame is not None and write_frame(payload):
+            return True
+        writing = self._write(payload.decode())
         try:
             waiting = writing.send(None)
         except StopIteration:
@@ -520,31 +556,72 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, None]):
 
     async def run_operation(self, operation: Operation[Any, None]) -> None:
         # Runs in the operation's own task: the sink is seen by this operation only.
-        LIVE_SINK.set(OperationSink(self, operation))
+        sink = OperationSink(self, operation)
+        LIVE_SINK.set(sink)
         with operation_logged("ws", self._client()) as record:
             self._describe(record, operation)
             started = time.perf_counter()
             kind = metrics.operation_type(operation.query, operation.operation_name)
             outcome = "ok"
+            if kind == "subscription":
+                metrics.subscription_started()
             try:
-                if kind == "subscription":
-                    with metrics.live_subscription():
-                        await super().run_operation(operation)
-                else:
-                    await super().run_operation(operation)
+                await super().run_operation(operation)
+            except Detached:
+                # The sink carries the live subscription on without this task; its end is
+                # counted and logged then (`end_adopted`).
+                record.skip = True
+                sink.record, sink.started = record, started
+                operation.task = None  # done: not kept, with its context, while live
+                if sink.ended:  # ended while this task unwound
+                    sink.ended = False
+                    self.end_adopted(sink)
+                return
             except Exception:  # not a cancellation: the client's `complete` or goodbye is "ok"
                 outcome = FaultCode.INTERNAL_SERVER_ERROR
                 raise
             finally:
-                outcome = self._refused.pop(operation.id, outcome)
-                metrics.record_operation(
-                    operation.operation_name,
-                    kind,
-                    "ws",
-                    outcome,
-                    outcome == "ok",
-                    None if kind == "subscription" else time.perf_counter() - started,
-                )
+                if not sink.adopted:
+                    outcome = self._refused.pop(operation.id, outcome)
+                    if kind == "subscription":
+                        metrics.subscription_ended()
+                    metrics.record_operation(
+                        operation.operation_name,
+                        kind,
+                        "ws",
+                        outcome,
+                        outcome == "ok",
+                        None if kind == "subscription" else time.perf_counter() - started,
+                    )
+
+    # Live subscriptions without a task (`mentorgraph.live_sink`).
+
+    def adopt(self, sink: OperationSink) -> None:
+        self._adopted[sink.operation.id] = sink
+
+    def end_adopted(self, sink: OperationSink) -> None:
+        """The end of a subscription carried by its sink: stop it, count it, log it."""
+        if sink.ended:
+            return
+        sink.end()
+        operation = sink.operation
+        if self._adopted.get(operation.id) is sink:
+            del self._adopted[operation.id]
+        record = sink.record
+        if record is None:
+            return  # its task is still unwinding: it finishes the job (`run_operation`)
+        metrics.subscription_ended()
+        metrics.record_operation(operation.operation_name, "subscription", "ws", "ok", True, None)
+        log_operation(record, sink.seconds(), self._client())
+
+    async def cleanup_operation(self, operation_id: str) -> None:
+        # Strawberry's, for an operation whose task may be gone (a live subscription's).
+        operation = self.operations.pop(operation_id, None)
+        if operation is not None and operation.task is not None:
+            operation.task.cancel()  # not awaited here: that would block the socket's reader
+        sink = self._adopted.get(operation_id)
+        if sink is not None:
+            self.end_adopted(sink)
 
     def _client(self) -> str | None:
         return getattr(self.context, "client_address", None)

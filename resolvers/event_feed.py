@@ -7,7 +7,8 @@ touches loaded fresh, and hands that `Delivery` to every subscription that may c
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable, Mapping
+import contextvars
+from collections.abc import AsyncGenerator, Callable, Coroutine, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol, TypeAlias
@@ -19,6 +20,7 @@ from mentorgraph.models.requests.requests import MentorshipRequest, RequestEvent
 __all__ = [
     "LIVE_SINK",
     "Delivery",
+    "Detached",
     "DirectTake",
     "EventFeed",
     "EventStream",
@@ -49,6 +51,16 @@ class SubscriberTooSlow(Exception):
     """The subscription's bounded queue overflowed: it stopped receiving live events."""
 
 
+class Detached(BaseException):
+    """Raised through a subscription's resolver by a `LiveSink` that took its live phase over.
+
+    It unwinds the operation's task (Strawberry's stream, graphql-core's generators, this
+    resolver) without completing the operation: from then on the sink and the stream carry
+    the subscription (`mentorgraph.live_sink`). Not an `Exception`, so that nothing on the way
+    turns it into an error result.
+    """
+
+
 class EventStream(Protocol):
     # Every event this stream hands out has a greater id (where a live-only client stands).
     start_after: int
@@ -59,7 +71,23 @@ class EventStream(Protocol):
         """The next event for this subscriber, in id order; raises `SubscriberTooSlow`."""
         ...
 
+    def pop(self) -> Delivery | None:
+        """The next queued event, None when nothing is queued; raises `SubscriberTooSlow`."""
+        ...
+
+    def detach(
+        self,
+        drain: Callable[[], Coroutine[object, object, None]],
+        context: contextvars.Context,
+    ) -> None:
+        """Nobody will wait in `next`: run `drain()` (in `context`) whenever events queue."""
+        ...
+
     def close(self) -> None: ...
+
+    def stop(self) -> None:
+        """`close`, and stop a running `drain`."""
+        ...
 
 
 class NotificationStream(Protocol):
@@ -95,6 +123,14 @@ class LiveEvents(Protocol):
         """Prepare the context for `delivery`; None when the viewer may not see it."""
         ...
 
+    def accept(self, delivery: Delivery) -> RequestEvent | None:
+        """The event to send for `delivery` (moving `last_id`), None to skip it."""
+        ...
+
+    def lagged(self) -> Exception:
+        """The error that ends a subscription whose queue overflowed (resume after `last_id`)."""
+        ...
+
     def __aiter__(self) -> AsyncGenerator[RequestEvent, None]:
         """The visible events after `last_id`, in order, as they come (moving `last_id`)."""
         ...
@@ -112,7 +148,8 @@ class LiveSink(Protocol):
         ...
 
     async def deliver(self, live: LiveEvents) -> None:
-        """Execute and send each event as it comes; what `live` raises propagates."""
+        """Take the live phase over: raises `Detached` once the sink carries it (it then owns
+        `live.stream`); anything else it raises propagates, the stream still the caller's."""
         ...
 
 

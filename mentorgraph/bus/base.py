@@ -21,9 +21,10 @@ and offer each to the subscriptions of its member only (always queued: they are 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections import defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from mentorgraph.models.accounts.users import User
@@ -70,6 +71,9 @@ class Subscriber(Generic[D]):
 
     __slots__ = (
         "_bus",
+        "_context",
+        "_drain",
+        "_drainer",
         "_queue",
         "_waiter",
         "capacity",
@@ -100,6 +104,11 @@ class Subscriber(Generic[D]):
         # Set by a reader that can take an event at once, from the fan-out loop, while it is
         # parked on an empty queue (`mentorgraph.resolvers.event_feed.DirectTake`); None: queue it.
         self.direct: DirectTake | None = None
+        # Once the reader has no task of its own (`detach`): what drains the queue, started
+        # in a task of its own only while something is queued, and that task.
+        self._drain: Callable[[], Coroutine[object, object, None]] | None = None
+        self._context: contextvars.Context | None = None
+        self._drainer: asyncio.Task[None] | None = None
 
     def offer(self, delivery: D) -> asyncio.Future[object] | None:
         """Hand `delivery` over: taken at once by `direct`, or queued for the reader.
@@ -128,8 +137,12 @@ class Subscriber(Generic[D]):
 
     def _parked(self) -> bool:
         # Nothing queued and the reader waiting for more: a delivery taken now is in order.
+        if self._queue:
+            return False
+        if self._drain is not None:
+            return self._drainer is None
         waiter = self._waiter
-        return not self._queue and waiter is not None and not waiter.done()
+        return waiter is not None and not waiter.done()
 
     def _take(self, delivery: D) -> bool | asyncio.Future[object]:
         direct = self.direct
@@ -158,6 +171,40 @@ class Subscriber(Generic[D]):
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+        elif self._drain is not None and self._drainer is None:
+            self._drainer = asyncio.get_running_loop().create_task(
+                self._drained(self._drain), context=self._context
+            )
+
+    async def _drained(self, drain: Callable[[], Coroutine[object, object, None]]) -> None:
+        try:
+            await drain()
+        finally:
+            self._drainer = None
+
+    def detach(
+        self,
+        drain: Callable[[], Coroutine[object, object, None]],
+        context: contextvars.Context,
+    ) -> None:
+        """From now on nobody waits in `next`: whenever something is queued, `drain()` runs
+        (in a task of its own, in `context`) and takes it with `pop` until nothing is left.
+
+        What a live subscription costs between events is then this object and its reader's
+        record, not a parked task with its whole stack (`mentorgraph.live_sink`).
+        """
+        self._drain = drain
+        self._context = context
+        if self._queue or self.overflowed:
+            self._wake()
+
+    def pop(self) -> D | None:
+        """The next queued delivery, None when nothing is queued (for a detached reader)."""
+        if self._queue:
+            return self._queue.popleft()
+        if self.overflowed:
+            raise SubscriberTooSlow
+        return None
 
     async def next(self) -> D:
         while not self._queue:
@@ -176,6 +223,15 @@ class Subscriber(Generic[D]):
         if self._queue:
             self._queue.clear()
         self._bus._forget(self)
+
+    def stop(self) -> None:
+        """Close, and stop a detached reader's drain (a task cannot stop itself this way)."""
+        self.close()
+        self._drain = None
+        drainer = self._drainer
+        if drainer is not None and drainer is not asyncio.current_task():
+            drainer.cancel()  # one cancelled before it started never runs its `finally`
+            self._drainer = None
 
 
 class EventBus:

@@ -23,7 +23,13 @@ from mentorgraph.models.requests.events import visible_events_after
 from mentorgraph.models.requests.requests import RequestEvent
 from mentorgraph.resolvers.context import Context
 from mentorgraph.resolvers.errors import BadUserInput, ClientError, Unauthenticated
-from mentorgraph.resolvers.event_feed import LIVE_SINK, Delivery, EventStream, SubscriberTooSlow
+from mentorgraph.resolvers.event_feed import (
+    LIVE_SINK,
+    Delivery,
+    Detached,
+    EventStream,
+    SubscriberTooSlow,
+)
 from mentorgraph.resolvers.loaders import Loaders
 from mentorgraph.resolvers.pagination import cursor_fits, decode_cursor, encode_cursor
 
@@ -112,16 +118,23 @@ class _Live:
     def present(self, delivery: Delivery) -> RequestEvent | None:
         return _present_delivery(self.ctx, self.viewer_id, delivery)
 
+    def accept(self, delivery: Delivery) -> RequestEvent | None:
+        if delivery.event.id <= self.last_id:
+            return None  # already replayed from the table, or already sent
+        visible = self.present(delivery)
+        self.last_id = delivery.event.id
+        return visible
+
+    def lagged(self) -> SubscriberLagged:
+        return _lagged(self.last_id)
+
     async def __aiter__(self) -> AsyncGenerator[RequestEvent, None]:
         while True:
             try:
                 delivery = await self.stream.next()
             except SubscriberTooSlow:
                 raise _lagged(self.last_id) from None
-            if delivery.event.id <= self.last_id:
-                continue  # already replayed from the table, or already sent
-            visible = self.present(delivery)
-            self.last_id = delivery.event.id
+            visible = self.accept(delivery)
             if visible is not None:
                 yield visible
 
@@ -134,6 +147,7 @@ async def follow_request_events(ctx: Context, after: str | None) -> AsyncIterato
     stream = ctx.event_feed.subscribe(viewer)
     # The id of the last event sent (or skipped): what the client would resume after.
     last_id = stream.start_after if after_id is None else after_id
+    owned = True  # until a sink takes the stream over
     try:
         if after_id is not None:
             async for event in _replay(ctx, viewer.id, after_id):
@@ -142,12 +156,17 @@ async def follow_request_events(ctx: Context, after: str | None) -> AsyncIterato
         live = _Live(ctx, viewer.id, stream, last_id)
         sink = LIVE_SINK.get()
         if sink is not None and sink.ready():
-            # The transport executes and sends them itself (one shared execution and
-            # encoding per document and visibility class; see `mentorgraph.live_sink`).
+            # The transport takes the live phase over: it executes and sends each event itself
+            # (one shared execution and encoding per document and visibility class), and this
+            # operation's task ends (`Detached`); see `mentorgraph.live_sink`.
             await sink.deliver(live)
             return
         async with aclosing(live.__aiter__()) as events:
             async for event in events:
                 yield event
+    except Detached:
+        owned = False
+        raise
     finally:
-        stream.close()
+        if owned:
+            stream.close()

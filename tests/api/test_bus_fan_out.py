@@ -11,10 +11,14 @@ is tested); the live sink itself is covered end to end by `tests/api/test_subscr
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from typing import Any
+
+import pytest
 
 from mentorgraph.bus import EventBus
 from mentorgraph.models.accounts.users import User
+from mentorgraph.resolvers.event_feed import SubscriberTooSlow
 
 READERS = 50
 
@@ -81,3 +85,53 @@ async def test_beyond_the_classes_waited_for_in_the_pass_the_rest_are_waited_for
         reader.cancel()
     for subscriber in subscribers:
         subscriber.close()
+
+
+async def test_a_detached_reader_is_drained_by_a_task_only_while_something_is_queued() -> None:
+    # A live subscription without a task of its own (`Subscriber.detach`,
+    # `mentorgraph.live_sink`): what the fan-out's direct take declines is queued, one drain
+    # task takes it in order and ends once the queue is empty; the reader is parked again.
+    bus = EventBus(queue_size=3)
+    subscriber = bus.subscribe(User(id=1, is_admin=False, name="u1"))
+    taken_directly: list[object] = []
+    drained: list[object] = []
+    declining = True
+    runs = 0
+
+    def take(delivery: object) -> bool:
+        if declining:
+            return False
+        taken_directly.append(delivery)
+        return True
+
+    async def drain() -> None:
+        nonlocal runs
+        runs += 1
+        while (delivery := subscriber.pop()) is not None:
+            await asyncio.sleep(0)  # a write that yields
+            drained.append(delivery)
+
+    subscriber.direct = take
+    subscriber.detach(drain, contextvars.copy_context())
+    assert subscriber._parked()
+    for number in range(3):
+        subscriber.offer(number)  # type: ignore[arg-type]
+    assert not subscriber._parked()  # queued, and being drained
+    drainer = subscriber._drainer
+    assert drainer is not None
+    await drainer
+    assert (drained, runs) == ([0, 1, 2], 1)
+    assert subscriber._parked()
+    declining = False
+    subscriber.offer(3)  # type: ignore[arg-type]
+    assert taken_directly == [3] and runs == 1  # no task for what is taken directly
+    declining = True
+    for number in range(4, 9):  # more than the queue holds while nobody drains it yet
+        subscriber.offer(number)  # type: ignore[arg-type]
+    assert subscriber.overflowed and subscriber.closed
+    with pytest.raises(SubscriberTooSlow):  # what the drain then meets (SUBSCRIBER_TOO_SLOW)
+        subscriber.pop()
+    subscriber.stop()  # as the sink's end does: the drain started for it is cancelled
+    await asyncio.sleep(0)
+    assert subscriber._drainer is None
+    assert not bus._by_viewer

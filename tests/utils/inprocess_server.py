@@ -13,6 +13,7 @@ import uvicorn
 from devkit.live_server import free_port
 from mentorgraph.app import create_app
 from mentorgraph.settings import Settings
+from mentorgraph.ws_protocol import UVICORN_WS
 
 
 class InProcessServer:
@@ -20,7 +21,12 @@ class InProcessServer:
         self.port = free_port()
         self.app = create_app(settings, manage_db=False)
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            ws=UVICORN_WS,  # the WebSocket protocol `mentorgraph serve` runs
         )
         self.server = uvicorn.Server(config)
         self.task: asyncio.Task[None] | None = None
