@@ -188,6 +188,13 @@ def _lasted_at_least(dialect: str, start: str, end: str, seconds: str) -> str:
     return f"(julianday({end}) - julianday({start})) * 86400.0 >= {seconds}"
 
 
+def _once(v: _Values) -> str:
+    """What ends a subquery that computes `back` (`_back`, five subqueries) for the queries
+    reading it: in PostgreSQL `OFFSET 0`, which keeps the planner from pulling the subquery up
+    into them and so copying `_back` into every place that reads `back` (seven)."""
+    return " OFFSET 0" if v.dialect == "postgres" else ""
+
+
 def _back(user: str, v: _Values) -> str:
     """When the mentor of the `users` row `user` was back: the latest of their change of
     availability and of every way they were seen, within the rule's window."""
@@ -230,7 +237,7 @@ def _silent_sql(mentors: str, v: _Values) -> str:
   ) AS unread,
   (SELECT min(r.created_at) FROM {_REQUESTS} r WHERE r.mentor_id = t.id AND r.created_at > t.back
   ) AS first_since
-  FROM ({mentors}) t WHERE t.back <= {idle}) s
+  FROM ({mentors}{_once(v)}) t WHERE t.back <= {idle}) s
 WHERE s.expired >= {v.value(rule.inactive_expiries)}
   OR s.expired + s.withdrawn + s.reminded + s.unread >= {v.value(rule.silent_signals)}"""
 
@@ -308,7 +315,7 @@ def _quiet(user: str, v: _Values) -> str:
         f"(EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = {user}.id"
         f" AND q.status IN ({_OPEN}) AND q.viewed_at IS NULL"
         f" AND q.created_at <= {v.ago(rule.first_reminder_days)})"
-        f" OR EXISTS (SELECT 1 FROM (SELECT {user}.id AS id, {_back(user, v)} AS back) b"
+        f" OR EXISTS (SELECT 1 FROM (SELECT {user}.id AS id, {_back(user, v)} AS back{_once(v)}) b"
         f" WHERE EXISTS (SELECT 1 FROM {table} q WHERE q.mentor_id = b.id"
         f" AND q.status = '{_EXPIRED}' AND q.updated_at > b.back)"
         f" OR EXISTS ({silent})))"

@@ -84,3 +84,21 @@ async def test_only_the_shortlist_is_rendered(apps: AppPair) -> None:
     rendered = [c for c in raw["candidates"] if c["answer"] is not None]
     assert len(raw["candidates"]) >= 20
     assert 3 <= len(rendered) < 12, len(rendered)
+
+
+async def test_mentors_found_by_a_language_only(apps: AppPair) -> None:
+    """The pool by place finds mentors speaking one of the seeker's languages (a join to the
+    seeker's own, probed per mentor: `resolvers/fast_reads/recommendations.py`) as the ordinary
+    path does; no tag and no country in common."""
+    seeker = await make_user(name="seeker", languages=["de", "fr"])
+    for name, languages in [("de", ["de"]), ("fr en", ["en", "fr"]), ("es", ["es"]), ("-", [])]:
+        await make_mentor(name=name, tags=["rust"], languages=languages)
+    fast_reads = apps.fast_app.state.fast_reads
+    served = fast_reads.served
+    fast = await _answer(apps, apps.fast.http, seeker, 10)
+    ordinary = await _answer(apps, apps.ordinary.http, seeker, 10)
+    assert fast == ordinary
+    assert fast_reads.served == served + 1 and fast_reads.failed == 0
+    found = fast[1]["data"]["viewer"]["recommendedMentors"]
+    assert [r["mentor"]["name"] for r in found] == ["de", "fr en"]
+    assert [r["reasons"][0]["detail"] for r in found] == ["Speaks de", "Speaks fr"]

@@ -21,7 +21,7 @@ from mentorgraph.models.accounts import sessions
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.requests import lifecycle
 from mentorgraph.models.requests.requests import RequestStatus
-from mentorgraph.models.requests.silent_mentors import quiet_mentors, silences
+from mentorgraph.models.requests.silent_mentors import quiet_mentors, quiet_sql, silences
 from mentorgraph.models.requests.suggestions import suggest_mentors
 from mentorgraph.models.sweep import sweep
 from mentorgraph.settings import Settings
@@ -133,3 +133,23 @@ async def test_a_mentor_seen_since_their_request_expired_is_not_going_quiet(db: 
         await sessions.start(mentor, address="127.0.0.1", user_agent="test")
         clock.advance(DAY)
         assert await quiet_mentors(conn, [mentor.id], clock.now()) == set()
+
+
+@pg_only
+async def test_going_quiet_reads_when_a_mentor_was_back_once(db: None) -> None:
+    """`_back` (the latest sign-in among other moments) is computed once per mentor and shared
+    by the expiry test and the silence rule: PostgreSQL's plan reads `sessions` once, where
+    pulling the subquery up copied it into each of its uses (six sessions scans a mentor)."""
+    mentor = await make_mentor(name="mentor")
+    values: list[Any] = [mentor.id, clock.now()]
+
+    def param(value: Any) -> str:
+        values.append(value)
+        return f"${len(values)}"
+
+    predicate = quiet_sql("u", "$2::timestamptz", param)
+    rows = await connections.get("default").execute_query_dict(
+        f"EXPLAIN SELECT u.id FROM users u WHERE u.id = $1 AND {predicate}", values
+    )
+    plan = "\n".join(row["QUERY PLAN"] for row in rows)
+    assert plan.count(" on sessions ") == 1, plan
