@@ -208,10 +208,10 @@ async def test_operations_export_their_spans_without_secrets(
     assert me_span.attributes["mentorgraph.outcome"] == "ok"
     if settings.is_sqlite:
         assert me_span.attributes["mentorgraph.read_path"] == "ordinary"
-        # The token's session (live?), the viewer's row (the token's account), the root field.
+        # The token's session (live?) and the viewer's row (the token's account) in one
+        # statement (`sessions.user_if_live`), then the root field.
         assert [s.name for s in children(spans, me_span)] == [
             "db SELECT sessions",
-            "db SELECT users",
             "resolve Query.viewer",
         ]
     else:
