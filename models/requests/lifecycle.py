@@ -204,10 +204,8 @@ def _checked(
     roles = roles_of(actor, request)
     if not may_ever(to, roles):
         raise _forbidden(to, "requestId")
-    if to is S.DECLINED and decline_reason is not None:
-        reason = DeclineReason(decline_reason)  # the schema's enum may hand over its value
-        if not may_give(reason, roles):
-            raise _reason_not_theirs(reason)
+    if to is S.DECLINED and decline_reason is not None and not may_give(decline_reason, roles):
+        raise _reason_not_theirs(decline_reason)
     return request, roles
 
 

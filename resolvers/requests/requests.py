@@ -66,7 +66,8 @@ async def decline(
         RequestStatus.DECLINED,
         actor=viewer,
         note=text,
-        decline_reason=reason,
+        # Strawberry hands the enum's value over, not the models' member.
+        decline_reason=DeclineReason(reason),
         response_message=text,
     )
 
