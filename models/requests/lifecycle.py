@@ -35,6 +35,7 @@ from mentorgraph.models.requests.request_guards import (
     read_request,
 )
 from mentorgraph.models.requests.requests import (
+    SYSTEM_DECLINE_REASONS,
     DeclineReason,
     MentorshipRequest,
     RequestEvent,
@@ -90,13 +91,14 @@ TRANSITIONS: Mapping[tuple[RequestStatus | None, RequestStatus], frozenset[Actor
     (S.APPROVED, S.COMPLETED): frozenset({Actor.MENTOR, Actor.MENTEE}),
 }
 
-# The decline reasons that state a fact about the mentor rather than their choice, and who may
-# state it. A mentor never does: their decline would be counted as the system's, not as their
-# answer (docs/request-rules.md). An admin may judge a mentor inactive; only the system closes
-# an account.
+# Who may state each of the system's decline reasons (`SYSTEM_DECLINE_REASONS`: a fact about
+# the mentor rather than their choice). A mentor never does: their decline would be counted as
+# the system's, not as their answer (docs/request-rules.md). An admin may judge a mentor
+# inactive; the other reasons (an account closed) are the system's alone.
+_ADMINS_MAY_STATE = frozenset({DeclineReason.MENTOR_INACTIVE})
 REASON_GIVERS: Mapping[DeclineReason, frozenset[Actor]] = {
-    DeclineReason.MENTOR_INACTIVE: frozenset({Actor.ADMIN, Actor.SYSTEM}),
-    DeclineReason.ACCOUNT_CLOSED: frozenset({Actor.SYSTEM}),
+    reason: frozenset({Actor.SYSTEM} | ({Actor.ADMIN} if reason in _ADMINS_MAY_STATE else set()))
+    for reason in sorted(SYSTEM_DECLINE_REASONS)
 }
 
 _VERBS = {
