@@ -269,8 +269,9 @@ class GraphQLEndpoint:
             if record is not None:
                 record.viewer_id = viewer_id
             if self.fast_reads is not None:
-                # Queries it supports, answered by one statement (which reads the viewer's
-                # row itself); None for everything else, and for a viewer who no longer exists.
+                # Queries it supports, and mutations that change nothing, answered by one
+                # statement (which reads the viewer's row itself); None for everything else,
+                # and for a viewer who no longer exists.
                 read_after = parse_lsn(headers.get(READ_AFTER_HEADER.lower()))
                 answer = await self.fast_reads.answer(
                     query,
@@ -279,15 +280,18 @@ class GraphQLEndpoint:
                     viewer_id,
                     read_after,
                     None if credentials is None else credentials.session_id,
+                    mutations=OperationType.MUTATION in allowed,
                 )
                 if answer is not None:
+                    kind = self.fast_reads.operation_type(query, operation_name).value
                     if tracing.enabled():
-                        traced_fast_read(self.fast_reads.operation_name(query, operation_name))
+                        name = self.fast_reads.operation_name(query, operation_name)
+                        traced_fast_read(name, kind)
                     if record is not None:
-                        record.path, record.type = "fast", OperationType.QUERY.value
+                        record.path, record.type = "fast", kind
                         record.name = self.fast_reads.operation_name(query, operation_name)
                     fast = Answer(answer, media_type=JSON)
-                    fast.path, fast.kind = "fast", "query"
+                    fast.path, fast.kind = "fast", kind
                     return fast, True
             if credentials is None:
                 viewer = None

@@ -37,14 +37,15 @@ NAME_LIMIT = 100
 SERVER_FAULTS = frozenset({FaultCode.INTERNAL_SERVER_ERROR, FaultCode.SERVICE_UNAVAILABLE})
 
 
-def traced_fast_read(operation_name: str | None) -> None:
-    """The current operation was answered by the fast path (a query, always)."""
+def traced_fast_read(operation_name: str | None, operation_type: str = "query") -> None:
+    """The current operation was answered by the fast path (a query, or a mutation that
+    changed nothing)."""
     if not tracing.enabled():
         return
-    tracing.rename(operation_span_name("query", operation_name))
+    tracing.rename(operation_span_name(operation_type, operation_name))
     tracing.annotate(
         {
-            "graphql.operation.type": "query",
+            "graphql.operation.type": operation_type,
             "graphql.operation.name": operation_name[:NAME_LIMIT] if operation_name else None,
             "mentorgraph.read_path": "fast",
         }

@@ -47,6 +47,7 @@ __all__ = [
     "REASON_GIVERS",
     "TRANSITIONS",
     "Actor",
+    "answers_unchanged",
     "cancel_others",
     "close_requests_of_leaving",
     "complete_mentorships_between",
@@ -211,6 +212,30 @@ def _checked(
     return request, roles
 
 
+def _unchanged(
+    actor: User | None,
+    request: MentorshipRequest | None,
+    to: RequestStatus,
+    decline_reason: DeclineReason | None = None,
+) -> MentorshipRequest | None:
+    """`request` when a change to `to` that may be a no-op (`unchanged_if_already`) answers it
+    as it is, None when it must change; the rules' refusals raised (`_checked`)."""
+    checked, _ = _checked(actor, request, to, decline_reason)
+    return checked if checked.status == to else None
+
+
+def answers_unchanged(
+    actor: User | None, request: MentorshipRequest | None, to: RequestStatus
+) -> bool:
+    """Whether `transition(request.id, to, actor=actor, unchanged_if_already=True)`, finding
+    `request` as it is, answers it unchanged: nothing written, nothing refused. The fast path
+    asks this of the rows it read (`mentorgraph.resolvers.fast_reads.unchanged`)."""
+    try:
+        return _unchanged(actor, request, to) is not None
+    except RuleViolation:
+        return False
+
+
 async def transition(
     request_id: int,
     to: RequestStatus,
@@ -237,8 +262,8 @@ async def transition(
         # A change that may be a no-op is read first, unlocked: a request already in `to`
         # is answered as it is without a transaction (what it was at that read is what the
         # locked path would have found then too). Otherwise the locked read below decides.
-        request, _ = _checked(actor, await read_request(request_id), to, decline_reason)
-        if request.status == to:
+        request = _unchanged(actor, await read_request(request_id), to, decline_reason)
+        if request is not None:
             return request
 
     async with in_transaction() as conn:

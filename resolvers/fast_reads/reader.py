@@ -40,6 +40,7 @@ from mentorgraph.resolvers.fast_reads.selection import (
     UnsupportedValue,
     collect,
 )
+from mentorgraph.resolvers.fast_reads.unchanged import UnchangedMutations
 
 __all__ = ["FastReads"]
 
@@ -63,7 +64,8 @@ _NO_SPAN: AbstractContextManager[Any] = nullcontext()
 
 @dataclass(frozen=True)
 class _Prepared:
-    """A parsed, validated query operation whose root fields the fast path may answer."""
+    """A parsed, validated operation whose root fields the fast path may answer: a query, or
+    a mutation it answers when the mutation changes nothing (`unchanged.py`)."""
 
     document: DocumentNode
     operation: OperationDefinitionNode
@@ -114,6 +116,8 @@ class FastReads:
         # Mutation payloads, read by the same compiler after the write (its own counters and
         # statements, kept as many as these).
         self.payloads = PayloadReads(schema, cache_size=cache_size, served_hook=payload_served)
+        # Mutations that change nothing, answered by one statement (`unchanged.py`).
+        self.unchanged = UnchangedMutations(schema, cache_size=cache_size)
 
     async def answer(
         self,
@@ -123,16 +127,24 @@ class FastReads:
         viewer_id: int | None,
         read_after: str | None = None,
         session_id: int | None = None,
+        *,
+        mutations: bool = False,
     ) -> bytes | None:
         """The JSON body of the answer, or None: the ordinary executor must answer. With
         `checks_sessions`, an answer also proves the token's session live; None leaves that
-        check to the caller.
+        check to the caller. `mutations`: whether the request may run a mutation (a POST).
 
         `viewer_id`: the id a valid token names (None: anonymous); the statement reads the
         viewer's row itself and answers nothing when it is gone; `session_id`: the session the
         token names (None: a session-less token). `read_after`: the primary's
         WAL position the client has written up to (`mentorgraph.read_replica`): the replica
         answers only once it has replayed that far."""
+        if mutations:
+            prepared = self._prepare(query, operation_name)
+            if prepared is not None and prepared.operation.operation is OperationType.MUTATION:
+                return await self._mutation(
+                    prepared, operation_name, variables, viewer_id, session_id
+                )
         try:
             with self.span("fast_reads.compile") as span:
                 compiled = self.compiled
@@ -162,6 +174,55 @@ class FastReads:
             return None
         self.served += 1
         return body
+
+    async def _mutation(
+        self,
+        prepared: _Prepared,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        viewer_id: int | None,
+        session_id: int | None,
+    ) -> bytes | None:
+        """A mutation's answer when it changes nothing (`unchanged.py`), else None. Not on a
+        server with a replica: its clients expect a read-after position with a mutation."""
+        if not self.checks_sessions:
+            return None
+        coerced = get_variable_values(
+            self.schema, prepared.operation.variable_definitions or (), variables or {}
+        )
+        if isinstance(coerced, list):  # the ordinary path reports the variables' errors
+            return None
+        if self.cost_refusal is not None and self.cost_refusal(
+            self.schema, prepared.document, operation_name, coerced.coerced
+        ):
+            return None  # above the budget: the ordinary path refuses it
+        mutation_type = self.schema.mutation_type
+        assert mutation_type is not None
+        try:
+            # Again with the variables: `@skip`/`@include` may leave the root field out.
+            roots = collect(
+                self.schema,
+                mutation_type,
+                [prepared.operation.selection_set],
+                prepared.fragments,
+                coerced,
+            )
+        except Unsupported:
+            return None
+        if not UnchangedMutations.answerable(roots):
+            return None
+        [root] = roots.values()
+        with self.span("fast_reads.execute") as span:
+            if span is not None:
+                span.set_attributes({"db.system": "postgresql", "db.operation.name": "SELECT"})
+            return await self.unchanged.answer(
+                root, prepared.operation, prepared.fragments, coerced, viewer_id, session_id
+            )
+
+    def operation_type(self, query: str, operation_name: str | None) -> OperationType:
+        """The type of the operation the fast path answered for (query, operation_name)."""
+        prepared = self._prepared.get((query, operation_name))
+        return OperationType.QUERY if prepared is None else prepared.operation.operation
 
     async def _run(self, sql: str, params: list[Any], read_after: str | None) -> Any:
         """The statement's value: from the replica when there is one and it is current enough
@@ -202,7 +263,7 @@ class FastReads:
             self._statements.move_to_end(key)
             return self._statements[key]
         prepared = self._prepare(query, operation_name)
-        if prepared is None:
+        if prepared is None or prepared.operation.operation is not OperationType.QUERY:
             return None
         coerced = get_variable_values(
             self.schema, prepared.operation.variable_definitions or (), variables or {}
@@ -253,11 +314,20 @@ class FastReads:
         if validate(self.schema, document, self.rules):
             return None
         operation = get_operation_ast(document, operation_name)
-        if operation is None or operation.operation is not OperationType.QUERY:
+        if operation is None:
             return None
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
+        if operation.operation is OperationType.MUTATION:
+            mutation_type = self.schema.mutation_type
+            assert mutation_type is not None
+            roots = collect(self.schema, mutation_type, [operation.selection_set], fragments)
+            if not UnchangedMutations.answerable(roots):
+                return None
+            return _Prepared(document, operation, fragments, roots)
+        if operation.operation is not OperationType.QUERY:
+            return None
         query_type = self.schema.query_type
         assert query_type is not None
         roots = collect(self.schema, query_type, [operation.selection_set], fragments)

@@ -52,7 +52,7 @@ from mentorgraph.resolvers.fast_reads.users import USERS, one_user, user_object
 from mentorgraph.resolvers.ids import decode_global_id
 from mentorgraph.resolvers.pagination import MAX_PAGE_SIZE, reverse, sliced
 
-__all__ = ["compile_operation", "is_root_declared"]
+__all__ = ["compile_operation", "is_root_declared", "viewer_conditions"]
 
 
 @renders("Query", "node", arguments=["id"])
@@ -221,6 +221,24 @@ def is_root_declared(name: str) -> bool:
     return name == "__typename" or ("Query", name) in FIELDS
 
 
+def viewer_conditions(build: Build, viewer_id: int, checks_session: bool) -> tuple[str, int]:
+    """The conditions on the viewer's row (`v`) under which a compiled statement answers, once
+    everything it reads is rendered (`build.requires_admin` is known then), and where the
+    viewer's id sits in the parameters. Its row must exist and not be anonymised, be in good
+    standing (a suspended or banned viewer gets nothing: the ordinary path refuses the token,
+    `mentorgraph/security.py`, even one without a session), be an admin's where an admins' view
+    is read (`admin.py`) and, with `checks_session`, the token's session must be live."""
+    conditions = f"v.id = {build.param(viewer_id)}::bigint AND v.deleted_at IS NULL"
+    viewer_at = len(build.params) - 1
+    if checks_session:
+        conditions += f" AND {sessions.live_sql(build.session(), 'v.id')}"
+    now = f"{build.renewed_param(clock.now)}::timestamptz"
+    conditions += f" AND {good_standing_sql('v', now)}"
+    if build.requires_admin:
+        conditions += f" AND {ADMIN_ONLY.sql('v', '')}"
+    return conditions, viewer_at
+
+
 def compile_operation(
     schema: GraphQLSchema,
     operation: OperationDefinitionNode,
@@ -254,17 +272,8 @@ def compile_operation(
     sql = f"SELECT json_build_object('data', {json_object(entries)})::text"
     viewer_at = None
     if viewer_id is not None:
-        sql += f" FROM {USERS} v WHERE v.id = {build.param(viewer_id)}::bigint"
-        sql += " AND v.deleted_at IS NULL"
-        viewer_at = len(build.params) - 1
-        if checks_session:
-            sql += f" AND {sessions.live_sql(build.session(), 'v.id')}"
-        # A suspended or banned viewer gets nothing here either: the ordinary path refuses the
-        # token (`mentorgraph/security.py`), even one without a session.
-        now = f"{build.renewed_param(clock.now)}::timestamptz"
-        sql += f" AND {good_standing_sql('v', now)}"
-        if build.requires_admin:  # an admins' view is selected (`admin.py`)
-            sql += f" AND {ADMIN_ONLY.sql('v', '')}"
+        conditions, viewer_at = viewer_conditions(build, viewer_id, checks_session)
+        sql += f" FROM {USERS} v WHERE {conditions}"
     return Statement(
         sql,
         build.params,

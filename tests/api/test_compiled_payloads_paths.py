@@ -150,7 +150,8 @@ async def test_an_http_mutation_read_compiled_is_labelled_so(settings: Settings,
     read say `compiled-payload`; the same mutation on the executor says `ordinary`, and so does
     one whose payload holds nothing to read (only userErrors: declined, completed by Python)."""
     mentor = await make_mentor(name="Mentor")
-    requests = [await make_request(mentee=await make_user(), mentor=mentor) for _ in range(2)]
+    # Each NEW: a VIEWED one would be answered as unchanged (`test_compiled_unchanged.py`).
+    requests = [await make_request(mentee=await make_user(), mentor=mentor) for _ in range(3)]
     lean = "mutation Lean($id: ID!) { markMentorshipRequestViewed(input: {requestId: $id}) {"
     lean += " userErrors { code } } }"
     async with app_pair(settings) as apps:
@@ -163,7 +164,7 @@ async def test_an_http_mutation_read_compiled_is_labelled_so(settings: Settings,
                 VIEWED, {"id": request_gid(requests[1].id)}, as_user=mentor
             )
             declined = await apps.fast.execute(
-                lean, {"id": request_gid(requests[1].id)}, as_user=mentor
+                lean, {"id": request_gid(requests[2].id)}, as_user=mentor
             )
         assert not ordinary.errors and not fast.errors and not declined.errors
         assert [(line["operation_name"], line["read_path"]) for line in lines.lines] == [
@@ -174,3 +175,34 @@ async def test_an_http_mutation_read_compiled_is_labelled_so(settings: Settings,
         after = {path: _mutations(path) for path in before}
         assert after[COMPILED_PAYLOAD] - before[COMPILED_PAYLOAD] == 1
         assert after["ordinary"] - before["ordinary"] == 2
+
+
+@pytest.mark.skipif(
+    os.environ.get("TEST_DB", "sqlite") != "postgres",
+    reason="mutations are answered compiled on PostgreSQL only",
+)
+async def test_a_mutation_that_changes_nothing_is_labelled_fast(
+    settings: Settings, db: None
+) -> None:
+    """Marking a VIEWED request viewed again, answered by one statement
+    (`fast_reads/unchanged.py`): its log line and the operations metric say `fast`, and the
+    operation is still a mutation."""
+    mentor = await make_mentor(name="Mentor")
+    request = await make_request(
+        mentee=await make_user(), mentor=mentor, status=RequestStatus.VIEWED
+    )
+    async with app_pair(settings) as apps:
+        before = _mutations("fast")
+        with operation_lines() as lines:
+            answer = await apps.fast.execute(
+                VIEWED, {"id": request_gid(request.id)}, as_user=mentor
+            )
+        assert not answer.errors
+        [line] = lines.lines
+        assert (line["operation_name"], line["operation_type"], line["read_path"]) == (
+            "Viewed",
+            "mutation",
+            "fast",
+        )
+        assert _mutations("fast") - before == 1
+        assert apps.fast_app.state.fast_reads.unchanged.served == 1
