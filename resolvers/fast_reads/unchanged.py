@@ -147,11 +147,15 @@ class UnchangedMutations:
             params[at] = request_id
         try:
             row = await _on_primary(statement.sql, params)
+            unchanged = row is not None and _unchanged(row, UNCHANGED[root.name])
         except Exception:
+            # Also asyncpg's OutdatedSchemaCacheError, once per connection after a migration
+            # changed `users` or `mentorship_requests` (the rows come as composite values):
+            # it reloads its types then, and the ordinary path answers meanwhile.
             logger.exception("unchanged mutation read failed; answering on the ordinary path")
             self.failed += 1
             return None
-        if row is None or not _unchanged(row, UNCHANGED[root.name]):
+        if not unchanged:
             self.declined += 1
             return None
         self.served += 1
