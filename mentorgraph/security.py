@@ -8,6 +8,8 @@ tokens from before sessions existed) are valid until they expire, as before.
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,6 +25,11 @@ __all__ = ["Credentials", "InvalidToken", "TokenService"]
 
 
 SESSION_ENDED = "The token's session has ended: sign in again."
+# Tokens whose signature was verified, kept with what they say: a signed-in client sends the
+# same token with every request until it refreshes, and verifying the signature again was about
+# a tenth of a compiled answer's CPU (docs/benchmarks.md, round nine). Only valid tokens are
+# kept, the least recently used out past this many (a few hundred KB at most).
+VERIFIED_TOKENS_KEPT = 1024
 
 
 class InvalidToken(Exception):
@@ -46,6 +53,7 @@ class TokenService:
         self._ttl = ttl
         # Tokens of a session (logIn, signUp, refreshSession).
         self._session_ttl = session_ttl or ttl
+        self._verified: OrderedDict[str, Credentials] = OrderedDict()
 
     @property
     def long_ttl(self) -> timedelta:
@@ -75,6 +83,20 @@ class TokenService:
         return self.credentials_for(token).user_id
 
     def credentials_for(self, token: str) -> Credentials:
+        known = self._verified.get(token)
+        if known is not None:
+            # Expiry checked again as PyJWT checks it (`exp <= now` is expired, the real clock).
+            if known.expires_at > time.time():
+                self._verified.move_to_end(token)
+                return known
+            del self._verified[token]
+        credentials = self._verify(token)
+        self._verified[token] = credentials
+        if len(self._verified) > VERIFIED_TOKENS_KEPT:
+            self._verified.popitem(last=False)
+        return credentials
+
+    def _verify(self, token: str) -> Credentials:
         try:
             claims = jwt.decode(
                 token,

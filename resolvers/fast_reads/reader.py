@@ -192,23 +192,29 @@ class FastReads:
         )
         if isinstance(coerced, list):  # the ordinary path reports the variables' errors
             return None
-        if self.cost_refusal is not None and self.cost_refusal(
-            self.schema, prepared.document, operation_name, coerced.coerced
-        ):
-            return None  # above the budget: the ordinary path refuses it
+
+        def over_budget() -> bool:  # the ordinary path refuses it
+            refusal = self.cost_refusal
+            return refusal is not None and bool(
+                refusal(self.schema, prepared.document, operation_name, coerced.coerced)
+            )
+
         mutation_type = self.schema.mutation_type
         assert mutation_type is not None
-        try:
-            # Again with the variables: `@skip`/`@include` may leave the root field out.
-            roots = collect(
-                self.schema,
-                mutation_type,
-                [prepared.operation.selection_set],
-                prepared.fragments,
-                coerced,
-            )
-        except Unsupported:
-            return None
+        roots = prepared.roots
+        location = prepared.document.loc
+        if location is None or "@" in location.source.body:
+            try:
+                # Again with the variables: `@skip`/`@include` may leave the root field out.
+                roots = collect(
+                    self.schema,
+                    mutation_type,
+                    [prepared.operation.selection_set],
+                    prepared.fragments,
+                    coerced,
+                )
+            except Unsupported:
+                return None
         if not UnchangedMutations.answerable(roots):
             return None
         [root] = roots.values()
@@ -216,7 +222,13 @@ class FastReads:
             if span is not None:
                 span.set_attributes({"db.system": "postgresql", "db.operation.name": "SELECT"})
             return await self.unchanged.answer(
-                root, prepared.operation, prepared.fragments, coerced, viewer_id, session_id
+                root,
+                prepared.operation,
+                prepared.fragments,
+                coerced,
+                viewer_id,
+                session_id,
+                over_budget,
             )
 
     def operation_type(self, query: str, operation_name: str | None) -> OperationType:

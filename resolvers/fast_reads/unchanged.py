@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +106,9 @@ class UnchangedMutations:
         self.compiled = 0
         # A declined selection is kept as None: it is never compiled again.
         self._statements: OrderedDict[_Key, _Compiled | None] = OrderedDict()
+        # (document, operation name, response key) -> the variables the payload's selection
+        # reads (the statement's key holds their values).
+        self._variables: OrderedDict[tuple[str, str | None, str], tuple[str, ...]] = OrderedDict()
 
     @staticmethod
     def answerable(roots: Mapping[str, Selected]) -> bool:
@@ -121,17 +124,24 @@ class UnchangedMutations:
         variables: VariableValues,
         viewer_id: int | None,
         session_id: int | None,
+        over_budget: Callable[[], bool],
     ) -> bytes | None:
         """The JSON body of the answer when the mutation changes nothing; None to decline.
-        An answer also proves the token's session live and the viewer in good standing."""
+        An answer also proves the token's session live and the viewer in good standing.
+        `over_budget`: whether the operation costs more than the ordinary path allows (asked
+        when a statement is compiled: the cost follows the payload's selection, which the
+        kept statement's key holds, not the request's id)."""
         if viewer_id is None:  # the ordinary path refuses an anonymous change
             self.declined += 1
             return None
         try:
             arguments = get_input(root, variables)
             request_id = decode_id_of("MentorshipRequest", arguments["requestId"], "requestId")
-            compiled = self._statement(root, operation, fragments, variables, request_id)
+            compiled = self._statement(
+                root, operation, fragments, variables, request_id, over_budget
+            )
         except (BadUserInput, KeyError, TypeError):  # the ordinary path reports it
+            # (TypeError: also a variable orjson cannot write, an integer beyond 64 bits)
             self.declined += 1
             return None
         except Exception:  # a bug here must not cost the client an answer: the ordinary path
@@ -171,20 +181,26 @@ class UnchangedMutations:
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: VariableValues,
         request_id: int,
+        over_budget: Callable[[], bool],
     ) -> _Compiled | None:
         location = operation.loc
+        if location is None:  # a document without its text: nothing to key a statement by
+            return None
         name = operation.name.value if operation.name is not None else None
+        field_key = (location.source.body, name, root.key)
+        names = self._variables.get(field_key)
+        if names is None:
+            names = selection_variables(root.nodes, fragments)
+            remember(self._variables, field_key, names, self.cache_size)
         coerced = variables.coerced
-        names = selection_variables(root.nodes, fragments)
         values = orjson.dumps([[n in coerced, coerced.get(n)] for n in names])
-        key = None if location is None else (location.source.body, name, values)
-        if key is not None and key in self._statements:
+        key = (location.source.body, name, values)
+        if key in self._statements:
             self._statements.move_to_end(key)
             return self._statements[key]
-        compiled = self._compile(root, fragments, variables, request_id)
+        compiled = None if over_budget() else self._compile(root, fragments, variables, request_id)
         self.compiled += 1
-        if key is not None:
-            remember(self._statements, key, compiled, self.cache_size)
+        remember(self._statements, key, compiled, self.cache_size)
         return compiled
 
     def _compile(
