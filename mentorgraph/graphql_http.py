@@ -21,6 +21,7 @@ from strawberry.types.graphql import OperationType
 from mentorgraph import metrics, tracing
 from mentorgraph.graphiql import GraphiQLAssets, GraphiQLPage
 from mentorgraph.media_types import JSON, negotiate, request_error_status
+from mentorgraph.models.accounts.users import User
 from mentorgraph.models.db_faults import (
     SERVICE_UNAVAILABLE,
     UNAVAILABLE_MESSAGE,
@@ -256,15 +257,17 @@ class GraphQLEndpoint:
             credentials = self.tokens.credentials_for_header(headers.get("authorization"))
             viewer_id = None if credentials is None else credentials.user_id
             # An ended session (logOut...) is refused: a compiled read checks it in its own
-            # statement (`FastReads.checks_sessions`), a fast path that does not is preceded
-            # by the check, everything else checks it with the viewer's row (`viewer_for`).
+            # statement (`FastReads.checks_sessions`), a fast path that does not (a replica's)
+            # is preceded by the check, made with the viewer's row (`viewer_for`, kept for the
+            # ordinary path), everything else checks it with the viewer's row too.
             session_checked = (
                 credentials is not None
                 and self.fast_reads is not None
                 and not self.fast_reads.checks_sessions
             )
-            if credentials is not None and session_checked:
-                await self.tokens.check_session(credentials)
+            viewer: User | None = None
+            if credentials is not None and session_checked and credentials.session_id is not None:
+                viewer = await self.tokens.viewer_for(credentials)  # one statement
             tracing.annotate({"enduser.id": viewer_id})
             if record is not None:
                 record.viewer_id = viewer_id
@@ -293,9 +296,9 @@ class GraphQLEndpoint:
                     fast = Answer(answer, media_type=JSON)
                     fast.path, fast.kind = "fast", kind
                     return fast, True
-            if credentials is None:
-                viewer = None
-            elif session_checked:
+            if credentials is None or viewer is not None:
+                pass
+            elif session_checked:  # a session-less token: no session to check, only its user
                 viewer = await self.tokens.user_by_id(credentials.user_id)
             else:
                 viewer = await self.tokens.viewer_for(credentials)  # one statement
