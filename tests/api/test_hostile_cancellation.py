@@ -12,7 +12,7 @@ import asyncio
 import json
 import os
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -34,10 +34,12 @@ from tortoise.backends.sqlite.client import (
 )
 from websockets.asyncio.client import ClientConnection
 
-from devkit.factories import make_user
+from devkit.factories import make_mentor, make_request, make_user
 from devkit.live_server import LiveServer
 from mentorgraph.bus.postgres import listener_dsn
 from mentorgraph.models.accounts.users import User
+from mentorgraph.models.requests.requests import RequestStatus
+from mentorgraph.resolvers.ids import encode_global_id
 from mentorgraph.security import TokenService
 from mentorgraph.settings import Settings
 from tests.utils.raw_ws import init, open_socket, receive, send
@@ -125,12 +127,22 @@ async def _cancel_over_websocket(url: str, token: str, *, sockets: int, per_sock
     return sent
 
 
-async def _cancel_over_http(url: str, token: str, *, requests: int) -> int:
+def _gone_update(n: int) -> dict[str, Any]:
+    return {"query": UPDATE, "variables": {"bio": f"gone {n}"}}
+
+
+async def _cancel_over_http(
+    url: str,
+    token: str,
+    *,
+    requests: int,
+    operation: Callable[[int], dict[str, Any]] = _gone_update,
+) -> int:
     """Clients that send a mutation and go away before the answer."""
     host, port = url.removeprefix("http://").split(":")
     rng = random.Random(12)
     for n in range(requests):
-        body = json.dumps({"query": UPDATE, "variables": {"bio": f"gone {n}"}}).encode()
+        body = json.dumps(operation(n)).encode()
         _, writer = await asyncio.open_connection(host, int(port))
         writer.write(
             b"POST /graphql HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
@@ -214,6 +226,50 @@ async def test_clients_gone_mid_request_leave_nothing_behind(
 ) -> None:
     assert await _cancel_over_http(server.url, token, requests=200) == 200
     await _still_serves(server, token, bystander)
+    if database_url.startswith("postgres"):
+        await _assert_no_transaction_left(database_url)
+
+
+MARK_VIEWED = """mutation($id: ID!) { markMentorshipRequestViewed(input: {requestId: $id}) {
+  request { id status mentee { name } history { toStatus actor { name } } }
+  userErrors { code } } }"""
+
+
+async def test_clients_gone_mid_answer_of_a_mutation_that_changes_nothing(
+    server: LiveServer, settings: Settings, bystander: str, database_url: str
+) -> None:
+    """The mentor's client marks VIEWED requests viewed again (on PostgreSQL one compiled
+    statement, `fast_reads/unchanged.py`) and marks NEW ones (the ordinary path's write), and
+    goes away mid-answer each time."""
+    mentor = await make_mentor(name="Mo Mentor")
+    ids = [
+        encode_global_id("MentorshipRequest", request.id)
+        for status in (RequestStatus.VIEWED, RequestStatus.NEW)
+        for request in [
+            await make_request(mentee=await make_user(), mentor=mentor, status=status)
+            for _ in range(3)
+        ]
+    ]
+    token = _token(settings, mentor)
+
+    def mark(n: int) -> dict[str, Any]:
+        return {"query": MARK_VIEWED, "variables": {"id": ids[n % len(ids)]}}
+
+    assert await _cancel_over_http(server.url, token, requests=200, operation=mark) == 200
+    await _still_serves(server, bystander, bystander)
+    async with httpx.AsyncClient(base_url=server.url, timeout=PATIENCE) as http:
+        for request_id in ids:
+            answered = await http.post(
+                "/graphql",
+                json=mark(ids.index(request_id)),
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            payload = answered.json()["data"]["markMentorshipRequestViewed"]
+            assert payload["request"]["status"] == "VIEWED"
+            # One VIEWED event for each NEW one (the factory writes no events of its own),
+            # however many cancelled marks came before; none for those VIEWED already.
+            history = [e["toStatus"] for e in payload["request"]["history"]]
+            assert history == ([] if ids.index(request_id) < 3 else ["VIEWED"])
     if database_url.startswith("postgres"):
         await _assert_no_transaction_left(database_url)
 
