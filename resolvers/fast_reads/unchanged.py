@@ -218,8 +218,12 @@ class UnchangedMutations:
         except Unsupported:
             return None
         # Every payload this statement serves holds a request and no userErrors, as the
-        # stand-in does: the facts its shape followed hold for all of them.
-        assert all(find(stand_in) == fact for find, fact in build.decisions)
+        # stand-in does: the facts its shape followed hold for all of them; and every id the
+        # renderings take from it is the request's, bound for each run below.
+        if not all(find(stand_in) == fact for find, fact in build.decisions) or any(
+            find(stand_in) != request_id for _, find in build.held_params
+        ):
+            return None
         join_at = len(build.params)
         join = f"{build.param(request_id)}::bigint"
         # The viewer's id and session are bound for each run (`Statement.bind`).
