@@ -170,9 +170,13 @@ class UnchangedMutations:
             return None
         self.served += 1
         answer = row["answer"]
-        value = complete(answer, compiled.found_values) if statement.has_markers else answer
-        body = {"data": {root.key: value if statement.has_markers else orjson.Fragment(value)}}
-        return orjson.dumps(body)
+        # Without markers PostgreSQL's JSON text goes into the body as it is.
+        value = (
+            complete(answer, compiled.found_values)
+            if statement.has_markers
+            else orjson.Fragment(answer)
+        )
+        return orjson.dumps({"data": {root.key: value}})
 
     def _statement(
         self,
