@@ -256,9 +256,10 @@ def get_input(root: Selected, variables: VariableValues) -> Any:
 
 def _unchanged(row: Any, to: RequestStatus) -> bool:
     """The rule `transition` applies, on the rows the statement read."""
-    viewer = User._init_from_db(**dict(row["viewer"]))
+    # asyncpg's records are mappings: their columns go in as the ORM's own reads hand them.
+    viewer = User._init_from_db(**row["viewer"])
     found = row["request"]
-    request = None if found is None else MentorshipRequest._init_from_db(**dict(found))
+    request = None if found is None else MentorshipRequest._init_from_db(**found)
     return lifecycle.answers_unchanged(viewer, request, to)
 
 
