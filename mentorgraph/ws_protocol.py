@@ -144,7 +144,9 @@ class LeanWebSocketsProtocol(WebSocketsSansIOProtocol):
         # The ASGI scope lives as long as the socket; its header list (a tuple and two bytes
         # per header, ~1.2 KB) is read at the handshake only (the origin check, the request
         # id). Emptied in place: starlette's `Headers` of the scope share that list.
-        self.scope["headers"].clear()
+        headers = self.scope["headers"]
+        if isinstance(headers, list):  # uvicorn's (and starlette's) is
+            headers.clear()
 
     def write_text_frame(self, payload: bytes) -> bool:
         """Write `payload` (UTF-8) as one text frame now; False: use the ASGI `send`."""

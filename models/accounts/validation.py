@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from typing import TypeVar
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pycountry
@@ -61,7 +61,6 @@ MAX_TITLE_LENGTH = 100
 MAX_BIO_LENGTH = 2000
 MAX_AVATAR_URL_LENGTH = 500
 MAX_HANDLE_LENGTH = 200
-
 
 
 def _alpha_2_codes(table: str, key: str) -> frozenset[str]:
