@@ -55,6 +55,7 @@ from mentorgraph.schema.shared_events import (
     SharedEventExecution,
     answer_now,
     execute_event,
+    live_executor,
 )
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ RENDERED.callback = event_rendered
 
 class OperationSink:
     __slots__ = (
+        "_context",
         "_executor",
         "_handler",
         "_live",
@@ -83,6 +85,8 @@ class OperationSink:
         self._handler = handler
         self._operation = operation
         self._executor: SharedEventExecution | None = None
+        # The operation's context (its socket's): what the shared executor is run with.
+        self._context: object = None
         self._live: LiveEvents | None = None
         self._prefix = b""
         # True once the sink carries the live phase (the operation's task is gone).
@@ -98,10 +102,13 @@ class OperationSink:
         return self._operation
 
     def ready(self) -> bool:
-        self._executor = SOURCE_EXECUTOR.get()
-        return self._executor is not None and isinstance(
-            self._handler.websocket, ASGIWebSocketAdapter
-        )
+        source = SOURCE_EXECUTOR.get()
+        if source is None or not isinstance(self._handler.websocket, ASGIWebSocketAdapter):
+            return False
+        # Not this operation's executor (~3 KB each, with thousands of subscriptions), but
+        # the one every subscription of its document and variables shares, and its context.
+        self._executor, self._context = live_executor(source), source.context_value
+        return True
 
     async def deliver(self, live: LiveEvents) -> None:
         assert self._executor is not None, "deliver() before ready()"
@@ -114,7 +121,9 @@ class OperationSink:
         self.adopted = True
         self._handler.adopt(self)
         stream.direct = self._take
-        # The drain runs where this task ran (its request id, its log record).
+        # The drain runs where this task ran (its request id, its log record), without the
+        # operation's own executor (the shared one is `_executor`).
+        SOURCE_EXECUTOR.set(None)
         stream.detach(self._drain, contextvars.copy_context())
         raise Detached
 
@@ -140,7 +149,7 @@ class OperationSink:
         viewer = delivery.users.get(live.viewer_id)
         if viewer is None or not can_see_request(viewer, delivery.request):
             return False  # the drain says why, or skips it
-        answer = answer_now(executor, event, viewer, lambda: live.present(delivery))
+        answer = answer_now(executor, self._context, event, viewer, lambda: live.present(delivery))
         if isinstance(answer, asyncio.Future):
             return answer
         if not isinstance(answer, GraphQLResult) or answer.errors:
@@ -167,7 +176,7 @@ class OperationSink:
                 event = live.accept(delivery)
                 if event is None:
                     continue
-                result = execute_event(executor, event)
+                result = execute_event(executor, self._context, event)
                 if isawaitable(result):
                     result = await result
                 if result.errors:
