@@ -21,12 +21,12 @@ Once live, the operation has no task of its own (`deliver` raises `Detached`, wh
 Strawberry's stream, graphql-core's generators and the resolver without completing the
 operation): between events a subscription is this object, its `_Live` record and its bus
 `Subscriber`, not a parked task holding all of those frames (~19 KB each at 10,000
-subscriptions, `docs/benchmarks.md`); the executor is shared by every live subscription of
-its document and variables (`shared_events.live_executor`, round nine). What the fan-out declines is queued, and a task
-is started only while something is queued (`Subscriber.detach`): `_drain` does what the
-operation's task did for each event, and ends the operation as Strawberry's stream would
-(`SUBSCRIBER_TOO_SLOW`, a viewer gone: a `next` with the error, then `complete`). The client's
-`complete`, the socket's end and `close_socket` end it through `TransportHandler`.
+subscriptions, `docs/benchmarks.md`); the executor is shared by every live subscription of its
+document and variables (`shared_events.live_executor`, round nine). What the fan-out declines is
+queued, and a task is started only while something is queued (`Subscriber.detach`): `_drain`
+does what the operation's task did for each event, and ends the operation as Strawberry's stream
+would (`SUBSCRIBER_TOO_SLOW`, a viewer gone: a `next` with the error, then `complete`). The
+client's `complete`, the socket's end and `close_socket` end it through `TransportHandler`.
 """
 
 from __future__ import annotations
