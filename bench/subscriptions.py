@@ -27,6 +27,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -395,7 +396,11 @@ def main() -> None:
     parser.add_argument("--compression", choices=["deflate", "none"], default="deflate")
     parser.add_argument("--event-timeout", type=float, default=30.0)
     parser.add_argument("--budget", type=float, default=600.0, help="seconds per N at most")
-    parser.add_argument("--data-dir", default="/tmp/mentorgraph-bench")
+    parser.add_argument(
+        "--data-dir",
+        help="the servers' data, logs and snapshots (default: a new temporary folder per run,"
+        " so that two runs never share one)",
+    )
     parser.add_argument("--json", help="also write the results here")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument(
@@ -416,8 +421,12 @@ def main() -> None:
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         parser.error("set BENCH_DATABASE_URL (or --database-url) to a disposable PostgreSQL db")
-    data_dir = Path(args.data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    if args.data_dir:
+        data_dir = Path(args.data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+    else:  # kept afterwards: the servers' logs say what went wrong
+        data_dir = Path(tempfile.mkdtemp(prefix="mentorgraph-bench-"))
+    print(f"data, logs and snapshots in {data_dir}", flush=True)
     results = asyncio.run(main_async(args, data_dir))
     if args.json:
         Path(args.json).write_text(

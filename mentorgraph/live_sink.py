@@ -19,13 +19,14 @@ Waking one task per subscriber per event was most of the remaining CPU (`docs/be
 
 Once live, the operation has no task of its own (`deliver` raises `Detached`, which unwinds
 Strawberry's stream, graphql-core's generators and the resolver without completing the
-operation): between events a subscription is this object, its `_Live` record, its bus
-`Subscriber` and its executor, not a parked task holding all of those frames (~19 KB each at
-10,000 subscriptions, `docs/benchmarks.md`). What the fan-out declines is queued, and a task
-is started only while something is queued (`Subscriber.detach`): `_drain` does what the
-operation's task did for each event, and ends the operation as Strawberry's stream would
-(`SUBSCRIBER_TOO_SLOW`, a viewer gone: a `next` with the error, then `complete`). The client's
-`complete`, the socket's end and `close_socket` end it through `TransportHandler`.
+operation): between events a subscription is this object, its `_Live` record and its bus
+`Subscriber`, not a parked task holding all of those frames (~19 KB each at 10,000
+subscriptions, `docs/benchmarks.md`); the executor is shared by every live subscription of its
+document and variables (`shared_events.live_executor`, round nine). What the fan-out declines is
+queued, and a task is started only while something is queued (`Subscriber.detach`): `_drain`
+does what the operation's task did for each event, and ends the operation as Strawberry's stream
+would (`SUBSCRIBER_TOO_SLOW`, a viewer gone: a `next` with the error, then `complete`). The
+client's `complete`, the socket's end and `close_socket` end it through `TransportHandler`.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from mentorgraph.schema.shared_events import (
     SharedEventExecution,
     answer_now,
     execute_event,
+    live_executor,
 )
 
 if TYPE_CHECKING:
@@ -68,6 +70,7 @@ RENDERED.callback = event_rendered
 
 class OperationSink:
     __slots__ = (
+        "_context",
         "_executor",
         "_handler",
         "_live",
@@ -83,6 +86,8 @@ class OperationSink:
         self._handler = handler
         self._operation = operation
         self._executor: SharedEventExecution | None = None
+        # The operation's context (its socket's): what the shared executor is run with.
+        self._context: object = None
         self._live: LiveEvents | None = None
         self._prefix = b""
         # True once the sink carries the live phase (the operation's task is gone).
@@ -98,10 +103,13 @@ class OperationSink:
         return self._operation
 
     def ready(self) -> bool:
-        self._executor = SOURCE_EXECUTOR.get()
-        return self._executor is not None and isinstance(
-            self._handler.websocket, ASGIWebSocketAdapter
-        )
+        source = SOURCE_EXECUTOR.get()
+        if source is None or not isinstance(self._handler.websocket, ASGIWebSocketAdapter):
+            return False
+        # Not this operation's executor (~3 KB each, with thousands of subscriptions), but
+        # the one every subscription of its document and variables shares, and its context.
+        self._executor, self._context = live_executor(source), source.context_value
+        return True
 
     async def deliver(self, live: LiveEvents) -> None:
         assert self._executor is not None, "deliver() before ready()"
@@ -114,7 +122,9 @@ class OperationSink:
         self.adopted = True
         self._handler.adopt(self)
         stream.direct = self._take
-        # The drain runs where this task ran (its request id, its log record).
+        # The drain runs where this task ran (its request id, its log record), without the
+        # operation's own executor (the shared one is `_executor`).
+        SOURCE_EXECUTOR.set(None)
         stream.detach(self._drain, contextvars.copy_context())
         raise Detached
 
@@ -140,7 +150,7 @@ class OperationSink:
         viewer = delivery.users.get(live.viewer_id)
         if viewer is None or not can_see_request(viewer, delivery.request):
             return False  # the drain says why, or skips it
-        answer = answer_now(executor, event, viewer, lambda: live.present(delivery))
+        answer = answer_now(executor, self._context, event, viewer, lambda: live.present(delivery))
         if isinstance(answer, asyncio.Future):
             return answer
         if not isinstance(answer, GraphQLResult) or answer.errors:
@@ -167,7 +177,7 @@ class OperationSink:
                 event = live.accept(delivery)
                 if event is None:
                     continue
-                result = execute_event(executor, event)
+                result = execute_event(executor, self._context, event)
                 if isawaitable(result):
                     result = await result
                 if result.errors:

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
+from copy import copy
 from typing import Any
 
 from graphql import (
@@ -37,6 +39,7 @@ from graphql import (
     execute_subscription_event,
 )
 from graphql.execution.collect_fields import FragmentDetails
+from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from mentorgraph.models.accounts.users import User
@@ -51,6 +54,7 @@ __all__ = [
     "admin_uniform",
     "answer_now",
     "execute_event",
+    "live_executor",
     "visibility_class",
 ]
 
@@ -206,11 +210,21 @@ class SharedEventExecution(StrawberryGraphQLCoreExecutionContext):
         # (per-event executors are shallow copies and inherit what was computed here).
         static = self.__dict__.get("_static_key")
         if static is None:
-            variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=str)
             uniform = admin_uniform(self.operation, self.fragments)
-            static = self._static_key = (id(self.operation), variables, uniform)
+            static = self._static_key = (id(self.operation), self._variables_key(), uniform)
         operation_id, variables, uniform = static
         return (id(root), operation_id, variables, visibility_class(viewer, root, uniform))
+
+    def _variables_key(self) -> str:
+        return json.dumps(self.variable_values.coerced, sort_keys=True, default=str)
+
+    def for_event(self, event: Any, context: object) -> SharedEventExecution:
+        """The executor of one event for one subscription: `build_per_event_executor`, with
+        the subscription's own context (a live executor is shared, `live_executor`)."""
+        executor = self.build_per_event_executor(event)
+        assert isinstance(executor, SharedEventExecution)
+        executor.context_value = context
+        return executor
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         shared = self._shared_answer(serially)
@@ -279,33 +293,74 @@ SOURCE_EXECUTOR: ContextVar[SharedEventExecution | None] = ContextVar(
 )
 
 
-def execute_event(source: SharedEventExecution, event: Any) -> Any:
-    """The subscription's answer to `event` (maybe awaitable), as graphql-core would compute
-    it per event, but without copying an executor when a shared answer is already there."""
-    context = source.context_value
+# (schema, document, variables, extensions) -> the executor live subscriptions share (weakly:
+# gone with the last subscription that holds it).
+_live_executors: weakref.WeakValueDictionary[tuple[Any, ...], SharedEventExecution] = (
+    weakref.WeakValueDictionary()
+)
+
+
+def live_executor(source: SharedEventExecution) -> SharedEventExecution:
+    """What a live subscription keeps to execute its events: one executor per schema, document,
+    variables and operation extensions, shared by every subscription that has them.
+
+    A subscription's executor (~3 KB: graphql-core's memo tables, sets and its instance dict,
+    `docs/benchmarks.md`, round nine) holds nothing of its own but its context, which
+    `execute_event` and `answer_now` take from the caller instead. The shared one is a copy
+    with neither context nor event; its middleware (extensions' `resolve` hooks, built per
+    operation) is its first subscription's, as the shared answers already are (whoever asks
+    first computes one for all). An executor with an abort signal or hooks is not shared.
+    """
+    if source.abort_signal is not None or source.hooks is not None:
+        return source
+    try:
+        extensions = json.dumps(source.operation_extensions, sort_keys=True)
+    except (TypeError, ValueError):
+        return source
+    key = (id(source.schema), id(source.operation), source._variables_key(), extensions)
+    # The ids in the key stay unique while it lives: the shared executor holds both objects.
+    shared = _live_executors.get(key)
+    if shared is None:
+        shared = copy(source)
+        shared.root_value = None
+        shared.context_value = None
+        # Its own, not bound to `source` (which would keep that subscription's context).
+        shared.async_helpers = GraphQLResolveInfoHelpers(
+            gather=shared.gather_async_work, track=shared.track_async_work
+        )
+        _live_executors[key] = shared
+    return shared
+
+
+def execute_event(source: SharedEventExecution, context: object, event: Any) -> Any:
+    """The answer to `event` of a subscription with `context` (maybe awaitable), as graphql-core
+    would compute it per event, but without copying an executor when a shared answer is
+    already there."""
     if isinstance(context, Context) and context.viewer is not None:
         found = _shared.get(source._key(event, context.viewer))
         if found is not None:
             return _settled(found[1])
-    return execute_subscription_event(source.build_per_event_executor(event))
+    return execute_subscription_event(source.for_event(event, context))
 
 
 def answer_now(
-    source: SharedEventExecution, event: Any, viewer: User, present: Callable[[], object]
+    source: SharedEventExecution,
+    context: object,
+    event: Any,
+    viewer: User,
+    present: Callable[[], object],
 ) -> Any:
     """For a reader taking `event` straight from the fan-out (`mentorgraph.live_sink`).
 
     The shared answer for `viewer` if it is computed (an `ExecutionResult`); the future
-    computing it if not yet (started here, after `present()` prepared the context, when
+    computing it if not yet (started here, after `present()` prepared `context`, when
     nobody started it); None when there is nothing shared to send: the computation failed,
     or its entry was already dropped. `viewer` is the freshly read row `present` installs.
     """
     found = _shared.get(source._key(event, viewer))
     if found is None:
         present()
-        executor = source.build_per_event_executor(event)
-        assert isinstance(executor, SharedEventExecution)
-        shared = executor._shared_answer(False)
+        shared = source.for_event(event, context)._shared_answer(False)
     else:
         shared = found[1]
     if not isinstance(shared, _Pending):

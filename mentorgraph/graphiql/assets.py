@@ -46,11 +46,21 @@ def accepts_gzip(accept_encoding: str) -> bool:
 @dataclass
 class Asset:
     name: str
-    body: bytes
+    path: Path
     media_type: str
     integrity: str
+    # Read on first request, then kept: 1.7 MB of builds that a server answering only the API
+    # (or WebSockets) never sends need not sit in every process (`docs/benchmarks.md`, round
+    # nine). Checked against `integrity` again then: the page names that hash.
+    _body: bytes | None = field(default=None, repr=False)
     # Compressed on first request (1.6 MB of builds become 0.7 MB), then kept.
     _gzipped: bytes | None = field(default=None, repr=False)
+
+    @property
+    def body(self) -> bytes:
+        if self._body is None:
+            self._body = _checked(self.path, self.integrity)
+        return self._body
 
     @property
     def gzipped(self) -> bytes:
@@ -65,8 +75,19 @@ class Asset:
         return f"graphiql/{self.name}?v={version}"
 
 
+def _checked(path: Path, expected: str | None) -> bytes:
+    body = path.read_bytes()
+    if expected is not None and integrity_of(body) != expected:
+        raise RuntimeError(
+            f"{path} differs from the build manifest.json names:"
+            " run `make graphiql-assets` to vendor GraphiQL again."
+        )
+    return body
+
+
 class GraphiQLAssets:
-    """The page's files in the order it loads them; read once, checked against the manifest."""
+    """The page's files in the order it loads them: checked against the manifest and hashed at
+    start, read again (and kept) when first asked for."""
 
     def __init__(self, folder: Path = STATIC) -> None:
         manifest = json.loads((folder / "manifest.json").read_text())
@@ -74,15 +95,10 @@ class GraphiQLAssets:
         expected = {entry["file"]: entry["integrity"] for entry in manifest["assets"]}
         self.assets: list[Asset] = []
         for name in [*names, *OUR_FILES]:
-            body = (folder / name).read_bytes()
-            integrity = integrity_of(body)
-            if name in expected and expected[name] != integrity:
-                raise RuntimeError(
-                    f"{folder / name} differs from the build manifest.json names:"
-                    " run `make graphiql-assets` to vendor GraphiQL again."
-                )
+            path = folder / name
+            integrity = integrity_of(_checked(path, expected.get(name)))
             media_type = MEDIA_TYPES[Path(name).suffix]
-            self.assets.append(Asset(name, body, media_type, integrity))
+            self.assets.append(Asset(name, path, media_type, integrity))
         self.by_name = {asset.name: asset for asset in self.assets}
 
     @property

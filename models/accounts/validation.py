@@ -6,8 +6,10 @@ Each `clean_*` returns the normalised value or raises `RuleViolation` naming the
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -60,10 +62,21 @@ MAX_BIO_LENGTH = 2000
 MAX_AVATAR_URL_LENGTH = 500
 MAX_HANDLE_LENGTH = 200
 
-COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
-LANGUAGE_CODES = frozenset(
-    lang.alpha_2 for lang in pycountry.languages if getattr(lang, "alpha_2", None)
-)
+
+def _alpha_2_codes(table: str, key: str) -> frozenset[str]:
+    """The two-letter codes of one of pycountry's ISO tables, read from its file.
+
+    Not through `pycountry.countries` / `pycountry.languages`: those load every entry as an
+    object and keep it (ISO 639-3 lists ~7,900 languages), ~5 MB in every server process for
+    two sets of a few hundred codes (`docs/benchmarks.md`, round nine). The emails that name
+    a country or language still ask pycountry (`models/notifications/request_notifications`).
+    """
+    entries = json.loads((Path(pycountry.DATABASE_DIR) / table).read_text(encoding="utf-8"))[key]
+    return frozenset(entry["alpha_2"] for entry in entries if entry.get("alpha_2"))
+
+
+COUNTRY_CODES = _alpha_2_codes("iso3166-1.json", "3166-1")
+LANGUAGE_CODES = _alpha_2_codes("iso639-3.json", "639-3")
 
 # What a plausible handle looks like for each channel type.
 HANDLE_PATTERNS: dict[ChannelType, re.Pattern[str]] = {

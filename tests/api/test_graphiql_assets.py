@@ -8,7 +8,7 @@ import json
 import re
 from html.parser import HTMLParser
 
-from mentorgraph.graphiql.assets import STATIC, integrity_of
+from mentorgraph.graphiql.assets import STATIC, GraphiQLAssets, integrity_of
 from tests.utils.client import GraphQLClient
 
 BROWSER = {"accept": "text/html,application/xhtml+xml"}
@@ -101,3 +101,12 @@ def test_the_vendored_builds_are_the_pinned_ones_with_their_licences() -> None:
     assert {p.name for p in STATIC.iterdir()} == vendored | ours | bookkeeping
     # Small enough to commit and serve: minified builds only.
     assert sum((STATIC / name).stat().st_size for name in vendored) < 3_000_000
+
+
+def test_the_builds_are_read_when_first_asked_for() -> None:
+    # Not kept by a server that never serves the page (1.7 MB per process, issue 18).
+    assets = GraphiQLAssets()
+    assert all(asset._body is None for asset in assets.assets)
+    first = assets.assets[0]
+    assert integrity_of(first.body) == first.integrity
+    assert first._body is not None
