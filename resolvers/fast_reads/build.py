@@ -129,6 +129,18 @@ class Build:
         self._aliases += 1
         return f"{prefix}{self._aliases}"
 
+    def statement(self, sql: str, viewer_at: int | None) -> Statement:
+        """`sql`, rendered with this build, as a statement to keep and bind for each run."""
+        return Statement(
+            sql,
+            self.params,
+            self.has_markers,
+            self.since_at,
+            viewer_at,
+            self.session_at,
+            self.renewed,
+        )
+
     def param(self, value: Any) -> str:
         self.params.append(value)
         return f"${len(self.params)}"

@@ -43,15 +43,14 @@ from graphql import (
     Visitor,
     visit,
 )
-from tortoise import connections
 
 import mentorgraph.resolvers.fast_reads.payloads  # noqa: F401  (the payloads' declarations)
 from mentorgraph.models.policies import ADMIN_ONLY
-from mentorgraph.models.sql import sole_value
 from mentorgraph.resolvers.fast_reads.build import Build, Held, Statement
 from mentorgraph.resolvers.fast_reads.fields import object_sql
 from mentorgraph.resolvers.fast_reads.finish import complete
 from mentorgraph.resolvers.fast_reads.lru import remember
+from mentorgraph.resolvers.fast_reads.primary import primary_value
 from mentorgraph.resolvers.fast_reads.selection import Selected, Unsupported, child_type
 from mentorgraph.resolvers.fast_reads.users import USERS
 
@@ -201,15 +200,7 @@ class PayloadReads:
         statement = None
         try:
             sql, viewer_at = self._compile(build, root, payload, viewer_id)
-            statement = Statement(
-                sql,
-                build.params,
-                build.has_markers,
-                build.since_at,
-                viewer_at,
-                build.session_at,
-                build.renewed,
-            )
+            statement = build.statement(sql, viewer_at)
         except Unsupported:
             pass  # declined for this shape: the facts it followed so far say which
         self.compiled += 1
@@ -288,7 +279,7 @@ class PayloadReads:
             return DECLINED
         statement = compiled.statement
         try:
-            text = await _on_primary(statement.sql, params)
+            text = await primary_value(statement.sql, params)
         except Exception:
             logger.exception("payload read failed; answering on the ordinary path")
             self.failed += 1
@@ -305,12 +296,3 @@ class PayloadReads:
     def cached(self) -> int:
         """Statements kept (every shape of every key)."""
         return sum(len(shapes) for shapes in self._statements.values())
-
-
-async def _on_primary(sql: str, params: list[Any]) -> Any:
-    client = connections.get("default")
-    async with client.acquire_connection() as connection:
-        # Logged where Tortoise logs its own statements (statement counts see it); the values
-        # only Python holds are not among the parameters.
-        client.log.debug("%s: %s", sql, params)
-        return await sole_value(connection, sql, *params)

@@ -25,13 +25,12 @@ from graphql import (
     validate,
 )
 from graphql.execution.values import get_variable_values
-from tortoise import connections
 
-from mentorgraph.models.sql import sole_value
 from mentorgraph.resolvers.fast_reads.build import Statement
 from mentorgraph.resolvers.fast_reads.finish import finish
 from mentorgraph.resolvers.fast_reads.lru import remember
 from mentorgraph.resolvers.fast_reads.payload_reads import PayloadReads
+from mentorgraph.resolvers.fast_reads.primary import primary_value
 from mentorgraph.resolvers.fast_reads.replica import Replica
 from mentorgraph.resolvers.fast_reads.roots import compile_operation, is_root_declared
 from mentorgraph.resolvers.fast_reads.selection import (
@@ -243,11 +242,7 @@ class FastReads:
             answered = await self.replica.fetchval(sql, params, read_after)
             if answered is not None:
                 return answered.value
-        client = connections.get("default")
-        async with client.acquire_connection() as connection:
-            # Logged where Tortoise logs its own statements (statement counts see it).
-            client.log.debug("%s: %s", sql, params)
-            return await sole_value(connection, sql, *params)
+        return await primary_value(sql, params)
 
     def operation_name(self, query: str, operation_name: str | None) -> str | None:
         """The name of the operation answered for (query, operation_name), from the cache

@@ -274,12 +274,4 @@ def compile_operation(
     if viewer_id is not None:
         conditions, viewer_at = viewer_conditions(build, viewer_id, checks_session)
         sql += f" FROM {USERS} v WHERE {conditions}"
-    return Statement(
-        sql,
-        build.params,
-        build.has_markers,
-        build.since_at,
-        viewer_at,
-        build.session_at,
-        build.renewed,
-    )
+    return build.statement(sql, viewer_at)

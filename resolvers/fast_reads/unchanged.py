@@ -39,18 +39,17 @@ from graphql import (
     VariableValues,
 )
 from graphql.execution.values import get_argument_values
-from tortoise import connections
 
 from mentorgraph.models.accounts.users import User
 from mentorgraph.models.requests import lifecycle
 from mentorgraph.models.requests.requests import MentorshipRequest, RequestStatus
-from mentorgraph.models.sql import sole_row
 from mentorgraph.resolvers.errors import BadUserInput
 from mentorgraph.resolvers.fast_reads.build import Build, Held, Statement
 from mentorgraph.resolvers.fast_reads.fields import object_sql
 from mentorgraph.resolvers.fast_reads.finish import complete
 from mentorgraph.resolvers.fast_reads.lru import remember
 from mentorgraph.resolvers.fast_reads.payload_reads import selection_variables
+from mentorgraph.resolvers.fast_reads.primary import primary_row
 from mentorgraph.resolvers.fast_reads.roots import viewer_conditions
 from mentorgraph.resolvers.fast_reads.selection import Selected, Unsupported, child_type
 from mentorgraph.resolvers.fast_reads.users import USERS
@@ -156,7 +155,7 @@ class UnchangedMutations:
         for at in compiled.request_at:
             params[at] = request_id
         try:
-            row = await _on_primary(statement.sql, params)
+            row = await primary_row(statement.sql, params)
             unchanged = row is not None and _unchanged(row, UNCHANGED[root.name])
         except Exception:
             # Also asyncpg's OutdatedSchemaCacheError, once per connection after a migration
@@ -236,15 +235,7 @@ class UnchangedMutations:
             f"SELECT v AS viewer, r AS request, ({rendered})::text AS answer"
             f" FROM {USERS} v LEFT JOIN {REQUESTS} r ON r.id = {join} WHERE {conditions}"
         )
-        statement = Statement(
-            sql,
-            build.params,
-            build.has_markers,
-            build.since_at,
-            viewer_at,
-            build.session_at,
-            build.renewed,
-        )
+        statement = build.statement(sql, viewer_at)
         request_at = [join_at, *(at for at, _ in build.held_params)]
         return _Compiled(statement, request_at, build.values)
 
@@ -261,11 +252,3 @@ def _unchanged(row: Any, to: RequestStatus) -> bool:
     found = row["request"]
     request = None if found is None else MentorshipRequest._init_from_db(**found)
     return lifecycle.answers_unchanged(viewer, request, to)
-
-
-async def _on_primary(sql: str, params: list[Any]) -> Any:
-    client = connections.get("default")
-    async with client.acquire_connection() as connection:
-        # Logged where Tortoise logs its own statements (statement counts see it).
-        client.log.debug("%s: %s", sql, params)
-        return await sole_row(connection, sql, *params)
