@@ -257,16 +257,16 @@ class GraphQLEndpoint:
             credentials = self.tokens.credentials_for_header(headers.get("authorization"))
             viewer_id = None if credentials is None else credentials.user_id
             # An ended session (logOut...) is refused: a compiled read checks it in its own
-            # statement (`FastReads.checks_sessions`), a fast path that does not (a replica's)
-            # is preceded by the check, made with the viewer's row (`viewer_for`, kept for the
-            # ordinary path), everything else checks it with the viewer's row too.
-            session_checked = (
+            # statement (`FastReads.checks_sessions`); a fast path that does not (a replica's)
+            # is preceded by the check, made with the viewer's row (`viewer_for`) and kept for
+            # the ordinary path; everything else reads both after the fast path declined.
+            viewer: User | None = None
+            if (
                 credentials is not None
+                and credentials.session_id is not None
                 and self.fast_reads is not None
                 and not self.fast_reads.checks_sessions
-            )
-            viewer: User | None = None
-            if credentials is not None and session_checked and credentials.session_id is not None:
+            ):
                 viewer = await self.tokens.viewer_for(credentials)  # one statement
             tracing.annotate({"enduser.id": viewer_id})
             if record is not None:
@@ -296,11 +296,7 @@ class GraphQLEndpoint:
                     fast = Answer(answer, media_type=JSON)
                     fast.path, fast.kind = "fast", kind
                     return fast, True
-            if credentials is None or viewer is not None:
-                pass
-            elif session_checked:  # a session-less token: no session to check, only its user
-                viewer = await self.tokens.user_by_id(credentials.user_id)
-            else:
+            if credentials is not None and viewer is None:
                 viewer = await self.tokens.viewer_for(credentials)  # one statement
         except InvalidToken as exc:
             return error_response(401, str(exc), FaultCode.UNAUTHENTICATED), False

@@ -79,7 +79,7 @@ class TokenService:
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def user_id_for(self, token: str) -> int:
-        """The id a valid token names (its user may have been deleted since: `user_by_id`)."""
+        """The id a valid token names (its user may have been deleted since: `viewer_for`)."""
         return self.credentials_for(token).user_id
 
     def credentials_for(self, token: str) -> Credentials:
@@ -111,25 +111,13 @@ class TokenService:
         except (jwt.PyJWTError, ValueError, TypeError):
             raise InvalidToken("The token is invalid or expired: sign in again.") from None
 
-    @staticmethod
-    async def check_session(credentials: Credentials) -> None:
-        """InvalidToken when the token's session has ended (logOut, a password change...)."""
-        if credentials.session_id is not None and not await sessions.is_live(
-            credentials.session_id, credentials.user_id
-        ):
-            raise InvalidToken(SESSION_ENDED)
-
     async def viewer_for(self, credentials: Credentials) -> User:
-        """The user a token names, if its session is live and the account exists: what
-        `check_session` and then `user_by_id` say, read in one statement."""
+        """The user a token names, if its session is live (a session-less token has none to
+        end) and the account exists in good standing: one statement."""
         user, live = await sessions.user_if_live(credentials.user_id, credentials.session_id)
         if not live:
             raise InvalidToken(SESSION_ENDED)
         return self.in_standing(user)
-
-    @classmethod
-    async def user_by_id(cls, user_id: int) -> User:
-        return cls.in_standing(await User.get_or_none(id=user_id))
 
     @staticmethod
     def in_standing(user: User | None) -> User:

@@ -211,7 +211,7 @@ def _live_rows(session_sql: str, user_sql: str) -> str:
 def live_sql(session_sql: str, user_sql: str) -> str:
     """`is_live` as an SQL condition, for a statement that checks the token's session itself
     (the compiled reads, `resolvers/fast_reads/roots.py`): true for a session-less token (NULL
-    session), as `TokenService.check_session` lets one through."""
+    session), as `TokenService.viewer_for` lets one through."""
     return f"({session_sql} IS NULL OR EXISTS (SELECT 1 {_live_rows(session_sql, user_sql)}))"
 
 
