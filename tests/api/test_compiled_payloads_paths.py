@@ -30,6 +30,11 @@ from tests.utils.subscriptions import PATIENCE
 # Bench shape 9: marking a VIEWED request viewed again changes nothing, so the same mutation
 # can be sent to each server on one state and the answers compared.
 VIEWED = SHAPES[9].ours.query
+# Mutations are answered, and their payloads read, compiled on PostgreSQL only.
+compiled_only = pytest.mark.skipif(
+    os.environ.get("TEST_DB", "sqlite") != "postgres",
+    reason="mutations and their payloads are compiled on PostgreSQL only",
+)
 
 
 class OperationLines(logging.Handler):
@@ -141,10 +146,7 @@ async def test_a_mutation_over_a_websocket_reads_its_payload_compiled(
         assert _reads(ordinary_statements.statements) == []
 
 
-@pytest.mark.skipif(
-    os.environ.get("TEST_DB", "sqlite") != "postgres",
-    reason="payloads are read compiled on PostgreSQL only",
-)
+@compiled_only
 async def test_an_http_mutation_read_compiled_is_labelled_so(settings: Settings, db: None) -> None:
     """The log line and the operations metric of an HTTP mutation whose payload the compiler
     read say `compiled-payload`; the same mutation on the executor says `ordinary`, and so does
@@ -177,10 +179,7 @@ async def test_an_http_mutation_read_compiled_is_labelled_so(settings: Settings,
         assert after["ordinary"] - before["ordinary"] == 2
 
 
-@pytest.mark.skipif(
-    os.environ.get("TEST_DB", "sqlite") != "postgres",
-    reason="mutations are answered compiled on PostgreSQL only",
-)
+@compiled_only
 async def test_a_mutation_that_changes_nothing_is_labelled_fast(
     settings: Settings, db: None
 ) -> None:

@@ -17,6 +17,7 @@ import os
 import random
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from itertools import product
 from typing import Any
 
 import pytest
@@ -86,47 +87,39 @@ async def _differences(apps: AppPair) -> tuple[list[str], int]:
     coverage = Coverage()
     differences: list[str] = []
     answered = 0
-    for mutation, to in UNCHANGED.items():
-        for status in RequestStatus:
-            for kind in VIEWERS:
-                for _ in range(SELECTIONS):
-                    mentor = await make_mentor(name="Mo Mentor")
-                    mentee = await make_user(name="Mia Mentee")
-                    request = await make_request(mentee=mentee, mentor=mentor, status=status)
-                    viewer = await _viewer(kind, request, admin)
-                    request_gid = encode_global_id("MentorshipRequest", request.id)
-                    vocabulary = Vocabulary(
-                        user_ids=[encode_global_id("User", u.id) for u in (mentor, mentee)],
-                        request_ids=[request_gid],
-                    )
-                    operation = payload_operation(
-                        schema, rng, vocabulary, coverage, mutation, {"requestId": request_gid}
-                    )
-                    before = await _state(request.id)
-                    served = unchanged.served
-                    with count_statements() as statements:
-                        fast = await apps.fast.execute(
-                            operation.query, operation.variables, as_user=viewer
-                        )
-                    took = len(statements)
-                    between = await _state(request.id)
-                    ordinary = await apps.ordinary.execute(
-                        operation.query, operation.variables, as_user=viewer
-                    )
-                    case = f"{mutation} {status.value} as {kind}: {operation.query}"
-                    if fast.body != ordinary.body or fast.status != ordinary.status:
-                        differences.append(
-                            f"{case}\n  fast {fast.body}\n  ordinary {ordinary.body}"
-                        )
-                    if unchanged.served > served:
-                        answered += 1
-                        # Nothing written, one statement, and only where the rule says so.
-                        if between != before or took != 1:
-                            differences.append(f"{case}: wrote or took {took} statements")
-                        if not (kind == "mentor" and status is to):
-                            differences.append(f"{case}: answered where something changes")
-                    elif kind == "mentor" and status is to:
-                        differences.append(f"{case}: not answered compiled")
+    cases = product(UNCHANGED.items(), RequestStatus, VIEWERS, range(SELECTIONS))
+    for (mutation, to), status, kind, _ in cases:
+        mentor = await make_mentor(name="Mo Mentor")
+        mentee = await make_user(name="Mia Mentee")
+        request = await make_request(mentee=mentee, mentor=mentor, status=status)
+        viewer = await _viewer(kind, request, admin)
+        request_gid = encode_global_id("MentorshipRequest", request.id)
+        vocabulary = Vocabulary(
+            user_ids=[encode_global_id("User", u.id) for u in (mentor, mentee)],
+            request_ids=[request_gid],
+        )
+        operation = payload_operation(
+            schema, rng, vocabulary, coverage, mutation, {"requestId": request_gid}
+        )
+        before = await _state(request.id)
+        served = unchanged.served
+        with count_statements() as statements:
+            fast = await apps.fast.execute(operation.query, operation.variables, as_user=viewer)
+        took = len(statements)
+        between = await _state(request.id)
+        ordinary = await apps.ordinary.execute(operation.query, operation.variables, as_user=viewer)
+        case = f"{mutation} {status.value} as {kind}: {operation.query}"
+        if fast.body != ordinary.body or fast.status != ordinary.status:
+            differences.append(f"{case}\n  fast {fast.body}\n  ordinary {ordinary.body}")
+        if unchanged.served > served:
+            answered += 1
+            # Nothing written, one statement, and only where the rule says so.
+            if between != before or took != 1:
+                differences.append(f"{case}: wrote or took {took} statements")
+            if not (kind == "mentor" and status is to):
+                differences.append(f"{case}: answered where something changes")
+        elif kind == "mentor" and status is to:
+            differences.append(f"{case}: not answered compiled")
     return differences, answered
 
 
